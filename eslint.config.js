@@ -1,0 +1,59 @@
+import js from '@eslint/js';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+import ts from 'typescript-eslint';
+
+// Folder boundaries (ARCHITECTURE.md §1): client/ and server/ never import each other;
+// shared/ is pure: no I/O, no Node built-ins, no ambient clock or randomness.
+const importsFrom = (patterns, message) => ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }];
+
+const impureShared = [
+  { selector: "MemberExpression[object.name='Date'][property.name='now']", message: 'shared/ takes the time as an argument.' },
+  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'shared/ takes the time as an argument.' },
+  { selector: "MemberExpression[object.name='Math'][property.name='random']", message: 'shared/ takes randomness as an argument.' },
+  { selector: "MemberExpression[object.name='crypto'][property.name=/^(randomUUID|getRandomValues)$/]", message: 'shared/ takes ids and randomness as arguments.' },
+  { selector: "CallExpression[callee.name='fetch']", message: 'shared/ does no I/O.' },
+];
+
+export default ts.config(
+  { ignores: ['build/', '.svelte-kit/', 'node_modules/', 'data/', 'scratch/', 'test-results/', 'server/db/migrations/'] },
+  js.configs.recommended,
+  ...ts.configs.recommended,
+  ...svelte.configs.recommended,
+  {
+    languageOptions: {
+      globals: { ...globals.browser, ...globals.node },
+      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, extraFileExtensions: ['.svelte'], tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // The PWA is always served at the origin's root (no `paths.base`), so plain hrefs are right.
+      'svelte/no-navigation-without-resolve': 'off',
+    },
+  },
+  { files: ['**/*.svelte', '**/*.svelte.ts'], languageOptions: { parserOptions: { parser: ts.parser } } },
+  {
+    files: ['client/**'],
+    rules: { 'no-restricted-imports': importsFrom(['**/server/**', '#server/*', 'node:*', 'pg', 'drizzle-orm*', '@electric-sql/*', 'hono*'], 'client/ never imports server code or Node-only modules.') },
+  },
+  {
+    files: ['server/**'],
+    rules: { 'no-restricted-imports': importsFrom(['**/client/**', '#client/*', '$lib/*', '$app/*', 'dexie', 'svelte*'], 'server/ never imports client code.') },
+  },
+  {
+    files: ['shared/**'],
+    ignores: ['shared/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': importsFrom(
+        ['**/client/**', '**/server/**', '#client/*', '#server/*', '$lib/*', 'node:*', 'fs', 'path', 'pg', 'drizzle-orm*', 'dexie', 'hono*', '@electric-sql/*', '@anthropic-ai/*'],
+        'shared/ is pure: it imports only zod, @garmin/fitsdk and shared/*.',
+      ),
+      'no-restricted-syntax': ['error', ...impureShared],
+    },
+  },
+  {
+    files: ['**/*.test.ts', 'server/test/**', 'tests/**', 'bench/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+);

@@ -1,0 +1,86 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { AppDeps, AppEnv } from './lib/context.ts';
+import { AppError, errorBody } from './lib/errors.ts';
+import { sameOriginOnly } from './lib/origin.ts';
+import { securityHeaders } from './lib/security-headers.ts';
+import { loadSession } from './lib/session.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { authRoutes } from './routes/auth.ts';
+import { healthRoutes } from './routes/health.ts';
+import { profileRoutes } from './routes/profile.ts';
+import { serveStatic } from '@hono/node-server/serve-static';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface AppOptions {
+  /** The built PWA (adapter-static output) to serve beside the API; omitted in API tests. */
+  staticDir?: string;
+}
+
+/** Builds the whole HTTP app: one sub-app per concern under /api, the PWA for everything else. */
+export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(securityHeaders(deps.config.secureCookies));
+
+  const api = new Hono<AppEnv>();
+  api.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError(413, 'payload_too_large', `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
+      },
+    }),
+  );
+  api.use(sameOriginOnly(deps.config.publicUrl));
+  api.use(loadSession(deps));
+  api.route('/health', healthRoutes(deps));
+  api.route('/auth', authRoutes(deps));
+  api.route('/profile', profileRoutes(deps));
+  api.route('/admin', adminRoutes(deps));
+  api.all('*', () => {
+    throw new AppError(404, 'not_found', 'There is no such API route.');
+  });
+  app.route('/api', api);
+
+  if (options.staticDir) mountPwa(app, options.staticDir);
+  app.onError((error, c) => handleError(error, c, deps));
+  return app;
+}
+
+function handleError(error: Error, c: Context, deps: AppDeps): Response {
+  if (error instanceof AppError) {
+    for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
+    return c.json(errorBody(error), error.status);
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    return c.json(errorBody(new AppError(error.status as 400, 'bad_request', error.message || 'Bad request.')), error.status);
+  }
+  // Unexpected: log the detail for the operator, tell the caller nothing internal.
+  deps.log.error('unhandled error', { path: c.req.path, method: c.req.method, error: error.message, stack: error.stack });
+  return c.json(errorBody(new AppError(500, 'internal_error', 'Something went wrong on our side. Please try again.')), 500);
+}
+
+/** Serves the built PWA; unknown paths get index.html so client-side routes work on reload. */
+function mountPwa(app: Hono<AppEnv>, staticDir: string): void {
+  const indexPath = join(staticDir, 'index.html');
+  if (!existsSync(indexPath)) throw new Error(`The PWA is not built: ${indexPath} is missing. Run \`npm run build\`.`);
+  const indexHtml = readFileSync(indexPath, 'utf8');
+  app.use(
+    '*',
+    serveStatic({
+      root: staticDir,
+      onFound: (path, c) => {
+        // Hashed assets never change; everything else (index, service worker, manifest) must revalidate.
+        c.header('Cache-Control', path.includes('/_app/immutable/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    }),
+  );
+  app.get('*', (c) => {
+    c.header('Cache-Control', 'no-cache');
+    return c.html(indexHtml);
+  });
+}

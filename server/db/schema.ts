@@ -1,0 +1,270 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+// The seed schema of RunCoach plus accounts (password hash, invites, sessions).
+// Every row a user owns carries user_id; user-editable rows carry `deleted` and a per-field
+// clock (`field_hlc`) for sync's last-writer-wins (SYNC.md §Conflicts).
+
+const timestamps = {
+  created_at: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updated_at: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+};
+
+const syncedFields = {
+  deleted: boolean('deleted').notNull().default(false),
+  field_hlc: jsonb('field_hlc').$type<Record<string, string>>().notNull().default({}),
+};
+
+const owner = () =>
+  uuid('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' });
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  password_hash: text('password_hash').notNull(),
+  ...timestamps,
+});
+
+/** Single-use invite codes; only a hash of the code is stored. */
+export const inviteCodes = pgTable('invite_codes', {
+  code_hash: text('code_hash').primaryKey(),
+  created_at: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  expires_at: timestamp('expires_at', { withTimezone: true }),
+  used_at: timestamp('used_at', { withTimezone: true }),
+  used_by: uuid('used_by').references(() => users.id, { onDelete: 'set null' }),
+});
+
+/** Sign-in sessions; the cookie holds a random token, the table only its keyed hash. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    token_hash: text('token_hash').primaryKey(),
+    user_id: owner(),
+    created_at: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expires_at: timestamp('expires_at', { withTimezone: true }).notNull(),
+    last_seen_at: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('sessions_user_idx').on(t.user_id)],
+);
+
+export const stravaTokens = pgTable('strava_tokens', {
+  user_id: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  athlete_id: text('athlete_id').notNull().unique(),
+  access_token_encrypted: text('access_token_encrypted').notNull(),
+  refresh_token_encrypted: text('refresh_token_encrypted').notNull(),
+  expires_at: timestamp('expires_at', { withTimezone: true }).notNull(),
+  scope: text('scope').notNull(),
+  ...timestamps,
+});
+
+export const userProfiles = pgTable('user_profiles', {
+  user_id: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  current_weekly_mileage_miles: doublePrecision('current_weekly_mileage_miles'),
+  days_available_per_week: integer('days_available_per_week'),
+  easy_pace_per_mile_seconds: integer('easy_pace_per_mile_seconds'),
+  injury_notes: text('injury_notes'),
+  units: text('units').$type<'mi' | 'km'>().notNull().default('mi'),
+  target_type: text('target_type').$type<'pace' | 'heart_rate'>().notNull().default('pace'),
+  time_zone: text('time_zone').notNull().default('UTC'),
+  field_hlc: syncedFields.field_hlc,
+  ...timestamps,
+});
+
+export const goals = pgTable(
+  'goals',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    user_id: owner(),
+    goal_type: text('goal_type').$type<'race' | 'mileage'>().notNull(),
+    title: text('title').notNull(),
+    target_race_distance_meters: doublePrecision('target_race_distance_meters'),
+    target_race_date: date('target_race_date', { mode: 'string' }),
+    target_time_seconds: integer('target_time_seconds'),
+    target_weekly_mileage_miles: doublePrecision('target_weekly_mileage_miles'),
+    status: text('status').notNull().default('active'),
+    flagged_reason: text('flagged_reason'),
+    ...syncedFields,
+    ...timestamps,
+  },
+  (t) => [index('goals_user_idx').on(t.user_id)],
+);
+
+export const trainingPlans = pgTable(
+  'training_plans',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    user_id: owner(),
+    goal_id: uuid('goal_id').references(() => goals.id, { onDelete: 'set null' }),
+    methodology: text('methodology').notNull(),
+    status: text('status').$type<'active' | 'archived'>().notNull().default('active'),
+    start_date: date('start_date', { mode: 'string' }).notNull(),
+    end_date: date('end_date', { mode: 'string' }).notNull(),
+    weeks: jsonb('weeks').notNull().default([]),
+    generation_context: jsonb('generation_context').notNull().default({}),
+    ...timestamps,
+  },
+  (t) => [index('training_plans_user_goal_idx').on(t.user_id, t.goal_id)],
+);
+
+export const workouts = pgTable(
+  'workouts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    user_id: owner(),
+    plan_id: uuid('plan_id').references(() => trainingPlans.id, { onDelete: 'cascade' }),
+    scheduled_date: date('scheduled_date', { mode: 'string' }).notNull(),
+    type: text('type').notNull(),
+    title: text('title').notNull(),
+    structure: jsonb('structure').notNull(),
+    planned_distance_meters: doublePrecision('planned_distance_meters'),
+    planned_duration_seconds: integer('planned_duration_seconds'),
+    reason: text('reason'),
+    status: text('status').notNull().default('planned'),
+    rpe: integer('rpe'),
+    notes: text('notes'),
+    ...syncedFields,
+    ...timestamps,
+  },
+  (t) => [
+    index('workouts_user_date_idx').on(t.user_id, t.scheduled_date),
+    index('workouts_plan_idx').on(t.plan_id),
+  ],
+);
+
+export const workoutEdits = pgTable(
+  'workout_edits',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    user_id: owner(),
+    workout_id: uuid('workout_id')
+      .notNull()
+      .references(() => workouts.id, { onDelete: 'cascade' }),
+    edited_by: text('edited_by').$type<'user' | 'coach' | 'system'>().notNull(),
+    field: text('field').notNull(),
+    previous_value: jsonb('previous_value'),
+    new_value: jsonb('new_value'),
+    reason: text('reason'),
+    won: boolean('won').notNull().default(true),
+    created_at: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('workout_edits_workout_idx').on(t.workout_id, t.created_at)],
+);
+
+/** Runs from every source (Strava, uploaded FIT files, manual logs), despite the seed's name. */
+export const stravaActivities = pgTable(
+  'strava_activities',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    user_id: owner(),
+    source: text('source').$type<'strava' | 'fit_upload' | 'manual'>().notNull(),
+    external_id: text('external_id').notNull(),
+    sport_type: text('sport_type').notNull(),
+    name: text('name'),
+    start_date: timestamp('start_date', { withTimezone: true }).notNull(),
+    local_date: date('local_date', { mode: 'string' }).notNull(),
+    distance_meters: doublePrecision('distance_meters').notNull(),
+    moving_time_seconds: integer('moving_time_seconds').notNull(),
+    elapsed_time_seconds: integer('elapsed_time_seconds').notNull(),
+    average_heartrate: doublePrecision('average_heartrate'),
+    max_heartrate: doublePrecision('max_heartrate'),
+    total_elevation_gain: doublePrecision('total_elevation_gain'),
+    laps: jsonb('laps'),
+    raw: jsonb('raw'),
+    raw_purged_at: timestamp('raw_purged_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('activities_source_external_idx').on(t.user_id, t.source, t.external_id),
+    index('activities_user_date_idx').on(t.user_id, t.local_date),
+  ],
+);
+
+export const workoutCompletions = pgTable(
+  'workout_completions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    user_id: owner(),
+    workout_id: uuid('workout_id')
+      .notNull()
+      .references(() => workouts.id, { onDelete: 'cascade' }),
+    activity_id: uuid('activity_id').references(() => stravaActivities.id, { onDelete: 'set null' }),
+    status: text('status').$type<'completed' | 'partial' | 'missed' | 'skipped'>().notNull(),
+    distance_meters: doublePrecision('distance_meters'),
+    duration_seconds: integer('duration_seconds'),
+    rpe: integer('rpe'),
+    notes: text('notes'),
+    strava_activity_url: text('strava_activity_url'),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('completions_workout_idx').on(t.workout_id), index('completions_user_idx').on(t.user_id)],
+);
+
+export const chatMessages = pgTable(
+  'chat_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    user_id: owner(),
+    role: text('role').$type<'user' | 'assistant'>().notNull(),
+    content: text('content').notNull(),
+    metadata: jsonb('metadata').notNull().default({}),
+    created_at: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('chat_messages_user_created_idx').on(t.user_id, t.created_at)],
+);
+
+export const userMemorySummaries = pgTable(
+  'user_memory_summaries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    user_id: owner(),
+    kind: text('kind').$type<'training_week' | 'injury' | 'preference'>().notNull(),
+    week_start: date('week_start', { mode: 'string' }),
+    content: text('content').notNull(),
+    data: jsonb('data').notNull().default({}),
+    ...syncedFields,
+    ...timestamps,
+  },
+  (t) => [index('memory_user_kind_idx').on(t.user_id, t.kind)],
+);
+
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    user_id: owner(),
+    kind: text('kind').notNull(),
+    status: text('status').$type<'pending' | 'sent' | 'failed' | 'skipped'>().notNull().default('pending'),
+    channel: text('channel'),
+    scheduled_for: timestamp('scheduled_for', { withTimezone: true }).notNull(),
+    sent_at: timestamp('sent_at', { withTimezone: true }),
+    idempotency_key: text('idempotency_key').notNull().unique(),
+    subject: text('subject'),
+    payload: jsonb('payload').notNull().default({}),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [
+    index('notifications_user_created_idx').on(t.user_id, t.created_at),
+    index('notifications_due_idx').on(t.status, t.scheduled_for).where(sql`status = 'pending'`),
+  ],
+);

@@ -1,0 +1,33 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { createInvite } from '../domain/accounts.ts';
+import type { AppDeps, AppEnv } from '../lib/context.ts';
+import { safeEqual } from '../lib/crypto.ts';
+import { AppError } from '../lib/errors.ts';
+import { isLoopback, readJson } from '../lib/http.ts';
+
+const InviteRequestSchema = z.object({ expires_days: z.number().int().min(1).max(365).optional() }).strict();
+
+/**
+ * Operator endpoints for commands like `npm run invite` while the server holds PGlite's files.
+ * Loopback only, and authenticated by the admin token kept in DATA_DIR/secrets.json.
+ */
+export function adminRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    const bearer = c.req.header('authorization')?.replace(/^Bearer /, '') ?? '';
+    // 404, not 403: the admin surface does not announce itself to the network.
+    if (!isLoopback(c) || !safeEqual(bearer, deps.config.adminToken)) throw AppError.notFound('That route');
+    await next();
+  });
+
+  app.post('/invites', async (c) => {
+    const input = await readJson(c, InviteRequestSchema);
+    const invite = await createInvite(deps.db, { now: deps.now(), expiresDays: input.expires_days });
+    deps.log.info('invite created');
+    return c.json(invite, 201);
+  });
+
+  return app;
+}

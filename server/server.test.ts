@@ -1,0 +1,95 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './lib/config.ts';
+import { memoryLogger } from './lib/context.ts';
+import { startServer, type RunningServer } from './server.ts';
+
+const run = promisify(execFile);
+const running: RunningServer[] = [];
+afterAll(async () => {
+  await Promise.all(running.map((server) => server.close()));
+});
+
+async function start(dataDir: string): Promise<RunningServer> {
+  const server = await startServer(loadConfig({ DATA_DIR: dataDir, PORT: '0' }), { log: memoryLogger(), host: '127.0.0.1' });
+  running.push(server);
+  return server;
+}
+
+/** `npm run invite` as an operator types it, against DATA_DIR. */
+async function inviteCommand(dataDir: string, ...args: string[]): Promise<string> {
+  const { stdout } = await run('npx', ['tsx', 'server/cli/invite.ts', ...args], { env: { ...process.env, DATA_DIR: dataDir } });
+  return stdout.trim().split('\n').at(-1)!;
+}
+
+async function post(url: string, body: unknown, cookie?: string) {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
+}
+
+describe('the server on a PGlite data directory', () => {
+  it('issues invites through the running server, and keeps accounts and sessions across a restart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'runcoach-server-'));
+    const first = await start(dataDir);
+    const code = await inviteCommand(dataDir, '--expires-days', '7');
+    expect(code).toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/);
+    const register = await post(`${first.url}/api/auth/register`, { invite_code: code, name: 'Restart', email: 'restart@example.com', password: 'long enough password' });
+    expect(register.status).toBe(201);
+    const cookie = register.headers.get('set-cookie')!.split(';')[0]!;
+    await first.close();
+
+    const second = await start(dataDir);
+    const me = await fetch(`${second.url}/api/auth/me`, { headers: { cookie } });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { user: { email: string } }).user.email).toBe('restart@example.com');
+    await second.close();
+
+    // With no server running the command opens PGlite itself, and the next server sees the code.
+    const offlineCode = await inviteCommand(dataDir);
+    const third = await start(dataDir);
+    const again = await post(`${third.url}/api/auth/register`, { invite_code: offlineCode, name: 'Later', email: 'later@example.com', password: 'long enough password' });
+    expect(again.status).toBe(201);
+  });
+
+  it('refuses to open a data directory another live server holds', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'runcoach-server-'));
+    await start(dataDir);
+    await expect(startServer(loadConfig({ DATA_DIR: dataDir, PORT: '0' }), { log: memoryLogger() })).rejects.toThrow(/is using/);
+  });
+});
+
+describe('configuration', () => {
+  it('names the variable that is wrong', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'runcoach-config-'));
+    expect(() => loadConfig({ DATA_DIR: dataDir, PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATA_DIR: dataDir, PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATA_DIR: dataDir, DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ DATA_DIR: dataDir, STRAVA_DATA_IN_AI: 'maybe' })).toThrow(/STRAVA_DATA_IN_AI/);
+    expect(() => loadConfig({ DATA_DIR: dataDir, TOKEN_ENCRYPTION_KEY: 'short' })).toThrow(/TOKEN_ENCRYPTION_KEY/);
+    expect(() => loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'ftp://x' })).toThrow(/PUBLIC_URL/);
+  });
+
+  it('generates secrets once into DATA_DIR, private to the owner, and reuses them', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'runcoach-config-'));
+    const first = loadConfig({ DATA_DIR: dataDir });
+    const second = loadConfig({ DATA_DIR: dataDir });
+    expect(second.sessionSecret).toBe(first.sessionSecret);
+    expect(second.tokenEncryptionKey.equals(first.tokenEncryptionKey)).toBe(true);
+    expect(first.tokenEncryptionKey).toHaveLength(32);
+    expect(statSync(join(dataDir, 'secrets.json')).mode & 0o077).toBe(0);
+    expect(JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8'))).toHaveProperty('session_secret', first.sessionSecret);
+  });
+
+  it('prefers secrets given in the environment and defaults the rest', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'runcoach-config-'));
+    const config = loadConfig({ DATA_DIR: dataDir, SESSION_SECRET: 's'.repeat(40), PUBLIC_URL: 'https://coach.example.com/' });
+    expect(config.sessionSecret).toBe('s'.repeat(40));
+    expect(config.publicUrl).toBe('https://coach.example.com');
+    expect(config.secureCookies).toBe(true);
+    expect(config.port).toBe(8787);
+    expect(config.strava.dataInAi).toBe(false);
+  });
+});

@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { toIssues, type Issue } from './issues.ts';
+
+/**
+ * The pace-target vocabulary of a workout step (TRAINING.md §Paces). Each maps onto a
+ * Daniels zone; `jog` and `recovery` are the slow ranges used between hard bouts.
+ */
+export const PACE_TARGETS = [
+  'easy',
+  'recovery',
+  'jog',
+  'long',
+  'marathon',
+  'threshold',
+  'tempo',
+  'interval',
+  'repetition',
+  '5k',
+  '10k',
+  'half',
+  'race',
+] as const;
+export const PaceTargetSchema = z.enum(PACE_TARGETS);
+export type PaceTarget = z.infer<typeof PaceTargetSchema>;
+
+/** Limits that keep a structure within what a runner (and a watch) can do. */
+export const STEP_LIMITS = {
+  maxStepSeconds: 5 * 3600,
+  maxStepMeters: 60_000,
+  maxRepeats: 50,
+  maxSegments: 40,
+  maxNotesLength: 500,
+  /** The whole workout: no planned session is longer than this. */
+  maxTotalSeconds: 6 * 3600,
+  maxTotalMeters: 60_000,
+} as const;
+
+const stepFields = {
+  duration_seconds: z.number().int().min(1).max(STEP_LIMITS.maxStepSeconds).optional(),
+  distance_meters: z.number().min(1).max(STEP_LIMITS.maxStepMeters).optional(),
+  open: z.literal(true).optional(),
+  pace_target: PaceTargetSchema.optional(),
+  notes: z.string().max(STEP_LIMITS.maxNotesLength).optional(),
+};
+
+type StepEnds = { duration_seconds?: number; distance_meters?: number; open?: true };
+
+/** A step ends after a time, a distance, or at the lap button: exactly one of the three. */
+function requireOneEnd(step: StepEnds, ctx: z.RefinementCtx): void {
+  const ends = [step.duration_seconds, step.distance_meters, step.open].filter((v) => v !== undefined);
+  if (ends.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'a step needs duration_seconds, distance_meters or open: true',
+      path: ['duration_seconds'],
+    });
+  } else if (ends.length > 1) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'give only one of duration_seconds, distance_meters or open',
+      path: [step.distance_meters !== undefined ? 'distance_meters' : 'open'],
+    });
+  }
+}
+
+/** One step a runner does, inside an interval or repeat block. */
+export const StepSchema = z.object(stepFields).strict().superRefine(requireOneEnd);
+export type Step = z.infer<typeof StepSchema>;
+
+export const SIMPLE_SEGMENT_TYPES = ['warmup', 'steady', 'cooldown', 'recovery', 'strides'] as const;
+export type SimpleSegmentType = (typeof SIMPLE_SEGMENT_TYPES)[number];
+
+/** A single step with a role: warm-up, steady running, cool-down, a recovery jog. */
+export const SimpleSegmentSchema = z
+  .object({ type: z.enum(SIMPLE_SEGMENT_TYPES), ...stepFields })
+  .strict()
+  .superRefine(requireOneEnd);
+export type SimpleSegment = z.infer<typeof SimpleSegmentSchema>;
+
+/** `repeats` × (work, then recovery if given): the classic interval block. */
+export const IntervalSegmentSchema = z
+  .object({
+    type: z.literal('interval'),
+    repeats: z.number().int().min(1).max(STEP_LIMITS.maxRepeats),
+    work: StepSchema,
+    recovery: StepSchema.optional(),
+    notes: z.string().max(STEP_LIMITS.maxNotesLength).optional(),
+  })
+  .strict();
+
+/** `repeats` × a sequence of steps, for blocks with more than work + recovery (ladders, combos). */
+export const RepeatSegmentSchema = z
+  .object({
+    type: z.literal('repeat'),
+    repeats: z.number().int().min(1).max(STEP_LIMITS.maxRepeats),
+    steps: z.array(StepSchema).min(1).max(10),
+    notes: z.string().max(STEP_LIMITS.maxNotesLength).optional(),
+  })
+  .strict();
+
+export const SegmentSchema = z.discriminatedUnion('type', [
+  IntervalSegmentSchema,
+  RepeatSegmentSchema,
+  SimpleSegmentSchema,
+]);
+export type Segment = z.infer<typeof SegmentSchema>;
+export type IntervalSegment = z.infer<typeof IntervalSegmentSchema>;
+export type RepeatSegment = z.infer<typeof RepeatSegmentSchema>;
+
+/** Sums the timed and the measured steps of a structure, repeats included (open steps count 0). */
+export function structureTotals(structure: { segments: ReadonlyArray<Segment> }): { seconds: number; meters: number } {
+  let seconds = 0;
+  let meters = 0;
+  const add = (step: StepEnds, times: number): void => {
+    seconds += (step.duration_seconds ?? 0) * times;
+    meters += (step.distance_meters ?? 0) * times;
+  };
+  for (const seg of structure.segments) {
+    if (seg.type === 'interval') {
+      add(seg.work, seg.repeats);
+      if (seg.recovery) add(seg.recovery, seg.repeats);
+    } else if (seg.type === 'repeat') {
+      for (const step of seg.steps) add(step, seg.repeats);
+    } else add(seg, 1);
+  }
+  return { seconds, meters };
+}
+
+/** The JSONB `workouts.structure`: an ordered list of segments. */
+export const WorkoutStructureSchema = z
+  .object({ segments: z.array(SegmentSchema).min(1).max(STEP_LIMITS.maxSegments) })
+  .strict()
+  // Each step is bounded, but 50 repeats of a 5 h step is not; bound the whole session too.
+  .superRefine((structure, ctx) => {
+    const totals = structureTotals(structure);
+    if (totals.seconds > STEP_LIMITS.maxTotalSeconds) {
+      ctx.addIssue({ code: 'custom', message: `the timed steps add up to more than ${STEP_LIMITS.maxTotalSeconds / 3600} h`, path: ['segments'] });
+    }
+    if (totals.meters > STEP_LIMITS.maxTotalMeters) {
+      ctx.addIssue({ code: 'custom', message: `the measured steps add up to more than ${STEP_LIMITS.maxTotalMeters / 1000} km`, path: ['segments'] });
+    }
+  });
+export type WorkoutStructure = z.infer<typeof WorkoutStructureSchema>;
+
+/** Validates an unknown value as a workout structure; problems come back as readable issues. */
+export function validateStructure(input: unknown): { ok: true; structure: WorkoutStructure } | { ok: false; issues: Issue[] } {
+  const parsed = WorkoutStructureSchema.safeParse(input);
+  return parsed.success ? { ok: true, structure: parsed.data } : { ok: false, issues: toIssues(parsed.error) };
+}
+
+/** The kind of session a workout row is (its headline, not its steps). */
+export const WORKOUT_TYPES = [
+  'easy',
+  'long',
+  'recovery',
+  'tempo',
+  'threshold',
+  'intervals',
+  'repetition',
+  'marathon_pace',
+  'progression',
+  'fartlek',
+  'race',
+  'rest',
+  'cross_training',
+] as const;
+export const WorkoutTypeSchema = z.enum(WORKOUT_TYPES);
+export type WorkoutType = z.infer<typeof WorkoutTypeSchema>;
+
+/** A pace range in seconds per km; `slow` is the larger number. */
+export interface PaceRange {
+  slow_seconds_per_km: number;
+  fast_seconds_per_km: number;
+}
+/** A heart-rate range in beats per minute. */
+export interface HeartRateRange {
+  low_bpm: number;
+  high_bpm: number;
+}
+/** The runner's targets for every pace target of the vocabulary. */
+export type PaceTable = Record<PaceTarget, PaceRange>;
+export type HeartRateTable = Record<PaceTarget, HeartRateRange>;
