@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   date,
   doublePrecision,
@@ -7,6 +8,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -100,7 +102,9 @@ export const goals = pgTable(
     target_race_date: date('target_race_date', { mode: 'string' }),
     target_time_seconds: integer('target_time_seconds'),
     target_weekly_mileage_miles: doublePrecision('target_weekly_mileage_miles'),
-    status: text('status').notNull().default('active'),
+    /** Mileage goals: the optional date to reach the target by. */
+    end_date: date('end_date', { mode: 'string' }),
+    status: text('status').$type<'active' | 'completed' | 'abandoned' | 'flagged_unrealistic'>().notNull().default('active'),
     flagged_reason: text('flagged_reason'),
     ...syncedFields,
     ...timestamps,
@@ -118,7 +122,10 @@ export const trainingPlans = pgTable(
     status: text('status').$type<'active' | 'archived'>().notNull().default('active'),
     start_date: date('start_date', { mode: 'string' }).notNull(),
     end_date: date('end_date', { mode: 'string' }).notNull(),
+    vdot: doublePrecision('vdot'),
+    phases: jsonb('phases').notNull().default([]),
     weeks: jsonb('weeks').notNull().default([]),
+    reason: text('reason'),
     generation_context: jsonb('generation_context').notNull().default({}),
     ...timestamps,
   },
@@ -132,6 +139,7 @@ export const workouts = pgTable(
     user_id: owner(),
     plan_id: uuid('plan_id').references(() => trainingPlans.id, { onDelete: 'cascade' }),
     scheduled_date: date('scheduled_date', { mode: 'string' }).notNull(),
+    week_index: integer('week_index'),
     type: text('type').notNull(),
     title: text('title').notNull(),
     structure: jsonb('structure').notNull(),
@@ -141,6 +149,8 @@ export const workouts = pgTable(
     status: text('status').notNull().default('planned'),
     rpe: integer('rpe'),
     notes: text('notes'),
+    /** The runner changed this workout themselves: re-planning keeps it as it is. */
+    edited_by_user: boolean('edited_by_user').notNull().default(false),
     ...syncedFields,
     ...timestamps,
   },
@@ -267,4 +277,62 @@ export const notifications = pgTable(
     index('notifications_user_created_idx').on(t.user_id, t.created_at),
     index('notifications_due_idx').on(t.status, t.scheduled_for).where(sql`status = 'pending'`),
   ],
+);
+
+// ── Sync (SYNC.md §Server tables) ─────────────────────────────────────────────
+// No foreign keys to users here: a cascading account deletion fires the change-log trigger
+// on every child row, which must still be able to write these tables mid-deletion.
+
+/** One row: the epoch, rotated after a restore from backup so devices reset. */
+export const syncMeta = pgTable('sync_meta', {
+  id: integer('id').primaryKey().default(1),
+  epoch: uuid('epoch').notNull().defaultRandom(),
+});
+
+/** The per-user commit-ordered version; the row lock is held to COMMIT. */
+export const syncUser = pgTable('sync_user', {
+  user_id: uuid('user_id').primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull().default(0),
+  /** Cursors below this can no longer be served (tombstones purged). */
+  horizon: bigint('horizon', { mode: 'number' }).notNull().default(0),
+});
+
+export const syncClient = pgTable(
+  'sync_client',
+  {
+    client_id: text('client_id').primaryKey(),
+    user_id: uuid('user_id').notNull(),
+    last_mutation_id: bigint('last_mutation_id', { mode: 'number' }).notNull().default(0),
+    schema_version: integer('schema_version').notNull(),
+    last_seen_at: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    retired_at: timestamp('retired_at', { withTimezone: true }),
+  },
+  (t) => [index('sync_client_user_idx').on(t.user_id)],
+);
+
+/** Stored answers, so a retried push gets the same answer. */
+export const syncMutationResult = pgTable(
+  'sync_mutation_result',
+  {
+    client_id: text('client_id').notNull(),
+    mutation_id: bigint('mutation_id', { mode: 'number' }).notNull(),
+    status: text('status').$type<'applied' | 'rejected'>().notNull(),
+    error: jsonb('error'),
+    version: bigint('version', { mode: 'number' }).notNull(),
+    created_at: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.client_id, t.mutation_id] })],
+);
+
+/** Compacted: one row per entity row, carrying the version of its last change. */
+export const changeLog = pgTable(
+  'change_log',
+  {
+    user_id: uuid('user_id').notNull(),
+    entity: text('entity').notNull(),
+    entity_id: text('entity_id').notNull(),
+    version: bigint('version', { mode: 'number' }).notNull(),
+    op: text('op').$type<'u' | 'd'>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.user_id, t.entity, t.entity_id] }), index('change_log_user_version_idx').on(t.user_id, t.version)],
 );

@@ -1,3 +1,12 @@
+CREATE TABLE "change_log" (
+	"user_id" uuid NOT NULL,
+	"entity" text NOT NULL,
+	"entity_id" text NOT NULL,
+	"version" bigint NOT NULL,
+	"op" text NOT NULL,
+	CONSTRAINT "change_log_user_id_entity_entity_id_pk" PRIMARY KEY("user_id","entity","entity_id")
+);
+--> statement-breakpoint
 CREATE TABLE "chat_messages" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"user_id" uuid NOT NULL,
@@ -16,6 +25,7 @@ CREATE TABLE "goals" (
 	"target_race_date" date,
 	"target_time_seconds" integer,
 	"target_weekly_mileage_miles" double precision,
+	"end_date" date,
 	"status" text DEFAULT 'active' NOT NULL,
 	"flagged_reason" text,
 	"deleted" boolean DEFAULT false NOT NULL,
@@ -92,6 +102,36 @@ CREATE TABLE "strava_tokens" (
 	CONSTRAINT "strava_tokens_athlete_id_unique" UNIQUE("athlete_id")
 );
 --> statement-breakpoint
+CREATE TABLE "sync_client" (
+	"client_id" text PRIMARY KEY NOT NULL,
+	"user_id" uuid NOT NULL,
+	"last_mutation_id" bigint DEFAULT 0 NOT NULL,
+	"schema_version" integer NOT NULL,
+	"last_seen_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"retired_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "sync_meta" (
+	"id" integer PRIMARY KEY DEFAULT 1 NOT NULL,
+	"epoch" uuid DEFAULT gen_random_uuid() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "sync_mutation_result" (
+	"client_id" text NOT NULL,
+	"mutation_id" bigint NOT NULL,
+	"status" text NOT NULL,
+	"error" jsonb,
+	"version" bigint NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "sync_mutation_result_client_id_mutation_id_pk" PRIMARY KEY("client_id","mutation_id")
+);
+--> statement-breakpoint
+CREATE TABLE "sync_user" (
+	"user_id" uuid PRIMARY KEY NOT NULL,
+	"version" bigint DEFAULT 0 NOT NULL,
+	"horizon" bigint DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "training_plans" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"user_id" uuid NOT NULL,
@@ -100,7 +140,10 @@ CREATE TABLE "training_plans" (
 	"status" text DEFAULT 'active' NOT NULL,
 	"start_date" date NOT NULL,
 	"end_date" date NOT NULL,
+	"vdot" double precision,
+	"phases" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"weeks" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"reason" text,
 	"generation_context" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
@@ -176,6 +219,7 @@ CREATE TABLE "workouts" (
 	"user_id" uuid NOT NULL,
 	"plan_id" uuid,
 	"scheduled_date" date NOT NULL,
+	"week_index" integer,
 	"type" text NOT NULL,
 	"title" text NOT NULL,
 	"structure" jsonb NOT NULL,
@@ -185,6 +229,7 @@ CREATE TABLE "workouts" (
 	"status" text DEFAULT 'planned' NOT NULL,
 	"rpe" integer,
 	"notes" text,
+	"edited_by_user" boolean DEFAULT false NOT NULL,
 	"deleted" boolean DEFAULT false NOT NULL,
 	"field_hlc" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -209,6 +254,7 @@ ALTER TABLE "workout_edits" ADD CONSTRAINT "workout_edits_user_id_users_id_fk" F
 ALTER TABLE "workout_edits" ADD CONSTRAINT "workout_edits_workout_id_workouts_id_fk" FOREIGN KEY ("workout_id") REFERENCES "public"."workouts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "workouts" ADD CONSTRAINT "workouts_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "workouts" ADD CONSTRAINT "workouts_plan_id_training_plans_id_fk" FOREIGN KEY ("plan_id") REFERENCES "public"."training_plans"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "change_log_user_version_idx" ON "change_log" USING btree ("user_id","version");--> statement-breakpoint
 CREATE INDEX "chat_messages_user_created_idx" ON "chat_messages" USING btree ("user_id","created_at");--> statement-breakpoint
 CREATE INDEX "goals_user_idx" ON "goals" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "notifications_user_created_idx" ON "notifications" USING btree ("user_id","created_at");--> statement-breakpoint
@@ -216,6 +262,7 @@ CREATE INDEX "notifications_due_idx" ON "notifications" USING btree ("status","s
 CREATE INDEX "sessions_user_idx" ON "sessions" USING btree ("user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "activities_source_external_idx" ON "strava_activities" USING btree ("user_id","source","external_id");--> statement-breakpoint
 CREATE INDEX "activities_user_date_idx" ON "strava_activities" USING btree ("user_id","local_date");--> statement-breakpoint
+CREATE INDEX "sync_client_user_idx" ON "sync_client" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "training_plans_user_goal_idx" ON "training_plans" USING btree ("user_id","goal_id");--> statement-breakpoint
 CREATE INDEX "memory_user_kind_idx" ON "user_memory_summaries" USING btree ("user_id","kind");--> statement-breakpoint
 CREATE UNIQUE INDEX "completions_workout_idx" ON "workout_completions" USING btree ("workout_id");--> statement-breakpoint

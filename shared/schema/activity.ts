@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** Where an activity came from; Strava data has its own rules (STRAVA.md §policy). */
+export const ACTIVITY_SOURCES = ['strava', 'fit_upload', 'manual'] as const;
+export const ActivitySourceSchema = z.enum(ACTIVITY_SOURCES);
+export type ActivitySource = z.infer<typeof ActivitySourceSchema>;
+
+/** Strava's sport types that count as running (STRAVA.md §activities). */
+export const RUN_SPORT_TYPES = ['Run', 'TrailRun', 'VirtualRun'] as const;
+
+/** Whether a sport_type is a run the plan counts. */
+export function isRunSportType(sportType: string): boolean {
+  return (RUN_SPORT_TYPES as readonly string[]).includes(sportType);
+}
+
+/** One lap (a watch lap, an auto-lap split or a workout step), times in seconds. */
+export const ActivityLapSchema = z
+  .object({
+    index: z.number().int().min(0),
+    distance_meters: z.number().min(0).max(1_000_000),
+    elapsed_time_seconds: z.number().min(0).max(7 * 86_400),
+    moving_time_seconds: z.number().min(0).max(7 * 86_400),
+    average_heartrate: z.number().min(20).max(260).optional(),
+  })
+  .strict();
+export type ActivityLap = z.infer<typeof ActivityLapSchema>;
+
+/**
+ * A finished run (or other activity) in our own shape, whatever its source. `local_date` is
+ * the calendar day the runner ran on, where they were, and is what matches a planned workout.
+ */
+export const ActivitySchema = z
+  .object({
+    source: ActivitySourceSchema,
+    /** Stable per recording: uploading the same file twice gives the same id. */
+    external_id: z.string().min(1).max(200),
+    /** Strava's vocabulary: Run, TrailRun, VirtualRun, Ride, Walk, Hike, Swim, Workout … */
+    sport_type: z.string().min(1).max(64),
+    start_time: z.iso.datetime({ offset: true }),
+    local_date: z.iso.date(),
+    distance_meters: z.number().min(0).max(1_000_000),
+    moving_time_seconds: z.number().min(0).max(7 * 86_400),
+    elapsed_time_seconds: z.number().min(0).max(7 * 86_400),
+    average_heartrate: z.number().min(20).max(260).optional(),
+    max_heartrate: z.number().min(20).max(260).optional(),
+    total_elevation_gain: z.number().min(0).max(20_000).optional(),
+    laps: z.array(ActivityLapSchema).max(10_000),
+  })
+  .strict();
+export type Activity = z.infer<typeof ActivitySchema>;
