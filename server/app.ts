@@ -10,8 +10,13 @@ import { securityHeaders } from './lib/security-headers.ts';
 import { loadSession } from './lib/session.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { calendarRoutes } from './routes/calendar.ts';
+import { goalRoutes } from './routes/goals.ts';
 import { healthRoutes } from './routes/health.ts';
+import { planRoutes } from './routes/plans.ts';
 import { profileRoutes } from './routes/profile.ts';
+import { syncRoutes } from './routes/sync.ts';
+import { workoutRoutes } from './routes/workouts.ts';
 import { serveStatic } from '@hono/node-server/serve-static';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -40,6 +45,11 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
   api.route('/health', healthRoutes(deps));
   api.route('/auth', authRoutes(deps));
   api.route('/profile', profileRoutes(deps));
+  api.route('/goals', goalRoutes(deps));
+  api.route('/plans', planRoutes(deps));
+  api.route('/workouts', workoutRoutes(deps));
+  api.route('/sync', syncRoutes(deps));
+  api.route('/calendar.ics', calendarRoutes(deps));
   api.route('/admin', adminRoutes(deps));
   api.all('*', () => {
     throw new AppError(404, 'not_found', 'There is no such API route.');

@@ -39,6 +39,8 @@ export const users = pgTable('users', {
   email: text('email').notNull().unique(),
   name: text('name').notNull(),
   password_hash: text('password_hash').notNull(),
+  /** Bumped to rotate the calendar feed URL (the token is derived from it, never stored). */
+  calendar_token_version: integer('calendar_token_version').notNull().default(1),
   ...timestamps,
 });
 

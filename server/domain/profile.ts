@@ -3,6 +3,7 @@ import type { ProfileUpdate } from '#shared/schema/profile.ts';
 import type { Executor } from '../db/database.ts';
 import { userProfiles } from '../db/schema.ts';
 import { AppError } from '../lib/errors.ts';
+import { applyFields, type WriteStamp } from './stamp.ts';
 
 type ProfileRow = typeof userProfiles.$inferSelect;
 
@@ -28,13 +29,15 @@ export async function getProfile(db: Executor, userId: string): Promise<ProfileR
   return row;
 }
 
-/** Applies a partial update to the user's own profile. */
-export async function updateProfile(db: Executor, userId: string, update: ProfileUpdate, now: Date): Promise<ProfileRow> {
+/** Applies a partial update to the user's own profile, field by field, last writer wins. */
+export async function updateProfileFields(db: Executor, userId: string, update: ProfileUpdate, stamp: WriteStamp): Promise<ProfileRow> {
+  const current = await getProfile(db, userId);
+  const { set, fieldHlc } = applyFields(current.field_hlc, update, stamp);
+  if (Object.keys(set).length === 0) return current;
   const [row] = await db
     .update(userProfiles)
-    .set({ ...update, updated_at: now })
+    .set({ ...set, field_hlc: fieldHlc, updated_at: stamp.now })
     .where(eq(userProfiles.user_id, userId))
     .returning();
-  if (!row) throw AppError.notFound('The profile');
-  return row;
+  return row!;
 }

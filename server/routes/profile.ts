@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { ProfileUpdateSchema } from '#shared/schema/profile.ts';
-import { getProfile, publicProfile, updateProfile } from '../domain/profile.ts';
+import { calendarUrl, rotateCalendarToken } from '../domain/calendar.ts';
+import { getProfile, publicProfile, updateProfileFields } from '../domain/profile.ts';
+import { serverStamp } from '../domain/stamp.ts';
 import type { AppDeps, AppEnv } from '../lib/context.ts';
 import { readJson } from '../lib/http.ts';
 import { requireUser } from '../lib/session.ts';
@@ -9,16 +11,29 @@ import { requireUser } from '../lib/session.ts';
 export function profileRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
+  const withCalendar = (row: Parameters<typeof publicProfile>[0], userId: string, version: number) => ({
+    ...publicProfile(row),
+    calendar_url: calendarUrl(deps.config.publicUrl, deps.config.sessionSecret, userId, version),
+  });
+
   app.get('/', async (c) => {
     const user = requireUser(c);
-    return c.json({ profile: publicProfile(await getProfile(deps.db, user.id)) });
+    return c.json({ profile: withCalendar(await getProfile(deps.db, user.id), user.id, user.calendar_token_version) });
+  });
+
+  // Settings → "new calendar link": the old feed URL stops working.
+  app.post('/calendar/rotate', async (c) => {
+    const user = requireUser(c);
+    const version = await rotateCalendarToken(deps.db, user.id);
+    return c.json({ profile: withCalendar(await getProfile(deps.db, user.id), user.id, version) });
   });
 
   app.put('/', async (c) => {
     const user = requireUser(c);
     const update = await readJson(c, ProfileUpdateSchema);
-    const row = await updateProfile(deps.db, user.id, update, deps.now());
-    return c.json({ profile: publicProfile(row) });
+    const current = await getProfile(deps.db, user.id);
+    const row = await updateProfileFields(deps.db, user.id, update, serverStamp(deps.now(), current.time_zone));
+    return c.json({ profile: withCalendar(row, user.id, user.calendar_token_version) });
   });
 
   return app;

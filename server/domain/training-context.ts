@@ -1,0 +1,42 @@
+import { and, eq, gte } from 'drizzle-orm';
+import type { CompletedRun, TrainingProfile } from '#shared/schema/plan.ts';
+import { addDays } from '#shared/training/dates.ts';
+import type { Executor } from '../db/database.ts';
+import { stravaActivities, userProfiles } from '../db/schema.ts';
+import { AppError } from '../lib/errors.ts';
+
+type ProfileRow = typeof userProfiles.$inferSelect;
+
+const REQUIRED = {
+  current_weekly_mileage_miles: 'how many miles you run a week now',
+  days_available_per_week: 'how many days a week you can run',
+  easy_pace_per_mile_seconds: 'your easy pace',
+} as const;
+
+/** The engine's view of a profile; a profile missing what planning needs is a 400 naming the fields. */
+export function engineProfile(row: ProfileRow): TrainingProfile {
+  const missing = (Object.keys(REQUIRED) as (keyof typeof REQUIRED)[]).filter((key) => row[key] === null);
+  if (missing.length > 0) {
+    throw new AppError(
+      400,
+      'profile_incomplete',
+      `Your coach needs ${missing.map((key) => REQUIRED[key]).join(', ')} first. Complete your profile.`,
+      missing.map((path) => ({ path, message: 'is required to plan' })),
+    );
+  }
+  return {
+    current_weekly_mileage_miles: row.current_weekly_mileage_miles!,
+    days_available_per_week: row.days_available_per_week!,
+    easy_pace_per_mile_seconds: row.easy_pace_per_mile_seconds!,
+    injury_notes: row.injury_notes,
+  };
+}
+
+/** Runs of the last `days` days from every source, for the 30-day longest-run rule and ramps. */
+export async function runHistory(db: Executor, userId: string, today: string, days = 42): Promise<CompletedRun[]> {
+  const rows = await db
+    .select({ date: stravaActivities.local_date, distance: stravaActivities.distance_meters, seconds: stravaActivities.moving_time_seconds })
+    .from(stravaActivities)
+    .where(and(eq(stravaActivities.user_id, userId), gte(stravaActivities.local_date, addDays(today, -days))));
+  return rows.map((row) => ({ date: row.date, distance_meters: row.distance, duration_seconds: row.seconds }));
+}

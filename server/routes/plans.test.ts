@@ -1,0 +1,163 @@
+import { Decoder, Stream } from '@garmin/fitsdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../db/database.ts';
+import { openTestPglite } from '../test/databases.ts';
+import { buildTestApp, call, signUp, type TestApp } from '../test/harness.ts';
+
+let handle: DatabaseHandle;
+let t: TestApp;
+beforeAll(async () => {
+  handle = await openTestPglite();
+  t = buildTestApp(handle); // today is 2026-03-02
+});
+afterAll(() => handle.close());
+
+const profile = { current_weekly_mileage_miles: 25, days_available_per_week: 5, easy_pace_per_mile_seconds: 600, time_zone: 'Europe/London' };
+const marathon = { goal_type: 'race', target_race_distance_meters: 42195, target_race_date: '2026-07-05', target_time_seconds: 4 * 3600 + 30 * 60 };
+
+/** A runner with a profile, a marathon goal and an engine plan. */
+async function planned() {
+  const runner = await signUp(t);
+  await call(t.app, 'PUT', '/api/profile', { cookie: runner.cookie, body: profile });
+  const goal = (await call(t.app, 'POST', '/api/goals', { cookie: runner.cookie, body: marathon })).json.goal;
+  const res = await call(t.app, 'POST', '/api/plans/generate', { cookie: runner.cookie, body: { goal_id: goal.id } });
+  expect(res.status).toBe(201);
+  return { ...runner, goal, plan: res.json.plan, workouts: res.json.workouts as any[] };
+}
+
+describe('plans', () => {
+  it('generates a dated, explained plan ending on race day, and saves it with its workouts', async () => {
+    const { plan, workouts, cookie } = await planned();
+    expect(plan).toMatchObject({ status: 'active', methodology: 'daniels', start_date: '2026-03-02', end_date: '2026-07-05' });
+    expect(plan.phases.map((p: { phase: string }) => p.phase)).toEqual(expect.arrayContaining(['base', 'taper']));
+    expect(plan.weeks.length).toBeGreaterThanOrEqual(17);
+    expect(plan.generation_context).toMatchObject({ source: 'engine', methodology: 'daniels' });
+    expect(workouts.at(-1)).toMatchObject({ scheduled_date: '2026-07-05', type: 'race' });
+    expect(workouts.every((w) => w.reason && w.structure.segments.length > 0)).toBe(true);
+    const fetched = await call(t.app, 'GET', `/api/plans/${plan.id}`, { cookie });
+    expect(fetched.json.workouts).toHaveLength(workouts.length);
+    const inMarch = await call(t.app, 'GET', '/api/workouts?from=2026-03-02&to=2026-03-08', { cookie });
+    expect(inMarch.json.workouts.length).toBeGreaterThanOrEqual(3);
+    expect(inMarch.json.workouts.length).toBeLessThanOrEqual(5);
+  });
+
+  it('archives the earlier plan of a goal when a new one is generated', async () => {
+    const { goal, plan, cookie } = await planned();
+    const second = await call(t.app, 'POST', '/api/plans/generate', { cookie, body: { goal_id: goal.id, methodology: 'pfitzinger', start_date: '2026-03-09' } });
+    expect(second.status).toBe(201);
+    const plans = (await call(t.app, 'GET', '/api/plans', { cookie })).json.plans;
+    expect(plans.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([
+      [second.json.plan.id, 'active'],
+      [plan.id, 'archived'],
+    ]);
+    // Only the active plan's workouts are on the calendar.
+    const week = await call(t.app, 'GET', '/api/workouts?from=2026-03-09&to=2026-03-15', { cookie });
+    expect(new Set(week.json.workouts.map((w: { plan_id: string }) => w.plan_id))).toEqual(new Set([second.json.plan.id]));
+  });
+
+  it('refuses to plan before the profile says enough, naming what is missing', async () => {
+    const { cookie } = await signUp(t);
+    const goal = (await call(t.app, 'POST', '/api/goals', { cookie, body: marathon })).json.goal;
+    const res = await call(t.app, 'POST', '/api/plans/generate', { cookie, body: { goal_id: goal.id } });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('profile_incomplete');
+    expect(res.json.error.issues.map((i: { path: string }) => i.path)).toEqual(['current_weekly_mileage_miles', 'days_available_per_week', 'easy_pace_per_mile_seconds']);
+  });
+
+  it.each([
+    [{ goal_id: 'nope' }, 400],
+    [{ goal_id: '00000000-0000-4000-8000-000000000000' }, 404],
+    [{}, 400],
+    [{ goal_id: '00000000-0000-4000-8000-000000000000', methodology: 'hansons' }, 400],
+    [{ goal_id: '00000000-0000-4000-8000-000000000000', start_date: 'soon' }, 400],
+  ])('refuses %j with %i', async (body, status) => {
+    const { cookie } = await signUp(t);
+    expect((await call(t.app, 'POST', '/api/plans/generate', { cookie, body })).status).toBe(status);
+  });
+
+  it('refuses a start date in the past or too close to the race', async () => {
+    const { goal, cookie } = await planned();
+    const past = await call(t.app, 'POST', '/api/plans/generate', { cookie, body: { goal_id: goal.id, start_date: '2026-02-01' } });
+    expect(past.status).toBe(400);
+    expect(past.json.error.code).toBe('plan_input_invalid');
+    const late = await call(t.app, 'POST', '/api/plans/generate', { cookie, body: { goal_id: goal.id, start_date: '2026-07-01' } });
+    expect(late.status).toBe(400);
+  });
+});
+
+describe('workouts', () => {
+  it('records a structure change in the edit history with the old and new value', async () => {
+    const { workouts, cookie } = await planned();
+    const easy = workouts.find((w) => w.type === 'easy')!;
+    const structure = { segments: [{ type: 'steady', duration_seconds: 1800, pace_target: 'easy' }] };
+    const res = await call(t.app, 'PATCH', `/api/workouts/${easy.id}`, { cookie, body: { structure, edit_reason: 'short on time' } });
+    expect(res.status).toBe(200);
+    expect(res.json.workout).toMatchObject({ structure, edited_by_user: true, planned_duration_seconds: 1800 });
+    const edits = (await call(t.app, 'GET', `/api/workouts/${easy.id}/edits`, { cookie })).json.edits;
+    expect(edits).toEqual([expect.objectContaining({ edited_by: 'user', field: 'structure', previous_value: easy.structure, new_value: structure, reason: 'short on time', won: true })]);
+  });
+
+  it('refuses an invalid structure naming the path, changing nothing', async () => {
+    const { workouts, cookie } = await planned();
+    const w = workouts[0];
+    const res = await call(t.app, 'PATCH', `/api/workouts/${w.id}`, {
+      cookie,
+      body: { structure: { segments: [{ type: 'interval', repeats: 6, work: { distance_meters: 800, duration_seconds: 200 } }] } },
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.error.issues[0].path).toBe('structure.segments[0].work.distance_meters');
+    expect((await call(t.app, 'GET', `/api/workouts/${w.id}`, { cookie })).json.workout.structure).toEqual(w.structure);
+    expect((await call(t.app, 'GET', `/api/workouts/${w.id}/edits`, { cookie })).json.edits).toEqual([]);
+  });
+
+  it('refuses a change that breaks a hard guardrail, with the reason', async () => {
+    const { workouts, cookie } = await planned();
+    const first = workouts[0];
+    const res = await call(t.app, 'PATCH', `/api/workouts/${first.id}`, {
+      cookie,
+      body: { structure: { segments: [{ type: 'steady', distance_meters: 35_000, pace_target: 'easy' }] } },
+    });
+    expect(res.status).toBe(422);
+    expect(res.json.error.code).toBe('guardrail_violation');
+    expect(res.json.error.issues.map((i: { path: string }) => i.path)).toContain('single_run_spike');
+  });
+
+  it('serves the workout as a .FIT file, the same bytes each time', async () => {
+    const { workouts, cookie } = await planned();
+    const w = workouts.find((x) => x.type === 'intervals' || x.type === 'threshold' || x.type === 'tempo') ?? workouts[0];
+    const fetchFit = () => t.app.request(`/api/workouts/${w.id}/fit`, { headers: { cookie } });
+    const res = await fetchFit();
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.ant.fit');
+    expect(res.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="${w.scheduled_date}-[a-z0-9-]+\\.fit"$`));
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(new Uint8Array(await (await fetchFit()).arrayBuffer())).toEqual(bytes);
+    const decoder = new Decoder(Stream.fromByteArray(Array.from(bytes)));
+    expect(decoder.checkIntegrity()).toBe(true);
+    const { messages } = decoder.read();
+    expect(messages.workoutMesgs[0].wktName).toBe(w.title.slice(0, 254));
+    expect(messages.workoutStepMesgs.length).toBeGreaterThan(0);
+  });
+
+  it('validates the date range', async () => {
+    const { cookie } = await signUp(t);
+    expect((await call(t.app, 'GET', '/api/workouts?from=2026-03-10&to=2026-03-01', { cookie })).status).toBe(400);
+    expect((await call(t.app, 'GET', '/api/workouts?from=yesterday&to=2026-03-01', { cookie })).status).toBe(400);
+    expect((await call(t.app, 'GET', '/api/workouts', { cookie })).status).toBe(400);
+  });
+
+  it("answers 404 for another runner's plan and workouts, on every route", async () => {
+    const a = await signUp(t);
+    const b = await planned();
+    const w = b.workouts[0];
+    expect((await call(t.app, 'GET', `/api/plans/${b.plan.id}`, { cookie: a.cookie })).status).toBe(404);
+    expect((await call(t.app, 'GET', `/api/workouts/${w.id}`, { cookie: a.cookie })).status).toBe(404);
+    expect((await call(t.app, 'PATCH', `/api/workouts/${w.id}`, { cookie: a.cookie, body: { title: 'mine' } })).status).toBe(404);
+    expect((await call(t.app, 'GET', `/api/workouts/${w.id}/edits`, { cookie: a.cookie })).status).toBe(404);
+    expect((await t.app.request(`/api/workouts/${w.id}/fit`, { headers: { cookie: a.cookie } })).status).toBe(404);
+    expect((await call(t.app, 'POST', '/api/plans/generate', { cookie: a.cookie, body: { goal_id: b.goal.id } })).status).toBe(404);
+    expect((await call(t.app, 'GET', '/api/plans', { cookie: a.cookie })).json.plans).toEqual([]);
+    expect((await call(t.app, 'GET', '/api/workouts?from=2026-01-01&to=2026-12-31', { cookie: a.cookie })).json.workouts).toEqual([]);
+    expect((await call(t.app, 'GET', `/api/workouts/${w.id}`, { cookie: b.cookie })).status).toBe(200);
+  });
+});

@@ -1,0 +1,43 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { IsoDateSchema } from '#shared/schema/goal.ts';
+import { MethodologySchema } from '#shared/schema/plan.ts';
+import { generatePlanForGoal, getPlanWithWorkouts, listPlans, publicPlan } from '../domain/plans.ts';
+import type { AppDeps, AppEnv } from '../lib/context.ts';
+import { readJson } from '../lib/http.ts';
+import { requireUser } from '../lib/session.ts';
+import { routeId } from './ids.ts';
+
+const GenerateRequestSchema = z
+  .object({
+    goal_id: z.uuid(),
+    start_date: IsoDateSchema.optional(),
+    methodology: MethodologySchema.optional(),
+    // Claude personalisation arrives with the coach; until then the rule engine's plan is made.
+    personalize: z.boolean().optional(),
+  })
+  .strict();
+
+/** Plan generation (rule engine, guardrail-checked) and reading plans. */
+export function planRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.post('/generate', async (c) => {
+    const user = requireUser(c);
+    const input = await readJson(c, GenerateRequestSchema);
+    const result = await generatePlanForGoal(deps.db, user.id, input, deps.now());
+    return c.json(result, 201);
+  });
+
+  app.get('/', async (c) => {
+    const user = requireUser(c);
+    return c.json({ plans: (await listPlans(deps.db, user.id)).map(publicPlan) });
+  });
+
+  app.get('/:id', async (c) => {
+    const user = requireUser(c);
+    return c.json(await getPlanWithWorkouts(deps.db, user.id, routeId(c.req.param('id'), 'The plan')));
+  });
+
+  return app;
+}

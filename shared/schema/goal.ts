@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { isIsoDate } from '../training/dates.ts';
+
+/** An ISO calendar date, `YYYY-MM-DD`. */
+export const IsoDateSchema = z.string().refine(isIsoDate, { message: 'expected a date as YYYY-MM-DD' });
+
+/** A race goal: a distance on a date, with an optional target time (none = "finish it"). */
+export const RaceGoalSchema = z
+  .object({
+    kind: z.literal('race'),
+    target_race_distance_meters: z.number().min(800).max(60_000),
+    target_race_date: IsoDateSchema,
+    target_time_seconds: z.number().int().min(120).max(24 * 3600).nullable().optional(),
+  })
+  .strict();
+export type RaceGoal = z.infer<typeof RaceGoalSchema>;
+
+/** A non-race goal: reach and hold a weekly mileage, optionally by a date. */
+export const MileageGoalSchema = z
+  .object({
+    kind: z.literal('mileage'),
+    target_weekly_mileage_miles: z.number().min(1).max(150),
+    end_date: IsoDateSchema.nullable().optional(),
+  })
+  .strict();
+export type MileageGoal = z.infer<typeof MileageGoalSchema>;
+
+export const GoalSchema = z.discriminatedUnion('kind', [RaceGoalSchema, MileageGoalSchema]);
+export type Goal = z.infer<typeof GoalSchema>;
+
+export const VERDICTS = ['on_track', 'stretch', 'unrealistic'] as const;
+export const VerdictSchema = z.enum(VERDICTS);
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+/** The answer to "can I do this?": a verdict, the numbers behind it and one plain sentence. */
+export const FeasibilitySchema = z.object({
+  verdict: VerdictSchema,
+  /** Null for mileage goals, where fitness is not the question. */
+  current_vdot: z.number().nullable(),
+  required_vdot: z.number().nullable(),
+  weeks_left: z.number(),
+  /** VDOT points (race goals) or weekly miles (mileage goals) the time left can add. */
+  expected_gain: z.number(),
+  /** Completed ÷ planned distance over the last 3 weeks, when there was a plan. */
+  completion_rate: z.number().optional(),
+  missed_quality: z.number().int().optional(),
+  predicted_range: z
+    .object({ distance_meters: z.number(), low_seconds: z.number(), high_seconds: z.number() })
+    .nullable(),
+  sentence: z.string(),
+});
+export type Feasibility = z.infer<typeof FeasibilitySchema>;

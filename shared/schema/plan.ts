@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { GoalSchema, IsoDateSchema } from './goal.ts';
+import { WorkoutStructureSchema, WorkoutTypeSchema } from './workout.ts';
+
+/** What the engine needs to know about the runner (a subset of the profile row). */
+export const TrainingProfileSchema = z.object({
+  current_weekly_mileage_miles: z.number().min(0).max(200),
+  days_available_per_week: z.number().int().min(1).max(7),
+  /** 4:00/mi to 20:00/mi. */
+  easy_pace_per_mile_seconds: z.number().min(240).max(1200),
+  injury_notes: z.string().max(2000).nullable().optional(),
+  recent_race: z
+    .object({
+      distance_meters: z.number().min(800).max(100_000),
+      time_seconds: z.number().min(60).max(24 * 3600),
+      date: IsoDateSchema,
+    })
+    .nullable()
+    .optional(),
+  longest_recent_run_meters: z.number().min(0).max(100_000).nullable().optional(),
+});
+export type TrainingProfile = z.infer<typeof TrainingProfileSchema>;
+
+export const METHODOLOGIES = ['daniels', 'pfitzinger', '80/20'] as const;
+export const MethodologySchema = z.enum(METHODOLOGIES);
+export type Methodology = z.infer<typeof MethodologySchema>;
+
+export const PHASES = ['base', 'build', 'peak', 'taper', 'maintain'] as const;
+export const PhaseSchema = z.enum(PHASES);
+export type Phase = z.infer<typeof PhaseSchema>;
+
+/** One 7-day block of a plan. Weeks begin on the long-run (race) weekday. */
+export const PlanWeekSchema = z.object({
+  index: z.number().int().min(0),
+  start_date: IsoDateSchema,
+  phase: PhaseSchema,
+  planned_distance_meters: z.number().min(0),
+  planned_duration_seconds: z.number().min(0),
+  is_recovery: z.boolean(),
+  is_taper: z.boolean(),
+  reason: z.string(),
+});
+export type PlanWeek = z.infer<typeof PlanWeekSchema>;
+
+/** A dated session of a plan. `edited_by_user` workouts are kept as they are when re-planning. */
+export const PlannedWorkoutSchema = z.object({
+  id: z.string().min(1),
+  scheduled_date: IsoDateSchema,
+  week_index: z.number().int().min(0),
+  type: WorkoutTypeSchema,
+  title: z.string().min(1).max(200),
+  structure: WorkoutStructureSchema,
+  planned_distance_meters: z.number().min(0),
+  planned_duration_seconds: z.number().min(0),
+  reason: z.string(),
+  edited_by_user: z.boolean().optional(),
+});
+export type PlannedWorkout = z.infer<typeof PlannedWorkoutSchema>;
+
+export const PlanPhaseSchema = z.object({
+  phase: PhaseSchema,
+  start_week: z.number().int().min(0),
+  end_week: z.number().int().min(0),
+  reason: z.string(),
+});
+export type PlanPhase = z.infer<typeof PlanPhaseSchema>;
+
+/** A whole plan as the engine (or an adaptation) makes it. */
+export const PlanSchema = z.object({
+  methodology: MethodologySchema,
+  goal: GoalSchema,
+  start_date: IsoDateSchema,
+  end_date: IsoDateSchema,
+  /** The VDOT the paces were set from, and where it came from. */
+  vdot: z.number(),
+  vdot_source: z.enum(['race', 'easy_pace']),
+  phases: z.array(PlanPhaseSchema),
+  weeks: z.array(PlanWeekSchema),
+  workouts: z.array(PlannedWorkoutSchema),
+  reason: z.string(),
+});
+export type Plan = z.infer<typeof PlanSchema>;
+
+/**
+ * A plan from any source (engine, LLM, user edit) as the guardrail check reads it: only dates,
+ * kinds and structures are needed. `structure` is left unknown so a broken one is reported, not thrown.
+ */
+export const PlanLikeSchema = z.object({
+  start_date: IsoDateSchema,
+  weeks: z.array(z.object({ index: z.number().int(), start_date: IsoDateSchema, is_recovery: z.boolean().optional() }).loose()).optional(),
+  workouts: z.array(
+    z
+      .object({
+        id: z.string().optional(),
+        scheduled_date: IsoDateSchema,
+        type: WorkoutTypeSchema,
+        structure: z.unknown().optional(),
+        planned_distance_meters: z.number().min(0).optional(),
+        planned_duration_seconds: z.number().min(0).optional(),
+        edited_by_user: z.boolean().optional(),
+      })
+      .loose(),
+  ),
+});
+export type PlanLike = z.infer<typeof PlanLikeSchema>;
+
+/** A run the runner did (Strava, FIT upload or manual): history for spikes, ramps and adaptation. */
+export const CompletedRunSchema = z.object({
+  date: IsoDateSchema,
+  distance_meters: z.number().min(0),
+  duration_seconds: z.number().min(0).optional(),
+  workout_id: z.string().optional(),
+});
+export type CompletedRun = z.infer<typeof CompletedRunSchema>;
+
+export const GUARDRAIL_RULES = [
+  'structure_invalid',
+  'weekly_ramp',
+  'two_week_ramp',
+  'single_run_spike',
+  'long_run_cap',
+  'easy_share',
+  'session_limit',
+  'bout_length',
+  'recovery_week',
+  'taper',
+  'race_day',
+  'days_available',
+  'hard_days_in_row',
+  'injury',
+] as const;
+export const GuardrailRuleSchema = z.enum(GUARDRAIL_RULES);
+export type GuardrailRule = z.infer<typeof GuardrailRuleSchema>;
+
+/** One broken guardrail: `hard` blocks saving the plan, `soft` is a warning with a reason. */
+export const ViolationSchema = z.object({
+  rule: GuardrailRuleSchema,
+  week: z.number().int().optional(),
+  date: IsoDateSchema.optional(),
+  workout_id: z.string().optional(),
+  severity: z.enum(['hard', 'soft']),
+  reason: z.string(),
+});
+export type Violation = z.infer<typeof ViolationSchema>;
+
+/** "Not feeling 100%": the runner is ill or hurt for some days from `date`. */
+export const HealthReportSchema = z.object({
+  kind: z.enum(['illness', 'injury']),
+  date: IsoDateSchema,
+  days: z.number().int().min(1).max(60),
+  notes: z.string().max(2000).optional(),
+});
+export type HealthReport = z.infer<typeof HealthReportSchema>;

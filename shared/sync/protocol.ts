@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { isHlc } from './hlc.ts';
+
+// The sync wire protocol (SYNC.md). A change of meaning is a new protocol or mutation version,
+// never an edit of an existing one.
+
+export const PROTOCOL_VERSION = 1;
+/** The data shape devices store; bumped when a synced table's row shape changes. */
+export const SCHEMA_VERSION = 1;
+/** Devices older than this get 426 and must update the app. */
+export const MIN_SCHEMA_VERSION = 1;
+export const MAX_MUTATIONS_PER_PUSH = 100;
+export const MAX_PUSH_BYTES = 512 * 1024;
+export const DEFAULT_PULL_LIMIT = 500;
+export const MAX_PULL_LIMIT = 1000;
+
+/** The tables devices mirror, by their server names. */
+export const SYNCED_ENTITIES = [
+  'user_profiles',
+  'goals',
+  'training_plans',
+  'workouts',
+  'workout_edits',
+  'workout_completions',
+  'strava_activities',
+  'chat_messages',
+  'user_memory_summaries',
+] as const;
+export type SyncedEntity = (typeof SYNCED_ENTITIES)[number];
+
+export const ClientIdSchema = z.string().regex(/^c_[A-Za-z0-9_-]{8,64}$/, 'must look like c_ followed by 8–64 letters, digits, _ or -');
+export const HlcSchema = z.string().refine(isHlc, { message: 'is not a hybrid logical clock' });
+
+export const MutationSchema = z
+  .object({
+    id: z.number().int().min(1),
+    name: z.string().min(1).max(64),
+    v: z.number().int().min(1),
+    hlc: HlcSchema,
+    args: z.unknown(),
+  })
+  .strict();
+export type Mutation = z.infer<typeof MutationSchema>;
+
+const envelope = {
+  protocol: z.literal(PROTOCOL_VERSION, { message: `must be ${PROTOCOL_VERSION}` }),
+  // Any version parses: the handler answers 426 below MIN_SCHEMA_VERSION rather than a 400.
+  schemaVersion: z.number().int().min(0),
+  clientId: ClientIdSchema,
+};
+
+export const PushRequestSchema = z
+  .object({ ...envelope, mutations: z.array(MutationSchema).min(1).max(MAX_MUTATIONS_PER_PUSH) })
+  .strict()
+  .refine((request) => request.mutations.every((m, i) => i === 0 || m.id === request.mutations[i - 1]!.id + 1), {
+    message: 'mutation ids must be consecutive and ascending',
+    path: ['mutations'],
+  });
+export type PushRequest = z.infer<typeof PushRequestSchema>;
+
+export const CursorSchema = z.object({ epoch: z.uuid(), v: z.number().int().min(0) }).strict();
+export type Cursor = z.infer<typeof CursorSchema>;
+
+export const PullRequestSchema = z
+  .object({ ...envelope, cursor: CursorSchema.nullable(), limit: z.number().int().min(1).max(MAX_PULL_LIMIT).default(DEFAULT_PULL_LIMIT) })
+  .strict();
+export type PullRequest = z.infer<typeof PullRequestSchema>;
+
+export interface MutationError {
+  code: string;
+  message: string;
+  issues?: { path: string; message: string }[];
+}
+
+export type MutationResult =
+  | { id: number; status: 'applied'; version: number }
+  | { id: number; status: 'rejected'; version: number; error: MutationError };
+
+export interface PushResponse {
+  lastMutationId: number;
+  serverTime: number;
+  epoch: string;
+  results: MutationResult[];
+}
+
+export type Change =
+  | { v: number; entity: SyncedEntity; id: string; op: 'u'; row: Record<string, unknown>; hlc: Record<string, string> }
+  | { v: number; entity: SyncedEntity; id: string; op: 'd' };
+
+export type PullResponse =
+  | { cursor: Cursor; hasMore: boolean; lastMutationId: number; serverTime: number; changes: Change[] }
+  | { reset: true; reason: 'epoch_changed' | 'cursor_too_old' | 'cursor_ahead'; epoch: string };

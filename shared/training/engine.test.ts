@@ -1,0 +1,121 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PlanSchema, type Plan } from '../schema/plan.ts';
+import { WorkoutStructureSchema } from '../schema/workout.ts';
+import { inputArb } from './arbitraries.test-helpers.ts';
+import { daysBetween } from './dates.ts';
+import { generatePlan, type GenerateInput } from './engine.ts';
+import { checkPlan } from './guardrails.ts';
+import { HARD_TYPES } from './rules.ts';
+
+function planOf(input: GenerateInput): Plan {
+  const r = generatePlan(input);
+  if (!r.ok) throw new Error(`unexpected issues: ${JSON.stringify(r.issues)}`);
+  return r.plan;
+}
+
+/** Everything a valid engine plan must satisfy, beyond the guardrails themselves. */
+function assertSound(input: GenerateInput, plan: Plan): void {
+  expect(checkPlan(plan, { profile: input.profile, goal: input.goal, today: input.today })).toEqual([]);
+  expect(PlanSchema.safeParse(plan).success).toBe(true);
+  for (const w of plan.workouts) {
+    expect(WorkoutStructureSchema.safeParse(w.structure).success).toBe(true);
+    expect(w.scheduled_date >= input.start_date).toBe(true);
+    expect(w.reason.length).toBeGreaterThan(0);
+  }
+  const perWeek = new Map<number, Set<string>>();
+  for (const w of plan.workouts) perWeek.set(w.week_index, (perWeek.get(w.week_index) ?? new Set()).add(w.scheduled_date));
+  for (const days of perWeek.values()) expect(days.size).toBeLessThanOrEqual(input.profile.days_available_per_week);
+  const hard = plan.workouts.filter((w) => HARD_TYPES.has(w.type)).map((w) => w.scheduled_date).sort();
+  for (let i = 1; i < hard.length; i++) expect(daysBetween(hard[i - 1]!, hard[i]!)).toBeGreaterThan(1);
+  if (input.goal.kind === 'race') {
+    const races = plan.workouts.filter((w) => w.type === 'race');
+    expect(races.map((w) => w.scheduled_date)).toEqual([input.goal.target_race_date]);
+    expect(plan.workouts[plan.workouts.length - 1]!.type).toBe('race');
+  }
+}
+
+describe('generatePlan: properties over random valid inputs', () => {
+  it('race plans (5 km–marathon, 2–7 days, 8–30 weeks) pass every guardrail', () => {
+    fc.assert(fc.property(inputArb('race'), (input) => assertSound(input, planOf(input))), { numRuns: 1200 });
+  });
+
+  it('one-day-a-week runners get one run a week and still pass', () => {
+    fc.assert(
+      fc.property(inputArb('race', fc.constant(1)), (input) => {
+        const plan = planOf(input);
+        assertSound(input, plan);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('mileage goals pass every guardrail', () => {
+    fc.assert(fc.property(inputArb('mileage'), (input) => assertSound(input, planOf(input))), { numRuns: 400 });
+  });
+
+  it('is deterministic: the same input gives the same plan', () => {
+    fc.assert(
+      fc.property(inputArb('race'), (input) => {
+        const again = { ...input, newId: (() => { let n = 0; return () => `w${++n}`; })() };
+        const first = { ...input, newId: (() => { let n = 0; return () => `w${++n}`; })() };
+        expect(planOf(again)).toEqual(planOf(first));
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
+
+describe('generatePlan: shape of a plan', () => {
+  let n = 0;
+  const base: GenerateInput = {
+    profile: { current_weekly_mileage_miles: 30, days_available_per_week: 5, easy_pace_per_mile_seconds: 540, injury_notes: null },
+    goal: { kind: 'race', target_race_distance_meters: 42_195, target_race_date: '2026-06-07', target_time_seconds: 3.75 * 3600 },
+    start_date: '2026-02-01',
+    today: '2026-02-01',
+    methodology: 'daniels',
+    newId: () => `id${++n}`,
+  };
+
+  it('has base, build, peak and taper phases, a long run each week and a 3-week marathon taper', () => {
+    const plan = planOf(base);
+    expect(plan.phases.map((p) => p.phase)).toEqual(['base', 'build', 'peak', 'taper']);
+    const training = plan.weeks.filter((w) => w.start_date < '2026-06-07');
+    expect(training.filter((w) => w.is_taper)).toHaveLength(3);
+    for (const w of training) expect(plan.workouts.some((x) => x.week_index === w.index && x.type === 'long')).toBe(true);
+    const recovery = plan.weeks.filter((w) => w.is_recovery).map((w) => w.index);
+    expect(recovery).toEqual([3, 7, 11]);
+    expect(plan.weeks.find((w) => w.is_recovery)!.reason).toMatch(/recovery week/);
+  });
+
+  it('tapers by distance: 1 week for 10 km, 2 for the half', () => {
+    const ten = planOf({ ...base, goal: { kind: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-03' } });
+    expect(ten.weeks.filter((w) => w.is_taper && w.start_date < '2026-05-03')).toHaveLength(1);
+    const half = planOf({ ...base, goal: { kind: 'race', target_race_distance_meters: 21_097.5, target_race_date: '2026-05-03' } });
+    expect(half.weeks.filter((w) => w.is_taper && w.start_date < '2026-05-03')).toHaveLength(2);
+  });
+
+  it('methodologies differ in session choice', () => {
+    const types = (m: GenerateInput['methodology']) => new Set(planOf({ ...base, methodology: m, goal: { kind: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-03' } }).workouts.map((w) => w.type));
+    expect(types('daniels').has('repetition')).toBe(true);
+    expect(types('pfitzinger').has('tempo')).toBe(true);
+    expect(types('pfitzinger').has('repetition')).toBe(false);
+    expect(types('80/20').has('intervals')).toBe(true);
+    expect(types('80/20').has('repetition')).toBe(false);
+  });
+
+  it('drops repetition work and strides for an injured runner', () => {
+    const plan = planOf({ ...base, profile: { ...base.profile, injury_notes: 'sore achilles' }, goal: { kind: 'race', target_race_distance_meters: 5000, target_race_date: '2026-05-03' } });
+    const json = JSON.stringify(plan.workouts.map((w) => w.structure));
+    expect(json).not.toContain('repetition');
+  });
+
+  it('returns issues, not exceptions, for bad input', () => {
+    const r = generatePlan({ ...base, start_date: '2026-01-01' });
+    expect(r).toEqual({ ok: false, issues: [expect.objectContaining({ path: 'start_date' })] });
+    const soon = generatePlan({ ...base, goal: { kind: 'race', target_race_distance_meters: 5000, target_race_date: '2026-02-04' } });
+    expect(soon.ok).toBe(false);
+    const bad = generatePlan({ ...base, profile: { ...base.profile, days_available_per_week: 9 } });
+    expect(bad.ok ? [] : bad.issues.map((i) => i.path)).toEqual(['profile.days_available_per_week']);
+  });
+});

@@ -1,0 +1,269 @@
+/** The rule-based plan engine: same inputs, same plan; every plan it makes passes `checkPlan`. */
+import { GoalSchema, type Goal } from '../schema/goal.ts';
+import type { Issue } from '../schema/issues.ts';
+import { toIssues } from '../schema/issues.ts';
+import { MethodologySchema, TrainingProfileSchema, type CompletedRun, type Methodology, type Plan, type PlannedWorkout, type PlanWeek, type TrainingProfile } from '../schema/plan.ts';
+import { addDays, daysBetween, isIsoDate, toDayNumber } from './dates.ts';
+import { buildFrame, type Frame } from './frame.ts';
+import { estimateWorkout } from './estimate.ts';
+import { baselineLongestRun, baselineWeeklyMeters, isInjured, longRunCapSeconds, raceBucket, rampReference } from './rules.ts';
+import { runnerPaces } from './timeline.ts';
+import { buildWeek, type WeekEnv, type WeekState } from './week.ts';
+import { metersToMiles, milesToMeters } from './units.ts';
+import type { WorkoutStructure } from '../schema/workout.ts';
+
+export interface GenerateInput {
+  profile: TrainingProfile;
+  goal: Goal;
+  start_date: string;
+  today: string;
+  methodology: Methodology;
+  newId: () => string;
+  /** Runs already done: they count toward the 30-day longest run. */
+  history?: CompletedRun[];
+}
+
+export type GenerateResult = { ok: true; plan: Plan } | { ok: false; issues: Issue[] };
+
+const GROWTH = { normal: 0.08, injured: 0.04 } as const;
+const TWO_WEEK_GROWTH = { normal: 0.25, injured: 0.16 } as const;
+const RECOVERY_SHARE = 0.75;
+
+/** Checks the engine's input; problems come back as issues, not exceptions. */
+export function validateGenerateInput(input: GenerateInput): Issue[] {
+  const issues: Issue[] = [];
+  const profile = TrainingProfileSchema.safeParse(input.profile);
+  if (!profile.success) issues.push(...toIssues(profile.error).map((i) => ({ ...i, path: `profile.${i.path}` })));
+  const goal = GoalSchema.safeParse(input.goal);
+  if (!goal.success) issues.push(...toIssues(goal.error).map((i) => ({ ...i, path: `goal.${i.path}` })));
+  if (!MethodologySchema.safeParse(input.methodology).success) issues.push({ path: 'methodology', message: 'expected daniels, pfitzinger or 80/20' });
+  if (!isIsoDate(input.today)) issues.push({ path: 'today', message: 'expected a date as YYYY-MM-DD' });
+  if (!isIsoDate(input.start_date)) issues.push({ path: 'start_date', message: 'expected a date as YYYY-MM-DD' });
+  if (issues.length > 0) return issues;
+  if (input.start_date < input.today) issues.push({ path: 'start_date', message: 'a plan cannot start in the past' });
+  const g = input.goal;
+  if (g.kind === 'race') {
+    const days = daysBetween(input.start_date, g.target_race_date);
+    if (days < 7) issues.push({ path: 'goal.target_race_date', message: 'the race must be at least a week after the plan starts' });
+    if (days > 364) issues.push({ path: 'goal.target_race_date', message: 'plans run for at most 52 weeks' });
+  } else if (g.end_date) {
+    const days = daysBetween(input.start_date, g.end_date);
+    if (days < 13) issues.push({ path: 'goal.end_date', message: 'a mileage goal needs at least two weeks' });
+    if (days > 364) issues.push({ path: 'goal.end_date', message: 'plans run for at most 52 weeks' });
+  }
+  return issues;
+}
+
+/** Generates a plan; deterministic for the same input (ids come from `newId`). */
+export function generatePlan(input: GenerateInput): GenerateResult {
+  const issues = validateGenerateInput(input);
+  if (issues.length > 0) return { ok: false, issues };
+  const profile = TrainingProfileSchema.parse(input.profile);
+  const injured = isInjured(profile.injury_notes);
+  const frame = buildFrame(input.goal, input.start_date, input.methodology, injured, mileageWeeks(profile, input.goal, input.start_date));
+  const startDay = toDayNumber(input.start_date);
+  const runs = (input.history ?? []).map((r) => ({ day: toDayNumber(r.date), meters: r.distance_meters }));
+  runs.push({ day: startDay - 1, meters: baselineLongestRun(profile) });
+  return { ok: true, plan: composePlan({ ...input, profile, frame, fromWeek: 0, firstDay: startDay, priorVolumes: [], runs, prevLongest: 0, carried: new Map(), kept: [] }) };
+}
+
+/** What `composePlan` continues from: adaptation passes the real past and the runner's kept workouts. */
+export interface ComposeInput extends GenerateInput {
+  frame: Frame;
+  fromWeek: number;
+  /** No new workout before this day number. */
+  firstDay: number;
+  /** Training volume of weeks before `fromWeek`. */
+  priorVolumes: number[];
+  runs: { day: number; meters: number }[];
+  prevLongest: number;
+  /** Meters per week already run or kept, which the engine must build around. */
+  carried: Map<number, number>;
+  /** Workouts kept as they are (the runner's edits): their days are taken. */
+  kept: PlannedWorkout[];
+  /** Weeks back from illness or injury: a share of the target volume. */
+  comeback?: Map<number, number>;
+}
+
+/** Sizes every week from `fromWeek` on and assembles the plan (weeks, workouts, reasons). */
+export function composePlan(c: ComposeInput): Plan {
+  const { profile, goal, methodology, frame } = c;
+  const injured = isInjured(profile.injury_notes);
+  const { fitness, paces } = runnerPaces(profile, goal, c.today);
+  const raceMeters = goal.kind === 'race' ? goal.target_race_distance_meters : undefined;
+  const bucket = raceMeters !== undefined ? raceBucket(raceMeters) : null;
+  const baseline = baselineWeeklyMeters(profile);
+  const w: WeekEnv = {
+    env: { paces, ...(raceMeters !== undefined ? { raceMeters } : {}), injured },
+    methodology,
+    bucket,
+    daysAvailable: profile.days_available_per_week,
+    longCapSeconds: longRunCapSeconds(goal, fitness.vdot),
+    needCapMeters: needCap(goal),
+    baseline,
+  };
+  const peakTarget = peakTargetMeters(goal, methodology, baseline);
+  const vols: number[] = [...c.priorVolumes];
+  const vol = (k: number) => (k < 0 ? baseline : (vols[k] ?? 0));
+  const state: WeekState = { runs: [...c.runs], prevLongest: c.prevLongest };
+  const growth = injured ? GROWTH.injured : GROWTH.normal;
+  const growth2 = injured ? TWO_WEEK_GROWTH.injured : TWO_WEEK_GROWTH.normal;
+  const keptDays = new Set(c.kept.map((k) => toDayNumber(k.scheduled_date)));
+  const calm = new Set<number>();
+  for (const k of c.kept) {
+    if (['easy', 'recovery', 'rest', 'cross_training'].includes(k.type)) continue;
+    calm.add(toDayNumber(k.scheduled_date) - 1).add(toDayNumber(k.scheduled_date) + 1);
+  }
+
+  const workouts: PlannedWorkout[] = [];
+  const weeks: PlanWeek[] = [];
+  const weekReasons: string[] = [];
+  for (const week of frame.weeks) {
+    const k = week.index;
+    if (k < c.fromWeek) continue;
+    const peakSoFar = Math.max(baseline, ...vols.slice(0, k));
+    const ramp = Math.min((1 + growth) * rampReference(vol, k, 1), (1 + growth2) * rampReference(vol, k, 2));
+    let target: number;
+    let why: string;
+    if (week.role === 'taper') {
+      // Down from the recent level too, which after a capped build may sit below the peak.
+      target = Math.min(week.taperShare * peakSoFar, week.taperShare * Math.max(vol(k - 1), vol(k - 2), vol(k - 3)), ramp);
+      why = `taper: ${Math.round(week.taperShare * 100)}% of peak volume, intensity kept`;
+    } else if (week.role === 'recovery') {
+      target = Math.min(RECOVERY_SHARE * Math.max(vol(k - 1), vol(k - 2), vol(k - 3)), ramp);
+      why = `recovery week: volume down 25% (every ${recoveryEveryOf(frame) === 3 ? '3rd' : '4th'} week), no R or I work, shorter long run`;
+    } else if (k === 0) {
+      target = Math.min(peakTarget, baseline);
+      why = `first week: about your current ${Math.round(metersToMiles(baseline))} mi per week`;
+    } else {
+      target = Math.min(peakTarget, ramp);
+      why = target >= peakTarget - 1 ? `${week.phase}: holding ${km(peakTarget)} per week` : `${week.phase}: volume up at most ${Math.round(growth * 100)}% a week${injured ? ' (gentler for the injury notes)' : ''}`;
+    }
+    const comeback = c.comeback?.get(k);
+    if (comeback !== undefined && week.role !== 'taper') {
+      target *= comeback;
+      why = `easing back in: ${Math.round(comeback * 100)}% of the usual volume after time off`;
+    }
+    const carried = c.carried.get(k) ?? 0;
+    const finalTaper = frame.raceDate !== null && k === frame.weeks.length - 1;
+    const built = buildWeek(w, week, target, c.firstDay, state, finalTaper, { taken: keptDays, calm, maxVolume: Math.max(0, target - carried) });
+    let volume = carried;
+    for (const b of built) {
+      volume += b.session.estimate.distance_meters;
+      workouts.push({
+        id: c.newId(),
+        scheduled_date: b.date,
+        week_index: k,
+        type: b.session.type,
+        title: b.session.title,
+        structure: b.session.structure,
+        planned_distance_meters: Math.round(b.session.estimate.distance_meters),
+        planned_duration_seconds: Math.round(b.session.estimate.duration_seconds),
+        reason: b.session.reason,
+      });
+    }
+    vols[k] = volume;
+    if (volume < target * 0.9 && week.role === 'normal' && k > 0) why += '; held back so no run jumps past 1.1 × your longest recent run';
+    weekReasons[k] = why;
+  }
+  workouts.push(...c.kept);
+  if (frame.raceDate !== null && goal.kind === 'race' && toDayNumber(frame.raceDate) >= c.firstDay && !c.kept.some((k) => k.scheduled_date === frame.raceDate)) {
+    workouts.push(raceWorkout(c, goal, frame.weeks.length, paces));
+  }
+  workouts.sort((a, b) => (a.scheduled_date < b.scheduled_date ? -1 : a.scheduled_date > b.scheduled_date ? 1 : 0));
+
+  for (const week of frame.weeks) {
+    const inWeek = workouts.filter((x) => x.week_index === week.index);
+    weeks.push({
+      index: week.index,
+      start_date: week.start_date,
+      phase: week.phase,
+      planned_distance_meters: Math.round(inWeek.reduce((a, x) => a + x.planned_distance_meters, 0)),
+      planned_duration_seconds: Math.round(inWeek.reduce((a, x) => a + x.planned_duration_seconds, 0)),
+      is_recovery: week.role === 'recovery',
+      is_taper: week.role === 'taper',
+      reason: weekReasons[week.index] ?? 'kept as it was',
+    });
+  }
+  if (frame.raceDate !== null) {
+    const race = workouts.filter((x) => x.scheduled_date === frame.raceDate);
+    weeks.push({
+      index: frame.weeks.length,
+      start_date: frame.raceDate,
+      phase: 'taper',
+      planned_distance_meters: Math.round(race.reduce((a, x) => a + x.planned_distance_meters, 0)),
+      planned_duration_seconds: Math.round(race.reduce((a, x) => a + x.planned_duration_seconds, 0)),
+      is_recovery: false,
+      is_taper: true,
+      reason: `race week: the race on ${frame.raceDate}`,
+    });
+  }
+  const endDate = frame.raceDate ?? addDays(frame.anchor, 7 * frame.weeks.length - 1);
+  const peak = Math.max(...weeks.map((x) => x.planned_distance_meters), 0);
+  return {
+    methodology,
+    goal,
+    start_date: c.start_date,
+    end_date: endDate,
+    vdot: Math.round(fitness.vdot * 10) / 10,
+    vdot_source: fitness.source,
+    phases: frame.phases,
+    weeks,
+    workouts,
+    reason: `${weeks.length}-week ${methodology} plan ${goal.kind === 'race' ? `for ${km(goal.target_race_distance_meters)} on ${goal.target_race_date}` : `to ${goal.target_weekly_mileage_miles} mi a week`}; paces from VDOT ${(Math.round(fitness.vdot * 10) / 10).toFixed(1)} (${fitness.source === 'race' ? 'your recent race' : 'your easy pace'}); peak week ${km(peak)}`,
+  };
+}
+
+function raceWorkout(c: ComposeInput, goal: Extract<Goal, { kind: 'race' }>, weekIndex: number, paces: ReturnType<typeof runnerPaces>['paces']): PlannedWorkout {
+  const structure: WorkoutStructure = { segments: [{ type: 'steady', distance_meters: goal.target_race_distance_meters, pace_target: 'race', notes: 'race day' }] };
+  const e = estimateWorkout(structure, paces, goal.target_race_distance_meters);
+  return {
+    id: c.newId(),
+    scheduled_date: goal.target_race_date,
+    week_index: weekIndex,
+    type: 'race',
+    title: `Race: ${km(goal.target_race_distance_meters)}`,
+    structure,
+    planned_distance_meters: Math.round(e.distance_meters),
+    planned_duration_seconds: Math.round(e.duration_seconds),
+    reason: 'race day: the goal this plan builds to',
+  };
+}
+
+function recoveryEveryOf(frame: Frame): number {
+  const first = frame.weeks.find((w) => w.role === 'recovery');
+  return first ? first.index + 1 : 4;
+}
+
+const km = (m: number): string => `${(m / 1000).toFixed(1)} km`;
+
+/** The weekly volume a goal calls for (never below what the runner already does). */
+function peakTargetMeters(goal: Goal, methodology: Methodology, baseline: number): number {
+  if (goal.kind === 'mileage') return milesToMeters(goal.target_weekly_mileage_miles);
+  const d = goal.target_race_distance_meters;
+  const miles = d <= 7000 ? 20 : d <= 15_000 ? 25 : d <= 30_000 ? 32 : 42;
+  const factor = methodology === 'pfitzinger' ? 1.25 : methodology === '80/20' ? 1.1 : 1;
+  return Math.max(baseline, milesToMeters(miles * factor));
+}
+
+/** The longest long run a goal needs. */
+function needCap(goal: Goal): number {
+  if (goal.kind === 'mileage') return 22_000;
+  const d = goal.target_race_distance_meters;
+  return d <= 7000 ? 14_000 : d <= 15_000 ? 18_000 : d <= 30_000 ? 24_000 : 35_000;
+}
+
+/** Weeks for a mileage goal: to its end date, else long enough to reach it at ~8% a week plus a month. */
+function mileageWeeks(profile: TrainingProfile, goal: Goal, start: string): number {
+  if (goal.kind !== 'mileage') return 0;
+  if (goal.end_date) return Math.max(2, Math.floor((daysBetween(start, goal.end_date) + 1) / 7));
+  let v = baselineWeeklyMeters(profile);
+  const target = milesToMeters(goal.target_weekly_mileage_miles);
+  let weeks = 0;
+  while (v < target && weeks < 40) {
+    weeks++;
+    if (weeks % 4 !== 0) v *= 1 + GROWTH.normal;
+  }
+  return Math.min(26, Math.max(8, weeks + 4));
+}
+

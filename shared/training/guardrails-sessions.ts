@@ -1,0 +1,107 @@
+/** Guardrails on single sessions and the week's layout: structure, zone limits, easy share, days, race day. */
+import type { Violation } from '../schema/plan.ts';
+import { fromDayNumber } from './dates.ts';
+import { LIMITS, sessionCaps } from './rules.ts';
+import { volumeOf, weekIsOpen, weekStartDay, type Timeline, type TimelineWorkout } from './timeline.ts';
+
+const km = (m: number): string => `${(m / 1000).toFixed(1)} km`;
+const idOf = (w: TimelineWorkout) => (w.id ? { workout_id: w.id } : {});
+
+/** Every structure must validate against the workout schema. */
+export function checkStructures(t: Timeline): Violation[] {
+  return t.workouts
+    .filter((w) => !w.valid && !w.past)
+    .map((w) => ({ rule: 'structure_invalid' as const, week: w.week, date: w.date, ...idOf(w), severity: 'hard' as const, reason: 'the workout structure is missing or invalid' }));
+}
+
+/** T, I, R and M volume per session, bout lengths and rests (TRAINING.md table). */
+export function checkSessions(t: Timeline): Violation[] {
+  const out: Violation[] = [];
+  for (const w of t.workouts) {
+    if (w.past || !w.estimate || w.type === 'race') continue;
+    const weekRef = w.week === 0 ? Math.max(volumeOf(t, 0), t.baseline) : volumeOf(t, w.week);
+    const caps = sessionCaps(weekRef);
+    const z = w.estimate.zones;
+    const base = { week: w.week, date: w.date, ...idOf(w) };
+    const over = (rule: 'session_limit', amount: number, cap: number, what: string) => {
+      if (amount <= cap + 1) return;
+      out.push({ rule, ...base, severity: amount > 1.5 * cap ? 'hard' : 'soft', reason: what });
+    };
+    over('session_limit', z.T.meters, caps.T, `${km(z.T.meters)} at threshold is more than 10% of the week (${km(weekRef)})`);
+    over('session_limit', z.I.meters, caps.I, `${km(z.I.meters)} at interval pace is more than min(10 km, 8% of the week)`);
+    over('session_limit', z.R.meters, caps.R, `${km(z.R.meters)} at repetition pace is more than min(8 km, 5% of the week)`);
+    over('session_limit', z.M.meters, caps.Mmeters, `${km(z.M.meters)} at marathon pace is more than 29 km`);
+    over('session_limit', z.M.seconds, caps.Mseconds, `${Math.round(z.M.seconds / 60)} min at marathon pace is more than 110 min`);
+    const bouts = w.estimate.bouts;
+    if (bouts.some((b) => b.zone === 'I' && b.seconds > LIMITS.intervalBoutMaxSeconds)) {
+      out.push({ rule: 'bout_length', ...base, severity: 'soft', reason: 'interval bouts should last 3–5 min' });
+    }
+    if (bouts.some((b) => b.zone === 'R' && b.seconds > LIMITS.repetitionBoutMaxSeconds)) {
+      out.push({ rule: 'bout_length', ...base, severity: 'soft', reason: 'repetition bouts should last at most 2 min' });
+    }
+    if (bouts.some((b) => b.zone === 'R' && b.in_block && b.recovery_seconds < LIMITS.repetitionRestRatio * b.seconds - 1)) {
+      out.push({ rule: 'bout_length', ...base, severity: 'soft', reason: 'rest between repetitions should be 2–3× the rep' });
+    }
+    if (t.injured && z.R.meters > 0) {
+      out.push({ rule: 'injury', ...base, severity: 'soft', reason: 'no repetition work (strides included) while the injury notes stand' });
+    }
+  }
+  return out;
+}
+
+/** At least 75% of running time easy, over each rolling 3-week window (the goal race left out). */
+export function checkEasyShare(t: Timeline): Violation[] {
+  const out: Violation[] = [];
+  const easy = new Array<number>(t.weekCount).fill(0);
+  const total = new Array<number>(t.weekCount).fill(0);
+  for (const w of t.workouts) {
+    if (!w.estimate || w.goalRace || w.week < 0 || w.type === 'rest' || w.type === 'cross_training') continue;
+    easy[w.week] = (easy[w.week] ?? 0) + w.estimate.zones.E.seconds;
+    total[w.week] = (total[w.week] ?? 0) + w.estimate.duration_seconds;
+  }
+  const span = Math.min(LIMITS.easyShareWindowWeeks, t.weekCount);
+  for (let end = span - 1; end < t.weekCount; end++) {
+    if (!weekIsOpen(t, end)) continue;
+    let e = 0;
+    let all = 0;
+    for (let k = end - span + 1; k <= end; k++) {
+      e += easy[k] ?? 0;
+      all += total[k] ?? 0;
+    }
+    if (all <= 0 || e >= LIMITS.easyShare * all - 1) continue;
+    const share = e / all;
+    out.push({ rule: 'easy_share', week: end, date: fromDayNumber(weekStartDay(t, end)), severity: share < LIMITS.easyShareHard ? 'hard' : 'soft', reason: `only ${Math.round(share * 100)}% of running time is easy in weeks ${end - span + 2}–${end + 1}; keep it at 75–80% or more` });
+  }
+  return out;
+}
+
+/** No more running days in a week than the runner has, and no two hard days back to back. */
+export function checkDays(t: Timeline): Violation[] {
+  const out: Violation[] = [];
+  for (let k = 0; k < t.weekCount; k++) {
+    if (!weekIsOpen(t, k)) continue;
+    const days = new Set(t.workouts.filter((w) => w.week === k && w.meters > 0).map((w) => w.day));
+    if (days.size > t.daysAvailable) {
+      out.push({ rule: 'days_available', week: k, date: fromDayNumber(weekStartDay(t, k)), severity: 'hard', reason: `week ${k + 1} has ${days.size} running days; the runner has ${t.daysAvailable}` });
+    }
+  }
+  const hard = t.workouts.filter((w) => w.hard).sort((a, b) => a.day - b.day);
+  for (let i = 1; i < hard.length; i++) {
+    const prev = hard[i - 1]!;
+    const cur = hard[i]!;
+    if (cur.past || cur.day - prev.day > 1) continue;
+    out.push({ rule: 'hard_days_in_row', week: cur.week, date: cur.date, ...idOf(cur), severity: 'soft', reason: `${prev.date} and ${cur.date} are both hard days; put an easy day or rest between` });
+  }
+  return out;
+}
+
+/** A race goal's race is on race day, once. */
+export function checkRaceDay(t: Timeline): Violation[] {
+  if (t.raceDay === null) return [];
+  if (t.todayDay !== null && t.raceDay < t.todayDay) return [];
+  const onDay = t.workouts.filter((w) => w.goalRace);
+  if (onDay.length === 1) return [];
+  const date = fromDayNumber(t.raceDay);
+  if (onDay.length === 0) return [{ rule: 'race_day', date, severity: 'hard', reason: `the race on ${date} is not in the plan` }];
+  return [{ rule: 'race_day', date, severity: 'hard', reason: `the plan has ${onDay.length} races on ${date}` }];
+}

@@ -1,0 +1,148 @@
+/** Guardrails on load over time: ramps, single-run spikes, long-run cap, recovery weeks, taper. */
+import type { Violation } from '../schema/plan.ts';
+import { fromDayNumber } from './dates.ts';
+import { LIMITS, isDownWeek, longRunCapSeconds, longRunShareCap, rampLimits, rampReference, taperDays, taperSecondWeekShare } from './rules.ts';
+import { volumeOf, weekIsOpen, weekStartDay, type Timeline } from './timeline.ts';
+import type { Goal } from '../schema/goal.ts';
+
+const km = (m: number): string => `${(m / 1000).toFixed(1)} km`;
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
+const EPS = 1; // one meter of rounding slack
+
+/** Week over week (soft) and over two weeks (hard), judged against `rampReference`. */
+export function checkRamps(t: Timeline): Violation[] {
+  const out: Violation[] = [];
+  const limits = rampLimits(t.injured);
+  const vol = (k: number) => volumeOf(t, k);
+  const why = t.injured ? ' (lowered for the injury notes)' : '';
+  for (let k = 0; k < t.weekCount; k++) {
+    // A week whose remaining days hold nothing cannot be fixed by changing the plan.
+    if (!weekIsOpen(t, k) || (t.weekPlanned[k] ?? 0) <= 0) continue;
+    const v = vol(k);
+    const ref2 = rampReference(vol, k, 2);
+    const ref1 = rampReference(vol, k, 1);
+    const date = fromDayNumber(weekStartDay(t, k));
+    if (v > ref2 * (1 + limits.twoWeek) + EPS) {
+      out.push({ rule: 'two_week_ramp', week: k, date, severity: 'hard', reason: `week ${k + 1} is ${km(v)}, ${pct(v / ref2 - 1)} above ${km(ref2)} two weeks earlier; the limit is ${pct(limits.twoWeek)}${why}` });
+    } else if (v > ref1 * (1 + limits.weekly) + EPS) {
+      out.push({ rule: 'weekly_ramp', week: k, date, severity: 'soft', reason: `week ${k + 1} is ${km(v)}, ${pct(v / ref1 - 1)} above ${km(ref1)} the week before; keep it within ${pct(limits.weekly)}${why}` });
+    }
+  }
+  return out;
+}
+
+/** No run longer than 1.10 × the longest of the previous 30 days (hard past 1.30 ×). */
+export function checkSpikes(t: Timeline): Violation[] {
+  const out: Violation[] = [];
+  const runs = [...t.runs].sort((a, b) => a.day - b.day);
+  for (const w of t.workouts) {
+    if (w.past || w.goalRace || w.meters <= 0) continue;
+    let longest = 0;
+    for (const r of runs) {
+      if (r.day >= w.day) break;
+      if (r.day >= w.day - LIMITS.spikeWindowDays) longest = Math.max(longest, r.meters);
+    }
+    if (w.meters <= LIMITS.spike * longest + EPS) continue;
+    const hard = w.meters > LIMITS.spikeHard * longest;
+    out.push({
+      rule: 'single_run_spike',
+      week: w.week,
+      date: w.date,
+      ...(w.id ? { workout_id: w.id } : {}),
+      severity: hard ? 'hard' : 'soft',
+      reason: `${km(w.meters)} is more than 1.1 × the longest run of the previous 30 days (${km(longest)})`,
+    });
+  }
+  return out;
+}
+
+/** The longest run of a week ≤ its share of the week (30% from 4 days a week) and ≤ 150/180 min. */
+export function checkLongRuns(t: Timeline, goal: Goal | null): Violation[] {
+  const out: Violation[] = [];
+  const capSeconds = longRunCapSeconds(goal, t.vdot);
+  for (let k = 0; k < t.weekCount; k++) {
+    if (!weekIsOpen(t, k)) continue;
+    const runs = t.workouts.filter((w) => w.week === k && !w.past && !w.goalRace && w.meters > 0);
+    const longest = runs.reduce<(typeof runs)[number] | undefined>((a, w) => (a && a.meters >= w.meters ? a : w), undefined);
+    if (!longest) continue;
+    // Fewer runs in a week make each a bigger share of it: the cap follows the days actually run.
+    const share = longRunShareCap(Math.min(t.daysAvailable, new Set(runs.map((w) => w.day)).size));
+    // The first week may be partial; judge it against the volume the runner is used to.
+    const weekRef = k === 0 ? Math.max(volumeOf(t, 0), t.baseline) : volumeOf(t, k);
+    const capMeters = share * weekRef;
+    const id = longest.id ? { workout_id: longest.id } : {};
+    if (longest.meters > capMeters + EPS) {
+      out.push({ rule: 'long_run_cap', week: k, date: longest.date, ...id, severity: longest.meters > 1.25 * capMeters ? 'hard' : 'soft', reason: `${km(longest.meters)} is more than ${pct(share)} of the week's ${km(weekRef)}` });
+    } else if (longest.seconds > capSeconds + 1) {
+      out.push({ rule: 'long_run_cap', week: k, date: longest.date, ...id, severity: longest.seconds > 1.25 * capSeconds ? 'hard' : 'soft', reason: `about ${Math.round(longest.seconds / 60)} min is longer than the ${capSeconds / 60} min cap for one run` });
+    }
+  }
+  return out;
+}
+
+/** A down week at least every 4th week, and recovery weeks free of R/I work with a shorter long run. */
+export function checkRecoveryWeeks(t: Timeline, flagged: ReadonlySet<number> | null): Violation[] {
+  const out: Violation[] = [];
+  const vol = (k: number) => volumeOf(t, k);
+  let streak = 0;
+  for (let k = 0; k < t.weekCount; k++) {
+    // Taper weeks are down weeks by definition, however they compare with the weeks before.
+    const inTaper = t.raceDay !== null && t.raceMeters !== null && weekStartDay(t, k) + 7 + taperDays(t.raceMeters) > t.raceDay;
+    const down = isDownWeek(vol, k) || inTaper;
+    streak = down ? 0 : streak + 1;
+    if (streak > LIMITS.maxWeeksWithoutDown && weekIsOpen(t, k)) {
+      out.push({ rule: 'recovery_week', week: k, date: fromDayNumber(weekStartDay(t, k)), severity: 'soft', reason: `week ${k + 1} makes ${streak} weeks in a row without a recovery week (volume down 20–30% every 3–4 weeks)` });
+      streak = 0;
+    }
+  }
+  const recoveryWeeks = flagged ?? new Set<number>();
+  for (const k of recoveryWeeks) {
+    if (!weekIsOpen(t, k)) continue;
+    const runs = t.workouts.filter((w) => w.week === k && !w.past);
+    for (const w of runs) {
+      const e = w.estimate;
+      if (e && e.zones.R.meters + e.zones.I.meters > 0) {
+        out.push({ rule: 'recovery_week', week: k, date: w.date, ...(w.id ? { workout_id: w.id } : {}), severity: 'soft', reason: `recovery week ${k + 1} should have no R or I work` });
+      }
+    }
+    const longest = (week: number) => t.weekLongest[week] ?? 0;
+    if (k > 0 && longest(k - 1) > 0 && longest(k) >= longest(k - 1) - EPS) {
+      out.push({ rule: 'recovery_week', week: k, date: fromDayNumber(weekStartDay(t, k)), severity: 'soft', reason: `recovery week ${k + 1} should have a shorter long run than the week before` });
+    }
+  }
+  return out;
+}
+
+/** Before a race: the last 7 days down 40%+ from peak (and the week before that for half/marathon), intensity kept. */
+export function checkTaper(t: Timeline): Violation[] {
+  if (t.raceDay === null || t.raceMeters === null) return [];
+  const race = t.raceDay;
+  if (t.todayDay !== null && race - 1 < t.todayDay) return [];
+  const out: Violation[] = [];
+  let peak = t.baseline;
+  for (let k = 0; k < t.weekCount; k++) peak = Math.max(peak, volumeOf(t, k));
+  const sum = (from: number, to: number) => {
+    let total = 0;
+    for (let d = from; d <= to; d++) total += t.dayVolume.get(d) ?? 0;
+    return total;
+  };
+  // Only what is still planned can be changed: a window run entirely in the past is not judged.
+  const plannedIn = (from: number, to: number) => t.workouts.some((w) => !w.past && !w.goalRace && w.meters > 0 && w.day >= from && w.day <= to);
+  const date = fromDayNumber(race - 7);
+  const final = sum(race - 7, race - 1);
+  if (final > LIMITS.taperFinalWeekShare * peak + EPS && plannedIn(race - 7, race - 1)) {
+    const hard = final > LIMITS.taperFinalWeekHard * peak;
+    out.push({ rule: 'taper', date, severity: hard ? 'hard' : 'soft', reason: `the last 7 days before the race hold ${km(final)}, ${pct(final / peak)} of the ${km(peak)} peak; taper to 40–60% (${taperDays(t.raceMeters)}+ days)` });
+  }
+  const secondShare = taperSecondWeekShare(t.raceMeters);
+  const second = sum(race - 14, race - 8);
+  if (secondShare !== null && second > secondShare * peak + EPS && plannedIn(race - 14, race - 8)) {
+    out.push({ rule: 'taper', date: fromDayNumber(race - 14), severity: 'soft', reason: `the taper should start ${taperDays(t.raceMeters)}+ days out: ${km(second)} in the second-to-last week is ${pct(second / peak)} of peak` });
+  }
+  const sharpening = t.workouts.some((w) => w.day >= race - 10 && w.day < race && w.estimate && w.estimate.duration_seconds - w.estimate.zones.E.seconds > 0);
+  const hasRuns = t.workouts.some((w) => w.day >= race - 10 && w.day < race && w.meters > 0);
+  if (hasRuns && !sharpening) {
+    out.push({ rule: 'taper', date: fromDayNumber(race - 10), severity: 'soft', reason: 'keep some intensity in the taper (race pace or strides in the last 10 days)' });
+  }
+  return out;
+}

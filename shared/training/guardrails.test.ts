@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import type { Goal } from '../schema/goal.ts';
+import type { TrainingProfile, Violation } from '../schema/plan.ts';
+import type { Segment, WorkoutType } from '../schema/workout.ts';
+import { addDays } from './dates.ts';
+import { checkPlan, isSavable } from './guardrails.ts';
+import type { GuardrailContext } from './timeline.ts';
+
+const START = '2026-03-01';
+const profile: TrainingProfile = { current_weekly_mileage_miles: 20, days_available_per_week: 4, easy_pace_per_mile_seconds: 540, injury_notes: null, longest_recent_run_meters: 10_000 };
+const mileage: Goal = { kind: 'mileage', target_weekly_mileage_miles: 25 };
+const ctx = (over: Partial<GuardrailContext> = {}): GuardrailContext => ({ profile, goal: mileage, today: START, ...over });
+
+interface W { id: string; scheduled_date: string; type: WorkoutType; structure: { segments: Segment[] } }
+const DAYS = [0, 2, 4, 5];
+const easy = (meters: number): { segments: Segment[] } => ({ segments: [{ type: 'steady', distance_meters: Math.round(meters), pace_target: 'easy' }] });
+
+/** A plan of equal easy runs on 4 days a week, week volumes in km. */
+function plan(volumesKm: number[]): { start_date: string; workouts: W[] } {
+  const workouts: W[] = [];
+  volumesKm.forEach((km, week) => {
+    for (const d of DAYS) {
+      if (km > 0) workouts.push({ id: `w${week}-${d}`, scheduled_date: addDays(START, week * 7 + d), type: 'easy', structure: easy((km * 1000) / DAYS.length) });
+    }
+  });
+  return { start_date: START, workouts };
+}
+const GOOD = [32, 34, 36, 27, 36, 38, 40, 30];
+const rules = (v: Violation[]) => [...new Set(v.map((x) => x.rule))].sort();
+const find = (v: Violation[], rule: Violation['rule']) => v.filter((x) => x.rule === rule);
+const replace = (p: ReturnType<typeof plan>, id: string, w: Partial<W>) => {
+  const i = p.workouts.findIndex((x) => x.id === id);
+  p.workouts[i] = { ...p.workouts[i]!, ...w };
+  return p;
+};
+
+describe('checkPlan on hand-made plans', () => {
+  it('passes a sensible plan with no violations (the baseline for every case below)', () => {
+    expect(checkPlan(plan(GOOD), ctx())).toEqual([]);
+  });
+
+  it('refuses a plan that is not plan-shaped', () => {
+    const v = checkPlan({ workouts: 'no' }, ctx());
+    expect(v[0]).toMatchObject({ rule: 'structure_invalid', severity: 'hard' });
+  });
+
+  it('structure_invalid: a workout whose structure fails the schema', () => {
+    const p = replace(plan(GOOD), 'w1-2', { structure: { segments: [] } });
+    expect(find(checkPlan(p, ctx()), 'structure_invalid')[0]).toMatchObject({ severity: 'hard', workout_id: 'w1-2' });
+  });
+
+  it('weekly_ramp: +15% in one week is soft', () => {
+    const v = find(checkPlan(plan([32, 34, 39, 27]), ctx()), 'weekly_ramp');
+    expect(v).toHaveLength(1);
+    expect(v[0]).toMatchObject({ week: 2, severity: 'soft' });
+    expect(v[0]!.reason).toMatch(/15% above 34\.0 km/);
+  });
+
+  it('two_week_ramp: +40% over two weeks is hard', () => {
+    const v = find(checkPlan(plan([32, 34, 45, 30]), ctx()), 'two_week_ramp');
+    expect(v[0]).toMatchObject({ week: 2, severity: 'hard' });
+  });
+
+  it('two_week_ramp: back to full volume straight after a three-week layoff is hard', () => {
+    const v = find(checkPlan(plan([32, 0, 0, 0, 32]), ctx()), 'two_week_ramp');
+    expect(v[0]).toMatchObject({ week: 4, severity: 'hard' });
+  });
+
+  it('the first week is judged against the runner\'s current mileage', () => {
+    expect(find(checkPlan(plan([37]), ctx()), 'weekly_ramp')).toHaveLength(1);
+    expect(find(checkPlan(plan([35]), ctx()), 'weekly_ramp')).toHaveLength(0);
+  });
+
+  it('single_run_spike: a run 20% past the longest of the last 30 days', () => {
+    const p = replace(plan(GOOD), 'w1-0', { structure: easy(12_000) });
+    const v = find(checkPlan(p, ctx()), 'single_run_spike');
+    expect(v[0]).toMatchObject({ workout_id: 'w1-0', severity: 'soft' });
+    expect(v[0]!.reason).toContain('10.0 km');
+  });
+
+  it('single_run_spike: done runs in the history count toward the longest run', () => {
+    const p = replace(plan(GOOD), 'w1-0', { structure: easy(12_000) });
+    const history = [{ date: addDays(START, -3), distance_meters: 11_500 }];
+    expect(find(checkPlan(p, ctx({ history })), 'single_run_spike')).toHaveLength(0);
+  });
+
+  it('long_run_cap: one run over 30% of the week', () => {
+    const p = plan(GOOD);
+    for (const d of [2, 4, 5]) replace(p, `w1-${d}`, { structure: easy(6000) });
+    replace(p, 'w1-0', { structure: easy(10_500) });
+    const v = find(checkPlan(p, ctx()), 'long_run_cap');
+    expect(v[0]).toMatchObject({ week: 1, workout_id: 'w1-0', severity: 'soft' });
+    expect(v[0]!.reason).toMatch(/more than 30%/);
+  });
+
+  it('long_run_cap: over 150 minutes', () => {
+    const big: TrainingProfile = { ...profile, current_weekly_mileage_miles: 70, longest_recent_run_meters: 30_000 };
+    const p = { start_date: START, workouts: [0, 1, 2, 3, 4, 5].map((d) => ({ id: `x${d}`, scheduled_date: addDays(START, d), type: 'easy' as const, structure: d === 0 ? { segments: [{ type: 'steady' as const, duration_seconds: 170 * 60, pace_target: 'long' as const }] } : easy(15_000) })) };
+    const v = find(checkPlan(p, ctx({ profile: { ...big, days_available_per_week: 6 } })), 'long_run_cap');
+    expect(v[0]!.reason).toMatch(/150 min/);
+  });
+
+  it('easy_share: threshold running in half the sessions', () => {
+    const p = plan(GOOD);
+    for (const w of [1, 2, 3]) for (const d of [2, 4]) replace(p, `w${w}-${d}`, { type: 'threshold', structure: { segments: [{ type: 'steady', duration_seconds: 1200, pace_target: 'threshold' }] } });
+    const v = find(checkPlan(p, ctx()), 'easy_share');
+    expect(v.length).toBeGreaterThan(0);
+    expect(v[0]!.reason).toMatch(/% of running time is easy/);
+  });
+
+  it('session_limit: threshold over 10% of the week', () => {
+    const p = replace(plan(GOOD), 'w4-2', { type: 'threshold', structure: { segments: [{ type: 'warmup', distance_meters: 2000 }, { type: 'steady', distance_meters: 4500, pace_target: 'threshold' }, { type: 'cooldown', distance_meters: 2000 }] } });
+    const v = find(checkPlan(p, ctx()), 'session_limit');
+    expect(v[0]).toMatchObject({ workout_id: 'w4-2', severity: 'soft' });
+    expect(v[0]!.reason).toMatch(/threshold is more than 10%/);
+  });
+
+  it('bout_length: interval bouts over 5 min, and repetitions without 2× rest', () => {
+    const p = plan(GOOD);
+    replace(p, 'w4-2', { type: 'intervals', structure: { segments: [{ type: 'warmup', distance_meters: 2000 }, { type: 'interval', repeats: 2, work: { duration_seconds: 420, pace_target: 'interval' }, recovery: { duration_seconds: 180, pace_target: 'jog' } }, { type: 'cooldown', distance_meters: 2000 }] } });
+    replace(p, 'w5-2', { type: 'repetition', structure: { segments: [{ type: 'warmup', distance_meters: 3000 }, { type: 'interval', repeats: 4, work: { duration_seconds: 40, pace_target: 'repetition' }, recovery: { duration_seconds: 40, pace_target: 'jog' } }, { type: 'cooldown', distance_meters: 3000 }] } });
+    const v = find(checkPlan(p, ctx()), 'bout_length');
+    expect(v.map((x) => x.reason)).toEqual(['interval bouts should last 3–5 min', 'rest between repetitions should be 2–3× the rep']);
+  });
+
+  it('recovery_week: four building weeks in a row', () => {
+    const v = find(checkPlan(plan([32, 33, 34, 35, 36]), ctx()), 'recovery_week');
+    expect(v[0]).toMatchObject({ week: 3, severity: 'soft' });
+  });
+
+  it('recovery_week: interval work in a week marked as recovery', () => {
+    const p = { ...plan(GOOD), weeks: GOOD.map((_, i) => ({ index: i, start_date: addDays(START, 7 * i), is_recovery: i === 3 })) };
+    replace(p, 'w3-2', { type: 'intervals', structure: { segments: [{ type: 'warmup', distance_meters: 2000 }, { type: 'interval', repeats: 3, work: { duration_seconds: 180, pace_target: 'interval' }, recovery: { duration_seconds: 150, pace_target: 'jog' } }, { type: 'cooldown', distance_meters: 1500 }] } });
+    const v = find(checkPlan(p, ctx()), 'recovery_week');
+    expect(v[0]).toMatchObject({ week: 3, workout_id: 'w3-2' });
+    expect(v[0]!.reason).toContain('no R or I');
+  });
+
+  const race: Goal = { kind: 'race', target_race_distance_meters: 10_000, target_race_date: addDays(START, 42), target_time_seconds: 2700 };
+  const raceDay = (p: ReturnType<typeof plan>) => {
+    p.workouts.push({ id: 'race', scheduled_date: race.kind === 'race' ? race.target_race_date : '', type: 'race', structure: { segments: [{ type: 'steady', distance_meters: 10_000, pace_target: 'race' }] } });
+    return p;
+  };
+
+  it('taper: no volume drop before the race is hard', () => {
+    const v = find(checkPlan(raceDay(plan([32, 34, 36, 27, 36, 36])), ctx({ goal: race })), 'taper');
+    expect(v[0]).toMatchObject({ severity: 'hard' });
+    expect(v[0]!.reason).toMatch(/last 7 days/);
+  });
+
+  it('taper: a taper with no intensity at all is soft', () => {
+    const v = find(checkPlan(raceDay(plan([32, 34, 36, 27, 34, 17])), ctx({ goal: race })), 'taper');
+    expect(v).toEqual([expect.objectContaining({ severity: 'soft', reason: expect.stringContaining('intensity') })]);
+  });
+
+  it('race_day: a race goal without the race is hard', () => {
+    const v = find(checkPlan(plan([32, 34, 36, 27, 34, 17]), ctx({ goal: race })), 'race_day');
+    expect(v[0]).toMatchObject({ severity: 'hard', date: addDays(START, 42) });
+  });
+
+  it('days_available: five running days for a four-day runner', () => {
+    const p = plan(GOOD);
+    p.workouts.push({ id: 'extra', scheduled_date: addDays(START, 7 + 6), type: 'easy', structure: easy(2000) });
+    const v = find(checkPlan(p, ctx()), 'days_available');
+    expect(v[0]).toMatchObject({ week: 1, severity: 'hard' });
+  });
+
+  it('hard_days_in_row: threshold then intervals the next day', () => {
+    const p = plan(GOOD);
+    replace(p, 'w5-4', { type: 'threshold', structure: { segments: [{ type: 'warmup', distance_meters: 2500 }, { type: 'steady', distance_meters: 2000, pace_target: 'threshold' }, { type: 'cooldown', distance_meters: 2500 }] } });
+    replace(p, 'w5-5', { type: 'intervals', structure: { segments: [{ type: 'warmup', distance_meters: 2500 }, { type: 'interval', repeats: 3, work: { duration_seconds: 180, pace_target: 'interval' }, recovery: { duration_seconds: 150, pace_target: 'jog' } }, { type: 'cooldown', distance_meters: 2000 }] } });
+    const v = find(checkPlan(p, ctx()), 'hard_days_in_row');
+    expect(v[0]).toMatchObject({ workout_id: 'w5-5', date: addDays(START, 40) });
+  });
+
+  it('injury: strides are flagged and the ramp limit drops to 5%', () => {
+    const hurt = { ...profile, injury_notes: 'sore achilles' };
+    const p = replace(plan(GOOD), 'w1-2', { structure: { segments: [{ type: 'steady', distance_meters: 7000 }, { type: 'interval', repeats: 4, work: { duration_seconds: 20, pace_target: 'repetition' }, recovery: { duration_seconds: 60, pace_target: 'jog' } }] } });
+    expect(find(checkPlan(p, ctx()), 'injury')).toHaveLength(0);
+    expect(find(checkPlan(p, ctx({ profile: hurt })), 'injury')[0]).toMatchObject({ workout_id: 'w1-2' });
+    const ramp = find(checkPlan(plan([32, 34.5]), ctx({ profile: hurt })), 'weekly_ramp');
+    expect(ramp[0]!.reason).toContain('injury');
+  });
+
+  it('ignores the past: violations before today are not reported', () => {
+    const p = plan([32, 34, 45, 30, 31]);
+    expect(find(checkPlan(p, ctx({ today: addDays(START, 21) })), 'two_week_ramp')).toHaveLength(0);
+  });
+
+  it('isSavable is false only with a hard violation', () => {
+    expect(isSavable([{ rule: 'weekly_ramp', severity: 'soft', reason: '' }])).toBe(true);
+    expect(isSavable([{ rule: 'race_day', severity: 'hard', reason: '' }])).toBe(false);
+  });
+
+  it('reports only the rules a case breaks', () => {
+    expect(rules(checkPlan(plan([32, 34, 39, 31]), ctx()))).toEqual(['weekly_ramp']);
+  });
+});
