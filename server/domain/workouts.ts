@@ -56,25 +56,28 @@ export async function listWorkouts(db: Executor, userId: string, from: string, t
   return rows.map((r) => r.workout);
 }
 
-/** One of the runner's workouts; 404 for anyone else's or a deleted one. */
-export async function getWorkout(db: Executor, userId: string, id: string): Promise<WorkoutRow> {
-  const [row] = await db.select().from(workouts).where(and(eq(workouts.id, id), eq(workouts.user_id, userId), eq(workouts.deleted, false)));
-  if (!row) throw AppError.notFound('The workout');
+/**
+ * One of the runner's workouts; 404 for anyone else's. A deleted one is a 404 too, except for
+ * sync, where an offline edit of a workout deleted elsewhere still lands in its history (SYNC.md 9).
+ */
+export async function getWorkout(db: Executor, userId: string, id: string, options: { includeDeleted?: boolean } = {}): Promise<WorkoutRow> {
+  const [row] = await db.select().from(workouts).where(and(eq(workouts.id, id), eq(workouts.user_id, userId)));
+  if (!row || (row.deleted && !options.includeDeleted)) throw AppError.notFound('The workout');
   return row;
 }
 
-const TRACKED = ['structure', 'scheduled_date', 'title', 'type', 'notes'] as const;
+const TRACKED = ['structure', 'scheduled_date', 'title', 'type', 'notes', 'deleted'] as const;
 
 /**
  * Changes a workout field by field (last writer wins). Every change, and every value that
  * lost to a newer one, is written to the edit history. A change that breaks a guardrail of
  * the plan (hard) is refused with the reasons; soft ones come back as warnings.
  */
-export async function updateWorkout(db: Executor, userId: string, id: string, update: WorkoutUpdate, stamp: WriteStamp, editedBy: EditedBy) {
-  const row = await getWorkout(db, userId, id);
+export async function updateWorkout(db: Executor, userId: string, id: string, update: WorkoutUpdate & { deleted?: boolean }, stamp: WriteStamp, editedBy: EditedBy, options: { includeDeleted?: boolean } = {}) {
+  const row = await getWorkout(db, userId, id, options);
   const { edit_reason: editReason, ...fields } = update;
   const { set, fieldHlc, lost } = applyFields(row.field_hlc, fields, stamp);
-  const warnings = Object.keys(set).some((key) => key === 'structure' || key === 'scheduled_date')
+  const warnings = !row.deleted && !set.deleted && Object.keys(set).some((key) => key === 'structure' || key === 'scheduled_date')
     ? await guardrailsAfter(db, userId, row, set, stamp.today)
     : [];
   const planned = set.structure ? await estimateFor(db, userId, set.structure, stamp.today) : null;

@@ -5,6 +5,10 @@ import type { Transaction } from '../db/database.ts';
 import { createGoal, deleteGoal, updateGoal } from '../domain/goals.ts';
 import { updateProfileFields } from '../domain/profile.ts';
 import type { WriteStamp } from '../domain/stamp.ts';
+import { recordCompletion } from '../domain/completions.ts';
+import { updateWorkout } from '../domain/workouts.ts';
+import { WorkoutFieldsSchema } from '#shared/schema/workout-request.ts';
+import { IsoDateSchema } from '#shared/schema/goal.ts';
 
 /** What a mutation handler gets: the transaction, the signed-in user and the write's stamp. */
 export interface MutationContext {
@@ -23,6 +27,8 @@ function define<S extends z.ZodType>(args: S, run: (ctx: MutationContext, args: 
 }
 
 const id = z.uuid();
+const rpe = z.number().int().min(1, 'RPE runs from 1 (very easy) to 10 (all out)').max(10, 'RPE runs from 1 (very easy) to 10 (all out)');
+const notes = z.string().max(2000);
 
 /**
  * The named mutations devices may push, by `name@v`. A name never changes meaning: a new
@@ -39,4 +45,21 @@ export const MUTATIONS: Record<string, MutationDef<z.ZodType>> = {
     updateGoal(tx, userId, args.id, args.set, stamp).then(() => {}),
   ),
   'goal.delete@1': define(z.object({ id }).strict(), ({ tx, userId, stamp }, args) => deleteGoal(tx, userId, args.id, stamp)),
+  'workout.update@1': define(
+    z.object({ id, set: WorkoutFieldsSchema.partial().strict(), reason: z.string().max(500).optional() }).strict(),
+    ({ tx, userId, stamp }, args) => updateWorkout(tx, userId, args.id, { ...args.set, edit_reason: args.reason }, stamp, 'user', { includeDeleted: true }).then(() => {}),
+  ),
+  'workout.move@1': define(z.object({ id, scheduled_date: IsoDateSchema }).strict(), ({ tx, userId, stamp }, args) =>
+    updateWorkout(tx, userId, args.id, { scheduled_date: args.scheduled_date }, stamp, 'user', { includeDeleted: true }).then(() => {}),
+  ),
+  'workout.delete@1': define(z.object({ id }).strict(), ({ tx, userId, stamp }, args) =>
+    updateWorkout(tx, userId, args.id, { deleted: true }, stamp, 'user', { includeDeleted: true }).then(() => {}),
+  ),
+  'workout.complete@1': define(
+    z.object({ id, completion_id: id, rpe: rpe.optional(), notes: notes.optional(), distance_meters: z.number().min(0).max(300_000).optional(), duration_seconds: z.number().int().min(0).max(86_400).optional() }).strict(),
+    ({ tx, userId, stamp }, args) => recordCompletion(tx, userId, args.id, { ...args, status: 'completed' }, stamp),
+  ),
+  'workout.skip@1': define(z.object({ id, completion_id: id, notes: notes.optional() }).strict(), ({ tx, userId, stamp }, args) =>
+    recordCompletion(tx, userId, args.id, { ...args, status: 'skipped' }, stamp),
+  ),
 };
