@@ -22,15 +22,10 @@ export function readStravaFixture(name: string): string {
 export type StandinRoute = 'authorize' | 'token' | 'deauthorize' | 'activity' | 'activities' | 'subscriptions';
 export type StandinFault = 500 | 429 | 'hang';
 
+/** Overall (every request) and read (GET) limits and usage; usage goes up per request, 429 once over. */
 export interface RateLimitCounters {
-  limit15: number;
-  limitDaily: number;
-  readLimit15: number;
-  readLimitDaily: number;
-  usage15: number;
-  usageDaily: number;
-  readUsage15: number;
-  readUsageDaily: number;
+  limit15: number; limitDaily: number; readLimit15: number; readLimitDaily: number;
+  usage15: number; usageDaily: number; readUsage15: number; readUsageDaily: number;
 }
 
 export interface StandinOptions {
@@ -161,18 +156,9 @@ export async function startStravaStandin(options: StandinOptions = {}): Promise<
   const now = () => (options.now ?? (() => new Date()))().getTime();
   const ttl = (options.accessTokenTtlSeconds ?? 21_600) * 1000;
   const state: StandinState = {
-    requests: [],
-    authorizeQueries: [],
-    refreshCalls: 0,
-    codes: new Map(),
-    accessTokens: new Map(),
-    refreshTokens: new Set(),
-    activities: generateActivities(options, athleteId),
-    details: new Map(),
-    notReady: new Map(),
-    subscriptions: [],
+    requests: [], authorizeQueries: [], refreshCalls: 0, codes: new Map(), accessTokens: new Map(), refreshTokens: new Set(),
+    activities: generateActivities(options, athleteId), details: new Map(), notReady: new Map(), subscriptions: [], faults: [],
     rateLimit: { limit15: 200, limitDaily: 2000, readLimit15: 100, readLimitDaily: 1000, usage15: 0, usageDaily: 0, readUsage15: 0, readUsageDaily: 0, ...options.limits },
-    faults: [],
   };
   const hanging = new Set<ServerResponse>();
   const token = (prefix: string) => `${prefix}${randomBytes(20).toString('hex')}`;
@@ -296,7 +282,7 @@ export async function startStravaStandin(options: StandinOptions = {}): Promise<
 
   async function subscriptions(record: RecordedRequest, send: (status: number, body?: unknown) => void): Promise<void> {
     const fields = record.method === 'POST' ? (record.form ?? {}) : record.query;
-    if (!fields.client_id || fields.client_id !== clientId || fields.client_secret !== clientSecret) return send(401, ERRORS.bad('Application', 'client_id'));
+    if (!fields.client_id || fields.client_id !== clientId || fields.client_secret !== clientSecret) return send(401, { ...ERRORS.auth, errors: [{ resource: 'Application', field: 'client_id', code: 'invalid' }] });
     const id = /\/push_subscriptions\/([^/]+)$/.exec(record.path)?.[1];
     if (record.method === 'GET' && !id) {
       return send(200, state.subscriptions.map((s) => ({ id: s.id, resource_state: 2, application_id: clientId, callback_url: s.callback_url, created_at: s.created_at, updated_at: s.created_at })));

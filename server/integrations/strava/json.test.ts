@@ -24,6 +24,11 @@ describe('parseStravaJson', () => {
     expect(parseStravaJson('{"map":{"id":"a1946417534"},"gear_id":"g3423618"}')).toEqual({ map: { id: 'a1946417534' }, gear_id: 'g3423618' });
   });
 
+  it('refuses malformed JSON quickly, even unterminated strings full of escapes', () => {
+    expect(() => parseStravaJson('{"id": 1')).toThrow(SyntaxError);
+    expect(() => parseStravaJson(`"${'\\"'.repeat(200_000)}`)).toThrow(SyntaxError);
+  });
+
   it('is JSON.parse for any JSON without id keys or unsafe integers', () => {
     const unsafeInteger = (v: unknown): boolean =>
       typeof v === 'number' ? Number.isInteger(v) && !Number.isSafeInteger(v) && Math.abs(v) < 1e21 : typeof v === 'object' && v !== null && Object.values(v).some(unsafeInteger);

@@ -21,7 +21,7 @@ function isUnsafe(integer: string): boolean {
   return !Number.isSafeInteger(Number(integer));
 }
 
-/** Rewrites a JSON text so ids and unsafe integers are strings (see the note above). */
+/** Rewrites a well-formed JSON text so ids and unsafe integers are strings (see the note above). */
 export function quoteIds(text: string): string {
   return text.replace(TOKEN, (match, keyText: string | undefined, separator: string | undefined, keyed: string | undefined, bare: string | undefined) => {
     if (keyText !== undefined && separator !== undefined && keyed !== undefined) {
@@ -35,5 +35,8 @@ export function quoteIds(text: string): string {
 
 /** Parses a Strava JSON body with ids kept as strings; throws SyntaxError on bad JSON. */
 export function parseStravaJson(text: string): unknown {
+  // Validate first: on well-formed JSON every string the regex meets is terminated, so the pass
+  // is linear; on garbage (e.g. a hostile webhook body) it could backtrack quadratically.
+  JSON.parse(text);
   return JSON.parse(quoteIds(text));
 }

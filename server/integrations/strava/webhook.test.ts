@@ -32,6 +32,7 @@ describe('Strava webhook events', () => {
     expect(parseStravaEvent(CREATE.replace('"create"', '"upsert"'))).toBeNull();
     expect(parseStravaEvent('{"aspect_type":"create"}')).toBeNull();
     expect(parseStravaEvent('[]')).toBeNull();
+    expect(parseStravaEvent(CREATE.replace('"updates":{}', `"updates":{"title":"${'x'.repeat(17_000)}"}`))).toBeNull();
     // A JS number beyond 2^53 has already lost digits: refuse it rather than store a wrong id.
     expect(StravaWebhookEventSchema.safeParse({ ...JSON.parse(CREATE), object_id: 2 ** 60 }).success).toBe(false);
   });

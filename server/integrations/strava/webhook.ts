@@ -29,8 +29,12 @@ export const StravaWebhookEventSchema = z.object({
 });
 export type StravaWebhookEvent = z.infer<typeof StravaWebhookEventSchema>;
 
-/** Parses a webhook request body; returns null when it is not JSON or not a Strava event. */
+const MAX_EVENT_BYTES = 16 * 1024;
+
+/** Parses a webhook request body; returns null when it is not JSON or not a Strava event (or over 16 KB). */
 export function parseStravaEvent(body: string): StravaWebhookEvent | null {
+  // A real event is a few hundred bytes; anything far larger is not from Strava.
+  if (body.length > MAX_EVENT_BYTES) return null;
   let value: unknown;
   try {
     value = parseStravaJson(body);
