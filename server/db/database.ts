@@ -21,6 +21,8 @@ export type DatabaseKind = 'pglite' | 'postgres';
 export interface DatabaseHandle {
   db: Database;
   kind: DatabaseKind;
+  /** The driver underneath, for libraries that need their own access (pg-boss). */
+  raw: { kind: 'pglite'; client: PGlite } | { kind: 'postgres'; pool: pg.Pool };
   close(): Promise<void>;
 }
 
@@ -42,7 +44,7 @@ export async function openDatabase(options: { databaseUrl?: string | undefined; 
     pool.on('error', (error) => console.error('postgres pool error:', error.message));
     const db = drizzlePostgres(pool, { schema }) as unknown as Database;
     await migratePostgres(db as never, { migrationsFolder });
-    return { db, kind: 'postgres', close: () => pool.end() };
+    return { db, kind: 'postgres', raw: { kind: 'postgres', pool }, close: () => pool.end() };
   }
   let client: PGlite;
   if (options.dataDir === null) {
@@ -55,7 +57,7 @@ export async function openDatabase(options: { databaseUrl?: string | undefined; 
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   await migratePglite(db as never, { migrationsFolder });
-  return { db, kind: 'pglite', close: () => client.close() };
+  return { db, kind: 'pglite', raw: { kind: 'pglite', client }, close: () => client.close() };
 }
 
 /** True when the database answers a trivial query. */
