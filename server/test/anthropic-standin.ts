@@ -86,7 +86,8 @@ export async function startAnthropicStandin(options: StandinOptions = {}): Promi
     if (reply.type === 'stall' && body.stream !== true) return;
     if (reply.type === 'stream_error' && body.stream !== true) {
       // Without a stream the same failure can only be an HTTP error.
-      const status = { overloaded_error: 529, rate_limit_error: 429, invalid_request_error: 400 }[reply.errorType] ?? 500;
+      const statuses: Record<string, number> = { overloaded_error: 529, rate_limit_error: 429, invalid_request_error: 400 };
+      const status = statuses[reply.errorType] ?? 500;
       return sendError(res, status, reply.errorType, reply.message);
     }
     const inputTokens = estimate(JSON.stringify(body.system ?? '') + JSON.stringify(body.messages) + JSON.stringify(body.tools ?? ''));
