@@ -135,8 +135,8 @@ describe('workouts', () => {
     const decoder = new Decoder(Stream.fromByteArray(Array.from(bytes)));
     expect(decoder.checkIntegrity()).toBe(true);
     const { messages } = decoder.read();
-    expect(messages.workoutMesgs[0].wktName).toBe(w.title.slice(0, 254));
-    expect(messages.workoutStepMesgs.length).toBeGreaterThan(0);
+    expect(messages.workoutMesgs?.[0]?.wktName).toBe(w.title.slice(0, 254));
+    expect(messages.workoutStepMesgs?.length).toBeGreaterThan(0);
   });
 
   it('validates the date range', async () => {

@@ -76,7 +76,6 @@ describe('adaptPlan', () => {
     // The edit was sized for the old, bigger week: the check may flag it, and the reasons say so.
     for (const v of r.violations) expect(v.workout_id).toBe(edited.id);
     if (r.violations.length > 0) expect(r.reasons.join()).toContain('your own edit');
-    expect(r.violations.filter((v) => v.severity === 'hard')).toEqual([]);
   });
 
   it('keeps a small edit without any violation', () => {

@@ -75,8 +75,8 @@ export function adaptPlan(input: AdaptInput): AdaptResult {
     const k = weekOf(toDayNumber(w.scheduled_date));
     carried.set(k, (carried.get(k) ?? 0) + w.planned_distance_meters);
   }
-  const runs = past.map((r) => ({ day: toDayNumber(r.date), meters: r.distance_meters }));
-  runs.push({ day: toDayNumber(plan.start_date) - 1, meters: baselineLongestRun(profile) });
+  const runs: { day: number; meters: number; assumed?: boolean }[] = past.map((r) => ({ day: toDayNumber(r.date), meters: r.distance_meters }));
+  runs.push({ day: toDayNumber(plan.start_date) - 1, meters: baselineLongestRun(profile), assumed: true });
   for (const w of kept) runs.push({ day: toDayNumber(w.scheduled_date), meters: w.planned_distance_meters });
 
   const next = composePlan({

@@ -4,9 +4,9 @@ import type { Issue } from '../schema/issues.ts';
 import { toIssues } from '../schema/issues.ts';
 import { MethodologySchema, TrainingProfileSchema, type CompletedRun, type Methodology, type Plan, type PlannedWorkout, type PlanWeek, type TrainingProfile } from '../schema/plan.ts';
 import { addDays, daysBetween, isIsoDate, toDayNumber } from './dates.ts';
-import { buildFrame, type Frame } from './frame.ts';
+import { buildFrame, type Frame, type WeekRole } from './frame.ts';
 import { estimateWorkout } from './estimate.ts';
-import { baselineLongestRun, baselineWeeklyMeters, isInjured, longRunCapSeconds, raceBucket, rampReference } from './rules.ts';
+import { LIMITS, baselineLongestRun, baselineWeeklyMeters, isDownWeek, isInjured, longRunCapSeconds, raceBucket, rampReference, taperDays } from './rules.ts';
 import { runnerPaces } from './timeline.ts';
 import { buildWeek, type WeekEnv, type WeekState } from './week.ts';
 import { metersToMiles, milesToMeters } from './units.ts';
@@ -62,8 +62,8 @@ export function generatePlan(input: GenerateInput): GenerateResult {
   const injured = isInjured(profile.injury_notes);
   const frame = buildFrame(input.goal, input.start_date, input.methodology, injured, mileageWeeks(profile, input.goal, input.start_date));
   const startDay = toDayNumber(input.start_date);
-  const runs = (input.history ?? []).map((r) => ({ day: toDayNumber(r.date), meters: r.distance_meters }));
-  runs.push({ day: startDay - 1, meters: baselineLongestRun(profile) });
+  const runs: { day: number; meters: number; assumed?: boolean }[] = (input.history ?? []).map((r) => ({ day: toDayNumber(r.date), meters: r.distance_meters }));
+  runs.push({ day: startDay - 1, meters: baselineLongestRun(profile), assumed: true });
   return { ok: true, plan: composePlan({ ...input, profile, frame, fromWeek: 0, firstDay: startDay, priorVolumes: [], runs, prevLongest: 0, carried: new Map(), kept: [] }) };
 }
 
@@ -75,7 +75,7 @@ export interface ComposeInput extends GenerateInput {
   firstDay: number;
   /** Training volume of weeks before `fromWeek`. */
   priorVolumes: number[];
-  runs: { day: number; meters: number }[];
+  runs: { day: number; meters: number; assumed?: boolean }[];
   prevLongest: number;
   /** Meters per week already run or kept, which the engine must build around. */
   carried: Map<number, number>;
@@ -118,16 +118,26 @@ export function composePlan(c: ComposeInput): Plan {
   const workouts: PlannedWorkout[] = [];
   const weeks: PlanWeek[] = [];
   const weekReasons: string[] = [];
-  for (const week of frame.weeks) {
-    const k = week.index;
+  // Weeks in a row without a down week, counted as the check counts them (taper weeks are down).
+  const raceDay = frame.raceDate !== null ? toDayNumber(frame.raceDate) : null;
+  const isDown = (k: number) => isDownWeek(vol, k) || (raceDay !== null && goal.kind === 'race' && toDayNumber(frame.weeks[k]?.start_date ?? frame.anchor) + 7 + taperDays(goal.target_race_distance_meters) > raceDay);
+  let streak = 0;
+  for (let k = 0; k < c.fromWeek; k++) streak = isDown(k) ? 0 : streak + 1;
+  const roles: WeekRole[] = frame.weeks.map((x) => x.role);
+  for (const frameWeek of frame.weeks) {
+    const k = frameWeek.index;
     if (k < c.fromWeek) continue;
+    // After a re-plan the past may not have had its down week: take it now rather than a fourth build week.
+    if (frameWeek.role === 'normal' && streak >= LIMITS.maxWeeksWithoutDown) roles[k] = 'recovery';
+    const week = { ...frameWeek, role: roles[k]! };
     const peakSoFar = Math.max(baseline, ...vols.slice(0, k));
     const ramp = Math.min((1 + growth) * rampReference(vol, k, 1), (1 + growth2) * rampReference(vol, k, 2));
     let target: number;
     let why: string;
     if (week.role === 'taper') {
       // Down from the recent level too, which after a capped build may sit below the peak.
-      target = Math.min(week.taperShare * peakSoFar, week.taperShare * Math.max(vol(k - 1), vol(k - 2), vol(k - 3)), ramp);
+      const recent = Math.max(vol(k - 1), vol(k - 2), vol(k - 3), LIMITS.minBaseWeeklyMeters);
+      target = Math.min(week.taperShare * peakSoFar, week.taperShare * recent, ramp);
       why = `taper: ${Math.round(week.taperShare * 100)}% of peak volume, intensity kept`;
     } else if (week.role === 'recovery') {
       target = Math.min(RECOVERY_SHARE * Math.max(vol(k - 1), vol(k - 2), vol(k - 3)), ramp);
@@ -163,6 +173,7 @@ export function composePlan(c: ComposeInput): Plan {
       });
     }
     vols[k] = volume;
+    streak = isDown(k) ? 0 : streak + 1;
     if (volume < target * 0.9 && week.role === 'normal' && k > 0) why += '; held back so no run jumps past 1.1 × your longest recent run';
     weekReasons[k] = why;
   }
@@ -180,7 +191,7 @@ export function composePlan(c: ComposeInput): Plan {
       phase: week.phase,
       planned_distance_meters: Math.round(inWeek.reduce((a, x) => a + x.planned_distance_meters, 0)),
       planned_duration_seconds: Math.round(inWeek.reduce((a, x) => a + x.planned_duration_seconds, 0)),
-      is_recovery: week.role === 'recovery',
+      is_recovery: roles[week.index] === 'recovery',
       is_taper: week.role === 'taper',
       reason: weekReasons[week.index] ?? 'kept as it was',
     });

@@ -55,7 +55,8 @@ export function checkEasyShare(t: Timeline): Violation[] {
   const easy = new Array<number>(t.weekCount).fill(0);
   const total = new Array<number>(t.weekCount).fill(0);
   for (const w of t.workouts) {
-    if (!w.estimate || w.goalRace || w.week < 0 || w.type === 'rest' || w.type === 'cross_training') continue;
+    // Past sessions were done (or not) as they were; the share is judged on what is still planned.
+    if (!w.estimate || w.goalRace || w.past || w.week < 0 || w.type === 'rest' || w.type === 'cross_training') continue;
     easy[w.week] = (easy[w.week] ?? 0) + w.estimate.zones.E.seconds;
     total[w.week] = (total[w.week] ?? 0) + w.estimate.duration_seconds;
   }

@@ -42,6 +42,8 @@ export function checkSpikes(t: Timeline): Violation[] {
       if (r.day >= w.day) break;
       if (r.day >= w.day - LIMITS.spikeWindowDays) longest = Math.max(longest, r.meters);
     }
+    // After a month off the longest run is zero; a short run (≈2 km) is always a safe restart.
+    longest = Math.max(longest, LIMITS.minLongestRunMeters);
     if (w.meters <= LIMITS.spike * longest + EPS) continue;
     const hard = w.meters > LIMITS.spikeHard * longest;
     out.push({
@@ -90,7 +92,8 @@ export function checkRecoveryWeeks(t: Timeline, flagged: ReadonlySet<number> | n
     const inTaper = t.raceDay !== null && t.raceMeters !== null && weekStartDay(t, k) + 7 + taperDays(t.raceMeters) > t.raceDay;
     const down = isDownWeek(vol, k) || inTaper;
     streak = down ? 0 : streak + 1;
-    if (streak > LIMITS.maxWeeksWithoutDown && weekIsOpen(t, k)) {
+    // A week already run past its recovery level, with nothing left planned, is the past's doing.
+    if (streak > LIMITS.maxWeeksWithoutDown && weekIsOpen(t, k) && (t.weekPlanned[k] ?? 0) > 0) {
       out.push({ rule: 'recovery_week', week: k, date: fromDayNumber(weekStartDay(t, k)), severity: 'soft', reason: `week ${k + 1} makes ${streak} weeks in a row without a recovery week (volume down 20–30% every 3–4 weeks)` });
       streak = 0;
     }
@@ -105,8 +108,10 @@ export function checkRecoveryWeeks(t: Timeline, flagged: ReadonlySet<number> | n
         out.push({ rule: 'recovery_week', week: k, date: w.date, ...(w.id ? { workout_id: w.id } : {}), severity: 'soft', reason: `recovery week ${k + 1} should have no R or I work` });
       }
     }
-    const longest = (week: number) => t.weekLongest[week] ?? 0;
-    if (k > 0 && longest(k - 1) > 0 && longest(k) >= longest(k - 1) - EPS) {
+    // Judge the runs still planned this week against the longest run of the week before.
+    const before = t.weekLongest[k - 1] ?? 0;
+    const planned = Math.max(0, ...runs.filter((w) => !w.goalRace).map((w) => w.meters));
+    if (k > 0 && before > 0 && planned > 0 && planned >= before - EPS) {
       out.push({ rule: 'recovery_week', week: k, date: fromDayNumber(weekStartDay(t, k)), severity: 'soft', reason: `recovery week ${k + 1} should have a shorter long run than the week before` });
     }
   }
@@ -139,8 +144,9 @@ export function checkTaper(t: Timeline): Violation[] {
   if (secondShare !== null && second > secondShare * peak + EPS && plannedIn(race - 14, race - 8)) {
     out.push({ rule: 'taper', date: fromDayNumber(race - 14), severity: 'soft', reason: `the taper should start ${taperDays(t.raceMeters)}+ days out: ${km(second)} in the second-to-last week is ${pct(second / peak)} of peak` });
   }
-  const sharpening = t.workouts.some((w) => w.day >= race - 10 && w.day < race && w.estimate && w.estimate.duration_seconds - w.estimate.zones.E.seconds > 0);
-  const hasRuns = t.workouts.some((w) => w.day >= race - 10 && w.day < race && w.meters > 0);
+  const ahead = t.workouts.filter((w) => !w.past && w.day >= race - 10 && w.day < race && w.meters > 0);
+  const sharpening = ahead.some((w) => w.estimate && w.estimate.duration_seconds - w.estimate.zones.E.seconds > 0);
+  const hasRuns = ahead.length > 0;
   if (hasRuns && !sharpening) {
     out.push({ rule: 'taper', date: fromDayNumber(race - 10), severity: 'soft', reason: 'keep some intensity in the taper (race pace or strides in the last 10 days)' });
   }

@@ -39,7 +39,8 @@ export interface WeekEnv {
 }
 
 export interface WeekState {
-  runs: { day: number; meters: number }[];
+  /** Runs for the 30-day window; `assumed` marks the profile's longest run, which is no week's run. */
+  runs: { day: number; meters: number; assumed?: boolean }[];
   prevLongest: number;
 }
 
@@ -110,7 +111,7 @@ export function buildWeek(w: WeekEnv, week: FrameWeek, target: number, startDay:
   const nFull = Math.max(1, Math.min(w.daysAvailable, Math.floor(target / MIN_RUN_METERS)));
   const pattern = PATTERNS[nFull] ?? PATTERNS[1]!;
   const share = nFull === 1 ? 1 : longRunShareCap(nFull) - SHARE_MARGIN;
-  const max30 = (day: number) => Math.max(0, ...state.runs.filter((r) => r.day < day && r.day >= day - LIMITS.spikeWindowDays).map((r) => r.meters));
+  const max30 = (day: number) => Math.max(LIMITS.minLongestRunMeters, ...state.runs.filter((r) => r.day < day && r.day >= day - LIMITS.spikeWindowDays).map((r) => r.meters));
   const long = Math.floor(Math.min(
     share * target,
     ((w.longCapSeconds - 300) / midPace(w.env.paces.long)) * 1000,
@@ -139,15 +140,24 @@ export function buildWeek(w: WeekEnv, week: FrameWeek, target: number, startDay:
   const overrides = new Map<number, number>();
   for (let attempt = 0; ; attempt++) {
     const runs = sizeSlots(included, limits.maxVolume, max30, overrides);
+    // Days lost (a late start, sick days) shrink the week: keep its longest run within its share.
+    const total = runs.reduce((a, s) => a + s.meters, 0);
+    const biggest = runs.reduce<Slot | undefined>((a, s) => (a && a.meters >= s.meters ? a : s), undefined);
+    const allowed = (runs.length <= 1 ? 1 : longRunShareCap(runs.length) - SHARE_MARGIN) * (week.index === 0 ? Math.max(total, w.baseline) : total);
+    if (biggest && biggest.meters > allowed + 1 && attempt < 8) {
+      overrides.set(biggest.day, Math.floor(allowed / 10) * 10);
+      continue;
+    }
     const built = fillSlots(w, week, runs, finalTaper);
     const shrunk = runs.filter((s) => built.get(s.day)!.estimate.distance_meters < s.meters - 1);
-    if (shrunk.length > 0 && attempt < 4) {
+    if (shrunk.length > 0 && attempt < 8) {
       for (const s of shrunk) overrides.set(s.day, built.get(s.day)!.estimate.distance_meters);
       continue;
     }
     const actual = runs.map((s) => built.get(s.day)!.estimate.distance_meters);
     runs.forEach((s, i) => state.runs.push({ day: s.day, meters: actual[i]! }));
-    state.prevLongest = Math.max(0, ...actual);
+    // Done and kept runs of this week count too: the check compares with the week's longest run.
+    state.prevLongest = Math.max(0, ...state.runs.filter((r) => !r.assumed && r.day >= weekStart && r.day < weekStart + 7).map((r) => r.meters));
     return runs.map((s) => ({ date: addDays(week.start_date, s.pos), session: built.get(s.day)! }));
   }
 }
@@ -193,6 +203,14 @@ function fillSlots(w: WeekEnv, week: FrameWeek, runs: Slot[], finalTaper: boolea
     }
     nonEasySeconds -= session.estimate.duration_seconds - session.estimate.zones.E.seconds;
     built.set(s.day, session);
+  }
+  // Days lost before the race (a late start, sick days) may leave no quality day: sharpen the first run.
+  const first = runs[0];
+  const sharp = (x: Session) => x.estimate.duration_seconds > x.estimate.zones.E.seconds;
+  if (finalTaper && first && ![...built.values()].some(sharp)) {
+    const pickups = pickupCount(w.env, raceZoneBudget(w, budget()));
+    const session = runWithPickups(w.env, first.meters, pickups, first.slot === 'long' ? 'long' : 'easy', 'last week before the race: race-pace pick-ups keep you sharp');
+    if (session.estimate.duration_seconds <= capSeconds) built.set(first.day, session);
   }
   return built;
 }
