@@ -77,7 +77,9 @@ export async function updateWorkout(db: Executor, userId: string, id: string, up
   const row = await getWorkout(db, userId, id, options);
   const { edit_reason: editReason, ...fields } = update;
   const { set, fieldHlc, lost } = applyFields(row.field_hlc, fields, stamp);
-  const warnings = !row.deleted && !set.deleted && Object.keys(set).some((key) => key === 'structure' || key === 'scheduled_date')
+  // A `system` edit applies a plan already checked as a whole (adaptation); re-checking each
+  // step would judge half-applied states.
+  const warnings = editedBy !== 'system' && !row.deleted && !set.deleted && Object.keys(set).some((key) => key === 'structure' || key === 'scheduled_date')
     ? await guardrailsAfter(db, userId, row, set, stamp.today)
     : [];
   const planned = set.structure ? await estimateFor(db, userId, set.structure, stamp.today) : null;

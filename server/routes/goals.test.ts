@@ -80,3 +80,52 @@ describe('goals', () => {
     expect((await call(t.app, 'GET', '/api/goals')).status).toBe(401);
   });
 });
+
+describe('goal evaluation', () => {
+  // The clock reads 2026-03-02.
+  async function runnerWith(profile: Record<string, unknown>, goal: Record<string, unknown>) {
+    const { cookie } = await signUp(t);
+    await call(t.app, 'PUT', '/api/profile', { cookie, body: profile });
+    const id = (await call(t.app, 'POST', '/api/goals', { cookie, body: goal })).json.goal.id;
+    return { cookie, id };
+  }
+
+  it('flags a 3:00 marathon in 10 weeks for a 15 mi/week, 10:30/mi runner as unrealistic, with a sentence', async () => {
+    const { cookie, id } = await runnerWith(
+      { current_weekly_mileage_miles: 15, days_available_per_week: 4, easy_pace_per_mile_seconds: 630 },
+      { goal_type: 'race', target_race_distance_meters: 42195, target_race_date: '2026-05-11', target_time_seconds: 3 * 3600 },
+    );
+    const res = await call(t.app, 'POST', `/api/goals/${id}/evaluate`, { cookie });
+    expect(res.status).toBe(200);
+    expect(res.json.feasibility).toMatchObject({ verdict: 'unrealistic', weeks_left: 10 });
+    expect(res.json.feasibility.required_vdot).toBeGreaterThan(res.json.feasibility.current_vdot + 5);
+    expect(res.json.goal).toMatchObject({ status: 'flagged_unrealistic', flagged_reason: res.json.feasibility.sentence });
+    expect(res.json.goal.flagged_reason).toMatch(/3:00:00/);
+  });
+
+  it('does not flag a 4:30 marathon in 18 weeks for a 25 mi/week, 10:00/mi runner, and clears an old flag', async () => {
+    const { cookie, id } = await runnerWith(
+      { current_weekly_mileage_miles: 25, days_available_per_week: 5, easy_pace_per_mile_seconds: 600 },
+      { goal_type: 'race', target_race_distance_meters: 42195, target_race_date: '2026-07-06', target_time_seconds: 4.5 * 3600 },
+    );
+    const res = await call(t.app, 'POST', `/api/goals/${id}/evaluate`, { cookie });
+    expect(res.json.feasibility.verdict).not.toBe('unrealistic');
+    expect(res.json.goal.status).toBe('active');
+    // Raise the bar, get flagged, lower it again: the flag goes.
+    await call(t.app, 'PATCH', `/api/goals/${id}`, { cookie, body: { target_time_seconds: 2.5 * 3600 } });
+    expect((await call(t.app, 'POST', `/api/goals/${id}/evaluate`, { cookie })).json.goal.status).toBe('flagged_unrealistic');
+    await call(t.app, 'PATCH', `/api/goals/${id}`, { cookie, body: { target_time_seconds: 4.5 * 3600 } });
+    const cleared = await call(t.app, 'POST', `/api/goals/${id}/evaluate`, { cookie });
+    expect(cleared.json.goal).toMatchObject({ status: 'active', flagged_reason: null });
+  });
+
+  it("answers 404 for another runner's goal and 400 for an incomplete profile", async () => {
+    const a = await signUp(t);
+    const b = await runnerWith({ current_weekly_mileage_miles: 20, days_available_per_week: 4, easy_pace_per_mile_seconds: 600 }, marathon);
+    expect((await call(t.app, 'POST', `/api/goals/${b.id}/evaluate`, { cookie: a.cookie })).status).toBe(404);
+    const fresh = (await call(t.app, 'POST', '/api/goals', { cookie: a.cookie, body: marathon })).json.goal.id;
+    const res = await call(t.app, 'POST', `/api/goals/${fresh}/evaluate`, { cookie: a.cookie });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('profile_incomplete');
+  });
+});

@@ -161,3 +161,46 @@ describe('workouts', () => {
     expect((await call(t.app, 'GET', `/api/workouts/${w.id}`, { cookie: b.cookie })).status).toBe(200);
   });
 });
+
+describe('adaptation', () => {
+  it('re-plans the coming weeks after an illness report, keeping the past and the runner\'s own edits', async () => {
+    const { plan, workouts, cookie } = await planned();
+    t.clock.advance(8 * 86_400_000); // a week into the plan
+    const today = '2026-03-10';
+    const kept = workouts.find((w) => w.scheduled_date > '2026-03-14' && w.type === 'easy')!;
+    const mine = { segments: [{ type: 'steady', duration_seconds: 1500, pace_target: 'easy' }] };
+    expect((await call(t.app, 'PATCH', `/api/workouts/${kept.id}`, { cookie, body: { structure: mine } })).status).toBe(200);
+    const res = await call(t.app, 'POST', `/api/plans/${plan.id}/adapt`, { cookie, body: { report: { kind: 'illness', date: today, days: 5 } } });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json.changed).toBe(true);
+    expect(res.json.reasons.join(' ')).toMatch(/ill/i);
+    const after = res.json.workouts as any[];
+    for (const w of workouts.filter((x) => x.scheduled_date < today)) {
+      expect(after.find((x) => x.id === w.id), 'the past is untouched').toMatchObject({ structure: w.structure, scheduled_date: w.scheduled_date });
+    }
+    expect(after.find((x) => x.id === kept.id).structure).toEqual(mine);
+    const sick = after.filter((w) => w.scheduled_date >= today && w.scheduled_date < '2026-03-15' && w.type !== 'rest');
+    const before = workouts.filter((w) => w.scheduled_date >= today && w.scheduled_date < '2026-03-15');
+    expect(sick.reduce((s, w) => s + w.planned_distance_meters, 0)).toBeLessThan(before.reduce((s, w) => s + w.planned_distance_meters, 0));
+    const byId = new Map(workouts.map((w) => [w.id, w]));
+    const changed = after.filter((x) => x.id !== kept.id && x.scheduled_date >= today && byId.has(x.id) && JSON.stringify(byId.get(x.id).structure) !== JSON.stringify(x.structure));
+    const added = after.filter((x) => !byId.has(x.id));
+    expect(changed.length + added.length).toBeGreaterThan(0);
+    for (const w of changed) {
+      const edits = (await call(t.app, 'GET', `/api/workouts/${w.id}/edits`, { cookie })).json.edits;
+      expect(edits.some((e: { edited_by: string; reason: string }) => e.edited_by === 'system' && /ill/i.test(e.reason)), JSON.stringify(edits)).toBe(true);
+    }
+    expect((await call(t.app, 'GET', `/api/plans/${plan.id}`, { cookie })).json.plan.generation_context.adaptations).toHaveLength(1);
+  });
+
+  it('changes nothing when there is no reason to, and refuses bad reports and other runners\' plans', async () => {
+    const { plan, cookie } = await planned();
+    const calm = await call(t.app, 'POST', `/api/plans/${plan.id}/adapt`, { cookie, body: {} });
+    expect(calm.status).toBe(200);
+    expect(calm.json.changed).toBe(false);
+    const bad = await call(t.app, 'POST', `/api/plans/${plan.id}/adapt`, { cookie, body: { report: { kind: 'hangover', date: '2026-03-02', days: 1 } } });
+    expect(bad.status).toBe(400);
+    const other = await signUp(t);
+    expect((await call(t.app, 'POST', `/api/plans/${plan.id}/adapt`, { cookie: other.cookie, body: {} })).status).toBe(404);
+  });
+});

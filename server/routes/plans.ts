@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { IsoDateSchema } from '#shared/schema/goal.ts';
-import { MethodologySchema } from '#shared/schema/plan.ts';
+import { HealthReportSchema, MethodologySchema } from '#shared/schema/plan.ts';
+import { adaptActivePlan } from '../domain/adaptation.ts';
+import { restStamp } from './stamp.ts';
 import { generatePlanForGoal, getPlanWithWorkouts, listPlans, publicPlan } from '../domain/plans.ts';
 import type { AppDeps, AppEnv } from '../lib/context.ts';
 import { readJson } from '../lib/http.ts';
@@ -27,6 +29,16 @@ export function planRoutes(deps: AppDeps): Hono<AppEnv> {
     const input = await readJson(c, GenerateRequestSchema);
     const result = await generatePlanForGoal(deps.db, user.id, input, deps.now());
     return c.json(result, 201);
+  });
+
+  // "Not feeling 100%", missed sessions, runs off plan: re-plan the coming weeks only.
+  app.post('/:id/adapt', async (c) => {
+    const user = requireUser(c);
+    const id = routeId(c.req.param('id'), 'The plan');
+    const { report } = await readJson(c, z.object({ report: HealthReportSchema.optional() }).strict());
+    const stamp = await restStamp(deps, user.id);
+    const result = await deps.db.transaction((tx) => adaptActivePlan(tx, user.id, id, report, stamp));
+    return c.json({ ...result, ...(await getPlanWithWorkouts(deps.db, user.id, id)) });
   });
 
   app.get('/', async (c) => {
