@@ -1,6 +1,7 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import adapter from '@sveltejs/adapter-static';
 import tailwindcss from '@tailwindcss/vite';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
 
 /** Vitest projects: each runs in Node; the browser suite drives Debian's Chromium itself. */
@@ -30,6 +31,39 @@ export default defineConfig({
         serviceWorker: 'client/service-worker',
       },
       alias: { '#shared': 'shared' },
+    }),
+    SvelteKitPWA({
+      registerType: 'prompt',
+      // Registered by client/lib/state/app-update.svelte.ts through workbox-window.
+      injectRegister: false,
+      kit: { adapterFallback: 'index.html', spa: true },
+      manifest: {
+        name: 'RunCoach',
+        short_name: 'RunCoach',
+        description: 'Your personal running coach: plans on training science, workouts on your watch.',
+        id: '/',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'portrait',
+        theme_color: '#0f766e',
+        background_color: '#0f172a',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        clientsClaim: true,
+        skipWaiting: true,
+        // Every built chunk, including the lazily loaded FIT SDK, so export works offline.
+        globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,webmanifest}'],
+        navigateFallback: '/',
+        // The API is never answered from the cache.
+        navigateFallbackDenylist: [/^\/api\//],
+        maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+      },
     }),
   ],
   server: { proxy: { '/api': 'http://localhost:8787' } },

@@ -9,6 +9,7 @@ import type { BenchFigure } from './lib.ts';
 const suites: Record<string, () => Promise<BenchFigure[]>> = {
   training: async () => (await import('./training.ts')).benchTraining(),
   fit: async () => (await import('./fit.ts')).benchFit(),
+  client: async () => (await import('./client.ts')).benchClient(),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

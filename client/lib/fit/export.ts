@@ -1,0 +1,68 @@
+import type { Profile } from '#shared/schema/profile.ts';
+import type { WorkoutStructure } from '#shared/schema/workout.ts';
+import { heartRateTable } from '#shared/training/paces.ts';
+import { runnerPaces } from '#shared/training/timeline.ts';
+
+/** What the exporter needs of a workout. */
+export interface ExportableWorkout {
+  id: string;
+  title: string;
+  scheduled_date: string;
+  structure: WorkoutStructure;
+  updated_at: string;
+}
+
+type ProfileForExport = Pick<Profile, 'current_weekly_mileage_miles' | 'days_available_per_week' | 'easy_pace_per_mile_seconds' | 'injury_notes' | 'units' | 'target_type' | 'time_zone'>;
+
+/** Why a runner cannot export yet, or null. */
+export function exportBlocker(profile: ProfileForExport | null): string | null {
+  if (!profile || profile.easy_pace_per_mile_seconds === null || profile.current_weekly_mileage_miles === null || profile.days_available_per_week === null) {
+    return 'Add your easy pace, weekly distance and running days to your profile so the watch gets your paces.';
+  }
+  return null;
+}
+
+function today(timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+/**
+ * Encodes a workout as a .FIT file on the device. The FIT SDK is imported here, lazily, so it
+ * is not part of the app's first load; the service worker precaches its chunk for offline use.
+ */
+export async function encodeOnDevice(workout: ExportableWorkout, profile: ProfileForExport): Promise<{ bytes: Uint8Array; filename: string }> {
+  const { workoutFitFile } = await import('#shared/fit/workout-file.ts');
+  const { paces } = runnerPaces(
+    {
+      current_weekly_mileage_miles: profile.current_weekly_mileage_miles!,
+      days_available_per_week: profile.days_available_per_week!,
+      easy_pace_per_mile_seconds: profile.easy_pace_per_mile_seconds!,
+      injury_notes: profile.injury_notes,
+    },
+    null,
+    today(profile.time_zone),
+  );
+  const file = workoutFitFile({ workout, targetType: profile.target_type, paces, heartRates: heartRateTable(), units: profile.units });
+  if (!file.ok) throw new Error(`This workout cannot be written as a .FIT file: ${file.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  return { bytes: file.bytes, filename: file.filename };
+}
+
+/** A week of workouts as one .zip of .FIT files. */
+export async function encodeWeekOnDevice(workouts: ExportableWorkout[], profile: ProfileForExport, weekStart: string): Promise<{ bytes: Uint8Array; filename: string }> {
+  const [{ zipFiles }, files] = await Promise.all([import('#shared/zip/zip.ts'), Promise.all(workouts.map((w) => encodeOnDevice(w, profile)))]);
+  const bytes = zipFiles(files.map((file, i) => ({ name: file.filename, bytes: file.bytes, date: new Date(workouts[i]!.updated_at) })));
+  return { bytes, filename: `runcoach-week-${weekStart}.zip` };
+}
+
+/** Hands bytes to the browser as a download. */
+export function saveBytes(bytes: Uint8Array, filename: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Some browsers read the URL after click() returns.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

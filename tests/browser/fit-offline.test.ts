@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import { Decoder, Stream } from '@garmin/fitsdk';
+import type { Browser, Response } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInvite } from '../../server/domain/accounts.ts';
+import type { RunningServer } from '../../server/server.ts';
+import { chromiumPath } from '../../server/test/requirements.ts';
+import { buildPwa, launchChromium, SCREENSHOT_DIR, startAppServer } from './support.ts';
+
+const executable = await chromiumPath('browser FIT export');
+
+describe.skipIf(!executable)('FIT export in the browser', () => {
+  let browser: Browser;
+  let server: RunningServer & { publicUrl: string };
+
+  beforeAll(async () => {
+    server = await startAppServer(await buildPwa());
+    browser = await launchChromium(executable!);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** A runner with a plan, made through the API; returns the session cookie and a workout. */
+  async function runnerWithPlan() {
+    const { code } = await createInvite(server.deps.db, { now: new Date() });
+    const post = (path: string, body: unknown, cookie = '') =>
+      fetch(`${server.publicUrl}/api${path}`, { method: path === '/profile' ? 'PUT' : 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+    const registered = await post('/auth/register', { invite_code: code, name: 'Fia', email: `fia-${code}@example.com`, password: 'a long enough password' });
+    const cookie = registered.headers.get('set-cookie')!.split(';')[0]!;
+    await post('/profile', { current_weekly_mileage_miles: 30, days_available_per_week: 5, easy_pace_per_mile_seconds: 540, units: 'km' }, cookie);
+    const raceDate = new Date(Date.now() + 70 * 86_400_000).toISOString().slice(0, 10);
+    const goal = (await (await post('/goals', { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: raceDate }, cookie)).json()) as { goal: { id: string } };
+    const plan = (await (await post('/plans/generate', { goal_id: goal.goal.id }, cookie)).json()) as { workouts: { id: string; type: string }[] };
+    const workout = plan.workouts.find((w) => w.type === 'intervals' || w.type === 'threshold' || w.type === 'tempo') ?? plan.workouts[0]!;
+    return { cookie, workout };
+  }
+
+  it('encodes the workout on the device with the network off, byte for byte what the server makes', async () => {
+    const { cookie, workout } = await runnerWithPlan();
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true });
+    await context.addCookies([{ name: 'rc_session', value: cookie.split('=')[1]!, url: server.publicUrl }]);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${server.publicUrl}/workouts/${workout.id}`);
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      // clientsClaim hands this page to the worker; wait until it has.
+      if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    });
+    await page.getByRole('button', { name: 'Download .FIT' }).waitFor();
+    await page.getByText('GARMIN/NewFiles').waitFor({ state: 'attached' });
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/workout.png`, fullPage: true });
+
+    await context.setOffline(true);
+    const responses: Response[] = [];
+    page.on('response', (response) => responses.push(response));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download .FIT' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^\d{4}-\d{2}-\d{2}-[a-z0-9-]+\.fit$/);
+    const bytes = new Uint8Array(await readFile((await download.path())!));
+
+    // The SDK chunk was fetched lazily, from the service worker's cache, and nothing else went out.
+    expect(responses.some((r) => r.url().endsWith('.js'))).toBe(true);
+    expect(responses.filter((r) => !r.fromServiceWorker()).map((r) => r.url())).toEqual([]);
+
+    const decoder = new Decoder(Stream.fromByteArray(Array.from(bytes)));
+    expect(decoder.checkIntegrity()).toBe(true);
+    const { messages } = decoder.read();
+    expect(messages.workoutStepMesgs?.length).toBeGreaterThan(0);
+    const fromServer = new Uint8Array(await (await fetch(`${server.publicUrl}/api/workouts/${workout.id}/fit`, { headers: { cookie } })).arrayBuffer());
+    expect(bytes).toEqual(fromServer);
+    await context.close();
+  });
+});
