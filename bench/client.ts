@@ -45,7 +45,7 @@ function nodeKeyFor(manifest: Manifest, routeFile: string): string {
 
 /** First-load JS of the app shell and the FIT chunk's size; builds the PWA first. */
 export async function benchClient(): Promise<BenchFigure[]> {
-  execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'ignore' });
+  execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
   const manifestPath = join(output, '.vite/manifest.json');
   if (!existsSync(manifestPath)) throw new Error('vite did not write its manifest');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;

@@ -14,7 +14,8 @@ const root = new URL('../../', import.meta.url).pathname;
 
 /** Builds the PWA once for the browser suite (what `npm start` serves). */
 export async function buildPwa(): Promise<string> {
-  await promisify(execFile)('npx', ['vite', 'build'], { cwd: root, maxBuffer: 32 * 1024 * 1024 });
+  // vitest sets NODE_ENV=test, which would make a development bundle without the service worker.
+  await promisify(execFile)('npx', ['vite', 'build'], { cwd: root, maxBuffer: 32 * 1024 * 1024, env: { ...process.env, NODE_ENV: 'production' } });
   return join(root, 'build');
 }
 
