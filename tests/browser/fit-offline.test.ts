@@ -70,6 +70,42 @@ describe.skipIf(!executable)('FIT export in the browser', () => {
     expect(messages.workoutStepMesgs?.length).toBeGreaterThan(0);
     const fromServer = new Uint8Array(await (await fetch(`${server.publicUrl}/api/workouts/${workout.id}/fit`, { headers: { cookie } })).arrayBuffer());
     expect(bytes).toEqual(fromServer);
+
+    // "Download week": one .zip of the week's workouts, encoded on the device. The week list is
+    // read from the API until the plan screen reads the phone's own store, so this part is online.
+    await context.setOffline(false);
+    await page.getByRole('link', { name: 'Plan', exact: true }).click();
+    await page.getByRole('button', { name: 'Next week' }).click();
+    const [zip] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Download week/ }).click()]);
+    expect(zip.suggestedFilename()).toMatch(/^runcoach-week-\d{4}-\d{2}-\d{2}\.zip$/);
+    const entries = storedZipEntries(new Uint8Array(await readFile((await zip.path())!)));
+    expect(entries.length).toBeGreaterThan(0);
+    for (const entry of entries) {
+      expect(entry.name).toMatch(/\.fit$/);
+      expect(new Decoder(Stream.fromByteArray(Array.from(entry.bytes))).checkIntegrity()).toBe(true);
+    }
     await context.close();
   });
 });
+
+/** Reads the entries of a store-only ZIP (what the app writes) from its central directory. */
+function storedZipEntries(zip: Uint8Array): { name: string; bytes: Uint8Array }[] {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  const end = zip.byteLength - 22;
+  expect(view.getUint32(end, true)).toBe(0x06054b50);
+  const count = view.getUint16(end + 10, true);
+  let at = view.getUint32(end + 16, true);
+  const entries = [];
+  for (let i = 0; i < count; i++) {
+    const size = view.getUint32(at + 20, true);
+    const nameLength = view.getUint16(at + 28, true);
+    const extra = view.getUint16(at + 30, true);
+    const comment = view.getUint16(at + 32, true);
+    const local = view.getUint32(at + 42, true);
+    const name = new TextDecoder().decode(zip.subarray(at + 46, at + 46 + nameLength));
+    const dataStart = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+    entries.push({ name, bytes: zip.subarray(dataStart, dataStart + size) });
+    at += 46 + nameLength + extra + comment;
+  }
+  return entries;
+}
