@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../db/database.ts';
-import { openTestPglite } from '../test/databases.ts';
-import { buildTestApp, call, PUBLIC_URL, signUp, type TestApp } from '../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp, call, PUBLIC_URL, signUp, useTestApp, type TestApp } from '../test/harness.ts';
 
-let handle: DatabaseHandle;
-let t: TestApp;
-beforeAll(async () => {
-  handle = await openTestPglite();
-  t = buildTestApp(handle);
-});
-afterAll(() => handle.close());
+const t = useTestApp();
 
 const MINUTE = 60 * 1000;
 
@@ -72,7 +64,7 @@ describe('cookies', () => {
   });
 
   it('are Secure when PUBLIC_URL is https', async () => {
-    const secure = buildTestApp(handle, { PUBLIC_URL: 'https://coach.example.com' });
+    const secure = buildTestApp({ db: t.deps.db, kind: t.deps.dbKind }, { PUBLIC_URL: 'https://coach.example.com' });
     const header = await signUpRaw(secure, 'https://coach.example.com');
     expect(header).toMatch(/; Secure/);
     expect(header).toMatch(/HttpOnly/);

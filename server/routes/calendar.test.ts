@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../db/database.ts';
-import { openTestPglite } from '../test/databases.ts';
-import { buildTestApp, call, signUp, type TestApp } from '../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { call, signUp, useTestApp } from '../test/harness.ts';
 
-let handle: DatabaseHandle;
-let t: TestApp;
-beforeAll(async () => {
-  handle = await openTestPglite();
-  t = buildTestApp(handle);
-});
-afterAll(() => handle.close());
+const t = useTestApp();
 
 async function plannedRunner(units: 'km' | 'mi') {
   const runner = await signUp(t);

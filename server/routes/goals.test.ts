@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../db/database.ts';
-import { openTestPglite } from '../test/databases.ts';
-import { buildTestApp, call, signUp, type TestApp } from '../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { call, signUp, useTestApp } from '../test/harness.ts';
 
-let handle: DatabaseHandle;
-let t: TestApp;
-beforeAll(async () => {
-  handle = await openTestPglite();
-  t = buildTestApp(handle); // the fake clock starts on 2026-03-02
-});
-afterAll(() => handle.close());
+const t = useTestApp(); // the fake clock starts on 2026-03-02
 
 const marathon = { goal_type: 'race', target_race_distance_meters: 42195, target_race_date: '2026-06-28', target_time_seconds: 4 * 3600 };
 

@@ -1,16 +1,8 @@
 import { Decoder, Stream } from '@garmin/fitsdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../db/database.ts';
-import { openTestPglite } from '../test/databases.ts';
-import { buildTestApp, call, signUp, type TestApp } from '../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { call, signUp, useTestApp } from '../test/harness.ts';
 
-let handle: DatabaseHandle;
-let t: TestApp;
-beforeAll(async () => {
-  handle = await openTestPglite();
-  t = buildTestApp(handle); // today is 2026-03-02
-});
-afterAll(() => handle.close());
+const t = useTestApp(); // today is 2026-03-02
 
 const profile = { current_weekly_mileage_miles: 25, days_available_per_week: 5, easy_pace_per_mile_seconds: 600, time_zone: 'Europe/London' };
 const marathon = { goal_type: 'race', target_race_distance_meters: 42195, target_race_date: '2026-07-05', target_time_seconds: 4 * 3600 + 30 * 60 };

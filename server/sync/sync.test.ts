@@ -1,20 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../db/database.ts';
-import { openTestPglite } from '../test/databases.ts';
-import { buildTestApp, call, signUp, type TestApp } from '../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { call, signUp, useTestApp } from '../test/harness.ts';
 import { TestDevice } from '../test/sync-device.ts';
 import { rotateEpoch } from './versions.ts';
 
 // SYNC.md §Tests, the ones that need no concurrency (numbers cite the spec's list).
 
-let handle: DatabaseHandle;
-let t: TestApp;
-beforeAll(async () => {
-  handle = await openTestPglite();
-  t = buildTestApp(handle);
-});
-afterAll(() => handle.close());
+const t = useTestApp();
 
 const race = (date = '2026-09-20') => ({ goal_type: 'race', target_race_distance_meters: 21097.5, target_race_date: date, target_time_seconds: 6300 });
 const wall = () => t.clock.now().getTime();

@@ -1,21 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../db/database.ts';
+import { describe, expect, it } from 'vitest';
 import { workoutCompletions, workouts } from '../db/schema.ts';
-import { openTestPglite } from '../test/databases.ts';
-import { buildTestApp, call, signUp, type TestApp } from '../test/harness.ts';
+import { call, signUp, useTestApp } from '../test/harness.ts';
 import { TestDevice } from '../test/sync-device.ts';
 
 // SYNC.md tests 1 and 9 on workouts, where a losing value must stay in the edit history.
 
-let handle: DatabaseHandle;
-let t: TestApp;
-beforeAll(async () => {
-  handle = await openTestPglite();
-  t = buildTestApp(handle);
-});
-afterAll(() => handle.close());
+const t = useTestApp();
 
 async function runnerWithPlan() {
   const { cookie } = await signUp(t);

@@ -2,11 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../app.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { createInvite } from '../domain/accounts.ts';
 import { loadConfig } from '../lib/config.ts';
 import { memoryLogger, type AppDeps, type AppEnv } from '../lib/context.ts';
+import { openTestPglite } from './databases.ts';
 
 export const PUBLIC_URL = 'http://localhost:8787';
 
@@ -27,7 +29,7 @@ export interface TestApp {
 }
 
 /** The whole app over `handle`, with a fake clock, a temporary DATA_DIR and a logger tests can read. */
-export function buildTestApp(handle: DatabaseHandle, env: Record<string, string> = {}): TestApp {
+export function buildTestApp(handle: Pick<DatabaseHandle, 'db' | 'kind'>, env: Record<string, string> = {}): TestApp {
   const clock = new FakeClock();
   const log = memoryLogger();
   const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'runcoach-test-')), PUBLIC_URL, ...env });
@@ -86,4 +88,38 @@ export async function signUp(t: TestApp, overrides: Partial<{ name: string; emai
   const response = await call(t.app, 'POST', '/api/auth/register', { body });
   if (response.status !== 201) throw new Error(`sign-up failed: ${JSON.stringify(response.json)}`);
   return { cookie: sessionCookie(response.headers)!, user: response.json.user as { id: string; email: string }, password: body.password };
+}
+
+/**
+ * One app over a fresh in-memory PGlite for the whole test file (a PGlite costs ~2 s to
+ * open). Call at the top level; the returned object is ready inside tests.
+ */
+export function useTestApp(env: Record<string, string> = {}): TestApp {
+  let handle: DatabaseHandle | undefined;
+  let current: TestApp | undefined;
+  beforeAll(async () => {
+    handle = await openTestPglite();
+    current = buildTestApp(handle, env);
+  });
+  afterAll(async () => {
+    await handle?.close();
+  });
+  const ready = (): TestApp => {
+    if (!current) throw new Error('useTestApp() is ready only inside tests');
+    return current;
+  };
+  return {
+    get app() {
+      return ready().app;
+    },
+    get deps() {
+      return ready().deps;
+    },
+    get clock() {
+      return ready().clock;
+    },
+    get log() {
+      return ready().log;
+    },
+  };
 }
