@@ -7,10 +7,10 @@ import { defineConfig } from 'vitest/config';
 /** Vitest projects: each runs in Node; the browser suite drives Debian's Chromium itself. */
 const testProjects = [
   { name: 'shared', include: ['shared/**/*.test.ts'] },
-  { name: 'server', include: ['server/**/*.test.ts'], exclude: ['server/**/*.pg.test.ts'] },
+  { name: 'server', include: ['server/**/*.test.ts'], exclude: ['server/**/*.pg.test.ts'], globalSetup: ['server/test/global-setup.ts'] },
   { name: 'postgres', include: ['server/**/*.pg.test.ts'], fileParallelism: false },
   { name: 'client', include: ['client/**/*.test.ts'] },
-  { name: 'sync', include: ['tests/sync/**/*.test.ts'], testTimeout: 300_000 },
+  { name: 'sync', include: ['tests/sync/**/*.test.ts'], testTimeout: 300_000, globalSetup: ['server/test/global-setup.ts'] },
   { name: 'browser', include: ['tests/browser/**/*.test.ts'], fileParallelism: false, testTimeout: 60_000, hookTimeout: 180_000 },
 ].map(({ name, include, exclude, ...rest }) => ({
   test: { name, include, exclude, environment: 'node', testTimeout: 20_000, hookTimeout: 30_000, ...rest },

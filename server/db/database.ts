@@ -37,7 +37,7 @@ export function pgliteDirectory(dataDir: string): string {
  * Opens the database and applies the committed migrations: Postgres when a URL is given,
  * otherwise PGlite in `dataDir` (or in memory when `dataDir` is null, for tests).
  */
-export async function openDatabase(options: { databaseUrl?: string | undefined; dataDir: string | null }): Promise<DatabaseHandle> {
+export async function openDatabase(options: { databaseUrl?: string | undefined; dataDir: string | null; loadDataDir?: Blob }): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
     // An idle client that loses its server emits 'error'; without a listener that kills the process.
@@ -48,7 +48,8 @@ export async function openDatabase(options: { databaseUrl?: string | undefined; 
   }
   let client: PGlite;
   if (options.dataDir === null) {
-    client = new PGlite();
+    // Tests start from a dump of an already migrated database: ~0.6 s instead of ~2.5 s.
+    client = new PGlite(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
   } else {
     // PGlite does not create missing parent folders.
     mkdirSync(options.dataDir, { recursive: true });

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../db/database.ts';
 
-/** A fresh in-memory PGlite with the migrations applied. */
+/** A fresh in-memory PGlite with the migrations applied (loaded from the run's template when there is one). */
 export function openTestPglite(): Promise<DatabaseHandle> {
-  return openDatabase({ dataDir: null });
+  const template = inject('pgliteTemplate');
+  return openDatabase({ dataDir: null, ...(template ? { loadDataDir: new Blob([readFileSync(template)]) } : {}) });
 }
 
 /**
