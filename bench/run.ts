@@ -10,6 +10,8 @@ const suites: Record<string, () => Promise<BenchFigure[]>> = {
   training: async () => (await import('./training.ts')).benchTraining(),
   fit: async () => (await import('./fit.ts')).benchFit(),
   client: async () => (await import('./client.ts')).benchClient(),
+  coach: async () => (await import('./coach.ts')).benchCoach(),
+  strava: async () => (await import('./strava.ts')).benchStrava(),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { openDatabase, type DatabaseHandle } from './db/database.ts';
 import { acquireLock } from './db/lock.ts';
+import { jobsDatabase, startJobs, type JobsOptions } from './jobs/index.ts';
 import type { Config } from './lib/config.ts';
 import { jsonLogger, type AppDeps, type Logger } from './lib/context.ts';
 
@@ -16,7 +17,7 @@ export interface RunningServer {
 /** Opens the database (PGlite under DATA_DIR unless DATABASE_URL), migrates it and serves app + API. */
 export async function startServer(
   config: Config,
-  options: { staticDir?: string; log?: Logger; now?: () => Date; host?: string } = {},
+  options: { staticDir?: string; log?: Logger; now?: () => Date; host?: string; jobs?: JobsOptions } = {},
 ): Promise<RunningServer> {
   const log = options.log ?? jsonLogger();
   let release = () => {};
@@ -37,6 +38,14 @@ export async function startServer(
     throw error;
   }
   const deps: AppDeps = { db: handle.db, dbKind: handle.kind, config, now: options.now ?? (() => new Date()), log };
+  try {
+    // Before serving: the webhook queues work, and a restart re-queues what a crash left behind.
+    deps.jobs = await startJobs(deps, jobsDatabase(handle, config.databaseUrl), options.jobs);
+  } catch (error) {
+    await handle.close();
+    release();
+    throw error;
+  }
   const app = createApp(deps, options.staticDir ? { staticDir: options.staticDir } : {});
   const server = serve({ fetch: app.fetch, port: config.port, hostname: options.host ?? '0.0.0.0' });
   await new Promise<void>((resolve, reject) => {
@@ -55,6 +64,8 @@ export async function startServer(
     close: () =>
       (closing ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        // Running handlers finish first; then nothing touches the database as it closes.
+        await deps.jobs?.stop();
         await handle.close();
         release();
       })()),

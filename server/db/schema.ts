@@ -203,6 +203,8 @@ export const stravaActivities = pgTable(
     raw: jsonb('raw'),
     raw_purged_at: timestamp('raw_purged_at', { withTimezone: true }),
     ...timestamps,
+    /** When the Strava data was last fetched: the 7-day cache limit counts from here (STRAVA.md §policy). */
+    fetched_at: timestamp('fetched_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('activities_source_external_idx').on(t.user_id, t.source, t.external_id),
@@ -226,6 +228,11 @@ export const workoutCompletions = pgTable(
     notes: text('notes'),
     strava_activity_url: text('strava_activity_url'),
     ...timestamps,
+    /**
+     * Set when the matcher wrote this row (completed/partial from a run, or missed). A row with
+     * no value, or one the runner changed since (updated_at differs), is the runner's own verdict.
+     */
+    matched_at: timestamp('matched_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('completions_workout_idx').on(t.workout_id), index('completions_user_idx').on(t.user_id)],
 );
@@ -337,4 +344,96 @@ export const changeLog = pgTable(
     op: text('op').$type<'u' | 'd'>().notNull(),
   },
   (t) => [primaryKey({ columns: [t.user_id, t.entity, t.entity_id] }), index('change_log_user_version_idx').on(t.user_id, t.version)],
+);
+
+// ── Strava jobs (STRAVA.md) ───────────────────────────────────────────────────
+// Server-only tables: devices never mirror them (no change-log trigger).
+
+/** One row (id 1): app-wide Strava state every server process shares. */
+export const stravaSettings = pgTable('strava_settings', {
+  id: integer('id').primaryKey().default(1),
+  /** The push subscription the operator command created; events naming another one are ignored. */
+  subscription_id: text('subscription_id'),
+  callback_url: text('callback_url'),
+  /** Strava's rate limits are per application: every worker waits until this instant (app clock). */
+  paused_until: timestamp('paused_until', { withTimezone: true }),
+  /** The last rate-limit headers that made us pause, for the operator. */
+  rate_limit: jsonb('rate_limit'),
+  updated_at: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** One-time OAuth `state` values (keyed hash only), bound to the session that asked to connect. */
+export const stravaOauthStates = pgTable(
+  'strava_oauth_states',
+  {
+    state_hash: text('state_hash').primaryKey(),
+    user_id: owner(),
+    session_hash: text('session_hash').notNull(),
+    created_at: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expires_at: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('strava_oauth_states_user_idx').on(t.user_id)],
+);
+
+/** Per-user connection state: backfill progress, refresh trouble, the last error to show. */
+export const stravaConnections = pgTable('strava_connections', {
+  user_id: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  backfill_status: text('backfill_status').$type<'pending' | 'running' | 'done' | 'failed'>().notNull().default('pending'),
+  /** Bumped by every (re)connect, so a stale backfill job from an earlier connection stops. */
+  backfill_generation: integer('backfill_generation').notNull().default(1),
+  backfill_next_page: integer('backfill_next_page').notNull().default(1),
+  backfill_activities: integer('backfill_activities').notNull().default(0),
+  backfill_started_at: timestamp('backfill_started_at', { withTimezone: true }),
+  backfill_finished_at: timestamp('backfill_finished_at', { withTimezone: true }),
+  /** A refresh whose outcome is unknown (timed out): the refresh token may have rotated. */
+  refresh_uncertain_at: timestamp('refresh_uncertain_at', { withTimezone: true }),
+  needs_reconnect: boolean('needs_reconnect').notNull().default(false),
+  last_error: text('last_error'),
+  last_error_at: timestamp('last_error_at', { withTimezone: true }),
+  ...timestamps,
+});
+
+/** Webhook events as received; the unique dedupe key makes Strava's repeats one row. */
+export const stravaEvents = pgTable(
+  'strava_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    dedupe_key: text('dedupe_key').notNull().unique(),
+    user_id: owner(),
+    subscription_id: text('subscription_id').notNull(),
+    owner_id: text('owner_id').notNull(),
+    object_type: text('object_type').$type<'activity' | 'athlete'>().notNull(),
+    object_id: text('object_id').notNull(),
+    aspect_type: text('aspect_type').$type<'create' | 'update' | 'delete'>().notNull(),
+    updates: jsonb('updates').$type<Record<string, string>>().notNull().default({}),
+    event_time: timestamp('event_time', { withTimezone: true }).notNull(),
+    received_at: timestamp('received_at', { withTimezone: true }).notNull(),
+    status: text('status').$type<'received' | 'processed' | 'ignored' | 'not_found' | 'failed'>().notNull().default('received'),
+    /** 404s so far (a `create` can precede the moment the activity is readable). */
+    attempts: integer('attempts').notNull().default(0),
+    processed_at: timestamp('processed_at', { withTimezone: true }),
+    error: text('error'),
+  },
+  (t) => [index('strava_events_user_object_idx').on(t.user_id, t.object_id), index('strava_events_status_idx').on(t.status)],
+);
+
+// ── Coach (issue 8) ───────────────────────────────────────────────────────────
+// Server-only: devices never mirror it (no change-log trigger). Proposals live in
+// chat_messages.metadata, which is synced, so they reach the phone with the message.
+
+/** Claude tokens each runner spent per local day, counted against COACH_DAILY_TOKEN_BUDGET. */
+export const coachUsage = pgTable(
+  'coach_usage',
+  {
+    user_id: owner(),
+    /** The runner's calendar day (their time zone): the budget resets at their midnight. */
+    day: date('day', { mode: 'string' }).notNull(),
+    input_tokens: integer('input_tokens').notNull().default(0),
+    output_tokens: integer('output_tokens').notNull().default(0),
+    calls: integer('calls').notNull().default(0),
+    updated_at: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.user_id, t.day] })],
 );

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq } from 'drizzle-orm';
-import type { Methodology, Plan } from '#shared/schema/plan.ts';
+import type { CompletedRun, Methodology, Plan, TrainingProfile } from '#shared/schema/plan.ts';
 import { generatePlan } from '#shared/training/engine.ts';
 import { checkPlan, isSavable } from '#shared/training/guardrails.ts';
 import type { Database, Executor } from '../db/database.ts';
 import { trainingPlans, workouts } from '../db/schema.ts';
 import { AppError } from '../lib/errors.ts';
-import { engineGoal, getGoal } from './goals.ts';
+import { engineGoal, getGoal, type GoalRow } from './goals.ts';
 import { getProfile } from './profile.ts';
 import { localDate } from './stamp.ts';
 import { engineProfile, runHistory } from './training-context.ts';
@@ -37,14 +37,32 @@ export interface GenerateRequest {
   goal_id: string;
   start_date?: string | undefined;
   methodology?: Methodology | undefined;
+  /** Ask the coach (Claude) to adapt the engine's plan to the runner. */
+  personalize?: boolean | undefined;
 }
+
+/** What a personaliser gets: the engine's checked plan and everything it was made from. */
+export interface PersonalizeInput {
+  userId: string;
+  goal: GoalRow;
+  profile: TrainingProfile;
+  timeZone: string;
+  enginePlan: Plan;
+  methodology: Methodology;
+  startDate: string;
+  today: string;
+  history: CompletedRun[];
+}
+
+/** Adapts an engine plan (the coach); returns the plan to save and what to add to generation_context. */
+export type PlanPersonalizer = (input: PersonalizeInput) => Promise<{ plan: Plan; context: Record<string, unknown> }>;
 
 /**
  * Builds a plan for one of the runner's goals with the rule engine, checks it against the
  * guardrails and saves it with its workouts in one transaction; the goal's earlier active
  * plan is archived, never rewritten (a device may be editing it offline).
  */
-export async function generatePlanForGoal(db: Database, userId: string, request: GenerateRequest, now: Date) {
+export async function generatePlanForGoal(db: Database, userId: string, request: GenerateRequest, now: Date, personalize?: PlanPersonalizer) {
   const goal = await getGoal(db, userId, request.goal_id);
   const profileRow = await getProfile(db, userId);
   const profile = engineProfile(profileRow);
@@ -57,6 +75,12 @@ export async function generatePlanForGoal(db: Database, userId: string, request:
   const violations = checkPlan(result.plan, { profile, goal: engineGoal(goal), today, history });
   // The engine's own plans pass by construction (property-tested); a hard violation here is a bug.
   if (!isSavable(violations)) throw new Error(`engine plan failed its guardrails: ${JSON.stringify(violations)}`);
+  let plan = result.plan;
+  let extra: Record<string, unknown> = {};
+  // Outside the transaction: the coach may take seconds, and PGlite has one connection.
+  if (request.personalize && personalize) {
+    ({ plan, context: extra } = await personalize({ userId, goal, profile, timeZone: profileRow.time_zone, enginePlan: result.plan, methodology, startDate, today, history }));
+  }
   const context = {
     source: 'engine',
     methodology,
@@ -65,8 +89,9 @@ export async function generatePlanForGoal(db: Database, userId: string, request:
     vdot_source: result.plan.vdot_source,
     warnings: violations,
     generated_at: now.toISOString(),
+    ...extra,
   };
-  return db.transaction((tx) => savePlan(tx, userId, goal.id, result.plan, context, now));
+  return db.transaction((tx) => savePlan(tx, userId, goal.id, plan, context, now));
 }
 
 /** Saves a checked plan and its workouts; archives the goal's earlier active plan. */

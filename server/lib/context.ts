@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import type { Database, DatabaseKind } from '../db/database.ts';
 import type { UserRow } from '../domain/accounts.ts';
+import type { Jobs } from '../jobs/queue.ts';
 
 /** Everything the app needs from outside; tests build it on in-memory PGlite and a fake clock. */
 export interface AppDeps {
@@ -9,6 +10,8 @@ export interface AppDeps {
   config: Config;
   now: () => Date;
   log: Logger;
+  /** The job queue (pg-boss); absent when the app runs without one (most API tests). */
+  jobs?: Jobs;
 }
 
 export interface Logger {

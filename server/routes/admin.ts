@@ -1,12 +1,17 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { createInvite } from '../domain/accounts.ts';
+import { requireStravaConfigured } from '../domain/strava-status.ts';
+import { manageSubscription } from '../domain/strava-subscription.ts';
 import type { AppDeps, AppEnv } from '../lib/context.ts';
 import { safeEqual } from '../lib/crypto.ts';
 import { AppError } from '../lib/errors.ts';
 import { isLoopback, readJson } from '../lib/http.ts';
 
 const InviteRequestSchema = z.object({ expires_days: z.number().int().min(1).max(365).optional() }).strict();
+const SubscriptionRequestSchema = z
+  .object({ action: z.enum(['create', 'view', 'delete']), callback_url: z.url().max(255).optional(), id: z.string().regex(/^\d{1,20}$/).optional() })
+  .strict();
 
 /**
  * Operator endpoints for commands like `npm run invite` while the server holds PGlite's files.
@@ -27,6 +32,16 @@ export function adminRoutes(deps: AppDeps): Hono<AppEnv> {
     const invite = await createInvite(deps.db, { now: deps.now(), expiresDays: input.expires_days });
     deps.log.info('invite created');
     return c.json(invite, 201);
+  });
+
+  // `npm run strava:subscription` while the server holds PGlite: Strava validates a new
+  // subscription by calling this very server's webhook, which it can answer meanwhile.
+  app.post('/strava/subscription', async (c) => {
+    const input = await readJson(c, SubscriptionRequestSchema);
+    requireStravaConfigured(deps.config);
+    const result = await manageSubscription(deps.db, deps.config, input.action, { callbackUrl: input.callback_url, id: input.id, now: deps.now(), http: { now: deps.now } });
+    deps.log.info('strava subscription command', { action: input.action, recorded: result.recorded });
+    return c.json(result);
   });
 
   return app;

@@ -4,7 +4,9 @@ import { IsoDateSchema } from '#shared/schema/goal.ts';
 import { HealthReportSchema, MethodologySchema } from '#shared/schema/plan.ts';
 import { adaptActivePlan } from '../domain/adaptation.ts';
 import { restStamp } from './stamp.ts';
+import { coachPersonalizer } from '../coach/personalize.ts';
 import { generatePlanForGoal, getPlanWithWorkouts, listPlans, publicPlan } from '../domain/plans.ts';
+import { createClaude } from '../integrations/claude/client.ts';
 import type { AppDeps, AppEnv } from '../lib/context.ts';
 import { readJson } from '../lib/http.ts';
 import { requireUser } from '../lib/session.ts';
@@ -15,7 +17,7 @@ const GenerateRequestSchema = z
     goal_id: z.uuid(),
     start_date: IsoDateSchema.optional(),
     methodology: MethodologySchema.optional(),
-    // Claude personalisation arrives with the coach; until then the rule engine's plan is made.
+    // The coach adapts the engine's plan; without a key (or on failure) the engine's plan is saved with a note.
     personalize: z.boolean().optional(),
   })
   .strict();
@@ -23,11 +25,12 @@ const GenerateRequestSchema = z
 /** Plan generation (rule engine, guardrail-checked) and reading plans. */
 export function planRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const personalize = coachPersonalizer(deps, createClaude(deps.config.anthropic));
 
   app.post('/generate', async (c) => {
     const user = requireUser(c);
     const input = await readJson(c, GenerateRequestSchema);
-    const result = await generatePlanForGoal(deps.db, user.id, input, deps.now());
+    const result = await generatePlanForGoal(deps.db, user.id, input, deps.now(), personalize);
     return c.json(result, 201);
   });
 

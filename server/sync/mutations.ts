@@ -9,6 +9,9 @@ import { recordCompletion } from '../domain/completions.ts';
 import { updateWorkout } from '../domain/workouts.ts';
 import { WorkoutFieldsSchema } from '#shared/schema/workout-request.ts';
 import { IsoDateSchema } from '#shared/schema/goal.ts';
+import { ChatSendArgsSchema, MemoryUpdateArgsSchema } from '#shared/schema/coach.ts';
+import { insertUserMessage } from '../domain/chat.ts';
+import { deleteMemory, updateMemory } from '../domain/memory.ts';
 
 /** What a mutation handler gets: the transaction, the signed-in user and the write's stamp. */
 export interface MutationContext {
@@ -61,5 +64,13 @@ export const MUTATIONS: Record<string, MutationDef<z.ZodType>> = {
   ),
   'workout.skip@1': define(z.object({ id, completion_id: id, notes: notes.optional() }).strict(), ({ tx, userId, stamp }, args) =>
     recordCompletion(tx, userId, args.id, { ...args, status: 'skipped' }, stamp),
+  ),
+  'memory.update@1': define(MemoryUpdateArgsSchema, ({ tx, userId, stamp }, args) =>
+    updateMemory(tx, userId, args.id, args.set, stamp, { includeDeleted: true }).then(() => {}),
+  ),
+  'memory.delete@1': define(z.object({ id }).strict(), ({ tx, userId, stamp }, args) => deleteMemory(tx, userId, args.id, stamp)),
+  // Stored once by its client-made id; the phone asks for the reply (POST /api/coach/chat with this id) when online.
+  'chat.send@1': define(ChatSendArgsSchema, ({ tx, userId, stamp }, args) =>
+    insertUserMessage(tx, userId, args.id, args.content, stamp.now, { via: 'sync' }).then(() => {}),
   ),
 };

@@ -57,6 +57,8 @@ export interface RecordedRequest {
   body: string;
   /** The body's fields when it was form-encoded. */
   form: Record<string, string> | undefined;
+  /** The status the stand-in answered with (unset while a hang holds the request). */
+  status?: number;
 }
 
 export interface StandinState {
@@ -176,6 +178,7 @@ export async function startStravaStandin(options: StandinOptions = {}): Promise<
 
   function handle(req: IncomingMessage, res: ServerResponse, record: RecordedRequest): void {
     const send = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
+      record.status = status;
       const rl = state.rateLimit;
       res.writeHead(status, {
         ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),

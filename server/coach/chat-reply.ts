@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import type { ChatRequest } from '#shared/schema/coach.ts';
+import { estimateTokens } from '../integrations/claude/budget.ts';
+import type { Claude } from '../integrations/claude/client.ts';
+import { ClaudeError, toAppError } from '../integrations/claude/errors.ts';
+import { checkClientMessage, insertUserMessage, publicMessage, storeReply, type ChatRow } from '../domain/chat.ts';
+import { getProfile } from '../domain/profile.ts';
+import type { AppDeps } from '../lib/context.ts';
+import { AppError } from '../lib/errors.ts';
+import { buildCoachContext } from './context.ts';
+import { runnerFmt } from './context-blocks.ts';
+import { coachReply, type CoachEvent, type ReplyOutcome } from './converse.ts';
+import { SseStream } from './sse.ts';
+import { coachTools } from './tools.ts';
+import { TokenBudget } from './usage.ts';
+
+// POST /api/coach/chat from request to stored reply. Order matters: the budget is checked
+// before anything is stored or sent; the runner's message is stored once; the HTTP answer
+// becomes a stream only once the coach has something to say, so a failure before that is a
+// plain JSON error (503, retryable); after that, failures arrive as an SSE `error` event and
+// whatever text arrived is stored, marked interrupted.
+
+const TOOLS_TOKENS = estimateTokens(JSON.stringify(coachTools()));
+/** Replies being written right now, by user message id: a concurrent retry gets a 409, not a second reply. */
+const inFlight = new Set<string>();
+
+/** Answers one chat message as a text/event-stream Response (or throws an AppError before streaming). */
+export async function chatResponse(deps: AppDeps, claude: Claude, user: { id: string; name: string }, request: ChatRequest): Promise<Response> {
+  const userId = user.id;
+  const now = deps.now();
+  const profile = await getProfile(deps.db, userId);
+  const budget = new TokenBudget(deps.db, userId, deps.config.anthropic.dailyTokenBudget, now, profile.time_zone);
+  const messageId = request.client_message_id ?? randomUUID();
+  if (request.client_message_id) {
+    const reply = await checkClientMessage(deps.db, userId, messageId, request.message);
+    if (reply) return replay(messageId, reply);
+  }
+  const dataInAi = deps.config.strava.dataInAi;
+  const context = await buildCoachContext(deps.db, userId, { now, profile, userName: user.name, dataInAi, current: request.message, currentId: messageId, reservedTokens: TOOLS_TOKENS });
+  await budget.require(context.tokens);
+  if (inFlight.has(messageId)) throw new AppError(409, 'reply_in_progress', 'The coach is still answering this message.');
+  inFlight.add(messageId);
+
+  const sse = new SseStream();
+  const abort = new AbortController();
+  sse.whenCancelled(() => abort.abort());
+  sse.send('start', { message_id: messageId });
+  let opened = false;
+  let open = () => {};
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  // The call to Claude starts first; storing the runner's message overlaps its first round trip.
+  const reply = coachReply({
+    claude,
+    system: context.system,
+    messages: context.messages,
+    tools: { db: deps.db, userId, now, today: context.today, dataInAi, fmt: runnerFmt(profile, null, context.today) },
+    signal: abort.signal,
+    emit: (event) => {
+      sse.send(event.type, payload(event));
+      if (!opened) {
+        opened = true;
+        open();
+      }
+    },
+    onUsage: async (usage) => {
+      await budget.record(usage);
+      return budget.allows(context.tokens);
+    },
+  });
+  try {
+    await insertUserMessage(deps.db, userId, messageId, request.message, now);
+  } catch (error) {
+    // Not stored (an id taken in the meantime): nothing may be answered either.
+    abort.abort();
+    await reply.catch(() => undefined);
+    inFlight.delete(messageId);
+    throw error;
+  }
+
+  const finish = async (outcome: ReplyOutcome) => {
+    const stored = outcome.text || outcome.proposals.length ? await store(deps, userId, messageId, claude.model, outcome) : null;
+    deps.log.info('coach reply', { user_id: userId, turns: outcome.turns, tools: outcome.toolCalls, interrupted: outcome.interrupted, input_tokens: outcome.usage.input_tokens, output_tokens: outcome.usage.output_tokens });
+    if (!outcome.interrupted) {
+      sse.send('done', { message: stored ? publicMessage(stored) : null, usage: outcome.usage });
+    } else {
+      const why = outcome.error ?? new ClaudeError('aborted');
+      const app = toAppError(why);
+      sse.send('error', {
+        code: stored ? 'coach_interrupted' : app.code,
+        message: stored ? `The coach’s reply was cut off. What arrived is saved; ask again for the rest. (${why.message})` : app.message,
+        retryable: why.retryable,
+        status: app.status,
+        stored_message: stored ? publicMessage(stored) : null,
+      });
+    }
+    sse.close();
+  };
+  const fail = (error: unknown) => {
+    deps.log.error('coach reply failed', { user_id: userId, error: error instanceof Error ? error.message : String(error) });
+    sse.send('error', { code: 'internal_error', message: 'Something went wrong on our side. Please try again.', retryable: true, status: 500, stored_message: null });
+    sse.close();
+  };
+
+  await Promise.race([gate, reply.then(() => undefined, () => undefined)]);
+  if (!opened) {
+    try {
+      await finish(await reply);
+    } catch (error) {
+      // Nothing reached the runner yet: answer with the JSON envelope (503 when retrying helps).
+      sse.close();
+      if (error instanceof ClaudeError) throw toAppError(error);
+      throw error;
+    } finally {
+      inFlight.delete(messageId);
+    }
+    return sse.response();
+  }
+  void reply
+    .then(finish, fail)
+    .catch(fail)
+    .finally(() => inFlight.delete(messageId));
+  return sse.response();
+}
+
+function payload(event: CoachEvent): unknown {
+  if (event.type === 'delta') return { text: event.text };
+  if (event.type === 'tool') return { name: event.name };
+  return { proposal: event.proposal };
+}
+
+async function store(deps: AppDeps, userId: string, messageId: string, model: string, outcome: ReplyOutcome): Promise<ChatRow> {
+  const metadata: Record<string, unknown> = {
+    model,
+    usage: outcome.usage,
+    ...(outcome.toolCalls.length ? { tool_calls: outcome.toolCalls } : {}),
+    ...(outcome.proposals.length ? { proposals: outcome.proposals } : {}),
+    ...(outcome.interrupted ? { interrupted: true, interrupted_reason: outcome.error?.kind ?? 'disconnected' } : {}),
+    ...(outcome.budgetStopped ? { budget_stopped: true } : {}),
+  };
+  return storeReply(deps.db, userId, messageId, outcome.text, metadata, deps.now());
+}
+
+/** A reply already stored for this message id: sent again as the same events, without asking Claude. */
+function replay(messageId: string, reply: ChatRow): Response {
+  const sse = new SseStream();
+  sse.send('start', { message_id: messageId, replayed: true });
+  if (reply.content) sse.send('delta', { text: reply.content });
+  for (const proposal of (reply.metadata as { proposals?: unknown[] }).proposals ?? []) sse.send('proposal', { proposal });
+  sse.send('done', { message: publicMessage(reply), replayed: true });
+  sse.close();
+  return sse.response();
+}

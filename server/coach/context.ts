@@ -1,0 +1,197 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import { and, desc, eq } from 'drizzle-orm';
+import type { Feasibility } from '#shared/schema/goal.ts';
+import { addDays } from '#shared/training/dates.ts';
+import { assessGoal } from '#shared/training/feasibility.ts';
+import type { Executor } from '../db/database.ts';
+import { trainingPlans, users, type userProfiles } from '../db/schema.ts';
+import { recentMessages, type ChatRow } from '../domain/chat.ts';
+import { engineGoal, listGoals } from '../domain/goals.ts';
+import { listMemories, type MemoryRow } from '../domain/memory.ts';
+import { getProfile } from '../domain/profile.ts';
+import { localDate } from '../domain/stamp.ts';
+import { engineProfile } from '../domain/training-context.ts';
+import type { WorkoutRow } from '../domain/workouts.ts';
+import { estimateTokens } from '../integrations/claude/budget.ts';
+import { goalsBlock, runnerFmt, laterPlanBlock, nearPlanBlock, notesMemoryBlock, profileBlock, recentBlock, weeksMemoryBlock, type Block } from './context-blocks.ts';
+import { allowedActivities, allowedCompletions, planWorkoutsForAi, type AiCompletion } from './policy.ts';
+import { COACH_PRINCIPLES, DATA_HEADING } from './prompt.ts';
+import { cachedBlocks } from './context-cache.ts';
+
+type ProfileRow = typeof userProfiles.$inferSelect;
+
+// Builds what the coach knows for one request: the principles, then the runner's own data
+// (profile, goals and feasibility, the plan, recent training, memories) and the last chat
+// messages, within a token budget. Only this runner's rows are read, and only allowed sources
+// (policy.ts): Strava data stays out unless the operator enabled STRAVA_DATA_IN_AI.
+
+/** How to build the context: the clock, the Strava policy flag, the budget and the new message. */
+export interface ContextOptions {
+  now: Date;
+  /** The runner's name, when the caller already has it (the session does). */
+  userName?: string;
+  /** The runner's profile row, when the caller already has it. */
+  profile?: ProfileRow;
+  dataInAi: boolean;
+  /** The whole prompt (system + messages + `reservedTokens`) stays under this estimate. */
+  maxTokens?: number;
+  /** Tokens already spoken for (tool definitions). */
+  reservedTokens?: number;
+  historyLimit?: number;
+  /** The runner's new message, appended last. */
+  current?: string;
+  /** The stored id of `current`, so it is not also read back as history. */
+  currentId?: string;
+}
+
+/** The system prompt and messages for one request, with what made it in. */
+export interface CoachContext {
+  system: string;
+  messages: Anthropic.MessageParam[];
+  /** Estimated input tokens of system + messages + reserved. */
+  tokens: number;
+  /** Blocks that made it in, and how many of their lines. */
+  included: Record<string, number>;
+  today: string;
+  timeZone: string;
+}
+
+const DEFAULT_MAX_TOKENS = 12_000;
+
+/** Everything the coach may know for one reply, bounded in tokens; only `userId`'s data. */
+export async function buildCoachContext(db: Executor, userId: string, options: ContextOptions): Promise<CoachContext> {
+  const profile = options.profile ?? (await getProfile(db, userId));
+  const today = localDate(options.now, profile.time_zone);
+  const name = options.userName ?? (await db.select({ name: users.name }).from(users).where(eq(users.id, userId)))[0]?.name ?? 'Runner';
+  const facets = `${today}|${options.dataInAi}|${name}`;
+  const blocks = await cachedBlocks(db, userId, facets, () => runnerBlocks(db, userId, profile, name, today, options.dataInAi));
+  const history = await recentMessages(db, userId, options.historyLimit ?? 20, options.currentId);
+  return fit(blocks, history, options, today, profile.time_zone);
+}
+
+/** The runner-data blocks (everything but the chat), from allowed sources only. */
+async function runnerBlocks(db: Executor, userId: string, profile: ProfileRow, name: string, today: string, dataInAi: boolean): Promise<Block[]> {
+  const from = addDays(today, -28);
+  // Independent reads: concurrent on Postgres (PGlite serialises them anyway).
+  const [allGoals, [plan], completions, runsOldestFirst, allMemories] = await Promise.all([
+    listGoals(db, userId),
+    db
+      .select()
+      .from(trainingPlans)
+      .where(and(eq(trainingPlans.user_id, userId), eq(trainingPlans.status, 'active')))
+      .orderBy(desc(trainingPlans.created_at))
+      .limit(1),
+    allowedCompletions(db, userId, from, today, dataInAi),
+    allowedActivities(db, userId, from, today, dataInAi),
+    listMemories(db, userId),
+  ]);
+  const goals = allGoals.filter((g) => g.status === 'active' || g.status === 'flagged_unrealistic');
+  // One read covers the last 3 weeks (for feasibility) and the next two (shown in detail).
+  const { rows: planned, withheld } = plan
+    ? await planWorkoutsForAi(db, userId, plan.id, addDays(today, -21), addDays(today, 13), dataInAi)
+    : { rows: [], withheld: new Set<string>() };
+  const near = planned.filter((w) => w.scheduled_date >= addDays(today, -1));
+  const runs = runsOldestFirst.reverse();
+  const memories = allMemories.filter((m) => memoryAllowed(m, dataInAi));
+
+  let feasibility: (g: (typeof goals)[number]) => Feasibility | null = () => null;
+  try {
+    const training = engineProfile(profile);
+    const recent = recentTraining(planned, today, completions);
+    feasibility = (g) => assessGoal({ profile: training, goal: engineGoal(g), today, ...(recent ? { recent } : {}) });
+  } catch {
+    // An incomplete profile has no verdicts yet; the coach can still talk.
+  }
+  const f = runnerFmt(profile, goals[0] ? engineGoal(goals[0]) : null, today);
+  return [
+    profileBlock(name, profile, today, f),
+    goalsBlock(goals.map((row) => ({ row, feasibility: feasibility(row) })), f),
+    nearPlanBlock(plan ?? null, near, f, withheld),
+    notesMemoryBlock(memories),
+    recentBlock(completions, runs, f),
+    weeksMemoryBlock(memories.filter((m) => m.kind === 'training_week').slice(0, 12)),
+    laterPlanBlock(plan ?? null, addDays(today, 14), f),
+  ];
+}
+
+/** A memory written from Strava data may only be used while the operator allows it. */
+function memoryAllowed(m: MemoryRow, dataInAi: boolean): boolean {
+  return dataInAi || (m.data as { strava_included?: boolean }).strava_included !== true;
+}
+
+/** Planned vs completed distance over the last 3 weeks, leaving out workouts whose outcome is withheld. */
+function recentTraining(plan: WorkoutRow[], today: string, lastFourWeeks: AiCompletion[]) {
+  const from = addDays(today, -21);
+  const to = addDays(today, -1);
+  const planned = plan.filter((w) => w.scheduled_date >= from && w.scheduled_date <= to).map((w) => ({ id: w.id, meters: w.planned_distance_meters }));
+  if (planned.length === 0) return null;
+  const done = new Map<string, AiCompletion>(lastFourWeeks.filter((c) => c.date >= from && c.date <= to).map((c) => [c.workout_id, c]));
+  const counted = planned.filter((w) => !done.get(w.id)?.withheld);
+  const plannedMeters = counted.reduce((sum, w) => sum + (w.meters ?? 0), 0);
+  const completedMeters = counted.reduce((sum, w) => {
+    const c = done.get(w.id);
+    return sum + (c && (c.status === 'completed' || c.status === 'partial') ? (c.distance_meters ?? w.meters ?? 0) : 0);
+  }, 0);
+  return plannedMeters > 0 ? { planned_meters: plannedMeters, completed_meters: completedMeters } : null;
+}
+
+function render(block: Block, lines: string[]): string {
+  return `## ${block.title}\n${lines.join('\n')}`;
+}
+
+/** Fills the budget by priority (lines and messages most relevant first), then renders in reading order. */
+function fit(blocks: Block[], history: ChatRow[], options: ContextOptions, today: string, timeZone: string): CoachContext {
+  const max = options.maxTokens ?? DEFAULT_MAX_TOKENS;
+  const current = options.current ?? '';
+  let used = estimateTokens(COACH_PRINCIPLES) + estimateTokens(DATA_HEADING) + estimateTokens(current) + (options.reservedTokens ?? 0) + 8;
+  const kept = new Map<string, string[]>();
+  const keptMessages: ChatRow[] = [];
+  const HISTORY_PRIORITY = 4;
+  const queue = [...blocks.map((b) => ({ priority: b.priority, block: b as Block | null })), { priority: HISTORY_PRIORITY, block: null }].sort((a, b) => a.priority - b.priority);
+  for (const { block } of queue) {
+    if (!block) {
+      for (const message of [...history].reverse()) {
+        const cost = estimateTokens(message.content) + 4;
+        if (used + cost > max) break;
+        used += cost;
+        keptMessages.unshift(message);
+      }
+      continue;
+    }
+    const lines: string[] = [];
+    let cost = estimateTokens(`## ${block.title}\n`) + 1;
+    for (const line of block.lines) {
+      const next = estimateTokens(line) + 1;
+      if (used + cost + next > max) break;
+      cost += next;
+      lines.push(line);
+    }
+    if (lines.length === 0) continue;
+    used += cost;
+    kept.set(block.key, lines);
+  }
+  const data = blocks.filter((b) => kept.has(b.key)).map((b) => render(b, kept.get(b.key)!));
+  const system = `${COACH_PRINCIPLES}\n\n${DATA_HEADING}\n\n${data.join('\n\n')}`;
+  const messages = toMessages(keptMessages, current);
+  const tokens = estimateTokens(system) + messages.reduce((sum, m) => sum + estimateTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content)), 0) + (options.reservedTokens ?? 0);
+  const included = Object.fromEntries([...kept].map(([key, lines]) => [key, lines.length]));
+  return { system, messages, tokens, included: { ...included, history: keptMessages.length }, today, timeZone };
+}
+
+/** Chat rows as API messages: alternating roles, starting with the runner, the new message last. */
+function toMessages(rows: ChatRow[], current: string): Anthropic.MessageParam[] {
+  const out: { role: 'user' | 'assistant'; content: string }[] = [];
+  const push = (role: 'user' | 'assistant', content: string) => {
+    if (!content.trim()) return;
+    const last = out.at(-1);
+    if (last && last.role === role) last.content += `\n\n${content}`;
+    else out.push({ role, content });
+  };
+  for (const row of rows) {
+    const interrupted = (row.metadata as { interrupted?: boolean }).interrupted === true;
+    push(row.role, interrupted ? `${row.content}\n[this reply was cut off]` : row.content);
+  }
+  push('user', current);
+  while (out[0]?.role === 'assistant') out.shift();
+  return out;
+}

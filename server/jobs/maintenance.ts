@@ -1,0 +1,44 @@
+import { markMissedWorkouts } from '../domain/matching.ts';
+import { purgeExpiredStravaData } from '../domain/strava-purge.ts';
+import type { AppDeps } from '../lib/context.ts';
+import { QUEUES, type Jobs } from './queue.ts';
+import { runJob } from './run.ts';
+import { requeueStranded } from './strava.ts';
+
+// Scheduled work: the 7-day purge of Strava data (with a sweep for events whose job was lost)
+// and marking workouts missed once their day has passed. pg-boss's cron runs each schedule
+// once per slot however many servers share the database.
+
+/** Cron expressions (UTC). Hourly: the runner's day ends at a different UTC hour per time zone. */
+export const SCHEDULES = {
+  [QUEUES.stravaPurge]: '17 * * * *',
+  [QUEUES.markMissed]: '7 * * * *',
+} as const;
+
+/** The purge job's work, callable directly (tests, operators). */
+export async function runStravaPurge(deps: AppDeps, jobs: Jobs | undefined): Promise<string> {
+  const purged = await purgeExpiredStravaData(deps.db, deps.now());
+  const requeued = jobs ? await requeueStranded(deps, jobs) : { events: 0, backfills: 0 };
+  return `purged ${purged.activities} activities, ${purged.events} events; requeued ${requeued.events} events, ${requeued.backfills} backfills`;
+}
+
+/** The missed-workout job's work, callable directly. */
+export async function runMarkMissed(deps: AppDeps): Promise<string> {
+  return `marked ${await markMissedWorkouts(deps.db, deps.now())} missed`;
+}
+
+/** Starts the maintenance workers in this process. */
+export async function workMaintenance(deps: AppDeps, jobs: Jobs): Promise<void> {
+  const poll = { pollingIntervalSeconds: Math.max(jobs.options.pollingIntervalSeconds, 2), includeMetadata: true } as const;
+  await jobs.boss.work<object, void, typeof poll>(QUEUES.stravaPurge, poll, async ([job]) => {
+    if (job) await runJob(deps, jobs, QUEUES.stravaPurge, job, () => runStravaPurge(deps, jobs));
+  });
+  await jobs.boss.work<object, void, typeof poll>(QUEUES.markMissed, poll, async ([job]) => {
+    if (job) await runJob(deps, jobs, QUEUES.markMissed, job, () => runMarkMissed(deps));
+  });
+}
+
+/** Registers the schedules (idempotent: pg-boss keeps one per queue). */
+export async function scheduleMaintenance(jobs: Jobs): Promise<void> {
+  for (const [name, cron] of Object.entries(SCHEDULES)) await jobs.boss.schedule(name, cron, null, { tz: 'UTC' });
+}

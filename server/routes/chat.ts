@@ -1,0 +1,19 @@
+import { Hono } from 'hono';
+import { ChatHistoryQuerySchema } from '#shared/schema/coach.ts';
+import { listMessages } from '../domain/chat.ts';
+import type { AppDeps, AppEnv } from '../lib/context.ts';
+import { readQuery } from '../lib/http.ts';
+import { requireUser } from '../lib/session.ts';
+
+/** The chat history, newest page first (`before` pages back). */
+export function chatRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get('/messages', async (c) => {
+    const user = requireUser(c);
+    const query = readQuery(c, ChatHistoryQuerySchema);
+    return c.json(await listMessages(deps.db, user.id, query));
+  });
+
+  return app;
+}
