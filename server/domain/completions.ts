@@ -3,6 +3,7 @@ import type { Executor } from '../db/database.ts';
 import { workoutCompletions, workouts } from '../db/schema.ts';
 import type { WriteStamp } from './stamp.ts';
 import { getWorkout } from './workouts.ts';
+import { reevaluateActiveGoals } from './feasibility.ts';
 
 export interface CompletionInput {
   completion_id: string;
@@ -35,4 +36,5 @@ export async function recordCompletion(db: Executor, userId: string, workoutId: 
     .update(workouts)
     .set({ status: input.status, rpe: input.rpe ?? null, updated_at: stamp.now })
     .where(and(eq(workouts.id, workoutId), eq(workouts.user_id, userId)));
+  await reevaluateActiveGoals(db, userId, stamp.now);
 }

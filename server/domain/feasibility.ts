@@ -10,6 +10,7 @@ import { engineGoal, getGoal, type GoalRow } from './goals.ts';
 import { getProfile } from './profile.ts';
 import { applyFields, localDate, type WriteStamp } from './stamp.ts';
 import { engineProfile } from './training-context.ts';
+import { AppError } from '../lib/errors.ts';
 
 const EFFORT_WEEKS = 8;
 const RECENT_DAYS = 21;
@@ -79,4 +80,24 @@ async function flagGoal(db: Executor, userId: string, goal: GoalRow, feasibility
   const { set, fieldHlc } = applyFields(goal.field_hlc, update, stamp);
   const [row] = await db.update(goals).set({ ...set, field_hlc: fieldHlc, updated_at: stamp.now }).where(and(eq(goals.id, goal.id), eq(goals.user_id, userId))).returning();
   return row!;
+}
+
+/**
+ * Re-judges the runner's goals that have an active plan (TRAINING.md: after each completed or
+ * missed workout). A runner whose profile cannot be judged yet is skipped, not an error.
+ */
+export async function reevaluateActiveGoals(db: Executor, userId: string, now: Date): Promise<void> {
+  const rows = await db
+    .selectDistinct({ id: goals.id })
+    .from(goals)
+    .innerJoin(trainingPlans, and(eq(trainingPlans.goal_id, goals.id), eq(trainingPlans.status, 'active')))
+    .where(and(eq(goals.user_id, userId), eq(goals.deleted, false), inArray(goals.status, ['active', 'flagged_unrealistic'])));
+  for (const { id } of rows) {
+    try {
+      await evaluateGoal(db, userId, id, now);
+    } catch (error) {
+      if (error instanceof AppError && error.status < 500) continue;
+      throw error;
+    }
+  }
 }

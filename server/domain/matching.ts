@@ -2,6 +2,7 @@ import { and, asc, eq, gte, inArray, isNull, lt, notInArray, or } from 'drizzle-
 import { RUN_SPORT_TYPES } from '#shared/schema/activity.ts';
 import { addDays } from '#shared/training/dates.ts';
 import type { Executor } from '../db/database.ts';
+import { reevaluateActiveGoals } from './feasibility.ts';
 import { stravaActivities, trainingPlans, userProfiles, workoutCompletions, workouts } from '../db/schema.ts';
 import { stravaActivityUrl, type ActivityRow } from './activities.ts';
 import { localDate } from './stamp.ts';
@@ -160,6 +161,7 @@ export async function rematchDays(db: Executor, userId: string, dates: Iterable<
     .from(workouts)
     .where(and(eq(workouts.user_id, userId), inArray(workouts.scheduled_date, wanted)));
   for (const { date } of withWorkouts.sort((a, b) => a.date.localeCompare(b.date))) await rematchDay(db, userId, date, now, today);
+  if (withWorkouts.length > 0) await reevaluateActiveGoals(db, userId, now);
 }
 
 /** How far back the missed-workout job looks: a server down longer than this leaves older days as they are. */
@@ -190,6 +192,7 @@ export async function markMissedWorkouts(db: Executor, now: Date): Promise<numbe
       ),
     );
   let marked = 0;
+  const affected = new Set<string>();
   for (const c of candidates) {
     const tz = c.tz ?? 'UTC';
     if (c.date >= localDate(now, tz) || c.date < localDate(c.created_at, tz)) continue;
@@ -201,6 +204,8 @@ export async function markMissedWorkouts(db: Executor, now: Date): Promise<numbe
     if (inserted.length === 0) continue;
     await setWorkoutStatus(db, c.id, 'missed', now);
     marked++;
+    affected.add(c.user_id);
   }
+  for (const userId of affected) await reevaluateActiveGoals(db, userId, now);
   return marked;
 }
