@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { GoalCreateSchema, GoalUpdateSchema, type GoalCreate } from '#shared/schema/goal-request.ts';
+import type { ViewRow } from './db.ts';
+import { defineMutation, setFields, type ApplyContext } from './define.ts';
+
+// Goal mutations: the wire names and args of server/sync/mutations.ts, applied locally the
+// way server/domain/goals.ts applies them, so the optimistic row is what the server will send.
+
+/** A goal row as devices hold it (the wire row of `goals`). */
+export interface GoalRow {
+  id: string;
+  user_id: string;
+  goal_type: 'race' | 'mileage';
+  title: string;
+  target_race_distance_meters: number | null;
+  target_race_date: string | null;
+  target_time_seconds: number | null;
+  target_weekly_mileage_miles: number | null;
+  end_date: string | null;
+  status: 'active' | 'completed' | 'abandoned' | 'flagged_unrealistic';
+  flagged_reason: string | null;
+  deleted: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+const id = z.uuid();
+const RACE_ONLY = ['target_race_distance_meters', 'target_race_date', 'target_time_seconds'];
+const MILEAGE_ONLY = ['target_weekly_mileage_miles', 'end_date'];
+const RACE_NAMES: Record<number, string> = { 5000: '5K', 10000: '10K', 21097.5: 'Half marathon', 42195: 'Marathon' };
+
+// The server names an untitled goal the same way; its value replaces this one on the next pull.
+function defaultTitle(input: GoalCreate): string {
+  if (input.goal_type === 'mileage') return `${input.target_weekly_mileage_miles} miles a week`;
+  const name = RACE_NAMES[input.target_race_distance_meters] ?? `${(input.target_race_distance_meters / 1000).toFixed(1)} km race`;
+  return `${name} on ${input.target_race_date}`;
+}
+
+/** A goal the server would let this mutation touch: it exists and is not deleted. */
+function liveGoal(ctx: ApplyContext, goalId: string): ViewRow | undefined {
+  const row = ctx.get('goals', goalId);
+  return row && row.deleted !== true ? row : undefined;
+}
+
+export const goalCreate = defineMutation({
+  name: 'goal.create',
+  v: 1,
+  args: z.object({ id, goal: GoalCreateSchema }).strict(),
+  keys: (args) => [{ entity: 'goals', key: args.id }],
+  apply(ctx, { id: goalId, goal }) {
+    if (ctx.get('goals', goalId)) return; // the server answers goal_exists
+    const values: Record<string, unknown> = {
+      goal_type: goal.goal_type,
+      title: goal.title ?? defaultTitle(goal),
+      ...(goal.goal_type === 'race'
+        ? { target_race_distance_meters: goal.target_race_distance_meters, target_race_date: goal.target_race_date, target_time_seconds: goal.target_time_seconds ?? null }
+        : { target_weekly_mileage_miles: goal.target_weekly_mileage_miles, end_date: goal.end_date ?? null }),
+    };
+    const row: GoalRow = {
+      id: goalId,
+      user_id: ctx.userId,
+      goal_type: goal.goal_type,
+      title: '',
+      target_race_distance_meters: null,
+      target_race_date: null,
+      target_time_seconds: null,
+      target_weekly_mileage_miles: null,
+      end_date: null,
+      status: 'active',
+      flagged_reason: null,
+      deleted: false,
+      created_at: ctx.now,
+      updated_at: ctx.now,
+    };
+    ctx.put('goals', { ...row, ...values, _hlc: Object.fromEntries(Object.keys(values).map((key) => [key, ctx.hlc])) });
+  },
+});
+
+export const goalUpdate = defineMutation({
+  name: 'goal.update',
+  v: 1,
+  args: z.object({ id, set: GoalUpdateSchema }).strict(),
+  keys: (args) => [{ entity: 'goals', key: args.id }],
+  apply(ctx, { id: goalId, set }) {
+    const row = liveGoal(ctx, goalId);
+    if (!row) return; // not_found
+    const wrongType = row.goal_type === 'race' ? MILEAGE_ONLY : RACE_ONLY;
+    if (Object.keys(set).some((key) => wrongType.includes(key))) return; // field_not_for_goal_type
+    const next = setFields(row, set, ctx.hlc);
+    if (next) ctx.put('goals', { ...next, updated_at: ctx.now });
+  },
+});
+
+export const goalDelete = defineMutation({
+  name: 'goal.delete',
+  v: 1,
+  args: z.object({ id }).strict(),
+  keys: (args) => [{ entity: 'goals', key: args.id }],
+  apply(ctx, { id: goalId }) {
+    const row = liveGoal(ctx, goalId);
+    const next = row && setFields(row, { deleted: true }, ctx.hlc);
+    if (next) ctx.put('goals', { ...next, updated_at: ctx.now });
+  },
+});

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { ProfileFieldsSchema } from '#shared/schema/profile.ts';
+import type { ViewRow } from './db.ts';
+import { defineMutation, setFields } from './define.ts';
+
+/** The profile row as devices hold it (the wire row of `user_profiles`). */
+export interface ProfileRow {
+  user_id: string;
+  current_weekly_mileage_miles: number | null;
+  days_available_per_week: number | null;
+  easy_pace_per_mile_seconds: number | null;
+  injury_notes: string | null;
+  units: 'mi' | 'km';
+  target_type: 'pace' | 'heart_rate';
+  time_zone: string;
+  created_at: string;
+  updated_at: string;
+}
+
+// The row registration creates on the server; used only if a write comes before the first pull.
+function emptyProfile(userId: string, now: string): ViewRow {
+  const row: ProfileRow = {
+    user_id: userId,
+    current_weekly_mileage_miles: null,
+    days_available_per_week: null,
+    easy_pace_per_mile_seconds: null,
+    injury_notes: null,
+    units: 'mi',
+    target_type: 'pace',
+    time_zone: 'UTC',
+    created_at: now,
+    updated_at: now,
+  };
+  return { ...row, _hlc: {} };
+}
+
+export const profileUpdate = defineMutation({
+  name: 'profile.update',
+  v: 1,
+  args: z.object({ set: ProfileFieldsSchema.partial().strict() }).strict(),
+  keys: (_args, userId) => [{ entity: 'user_profiles', key: userId }],
+  apply(ctx, { set }) {
+    const row = ctx.get('user_profiles', ctx.userId) ?? emptyProfile(ctx.userId, ctx.now);
+    const next = setFields(row, set, ctx.hlc);
+    if (next) ctx.put('user_profiles', { ...next, updated_at: ctx.now });
+  },
+});
