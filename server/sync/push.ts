@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { MIN_SCHEMA_VERSION, type MutationResult, type PushRequest, type PushResponse } from '#shared/sync/protocol.ts';
 import { toIssues } from '#shared/schema/issues.ts';
+import { formatHlc, parseHlc, tick } from '#shared/sync/hlc.ts';
 import type { Database, Transaction } from '../db/database.ts';
 import { syncClient, syncMutationResult, userProfiles } from '../db/schema.ts';
 import { deviceStamp } from '../domain/stamp.ts';
@@ -20,6 +21,7 @@ export async function push(db: Database, userId: string, request: PushRequest, n
     const timeZone = await userTimeZone(tx, userId);
     const results: MutationResult[] = [];
     let last = client.last_mutation_id;
+    let previousHlc = '';
     for (const mutation of request.mutations) {
       if (mutation.id <= last) {
         results.push(await storedResult(tx, request.clientId, mutation.id));
@@ -29,7 +31,11 @@ export async function push(db: Database, userId: string, request: PushRequest, n
         // Nothing of this request may apply past a gap: answer 409 and let the device resend from `expected`.
         throw new AppError(409, 'out_of_order', `Mutation ${mutation.id} arrived but ${last + 1} was expected.`, undefined, { expected: last + 1 });
       }
-      const error = await applyOne(tx, userId, mutation, deviceStamp(now, timeZone, mutation.hlc));
+      const stamp = deviceStamp(now, timeZone, mutation.hlc);
+      // Re-stamping a fast clock maps several of its writes to "now": keep them in their order.
+      if (stamp.hlc! <= previousHlc) stamp.hlc = formatHlc(tick(parseHlc(previousHlc), now.getTime(), parseHlc(stamp.hlc!)!.node));
+      previousHlc = stamp.hlc!;
+      const error = await applyOne(tx, userId, mutation, stamp);
       const version = await takeVersion(tx, userId);
       const result: MutationResult = error ? { id: mutation.id, status: 'rejected', version, error } : { id: mutation.id, status: 'applied', version };
       await tx.insert(syncMutationResult).values({

@@ -180,3 +180,20 @@ describe('push and pull', () => {
     expect(after.user_profiles).toEqual(before.user_profiles);
   });
 });
+
+describe('re-stamping', () => {
+  it('keeps two writes of a fast clock in one push in their order', async () => {
+    const { device, cookie } = await runner();
+    const fast = device();
+    fast.skewMs = 3 * 86_400_000;
+    const goalId = randomUUID();
+    // A second apart on the device: both counters are 0, and both re-stamp to the server's now.
+    const create = fast.mutation('goal.create', { id: goalId, goal: race() });
+    const first = fast.mutation('goal.update', { id: goalId, set: { title: 'first' } });
+    t.clock.advance(1000);
+    const second = fast.mutation('goal.update', { id: goalId, set: { title: 'second' } });
+    t.clock.advance(-1000);
+    await fast.push([create, first, second]);
+    expect((await call(t.app, 'GET', `/api/goals/${goalId}`, { cookie })).json.goal.title).toBe('second');
+  });
+});
