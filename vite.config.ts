@@ -9,10 +9,12 @@ const testProjects = [
   { name: 'shared', include: ['shared/**/*.test.ts'] },
   { name: 'server', include: ['server/**/*.test.ts'], exclude: ['server/**/*.pg.test.ts'], globalSetup: ['server/test/global-setup.ts'] },
   { name: 'postgres', include: ['server/**/*.pg.test.ts'], fileParallelism: false },
-  { name: 'client', include: ['client/**/*.test.ts'] },
+  // extends: the Svelte plugin compiles runes (*.svelte.ts) for these tests too.
+  { name: 'client', include: ['client/**/*.test.ts'], extends: true, setupFiles: ['fake-indexeddb/auto'] },
   { name: 'sync', include: ['tests/sync/**/*.test.ts'], testTimeout: 300_000, globalSetup: ['server/test/global-setup.ts'] },
   { name: 'browser', include: ['tests/browser/**/*.test.ts'], fileParallelism: false, testTimeout: 60_000, hookTimeout: 180_000 },
-].map(({ name, include, exclude, ...rest }) => ({
+].map(({ name, include, exclude, extends: inherit, ...rest }) => ({
+  ...(inherit ? { extends: true as const } : {}),
   test: { name, include, exclude, environment: 'node', testTimeout: 20_000, hookTimeout: 30_000, ...rest },
 }));
 
