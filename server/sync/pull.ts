@@ -28,7 +28,9 @@ export async function pull(db: Database, userId: string, request: PullRequest, n
       }
       const lastMutationId = await clientLastMutation(tx, userId, request.clientId);
       const from = cursor?.v ?? 0;
-      const page = await changesAfter(tx, userId, from, request.limit);
+      // A first download extends its first page up to the horizon: every later cursor it holds
+      // is then at or above the horizon, so a purge never turns a download in progress into resets.
+      const page = await changesAfter(tx, userId, from, request.limit, cursor ? 0 : (state?.horizon ?? 0));
       const changes = await withRows(tx, userId, page.entries);
       const next = page.hasMore ? page.lastVersion : Math.max(from, userVersion);
       return { cursor: { epoch, v: next }, hasMore: page.hasMore, lastMutationId, serverTime: now.getTime(), changes };
@@ -47,7 +49,7 @@ async function clientLastMutation(tx: Transaction, userId: string, clientId: str
 
 type LogEntry = typeof changeLog.$inferSelect;
 
-async function changesAfter(tx: Transaction, userId: string, from: number, limit: number) {
+async function changesAfter(tx: Transaction, userId: string, from: number, limit: number, endAtLeast: number) {
   const first = await tx
     .select()
     .from(changeLog)
@@ -55,8 +57,8 @@ async function changesAfter(tx: Transaction, userId: string, from: number, limit
     .orderBy(asc(changeLog.version), asc(changeLog.entity), asc(changeLog.entity_id))
     .limit(limit + 1);
   if (first.length <= limit) return { entries: first, hasMore: false, lastVersion: first.at(-1)?.version ?? from };
-  // Extend the page to the end of its last version.
-  const lastVersion = first[limit - 1]!.version;
+  // Extend the page to the end of its last version (and to `endAtLeast`).
+  const lastVersion = Math.max(first[limit - 1]!.version, endAtLeast);
   const entries = await tx
     .select()
     .from(changeLog)

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { call, signUp, useTestApp } from '../test/harness.ts';
 import { TestDevice } from '../test/sync-device.ts';
 import { rotateEpoch } from './versions.ts';
+import { eq } from 'drizzle-orm';
+import { syncUser } from '../db/schema.ts';
 
 // SYNC.md §Tests, the ones that need no concurrency (numbers cite the spec's list).
 
@@ -14,6 +16,11 @@ const wall = () => t.clock.now().getTime();
 async function runner() {
   const { cookie } = await signUp(t);
   return { cookie, device: () => new TestDevice(t.app, cookie, wall) };
+}
+
+async function runnerWithUser() {
+  const { cookie, user } = await signUp(t);
+  return { cookie, user, device: () => new TestDevice(t.app, cookie, wall) };
 }
 
 describe('push and pull', () => {
@@ -195,5 +202,21 @@ describe('re-stamping', () => {
     t.clock.advance(-1000);
     await fast.push([create, first, second]);
     expect((await call(t.app, 'GET', `/api/goals/${goalId}`, { cookie })).json.goal.title).toBe('second');
+  });
+});
+
+describe('horizon', () => {
+  it('lets a first download finish in pages after old tombstones were purged', async () => {
+    const { device, user } = await runnerWithUser();
+    const phone = device();
+    // Eight pushes, eight versions below the horizon: more than one page of 3.
+    for (let i = 0; i < 8; i++) await phone.push([phone.mutation('goal.create', { id: randomUUID(), goal: race() })]);
+    const [{ v }] = (await t.deps.db.select({ v: syncUser.version }).from(syncUser).where(eq(syncUser.user_id, user.id))) as [{ v: number }];
+    await t.deps.db.update(syncUser).set({ horizon: v }).where(eq(syncUser.user_id, user.id));
+    await phone.push(Array.from({ length: 4 }, () => phone.mutation('goal.create', { id: randomUUID(), goal: race() })));
+    const fresh = device();
+    const { changes, last } = await fresh.pullAll(3);
+    expect(last.json.reset).toBeUndefined();
+    expect(changes.filter((c) => c.entity === 'goals')).toHaveLength(12);
   });
 });
