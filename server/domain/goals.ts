@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Goal } from '#shared/schema/goal.ts';
-import type { GoalCreate, GoalUpdate } from '#shared/schema/goal-request.ts';
+import { defaultGoalTitle, type GoalCreate, type GoalUpdate } from '#shared/schema/goal-request.ts';
 import type { Executor } from '../db/database.ts';
 import { goals, trainingPlans } from '../db/schema.ts';
 import { AppError } from '../lib/errors.ts';
@@ -39,14 +39,6 @@ export function engineGoal(row: GoalRow): Goal {
   return { kind: 'mileage', target_weekly_mileage_miles: row.target_weekly_mileage_miles!, end_date: row.end_date };
 }
 
-const RACE_NAMES: Record<number, string> = { 5000: '5K', 10000: '10K', 21097.5: 'Half marathon', 42195: 'Marathon' };
-
-function defaultTitle(input: GoalCreate): string {
-  if (input.goal_type === 'mileage') return `${input.target_weekly_mileage_miles} miles a week`;
-  const name = RACE_NAMES[input.target_race_distance_meters] ?? `${(input.target_race_distance_meters / 1000).toFixed(1)} km race`;
-  return `${name} on ${input.target_race_date}`;
-}
-
 /** The user's goals (not deleted), newest first. */
 export async function listGoals(db: Executor, userId: string): Promise<GoalRow[]> {
   const rows = await db.select().from(goals).where(and(eq(goals.user_id, userId), eq(goals.deleted, false)));
@@ -67,7 +59,7 @@ export async function createGoal(db: Executor, userId: string, input: GoalCreate
   }
   const values = {
     goal_type: input.goal_type,
-    title: input.title ?? defaultTitle(input),
+    title: input.title ?? defaultGoalTitle(input),
     ...(input.goal_type === 'race'
       ? { target_race_distance_meters: input.target_race_distance_meters, target_race_date: input.target_race_date, target_time_seconds: input.target_time_seconds ?? null }
       : { target_weekly_mileage_miles: input.target_weekly_mileage_miles, end_date: input.end_date ?? null }),

@@ -39,3 +39,12 @@ export const GoalUpdateSchema = z
   .strict()
   .refine((update) => Object.keys(update).length > 0, { message: 'send at least one field' });
 export type GoalUpdate = z.infer<typeof GoalUpdateSchema>;
+
+const RACE_NAMES: Record<number, string> = { 5000: '5K', 10000: '10K', 21097.5: 'Half marathon', 42195: 'Marathon' };
+
+/** The title of a goal the runner did not name: "Marathon on 2026-06-28", "30 miles a week". */
+export function defaultGoalTitle(input: GoalCreate): string {
+  if (input.goal_type === 'mileage') return `${input.target_weekly_mileage_miles} miles a week`;
+  const name = RACE_NAMES[input.target_race_distance_meters] ?? `${(input.target_race_distance_meters / 1000).toFixed(1)} km race`;
+  return `${name} on ${input.target_race_date}`;
+}

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { GoalCreateSchema, GoalUpdateSchema, type GoalCreate } from '#shared/schema/goal-request.ts';
+import { defaultGoalTitle } from '#shared/schema/goal-request.ts';
+import { MUTATION_ARGS } from '#shared/sync/mutation-args.ts';
 import type { ViewRow } from './db.ts';
 import { defineMutation, setFields, type ApplyContext } from './define.ts';
 
@@ -24,18 +24,8 @@ export interface GoalRow {
   updated_at: string;
 }
 
-const id = z.uuid();
 const RACE_ONLY = ['target_race_distance_meters', 'target_race_date', 'target_time_seconds'];
 const MILEAGE_ONLY = ['target_weekly_mileage_miles', 'end_date'];
-const RACE_NAMES: Record<number, string> = { 5000: '5K', 10000: '10K', 21097.5: 'Half marathon', 42195: 'Marathon' };
-
-// The server names an untitled goal the same way; its value replaces this one on the next pull.
-function defaultTitle(input: GoalCreate): string {
-  if (input.goal_type === 'mileage') return `${input.target_weekly_mileage_miles} miles a week`;
-  const name = RACE_NAMES[input.target_race_distance_meters] ?? `${(input.target_race_distance_meters / 1000).toFixed(1)} km race`;
-  return `${name} on ${input.target_race_date}`;
-}
-
 /** A goal the server would let this mutation touch: it exists and is not deleted. */
 function liveGoal(ctx: ApplyContext, goalId: string): ViewRow | undefined {
   const row = ctx.get('goals', goalId);
@@ -45,13 +35,13 @@ function liveGoal(ctx: ApplyContext, goalId: string): ViewRow | undefined {
 export const goalCreate = defineMutation({
   name: 'goal.create',
   v: 1,
-  args: z.object({ id, goal: GoalCreateSchema }).strict(),
+  args: MUTATION_ARGS['goal.create@1'],
   keys: (args) => [{ entity: 'goals', key: args.id }],
   apply(ctx, { id: goalId, goal }) {
     if (ctx.get('goals', goalId)) return; // the server answers goal_exists
     const values: Record<string, unknown> = {
       goal_type: goal.goal_type,
-      title: goal.title ?? defaultTitle(goal),
+      title: goal.title ?? defaultGoalTitle(goal),
       ...(goal.goal_type === 'race'
         ? { target_race_distance_meters: goal.target_race_distance_meters, target_race_date: goal.target_race_date, target_time_seconds: goal.target_time_seconds ?? null }
         : { target_weekly_mileage_miles: goal.target_weekly_mileage_miles, end_date: goal.end_date ?? null }),
@@ -79,7 +69,7 @@ export const goalCreate = defineMutation({
 export const goalUpdate = defineMutation({
   name: 'goal.update',
   v: 1,
-  args: z.object({ id, set: GoalUpdateSchema }).strict(),
+  args: MUTATION_ARGS['goal.update@1'],
   keys: (args) => [{ entity: 'goals', key: args.id }],
   apply(ctx, { id: goalId, set }) {
     const row = liveGoal(ctx, goalId);
@@ -94,7 +84,7 @@ export const goalUpdate = defineMutation({
 export const goalDelete = defineMutation({
   name: 'goal.delete',
   v: 1,
-  args: z.object({ id }).strict(),
+  args: MUTATION_ARGS['goal.delete@1'],
   keys: (args) => [{ entity: 'goals', key: args.id }],
   apply(ctx, { id: goalId }) {
     const row = liveGoal(ctx, goalId);

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { ProfileFieldsSchema } from '#shared/schema/profile.ts';
+import { MUTATION_ARGS } from '#shared/sync/mutation-args.ts';
 import type { ViewRow } from './db.ts';
 import { defineMutation, setFields } from './define.ts';
 
@@ -37,7 +36,7 @@ function emptyProfile(userId: string, now: string): ViewRow {
 export const profileUpdate = defineMutation({
   name: 'profile.update',
   v: 1,
-  args: z.object({ set: ProfileFieldsSchema.partial().strict() }).strict(),
+  args: MUTATION_ARGS['profile.update@1'],
   keys: (_args, userId) => [{ entity: 'user_profiles', key: userId }],
   apply(ctx, { set }) {
     const row = ctx.get('user_profiles', ctx.userId) ?? emptyProfile(ctx.userId, ctx.now);

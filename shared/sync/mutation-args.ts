@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { ChatSendArgsSchema, MemoryUpdateArgsSchema } from '../schema/coach.ts';
+import { IsoDateSchema } from '../schema/goal.ts';
+import { GoalCreateSchema, GoalUpdateSchema } from '../schema/goal-request.ts';
+import { ProfileFieldsSchema } from '../schema/profile.ts';
+import { WorkoutFieldsSchema } from '../schema/workout-request.ts';
+
+// The arguments of every named mutation, by `name@v`: the device validates with these before
+// writing its outbox, the server before applying. A name never changes meaning.
+
+const id = z.uuid();
+const rpe = z.number().int().min(1, 'RPE runs from 1 (very easy) to 10 (all out)').max(10, 'RPE runs from 1 (very easy) to 10 (all out)');
+const notes = z.string().max(2000);
+
+export const MUTATION_ARGS = {
+  'profile.update@1': z.object({ set: ProfileFieldsSchema.partial().strict() }).strict(),
+  'goal.create@1': z.object({ id, goal: GoalCreateSchema }).strict(),
+  'goal.update@1': z.object({ id, set: GoalUpdateSchema }).strict(),
+  'goal.delete@1': z.object({ id }).strict(),
+  'workout.update@1': z.object({ id, set: WorkoutFieldsSchema.partial().strict(), reason: z.string().max(500).optional() }).strict(),
+  'workout.move@1': z.object({ id, scheduled_date: IsoDateSchema }).strict(),
+  'workout.delete@1': z.object({ id }).strict(),
+  'workout.complete@1': z
+    .object({
+      id,
+      completion_id: id,
+      rpe: rpe.optional(),
+      notes: notes.optional(),
+      distance_meters: z.number().min(0).max(300_000).optional(),
+      duration_seconds: z.number().int().min(0).max(86_400).optional(),
+    })
+    .strict(),
+  'workout.skip@1': z.object({ id, completion_id: id, notes: notes.optional() }).strict(),
+  'memory.update@1': MemoryUpdateArgsSchema,
+  'memory.delete@1': z.object({ id }).strict(),
+  'chat.send@1': ChatSendArgsSchema,
+} as const;
+
+export type MutationKey = keyof typeof MUTATION_ARGS;
+export type MutationArgs<K extends MutationKey> = z.output<(typeof MUTATION_ARGS)[K]>;
