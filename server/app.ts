@@ -9,6 +9,7 @@ import { sameOriginOnly } from './lib/origin.ts';
 import { securityHeaders } from './lib/security-headers.ts';
 import { loadSession } from './lib/session.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { accountRoutes, exportRoutes } from './routes/account.ts';
 import { authRoutes } from './routes/auth.ts';
 import { calendarRoutes } from './routes/calendar.ts';
 import { chatRoutes } from './routes/chat.ts';
@@ -50,6 +51,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
   api.route('/health', healthRoutes(deps));
   api.route('/auth', authRoutes(deps));
   api.route('/profile', profileRoutes(deps));
+  api.route('/export', exportRoutes(deps));
+  api.route('/account', accountRoutes(deps));
   api.route('/goals', goalRoutes(deps));
   api.route('/plans', planRoutes(deps));
   api.route('/workouts', workoutRoutes(deps));

@@ -43,7 +43,7 @@ export async function upsertActivity(
   db: Executor,
   userId: string,
   activity: Activity,
-  extra: { name?: string | null; raw?: unknown; fetchedAt?: Date | null; now: Date },
+  extra: { name?: string | null; raw?: unknown; fetchedAt?: Date | null; now: Date; id?: string },
 ): Promise<{ row: ActivityRow; previousLocalDate: string | null }> {
   const [before] = await db
     .select({ local_date: stravaActivities.local_date })
@@ -52,7 +52,8 @@ export async function upsertActivity(
   const values = rowValues(activity, extra);
   const [row] = await db
     .insert(stravaActivities)
-    .values({ user_id: userId, source: activity.source, external_id: activity.external_id, ...values, created_at: extra.now })
+    // A device-made id (an upload) is kept, so the phone's optimistic row and the server's are one.
+    .values({ ...(extra.id ? { id: extra.id } : {}), user_id: userId, source: activity.source, external_id: activity.external_id, ...values, created_at: extra.now })
     .onConflictDoUpdate({ target: [stravaActivities.user_id, stravaActivities.source, stravaActivities.external_id], set: values })
     .returning();
   const previous = before && before.local_date !== row!.local_date ? before.local_date : null;

@@ -110,22 +110,8 @@ export function stravaRoutes(deps: AppDeps): Hono<AppEnv> {
   app.post('/disconnect', async (c) => {
     const user = requireUser(c);
     requireStravaConfigured(deps.config);
-    let revoked: 'revoked' | 'already_revoked' | 'failed' | 'not_connected' = 'not_connected';
-    if (await loadTokens(deps.db, user.id)) {
-      const { call, http, settle } = interactiveCall(deps);
-      try {
-        revoked = await deauthorize({ ...http, config: deps.config.strava, accessToken: await accessTokenFor(call, user.id) });
-      } catch (error) {
-        // Purge anyway: the runner asked us to forget their Strava data, whatever Strava says.
-        revoked = 'failed';
-        deps.log.warn('strava revoke failed', { user: user.id, ...logFields(error) });
-      } finally {
-        await settle();
-      }
-    }
-    const purged = await deps.db.transaction((tx) => purgeUserStravaData(tx, user.id, deps.now()));
-    deps.log.info('strava disconnected', { user: user.id, revoked, activities: purged.activities });
-    return c.json({ disconnected: true, revoked, activities_deleted: purged.activities });
+    const { revoked, activities } = await revokeAndPurgeStrava(deps, user.id);
+    return c.json({ disconnected: true, revoked, activities_deleted: activities });
   });
 
   app.get('/webhook', (c) => {
@@ -177,4 +163,27 @@ export function activityRoutes(deps: AppDeps): Hono<AppEnv> {
   });
 
   return app;
+}
+
+/**
+ * Revokes the runner's Strava access (best effort) and purges their Strava data: for
+ * Settings → disconnect and for account deletion. External call first, never inside a transaction.
+ */
+export async function revokeAndPurgeStrava(deps: AppDeps, userId: string) {
+  let revoked: 'revoked' | 'already_revoked' | 'failed' | 'not_connected' = 'not_connected';
+  if (deps.config.strava.clientId && (await loadTokens(deps.db, userId))) {
+    const { call, http, settle } = interactiveCall(deps);
+    try {
+      revoked = await deauthorize({ ...http, config: deps.config.strava, accessToken: await accessTokenFor(call, userId) });
+    } catch (error) {
+      // Purge anyway: the runner asked us to forget their Strava data, whatever Strava says.
+      revoked = 'failed';
+      deps.log.warn('strava revoke failed', { user: userId, ...logFields(error) });
+    } finally {
+      await settle();
+    }
+  }
+  const purged = await deps.db.transaction((tx) => purgeUserStravaData(tx, userId, deps.now()));
+  deps.log.info('strava disconnected', { user: userId, revoked, activities: purged.activities });
+  return { revoked, activities: purged.activities };
 }

@@ -1,15 +1,12 @@
 import { z } from 'zod';
-import { GoalCreateSchema, GoalUpdateSchema } from '#shared/schema/goal-request.ts';
-import { ProfileFieldsSchema } from '#shared/schema/profile.ts';
+import { MUTATION_ARGS } from '#shared/sync/mutation-args.ts';
+import { uploadActivity } from '../domain/uploads.ts';
 import type { Transaction } from '../db/database.ts';
 import { createGoal, deleteGoal, updateGoal } from '../domain/goals.ts';
 import { updateProfileFields } from '../domain/profile.ts';
 import type { WriteStamp } from '../domain/stamp.ts';
 import { recordCompletion } from '../domain/completions.ts';
 import { updateWorkout } from '../domain/workouts.ts';
-import { WorkoutFieldsSchema } from '#shared/schema/workout-request.ts';
-import { IsoDateSchema } from '#shared/schema/goal.ts';
-import { ChatSendArgsSchema, MemoryUpdateArgsSchema } from '#shared/schema/coach.ts';
 import { insertUserMessage } from '../domain/chat.ts';
 import { deleteMemory, updateMemory } from '../domain/memory.ts';
 
@@ -29,48 +26,46 @@ function define<S extends z.ZodType>(args: S, run: (ctx: MutationContext, args: 
   return { args, run };
 }
 
-const id = z.uuid();
-const rpe = z.number().int().min(1, 'RPE runs from 1 (very easy) to 10 (all out)').max(10, 'RPE runs from 1 (very easy) to 10 (all out)');
-const notes = z.string().max(2000);
 
 /**
  * The named mutations devices may push, by `name@v`. A name never changes meaning: a new
  * behaviour is a new version. Each handler calls the same domain function as the REST route.
  */
 export const MUTATIONS: Record<string, MutationDef<z.ZodType>> = {
-  'profile.update@1': define(z.object({ set: ProfileFieldsSchema.partial().strict() }).strict(), ({ tx, userId, stamp }, args) =>
+  'profile.update@1': define(MUTATION_ARGS['profile.update@1'], ({ tx, userId, stamp }, args) =>
     updateProfileFields(tx, userId, args.set, stamp).then(() => {}),
   ),
-  'goal.create@1': define(z.object({ id, goal: GoalCreateSchema }).strict(), ({ tx, userId, stamp }, args) =>
+  'goal.create@1': define(MUTATION_ARGS['goal.create@1'], ({ tx, userId, stamp }, args) =>
     createGoal(tx, userId, args.goal, stamp, args.id).then(() => {}),
   ),
-  'goal.update@1': define(z.object({ id, set: GoalUpdateSchema }).strict(), ({ tx, userId, stamp }, args) =>
+  'goal.update@1': define(MUTATION_ARGS['goal.update@1'], ({ tx, userId, stamp }, args) =>
     updateGoal(tx, userId, args.id, args.set, stamp).then(() => {}),
   ),
-  'goal.delete@1': define(z.object({ id }).strict(), ({ tx, userId, stamp }, args) => deleteGoal(tx, userId, args.id, stamp)),
+  'goal.delete@1': define(MUTATION_ARGS['goal.delete@1'], ({ tx, userId, stamp }, args) => deleteGoal(tx, userId, args.id, stamp)),
   'workout.update@1': define(
-    z.object({ id, set: WorkoutFieldsSchema.partial().strict(), reason: z.string().max(500).optional() }).strict(),
+    MUTATION_ARGS['workout.update@1'],
     ({ tx, userId, stamp }, args) => updateWorkout(tx, userId, args.id, { ...args.set, edit_reason: args.reason }, stamp, 'user', { includeDeleted: true }).then(() => {}),
   ),
-  'workout.move@1': define(z.object({ id, scheduled_date: IsoDateSchema }).strict(), ({ tx, userId, stamp }, args) =>
+  'workout.move@1': define(MUTATION_ARGS['workout.move@1'], ({ tx, userId, stamp }, args) =>
     updateWorkout(tx, userId, args.id, { scheduled_date: args.scheduled_date }, stamp, 'user', { includeDeleted: true }).then(() => {}),
   ),
-  'workout.delete@1': define(z.object({ id }).strict(), ({ tx, userId, stamp }, args) =>
+  'workout.delete@1': define(MUTATION_ARGS['workout.delete@1'], ({ tx, userId, stamp }, args) =>
     updateWorkout(tx, userId, args.id, { deleted: true }, stamp, 'user', { includeDeleted: true }).then(() => {}),
   ),
   'workout.complete@1': define(
-    z.object({ id, completion_id: id, rpe: rpe.optional(), notes: notes.optional(), distance_meters: z.number().min(0).max(300_000).optional(), duration_seconds: z.number().int().min(0).max(86_400).optional() }).strict(),
+    MUTATION_ARGS['workout.complete@1'],
     ({ tx, userId, stamp }, args) => recordCompletion(tx, userId, args.id, { ...args, status: 'completed' }, stamp),
   ),
-  'workout.skip@1': define(z.object({ id, completion_id: id, notes: notes.optional() }).strict(), ({ tx, userId, stamp }, args) =>
+  'workout.skip@1': define(MUTATION_ARGS['workout.skip@1'], ({ tx, userId, stamp }, args) =>
     recordCompletion(tx, userId, args.id, { ...args, status: 'skipped' }, stamp),
   ),
-  'memory.update@1': define(MemoryUpdateArgsSchema, ({ tx, userId, stamp }, args) =>
+  'memory.update@1': define(MUTATION_ARGS['memory.update@1'], ({ tx, userId, stamp }, args) =>
     updateMemory(tx, userId, args.id, args.set, stamp, { includeDeleted: true }).then(() => {}),
   ),
-  'memory.delete@1': define(z.object({ id }).strict(), ({ tx, userId, stamp }, args) => deleteMemory(tx, userId, args.id, stamp)),
+  'memory.delete@1': define(MUTATION_ARGS['memory.delete@1'], ({ tx, userId, stamp }, args) => deleteMemory(tx, userId, args.id, stamp)),
   // Stored once by its client-made id; the phone asks for the reply (POST /api/coach/chat with this id) when online.
-  'chat.send@1': define(ChatSendArgsSchema, ({ tx, userId, stamp }, args) =>
+  'chat.send@1': define(MUTATION_ARGS['chat.send@1'], ({ tx, userId, stamp }, args) =>
     insertUserMessage(tx, userId, args.id, args.content, stamp.now, { via: 'sync' }).then(() => {}),
   ),
+  'activity.upload@1': define(MUTATION_ARGS['activity.upload@1'], ({ tx, userId, stamp }, args) => uploadActivity(tx, userId, args.id, args.activity, stamp)),
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ActivitySchema } from '../schema/activity.ts';
 import { ChatSendArgsSchema, MemoryUpdateArgsSchema } from '../schema/coach.ts';
 import { IsoDateSchema } from '../schema/goal.ts';
 import { GoalCreateSchema, GoalUpdateSchema } from '../schema/goal-request.ts';
@@ -34,6 +35,8 @@ export const MUTATION_ARGS = {
   'memory.update@1': MemoryUpdateArgsSchema,
   'memory.delete@1': z.object({ id }).strict(),
   'chat.send@1': ChatSendArgsSchema,
+  /** A run decoded from a .FIT file on the device. */
+  'activity.upload@1': z.object({ id, activity: ActivitySchema }).strict(),
 } as const;
 
 export type MutationKey = keyof typeof MUTATION_ARGS;

@@ -1,0 +1,42 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { authenticate } from '../domain/accounts.ts';
+import { deleteAccount, exportUserData } from '../domain/account.ts';
+import type { AppDeps, AppEnv } from '../lib/context.ts';
+import { AppError } from '../lib/errors.ts';
+import { readJson } from '../lib/http.ts';
+import { clearSessionCookie, requireUser } from '../lib/session.ts';
+import { revokeAndPurgeStrava } from './strava.ts';
+
+/** GET /api/export: the runner's data to take away. */
+export function exportRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get('/', async (c) => {
+    const user = requireUser(c);
+    const body = await exportUserData(deps.db, user.id, deps.now());
+    deps.log.info('data exported', { user_id: user.id });
+    c.header('Content-Disposition', `attachment; filename="runcoach-export-${body.exported_at.slice(0, 10)}.json"`);
+    c.header('Cache-Control', 'private, no-store');
+    return c.json(body);
+  });
+  return app;
+}
+
+/** DELETE /api/account `{password}`: removes the account and everything in it, Strava access included. */
+export function accountRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.delete('/', async (c) => {
+    const user = requireUser(c);
+    const { password } = await readJson(c, z.object({ password: z.string().min(1, 'is required').max(1024) }).strict());
+    // The password again: a session left open on a shared device must not be enough to erase a history.
+    if (!(await authenticate(deps.db, user.email, password))) {
+      throw new AppError(403, 'password_mismatch', 'That password is not right; your account was not deleted.');
+    }
+    await revokeAndPurgeStrava(deps, user.id);
+    await deleteAccount(deps.db, user.id);
+    deps.log.info('account deleted', { user_id: user.id });
+    clearSessionCookie(c, deps);
+    return c.body(null, 204);
+  });
+  return app;
+}
