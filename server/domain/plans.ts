@@ -161,3 +161,24 @@ export async function getPlanWithWorkouts(db: Executor, userId: string, id: stri
     .orderBy(asc(workouts.scheduled_date));
   return { plan: publicPlan(row), workouts: rows.map(publicWorkout) };
 }
+
+/**
+ * Saves a plan the device generated (offline too) after checking it here like any other plan:
+ * its goal must be the runner's and match, and it must pass the guardrails with what the
+ * server knows (profile, runs). The earlier plan of the goal is archived.
+ */
+export async function saveDevicePlan(tx: Executor, userId: string, args: { plan_id: string; goal_id: string; plan: Plan }, stamp: { now: Date; today: string }) {
+  const goal = await getGoal(tx, userId, args.goal_id);
+  if (JSON.stringify(engineGoal(goal)) !== JSON.stringify(args.plan.goal)) {
+    throw new AppError(409, 'plan_goal_changed', 'The goal changed since this plan was made; make the plan again.');
+  }
+  const profile = engineProfile(await getProfile(tx, userId));
+  const history = await runHistory(tx, userId, stamp.today);
+  const violations = checkPlan(args.plan, { profile, goal: args.plan.goal, today: stamp.today, history });
+  if (!isSavable(violations)) {
+    const hard = violations.filter((v) => v.severity === 'hard');
+    throw new AppError(422, 'guardrail_violation', `This plan breaks a safety rule: ${hard[0]!.reason}`, hard.map((v) => ({ path: v.rule, message: v.reason })));
+  }
+  const context = { source: 'device', methodology: args.plan.methodology, inputs: { profile, goal: args.plan.goal, start_date: args.plan.start_date, today: stamp.today }, vdot: args.plan.vdot, vdot_source: args.plan.vdot_source, warnings: violations, generated_at: stamp.now.toISOString() };
+  await savePlan(tx, userId, goal.id, args.plan, context, stamp.now, args.plan_id);
+}

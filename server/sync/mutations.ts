@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MUTATION_ARGS } from '#shared/sync/mutation-args.ts';
 import { uploadActivity } from '../domain/uploads.ts';
+import { saveDevicePlan } from '../domain/plans.ts';
 import type { Transaction } from '../db/database.ts';
 import { createGoal, deleteGoal, updateGoal } from '../domain/goals.ts';
 import { updateProfileFields } from '../domain/profile.ts';
@@ -67,5 +68,6 @@ export const MUTATIONS: Record<string, MutationDef<z.ZodType>> = {
   'chat.send@1': define(MUTATION_ARGS['chat.send@1'], ({ tx, userId, stamp }, args) =>
     insertUserMessage(tx, userId, args.id, args.content, stamp.now, { via: 'sync' }).then(() => {}),
   ),
+  'plan.generate@1': define(MUTATION_ARGS['plan.generate@1'], ({ tx, userId, stamp }, args) => saveDevicePlan(tx, userId, args, stamp)),
   'activity.upload@1': define(MUTATION_ARGS['activity.upload@1'], ({ tx, userId, stamp }, args) => uploadActivity(tx, userId, args.id, args.activity, stamp)),
 };

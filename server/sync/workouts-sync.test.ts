@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { workoutCompletions, workouts } from '../db/schema.ts';
 import { call, signUp, useTestApp } from '../test/harness.ts';
 import { TestDevice } from '../test/sync-device.ts';
+import { generatePlan } from '#shared/training/engine.ts';
 
 // SYNC.md tests 1 and 9 on workouts, where a losing value must stay in the edit history.
 
@@ -76,5 +77,44 @@ describe('workout mutations', () => {
     const res = await phone.push([far]);
     expect(res.json.results[0]).toMatchObject({ status: 'rejected', error: { code: 'guardrail_violation' } });
     expect((await call(t.app, 'GET', `/api/workouts/${easy.id}`, { cookie })).json.workout.structure).toEqual(easy.structure);
+  });
+});
+
+describe('plan.generate from the device', () => {
+  async function runnerWithGoal() {
+    const { cookie } = await signUp(t);
+    await call(t.app, 'PUT', '/api/profile', { cookie, body: { current_weekly_mileage_miles: 20, days_available_per_week: 4, easy_pace_per_mile_seconds: 600 } });
+    const goal = (await call(t.app, 'POST', '/api/goals', { cookie, body: { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-10' } })).json.goal;
+    return { cookie, goal, phone: new TestDevice(t.app, cookie, () => t.clock.now().getTime()) };
+  }
+  const engineInput = (goalId: string) => ({
+    profile: { current_weekly_mileage_miles: 20, days_available_per_week: 4, easy_pace_per_mile_seconds: 600, injury_notes: null },
+    goal: { kind: 'race' as const, target_race_distance_meters: 10_000, target_race_date: '2026-05-10', target_time_seconds: null },
+    start_date: '2026-03-02', today: '2026-03-02', methodology: 'daniels' as const, newId: randomUUID, goalId,
+  });
+
+  it('saves the plan the device made with the engine, under the device\'s ids', async () => {
+    const { cookie, goal, phone } = await runnerWithGoal();
+    const made = generatePlan(engineInput(goal.id));
+    if (!made.ok) throw new Error('engine input');
+    const planId = randomUUID();
+    const res = await phone.push([phone.mutation('plan.generate', { plan_id: planId, goal_id: goal.id, plan: made.plan })]);
+    expect(res.json.results[0].status, JSON.stringify(res.json.results[0])).toBe('applied');
+    const saved = (await call(t.app, 'GET', `/api/plans/${planId}`, { cookie })).json;
+    expect(saved.plan.generation_context.source).toBe('device');
+    expect(saved.workouts.map((w: { id: string }) => w.id).sort()).toEqual(made.plan.workouts.map((w) => w.id).sort());
+  });
+
+  it('refuses a device plan that breaks a guardrail, or whose goal changed', async () => {
+    const { goal, phone, cookie } = await runnerWithGoal();
+    const made = generatePlan(engineInput(goal.id));
+    if (!made.ok) throw new Error('engine input');
+    const tooLong = { ...made.plan, workouts: made.plan.workouts.map((w, i) => (i === 0 ? { ...w, structure: { segments: [{ type: 'steady' as const, distance_meters: 30_000, pace_target: 'easy' as const }] } } : w)) };
+    const bad = await phone.push([phone.mutation('plan.generate', { plan_id: randomUUID(), goal_id: goal.id, plan: tooLong })]);
+    expect(bad.json.results[0]).toMatchObject({ status: 'rejected', error: { code: 'guardrail_violation' } });
+    await call(t.app, 'PATCH', `/api/goals/${goal.id}`, { cookie, body: { target_race_date: '2026-05-17' } });
+    const stale = await phone.push([phone.mutation('plan.generate', { plan_id: randomUUID(), goal_id: goal.id, plan: made.plan })]);
+    expect(stale.json.results[0]).toMatchObject({ status: 'rejected', error: { code: 'plan_goal_changed' } });
+    expect((await call(t.app, 'GET', '/api/plans', { cookie })).json.plans).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { ActivitySchema } from '../schema/activity.ts';
 import { ChatSendArgsSchema, MemoryUpdateArgsSchema } from '../schema/coach.ts';
 import { IsoDateSchema } from '../schema/goal.ts';
 import { GoalCreateSchema, GoalUpdateSchema } from '../schema/goal-request.ts';
+import { PlanSchema } from '../schema/plan.ts';
 import { ProfileFieldsSchema } from '../schema/profile.ts';
 import { WorkoutFieldsSchema } from '../schema/workout-request.ts';
 
@@ -35,6 +36,17 @@ export const MUTATION_ARGS = {
   'memory.update@1': MemoryUpdateArgsSchema,
   'memory.delete@1': z.object({ id }).strict(),
   'chat.send@1': ChatSendArgsSchema,
+  /** A plan the device made with the rule engine (offline too); the server re-checks it before saving. */
+  'plan.generate@1': z
+    .object({
+      plan_id: id,
+      goal_id: id,
+      plan: PlanSchema.refine((plan) => plan.workouts.every((w) => z.uuid().safeParse(w.id).success), {
+        message: 'workout ids must be UUIDs',
+        path: ['workouts'],
+      }),
+    })
+    .strict(),
   /** A run decoded from a .FIT file on the device. */
   'activity.upload@1': z.object({ id, activity: ActivitySchema }).strict(),
 } as const;
