@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<BenchFigure[]>> = {
   client: async () => (await import('./client.ts')).benchClient(),
   coach: async () => (await import('./coach.ts')).benchCoach(),
   strava: async () => (await import('./strava.ts')).benchStrava(),
+  sync: async () => (await import('./sync.ts')).benchSync(),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

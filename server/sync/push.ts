@@ -22,6 +22,8 @@ export async function push(db: Database, userId: string, request: PushRequest, n
     const results: MutationResult[] = [];
     let last = client.last_mutation_id;
     let previousHlc = '';
+    let version: number | undefined;
+    const stored: (typeof syncMutationResult.$inferInsert)[] = [];
     for (const mutation of request.mutations) {
       if (mutation.id <= last) {
         results.push(await storedResult(tx, request.clientId, mutation.id));
@@ -36,9 +38,10 @@ export async function push(db: Database, userId: string, request: PushRequest, n
       if (stamp.hlc! <= previousHlc) stamp.hlc = formatHlc(tick(parseHlc(previousHlc), now.getTime(), parseHlc(stamp.hlc!)!.node));
       previousHlc = stamp.hlc!;
       const error = await applyOne(tx, userId, mutation, stamp);
-      const version = await takeVersion(tx, userId);
+      // One transaction, one version (SYNC.md): take it once, on the first new mutation.
+      version ??= await takeVersion(tx, userId);
       const result: MutationResult = error ? { id: mutation.id, status: 'rejected', version, error } : { id: mutation.id, status: 'applied', version };
-      await tx.insert(syncMutationResult).values({
+      stored.push({
         client_id: request.clientId,
         mutation_id: mutation.id,
         status: result.status,
@@ -49,6 +52,7 @@ export async function push(db: Database, userId: string, request: PushRequest, n
       results.push(result);
       last = mutation.id;
     }
+    if (stored.length > 0) await tx.insert(syncMutationResult).values(stored);
     await tx
       .update(syncClient)
       .set({ last_mutation_id: last, last_seen_at: now, schema_version: request.schemaVersion })
