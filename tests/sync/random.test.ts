@@ -8,6 +8,9 @@ import { mutate } from '#client/lib/data/mutations.ts';
 import { expectSettled, expectViewIsRebase, quiesce } from './checks.ts';
 import { Random, randomFate, randomMutation } from './random-ops.ts';
 import { World, type Device, type Runner } from './world.ts';
+import type { DatabaseHandle } from '#server/db/database.ts';
+import { openTestPglite, openTestPostgres } from '#server/test/databases.ts';
+import { postgresUrl } from '#server/test/requirements.ts';
 
 // SYNC.md §Tests 14: a randomized run. Per seed: 3–6 devices of one runner make random goal
 // and profile changes, sync over a network that loses requests before or after the server
@@ -16,25 +19,22 @@ import { World, type Device, type Runner } from './world.ts';
 // SYNC_SEEDS sets the number of seeds (default 200 with CI=true, 25 otherwise);
 // SYNC_SEED_BASE the first one, so `SYNC_SEED_BASE=137 SYNC_SEEDS=1` replays seed 137.
 
-const SEEDS = Number(process.env.SYNC_SEEDS ?? (process.env.CI === 'true' ? 200 : 25));
+// SYNC.md marks this test PG: it runs on PGlite and, when the suite has a server, on real
+// Postgres too (SYNC_PG_SEEDS seeds, default 50 with CI=true, 10 otherwise).
+const inCi = process.env.CI === 'true';
+const SEEDS = Number(process.env.SYNC_SEEDS ?? (inCi ? 200 : 25));
+const PG_SEEDS = Number(process.env.SYNC_PG_SEEDS ?? (inCi ? 50 : 10));
 const BASE = Number(process.env.SYNC_SEED_BASE ?? 1);
-const seeds = Array.from({ length: SEEDS }, (_, i) => BASE + i);
+const seedRange = (n: number) => Array.from({ length: n }, (_, i) => BASE + i);
+const pgUrl = postgresUrl('postgres randomized sync');
+const backends: [string, () => Promise<DatabaseHandle>, number[]][] = [
+  ['PGlite', openTestPglite, seedRange(SEEDS)],
+  ...(pgUrl ? [['Postgres', () => openTestPostgres(pgUrl), seedRange(PG_SEEDS)] as [string, () => Promise<DatabaseHandle>, number[]]] : []),
+];
 
-// One database for all seeds (a fresh PGlite costs seconds); each seed is a fresh runner.
-let world: World;
-let started = 0;
 /** What the run exercised, summed over seeds (printed, so a quiet generator is noticed). */
 const stats: Record<string, number> = {};
 const count = (key: string, n = 1) => (stats[key] = (stats[key] ?? 0) + n);
-beforeAll(async () => {
-  world = await World.open();
-  started = performance.now();
-});
-afterAll(async () => {
-  console.log(`sync randomized run: ${seeds.length} seeds (${BASE}..${BASE + seeds.length - 1}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`  exercised: ${Object.entries(stats).map(([key, n]) => `${key} ${n}`).join(', ')}`);
-  await world.close();
-});
 
 async function addDevice(runner: Runner, random: Random, seed: number): Promise<Device> {
   const skewMs = random.chance(0.1) ? 3 * 86_400_000 : random.chance(0.3) ? random.int(-120_000, 120_000) : 0;
@@ -44,7 +44,7 @@ async function addDevice(runner: Runner, random: Random, seed: number): Promise<
   return device;
 }
 
-async function runSeed(seed: number): Promise<void> {
+async function runSeed(world: World, seed: number): Promise<void> {
   const random = new Random(seed);
   const runner = await world.runner();
   const devices: Device[] = [];
@@ -111,8 +111,20 @@ async function runSeed(seed: number): Promise<void> {
   for (const device of devices) device.close();
 }
 
-describe(`14: randomized devices, network and restarts (SYNC_SEEDS=${SEEDS})`, () => {
+describe.each(backends)('14: randomized devices, network and restarts on %s', (name, openDatabase, seeds) => {
+  // One database for all seeds (a fresh PGlite costs seconds); each seed is a fresh runner.
+  let world: World;
+  let started = 0;
+  beforeAll(async () => {
+    world = await World.open(openDatabase);
+    started = performance.now();
+  });
+  afterAll(async () => {
+    console.log(`sync randomized run on ${name}: ${seeds.length} seeds (${BASE}..${BASE + seeds.length - 1}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`  exercised: ${Object.entries(stats).map(([key, n]) => `${key} ${n}`).join(', ')}`);
+    await world.close();
+  });
   it.for(seeds)('seed %i', async (seed) => {
-    await runSeed(seed);
+    await runSeed(world, seed);
   });
 });

@@ -26,9 +26,9 @@ export class World {
     public server: TestApp,
   ) {}
 
-  /** Opens a fresh in-memory database (about 2 s: share one per file). */
-  static async open(): Promise<World> {
-    const handle = await openTestPglite();
+  /** Opens a fresh database: in-memory PGlite unless another opener is given (Postgres). */
+  static async open(openDatabase: () => Promise<DatabaseHandle> = openTestPglite): Promise<World> {
+    const handle = await openDatabase();
     return new World(handle, buildTestApp(handle, { SESSION_SECRET }));
   }
 
