@@ -61,7 +61,8 @@ export default defineConfig({
         skipWaiting: true,
         // Every built chunk, including the lazily loaded FIT SDK, so export works offline.
         globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,webmanifest}'],
-        navigateFallback: '/',
+        // Must name a precached URL: the SPA shell is precached as index.html.
+        navigateFallback: '/index.html',
         // The API is never answered from the cache.
         navigateFallbackDenylist: [/^\/api\//],
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,

@@ -6,8 +6,10 @@ import { localTick } from './clock.ts';
 import type { Table } from 'dexie';
 import type { OutboxEntry, UserDb, ViewRow } from './db.ts';
 import { parseRefKey, refKey, RowOverlay, type MutationDef, type RowRef } from './define.ts';
+import { activityUpload } from './activities.ts';
 import { goalCreate, goalDelete, goalUpdate } from './goals.ts';
 import { profileUpdate } from './profile.ts';
+import { workoutComplete, workoutDelete, workoutMove, workoutSkip, workoutUpdate } from './workouts.ts';
 import { readMeta, serverNow } from './meta.ts';
 
 // The named mutations: the only way screens change data (STYLE.md habit 4). Adding one is one
@@ -20,6 +22,12 @@ export const MUTATIONS = {
   'goal.create': goalCreate,
   'goal.update': goalUpdate,
   'goal.delete': goalDelete,
+  'activity.upload': activityUpload,
+  'workout.update': workoutUpdate,
+  'workout.move': workoutMove,
+  'workout.delete': workoutDelete,
+  'workout.complete': workoutComplete,
+  'workout.skip': workoutSkip,
 } as const satisfies Record<string, MutationDef>;
 
 export type MutationName = keyof typeof MUTATIONS;

@@ -2,6 +2,7 @@ import { liveQuery, type Observable } from 'dexie';
 import type { UserDb, ViewRow } from './db.ts';
 import type { GoalRow } from './goals.ts';
 import type { ProfileRow } from './profile.ts';
+import type { CompletionRow, WorkoutEditRow, WorkoutRow } from './workouts.ts';
 
 // liveQuery readers: screens subscribe to these (a Dexie Observable is a Svelte store, so
 // `$goals` works in a component) and re-render when the rows or the outbox change.
@@ -41,4 +42,69 @@ export function profile$(db: UserDb): Observable<Shown<ProfileRow> | undefined> 
 /** How many changes have not reached the server yet (no answer, no confirmation). */
 export function pendingCount$(db: UserDb): Observable<number> {
   return liveQuery(() => db.outbox.filter((entry) => !entry.result && !entry.confirmed).count());
+}
+
+/** A training plan row (the wire row of `training_plans`). */
+export interface PlanRow {
+  id: string;
+  goal_id: string | null;
+  methodology: string;
+  status: 'active' | 'archived';
+  start_date: string;
+  end_date: string;
+  vdot: number | null;
+  phases: { phase: string; start_week: number; end_week: number; reason: string }[];
+  weeks: { index: number; start_date: string; phase: string; planned_distance_meters: number; planned_duration_seconds: number; is_recovery: boolean; is_taper: boolean; reason: string }[];
+  reason: string | null;
+  created_at: string;
+}
+
+/** The runner's active plan (the newest if several), or undefined. */
+export function activePlan$(db: UserDb): Observable<Shown<PlanRow> | undefined> {
+  return liveQuery(async () => {
+    const rows = (await db.view('training_plans').toArray()).filter((row) => row.status === 'active' && row.deleted !== true);
+    rows.sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
+    return rows[0] ? shown<PlanRow>(rows[0]) : undefined;
+  });
+}
+
+/** The runner's workouts (deleted ones left out), by date; only `planId`'s when given. */
+export function workouts$(db: UserDb, planId?: string): Observable<Shown<WorkoutRow>[]> {
+  return liveQuery(async () => {
+    const rows = await db.view('workouts').orderBy('scheduled_date').toArray();
+    return rows.filter((row) => row.deleted !== true && (planId === undefined || row.plan_id === planId)).map((row) => shown<WorkoutRow>(row));
+  });
+}
+
+/** One workout, or undefined when it does not exist or was deleted. */
+export function workout$(db: UserDb, id: string): Observable<Shown<WorkoutRow> | undefined> {
+  return liveQuery(async () => {
+    const row = await db.view('workouts').get(id);
+    return row && row.deleted !== true ? shown<WorkoutRow>(row) : undefined;
+  });
+}
+
+/** Every completion, keyed by workout id. */
+export function completions$(db: UserDb): Observable<Map<string, Shown<CompletionRow>>> {
+  return liveQuery(async () => {
+    const rows = await db.view('workout_completions').toArray();
+    return new Map(rows.map((row) => [String(row.workout_id), shown<CompletionRow>(row)]));
+  });
+}
+
+/** A workout's edit history, oldest first. */
+export function workoutEdits$(db: UserDb, workoutId: string): Observable<Shown<WorkoutEditRow>[]> {
+  return liveQuery(async () => {
+    const rows = await db.view('workout_edits').where('workout_id').equals(workoutId).toArray();
+    rows.sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
+    return rows.map((row) => shown<WorkoutEditRow>(row));
+  });
+}
+
+/** One activity row (a matched run), or undefined. */
+export function activity$(db: UserDb, id: string): Observable<Record<string, unknown> | undefined> {
+  return liveQuery(async () => {
+    const row = await db.view('strava_activities').get(id);
+    return row ? shown<Record<string, unknown>>(row) : undefined;
+  });
 }

@@ -1,0 +1,71 @@
+import type { Proposal } from '#shared/schema/coach.ts';
+import { api, ApiError } from '../api/client.ts';
+import { readSse } from './sse.ts';
+
+// The coach's endpoints: status, the streamed chat reply, and deciding a proposal.
+
+/** GET /api/coach/status. */
+export interface CoachStatus {
+  configured: boolean;
+  model: string | null;
+  strava_data_in_ai: boolean;
+  budget: { limit: number; used: number; remaining: number; resets_at: string };
+}
+
+/** A stored chat message as the server sends it. */
+export interface ChatMessage {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  metadata: { proposals?: Proposal[] } & Record<string, unknown>;
+  created_at: string;
+}
+
+/** What the stream reports, in order: start, then deltas/tools/proposals, then done or error. */
+export type ChatEvent =
+  | { type: 'start'; message_id: string }
+  | { type: 'delta'; text: string }
+  | { type: 'tool'; name: string }
+  | { type: 'proposal'; proposal: Proposal }
+  | { type: 'done'; message: ChatMessage | null }
+  | { type: 'error'; code: string; message: string; retryable: boolean };
+
+/** Whether the coach is set up on this server, and today's budget. */
+export function coachStatus(): Promise<CoachStatus> {
+  return api<CoachStatus>('GET', '/coach/status');
+}
+
+/**
+ * Sends a message and calls `onEvent` for each streamed event. Errors before the stream starts
+ * (not configured, over budget, offline) throw ApiError, in the api() client's terms.
+ */
+export async function streamChat(message: string, clientMessageId: string, onEvent: (event: ChatEvent) => void, signal?: AbortSignal): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch('/api/coach/chat', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ message, client_message_id: clientMessageId }),
+      ...(signal ? { signal } : {}),
+    });
+  } catch {
+    throw new ApiError(0, 'offline', 'Cannot reach RunCoach. Check your connection and try again.');
+  }
+  if (!response.ok || !response.body) {
+    const payload = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+    throw new ApiError(response.status, payload?.error?.code ?? 'http_error', payload?.error?.message ?? `The server answered ${response.status}.`);
+  }
+  let finished = false;
+  for await (const { event, data } of readSse(response.body, signal)) {
+    const payload = JSON.parse(data) as Record<string, unknown>;
+    onEvent({ type: event, ...payload } as ChatEvent);
+    if (event === 'done' || event === 'error') finished = true;
+  }
+  if (!finished) onEvent({ type: 'error', code: 'interrupted', message: 'The reply was cut off. Try again.', retryable: true });
+}
+
+/** Accepts or rejects a proposal; answers the updated proposal. */
+export async function decideProposal(id: string, decision: 'accept' | 'reject'): Promise<Proposal> {
+  return (await api<{ proposal: Proposal }>('POST', `/coach/proposals/${id}/${decision}`)).proposal;
+}

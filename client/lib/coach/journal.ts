@@ -1,0 +1,76 @@
+import { addDays, weekday } from '#shared/training/dates.ts';
+import { api } from '../api/client.ts';
+
+// The weekly journal (GET /api/journal?week=), as server/coach/journal.ts builds it.
+
+export interface WeekStats {
+  week_start: string;
+  runs: number;
+  distance_meters: number;
+  moving_time_seconds: number;
+  average_pace_seconds_per_km: number | null;
+  elevation_gain_meters: number;
+  average_heartrate: number | null;
+  longest_run_meters: number;
+  longest_run_date: string | null;
+  run_dates: string[];
+}
+
+export interface Trend {
+  value: number | null;
+  previous: number | null;
+  change: number | null;
+  change_pct: number | null;
+}
+
+export interface PlannedSession {
+  workout_id: string;
+  date: string;
+  title: string;
+  type: string;
+  planned_distance_meters: number | null;
+  status: string;
+  done_distance_meters: number | null;
+}
+
+export interface Journal {
+  week: string;
+  week_end: string;
+  units: 'km' | 'mi';
+  stats: WeekStats;
+  previous_week: WeekStats;
+  trends: Record<'distance_meters' | 'moving_time_seconds' | 'average_pace_seconds_per_km' | 'elevation_gain_meters' | 'average_heartrate' | 'runs', Trend>;
+  planned_vs_done: {
+    planned_sessions: number;
+    planned_distance_meters: number;
+    completed: number;
+    partial: number;
+    skipped: number;
+    missed: number;
+    done_distance_meters: number;
+    completion_rate: number | null;
+    sessions: PlannedSession[];
+  };
+  insights: { achievements: string[]; patterns: string[]; to_improve: string[] };
+  narrative: { text: string; source: string | null; memory_id: string | null } | null;
+  narrative_status: 'ready' | 'week_in_progress' | 'not_configured' | 'nothing_to_say' | 'unavailable' | string;
+}
+
+/** The journal of the week starting on Monday `week`. */
+export function fetchJournal(week: string): Promise<Journal> {
+  return api<Journal>('GET', `/journal?week=${week}`);
+}
+
+/** The Monday of the week `date` falls in. */
+export function mondayOf(date: string): string {
+  return addDays(date, -((weekday(date) + 6) % 7));
+}
+
+/** "+12%" / "−5%" / "" for a week-over-week trend (a pace trend is good when it falls). */
+export function trendLabel(trend: Trend): { text: string; direction: 'up' | 'down' | 'flat' } {
+  if (trend.change === null || trend.change === 0) return { text: trend.previous === null || trend.change === null ? '' : 'same as last week', direction: 'flat' };
+  const direction = trend.change > 0 ? 'up' : 'down';
+  const arrow = direction === 'up' ? '▲' : '▼';
+  if (trend.change_pct === null) return { text: `${arrow} none last week`, direction };
+  return { text: `${arrow} ${Math.abs(trend.change_pct)}% vs last week`, direction };
+}

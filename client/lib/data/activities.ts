@@ -1,0 +1,58 @@
+import { MUTATION_ARGS } from '#shared/sync/mutation-args.ts';
+import type { ViewRow } from './db.ts';
+import { defineMutation } from './define.ts';
+
+// Activity uploads: a .FIT file decoded on the phone becomes a `strava_activities` row with
+// source fit_upload, the way server/domain/uploads.ts stores it, so the row shows at once.
+
+/** An activity row as devices hold it (the wire row of `strava_activities`, raw left out). */
+export interface ActivityRow {
+  id: string;
+  user_id: string;
+  source: 'strava' | 'fit_upload' | 'manual';
+  external_id: string;
+  sport_type: string;
+  name: string | null;
+  start_date: string;
+  local_date: string;
+  distance_meters: number;
+  moving_time_seconds: number;
+  elapsed_time_seconds: number;
+  average_heartrate: number | null;
+  max_heartrate: number | null;
+  total_elevation_gain: number | null;
+  laps: unknown;
+  created_at: string;
+  updated_at: string;
+}
+
+export const activityUpload = defineMutation({
+  name: 'activity.upload',
+  v: 1,
+  args: MUTATION_ARGS['activity.upload@1'],
+  keys: (args) => [{ entity: 'strava_activities', key: args.id }],
+  apply(ctx, { id, activity }) {
+    // The server refuses anything but a file upload; predict that by doing nothing.
+    if (activity.source !== 'fit_upload') return;
+    const existing = ctx.get('strava_activities', id);
+    const row: Omit<ActivityRow, 'user_id' | 'created_at'> = {
+      id,
+      source: activity.source,
+      external_id: activity.external_id,
+      sport_type: activity.sport_type,
+      name: null,
+      start_date: new Date(activity.start_time).toISOString(),
+      local_date: activity.local_date,
+      distance_meters: activity.distance_meters,
+      moving_time_seconds: Math.round(activity.moving_time_seconds),
+      elapsed_time_seconds: Math.round(activity.elapsed_time_seconds),
+      average_heartrate: activity.average_heartrate ?? null,
+      max_heartrate: activity.max_heartrate ?? null,
+      total_elevation_gain: activity.total_elevation_gain ?? null,
+      laps: activity.laps,
+      updated_at: ctx.now,
+    };
+    const next: ViewRow = { user_id: ctx.userId, created_at: ctx.now, ...existing, ...row, _hlc: existing?._hlc ?? {} };
+    ctx.put('strava_activities', next);
+  },
+});

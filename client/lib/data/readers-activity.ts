@@ -1,0 +1,60 @@
+import { liveQuery, type Observable } from 'dexie';
+import type { ActivityRow } from './activities.ts';
+import type { UserDb, ViewRow } from './db.ts';
+import type { Shown } from './readers.ts';
+import type { CompletionRow, WorkoutRow } from './workouts.ts';
+
+// Readers for Activities and Coach: the runner's runs with their match to the plan, and the
+// synced chat history.
+
+function shown<T>(row: ViewRow): Shown<T> {
+  const { _hlc: _clocks, _pending, ...fields } = row;
+  return { ...(fields as T), pending: _pending === true };
+}
+
+/** The planned workout an activity counted for. */
+export interface ActivityMatch {
+  workout_id: string;
+  title: string;
+  scheduled_date: string;
+  status: CompletionRow['status'];
+}
+
+/** An activity as the Activities screen lists it. */
+export type ListedActivity = Shown<ActivityRow> & { match: ActivityMatch | null };
+
+/** Every activity, newest first, each with the workout it matched (if any). */
+export function activities$(db: UserDb): Observable<ListedActivity[]> {
+  return liveQuery(async () => {
+    const [rows, completions] = await Promise.all([db.view('strava_activities').orderBy('local_date').reverse().toArray(), db.view('workout_completions').toArray()]);
+    const byActivity = new Map<string, CompletionRow>();
+    for (const row of completions) if (typeof row.activity_id === 'string') byActivity.set(row.activity_id, row as unknown as CompletionRow);
+    const workouts = new Map<string, WorkoutRow>();
+    const wanted = [...new Set([...byActivity.values()].map((c) => c.workout_id))];
+    for (const row of await db.view('workouts').bulkGet(wanted)) if (row) workouts.set(String(row.id), row as unknown as WorkoutRow);
+    return rows
+      .map((row) => {
+        const activity = shown<ActivityRow>(row);
+        const completion = byActivity.get(activity.id);
+        const workout = completion ? workouts.get(completion.workout_id) : undefined;
+        const match = completion && workout ? { workout_id: workout.id, title: workout.title, scheduled_date: workout.scheduled_date, status: completion.status } : null;
+        return { ...activity, match };
+      })
+      .sort((a, b) => b.start_date.localeCompare(a.start_date));
+  });
+}
+
+/** One chat message as devices hold it (the wire row of `chat_messages`). */
+export interface ChatMessageRow {
+  id: string;
+  user_id: string;
+  role: 'user' | 'assistant' | 'system' | 'tool';
+  content: string;
+  metadata: Record<string, unknown> | null;
+  created_at: string;
+}
+
+/** The chat history, oldest first. */
+export function chatMessages$(db: UserDb): Observable<Shown<ChatMessageRow>[]> {
+  return liveQuery(async () => (await db.view('chat_messages').orderBy('created_at').toArray()).map((row) => shown<ChatMessageRow>(row)));
+}

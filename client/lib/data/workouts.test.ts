@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { ViewRow } from './db.ts';
+import { RowOverlay } from './define.ts';
+import { workoutComplete, workoutDelete, workoutMove, workoutSkip, workoutUpdate } from './workouts.ts';
+
+const USER = '00000000-0000-4000-8000-000000000001';
+const W = '00000000-0000-4000-8000-0000000000bb';
+const C = '00000000-0000-4000-8000-0000000000cc';
+const h = (ms: number) => `${new Date(Date.parse('2026-03-02T07:00:00Z') + ms).toISOString()}-0000-aaaaaaaaaaaaaaaa`;
+
+function run<A>(def: { apply(ctx: ReturnType<RowOverlay['context']>, args: A): void }, rows: Map<string, ViewRow | undefined>, args: A, hlc: string) {
+  const overlay = new RowOverlay(rows);
+  def.apply(overlay.context(USER, hlc, '2026-03-02T07:00:00.000Z'), args);
+  return new Map(overlay.entries());
+}
+
+const workout: ViewRow = {
+  id: W,
+  user_id: USER,
+  scheduled_date: '2026-03-03',
+  type: 'easy',
+  title: 'Easy run',
+  structure: { segments: [{ type: 'steady', duration_seconds: 1800, pace_target: 'easy' }] },
+  status: 'planned',
+  rpe: null,
+  edited_by_user: false,
+  deleted: false,
+  _hlc: { scheduled_date: h(10) },
+};
+const rows = () => new Map<string, ViewRow | undefined>([[`workouts:${W}`, workout], [`workout_completions:${C}`, undefined]]);
+
+describe('workout mutations, applied locally as the server applies them', () => {
+  it('edits field by field, marks the workout as the runner\'s, and loses to a newer clock', () => {
+    const structure = { segments: [{ type: 'steady' as const, duration_seconds: 1200 }] };
+    const edited = run(workoutUpdate, rows(), { id: W, set: { structure }, reason: 'short on time' }, h(20)).get(`workouts:${W}`)!;
+    expect(edited).toMatchObject({ structure, edited_by_user: true, _pending: true });
+    expect(run(workoutMove, rows(), { id: W, scheduled_date: '2026-03-04' }, h(5)).get(`workouts:${W}`)).toEqual(workout);
+    expect(run(workoutMove, rows(), { id: W, scheduled_date: '2026-03-04' }, h(20)).get(`workouts:${W}`)).toMatchObject({ scheduled_date: '2026-03-04' });
+    expect(run(workoutDelete, rows(), { id: W }, h(20)).get(`workouts:${W}`)).toMatchObject({ deleted: true });
+  });
+
+  it('records one completion per workout and mirrors its verdict on the workout', () => {
+    const done = run(workoutComplete, rows(), { id: W, completion_id: C, rpe: 6, notes: 'fine' }, h(20));
+    expect(done.get(`workout_completions:${C}`)).toMatchObject({ id: C, workout_id: W, status: 'completed', rpe: 6, notes: 'fine', activity_id: null });
+    expect(done.get(`workouts:${W}`)).toMatchObject({ status: 'completed', rpe: 6 });
+    const skipped = run(workoutSkip, done, { id: W, completion_id: C }, h(30));
+    expect(skipped.get(`workout_completions:${C}`)).toMatchObject({ status: 'skipped', rpe: null, notes: null });
+    const gone = new Map(rows()).set(`workouts:${W}`, { ...workout, deleted: true });
+    expect(run(workoutComplete, gone, { id: W, completion_id: C }, h(20)).get(`workout_completions:${C}`)).toBeUndefined();
+  });
+});

@@ -1,0 +1,161 @@
+import { MUTATION_ARGS } from '#shared/sync/mutation-args.ts';
+import type { WorkoutStructure } from '#shared/schema/workout.ts';
+import type { ViewRow } from './db.ts';
+import { defineMutation, setFields, type ApplyContext } from './define.ts';
+
+// Workout mutations: the wire names and args of server/sync/mutations.ts, applied locally the
+// way server/domain/workouts.ts (updateWorkout: per-field LWW, edited_by_user) and
+// server/domain/completions.ts (one completion per workout) apply them. The edit-history rows
+// and the re-estimated planned figures are the server's to write: they arrive with the pull.
+
+/** A workout row as devices hold it (the wire row of `workouts`). */
+export interface WorkoutRow {
+  id: string;
+  user_id: string;
+  plan_id: string | null;
+  scheduled_date: string;
+  week_index: number | null;
+  type: string;
+  title: string;
+  structure: WorkoutStructure;
+  planned_distance_meters: number | null;
+  planned_duration_seconds: number | null;
+  reason: string | null;
+  status: string;
+  rpe: number | null;
+  notes: string | null;
+  edited_by_user: boolean;
+  deleted: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A completion row (the runner's verdict, or the matcher's). */
+export interface CompletionRow {
+  id: string;
+  user_id: string;
+  workout_id: string;
+  activity_id: string | null;
+  status: 'completed' | 'partial' | 'missed' | 'skipped';
+  distance_meters: number | null;
+  duration_seconds: number | null;
+  rpe: number | null;
+  notes: string | null;
+  strava_activity_url: string | null;
+  matched_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One entry of a workout's edit history. */
+export interface WorkoutEditRow {
+  id: string;
+  workout_id: string;
+  edited_by: 'user' | 'coach' | 'system';
+  field: string;
+  previous_value: unknown;
+  new_value: unknown;
+  reason: string | null;
+  won: boolean;
+  created_at: string;
+}
+
+/** A workout the server would let a runner's edit touch (sync edits reach deleted ones too). */
+function existing(ctx: ApplyContext, id: string): ViewRow | undefined {
+  return ctx.get('workouts', id);
+}
+
+function update(ctx: ApplyContext, id: string, set: Record<string, unknown>): void {
+  const row = existing(ctx, id);
+  if (!row) return; // not_found
+  const next = setFields(row, set, ctx.hlc);
+  if (next) ctx.put('workouts', { ...next, edited_by_user: true, updated_at: ctx.now });
+}
+
+export const workoutUpdate = defineMutation({
+  name: 'workout.update',
+  v: 1,
+  args: MUTATION_ARGS['workout.update@1'],
+  keys: (args) => [{ entity: 'workouts', key: args.id }],
+  apply: (ctx, { id, set }) => update(ctx, id, set),
+});
+
+export const workoutMove = defineMutation({
+  name: 'workout.move',
+  v: 1,
+  args: MUTATION_ARGS['workout.move@1'],
+  keys: (args) => [{ entity: 'workouts', key: args.id }],
+  apply: (ctx, { id, scheduled_date }) => update(ctx, id, { scheduled_date }),
+});
+
+export const workoutDelete = defineMutation({
+  name: 'workout.delete',
+  v: 1,
+  args: MUTATION_ARGS['workout.delete@1'],
+  keys: (args) => [{ entity: 'workouts', key: args.id }],
+  apply: (ctx, { id }) => update(ctx, id, { deleted: true }),
+});
+
+interface Verdict {
+  id: string;
+  completion_id: string;
+  status: 'completed' | 'skipped';
+  rpe?: number | undefined;
+  notes?: string | undefined;
+  distance_meters?: number | undefined;
+  duration_seconds?: number | undefined;
+}
+
+// The server keeps one completion per workout (replacing an earlier verdict under its first
+// id); screens pass the id of the existing completion, so the device row is the same one.
+function record(ctx: ApplyContext, input: Verdict): void {
+  const workout = ctx.get('workouts', input.id);
+  if (!workout || workout.deleted === true) return; // not_found
+  const previous = ctx.get('workout_completions', input.completion_id);
+  const values = {
+    status: input.status,
+    rpe: input.rpe ?? null,
+    notes: input.notes ?? null,
+    distance_meters: input.distance_meters ?? null,
+    duration_seconds: input.duration_seconds ?? null,
+    updated_at: ctx.now,
+  };
+  const base: CompletionRow = {
+    id: input.completion_id,
+    user_id: ctx.userId,
+    workout_id: input.id,
+    activity_id: null,
+    status: input.status,
+    distance_meters: null,
+    duration_seconds: null,
+    rpe: null,
+    notes: null,
+    strava_activity_url: null,
+    matched_at: null,
+    created_at: ctx.now,
+    updated_at: ctx.now,
+  };
+  ctx.put('workout_completions', { ...base, ...(previous ?? {}), ...values, _hlc: previous?._hlc ?? {} });
+  ctx.put('workouts', { ...workout, status: input.status, rpe: input.rpe ?? null, updated_at: ctx.now });
+}
+
+const completionKeys = (args: { id: string; completion_id: string }) => [
+  { entity: 'workouts' as const, key: args.id },
+  { entity: 'workout_completions' as const, key: args.completion_id },
+];
+
+export const workoutComplete = defineMutation({
+  name: 'workout.complete',
+  v: 1,
+  args: MUTATION_ARGS['workout.complete@1'],
+  keys: completionKeys,
+  apply: (ctx, args) => record(ctx, { ...args, status: 'completed' }),
+});
+
+export const workoutSkip = defineMutation({
+  name: 'workout.skip',
+  v: 1,
+  args: MUTATION_ARGS['workout.skip@1'],
+  keys: completionKeys,
+  apply: (ctx, args) => record(ctx, { ...args, status: 'skipped' }),
+});

@@ -1,0 +1,66 @@
+import type { User } from '#shared/schema/auth.ts';
+import { ApiError } from '../api/client.ts';
+import type { UserDb } from '../data/db.ts';
+import { closeUserStore } from '../data/store.ts';
+import { startUserSync } from '../sync/start.ts';
+import { session } from './session.svelte.ts';
+import { syncState } from './sync.svelte.ts';
+
+// The signed-in runner's device store for screens: opened (and synced) on sign-in, closed on
+// sign-out. The last signed-in user is remembered so the app opens offline on the phone's data.
+
+const LAST_USER = 'runcoach.lastUser';
+
+class UserStore {
+  db = $state.raw<UserDb | null>(null);
+  /** Set when the session could not be checked because the device is offline. */
+  offlineSession = $state(false);
+
+  /** Asks the server who is signed in; offline, trusts the last runner seen on this device. */
+  async resume(): Promise<void> {
+    try {
+      await session.refresh();
+      this.offlineSession = false;
+    } catch (error) {
+      const cached = readLastUser();
+      if (error instanceof ApiError && error.status === 0 && cached) {
+        session.user = cached;
+        this.offlineSession = true;
+      }
+      session.loaded = true;
+    }
+    if (session.user) await this.open(session.user);
+  }
+
+  /** Opens the runner's store and starts syncing it (after sign-in or registration). */
+  async open(user: User): Promise<UserDb> {
+    localStorage.setItem(LAST_USER, JSON.stringify(user));
+    if (this.db?.userId === user.id) return this.db;
+    const sync = await startUserSync(user.id);
+    syncState.attach(sync);
+    this.db = sync.db;
+    return sync.db;
+  }
+
+  /** Stops sync, closes the store (its data stays for next time) and ends the session. */
+  async signOut(): Promise<void> {
+    syncState.detach();
+    this.db = null;
+    await closeUserStore();
+    localStorage.removeItem(LAST_USER);
+    await session.signOut().catch(() => {
+      session.user = null;
+      session.profile = null;
+    });
+  }
+}
+
+function readLastUser(): User | null {
+  try {
+    return JSON.parse(localStorage.getItem(LAST_USER) ?? 'null') as User | null;
+  } catch {
+    return null;
+  }
+}
+
+export const userStore = new UserStore();

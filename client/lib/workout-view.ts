@@ -1,0 +1,171 @@
+import type { PaceTable, PaceTarget, Step, WorkoutStructure } from '#shared/schema/workout.ts';
+import { OPEN_STEP_SECONDS } from '#shared/training/estimate.ts';
+import { runnerPaces } from '#shared/training/timeline.ts';
+import { formatDistance, formatPace, type DistanceUnit } from '#shared/training/units.ts';
+
+// Pure view helpers for the Today, Plan and Workout screens: what a structure looks like as
+// bars, how far a week has got, dates in the runner's zone. No Dexie, no DOM.
+
+export type Intensity = 'easy' | 'steady' | 'hard' | 'max';
+
+const INTENSITY: Record<PaceTarget, Intensity> = {
+  easy: 'easy',
+  recovery: 'easy',
+  jog: 'easy',
+  long: 'easy',
+  marathon: 'steady',
+  half: 'hard',
+  threshold: 'hard',
+  tempo: 'hard',
+  '10k': 'hard',
+  interval: 'max',
+  '5k': 'max',
+  repetition: 'max',
+  race: 'max',
+};
+
+/** How hard a pace target is, for colour. */
+export function intensityOf(target: PaceTarget | undefined): Intensity {
+  return target ? INTENSITY[target] : 'easy';
+}
+
+/** One bar of the structure chart: a step, its estimated seconds and how hard it is. */
+export interface Bar {
+  seconds: number;
+  intensity: Intensity;
+  label: string;
+}
+
+interface ProfileLike {
+  current_weekly_mileage_miles: number | null;
+  days_available_per_week: number | null;
+  easy_pace_per_mile_seconds: number | null;
+  injury_notes: string | null;
+}
+
+/** The runner's pace table, or null until the profile has what it needs. */
+export function pacesFor(profile: ProfileLike | undefined | null, today: string): PaceTable | null {
+  if (!profile || profile.easy_pace_per_mile_seconds === null || profile.current_weekly_mileage_miles === null || profile.days_available_per_week === null) return null;
+  return runnerPaces(
+    {
+      current_weekly_mileage_miles: profile.current_weekly_mileage_miles,
+      days_available_per_week: profile.days_available_per_week,
+      easy_pace_per_mile_seconds: profile.easy_pace_per_mile_seconds,
+      injury_notes: profile.injury_notes,
+    },
+    null,
+    today,
+  ).paces;
+}
+
+function stepSeconds(step: Step, paces: PaceTable | null): number {
+  if (step.duration_seconds !== undefined) return step.duration_seconds;
+  if (step.distance_meters !== undefined) {
+    const range = paces?.[step.pace_target ?? 'easy'];
+    const perKm = range ? (range.fast_seconds_per_km + range.slow_seconds_per_km) / 2 : 360;
+    return (step.distance_meters / 1000) * perKm;
+  }
+  return OPEN_STEP_SECONDS.work;
+}
+
+const ROLE: Record<string, string> = { warmup: 'Warm-up', steady: 'Run', cooldown: 'Cool-down', recovery: 'Recovery', strides: 'Strides' };
+
+/** The structure as bars, repeats expanded, widths in estimated seconds. */
+export function structureBars(structure: WorkoutStructure, paces: PaceTable | null): Bar[] {
+  const bars: Bar[] = [];
+  const push = (step: Step, label: string) => bars.push({ seconds: stepSeconds(step, paces), intensity: intensityOf(step.pace_target), label });
+  for (const segment of structure.segments) {
+    if (segment.type === 'interval') {
+      for (let i = 0; i < segment.repeats; i++) {
+        push(segment.work, `Rep ${i + 1}`);
+        if (segment.recovery) push({ ...segment.recovery, pace_target: segment.recovery.pace_target ?? 'jog' }, 'Recovery');
+      }
+    } else if (segment.type === 'repeat') {
+      for (let i = 0; i < segment.repeats; i++) for (const step of segment.steps) push(step, `Set ${i + 1}`);
+    } else {
+      push(segment, ROLE[segment.type] ?? segment.type);
+    }
+  }
+  return bars;
+}
+
+/** A date `days` after an ISO date. */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Today's date in a time zone, as YYYY-MM-DD. */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  } catch {
+    return now.toISOString().slice(0, 10);
+  }
+}
+
+/** "Tue 14 May" for an ISO date. */
+export function dayLabel(date: string): string {
+  return new Date(`${date}T00:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+}
+
+/** A distance in the runner's unit; null or 0 reads as a dash. */
+export function distanceText(meters: number | null | undefined, unit: DistanceUnit): string {
+  return meters ? formatDistance(meters, unit) : '—';
+}
+
+/** A pace range "4:35–4:50/km" in the runner's unit. */
+export function paceRangeText(target: PaceTarget, paces: PaceTable, unit: DistanceUnit): string {
+  const range = paces[target];
+  return `${formatPace(range.fast_seconds_per_km, unit).split('/')[0]}–${formatPace(range.slow_seconds_per_km, unit)}`;
+}
+
+/** The distinct pace targets of a structure, in order of first use. */
+export function targetsOf(structure: WorkoutStructure): PaceTarget[] {
+  const seen = new Set<PaceTarget>();
+  const add = (step: Step) => step.pace_target && seen.add(step.pace_target);
+  for (const segment of structure.segments) {
+    if (segment.type === 'interval') {
+      add(segment.work);
+      if (segment.recovery) add(segment.recovery);
+    } else if (segment.type === 'repeat') segment.steps.forEach(add);
+    else add(segment);
+  }
+  return [...seen];
+}
+
+interface WorkoutLike {
+  id: string;
+  scheduled_date: string;
+  planned_distance_meters: number | null;
+  type: string;
+}
+interface CompletionLike {
+  status: string;
+  distance_meters: number | null;
+}
+
+/** Planned vs done distance of the workouts dated in [start, start+7). */
+export function weekProgress(workouts: WorkoutLike[], completions: Map<string, CompletionLike>, start: string): { plannedMeters: number; doneMeters: number; sessions: number; sessionsDone: number } {
+  const end = addDays(start, 7);
+  let plannedMeters = 0;
+  let doneMeters = 0;
+  let sessions = 0;
+  let sessionsDone = 0;
+  for (const w of workouts) {
+    if (w.scheduled_date < start || w.scheduled_date >= end || w.type === 'rest') continue;
+    sessions++;
+    plannedMeters += w.planned_distance_meters ?? 0;
+    const c = completions.get(w.id);
+    if (c && (c.status === 'completed' || c.status === 'partial')) {
+      sessionsDone++;
+      doneMeters += c.distance_meters ?? w.planned_distance_meters ?? 0;
+    }
+  }
+  return { plannedMeters, doneMeters, sessions, sessionsDone };
+}
+
+/** The start of the plan week holding `date` (weeks begin on the plan's start weekday). */
+export function planWeekStart(planStart: string, date: string): string {
+  const days = Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${planStart}T00:00:00Z`)) / 86_400_000);
+  return addDays(planStart, Math.floor(days / 7) * 7);
+}
