@@ -37,6 +37,22 @@ describe.skipIf(!executable)('FIT export in the browser', () => {
     return { cookie, workout };
   }
 
+  it("passes Chromium's installability checks (manifest, icons, service worker)", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${server.publicUrl}/signin`);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] };
+    // Playwright's contexts are incognito profiles, where Chromium never offers installation;
+    // every error the app itself could cause (manifest, icons, service worker) must be absent.
+    expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
+    const manifest = await (await fetch(`${server.publicUrl}/manifest.webmanifest`)).json();
+    expect(manifest).toMatchObject({ name: 'RunCoach', display: 'standalone', theme_color: expect.any(String) });
+    expect(manifest.icons.map((i: { sizes: string; purpose?: string }) => `${i.sizes}${i.purpose ? ` ${i.purpose}` : ''}`)).toEqual(['192x192', '512x512', '512x512 maskable']);
+    await context.close();
+  });
+
   it('encodes the workout on the device with the network off, byte for byte what the server makes', async () => {
     const { cookie, workout } = await runnerWithPlan();
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true });
