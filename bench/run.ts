@@ -10,6 +10,7 @@ const suites: Record<string, () => Promise<BenchFigure[]>> = {
   training: async () => (await import('./training.ts')).benchTraining(),
   fit: async () => (await import('./fit.ts')).benchFit(),
   client: async () => (await import('./client.ts')).benchClient(),
+  'offline-start': async () => (await import('./offline-start.ts')).benchOfflineStart(),
   coach: async () => (await import('./coach.ts')).benchCoach(),
   strava: async () => (await import('./strava.ts')).benchStrava(),
   sync: async () => (await import('./sync.ts')).benchSync(),
