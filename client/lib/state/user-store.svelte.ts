@@ -43,6 +43,23 @@ class UserStore {
   }
 
   /** Stops sync, closes the store (its data stays for next time) and ends the session. */
+  /**
+   * Before signing out: pushes waiting changes while this runner's session still holds (never
+   * with another's) and returns how many are still unsent (offline, or the server refused to answer).
+   */
+  async pushPending(): Promise<number> {
+    const db = this.db;
+    if (!db) return 0;
+    if (navigator.onLine && session.user) {
+      try {
+        await (await startUserSync(session.user.id)).engine.sync();
+      } catch {
+        // The count below tells the runner what stays on this device.
+      }
+    }
+    return db.outbox.filter((entry) => !entry.result && !entry.confirmed).count();
+  }
+
   async signOut(): Promise<void> {
     syncState.detach();
     this.db = null;
