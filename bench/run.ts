@@ -14,6 +14,7 @@ const suites: Record<string, () => Promise<BenchFigure[]>> = {
   coach: async () => (await import('./coach.ts')).benchCoach(),
   strava: async () => (await import('./strava.ts')).benchStrava(),
   sync: async () => (await import('./sync.ts')).benchSync(),
+  notifications: async () => (await import('./notifications.ts')).benchNotifications(),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

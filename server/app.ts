@@ -18,6 +18,7 @@ import { goalRoutes } from './routes/goals.ts';
 import { healthRoutes } from './routes/health.ts';
 import { journalRoutes } from './routes/journal.ts';
 import { memoryRoutes } from './routes/memory.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 import { planRoutes } from './routes/plans.ts';
 import { profileRoutes } from './routes/profile.ts';
 import { activityRoutes, stravaRoutes } from './routes/strava.ts';
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
   api.route('/chat', chatRoutes(deps));
   api.route('/memory', memoryRoutes(deps));
   api.route('/journal', journalRoutes(deps));
+  api.route('/notifications', notificationRoutes(deps));
   api.route('/admin', adminRoutes(deps));
   api.route('/strava', stravaRoutes(deps));
   api.route('/activities', activityRoutes(deps));

@@ -12,6 +12,7 @@ import { serverStamp } from '../domain/stamp.ts';
 import { engineProfile, runHistory } from '../domain/training-context.ts';
 import { getWorkout, updateWorkout, type WorkoutRow } from '../domain/workouts.ts';
 import { AppError } from '../lib/errors.ts';
+import { notifyProposalWaiting } from '../notifications/create.ts';
 import { applyEdits, diffOf, planChange } from './changes.ts';
 import { allowedHistory } from './policy.ts';
 
@@ -70,6 +71,8 @@ export async function proposeChange(env: ProposalEnv, change: WorkoutChange): Pr
     created_at: env.now.toISOString(),
     decided_at: null,
   };
+  // Stored only with the coach's reply; the nudge checks at send time that it is still pending.
+  await notifyProposalWaiting(db, userId, { id: proposal.id, kind: change.kind, title: row.title, date: row.scheduled_date, reason: change.reason }, env.now);
   return { ok: true, proposal };
 }
 

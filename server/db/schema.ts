@@ -281,6 +281,17 @@ export const notifications = pgTable(
     error: text('error'),
     attempts: integer('attempts').notNull().default(0),
     ...timestamps,
+    /** Our Message-ID (`<id@host>`), the same on every attempt. */
+    message_id: text('message_id'),
+    /** A worker's lease on the send (app clock); another worker waits until it lapses. */
+    claimed_at: timestamp('claimed_at', { withTimezone: true }),
+    /**
+     * Set just before the last byte of the message reaches the mail server: from here on the
+     * server may have accepted it, so a crash leaves an outcome we cannot know (never re-sent).
+     */
+    handed_over_at: timestamp('handed_over_at', { withTimezone: true }),
+    /** What the provider answered (SMTP reply line, Resend's e-mail id). */
+    provider_response: text('provider_response'),
   },
   (t) => [
     index('notifications_user_created_idx').on(t.user_id, t.created_at),
@@ -437,3 +448,25 @@ export const coachUsage = pgTable(
   },
   (t) => [primaryKey({ columns: [t.user_id, t.day] })],
 );
+
+// ── Notifications (issue 9) ───────────────────────────────────────────────────
+// Synced (devices edit them in Settings): one row per runner, created on the first change;
+// without one, the defaults of shared/schema/notifications.ts apply.
+
+/** Per-kind on/off, the reminder time and quiet hours (local times `HH:MM` in the profile's zone). */
+export const notificationPreferences = pgTable('notification_preferences', {
+  user_id: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  workout_reminder: boolean('workout_reminder').notNull().default(true),
+  weekly_journal: boolean('weekly_journal').notNull().default(true),
+  goal_unrealistic: boolean('goal_unrealistic').notNull().default(true),
+  strava_disconnected: boolean('strava_disconnected').notNull().default(true),
+  coach_proposal: boolean('coach_proposal').notNull().default(true),
+  reminder_time: text('reminder_time').notNull().default('19:00'),
+  remind_rest_days: boolean('remind_rest_days').notNull().default(false),
+  quiet_hours_start: text('quiet_hours_start'),
+  quiet_hours_end: text('quiet_hours_end'),
+  field_hlc: syncedFields.field_hlc,
+  ...timestamps,
+});

@@ -11,6 +11,7 @@ import { getProfile } from './profile.ts';
 import { applyFields, localDate, type WriteStamp } from './stamp.ts';
 import { engineProfile } from './training-context.ts';
 import { AppError } from '../lib/errors.ts';
+import { notifyGoalUnrealistic } from '../notifications/create.ts';
 
 const EFFORT_WEEKS = 8;
 const RECENT_DAYS = 21;
@@ -79,6 +80,7 @@ async function flagGoal(db: Executor, userId: string, goal: GoalRow, feasibility
   if (!update || (update.status === goal.status && update.flagged_reason === goal.flagged_reason)) return goal;
   const { set, fieldHlc } = applyFields(goal.field_hlc, update, stamp);
   const [row] = await db.update(goals).set({ ...set, field_hlc: fieldHlc, updated_at: stamp.now }).where(and(eq(goals.id, goal.id), eq(goals.user_id, userId))).returning();
+  if (row!.status === 'flagged_unrealistic' && goal.status !== 'flagged_unrealistic') await notifyGoalUnrealistic(db, userId, row!, stamp.now);
   return row!;
 }
 

@@ -6,6 +6,7 @@ import type { Config } from '../lib/config.ts';
 import { AppError } from '../lib/errors.ts';
 import { decryptToken, encryptToken } from '../lib/token-crypto.ts';
 import { RetryLater } from './strava-pause.ts';
+import { notifyStravaDisconnected } from '../notifications/create.ts';
 
 // Strava tokens at rest (STRAVA.md §OAuth): AES-256-GCM, bound to the user and the column so a
 // ciphertext copied elsewhere does not decrypt. Refresh ~5 min before expiry, one at a time per
@@ -83,7 +84,7 @@ export async function loadTokens(db: Executor, userId: string) {
 
 /** Records what went wrong for the status screen; `needsReconnect` when only a new connection helps. */
 export async function recordConnectionError(db: Executor, userId: string, code: string, now: Date, options: { needsReconnect?: boolean; refreshUncertain?: boolean } = {}): Promise<void> {
-  await db
+  const [state] = await db
     .update(stravaConnections)
     .set({
       last_error: code,
@@ -92,7 +93,10 @@ export async function recordConnectionError(db: Executor, userId: string, code: 
       ...(options.needsReconnect ? { needs_reconnect: true } : {}),
       ...(options.refreshUncertain ? { refresh_uncertain_at: now } : {}),
     })
-    .where(eq(stravaConnections.user_id, userId));
+    .where(eq(stravaConnections.user_id, userId))
+    .returning({ created: stravaConnections.created_at, generation: stravaConnections.backfill_generation });
+  // Only a new connection helps: the runner hears of it once per connection.
+  if (options.needsReconnect && state) await notifyStravaDisconnected(db, userId, 'token_revoked', `${state.created.getTime()}-${state.generation}`, now);
 }
 
 // PGlite is one process (its lock file guarantees it) with one connection: a transaction held

@@ -7,6 +7,7 @@ import { rematchDays, userToday } from './matching.ts';
 import { readStravaSettings } from './strava-pause.ts';
 import { purgeUserStravaData } from './strava-purge.ts';
 import { userForAthlete } from './strava-tokens.ts';
+import { notifyStravaDisconnected } from '../notifications/create.ts';
 
 // Receiving webhook events (STRAVA.md §webhooks): stored at once and deduplicated on
 // (subscription, object, aspect, event time); a job processes each (strava-events.ts).
@@ -84,6 +85,7 @@ export async function receiveEvent(tx: Executor, event: StravaWebhookEvent, now:
   if (!userId) return { kind: 'ignored', reason: 'unknown_owner' };
   if (isDeauthorization(event)) {
     await purgeUserStravaData(tx, userId, now);
+    await notifyStravaDisconnected(tx, userId, 'deauthorized', String(event.event_time), now);
     return { kind: 'purged', userId };
   }
   const [row] = await tx

@@ -4,6 +4,7 @@ import { scheduleMaintenance, workMaintenance } from './maintenance.ts';
 import { openQueue, resolveJobsOptions, type Jobs, type JobsDatabase, type JobsOptions } from './queue.ts';
 import { requeueStranded, workStrava } from './strava.ts';
 import { startCoachJobs } from '../coach/jobs.ts';
+import { startNotificationJobs } from '../notifications/jobs.ts';
 
 export { QUEUES, type Jobs, type JobsDatabase, type JobsOptions } from './queue.ts';
 
@@ -32,6 +33,7 @@ export async function startJobs(deps: AppDeps, database: JobsDatabase, options: 
     }
     if (resolved.schedule) await scheduleMaintenance(jobs);
     await startCoachJobs(deps, jobs, { work: resolved.work, schedule: resolved.schedule });
+    await startNotificationJobs(deps, jobs, { work: resolved.work, schedule: resolved.schedule });
   } catch (error) {
     await jobs.stop();
     throw error;

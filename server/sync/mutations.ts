@@ -10,6 +10,8 @@ import { recordCompletion } from '../domain/completions.ts';
 import { updateWorkout } from '../domain/workouts.ts';
 import { insertUserMessage } from '../domain/chat.ts';
 import { deleteMemory, updateMemory } from '../domain/memory.ts';
+import { PreferencesUpdateSchema } from '#shared/schema/notifications.ts';
+import { updatePreferences } from '../notifications/preferences.ts';
 
 /** What a mutation handler gets: the transaction, the signed-in user and the write's stamp. */
 export interface MutationContext {
@@ -70,4 +72,8 @@ export const MUTATIONS: Record<string, MutationDef<z.ZodType>> = {
   ),
   'plan.generate@1': define(MUTATION_ARGS['plan.generate@1'], ({ tx, userId, stamp }, args) => saveDevicePlan(tx, userId, args, stamp)),
   'activity.upload@1': define(MUTATION_ARGS['activity.upload@1'], ({ tx, userId, stamp }, args) => uploadActivity(tx, userId, args.id, args.activity, stamp)),
+  // Settings → e-mail notifications; merged field by field like the profile.
+  'notifications.preferences.update@1': define(z.object({ set: PreferencesUpdateSchema }).strict(), ({ tx, userId, stamp }, args) =>
+    updatePreferences(tx, userId, args.set, stamp).then(() => {}),
+  ),
 };

@@ -23,6 +23,7 @@ export const ENTITIES: Record<SyncedEntity, EntitySpec> = {
   strava_activities: { table: schema.stravaActivities, key: 'id', hidden: ['raw'] },
   chat_messages: { table: schema.chatMessages, key: 'id', hidden: [] },
   user_memory_summaries: { table: schema.userMemorySummaries, key: 'id', hidden: ['field_hlc'] },
+  notification_preferences: { table: schema.notificationPreferences, key: 'user_id', hidden: ['field_hlc'] },
 };
 
 /** A row as devices see it: snake_case JSON, dates as ISO strings, hidden columns dropped. */

@@ -6,7 +6,8 @@ import { isHlc } from './hlc.ts';
 
 export const PROTOCOL_VERSION = 1;
 /** The data shape devices store; bumped when a synced table's row shape changes. */
-export const SCHEMA_VERSION = 1;
+// 2: notification_preferences joined the synced tables; older devices re-download to get their rows.
+export const SCHEMA_VERSION = 2;
 /** Devices older than this get 426 and must update the app. */
 export const MIN_SCHEMA_VERSION = 1;
 export const MAX_MUTATIONS_PER_PUSH = 100;
@@ -25,6 +26,7 @@ export const SYNCED_ENTITIES = [
   'strava_activities',
   'chat_messages',
   'user_memory_summaries',
+  'notification_preferences',
 ] as const;
 export type SyncedEntity = (typeof SYNCED_ENTITIES)[number];
 

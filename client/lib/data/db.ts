@@ -18,6 +18,7 @@ export const ENTITY_KEYS: Record<SyncedEntity, 'id' | 'user_id'> = {
   strava_activities: 'id',
   chat_messages: 'id',
   user_memory_summaries: 'id',
+  notification_preferences: 'user_id',
 };
 
 // Secondary indexes of the view tables: what screens filter or sort by.
@@ -31,6 +32,7 @@ const VIEW_INDEXES: Record<SyncedEntity, string> = {
   strava_activities: 'local_date',
   chat_messages: 'created_at',
   user_memory_summaries: 'kind',
+  notification_preferences: '',
 };
 
 /** The device's sync state: one row, so a transaction reads and writes it whole. */
@@ -118,7 +120,8 @@ export class UserDb extends Dexie {
       stores[entity] = [ENTITY_KEYS[entity], VIEW_INDEXES[entity]].filter(Boolean).join(', ');
       stores[serverTableName(entity)] = 'key';
     }
-    this.version(1).stores(stores);
+    // 2: notification_preferences. Dexie adds new tables on open; no upgrade function needed.
+    this.version(2).stores(stores);
   }
 
   /** The table screens read for `entity`. */
