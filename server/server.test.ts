@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './lib/config.ts';
 import { memoryLogger } from './lib/context.ts';
 import { startServer, type RunningServer } from './server.ts';
+import { currentEpoch } from './sync/versions.ts';
 
 const run = promisify(execFile);
 const running: RunningServer[] = [];
@@ -52,6 +53,21 @@ describe('the server on a PGlite data directory', () => {
     const third = await start(dataDir);
     const again = await post(`${third.url}/api/auth/register`, { invite_code: offlineCode, name: 'Later', email: 'later@example.com', password: 'long enough password' });
     expect(again.status).toBe(201);
+  });
+
+  it('rotates the sync epoch through the running server, and directly when none runs', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'runcoach-server-'));
+    const server = await start(dataDir);
+    const before = await currentEpoch(server.deps.db);
+    const { stdout } = await run('npx', ['tsx', 'server/cli/rotate-epoch.ts'], { env: { ...process.env, DATA_DIR: dataDir } });
+    const rotated = stdout.trim().split('\n').at(-1)!;
+    expect(rotated).not.toBe(before);
+    expect(await currentEpoch(server.deps.db)).toBe(rotated);
+    await server.close();
+    const offline = (await run('npx', ['tsx', 'server/cli/rotate-epoch.ts'], { env: { ...process.env, DATA_DIR: dataDir } })).stdout.trim().split('\n').at(-1)!;
+    const again = await start(dataDir);
+    expect(await currentEpoch(again.deps.db)).toBe(offline);
+    expect(offline).not.toBe(rotated);
   });
 
   it('refuses to open a data directory another live server holds', async () => {

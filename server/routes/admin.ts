@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { createInvite } from '../domain/accounts.ts';
+import { rotateEpoch } from '../sync/versions.ts';
 import { requireStravaConfigured } from '../domain/strava-status.ts';
 import { manageSubscription } from '../domain/strava-subscription.ts';
 import type { AppDeps, AppEnv } from '../lib/context.ts';
@@ -25,6 +26,14 @@ export function adminRoutes(deps: AppDeps): Hono<AppEnv> {
     // 404, not 403: the admin surface does not announce itself to the network.
     if (!isLoopback(c) || !safeEqual(bearer, deps.config.adminToken)) throw AppError.notFound('That route');
     await next();
+  });
+
+  // After a restore from backup: every device pushes its pending changes, then downloads again.
+  app.post('/sync/rotate-epoch', async (c) => {
+    await readJson(c, z.object({}).strict());
+    const epoch = await rotateEpoch(deps.db);
+    deps.log.warn('sync epoch rotated', { epoch });
+    return c.json({ epoch });
   });
 
   app.post('/invites', async (c) => {
