@@ -1,3 +1,5 @@
+import type { PlannedVsDone, Trend, WeekStats } from '#shared/schema/journal.ts';
+export type { PlannedSession, PlannedVsDone, Trend, WeekStats } from '#shared/schema/journal.ts';
 import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
 import { RUN_SPORT_TYPES, type ActivitySource } from '#shared/schema/activity.ts';
 import { addDays } from '#shared/training/dates.ts';
@@ -11,21 +13,6 @@ import { listWorkouts } from './workouts.ts';
 
 type ActivityRow = typeof stravaActivities.$inferSelect;
 
-/** One week of running, Monday to Sunday. */
-export interface WeekStats {
-  week_start: string;
-  runs: number;
-  distance_meters: number;
-  moving_time_seconds: number;
-  /** Moving time over distance; null without distance. */
-  average_pace_seconds_per_km: number | null;
-  elevation_gain_meters: number;
-  /** Weighted by moving time over the runs that recorded heart rate. */
-  average_heartrate: number | null;
-  longest_run_meters: number;
-  longest_run_date: string | null;
-  run_dates: string[];
-}
 
 /** The numbers of one week from its runs. */
 export function weekStats(weekStart: string, runs: readonly ActivityRow[]): WeekStats {
@@ -67,30 +54,7 @@ export async function runsBetween(db: Executor, userId: string, from: string, to
     .orderBy(asc(stravaActivities.local_date), asc(stravaActivities.start_date));
 }
 
-/** One planned session of the week and what became of it. */
-export interface PlannedSession {
-  workout_id: string;
-  date: string;
-  title: string;
-  type: string;
-  planned_distance_meters: number | null;
-  status: string;
-  done_distance_meters: number | null;
-}
 
-/** The week's plan against what became of it. */
-export interface PlannedVsDone {
-  planned_sessions: number;
-  planned_distance_meters: number;
-  completed: number;
-  partial: number;
-  skipped: number;
-  missed: number;
-  done_distance_meters: number;
-  /** Completed (and half of partial) over planned sessions; null without a plan. */
-  completion_rate: number | null;
-  sessions: PlannedSession[];
-}
 
 const NOT_RUNS = new Set(['rest', 'cross_training']);
 
@@ -129,13 +93,6 @@ export async function plannedVsDone(db: Executor, userId: string, weekStart: str
   };
 }
 
-/** A figure this week against last week. */
-export interface Trend {
-  value: number | null;
-  previous: number | null;
-  change: number | null;
-  change_pct: number | null;
-}
 
 /** Week-over-week changes of each figure. */
 export function trends(week: WeekStats, previous: WeekStats): Record<'distance_meters' | 'moving_time_seconds' | 'average_pace_seconds_per_km' | 'elevation_gain_meters' | 'average_heartrate' | 'runs', Trend> {

@@ -1,37 +1,10 @@
 import { addDays, weekday } from '#shared/training/dates.ts';
+import type { PlannedVsDone, Trend, TrendFigure, WeekStats } from '#shared/schema/journal.ts';
 import { api } from '../api/client.ts';
 
+export type { PlannedSession, PlannedVsDone, Trend, WeekStats } from '#shared/schema/journal.ts';
+
 // The weekly journal (GET /api/journal?week=), as server/coach/journal.ts builds it.
-
-export interface WeekStats {
-  week_start: string;
-  runs: number;
-  distance_meters: number;
-  moving_time_seconds: number;
-  average_pace_seconds_per_km: number | null;
-  elevation_gain_meters: number;
-  average_heartrate: number | null;
-  longest_run_meters: number;
-  longest_run_date: string | null;
-  run_dates: string[];
-}
-
-export interface Trend {
-  value: number | null;
-  previous: number | null;
-  change: number | null;
-  change_pct: number | null;
-}
-
-export interface PlannedSession {
-  workout_id: string;
-  date: string;
-  title: string;
-  type: string;
-  planned_distance_meters: number | null;
-  status: string;
-  done_distance_meters: number | null;
-}
 
 export interface Journal {
   week: string;
@@ -39,18 +12,8 @@ export interface Journal {
   units: 'km' | 'mi';
   stats: WeekStats;
   previous_week: WeekStats;
-  trends: Record<'distance_meters' | 'moving_time_seconds' | 'average_pace_seconds_per_km' | 'elevation_gain_meters' | 'average_heartrate' | 'runs', Trend>;
-  planned_vs_done: {
-    planned_sessions: number;
-    planned_distance_meters: number;
-    completed: number;
-    partial: number;
-    skipped: number;
-    missed: number;
-    done_distance_meters: number;
-    completion_rate: number | null;
-    sessions: PlannedSession[];
-  };
+  trends: Record<TrendFigure, Trend>;
+  planned_vs_done: PlannedVsDone;
   insights: { achievements: string[]; patterns: string[]; to_improve: string[] };
   narrative: { text: string; source: string | null; memory_id: string | null } | null;
   narrative_status: 'ready' | 'week_in_progress' | 'not_configured' | 'nothing_to_say' | 'unavailable' | string;
