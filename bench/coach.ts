@@ -1,5 +1,5 @@
 /** Benchmark: the coach's streaming overhead (through our server vs straight to Claude) and context building for a year of history. */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { loadConfig } from '../server/lib/config.ts';
 import type { Logger } from '../server/lib/context.ts';
 import { startServer } from '../server/server.ts';
 import { startAnthropicStandin } from '../server/test/anthropic-standin.ts';
-import { median, medianMs, type BenchFigure } from './lib.ts';
+import { ask, median, medianMs, type BenchFigure } from './lib.ts';
 
 const KEY = 'sk-ant-bench-0123456789';
 const RUNS = 60;
@@ -29,18 +29,6 @@ if (process.argv.includes('--anthropic-standin')) {
   // The parent gone (done or crashed): nothing left to serve.
   process.on('disconnect', () => process.exit(0));
   process.send!({ baseUrl: standin.baseUrl });
-}
-
-function ask<T>(child: ChildProcess, message: string, key: string): Promise<T> {
-  return new Promise((resolve) => {
-    const on = (reply: Record<string, unknown>) => {
-      if (!(key in reply)) return;
-      child.off('message', on);
-      resolve(reply[key] as T);
-    };
-    child.on('message', on);
-    if (message) child.send(message);
-  });
 }
 
 /** Time-to-first-delta through a real server on loopback vs the SDK straight to the same stand-in, and context-building time. */

@@ -1,3 +1,5 @@
+import type { ChildProcess } from 'node:child_process';
+
 /** One line of the benchmark table (`npm run bench`). */
 export interface BenchFigure {
   name: string;
@@ -37,4 +39,17 @@ export async function medianMs(fn: () => unknown, runs: number, warmup = Math.mi
     times.push(performance.now() - start);
   }
   return median(times);
+}
+
+/** Sends `message` to a forked helper process (a stand-in) and waits for its reply carrying `key`. */
+export function ask<T>(child: ChildProcess, message: string, key: string): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (reply: Record<string, unknown>) => {
+      if (!(key in reply)) return;
+      child.off('message', on);
+      resolve(reply[key] as T);
+    };
+    child.on('message', on);
+    if (message) child.send(message);
+  });
 }

@@ -1,6 +1,6 @@
 /** Benchmark: e-mail notifications scheduled and delivered per second to a loopback SMTP server. */
 import { randomUUID } from 'node:crypto';
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import type { AppDeps, Logger } from '../server/lib/context.ts';
 import { dispatchDue, startNotificationJobs } from '../server/notifications/jobs.ts';
 import { planDue } from '../server/notifications/plan.ts';
 import { startSmtpStandin } from '../server/test/smtp-standin.ts';
-import { median, type BenchFigure } from './lib.ts';
+import { ask, median, type BenchFigure } from './lib.ts';
 
 // The figure: N runners in Europe/Paris, each with a workout tomorrow; at 19:00 their
 // time the schedule pass records N reminders (scheduled/s), then the send workers deliver every
@@ -47,18 +47,6 @@ if (process.argv.includes('--smtp-standin')) {
   });
   process.on('disconnect', () => process.exit(0));
   process.send!({ url: standin.url });
-}
-
-function ask<T>(child: ChildProcess, message: string, key: string): Promise<T> {
-  return new Promise((resolve) => {
-    const on = (reply: Record<string, unknown>) => {
-      if (!(key in reply)) return;
-      child.off('message', on);
-      resolve(reply[key] as T);
-    };
-    child.on('message', on);
-    if (message) child.send(message);
-  });
 }
 
 /** Reminders recorded per second by the schedule pass, and delivered per second over loopback SMTP. */
