@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import type { Activity, ActivitySource } from '#shared/schema/activity.ts';
+import { activityColumns, type Activity, type ActivitySource } from '#shared/schema/activity.ts';
 import type { Executor } from '../db/database.ts';
 import { stravaActivities, workoutCompletions } from '../db/schema.ts';
 import { AppError } from '../lib/errors.ts';
@@ -15,18 +15,11 @@ export function stravaActivityUrl(externalId: string): string {
 }
 
 function rowValues(activity: Activity, extra: { name?: string | null; raw?: unknown; fetchedAt?: Date | null; now: Date }) {
+  const columns = activityColumns(activity);
   return {
-    sport_type: activity.sport_type,
+    ...columns,
+    start_date: new Date(columns.start_date),
     name: extra.name ?? null,
-    start_date: new Date(activity.start_time),
-    local_date: activity.local_date,
-    distance_meters: activity.distance_meters,
-    moving_time_seconds: Math.round(activity.moving_time_seconds),
-    elapsed_time_seconds: Math.round(activity.elapsed_time_seconds),
-    average_heartrate: activity.average_heartrate ?? null,
-    max_heartrate: activity.max_heartrate ?? null,
-    total_elevation_gain: activity.total_elevation_gain ?? null,
-    laps: activity.laps,
     raw: extra.raw ?? null,
     // A refetch restarts the 7-day clock and brings the data back.
     raw_purged_at: null,

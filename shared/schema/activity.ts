@@ -48,3 +48,23 @@ export const ActivitySchema = z
   })
   .strict();
 export type Activity = z.infer<typeof ActivitySchema>;
+
+/**
+ * The stored columns an activity sets, the same on the server and in the phone's optimistic
+ * copy, so the two rows never differ. `start_date` stays an ISO string here; the server's
+ * timestamp column takes a Date.
+ */
+export function activityColumns(activity: Activity) {
+  return {
+    sport_type: activity.sport_type,
+    start_date: new Date(activity.start_time).toISOString(),
+    local_date: activity.local_date,
+    distance_meters: activity.distance_meters,
+    moving_time_seconds: Math.round(activity.moving_time_seconds),
+    elapsed_time_seconds: Math.round(activity.elapsed_time_seconds),
+    average_heartrate: activity.average_heartrate ?? null,
+    max_heartrate: activity.max_heartrate ?? null,
+    total_elevation_gain: activity.total_elevation_gain ?? null,
+    laps: activity.laps,
+  };
+}

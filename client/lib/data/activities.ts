@@ -1,3 +1,4 @@
+import { activityColumns } from '#shared/schema/activity.ts';
 import { MUTATION_ARGS } from '#shared/sync/mutation-args.ts';
 import type { ViewRow } from './db.ts';
 import { defineMutation } from './define.ts';
@@ -39,17 +40,8 @@ export const activityUpload = defineMutation({
       id,
       source: activity.source,
       external_id: activity.external_id,
-      sport_type: activity.sport_type,
+      ...activityColumns(activity),
       name: null,
-      start_date: new Date(activity.start_time).toISOString(),
-      local_date: activity.local_date,
-      distance_meters: activity.distance_meters,
-      moving_time_seconds: Math.round(activity.moving_time_seconds),
-      elapsed_time_seconds: Math.round(activity.elapsed_time_seconds),
-      average_heartrate: activity.average_heartrate ?? null,
-      max_heartrate: activity.max_heartrate ?? null,
-      total_elevation_gain: activity.total_elevation_gain ?? null,
-      laps: activity.laps,
       updated_at: ctx.now,
     };
     const next: ViewRow = { user_id: ctx.userId, created_at: ctx.now, ...existing, ...row, _hlc: existing?._hlc ?? {} };
