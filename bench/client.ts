@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { withBuildLock } from '../tests/browser/support.ts';
 import type { BenchFigure } from './lib.ts';
 
 // Sizes of the built PWA: the JavaScript a runner's phone loads to show the app shell, and the
@@ -45,7 +46,8 @@ function nodeKeyFor(manifest: Manifest, routeFile: string): string {
 
 /** First-load JS of the app shell and the FIT chunk's size; builds the PWA first. */
 export async function benchClient(): Promise<BenchFigure[]> {
-  execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
+  // Built here rather than taken from buildPwa's cache: the sizes are read from vite's manifest.
+  await withBuildLock(async () => execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } }));
   const manifestPath = join(output, '.vite/manifest.json');
   if (!existsSync(manifestPath)) throw new Error('vite did not write its manifest');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;

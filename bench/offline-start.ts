@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,18 +6,17 @@ import { createInvite } from '../server/domain/accounts.ts';
 import { loadConfig } from '../server/lib/config.ts';
 import { memoryLogger } from '../server/lib/context.ts';
 import { startServer } from '../server/server.ts';
+import { buildPwa } from '../tests/browser/support.ts';
 import { median, type BenchFigure } from './lib.ts';
 
 // Offline cold start: a runner who has used the app once opens it with no network. Time from
 // navigation to the first content drawn from the phone's own data ("Up next" on Today).
 
 const RUNS = 10;
-const root = new URL('../', import.meta.url).pathname;
 
 /** Median of 10 offline cold starts to first content in headless Chromium. */
 export async function benchOfflineStart(): Promise<BenchFigure[]> {
-  execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
-  const server = await startServer(loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'runcoach-bench-')), PORT: '0' }), { staticDir: join(root, 'build'), log: memoryLogger(), host: '127.0.0.1' });
+  const server = await startServer(loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'runcoach-bench-')), PORT: '0' }), { staticDir: await buildPwa(), log: memoryLogger(), host: '127.0.0.1' });
   const url = server.url.replace('127.0.0.1', 'localhost');
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
   try {
