@@ -54,25 +54,34 @@ export async function getGoal(db: Executor, userId: string, id: string): Promise
 
 /** Creates a goal; a race must be in the future. `id` lets a device choose it (sync). */
 export async function createGoal(db: Executor, userId: string, input: GoalCreate, stamp: WriteStamp, id?: string): Promise<GoalRow> {
-  if (input.goal_type === 'race' && input.target_race_date <= stamp.today) {
-    throw new AppError(400, 'race_date_in_past', 'The race date must be after today.', [{ path: 'target_race_date', message: 'must be after today' }]);
-  }
-  const values = {
-    goal_type: input.goal_type,
-    title: input.title ?? defaultGoalTitle(input),
-    ...(input.goal_type === 'race'
-      ? { target_race_distance_meters: input.target_race_distance_meters, target_race_date: input.target_race_date, target_time_seconds: input.target_time_seconds ?? null }
-      : { target_weekly_mileage_miles: input.target_weekly_mileage_miles, end_date: input.end_date ?? null }),
-  };
-  const hlc = stamp.hlc ?? serverWriteHlc({}, stamp.now.getTime());
-  const fieldHlc = Object.fromEntries(Object.keys(values).map((key) => [key, hlc]));
-  const [row] = await db
-    .insert(goals)
-    .values({ ...(id ? { id } : {}), user_id: userId, ...values, field_hlc: fieldHlc, created_at: stamp.now, updated_at: stamp.now })
-    .onConflictDoNothing({ target: goals.id })
-    .returning();
-  if (!row) throw new AppError(409, 'goal_exists', 'A goal with that id already exists.');
-  return row;
+  const [row] = await createGoals(db, userId, [{ input, stamp, id }]);
+  return row!;
+}
+
+/**
+ * Creates several goals in one statement (a device's batch of goal.create mutations). All or
+ * nothing: one refused goal refuses the call, and the caller finds which by creating them one
+ * at a time.
+ */
+export async function createGoals(db: Executor, userId: string, items: { input: GoalCreate; stamp: WriteStamp; id?: string }[]): Promise<GoalRow[]> {
+  const values = items.map(({ input, stamp, id }) => {
+    if (input.goal_type === 'race' && input.target_race_date <= stamp.today) {
+      throw new AppError(400, 'race_date_in_past', 'The race date must be after today.', [{ path: 'target_race_date', message: 'must be after today' }]);
+    }
+    const fields = {
+      goal_type: input.goal_type,
+      title: input.title ?? defaultGoalTitle(input),
+      ...(input.goal_type === 'race'
+        ? { target_race_distance_meters: input.target_race_distance_meters, target_race_date: input.target_race_date, target_time_seconds: input.target_time_seconds ?? null }
+        : { target_weekly_mileage_miles: input.target_weekly_mileage_miles, end_date: input.end_date ?? null }),
+    };
+    const hlc = stamp.hlc ?? serverWriteHlc({}, stamp.now.getTime());
+    const fieldHlc = Object.fromEntries(Object.keys(fields).map((key) => [key, hlc]));
+    return { ...(id ? { id } : {}), user_id: userId, ...fields, field_hlc: fieldHlc, created_at: stamp.now, updated_at: stamp.now };
+  });
+  const rows = await db.insert(goals).values(values).onConflictDoNothing({ target: goals.id }).returning();
+  if (rows.length < values.length) throw new AppError(409, 'goal_exists', 'A goal with that id already exists.');
+  return rows;
 }
 
 /** Applies a partial update, field by field, last writer wins (SYNC.md). */

@@ -1,3 +1,4 @@
+import { dateInZone } from '#shared/time/zone.ts';
 import { formatHlc, parseHlc, restamp, SERVER_NODE, serverHlc, tick } from '#shared/sync/hlc.ts';
 
 /** When and by whose clock a write happens: REST writes use the server's clock, sync pushes the device's. */
@@ -20,9 +21,7 @@ export function deviceStamp(now: Date, timeZone: string, hlc: string): WriteStam
 }
 
 /** The calendar date at `now` in `timeZone`, as YYYY-MM-DD. */
-export function localDate(now: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
+export const localDate = dateInZone;
 
 /**
  * Per-field last-writer-wins: keeps each field of `update` whose clock is newer than the

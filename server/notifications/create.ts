@@ -6,7 +6,7 @@ import { localDate } from '../domain/stamp.ts';
 import type { GoalPayload, Payload, ProposalPayload, StravaPayload } from './kinds.ts';
 import { fieldsOf, kindEnabled, quietHoursOf } from './preferences.ts';
 import { subjectFor } from './render.ts';
-import { quietHoursEnd } from './zoned.ts';
+import { quietHoursEnd } from '#shared/time/zone.ts';
 
 // Creating a notification is only a row in `notifications` (status pending, due at
 // scheduled_for): no I/O, so domain code calls it inside its own transaction and a rollback

@@ -12,7 +12,7 @@ import { staleReason } from './relevance.ts';
 import { renderBodies, subjectFor } from './render.ts';
 import { bareAddress } from './smtp.ts';
 import { unsubscribeUrl } from './unsubscribe.ts';
-import { quietHoursEnd } from './zoned.ts';
+import { quietHoursEnd } from '#shared/time/zone.ts';
 
 // One delivery attempt of one notification: pending → sent | failed | skipped, or back to
 // pending with a later scheduled_for (quiet hours, a retry's back-off).

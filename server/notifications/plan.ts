@@ -12,7 +12,7 @@ import type { AppDeps } from '../lib/context.ts';
 import { createNotification } from './create.ts';
 import type { JournalPayload, ReminderPayload, ReminderWorkout } from './kinds.ts';
 import { fieldsOf } from './preferences.ts';
-import { zonedInstant } from './zoned.ts';
+import { zonedInstant } from '#shared/time/zone.ts';
 
 // The scheduled kinds, computed per runner in their own time zone: tomorrow's workout at their
 // reminder time (default 19:00) and the weekly journal on Monday morning. Each run looks at the

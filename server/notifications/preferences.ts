@@ -4,7 +4,7 @@ import type { Executor } from '../db/database.ts';
 import { notificationPreferences } from '../db/schema.ts';
 import { applyFields, type WriteStamp } from '../domain/stamp.ts';
 import { AppError } from '../lib/errors.ts';
-import type { QuietHours } from './zoned.ts';
+import type { QuietHours } from '#shared/time/zone.ts';
 
 // The runner's notification settings. A runner who never changed them has no row (reading never
 // writes, so a GET makes no sync version); the first change inserts one with the defaults and

@@ -3,7 +3,7 @@ import { MUTATION_ARGS } from '#shared/sync/mutation-args.ts';
 import { uploadActivity } from '../domain/uploads.ts';
 import { saveDevicePlan } from '../domain/plans.ts';
 import type { Transaction } from '../db/database.ts';
-import { createGoal, deleteGoal, updateGoal } from '../domain/goals.ts';
+import { createGoal, createGoals, deleteGoal, updateGoal } from '../domain/goals.ts';
 import { updateProfileFields } from '../domain/profile.ts';
 import type { WriteStamp } from '../domain/stamp.ts';
 import { recordCompletion } from '../domain/completions.ts';
@@ -20,13 +20,26 @@ export interface MutationContext {
   stamp: WriteStamp;
 }
 
+/** Several consecutive mutations of one kind, each with its own stamp. */
+export type Batch<T> = { args: T; stamp: WriteStamp }[];
+
 interface MutationDef<S extends z.ZodType> {
   args: S;
   run(ctx: MutationContext, args: z.output<S>): Promise<void>;
+  /**
+   * Applies consecutive mutations of this kind in one statement, all or nothing (push uses it
+   * when it runs without savepoints). For plain creates, where a statement per mutation would
+   * be most of the cost of a push.
+   */
+  runMany?(ctx: Omit<MutationContext, 'stamp'>, batch: Batch<z.output<S>>): Promise<void>;
 }
 
-function define<S extends z.ZodType>(args: S, run: (ctx: MutationContext, args: z.output<S>) => Promise<void>): MutationDef<S> {
-  return { args, run };
+function define<S extends z.ZodType>(
+  args: S,
+  run: (ctx: MutationContext, args: z.output<S>) => Promise<void>,
+  runMany?: (ctx: Omit<MutationContext, 'stamp'>, batch: Batch<z.output<S>>) => Promise<void>,
+): MutationDef<S> {
+  return { args, run, ...(runMany ? { runMany } : {}) };
 }
 
 
@@ -38,8 +51,10 @@ export const MUTATIONS: Record<string, MutationDef<z.ZodType>> = {
   'profile.update@1': define(MUTATION_ARGS['profile.update@1'], ({ tx, userId, stamp }, args) =>
     updateProfileFields(tx, userId, args.set, stamp).then(() => {}),
   ),
-  'goal.create@1': define(MUTATION_ARGS['goal.create@1'], ({ tx, userId, stamp }, args) =>
-    createGoal(tx, userId, args.goal, stamp, args.id).then(() => {}),
+  'goal.create@1': define(
+    MUTATION_ARGS['goal.create@1'],
+    ({ tx, userId, stamp }, args) => createGoal(tx, userId, args.goal, stamp, args.id).then(() => {}),
+    ({ tx, userId }, batch) => createGoals(tx, userId, batch.map(({ args, stamp }) => ({ input: args.goal, stamp, id: args.id }))).then(() => {}),
   ),
   'goal.update@1': define(MUTATION_ARGS['goal.update@1'], ({ tx, userId, stamp }, args) =>
     updateGoal(tx, userId, args.id, args.set, stamp).then(() => {}),

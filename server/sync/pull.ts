@@ -57,8 +57,11 @@ async function changesAfter(tx: Transaction, userId: string, from: number, limit
     .orderBy(asc(changeLog.version), asc(changeLog.entity), asc(changeLog.entity_id))
     .limit(limit + 1);
   if (first.length <= limit) return { entries: first, hasMore: false, lastVersion: first.at(-1)?.version ?? from };
+  const pageEnd = first[limit - 1]!.version;
+  // The extra row starts a new version: the page already ends at the end of one.
+  if (first[limit]!.version !== pageEnd && endAtLeast <= pageEnd) return { entries: first.slice(0, limit), hasMore: true, lastVersion: pageEnd };
   // Extend the page to the end of its last version (and to `endAtLeast`).
-  const lastVersion = Math.max(first[limit - 1]!.version, endAtLeast);
+  const lastVersion = Math.max(pageEnd, endAtLeast);
   const entries = await tx
     .select()
     .from(changeLog)
@@ -77,7 +80,9 @@ async function withRows(tx: Transaction, userId: string, entries: LogEntry[]): P
   for (const entry of entries) {
     if (entry.op !== 'u') continue;
     const entity = entry.entity as SyncedEntity;
-    byEntity.set(entity, [...(byEntity.get(entity) ?? []), entry.entity_id]);
+    const ids = byEntity.get(entity);
+    if (ids) ids.push(entry.entity_id);
+    else byEntity.set(entity, [entry.entity_id]);
   }
   const loaded = new Map<string, Record<string, unknown>>();
   for (const [entity, ids] of byEntity) {

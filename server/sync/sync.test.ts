@@ -72,6 +72,24 @@ describe('push and pull', () => {
     expect((await phone.push([{ id: 2, name: 'goal.create', v: 1, hlc: '2026-03-02T07:00:00.000Z-0000-0000000000000001', args: {} }])).json.results[0].error.code).toBe('validation_failed');
   });
 
+  it('5: a refusal inside a batch of creates undoes the batch and rejects only the refused one', async () => {
+    const { device, cookie } = await runner();
+    const phone = device();
+    const [existing, a, c] = [randomUUID(), randomUUID(), randomUUID()];
+    await phone.push([phone.mutation('goal.create', { id: existing, goal: race() })]);
+    // Run together, the three creates insert `a` before the duplicate is found: that write must not survive.
+    const res = await phone.push([
+      phone.mutation('goal.create', { id: a, goal: race() }),
+      phone.mutation('goal.create', { id: existing, goal: race() }),
+      phone.mutation('goal.create', { id: randomUUID(), goal: race('2020-01-01') }),
+      phone.mutation('goal.create', { id: c, goal: race() }),
+    ]);
+    expect(res.json.results.map((r: { status: string; error?: { code: string } }) => r.error?.code ?? r.status)).toEqual(['applied', 'goal_exists', 'race_date_in_past', 'applied']);
+    expect(new Set(res.json.results.map((r: { version: number }) => r.version)).size).toBe(1);
+    const ids = (await call(t.app, 'GET', '/api/goals', { cookie })).json.goals.map((g: { id: string }) => g.id).sort();
+    expect(ids).toEqual([existing, a, c].sort());
+  });
+
   it('6: a gap answers 409 with the expected id and applies nothing', async () => {
     const { device, cookie } = await runner();
     const phone = device();

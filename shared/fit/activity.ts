@@ -3,6 +3,7 @@ import type { Issue } from '../schema/issues.ts';
 import { toIssues } from '../schema/issues.ts';
 import { ActivitySchema, type Activity, type ActivityLap } from '../schema/activity.ts';
 import { crc32 } from '../zip/crc32.ts';
+import { dateInZone } from '../time/zone.ts';
 import { fileType, readFit } from './read.ts';
 
 /** Where the runner was, for files whose activity message has no local timestamp. */
@@ -82,9 +83,7 @@ function localDate(instant: Date, messages: FitMessages, timeZone: string | unde
     if (Math.abs(offset) <= MAX_OFFSET_SECONDS) return new Date(instant.getTime() + offset * 1000).toISOString().slice(0, 10);
   }
   if (timeZone === undefined) return instant.toISOString().slice(0, 10);
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
-  const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')}`;
+  return dateInZone(instant, timeZone);
 }
 
 /** Same recording → same id: the device's serial and creation time, else a checksum of the bytes. */

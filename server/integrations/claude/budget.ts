@@ -1,3 +1,5 @@
+import { addDays } from '#shared/training/dates.ts';
+import { dateInZone, zonedInstant } from '#shared/time/zone.ts';
 import { AppError } from '../../lib/errors.ts';
 
 // The per-user daily token budget (COACH_DAILY_TOKEN_BUDGET). A runner's day is their own: it
@@ -16,22 +18,14 @@ export function estimateTokens(text: string): number {
 
 /** The runner's calendar day at `now`, as YYYY-MM-DD in `timeZone` (UTC when the zone is unknown). */
 export function localDay(now: Date, timeZone: string): string {
-  const p = localParts(now.getTime(), safeZone(timeZone));
-  return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
+  return dateInZone(now, safeZone(timeZone));
 }
 
 /** The first instant of the runner's next day: when today's budget resets. */
 export function nextMidnight(now: Date, timeZone: string): Date {
   const zone = safeZone(timeZone);
-  const today = localParts(now.getTime(), zone);
-  const wall = Date.UTC(today.year, today.month - 1, today.day + 1); // next midnight, as if the zone were UTC
-  const target = new Date(wall).toISOString().slice(0, 10);
-  // Two passes pick up an offset change (DST) between now and midnight.
-  let instant = wall - offsetMs(wall, zone);
-  instant = wall - offsetMs(instant, zone);
-  // Where clocks jump over midnight (e.g. America/Santiago), the day starts at 01:00: step into it.
-  for (let i = 0; i < 3 && localDay(new Date(instant), zone) < target; i++) instant += 3_600_000;
-  return new Date(instant);
+  // Where clocks jump over midnight (e.g. America/Santiago), the day starts at 01:00.
+  return zonedInstant(addDays(dateInZone(now, zone), 1), '00:00', zone);
 }
 
 /** The 429 a coach route answers when the runner's tokens for today are spent, saying when they come back. */
@@ -51,50 +45,6 @@ export function budgetExceededError({ now, timeZone }: { now: Date; timeZone: st
   );
 }
 
-interface Parts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-function localParts(instant: number, timeZone: string): Parts {
-  let format = formats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formats.set(timeZone, format);
-  }
-  const values = Object.fromEntries(format.formatToParts(new Date(instant)).map((p) => [p.type, Number(p.value)]));
-  return {
-    year: values.year ?? 1970,
-    month: values.month ?? 1,
-    day: values.day ?? 1,
-    hour: values.hour ?? 0,
-    minute: values.minute ?? 0,
-    second: values.second ?? 0,
-  };
-}
-
-/** The zone's offset from UTC at `instant`, in ms (positive east of Greenwich). */
-function offsetMs(instant: number, timeZone: string): number {
-  const p = localParts(instant, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - (instant - (instant % 1000 + 1000) % 1000);
-}
-
 function safeZone(timeZone: string): string {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
@@ -103,8 +53,4 @@ function safeZone(timeZone: string): string {
     // A stale or mistyped profile zone must not break the coach; UTC is a sane day boundary.
     return 'UTC';
   }
-}
-
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
 }
