@@ -59,7 +59,11 @@ export default defineConfig({
       workbox: {
         clientsClaim: true,
         skipWaiting: true,
-        // Every built chunk, including the lazily loaded FIT SDK, so export works offline.
+        // Background Sync's `sync` handler (client/static/sw-sync.js): it asks the open tab to sync.
+        importScripts: ['/sw-sync.js'],
+        // Every built chunk, including the lazily loaded FIT SDK, so export works offline. This
+        // takes in sw-sync.js too, on purpose: its revision in sw.js makes any change to it a new
+        // service worker, whatever the HTTP cache holds of the imported script.
         globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,webmanifest}'],
         // Must name a precached URL: the SPA shell is precached as index.html.
         navigateFallback: '/index.html',

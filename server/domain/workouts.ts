@@ -111,7 +111,8 @@ export async function updateWorkout(db: Executor, userId: string, id: string, up
         field: edit.field,
         previous_value: edit.previous ?? null,
         new_value: edit.next ?? null,
-        reason: edit.won ? (editReason ?? null) : 'a newer change to this field won',
+        // A losing value keeps the runner's own words; `won: false` already says it lost.
+        reason: editReason ?? null,
         won: edit.won,
         created_at: stamp.now,
       })),
