@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, inArray } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { SyncedEntity } from '#shared/sync/protocol.ts';
 import type { Executor } from '../db/database.ts';
@@ -49,7 +49,9 @@ export async function loadRows(db: Executor, userId: string, entity: SyncedEntit
   const rows = (await db
     .select()
     .from(table)
-    .where(and(eq(column(table, 'user_id'), userId), inArray(column(table, key), ids)))) as Record<string, unknown>[];
+    // One array parameter rather than `in (…)` with a parameter per id: a pull page asks for
+    // up to a thousand, and building that statement cost more than running it.
+    .where(and(eq(column(table, 'user_id'), userId), sql`${column(table, key)} = any(${`{${ids.join(',')}}`}::uuid[])`))) as Record<string, unknown>[];
   return new Map(rows.map((row) => [String(row[key]), row]));
 }
 
