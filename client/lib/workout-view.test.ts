@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, intensityOf, planWeekStart, structureBars, targetsOf, weekProgress } from './workout-view.ts';
+import { describeWithTargets } from '#shared/calendar/describe.ts';
+import { decodeWorkout } from '#shared/fit/decode.ts';
+import type { WorkoutStructure } from '#shared/schema/workout.ts';
+import { encodeOnDevice } from './fit/export.ts';
+import { addDays, intensityOf, planWeekStart, structureBars, targetsFor, targetsOf, weekProgress } from './workout-view.ts';
 
 describe('workout view helpers', () => {
   it('expands intervals into bars coloured by intensity', () => {
@@ -30,5 +34,36 @@ describe('workout view helpers', () => {
   it('finds the plan week of a date', () => {
     expect(planWeekStart('2025-03-01', '2025-03-09')).toBe('2025-03-08');
     expect(addDays('2025-02-28', 1)).toBe('2025-03-01');
+  });
+});
+
+describe('targets a runner sees', () => {
+  const profile = { current_weekly_mileage_miles: 25, days_available_per_week: 4, easy_pace_per_mile_seconds: 570, injury_notes: null, units: 'km' as const, time_zone: 'UTC' };
+  const structure: WorkoutStructure = {
+    segments: [
+      { type: 'warmup', duration_seconds: 600, pace_target: 'easy' },
+      { type: 'interval', repeats: 3, work: { distance_meters: 1000, pace_target: 'threshold' }, recovery: { duration_seconds: 120, pace_target: 'jog' } },
+    ],
+  };
+
+  it('shows a heart-rate runner the bpm ranges their .FIT file carries, and no pace', async () => {
+    const targets = targetsFor({ ...profile, target_type: 'heart_rate' }, '2026-03-02');
+    expect(targets?.kind).toBe('heart_rate');
+    const lines = describeWithTargets(structure, targets!, 'km');
+    expect(lines.join(' ')).not.toMatch(/\/km|\/mi/);
+
+    const file = await encodeOnDevice({ id: '00000000-0000-4000-8000-000000000001', title: 'Threshold', scheduled_date: '2026-03-02', structure, updated_at: '2026-03-01T00:00:00Z' }, { ...profile, target_type: 'heart_rate' });
+    const decoded = decodeWorkout(file.bytes);
+    if (!decoded.ok) throw new Error('the exported file does not decode');
+    const onWatch = decoded.workout.steps.flatMap((step) => (step.target?.type === 'heart_rate' ? [`${step.target.low_bpm}–${step.target.high_bpm} bpm`] : []));
+    expect(onWatch.length).toBeGreaterThan(0);
+    for (const range of onWatch) expect(lines.join(' ')).toContain(range);
+  });
+
+  it('shows paces to a pace runner, and nothing until the profile has what paces need', () => {
+    expect(targetsFor({ ...profile, target_type: 'pace' }, '2026-03-02')?.kind).toBe('pace');
+    expect(targetsFor({ ...profile, easy_pace_per_mile_seconds: null, target_type: 'pace' }, '2026-03-02')).toBeNull();
+    // Heart-rate ranges do not depend on paces.
+    expect(targetsFor({ ...profile, easy_pace_per_mile_seconds: null, target_type: 'heart_rate' }, '2026-03-02')?.kind).toBe('heart_rate');
   });
 });

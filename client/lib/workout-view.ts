@@ -1,7 +1,9 @@
 import type { PaceTable, PaceTarget, Step, WorkoutStructure } from '#shared/schema/workout.ts';
 import { OPEN_STEP_SECONDS } from '#shared/training/estimate.ts';
+import { heartRateTable } from '#shared/training/paces.ts';
+import type { TargetTable } from '#shared/training/target-text.ts';
 import { runnerPaces } from '#shared/training/timeline.ts';
-import { formatDistance, formatPace, type DistanceUnit } from '#shared/training/units.ts';
+import { formatDistance, type DistanceUnit } from '#shared/training/units.ts';
 
 // Pure view helpers for the Today, Plan and Workout screens: what a structure looks like as
 // bars, how far a week has got, dates in the runner's zone. No Dexie, no DOM.
@@ -113,10 +115,16 @@ export function distanceText(meters: number | null | undefined, unit: DistanceUn
   return meters ? formatDistance(meters, unit) : '—';
 }
 
-/** A pace range "4:35–4:50/km" in the runner's unit. */
-export function paceRangeText(target: PaceTarget, paces: PaceTable, unit: DistanceUnit): string {
-  const range = paces[target];
-  return `${formatPace(range.fast_seconds_per_km, unit).split('/')[0]}–${formatPace(range.slow_seconds_per_km, unit)}`;
+/**
+ * The ranges a runner's workouts show. A runner who trains by heart rate sees bpm: the same
+ * table their .FIT files carry (client/lib/fit/export.ts), which the profile cannot personalise
+ * yet (it has no max or resting heart rate), so it is the typical runner's. Others see paces,
+ * once the profile has what paces need; null before that.
+ */
+export function targetsFor(profile: (ProfileLike & { target_type: 'pace' | 'heart_rate' }) | undefined | null, today: string): TargetTable | null {
+  if (profile?.target_type === 'heart_rate') return { kind: 'heart_rate', table: heartRateTable() };
+  const paces = pacesFor(profile, today);
+  return paces ? { kind: 'pace', table: paces } : null;
 }
 
 /** The distinct pace targets of a structure, in order of first use. */

@@ -1,69 +1,21 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Encoder, type Encodable, type Mesg } from '@garmin/fitsdk';
-import axe from 'axe-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInvite } from '../../server/domain/accounts.ts';
-import { loadConfig } from '../../server/lib/config.ts';
-import { memoryLogger } from '../../server/lib/context.ts';
-import { startServer, type RunningServer } from '../../server/server.ts';
+import type { RunningServer } from '../../server/server.ts';
 import { startAnthropicStandin, type AnthropicStandin } from '../../server/test/anthropic-standin.ts';
 import { chromiumPath } from '../../server/test/requirements.ts';
-import { buildPwa, launchChromium, SCREENSHOT_DIR, startAppServer } from './support.ts';
+import { accessibilityProblems, buildPwa, fitRunFile, launchChromium, openSignedIn, registerRunner, SCREENSHOT_DIR, startAppServer, startConfiguredServer } from './support.ts';
 
 const executable = await chromiumPath('browser screens');
 let built: Promise<string> | undefined;
 /** The PWA, built once for both suites. */
 const pwa = () => (built ??= buildPwa());
 
-/** Registers a runner through the API; returns the session cookie. */
-async function register(server: RunningServer & { publicUrl: string }, name: string): Promise<string> {
-  const { code } = await createInvite(server.deps.db, { now: new Date() });
-  const registered = await fetch(`${server.publicUrl}/api/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ invite_code: code, name, email: `${name.toLowerCase()}-${code}@example.com`, password: 'a long enough password' }),
-  });
-  return registered.headers.get('set-cookie')!.split(';')[0]!;
-}
-
-/** A browser page at 390×844 signed in with `cookie`, accepting confirm() dialogs. */
-async function openPage(browser: Browser, baseUrl: string, cookie: string, path: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  await context.addCookies([{ name: 'rc_session', value: cookie.split('=')[1]!, url: baseUrl }]);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('dialog', (dialog) => void dialog.accept());
-  await page.goto(`${baseUrl}${path}`);
-  return { context, page };
-}
-
 /** axe-core on the page: no serious or critical violations. */
 async function expectAccessible(page: Page) {
-  await page.addScriptTag({ content: axe.source });
-  const results = await page.evaluate(() => (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] }));
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
-
-/** A 5 km run as a watch writes it (file_id, records, laps, session, activity), starting `start`. */
-function runFile(start: Date): Uint8Array {
-  const encoder = new Encoder();
-  const write = (fields: Record<string, unknown>) => encoder.writeMesg(fields as unknown as Encodable<Mesg>);
-  write({ mesgNum: 0, type: 'activity', manufacturer: 'garmin', product: 4315, serialNumber: 1_234_567, timeCreated: start });
-  let t = start.getTime();
-  for (let i = 0; i < 5; i++) {
-    const lapStart = new Date(t);
-    write({ mesgNum: 20, timestamp: lapStart, distance: i * 1000, heartRate: 150 });
-    t += 330_000;
-    write({ mesgNum: 19, messageIndex: i, timestamp: new Date(t), startTime: lapStart, totalElapsedTime: 330, totalTimerTime: 330, totalDistance: 1000, avgHeartRate: 150, sport: 'running' });
-  }
-  write({ mesgNum: 18, messageIndex: 0, timestamp: new Date(t), startTime: start, totalElapsedTime: 1650, totalTimerTime: 1650, totalDistance: 5000, sport: 'running', subSport: 'generic', avgHeartRate: 150, maxHeartRate: 160, totalAscent: 42, numLaps: 5, firstLapIndex: 0 });
-  write({ mesgNum: 34, timestamp: new Date(t), totalTimerTime: 1650, numSessions: 1, type: 'manual', event: 'activity', eventType: 'stop' });
-  return encoder.close();
+  expect(await accessibilityProblems(page)).toEqual([]);
 }
 
 describe.skipIf(!executable)('screens: Settings, Activities, Coach, Journal', () => {
@@ -77,7 +29,7 @@ describe.skipIf(!executable)('screens: Settings, Activities, Coach, Journal', ()
   beforeAll(async () => {
     server = await startAppServer(await pwa());
     browser = await launchChromium(executable!);
-    cookie = await register(server, 'Ada');
+    cookie = await registerRunner(server, 'Ada');
     await call('PUT', '/profile', { units: 'mi', current_weekly_mileage_miles: 20, days_available_per_week: 4, easy_pace_per_mile_seconds: 560 });
   }, 240_000);
   afterAll(async () => {
@@ -85,7 +37,7 @@ describe.skipIf(!executable)('screens: Settings, Activities, Coach, Journal', ()
     await server?.close();
   });
 
-  const open = (path: string) => openPage(browser, server.publicUrl, cookie, path);
+  const open = (path: string) => openSignedIn(browser, server.publicUrl, cookie, path);
 
   it('Settings: changes units (reaching the server), shows Strava not configured with the policy, rotates the calendar link', async () => {
     const { context, page } = await open('/settings');
@@ -120,7 +72,7 @@ describe.skipIf(!executable)('screens: Settings, Activities, Coach, Journal', ()
     await page.getByText('No runs yet').waitFor();
     const dir = mkdtempSync(join(tmpdir(), 'runcoach-fit-'));
     const file = join(dir, 'morning-run.fit');
-    writeFileSync(file, runFile(new Date(Date.now() - 3 * 3_600_000)));
+    writeFileSync(file, fitRunFile(new Date(Date.now() - 3 * 3_600_000)));
     await page.locator('input[type=file]').setInputFiles(file);
     await page.getByText(/Added your run of/).waitFor();
     const card = page.getByRole('listitem').filter({ hasText: 'Uploaded .FIT' });
@@ -165,15 +117,7 @@ describe.skipIf(!executable)('Coach screen with the coach configured (loopback C
 
   beforeAll(async () => {
     standin = await startAnthropicStandin({ apiKey: KEY, chunkDelayMs: 5 });
-    const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => resolve(port));
-      });
-    });
-    const publicUrl = `http://localhost:${port}`;
-    const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'runcoach-coach-')), PORT: String(port), PUBLIC_URL: publicUrl, ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.baseUrl });
-    server = { ...(await startServer(config, { staticDir: await pwa(), log: memoryLogger(), host: '127.0.0.1' })), publicUrl };
+    server = await startConfiguredServer(await pwa(), { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.baseUrl });
     browser = await launchChromium(executable!);
   }, 240_000);
   afterAll(async () => {
@@ -183,7 +127,7 @@ describe.skipIf(!executable)('Coach screen with the coach configured (loopback C
   });
 
   it('streams a reply with a proposal, shows the diff, and accepts it', async () => {
-    const cookie = await register(server, 'Bo');
+    const cookie = await registerRunner(server, 'Bo');
     const call = (method: string, path: string, body?: unknown) =>
       fetch(`${server.publicUrl}/api${path}`, { method, headers: { 'content-type': 'application/json', cookie }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     await call('PUT', '/profile', { current_weekly_mileage_miles: 20, days_available_per_week: 4, easy_pace_per_mile_seconds: 600, units: 'km' });
@@ -197,7 +141,7 @@ describe.skipIf(!executable)('Coach screen with the coach configured (loopback C
       { type: 'text', text: 'I proposed a shorter easy run. Accept it if it suits you.' },
     );
 
-    const { context, page } = await openPage(browser, server.publicUrl, cookie, '/coach');
+    const { context, page } = await openSignedIn(browser, server.publicUrl, cookie, '/coach');
     await page.getByText('No messages yet').waitFor();
     await page.getByLabel('Message to your coach').fill('Busy week, can I run less?');
     await page.getByRole('button', { name: 'Send' }).click();

@@ -5,7 +5,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser } from 'playwright-core';
+import { Encoder, type Encodable, type Mesg } from '@garmin/fitsdk';
+import axe from 'axe-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { createInvite } from '../../server/domain/accounts.ts';
 import { loadConfig } from '../../server/lib/config.ts';
 import { memoryLogger } from '../../server/lib/context.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
@@ -93,4 +96,92 @@ export async function launchChromium(executablePath: string): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** As startAppServer, with more of the environment (ANTHROPIC_*, STRAVA_*): the coach or Strava against loopback stand-ins. */
+export async function startConfiguredServer(staticDir: string, env: Record<string, string>): Promise<RunningServer & { dataDir: string; publicUrl: string }> {
+  const port = await freePort();
+  const publicUrl = `http://localhost:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'runcoach-browser-'));
+  const config = loadConfig({ ...env, DATA_DIR: dataDir, PORT: String(port), PUBLIC_URL: publicUrl });
+  const server = await startServer(config, { staticDir, log: memoryLogger(), host: '127.0.0.1' });
+  return { ...server, dataDir, publicUrl };
+}
+
+/** Registers a runner through the API with a fresh invite; returns the session cookie (`rc_session=…`). */
+export async function registerRunner(server: RunningServer & { publicUrl: string }, name: string): Promise<string> {
+  const { code } = await createInvite(server.deps.db, { now: new Date() });
+  const registered = await fetch(`${server.publicUrl}/api/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ invite_code: code, name, email: `${name.toLowerCase()}-${code}@example.com`, password: 'a long enough password' }),
+  });
+  return registered.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+/** Calls the API as the runner with `cookie` (from Node, so a browser's offline switch does not apply). */
+export function apiAs(server: { publicUrl: string }, cookie: string) {
+  return async <T = unknown>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${server.publicUrl}/api${path}`, { method, headers: { 'content-type': 'application/json', cookie }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+}
+
+export interface SeededWorkout {
+  id: string;
+  type: string;
+  title: string;
+  scheduled_date: string;
+  planned_distance_meters: number | null;
+  structure: { segments: { type: string }[] };
+}
+
+/**
+ * A runner with a profile (`profile` overrides it), a race goal 10 weeks out and the plan for
+ * it, made through the API. Returns the cookie, an API caller, and the plan's workouts.
+ */
+export async function seedRunnerWithPlan(server: RunningServer & { publicUrl: string }, name: string, profile: Record<string, unknown> = {}) {
+  const cookie = await registerRunner(server, name);
+  const call = apiAs(server, cookie);
+  await call('PUT', '/profile', { current_weekly_mileage_miles: 25, days_available_per_week: 5, easy_pace_per_mile_seconds: 570, units: 'km', time_zone: 'UTC', ...profile });
+  const raceDate = new Date(Date.now() + 70 * 86_400_000).toISOString().slice(0, 10);
+  const { goal } = await call<{ goal: { id: string } }>('POST', '/goals', { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: raceDate });
+  const { workouts } = await call<{ workouts: SeededWorkout[] }>('POST', '/plans/generate', { goal_id: goal.id });
+  return { cookie, call, goalId: goal.id, workouts };
+}
+
+/** A browser context and page at 390×844 (a phone) signed in with `cookie`, accepting confirm() dialogs. */
+export async function openSignedIn(browser: Browser, baseUrl: string, cookie: string | null, path: string, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, ...options });
+  if (cookie) await context.addCookies([{ name: 'rc_session', value: cookie.split('=')[1]!, url: baseUrl }]);
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto(`${baseUrl}${path}`);
+  return { context, page };
+}
+
+/** axe-core on the page (every rule, colour contrast included): its serious and critical violations, as `rule: targets` lines. */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axe.source });
+  const results = await page.evaluate(() => (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] }));
+  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** A 5 km run as a watch writes it (file_id, records, laps, session, activity), starting `start`. */
+export function fitRunFile(start: Date): Uint8Array {
+  const encoder = new Encoder();
+  const write = (fields: Record<string, unknown>) => encoder.writeMesg(fields as unknown as Encodable<Mesg>);
+  write({ mesgNum: 0, type: 'activity', manufacturer: 'garmin', product: 4315, serialNumber: 1_234_567, timeCreated: start });
+  let t = start.getTime();
+  for (let i = 0; i < 5; i++) {
+    const lapStart = new Date(t);
+    write({ mesgNum: 20, timestamp: lapStart, distance: i * 1000, heartRate: 150 });
+    t += 330_000;
+    write({ mesgNum: 19, messageIndex: i, timestamp: new Date(t), startTime: lapStart, totalElapsedTime: 330, totalTimerTime: 330, totalDistance: 1000, avgHeartRate: 150, sport: 'running' });
+  }
+  write({ mesgNum: 18, messageIndex: 0, timestamp: new Date(t), startTime: start, totalElapsedTime: 1650, totalTimerTime: 1650, totalDistance: 5000, sport: 'running', subSport: 'generic', avgHeartRate: 150, maxHeartRate: 160, totalAscent: 42, numLaps: 5, firstLapIndex: 0 });
+  write({ mesgNum: 34, timestamp: new Date(t), totalTimerTime: 1650, numSessions: 1, type: 'manual', event: 'activity', eventType: 'stop' });
+  return encoder.close();
 }

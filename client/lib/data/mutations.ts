@@ -7,6 +7,7 @@ import type { Table } from 'dexie';
 import type { OutboxEntry, UserDb, ViewRow } from './db.ts';
 import { parseRefKey, refKey, RowOverlay, type MutationDef, type RowRef } from './define.ts';
 import { activityUpload } from './activities.ts';
+import { chatSend } from './chat.ts';
 import { goalCreate, goalDelete, goalUpdate } from './goals.ts';
 import { profileUpdate } from './profile.ts';
 import { workoutComplete, workoutDelete, workoutMove, workoutSkip, workoutUpdate } from './workouts.ts';
@@ -23,6 +24,7 @@ export const MUTATIONS = {
   'goal.update': goalUpdate,
   'goal.delete': goalDelete,
   'activity.upload': activityUpload,
+  'chat.send': chatSend,
   'workout.update': workoutUpdate,
   'workout.move': workoutMove,
   'workout.delete': workoutDelete,
