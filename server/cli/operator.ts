@@ -5,7 +5,7 @@ import { ConfigError, loadConfig, type Config } from '../lib/config.ts';
 /** How an operator command reaches the data: straight to the database, or through the running server. */
 export type Route =
   | { kind: 'direct'; config: Config; db: Database; done: () => Promise<void> }
-  | { kind: 'server'; config: Config; call: (path: string, body: unknown) => Promise<unknown> };
+  | { kind: 'server'; config: Config; call: (path: string, body: unknown) => Promise<unknown>; get: (path: string) => Promise<unknown> };
 
 /**
  * Postgres is opened directly (it serves many processes). PGlite is opened only when no
@@ -32,19 +32,20 @@ export async function operatorRoute(): Promise<Route> {
 }
 
 function serverRoute(config: Config, port: number): Route {
+  const request = async (path: string, init: RequestInit) => {
+    const response = await fetch(`http://127.0.0.1:${port}/api/admin${path}`, {
+      ...init,
+      headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), authorization: `Bearer ${config.adminToken}` },
+    });
+    const payload = (await response.json()) as { error?: { message: string } };
+    if (!response.ok) fail(`The running server refused: ${payload.error?.message ?? response.status}`);
+    return payload;
+  };
   return {
     kind: 'server',
     config,
-    call: async (path, body) => {
-      const response = await fetch(`http://127.0.0.1:${port}/api/admin${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${config.adminToken}` },
-        body: JSON.stringify(body),
-      });
-      const payload = (await response.json()) as { error?: { message: string } };
-      if (!response.ok) fail(`The running server refused: ${payload.error?.message ?? response.status}`);
-      return payload;
-    },
+    call: (path, body) => request(path, { method: 'POST', body: JSON.stringify(body) }),
+    get: (path) => request(path, { method: 'GET' }),
   };
 }
 

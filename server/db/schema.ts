@@ -470,3 +470,25 @@ export const notificationPreferences = pgTable('notification_preferences', {
   field_hlc: syncedFields.field_hlc,
   ...timestamps,
 });
+
+// ── Audit (issue 10) ──────────────────────────────────────────────────────────
+// Server-only and never synced (no change-log trigger), not part of the runner's export: it
+// is the operator's record of security events. `user_id` is deliberately no foreign key, so
+// the record of an account's deletion outlives the account.
+
+/** Sign-ins (and failures), sign-ups, Strava connects/disconnects, exports, account deletions. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    kind: text('kind').notNull(),
+    user_id: uuid('user_id'),
+    /** Only on failed sign-ins, as typed (lower-cased): the pattern operators look for in credential stuffing. */
+    email: text('email'),
+    ip: text('ip'),
+    user_agent: text('user_agent'),
+    detail: jsonb('detail').$type<Record<string, string | number | boolean | null>>().notNull().default({}),
+  },
+  (t) => [index('audit_events_at_idx').on(t.at), index('audit_events_user_at_idx').on(t.user_id, t.at), index('audit_events_kind_at_idx').on(t.kind, t.at)],
+);

@@ -4,6 +4,7 @@ import type { Database, Executor } from '../db/database.ts';
 import { changeLog, notifications, syncClient, syncMutationResult, syncUser, users } from '../db/schema.ts';
 import { allRows } from '../sync/rows.ts';
 import { publicUser } from './accounts.ts';
+import { recordAudit, type AuditEvent } from './audit.ts';
 
 /** JSON-ready: dates as ISO strings, the sync clocks left out (they mean nothing to a person). */
 function plain(row: Record<string, unknown>): Record<string, unknown> {
@@ -22,9 +23,10 @@ export async function exportUserData(db: Executor, userId: string, now: Date) {
 /**
  * Deletes the account and everything in it. Owned rows go with the user (ON DELETE CASCADE);
  * the sync bookkeeping has no foreign key (the change-log trigger writes it during the cascade),
- * so it is removed after, in the same transaction.
+ * so it is removed after, in the same transaction. The audit event is written in it too: the
+ * account is gone only if the record that it was deleted exists.
  */
-export async function deleteAccount(db: Database, userId: string): Promise<void> {
+export async function deleteAccount(db: Database, userId: string, audit: Omit<AuditEvent, 'kind' | 'user_id'>): Promise<void> {
   await db.transaction(async (tx) => {
     const clients = await tx.select({ id: syncClient.client_id }).from(syncClient).where(eq(syncClient.user_id, userId));
     await tx.delete(users).where(eq(users.id, userId));
@@ -32,5 +34,6 @@ export async function deleteAccount(db: Database, userId: string): Promise<void>
     await tx.delete(syncClient).where(eq(syncClient.user_id, userId));
     await tx.delete(changeLog).where(eq(changeLog.user_id, userId));
     await tx.delete(syncUser).where(eq(syncUser.user_id, userId));
+    await recordAudit(tx, { ...audit, kind: 'account_deleted', user_id: userId });
   });
 }

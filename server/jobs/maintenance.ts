@@ -1,3 +1,4 @@
+import { pruneAudit } from '../domain/audit.ts';
 import { markMissedWorkouts } from '../domain/matching.ts';
 import { purgeExpiredStravaData } from '../domain/strava-purge.ts';
 import type { AppDeps } from '../lib/context.ts';
@@ -15,11 +16,12 @@ export const SCHEDULES = {
   [QUEUES.markMissed]: '7 * * * *',
 } as const;
 
-/** The purge job's work, callable directly (tests, operators). */
+/** The purge job's work, callable directly (tests, operators); it is also where audit events past their retention go. */
 export async function runStravaPurge(deps: AppDeps, jobs: Jobs | undefined): Promise<string> {
   const purged = await purgeExpiredStravaData(deps.db, deps.now());
   const requeued = jobs ? await requeueStranded(deps, jobs) : { events: 0, backfills: 0 };
-  return `purged ${purged.activities} activities, ${purged.events} events; requeued ${requeued.events} events, ${requeued.backfills} backfills`;
+  const audit = await pruneAudit(deps.db, deps.now());
+  return `purged ${purged.activities} activities, ${purged.events} events; requeued ${requeued.events} events, ${requeued.backfills} backfills; pruned ${audit} audit events`;
 }
 
 /** The missed-workout job's work, callable directly. */

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { authenticate } from '../domain/accounts.ts';
 import { deleteAccount, exportUserData } from '../domain/account.ts';
+import { auditSource, recordAuditAfter } from '../domain/audit.ts';
 import type { AppDeps, AppEnv } from '../lib/context.ts';
 import { AppError } from '../lib/errors.ts';
 import { readJson } from '../lib/http.ts';
@@ -15,6 +16,7 @@ export function exportRoutes(deps: AppDeps): Hono<AppEnv> {
     const user = requireUser(c);
     const body = await exportUserData(deps.db, user.id, deps.now());
     deps.log.info('data exported', { user_id: user.id });
+    await recordAuditAfter(deps, { at: deps.now(), kind: 'data_exported', user_id: user.id, ...auditSource(c, deps.config.trustProxy) });
     c.header('Content-Disposition', `attachment; filename="runcoach-export-${body.exported_at.slice(0, 10)}.json"`);
     c.header('Cache-Control', 'private, no-store');
     return c.json(body);
@@ -32,8 +34,8 @@ export function accountRoutes(deps: AppDeps): Hono<AppEnv> {
     if (!(await authenticate(deps.db, user.email, password))) {
       throw new AppError(403, 'password_mismatch', 'That password is not right; your account was not deleted.');
     }
-    await revokeAndPurgeStrava(deps, user.id);
-    await deleteAccount(deps.db, user.id);
+    const strava = await revokeAndPurgeStrava(deps, user.id);
+    await deleteAccount(deps.db, user.id, { at: deps.now(), detail: { strava: strava.revoked }, ...auditSource(c, deps.config.trustProxy) });
     deps.log.info('account deleted', { user_id: user.id });
     clearSessionCookie(c, deps);
     return c.body(null, 204);

@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { createInvite } from '../domain/accounts.ts';
+import { AuditFiltersSchema, auditQuery, listAudit, publicAuditEvent } from '../domain/audit.ts';
 import { rotateEpoch } from '../sync/versions.ts';
 import { requireStravaConfigured } from '../domain/strava-status.ts';
 import { manageSubscription } from '../domain/strava-subscription.ts';
 import type { AppDeps, AppEnv } from '../lib/context.ts';
 import { safeEqual } from '../lib/crypto.ts';
 import { AppError } from '../lib/errors.ts';
-import { isLoopback, readJson } from '../lib/http.ts';
+import { isLoopback, readJson, readQuery } from '../lib/http.ts';
 
 const InviteRequestSchema = z.object({ expires_days: z.number().int().min(1).max(365).optional() }).strict();
 const SubscriptionRequestSchema = z
@@ -34,6 +35,12 @@ export function adminRoutes(deps: AppDeps): Hono<AppEnv> {
     const epoch = await rotateEpoch(deps.db);
     deps.log.warn('sync epoch rotated', { epoch });
     return c.json({ epoch });
+  });
+
+  // `npm run audit:log`: sign-ins and failures, sign-ups, Strava links, exports, deletions; newest first.
+  app.get('/audit', async (c) => {
+    const rows = await listAudit(deps.db, auditQuery(readQuery(c, AuditFiltersSchema)));
+    return c.json({ events: rows.map(publicAuditEvent) });
   });
 
   app.post('/invites', async (c) => {

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { LoginRequestSchema, RegisterRequestSchema } from '#shared/schema/auth.ts';
 import { authenticate, createSession, endSession, publicUser, registerUser } from '../domain/accounts.ts';
+import { auditSource, recordAuditAfter, recordFailedSignIn } from '../domain/audit.ts';
 import { getProfile, publicProfile } from '../domain/profile.ts';
 import type { AppDeps, AppEnv } from '../lib/context.ts';
 import { AppError } from '../lib/errors.ts';
@@ -24,6 +25,7 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
     const session = await createSession(deps.db, deps.config.sessionSecret, user.id, deps.now());
     setSessionCookie(c, deps, session.token);
     deps.log.info('account registered', { user_id: user.id });
+    await recordAuditAfter(deps, { at: deps.now(), kind: 'sign_up', user_id: user.id, ...auditSource(c, deps.config.trustProxy) });
     return c.json({ user: publicUser(user) }, 201);
   });
 
@@ -31,7 +33,10 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
     const input = await readJson(c, LoginRequestSchema);
     const address = clientAddress(c, deps.config.trustProxy);
     const wait = Math.max(byEmail.retryAfterSeconds(input.email), byAddress.retryAfterSeconds(address));
+    const failed = (reason: 'throttled' | 'invalid_credentials') =>
+      recordFailedSignIn(deps, { at: deps.now(), email: input.email, reason, ...auditSource(c, deps.config.trustProxy) });
     if (wait > 0) {
+      await failed('throttled');
       throw new AppError(429, 'too_many_attempts', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} min.`, undefined, { retry_after_seconds: wait }, { 'Retry-After': String(wait) });
     }
     const user = await authenticate(deps.db, input.email, input.password);
@@ -39,12 +44,14 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
       byEmail.fail(input.email);
       byAddress.fail(address);
       deps.log.warn('sign-in failed', { address });
+      await failed('invalid_credentials');
       throw new AppError(401, 'invalid_credentials', 'That e-mail and password do not match an account.');
     }
     byEmail.reset(input.email);
     const session = await createSession(deps.db, deps.config.sessionSecret, user.id, deps.now());
     setSessionCookie(c, deps, session.token);
     deps.log.info('signed in', { user_id: user.id });
+    await recordAuditAfter(deps, { at: deps.now(), kind: 'sign_in', user_id: user.id, ...auditSource(c, deps.config.trustProxy) });
     return c.json({ user: publicUser(user) });
   });
 
@@ -52,6 +59,8 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
     const tokenHash = c.get('sessionTokenHash');
     if (tokenHash) await endSession(deps.db, tokenHash);
     clearSessionCookie(c, deps);
+    const user = c.get('user');
+    if (user) await recordAuditAfter(deps, { at: deps.now(), kind: 'sign_out', user_id: user.id, ...auditSource(c, deps.config.trustProxy) });
     return c.body(null, 204);
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workoutCompletions, workouts } from '../db/schema.ts';
 import { allRequests, runnerWithPlan, seedRun, startCoachTest, type CoachTest } from '../coach/testing.ts';
-import { call } from '../test/harness.ts';
+import { call, signUp } from '../test/harness.ts';
 
 // GET /api/journal: the runner's week in numbers (from all their activities, Strava included:
 // it is their own data), week-over-week trends, planned vs done, rule-based insights, and the
@@ -76,5 +76,15 @@ describe('weekly journal', () => {
     const wrong = await call(c.t.app, 'GET', '/api/journal?week=2026-02-24', { cookie });
     expect(wrong.status).toBe(400);
     expect(wrong.json.error.issues[0]).toMatchObject({ path: 'week', message: 'must be a Monday' });
+  });
+
+  // Found by the fuzz test: the Monday check ran on a value that is not a date and threw (500).
+  it('answers 400, not 500, to a week that is not a date', async () => {
+    const { cookie } = await signUp(c.t);
+    for (const week of ['["2026-03-02"]', 'monday', '2026-02-30']) {
+      const res = await call(c.t.app, 'GET', `/api/journal?week=${encodeURIComponent(week)}`, { cookie });
+      expect(res.status, week).toBe(400);
+      expect(res.json.error.issues).toEqual([{ path: 'week', message: 'expected a date as YYYY-MM-DD' }]);
+    }
   });
 });

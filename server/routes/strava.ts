@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { addDays } from '#shared/training/dates.ts';
 import { getActivity, listActivities } from '../domain/activities.ts';
+import { auditSource, recordAuditAfter } from '../domain/audit.ts';
 import { userToday } from '../domain/matching.ts';
 import { createOauthState, consumeOauthState } from '../domain/strava-oauth.ts';
 import { rateLimitWatcher } from '../domain/strava-pause.ts';
@@ -104,6 +105,7 @@ export function stravaRoutes(deps: AppDeps): Hono<AppEnv> {
     // Without a queue in this process the stored progress row is picked up when one starts.
     if (deps.jobs) await queueBackfill(deps.jobs, { userId: user.id, generation, page: 1 });
     deps.log.info('strava connected', { user: user.id });
+    await recordAuditAfter(deps, { at: now, kind: 'strava_connected', user_id: user.id, detail: { scope: [...scopes].join(',') }, ...auditSource(c, deps.config.trustProxy) });
     return settings(c, 'connected');
   });
 
@@ -111,6 +113,7 @@ export function stravaRoutes(deps: AppDeps): Hono<AppEnv> {
     const user = requireUser(c);
     requireStravaConfigured(deps.config);
     const { revoked, activities } = await revokeAndPurgeStrava(deps, user.id);
+    await recordAuditAfter(deps, { at: deps.now(), kind: 'strava_disconnected', user_id: user.id, detail: { by: 'runner', revoked, activities }, ...auditSource(c, deps.config.trustProxy) });
     return c.json({ disconnected: true, revoked, activities_deleted: activities });
   });
 
@@ -135,7 +138,11 @@ export function stravaRoutes(deps: AppDeps): Hono<AppEnv> {
     if (outcome.kind === 'ignored') {
       deps.log.info('strava webhook event ignored', { reason: outcome.reason, subscription: event.subscription_id, owner: event.owner_id, aspect: event.aspect_type });
     }
-    if (outcome.kind === 'purged') deps.log.info('strava deauthorized by athlete: data purged', { user: outcome.userId });
+    if (outcome.kind === 'purged') {
+      deps.log.info('strava deauthorized by athlete: data purged', { user: outcome.userId });
+      // Strava's call, not the runner's: no address or browser of theirs to record.
+      await recordAuditAfter(deps, { at: deps.now(), kind: 'strava_disconnected', user_id: outcome.userId, detail: { by: 'strava' }, ip: null, user_agent: null });
+    }
     return c.json({ ok: true });
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { weekday } from '../training/dates.ts';
+import { isIsoDate, weekday } from '../training/dates.ts';
 import { IsoDateSchema } from './goal.ts';
 import { ViolationSchema } from './plan.ts';
 
@@ -118,5 +118,6 @@ export const MemoryUpdateArgsSchema = z.object({ id: z.uuid(), set: MemoryUpdate
 
 /** GET /api/journal?week=: the Monday the week starts on. */
 export const JournalQuerySchema = z
-  .object({ week: IsoDateSchema.refine((d) => weekday(d) === 1, { message: 'must be a Monday' }) })
+  // zod runs this refinement even when the value is not a date: weekday() would throw on it (a 500).
+  .object({ week: IsoDateSchema.refine((d) => !isIsoDate(d) || weekday(d) === 1, { message: 'must be a Monday' }) })
   .strict();

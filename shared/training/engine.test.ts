@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PlanSchema, type Plan } from '../schema/plan.ts';
 import { WorkoutStructureSchema } from '../schema/workout.ts';
 import { inputArb } from './arbitraries.test-helpers.ts';
-import { daysBetween } from './dates.ts';
+import { addDays, daysBetween } from './dates.ts';
 import { generatePlan, type GenerateInput } from './engine.ts';
 import { checkPlan } from './guardrails.ts';
 import { HARD_TYPES } from './rules.ts';
@@ -117,5 +117,36 @@ describe('generatePlan: shape of a plan', () => {
     expect(soon.ok).toBe(false);
     const bad = generatePlan({ ...base, profile: { ...base.profile, days_available_per_week: 9 } });
     expect(bad.ok ? [] : bad.issues.map((i) => i.path)).toEqual(['profile.days_available_per_week']);
+  });
+});
+
+// Found by the API fuzz test (issue 10): a plan whose first week began before today ignored the
+// runs already done in it, so a low-mileage runner's week 1 broke the two-week ramp and
+// POST /api/plans/generate answered 500.
+describe('generatePlan with runs already done this week', () => {
+  it('builds week 1 around them (8 km run yesterday, ~0 mi a week)', () => {
+    const history = [{ date: '2026-03-01', distance_meters: 8000, duration_seconds: 2880 }];
+    const input: GenerateInput = {
+      profile: { current_weekly_mileage_miles: 0.5, days_available_per_week: 4, easy_pace_per_mile_seconds: 600, injury_notes: 'sore knee' },
+      goal: { kind: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-10', target_time_seconds: null },
+      start_date: '2026-03-02',
+      today: '2026-03-02',
+      methodology: 'daniels',
+      newId: (() => { let n = 0; return () => `w${++n}`; })(),
+      history,
+    };
+    expect(checkPlan(planOf(input), { profile: input.profile, goal: input.goal, today: input.today, history })).toEqual([]);
+  });
+
+  it('passes every hard guardrail, counting the week\'s past runs', () => {
+    const runs = fc.array(fc.record({ back: fc.integer({ min: 1, max: 6 }), km: fc.integer({ min: 1, max: 25 }) }), { maxLength: 3 });
+    fc.assert(
+      fc.property(inputArb('race'), runs, (input, done) => {
+        const history = done.map((r) => ({ date: addDays(input.today, -r.back), distance_meters: r.km * 1000, duration_seconds: r.km * 360 }));
+        const violations = checkPlan(planOf({ ...input, history }), { profile: input.profile, goal: input.goal, today: input.today, history });
+        expect(violations.filter((v) => v.severity === 'hard')).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -64,7 +64,18 @@ export function generatePlan(input: GenerateInput): GenerateResult {
   const startDay = toDayNumber(input.start_date);
   const runs: { day: number; meters: number; assumed?: boolean }[] = (input.history ?? []).map((r) => ({ day: toDayNumber(r.date), meters: r.distance_meters }));
   runs.push({ day: startDay - 1, meters: baselineLongestRun(profile), assumed: true });
-  return { ok: true, plan: composePlan({ ...input, profile, frame, fromWeek: 0, firstDay: startDay, priorVolumes: [], runs, prevLongest: 0, carried: new Map(), kept: [] }) };
+  // Runs already done in the plan's first weeks (its week can start before today) count toward
+  // those weeks, as the guardrails count them: the engine builds around them, as adaptation does.
+  const anchorDay = toDayNumber(frame.anchor);
+  const todayDay = toDayNumber(input.today);
+  const carried = new Map<number, number>();
+  for (const r of input.history ?? []) {
+    const day = toDayNumber(r.date);
+    if (day < anchorDay || day >= todayDay) continue;
+    const k = Math.floor((day - anchorDay) / 7);
+    carried.set(k, (carried.get(k) ?? 0) + r.distance_meters);
+  }
+  return { ok: true, plan: composePlan({ ...input, profile, frame, fromWeek: 0, firstDay: startDay, priorVolumes: [], runs, prevLongest: 0, carried, kept: [] }) };
 }
 
 /** What `composePlan` continues from: adaptation passes the real past and the runner's kept workouts. */
