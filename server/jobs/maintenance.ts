@@ -1,3 +1,4 @@
+import { purgeExpiredSessions } from '../domain/accounts.ts';
 import { pruneAudit } from '../domain/audit.ts';
 import { markMissedWorkouts } from '../domain/matching.ts';
 import { purgeExpiredStravaData } from '../domain/strava-purge.ts';
@@ -6,7 +7,8 @@ import { QUEUES, type Jobs } from './queue.ts';
 import { runJob } from './run.ts';
 import { requeueStranded } from './strava.ts';
 
-// Scheduled work: the 7-day purge of Strava data (with a sweep for events whose job was lost)
+// Scheduled work: the hourly purge (Strava data after 7 days, old audit events, expired
+// sessions, with a sweep for Strava events whose job was lost)
 // and marking workouts missed once their day has passed. pg-boss's cron runs each schedule
 // once per slot however many servers share the database.
 
@@ -16,12 +18,16 @@ export const SCHEDULES = {
   [QUEUES.markMissed]: '7 * * * *',
 } as const;
 
-/** The purge job's work, callable directly (tests, operators); it is also where audit events past their retention go. */
-export async function runStravaPurge(deps: AppDeps, jobs: Jobs | undefined): Promise<string> {
+/**
+ * The hourly purge, callable directly (tests, operators): Strava data past its 7 days, audit
+ * events past their retention, expired sessions; and the sweep for Strava work whose job was lost.
+ */
+export async function runRetentionPurge(deps: AppDeps, jobs: Jobs | undefined): Promise<string> {
   const purged = await purgeExpiredStravaData(deps.db, deps.now());
   const requeued = jobs ? await requeueStranded(deps, jobs) : { events: 0, backfills: 0 };
   const audit = await pruneAudit(deps.db, deps.now());
-  return `purged ${purged.activities} activities, ${purged.events} events; requeued ${requeued.events} events, ${requeued.backfills} backfills; pruned ${audit} audit events`;
+  const sessions = await purgeExpiredSessions(deps.db, deps.now());
+  return `purged ${purged.activities} activities, ${purged.events} events, ${sessions} expired sessions; requeued ${requeued.events} events, ${requeued.backfills} backfills; pruned ${audit} audit events`;
 }
 
 /** The missed-workout job's work, callable directly. */
@@ -33,7 +39,7 @@ export async function runMarkMissed(deps: AppDeps): Promise<string> {
 export async function workMaintenance(deps: AppDeps, jobs: Jobs): Promise<void> {
   const poll = { pollingIntervalSeconds: Math.max(jobs.options.pollingIntervalSeconds, 2), includeMetadata: true } as const;
   await jobs.boss.work<object, void, typeof poll>(QUEUES.stravaPurge, poll, async ([job]) => {
-    if (job) await runJob(deps, jobs, QUEUES.stravaPurge, job, () => runStravaPurge(deps, jobs));
+    if (job) await runJob(deps, jobs, QUEUES.stravaPurge, job, () => runRetentionPurge(deps, jobs));
   });
   await jobs.boss.work<object, void, typeof poll>(QUEUES.markMissed, poll, async ([job]) => {
     if (job) await runJob(deps, jobs, QUEUES.markMissed, job, () => runMarkMissed(deps));

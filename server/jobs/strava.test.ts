@@ -1,13 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../db/database.ts';
-import { stravaActivities, stravaConnections, stravaEvents, stravaTokens, workoutCompletions, workouts } from '../db/schema.ts';
+import { sessions, stravaActivities, stravaConnections, stravaEvents, stravaTokens, workoutCompletions, workouts } from '../db/schema.ts';
 import { accessTokenFor } from '../domain/strava-tokens.ts';
 import { decryptToken } from '../lib/token-crypto.ts';
 import { openTestPglite } from '../test/databases.ts';
 import { signUp } from '../test/harness.ts';
 import { readStravaFixture } from '../test/strava-standin.ts';
-import { runStravaPurge, scheduleMaintenance, SCHEDULES } from './maintenance.ts';
+import { runRetentionPurge, scheduleMaintenance, SCHEDULES } from './maintenance.ts';
 import { allSettled, connectStrava, eventJson, eventStatuses, pushEvent, stravaTestApp, waitFor, type StravaTestApp } from './test-kit.ts';
 
 // Webhook events through the real job queue (pg-boss on PGlite) against the Strava stand-in:
@@ -178,10 +178,10 @@ describe('the 7-day purge', () => {
     await pushEvent(t, event('create', '18000000000000510'));
     await waitFor(() => allSettled(t, user.id), 10_000, 'event processed');
     t.clock.advance(7 * 24 * 3600_000 - 60_000);
-    await runStravaPurge(t.deps, t.deps.jobs);
+    await runRetentionPurge(t.deps, t.deps.jobs);
     expect((await activitiesOf(user.id))[0]!.raw).not.toBeNull();
     t.clock.advance(2 * 60_000);
-    expect(await runStravaPurge(t.deps, t.deps.jobs)).toMatch(/purged [1-9]\d* activities/);
+    expect(await runRetentionPurge(t.deps, t.deps.jobs)).toMatch(/purged [1-9]\d* activities/);
     const [purged] = await activitiesOf(user.id);
     expect(purged).toMatchObject({ raw: null, name: null, laps: null, average_heartrate: null, raw_purged_at: t.clock.now(), distance_meters: 8200, local_date: date });
     expect(await completionOf(workout.id)).toMatchObject({ status: 'completed', activity_id: purged!.id, strava_activity_url: 'https://www.strava.com/activities/18000000000000510' });
@@ -193,5 +193,15 @@ describe('the 7-day purge', () => {
     await scheduleMaintenance(t.deps.jobs!);
     const schedules = await t.deps.jobs!.boss.getSchedules();
     expect(Object.fromEntries(schedules.map((s) => [s.name, s.cron]))).toEqual(SCHEDULES);
+  });
+
+  it('also deletes sessions that have expired, and only those', async () => {
+    const stale = await signUp(t);
+    t.clock.advance(31 * 24 * 3600_000);
+    const fresh = await signUp(t);
+    expect(await runRetentionPurge(t.deps, t.deps.jobs)).toMatch(/[1-9]\d* expired sessions/);
+    const left = await t.deps.db.select({ user: sessions.user_id }).from(sessions);
+    expect(left.map((row) => row.user)).toContain(fresh.user.id);
+    expect(left.map((row) => row.user)).not.toContain(stale.user.id);
   });
 });
