@@ -3,7 +3,8 @@ import { describeWithTargets } from '#shared/calendar/describe.ts';
 import { decodeWorkout } from '#shared/fit/decode.ts';
 import type { WorkoutStructure } from '#shared/schema/workout.ts';
 import { encodeOnDevice } from './fit/export.ts';
-import { addDays, intensityOf, planWeekStart, structureBars, targetsFor, targetsOf, weekProgress } from './workout-view.ts';
+import { addDays } from '#shared/training/dates.ts';
+import { intensityOf, planWeekStart, structureBars, targetsFor, targetsOf, weekProgress } from './workout-view.ts';
 
 describe('workout view helpers', () => {
   it('expands intervals into bars coloured by intensity', () => {

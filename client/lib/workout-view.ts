@@ -1,4 +1,6 @@
 import type { PaceTable, PaceTarget, Step, WorkoutStructure } from '#shared/schema/workout.ts';
+import { dateInZone } from '#shared/time/zone.ts';
+import { addDays } from '#shared/training/dates.ts';
 import { OPEN_STEP_SECONDS } from '#shared/training/estimate.ts';
 import { heartRateTable } from '#shared/training/paces.ts';
 import type { TargetTable } from '#shared/training/target-text.ts';
@@ -91,16 +93,12 @@ export function structureBars(structure: WorkoutStructure, paces: PaceTable | nu
   return bars;
 }
 
-/** A date `days` after an ISO date. */
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
 /** Today's date in a time zone, as YYYY-MM-DD. */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
   try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+    return dateInZone(now, timeZone);
   } catch {
+    // An unknown zone (a profile from an older browser): the UTC date is a sane day boundary.
     return now.toISOString().slice(0, 10);
   }
 }

@@ -2,6 +2,7 @@ import type { Profile } from '#shared/schema/profile.ts';
 import type { WorkoutStructure } from '#shared/schema/workout.ts';
 import { heartRateTable } from '#shared/training/paces.ts';
 import { runnerPaces } from '#shared/training/timeline.ts';
+import { todayIn } from '../workout-view.ts';
 
 /** What the exporter needs of a workout. */
 export interface ExportableWorkout {
@@ -22,10 +23,6 @@ export function exportBlocker(profile: ProfileForExport | null): string | null {
   return null;
 }
 
-function today(timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
-
 /**
  * Encodes a workout as a .FIT file on the device. The FIT SDK is imported here, lazily, so it
  * is not part of the app's first load; the service worker precaches its chunk for offline use.
@@ -40,7 +37,7 @@ export async function encodeOnDevice(workout: ExportableWorkout, profile: Profil
       injury_notes: profile.injury_notes,
     },
     null,
-    today(profile.time_zone),
+    todayIn(profile.time_zone),
   );
   const file = workoutFitFile({ workout, targetType: profile.target_type, paces, heartRates: heartRateTable(), units: profile.units });
   if (!file.ok) throw new Error(`This workout cannot be written as a .FIT file: ${file.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
