@@ -47,11 +47,13 @@ async function clientLastMutation(tx: Transaction, userId: string, clientId: str
   return client?.last_mutation_id ?? 0;
 }
 
-type LogEntry = typeof changeLog.$inferSelect;
+// What a page needs of each log entry (not its user_id: every entry of a page is the runner's).
+const LOG_COLUMNS = { entity: changeLog.entity, entity_id: changeLog.entity_id, version: changeLog.version, op: changeLog.op };
+type LogEntry = Pick<typeof changeLog.$inferSelect, keyof typeof LOG_COLUMNS>;
 
 async function changesAfter(tx: Transaction, userId: string, from: number, limit: number, endAtLeast: number) {
   const first = await tx
-    .select()
+    .select(LOG_COLUMNS)
     .from(changeLog)
     .where(and(eq(changeLog.user_id, userId), gt(changeLog.version, from)))
     .orderBy(asc(changeLog.version), asc(changeLog.entity), asc(changeLog.entity_id))
@@ -63,7 +65,7 @@ async function changesAfter(tx: Transaction, userId: string, from: number, limit
   // Extend the page to the end of its last version (and to `endAtLeast`).
   const lastVersion = Math.max(pageEnd, endAtLeast);
   const entries = await tx
-    .select()
+    .select(LOG_COLUMNS)
     .from(changeLog)
     .where(and(eq(changeLog.user_id, userId), gt(changeLog.version, from), lte(changeLog.version, lastVersion)))
     .orderBy(asc(changeLog.version), asc(changeLog.entity), asc(changeLog.entity_id));
