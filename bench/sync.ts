@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { formatHlc, nodeIdFor } from '../shared/sync/hlc.ts';
 import { PROTOCOL_VERSION, SCHEMA_VERSION } from '../shared/sync/protocol.ts';
@@ -94,6 +94,9 @@ async function measure(label: string, handle: DatabaseHandle): Promise<BenchFigu
   for (let run = 0; run < RUNS; run++) {
     const pushed = await timePush(handle);
     push.push(pushed.ms);
+    // Planner statistics as a running server keeps them (autovacuum on Postgres, the hourly
+    // maintenance job on PGlite): both the pull and the raw select below read with them.
+    await handle.db.execute(sql`analyze`);
     raw.push(await timeRawInsert(handle));
     pull.push(await timePull(pushed.post));
     select.push(await timeRawSelect(handle, pushed.userId));

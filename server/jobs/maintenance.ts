@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { purgeExpiredSessions } from '../domain/accounts.ts';
 import { pruneAudit } from '../domain/audit.ts';
 import { markMissedWorkouts } from '../domain/matching.ts';
@@ -20,13 +21,17 @@ export const SCHEDULES = {
 
 /**
  * The hourly purge, callable directly (tests, operators): Strava data past its 7 days, audit
- * events past their retention, expired sessions; and the sweep for Strava work whose job was lost.
+ * events past their retention, expired sessions; the sweep for Strava work whose job was lost;
+ * and, on PGlite, fresh planner statistics.
  */
 export async function runRetentionPurge(deps: AppDeps, jobs: Jobs | undefined): Promise<string> {
   const purged = await purgeExpiredStravaData(deps.db, deps.now());
   const requeued = jobs ? await requeueStranded(deps, jobs) : { events: 0, backfills: 0 };
   const audit = await pruneAudit(deps.db, deps.now());
   const sessions = await purgeExpiredSessions(deps.db, deps.now());
+  // PGlite runs Postgres without background workers, so no autovacuum keeps the planner's
+  // statistics fresh; without them a pull page sorts the whole log after its cursor.
+  if (deps.dbKind === 'pglite') await deps.db.execute(sql`analyze`);
   return `purged ${purged.activities} activities, ${purged.events} events, ${sessions} expired sessions; requeued ${requeued.events} events, ${requeued.backfills} backfills; pruned ${audit} audit events`;
 }
 
