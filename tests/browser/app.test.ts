@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInvite } from '../../server/domain/accounts.ts';
 import type { RunningServer } from '../../server/server.ts';
 import { chromiumPath } from '../../server/test/requirements.ts';
-import { buildPwa, launchChromium, SCREENSHOT_DIR, startAppServer } from './support.ts';
+import { buildPwa, launchChromium, SCREENSHOT_DIR, startAppServer, waitForServiceWorker } from './support.ts';
 
 const executable = await chromiumPath('browser app walkthrough');
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -43,10 +43,7 @@ describe.skipIf(!executable)('the app, from invite to an offline workout', () =>
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
     await page.goto(server.publicUrl);
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-      if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
-    });
+    await waitForServiceWorker(page);
 
     // Onboarding: account, profile (in km, paces from a recent race), first goal, plan.
     await page.getByRole('link', { name: 'Get started' }).click();

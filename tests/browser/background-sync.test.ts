@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInvite } from '../../server/domain/accounts.ts';
 import type { RunningServer } from '../../server/server.ts';
 import { chromiumPath } from '../../server/test/requirements.ts';
-import { buildPwa, launchChromium, startAppServer } from './support.ts';
+import { buildPwa, launchChromium, startAppServer, waitForServiceWorker } from './support.ts';
 
 // Background Sync (SYNC.md §Device) in Chromium: a change the tab could not push is pushed when
 // the browser fires the service worker's `sync` event, with every other sync trigger of the tab
@@ -72,10 +72,7 @@ describe.skipIf(!executable)('Background Sync', () => {
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
     await page.goto(server.publicUrl);
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-      if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
-    });
+    await waitForServiceWorker(page);
     await page.getByText('All changes synced').waitFor();
     await page.goto(`${server.publicUrl}/workouts/${workout.id}`);
     await page.getByRole('heading', { level: 1 }).waitFor();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInvite } from '../../server/domain/accounts.ts';
 import type { RunningServer } from '../../server/server.ts';
 import { chromiumPath } from '../../server/test/requirements.ts';
-import { buildPwa, launchChromium, SCREENSHOT_DIR, startAppServer } from './support.ts';
+import { buildPwa, launchChromium, SCREENSHOT_DIR, startAppServer, waitForServiceWorker } from './support.ts';
 
 // SYNC.md test 1 in real browsers: two devices of one runner edit the same field of a workout,
 // one of them offline; after reconnecting both show the value per-field last-writer-wins picks,
@@ -75,10 +75,7 @@ describe.skipIf(!executable)('two devices edit the same workout, one offline', (
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
     await page.goto(server.publicUrl);
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-      if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
-    });
+    await waitForServiceWorker(page);
     // The plan has been pulled into this device's own database.
     await page.getByRole('heading', { name: 'Up next' }).waitFor();
     await page.getByText('All changes synced').waitFor();

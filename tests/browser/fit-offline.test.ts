@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInvite } from '../../server/domain/accounts.ts';
 import type { RunningServer } from '../../server/server.ts';
 import { chromiumPath } from '../../server/test/requirements.ts';
-import { buildPwa, launchChromium, SCREENSHOT_DIR, startAppServer } from './support.ts';
+import { buildPwa, launchChromium, SCREENSHOT_DIR, startAppServer, waitForServiceWorker } from './support.ts';
 
 const executable = await chromiumPath('browser FIT export');
 
@@ -60,11 +60,7 @@ describe.skipIf(!executable)('FIT export in the browser', () => {
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${server.publicUrl}/workouts/${workout.id}`);
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-      // clientsClaim hands this page to the worker; wait until it has.
-      if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
-    });
+    await waitForServiceWorker(page);
     await page.getByRole('button', { name: 'Download .FIT' }).waitFor();
     await page.getByText('GARMIN/NewFiles').waitFor({ state: 'attached' });
     await page.screenshot({ path: `${SCREENSHOT_DIR}/workout.png`, fullPage: true });

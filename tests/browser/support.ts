@@ -99,6 +99,14 @@ export async function launchChromium(executablePath: string): Promise<Browser> {
 }
 
 /** As startAppServer, with more of the environment (ANTHROPIC_*, STRAVA_*): the coach or Strava against loopback stand-ins. */
+/** Waits until the service worker is active and controls `page` (clientsClaim hands it over). */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+  });
+}
+
 export async function startConfiguredServer(staticDir: string, env: Record<string, string>): Promise<RunningServer & { dataDir: string; publicUrl: string }> {
   const port = await freePort();
   const publicUrl = `http://localhost:${port}`;

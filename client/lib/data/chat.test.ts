@@ -1,13 +1,12 @@
 // First, before Dexie loads: its liveQuery needs the IndexedDB globals present at import time.
 import 'fake-indexeddb/auto';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseHlc } from '#shared/sync/hlc.ts';
 import { chatSend } from './chat.ts';
-import { UserDb } from './db.ts';
+import type { UserDb } from './db.ts';
 import { RowOverlay } from './define.ts';
-import { ensureMeta } from './meta.ts';
 import { mutate, MutationInvalidError } from './mutations.ts';
+import { firstValue, openFreshUserDb } from './test-kit.ts';
 import { pendingCount$ } from './readers.ts';
 import { chatMessages$ } from './readers-activity.ts';
 
@@ -17,20 +16,11 @@ const now = Date.parse('2026-03-02T07:00:00Z');
 let db: UserDb;
 
 async function open(): Promise<UserDb> {
-  db = new UserDb(USER, { indexedDB: new IDBFactory(), IDBKeyRange, now: () => now });
-  await db.open();
-  await ensureMeta(db);
+  db = await openFreshUserDb(USER, () => now);
   return db;
 }
 afterEach(() => db.close());
 
-const first = <T>(observable: { subscribe(next: (value: T) => void): { unsubscribe(): void } }) =>
-  new Promise<T>((resolve) => {
-    const subscription = observable.subscribe((value) => {
-      resolve(value);
-      queueMicrotask(() => subscription.unsubscribe());
-    });
-  });
 
 describe('chat.send on the phone', () => {
   it('stores the message and its outbox entry together, shown as pending until sync delivers it', async () => {
@@ -38,11 +28,11 @@ describe('chat.send on the phone', () => {
     const id = await mutate(db, 'chat.send', { id: MESSAGE, content: '  Can I move my long run?  ' });
     const [entry] = await db.outbox.toArray();
     expect(entry).toMatchObject({ id, name: 'chat.send', v: 1, args: { id: MESSAGE, content: 'Can I move my long run?' } });
-    const shown = await first(chatMessages$(db));
+    const shown = await firstValue(chatMessages$(db));
     expect(shown).toEqual([
       { id: MESSAGE, user_id: USER, role: 'user', content: 'Can I move my long run?', metadata: { via: 'sync' }, created_at: new Date(parseHlc(entry!.hlc)!.wallMs).toISOString(), pending: true },
     ]);
-    expect(await first(pendingCount$(db))).toBe(1);
+    expect(await firstValue(pendingCount$(db))).toBe(1);
   });
 
   it('refuses an empty or over-long message before anything is written', async () => {

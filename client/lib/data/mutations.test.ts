@@ -1,11 +1,10 @@
 // First, before Dexie loads: its liveQuery needs the IndexedDB globals present at import time.
 import 'fake-indexeddb/auto';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseHlc } from '#shared/sync/hlc.ts';
-import { UserDb } from './db.ts';
-import { ensureMeta } from './meta.ts';
+import type { UserDb } from './db.ts';
 import { mutate, MutationInvalidError } from './mutations.ts';
+import { firstValue, openFreshUserDb } from './test-kit.ts';
 import { goals$, pendingCount$ } from './readers.ts';
 
 const USER = '00000000-0000-4000-8000-000000000001';
@@ -15,20 +14,11 @@ let now = Date.parse('2026-03-02T07:00:00Z');
 let db: UserDb;
 
 async function open(): Promise<UserDb> {
-  db = new UserDb(USER, { indexedDB: new IDBFactory(), IDBKeyRange, now: () => now });
-  await db.open();
-  await ensureMeta(db);
+  db = await openFreshUserDb(USER, () => now);
   return db;
 }
 afterEach(() => db.close());
 
-const first = <T>(observable: { subscribe(next: (value: T) => void): { unsubscribe(): void } }) =>
-  new Promise<T>((resolve) => {
-    const subscription = observable.subscribe((value) => {
-      resolve(value);
-      queueMicrotask(() => subscription.unsubscribe());
-    });
-  });
 
 describe('mutate', () => {
   it('writes the row and the outbox entry together, numbering and clocking each change', async () => {
@@ -43,8 +33,8 @@ describe('mutate', () => {
     expect(outbox[1]!.args).toEqual({ id: GOAL, set: { title: 'Fall 10K' } }); // what was applied is what is sent
     expect(outbox[0]!.hlc < outbox[1]!.hlc).toBe(true);
     expect((await db.meta.get('device'))!).toMatchObject({ nextMutationId: 3, hlc: outbox[1]!.hlc });
-    expect(await first(goals$(db))).toEqual([expect.objectContaining({ id: GOAL, title: 'Fall 10K', pending: true })]);
-    expect(await first(pendingCount$(db))).toBe(2);
+    expect(await firstValue(goals$(db))).toEqual([expect.objectContaining({ id: GOAL, title: 'Fall 10K', pending: true })]);
+    expect(await firstValue(pendingCount$(db))).toBe(2);
     expect(writes).toHaveLength(2);
   });
 
