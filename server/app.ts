@@ -4,7 +4,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AppDeps, AppEnv } from './lib/context.ts';
-import { AppError, errorBody } from './lib/errors.ts';
+import { AppError, databaseTrouble, errorBody } from './lib/errors.ts';
 import { sameOriginOnly } from './lib/origin.ts';
 import { securityHeaders } from './lib/security-headers.ts';
 import { loadSession } from './lib/session.ts';
@@ -84,6 +84,13 @@ function handleError(error: Error, c: Context, deps: AppDeps): Response {
   }
   if (error instanceof HTTPException && error.status < 500) {
     return c.json(errorBody(new AppError(error.status as 400, 'bad_request', error.message || 'Bad request.')), error.status);
+  }
+  // A full disk or a restarting database: say so (507/503, retry later) rather than "something went wrong".
+  const trouble = databaseTrouble(error);
+  if (trouble) {
+    deps.log.warn('database trouble', { path: c.req.path, method: c.req.method, code: trouble.code, cause: error.cause instanceof Error ? error.cause.message : undefined });
+    for (const [name, value] of Object.entries(trouble.headers ?? {})) c.header(name, value);
+    return c.json(errorBody(trouble), trouble.status);
   }
   // Unexpected: log the detail for the operator, tell the caller nothing internal.
   deps.log.error('unhandled error', { path: c.req.path, method: c.req.method, error: error.message, stack: error.stack });

@@ -42,6 +42,10 @@ export async function openDatabase(options: { databaseUrl?: string | undefined; 
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
     // An idle client that loses its server emits 'error'; without a listener that kills the process.
     pool.on('error', (error) => console.error('postgres pool error:', error.message));
+    // The pool listens only to idle clients: one checked out (inside a transaction, between two
+    // queries) when Postgres restarts would emit an unhandled 'error' and crash the process. Its
+    // next query fails instead, and the request answers with an error.
+    pool.on('connect', (client) => client.on('error', (error) => console.error('postgres client error:', error.message)));
     const db = drizzlePostgres(pool, { schema }) as unknown as Database;
     await migratePostgres(db as never, { migrationsFolder });
     return { db, kind: 'postgres', raw: { kind: 'postgres', pool }, close: () => pool.end() };

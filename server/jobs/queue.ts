@@ -95,6 +95,9 @@ function queueOptions(options: ResolvedJobsOptions): Omit<Queue, 'name'> {
     retryDelayMax: 3600,
     // A handler waits for Strava at most a few calls' deadlines.
     expireInSeconds: 15 * 60,
+    // A job whose process died (kill -9, a lost machine) stays `active`, and blocks its own
+    // re-queue, until it expires; a heartbeat lets the monitor retry it within ~1.5 min instead.
+    heartbeatSeconds: 30,
     // Completed jobs only serve debugging; our own tables hold the outcome.
     deleteAfterSeconds: 24 * 3600,
   };

@@ -67,7 +67,7 @@ async function expectProcessedOnce(server: RunningServer, userId: string, getsBe
 }
 
 describe('a restart with events queued', () => {
-  it('processes them once after a clean shutdown', async () => {
+  it('processes them once after a clean shutdown', { timeout: 60_000 }, async () => {
     const { dataDir, userId } = await prepare();
     const first = await startServer(loadConfig(env(dataDir)), { host: '127.0.0.1', log: memoryLogger(), jobs: { ...FAST_JOBS, work: false } });
     servers.push(first);

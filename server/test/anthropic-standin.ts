@@ -47,6 +47,8 @@ export interface AnthropicStandin {
   requests: RecordedRequest[];
   /** Queues replies for the next requests, in order. */
   script(...replies: StandinReply[]): void;
+  /** While true, every request is accepted and never answered (an upstream that hangs); close() ends the held ones. */
+  hanging: boolean;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function startAnthropicStandin(options: StandinOptions = {}): Promi
   const requests: RecordedRequest[] = [];
   const chunkDelayMs = options.chunkDelayMs ?? 2;
   let counter = 0;
+  let hanging = false;
 
   const server = createServer((req, res) => {
     void handle(req, res).catch(() => res.destroy());
@@ -71,6 +74,7 @@ export async function startAnthropicStandin(options: StandinOptions = {}): Promi
     }
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
     requests.push({ method: req.method ?? '', path: req.url ?? '', headers, body });
+    if (hanging) return; // held until close()
 
     if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/v1/messages') {
       return sendError(res, 404, 'not_found_error', `${req.method} ${req.url} is not served by this stand-in.`);
@@ -155,6 +159,12 @@ export async function startAnthropicStandin(options: StandinOptions = {}): Promi
     baseUrl: `http://127.0.0.1:${port}`,
     requests,
     script: (...replies) => void queue.push(...replies),
+    get hanging() {
+      return hanging;
+    },
+    set hanging(value: boolean) {
+      hanging = value;
+    },
     close: async () => {
       server.closeAllConnections(); // hung and half-streamed requests included
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import type { Http, HttpResult } from './http.ts';
+import type { SimRunner } from './runner.ts';
+
+// A runner asking the coach (POST /api/coach/chat): the answer is a text/event-stream read to
+// its end; it ends with `done` (the reply is stored) or `error`. A failure before the stream
+// opens is a plain JSON error (503 coach_unavailable when trying again can help).
+
+export interface ChatOutcome {
+  status: HttpResult['status'];
+  /** `done` or `error` (the stream's last event), or the JSON error code. */
+  ending: string;
+  ms: number;
+  messageId: string;
+}
+
+export async function askCoach(http: Http, runner: SimRunner, options: { messageId?: string; timeoutMs?: number; route?: string } = {}): Promise<ChatOutcome> {
+  const messageId = options.messageId ?? randomUUID();
+  const res = await http.call(options.route ?? 'coach.chat', 'POST', '/api/coach/chat', {
+    cookie: runner.cookie,
+    body: { message: `How should I run tomorrow? (${messageId.slice(0, 8)})`, client_message_id: messageId },
+    timeoutMs: options.timeoutMs ?? 90_000,
+  });
+  let ending: string;
+  if (res.status === 200) {
+    const events = [...res.text.matchAll(/^event: (\S+)$/gm)].map((m) => m[1]!);
+    ending = events.at(-1) ?? 'empty';
+    if (ending === 'done') runner.intent.chatAnswered.add(messageId);
+  } else {
+    ending = res.json?.error?.code ?? res.error ?? String(res.status);
+  }
+  return { status: res.status, ending, ms: res.ms, messageId };
+}
