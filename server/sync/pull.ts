@@ -4,7 +4,7 @@ import type { Database, Transaction } from '../db/database.ts';
 import { changeLog } from '../db/schema.ts';
 import { AppError } from '../lib/errors.ts';
 import { clientTooOld } from './push.ts';
-import { deviceRow, loadRows } from './rows.ts';
+import { forTheWire, loadRows } from './rows.ts';
 import { rowsOf } from './versions.ts';
 import { MIN_SCHEMA_VERSION } from '#shared/sync/protocol.ts';
 
@@ -109,6 +109,7 @@ async function withRows(tx: Transaction, userId: string, entries: LogEntry[]): P
     const row = entry.op === 'u' ? loaded.get(`${entity}:${entry.entity_id}`) : undefined;
     // In one snapshot the log says 'u' only for a row that exists; be safe anyway.
     if (!row) return { v: entry.version, entity, id: entry.entity_id, op: 'd' };
-    return { v: entry.version, entity, id: entry.entity_id, op: 'u', row: deviceRow(entity, row), hlc: (row.field_hlc as Record<string, string> | undefined) ?? {} };
+    const hlc = (row.field_hlc as Record<string, string> | undefined) ?? {};
+    return { v: entry.version, entity, id: entry.entity_id, op: 'u', row: forTheWire(entity, row), hlc };
   });
 }

@@ -39,6 +39,16 @@ export function deviceRow(entity: SyncedEntity, row: Record<string, unknown>): R
   return out;
 }
 
+/**
+ * A freshly loaded row made ready for a JSON response, in place: hidden columns become
+ * undefined (JSON leaves them out) and dates stay Dates (JSON writes them as ISO strings).
+ * Equal on the wire to deviceRow, without copying every row of a thousand-row page.
+ */
+export function forTheWire(entity: SyncedEntity, row: Record<string, unknown>): Record<string, unknown> {
+  for (const key of ENTITIES[entity].hidden) if (key in row) row[key] = undefined;
+  return row;
+}
+
 function column(table: PgTable, name: string): PgColumn {
   const found = getTableColumns(table)[name];
   if (!found) throw new Error(`${name} is not a column`);
