@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll } from 'vitest';
 import type { DatabaseHandle } from '../db/database.ts';
 import { stravaEvents, stravaTokens } from '../db/schema.ts';
+import { openTestPglite } from '../test/databases.ts';
 import { buildTestApp, call, type TestApp } from '../test/harness.ts';
 import { startStravaStandin, type StandinOptions, type StravaStandin } from '../test/strava-standin.ts';
 import { jobsDatabase, startJobs, type JobsOptions } from './index.ts';
@@ -23,6 +25,46 @@ export interface StravaTestApp extends TestApp {
   standin: StravaStandin;
   handle: DatabaseHandle;
   close(): Promise<void>;
+}
+
+/**
+ * A Strava test app on a fresh PGlite for the tests of one file: made before them, closed
+ * after. Its fields are ready only inside tests.
+ */
+export function useStravaTestApp(options: Parameters<typeof stravaTestApp>[1] = {}): StravaTestApp {
+  let current: StravaTestApp | undefined;
+  beforeAll(async () => {
+    current = await stravaTestApp(await openTestPglite(), options);
+  });
+  afterAll(async () => {
+    await current?.close();
+    await current?.handle.close();
+  });
+  const ready = (): StravaTestApp => {
+    if (!current) throw new Error('useStravaTestApp() is ready only inside tests');
+    return current;
+  };
+  return {
+    get app() {
+      return ready().app;
+    },
+    get deps() {
+      return ready().deps;
+    },
+    get clock() {
+      return ready().clock;
+    },
+    get log() {
+      return ready().log;
+    },
+    get standin() {
+      return ready().standin;
+    },
+    get handle() {
+      return ready().handle;
+    },
+    close: () => ready().close(),
+  };
 }
 
 /** The app with Strava configured against a fresh stand-in (sharing the app's fake clock); `jobs: false` runs without a queue. */

@@ -1,10 +1,8 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../db/database.ts';
+import { describe, expect, it } from 'vitest';
 import { notifications } from '../db/schema.ts';
 import { accessTokenFor, StravaNeedsReconnect, type StravaCallContext } from '../domain/strava-tokens.ts';
-import { connectStrava, eventJson, pushEvent, stravaTestApp, type StravaTestApp } from '../jobs/test-kit.ts';
-import { openTestPglite } from '../test/databases.ts';
+import { connectStrava, eventJson, pushEvent, useStravaTestApp } from '../jobs/test-kit.ts';
 import { call, signUp } from '../test/harness.ts';
 import { deliver } from './deliver.ts';
 import { deliveryEnv } from './jobs.ts';
@@ -13,16 +11,7 @@ import { deliveryEnv } from './jobs.ts';
 // a refresh token Strava refuses. One notification per lost connection; none for a disconnect
 // the runner made in the app; none sent once they have reconnected.
 
-let handle: DatabaseHandle;
-let t: StravaTestApp;
-beforeAll(async () => {
-  handle = await openTestPglite();
-  t = await stravaTestApp(handle, { jobs: false });
-});
-afterAll(async () => {
-  await t.close();
-  await handle.close();
-});
+const t = useStravaTestApp({ jobs: false });
 
 const rowsOf = (userId: string) => t.deps.db.select().from(notifications).where(eq(notifications.user_id, userId));
 const ctx = (): StravaCallContext => ({ db: t.deps.db, dbKind: t.deps.dbKind, config: t.deps.config, now: t.deps.now, http: { timeoutMs: 2000, now: t.deps.now }, uncertainRefreshWaitMs: 600_000 });

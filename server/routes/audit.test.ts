@@ -1,27 +1,16 @@
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../db/database.ts';
+import { describe, expect, it } from 'vitest';
 import { auditEvents, users } from '../db/schema.ts';
 import { createInvite } from '../domain/accounts.ts';
 import { listAudit, pruneAudit, recordAudit, recordAuditAfter, type AuditKind } from '../domain/audit.ts';
-import { connectStrava, eventJson, pushEvent, stravaTestApp, type StravaTestApp } from '../jobs/test-kit.ts';
+import { connectStrava, eventJson, pushEvent, useStravaTestApp } from '../jobs/test-kit.ts';
 import { memoryLogger } from '../lib/context.ts';
-import { openTestPglite } from '../test/databases.ts';
 import { PUBLIC_URL, sessionCookie } from '../test/harness.ts';
 
 // The operators' audit log: each security event once, with the runner and the address it came
 // from; never a secret; readable only on loopback with the admin token; kept past deletion.
 
-let handle: DatabaseHandle;
-let t: StravaTestApp;
-beforeAll(async () => {
-  handle = await openTestPglite();
-  t = await stravaTestApp(handle, { jobs: false });
-});
-afterAll(async () => {
-  await t.close();
-  await handle.close();
-});
+const t = useStravaTestApp({ jobs: false });
 
 const UA = 'Mozilla/5.0 (RunCoach audit test)';
 

@@ -1,35 +1,24 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../db/database.ts';
+import { describe, expect, it } from 'vitest';
 import { stravaActivities, stravaEvents, stravaSettings, stravaTokens, workoutCompletions, workouts } from '../db/schema.ts';
 import { upsertActivity } from '../domain/activities.ts';
 import { rematchDay } from '../domain/matching.ts';
-import { connectStrava, eventJson, pushEvent, stravaTestApp, type StravaTestApp } from '../jobs/test-kit.ts';
+import { connectStrava, eventJson, pushEvent, useStravaTestApp } from '../jobs/test-kit.ts';
 import { toActivity } from '../integrations/strava/index.ts';
 import { decryptToken } from '../lib/token-crypto.ts';
-import { openTestPglite } from '../test/databases.ts';
 import { buildTestApp, call, signUp } from '../test/harness.ts';
 
 // Strava's routes without a job queue: OAuth with its state checks, status, disconnect, the
 // webhook's validation and fast path, and that nothing of Strava's leaks to other users, the
 // database in clear, or the log.
 
-let handle: DatabaseHandle;
-let t: StravaTestApp;
-beforeAll(async () => {
-  handle = await openTestPglite();
-  t = await stravaTestApp(handle, { jobs: false });
-});
-afterAll(async () => {
-  await t.close();
-  await handle.close();
-});
+const t = useStravaTestApp({ jobs: false });
 
 const tokenRequests = () => t.standin.state.requests.filter((r) => r.route === 'token').length;
 
 describe('without Strava credentials', () => {
   it('answers 503 strava_not_configured saying how to configure it, and the status says so too', async () => {
-    const bare = buildTestApp(handle);
+    const bare = buildTestApp(t.handle);
     const { cookie } = await signUp(bare);
     for (const [method, path] of [['GET', '/api/strava/connect'], ['GET', '/api/strava/callback?code=x&state=y'], ['POST', '/api/strava/disconnect'], ['POST', '/api/strava/webhook']] as const) {
       const response = await call(bare.app, method, path, { cookie });
