@@ -3,7 +3,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { DatabaseHandle } from '../db/database.ts';
 import { stravaEvents, stravaTokens } from '../db/schema.ts';
 import { openTestPglite } from '../test/databases.ts';
-import { buildTestApp, call, type TestApp } from '../test/harness.ts';
+import { buildTestApp, call, readyInsideTests, type TestApp } from '../test/harness.ts';
 import { startStravaStandin, type StandinOptions, type StravaStandin } from '../test/strava-standin.ts';
 import { jobsDatabase, startJobs, type JobsOptions } from './index.ts';
 
@@ -40,31 +40,7 @@ export function useStravaTestApp(options: Parameters<typeof stravaTestApp>[1] = 
     await current?.close();
     await current?.handle.close();
   });
-  const ready = (): StravaTestApp => {
-    if (!current) throw new Error('useStravaTestApp() is ready only inside tests');
-    return current;
-  };
-  return {
-    get app() {
-      return ready().app;
-    },
-    get deps() {
-      return ready().deps;
-    },
-    get clock() {
-      return ready().clock;
-    },
-    get log() {
-      return ready().log;
-    },
-    get standin() {
-      return ready().standin;
-    },
-    get handle() {
-      return ready().handle;
-    },
-    close: () => ready().close(),
-  };
+  return readyInsideTests('useStravaTestApp()', () => current);
 }
 
 /** The app with Strava configured against a fresh stand-in (sharing the app's fake clock); `jobs: false` runs without a queue. */

@@ -104,22 +104,19 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
   afterAll(async () => {
     await handle?.close();
   });
-  const ready = (): TestApp => {
-    if (!current) throw new Error('useTestApp() is ready only inside tests');
-    return current;
-  };
-  return {
-    get app() {
-      return ready().app;
+  return readyInsideTests('useTestApp()', () => current);
+}
+
+/**
+ * A per-file fixture made in beforeAll, as an object usable from the top level: each field is
+ * read from the fixture when a test touches it.
+ */
+export function readyInsideTests<T extends object>(name: string, current: () => T | undefined): T {
+  return new Proxy({} as T, {
+    get(_, key) {
+      const fixture = current();
+      if (!fixture) throw new Error(`${name} is ready only inside tests`);
+      return Reflect.get(fixture, key);
     },
-    get deps() {
-      return ready().deps;
-    },
-    get clock() {
-      return ready().clock;
-    },
-    get log() {
-      return ready().log;
-    },
-  };
+  });
 }
