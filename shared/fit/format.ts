@@ -107,8 +107,12 @@ export function clipUtf8(text: string, maxBytes: number): string {
   return `${out.trimEnd()}…`;
 }
 
-/** Replaces control characters (a zero byte would end a FIT string early) and collapses spaces. */
+/**
+ * Replaces control characters (a zero byte would end a FIT string early), lone surrogates and
+ * U+FFFD (they carry no text, and Garmin's decoder drops a string made of U+FFFD), and
+ * collapses spaces.
+ */
 export function cleanText(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  return text.replace(/(?:[\u0000-\u001f\u007f\ufffd]|\p{Cs})+/gu, ' ').replace(/ {2,}/g, ' ').trim();
 }
