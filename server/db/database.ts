@@ -74,3 +74,14 @@ export async function pingDatabase(db: Database): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Runs a statement sent often, under a name: Postgres parses and plans it once per connection
+ * instead of on every call, which for a large statement costs more than running it. PGlite,
+ * in-process, runs it as it is. The text must be the same on every call with that name.
+ */
+export async function runPrepared<Row>(db: Database, name: string, text: string, params: unknown[]): Promise<Row[]> {
+  const client = (db as unknown as { $client: pg.Pool | PGlite }).$client;
+  if (client instanceof pg.Pool) return (await client.query({ name, text, values: params })).rows as Row[];
+  return (await client.query<Row>(text, params)).rows;
+}

@@ -5,9 +5,10 @@ import type { AppDeps, AppEnv } from '../lib/context.ts';
 import { AppError } from '../lib/errors.ts';
 import { readJson } from '../lib/http.ts';
 import { requireUser } from '../lib/session.ts';
-import { pull } from '../sync/pull.ts';
+import { pull, pullResponseText } from '../sync/pull.ts';
 import { push } from '../sync/push.ts';
-import { allRows, deviceRow, ENTITIES } from '../sync/rows.ts';
+import { ENTITIES } from '../sync/rows.ts';
+import { wireRows } from '../sync/wire-rows.ts';
 import type { Context } from 'hono';
 
 /** POST /api/sync/push, POST /api/sync/pull, GET /api/sync/digest (SYNC.md). */
@@ -27,15 +28,15 @@ export function syncRoutes(deps: AppDeps): Hono<AppEnv> {
     const user = requireUser(c);
     await refuseOtherProtocols(c);
     const request = await readJson(c, PullRequestSchema);
-    return c.json(await pull(deps.db, user.id, request, deps.now()));
+    const result = await pull(deps.db, user.id, request, deps.now());
+    return c.body(pullResponseText(result), 200, { 'content-type': 'application/json' });
   });
 
   app.get('/digest', async (c) => {
     const user = requireUser(c);
     const entities: Record<string, { count: number; hash: string }> = {};
     for (const entity of SYNCED_ENTITIES) {
-      const rows = (await allRows(deps.db, user.id, entity)).map((row) => deviceRow(entity, row));
-      entities[entity] = digestRows(rows, ENTITIES[entity].key);
+      entities[entity] = digestRows(await wireRows(deps.db, user.id, entity), ENTITIES[entity].key);
     }
     return c.json({ entities });
   });
