@@ -2,15 +2,20 @@
 import 'fake-indexeddb/auto';
 import { randomUUID } from 'node:crypto';
 import { and, eq, gt, inArray } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '#server/db/database.ts';
 import { goals, syncClient, syncMutationResult } from '#server/db/schema.ts';
+import { buildTestApp } from '#server/test/harness.ts';
 import { rotateEpoch } from '#server/sync/versions.ts';
 import { goals$ } from '#client/lib/data/readers.ts';
 import type { PushRequest } from '#shared/sync/protocol.ts';
 import { expectConverged, serverResults } from './checks.ts';
 import { race, World } from './world.ts';
 
-// SYNC.md §Tests 2, 4, 5, 6, 8 and two tabs, device to server (numbers cite the spec's list).
+// SYNC.md §Tests 2, 4, 5, 6, 8, two tabs and a database outage, device to server (numbers cite
+// the spec's list).
 
 let world: World;
 beforeAll(async () => {
@@ -175,6 +180,33 @@ describe('delivery', () => {
     const stored = await serverResults(world, await clientIdOf(phone.db));
     expect(stored.map((row) => row.mutation_id)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
     expect((await runner.api('GET', `/api/goals/${goalId}`)).json.goal).toMatchObject({ title: 'tab 4', target_time_seconds: 6004 });
+    await expectConverged(world, runner);
+  });
+
+  it('a database outage answers 503: the device shows why, keeps its changes and sends them once the database is back', async () => {
+    const runner = await world.runner();
+    const phone = await runner.device();
+    expect(await phone.sync()).toEqual({ ok: true });
+    const goalId = randomUUID();
+    await phone.mutate('goal.create', { id: goalId, goal: race() });
+    // The same app over a database nobody answers for (nothing listens on port 1): real refusals.
+    const working = world.server;
+    const unreachable = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/none', connectionTimeoutMillis: 2000 });
+    world.server = buildTestApp({ db: drizzle(unreachable) as unknown as Database, kind: 'postgres' });
+    try {
+      const outcome = await phone.sync();
+      expect(outcome).toMatchObject({ ok: false, error: { code: 'server_unavailable', retry: true } });
+      expect(!outcome.ok && outcome.error.message).toContain('database_unavailable');
+      expect(phone.net.sent.at(-1)).toMatchObject({ kind: 'push', status: 503 });
+      expect(phone.engine.status).toMatchObject({ phase: 'error', pending: 1 });
+      expect((await phone.view('goals')).map((goal) => goal.id)).toEqual([goalId]);
+    } finally {
+      world.server = working;
+      await unreachable.end();
+    }
+    expect(await phone.sync()).toEqual({ ok: true });
+    expect(phone.engine.status).toMatchObject({ phase: 'idle', pending: 0 });
+    expect((await runner.api('GET', '/api/goals')).json.goals).toEqual([expect.objectContaining({ id: goalId })]);
     await expectConverged(world, runner);
   });
 });
