@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import { fromPglite, PgBoss, type Queue } from 'pg-boss';
 import type { Logger } from '../lib/context.ts';
+import { foregroundGate } from './foreground.ts';
 
 // pg-boss on the app's own database (ARCHITECTURE.md §7): PGlite through pg-boss's fromPglite
 // adapter (a plain executeSql adapter breaks on its multi-statement SQL), Postgres through a
@@ -63,7 +64,7 @@ export interface Jobs {
   enqueue(name: QueueName, data: object, key: string): void;
   /** Marks foreground work (a webhook being answered) until the returned function is called: background handlers step aside meanwhile. */
   foreground(): () => void;
-  /** Resolves once no foreground work was noted for a moment (waiting at most a few seconds). */
+  /** Resolves once the server is quiet: no foreground work for a moment and no burst (waiting at most a few seconds). */
   foregroundQuiet(): Promise<void>;
   /** Stops the workers (waiting for running handlers) and the queue. */
   stop(): Promise<void>;
@@ -120,8 +121,7 @@ export async function openQueue(deps: { log: Logger }, database: JobsDatabase, o
     await boss.updateQueue(name, settings);
   }
   const batcher = insertBatcher(boss, deps.log);
-  let lastForeground = Number.NEGATIVE_INFINITY;
-  let inForeground = 0;
+  const gate = foregroundGate();
   let stopping: Promise<void> | undefined;
   return {
     options,
@@ -131,22 +131,8 @@ export async function openQueue(deps: { log: Logger }, database: JobsDatabase, o
       await boss.send(name, data, { ...rest, ...(key ? { id: jobId(name, key) } : {}) });
     },
     enqueue: batcher.enqueue,
-    foreground: () => {
-      inForeground++;
-      lastForeground = performance.now();
-      let ended = false;
-      return () => {
-        if (ended) return;
-        ended = true;
-        inForeground--;
-        lastForeground = performance.now();
-      };
-    },
-    async foregroundQuiet() {
-      const started = performance.now();
-      const busy = () => inForeground > 0 || performance.now() - lastForeground < QUIET_MS;
-      while (busy() && performance.now() - started < MAX_YIELD_MS) await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
-    },
+    foreground: gate.enter,
+    foregroundQuiet: gate.quiet,
     stop: () =>
       (stopping ??= (async () => {
         await batcher.flush();
@@ -154,13 +140,6 @@ export async function openQueue(deps: { log: Logger }, database: JobsDatabase, o
       })()),
   };
 }
-
-// A burst of webhooks must be answered within Strava's 2 s while every statement shares one
-// PGlite connection and the main thread: background handlers wait until no request is being
-// answered and none came for QUIET_MS, but never longer than MAX_YIELD_MS, so processing is
-// delayed, never starved.
-const QUIET_MS = 25;
-const MAX_YIELD_MS = 5_000;
 
 /** Queues whose new jobs wake the workers at once (LISTEN/NOTIFY) rather than at the next poll. */
 const NOTIFIED = new Set<QueueName>([QUEUES.stravaEvent, QUEUES.stravaBackfill]);
