@@ -1,9 +1,8 @@
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInvite } from '../../server/domain/accounts.ts';
 import type { RunningServer } from '../../server/server.ts';
 import { chromiumPath } from '../../server/test/requirements.ts';
-import { buildPwa, launchChromium, startAppServer, waitForServiceWorker } from './support.ts';
+import { apiAs, buildPwa, launchChromium, registerRunner, startAppServer, waitForServiceWorker } from './support.ts';
 
 // Background Sync (SYNC.md §Device) in Chromium: a change the tab could not push is pushed when
 // the browser fires the service worker's `sync` event, with every other sync trigger of the tab
@@ -22,17 +21,12 @@ interface Workout {
 describe.skipIf(!executable)('Background Sync', () => {
   let browser: Browser;
   let server: RunningServer & { publicUrl: string };
-  let cookie: string;
+  let call: ReturnType<typeof apiAs>;
   let context: BrowserContext;
   let page: Page;
   let cdp: CDPSession;
   let workout: Workout;
 
-  const call = async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${server.publicUrl}/api${path}`, { method, headers: { 'content-type': 'application/json', cookie }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
   const firstStepOnServer = async () => (await call<{ workout: Workout }>('GET', `/workouts/${workout.id}`)).workout.structure.segments[0]!.duration_seconds;
   /** How many times the service worker has asked this tab to sync. */
   const workerRequests = () => page.evaluate(() => (window as unknown as { workerRequests: number }).workerRequests);
@@ -52,13 +46,8 @@ describe.skipIf(!executable)('Background Sync', () => {
     browser = await launchChromium(executable!);
 
     // A runner with a plan, through the API.
-    const { code } = await createInvite(server.deps.db, { now: new Date() });
-    const registered = await fetch(`${server.publicUrl}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ invite_code: code, name: 'Kofi', email: `kofi-${code}@example.com`, password: 'a long enough password' }),
-    });
-    cookie = registered.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = await registerRunner(server, 'Kofi');
+    call = apiAs(server, cookie);
     await call('PUT', '/profile', { units: 'km', current_weekly_mileage_miles: 25, days_available_per_week: 5, easy_pace_per_mile_seconds: 600, time_zone: 'UTC' });
     const raceDate = new Date(Date.now() + 84 * 86_400_000).toISOString().slice(0, 10);
     const { goal } = await call<{ goal: { id: string } }>('POST', '/goals', { goal_type: 'race', target_race_distance_meters: 21097.5, target_race_date: raceDate });

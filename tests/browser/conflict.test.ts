@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInvite } from '../../server/domain/accounts.ts';
 import type { RunningServer } from '../../server/server.ts';
 import { chromiumPath } from '../../server/test/requirements.ts';
-import { buildPwa, launchChromium, SCREENSHOT_DIR, startAppServer, waitForServiceWorker } from './support.ts';
+import { apiAs, buildPwa, launchChromium, SCREENSHOT_DIR, startAppServer, waitForServiceWorker } from './support.ts';
 
 // SYNC.md test 1 in real browsers: two devices of one runner edit the same field of a workout,
 // one of them offline; after reconnecting both show the value per-field last-writer-wins picks,
@@ -32,14 +32,9 @@ interface Edit {
 describe.skipIf(!executable)('two devices edit the same workout, one offline', () => {
   let browser: Browser;
   let server: RunningServer & { publicUrl: string };
-  let cookie: string;
+  let call: ReturnType<typeof apiAs>;
   let email: string;
 
-  const call = async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${server.publicUrl}/api${path}`, { method, headers: { 'content-type': 'application/json', cookie }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
 
   beforeAll(async () => {
     server = await startAppServer(await buildPwa());
@@ -60,7 +55,7 @@ describe.skipIf(!executable)('two devices edit the same workout, one offline', (
       body: JSON.stringify({ invite_code: code, name: 'Noor', email, password: PASSWORD }),
     });
     expect(registered.status).toBe(201);
-    cookie = registered.headers.get('set-cookie')!.split(';')[0]!;
+    call = apiAs(server, registered.headers.get('set-cookie')!.split(';')[0]!);
     await call('PUT', '/profile', { units: 'km', current_weekly_mileage_miles: 25, days_available_per_week: 5, easy_pace_per_mile_seconds: 600, time_zone: 'UTC' });
     const raceDate = new Date(Date.now() + 84 * 86_400_000).toISOString().slice(0, 10);
     const { goal } = await call<{ goal: { id: string } }>('POST', '/goals', { goal_type: 'race', target_race_distance_meters: 21097.5, target_race_date: raceDate });
