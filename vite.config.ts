@@ -13,9 +13,10 @@ const testProjects = [
   { name: 'client', include: ['client/**/*.test.ts'], extends: true, setupFiles: ['fake-indexeddb/auto'] },
   { name: 'sync', include: ['tests/sync/**/*.test.ts'], testTimeout: 300_000, globalSetup: ['server/test/global-setup.ts'] },
   { name: 'browser', include: ['tests/browser/**/*.test.ts'], fileParallelism: false, testTimeout: 60_000, hookTimeout: 180_000 },
-].map(({ name, include, exclude, extends: inherit, ...rest }) => ({
+].map(({ name, include, exclude, extends: inherit, setupFiles = [], ...rest }) => ({
   ...(inherit ? { extends: true as const } : {}),
-  test: { name, include, exclude, environment: 'node', testTimeout: 20_000, hookTimeout: 30_000, ...rest },
+  // Every project seeds fast-check the same way: npm test is deterministic (FC_SEED, FC_RUNS to widen).
+  test: { name, include, exclude, environment: 'node', testTimeout: 20_000, hookTimeout: 30_000, setupFiles: ['shared/testing/properties.setup.ts', ...setupFiles], ...rest },
 }));
 
 export default defineConfig({

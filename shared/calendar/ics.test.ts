@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildCalendar, escapeText, foldLine, type BuildCalendarInput, type CalendarWorkout } from './ics.ts';
+import { propertyRuns } from '../testing/properties.ts';
 
 interface Property {
   name: string;
@@ -134,7 +135,7 @@ describe('buildCalendar', () => {
         // eslint-disable-next-line no-control-regex
         expect(unescape(value)).toBe(text.replace(/\r\n|\r/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ''));
       }),
-      { numRuns: 300 },
+      propertyRuns(300),
     );
   });
 });

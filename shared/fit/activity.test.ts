@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ActivitySchema } from '../schema/activity.ts';
 import { decodeActivity } from './decode.ts';
 import { encodeWorkout } from './encode.ts';
+import { propertyRuns } from '../testing/properties.ts';
 
 interface LapSpec {
   meters: number;
@@ -223,7 +224,7 @@ describe('decodeActivity refuses what it cannot read', () => {
         if (result.ok) expect(ActivitySchema.safeParse(result.activity).success).toBe(true);
         else expect(result.issues.length).toBeGreaterThan(0);
       }),
-      { numRuns: 300 },
+      propertyRuns(300),
     );
   });
 });

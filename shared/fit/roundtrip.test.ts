@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { WorkoutStructureSchema, type HeartRateTable, type PaceTable, type PaceTarget, type WorkoutStructure } from '../schema/workout.ts';
 import { decodeWorkout, type DecodedWorkout } from './decode.ts';
 import { encodeWorkout, type Targets, type Units } from './encode.ts';
+import { propertyRuns } from '../testing/properties.ts';
 
 /** A step as both decoders must see it, in raw FIT units with the SDK's enum names. */
 interface RawStep {
@@ -306,7 +307,7 @@ describe('any valid structure', () => {
         }
       }),
       {
-        numRuns: 150,
+        ...propertyRuns(150),
         // Found by a CI run: a note of U+FFFD alone came back from Garmin's decoder as no note.
         examples: [[{ segments: [{ type: 'repeat', repeats: 1, steps: [{ duration_seconds: 1, notes: '\ufffd' }, { duration_seconds: 1, notes: 'a\ud800b' }] }, { type: 'interval', repeats: 1, work: { distance_meters: 1 } }] } as WorkoutStructure, false]],
       },

@@ -5,6 +5,7 @@ import { adaptPlan } from './adapt.ts';
 import { inputArb } from './arbitraries.test-helpers.ts';
 import { addDays, daysBetween } from './dates.ts';
 import { generatePlan, type GenerateInput } from './engine.ts';
+import { propertyRuns } from '../testing/properties.ts';
 
 function planOf(input: GenerateInput): Plan {
   const r = generatePlan(input);
@@ -117,7 +118,35 @@ describe('adaptPlan', () => {
         expect(r.plan.workouts.filter((w) => w.scheduled_date < now)).toEqual(p.workouts.filter((w) => w.scheduled_date < now));
         if (input.goal.kind === 'race') expect(r.plan.workouts.filter((w) => w.type === 'race').map((w) => w.scheduled_date)).toEqual([input.goal.target_race_date]);
       }),
-      { numRuns: 400 },
+      {
+        ...propertyRuns(400),
+        examples: [
+          // Issue 26 (seed 1896698418): the race behind the paces aged out of the fitness estimate
+          // days after the plan was made; the untouched plan's long runs broke the time cap.
+          [{ input: counterexample26(), dayOffset: 1, factors: new Array<number>(200).fill(0), report: undefined }],
+        ],
+      },
     );
   });
+
+  it('re-sizes the coming weeks when paces change under an untouched plan, and says why', () => {
+    const input = counterexample26();
+    const p = planOf(input);
+    const r = adaptPlan({ plan: p, profile: input.profile, today: '2026-07-15', history: [], newId: ids('a') });
+    expect(r.changed).toBe(true);
+    expect(r.reasons.join()).toMatch(/no longer fit your current paces/);
+    expect(r.violations).toEqual([]);
+  });
 });
+
+/** Issue 26's runner: 70 mi/week on 2 days, a 1:17:35 half on 2026-01-10, a 4:35 marathon on 80/20. */
+function counterexample26(): GenerateInput {
+  return {
+    profile: { current_weekly_mileage_miles: 70, days_available_per_week: 2, easy_pace_per_mile_seconds: 479, injury_notes: null, recent_race: { distance_meters: 21_097.5, time_seconds: 77 * 60 + 35, date: '2026-01-10' } },
+    goal: { kind: 'race', target_race_distance_meters: 42_195, target_race_date: '2026-10-08', target_time_seconds: 4 * 3600 + 35 * 60 + 16 },
+    start_date: '2026-07-14',
+    today: '2026-07-11',
+    methodology: '80/20',
+    newId: ids('w'),
+  };
+}

@@ -44,7 +44,15 @@ export function adaptPlan(input: AdaptInput): AdaptResult {
   const reasons = triggers(plan, history, todayDay, report);
   const ctx = { profile, goal: plan.goal, today, history };
   if (reasons.length === 0) {
-    return { plan, changed: false, reasons: [], removed_workout_ids: [], profile, violations: checkPlan(plan, ctx) };
+    const violations = checkPlan(plan, ctx);
+    // The runner's own edits are theirs to keep; anything else that fails today's check (paces
+    // that changed since the plan was made, e.g. a race that aged out of the fitness estimate)
+    // is re-sized from today rather than left failing.
+    const edited = new Set(plan.workouts.filter((w) => w.edited_by_user).map((w) => w.id));
+    if (violations.every((v) => v.workout_id !== undefined && edited.has(v.workout_id))) {
+      return { plan, changed: false, reasons: [], removed_workout_ids: [], profile, violations };
+    }
+    reasons.push(`the coming weeks no longer fit your current paces (${violations[0]!.reason})`);
   }
 
   const trainingWeeks = plan.weeks.filter((w) => !(plan.goal.kind === 'race' && w.start_date === plan.goal.target_race_date)).length;

@@ -7,6 +7,7 @@ import { addDays, daysBetween } from './dates.ts';
 import { generatePlan, type GenerateInput } from './engine.ts';
 import { checkPlan } from './guardrails.ts';
 import { HARD_TYPES } from './rules.ts';
+import { propertyRuns } from '../testing/properties.ts';
 
 function planOf(input: GenerateInput): Plan {
   const r = generatePlan(input);
@@ -37,7 +38,7 @@ function assertSound(input: GenerateInput, plan: Plan): void {
 
 describe('generatePlan: properties over random valid inputs', () => {
   it('race plans (5 km–marathon, 2–7 days, 8–30 weeks) pass every guardrail', () => {
-    fc.assert(fc.property(inputArb('race'), (input) => assertSound(input, planOf(input))), { numRuns: 1200 });
+    fc.assert(fc.property(inputArb('race'), (input) => assertSound(input, planOf(input))), propertyRuns(1200));
   });
 
   it('one-day-a-week runners get one run a week and still pass', () => {
@@ -46,12 +47,12 @@ describe('generatePlan: properties over random valid inputs', () => {
         const plan = planOf(input);
         assertSound(input, plan);
       }),
-      { numRuns: 300 },
+      propertyRuns(300),
     );
   });
 
   it('mileage goals pass every guardrail', () => {
-    fc.assert(fc.property(inputArb('mileage'), (input) => assertSound(input, planOf(input))), { numRuns: 400 });
+    fc.assert(fc.property(inputArb('mileage'), (input) => assertSound(input, planOf(input))), propertyRuns(400));
   });
 
   it('is deterministic: the same input gives the same plan', () => {
@@ -61,7 +62,7 @@ describe('generatePlan: properties over random valid inputs', () => {
         const first = { ...input, newId: (() => { let n = 0; return () => `w${++n}`; })() };
         expect(planOf(again)).toEqual(planOf(first));
       }),
-      { numRuns: 50 },
+      propertyRuns(50),
     );
   });
 });
@@ -110,6 +111,18 @@ describe('generatePlan: shape of a plan', () => {
     expect(json).not.toContain('repetition');
   });
 
+  it('says what the runner\'s days allow when they cannot carry the volume (issue 26: 70 mi on 2 days)', () => {
+    const heavy = { ...base.profile, current_weekly_mileage_miles: 70 };
+    const twoDays = planOf({ ...base, profile: { ...heavy, days_available_per_week: 2 } });
+    const peak = Math.max(...twoDays.weeks.filter((w) => w.start_date < '2026-06-07').map((w) => w.planned_distance_meters));
+    expect(peak).toBeLessThan(0.7 * 70 * 1609.344);
+    const said = /with 2 running days a week, no week can hold more than about ([\d.]+) km .* add running days/.exec(twoDays.reason);
+    expect(said, twoDays.reason).not.toBeNull();
+    // The ceiling it names is the one the plan keeps to.
+    expect(peak / 1000).toBeLessThanOrEqual(Number(said![1]) + 0.1);
+    expect(planOf({ ...base, profile: { ...heavy, days_available_per_week: 6 } }).reason).not.toMatch(/running days a week/);
+  });
+
   it('returns issues, not exceptions, for bad input', () => {
     const r = generatePlan({ ...base, start_date: '2026-01-01' });
     expect(r).toEqual({ ok: false, issues: [expect.objectContaining({ path: 'start_date' })] });
@@ -146,7 +159,7 @@ describe('generatePlan with runs already done this week', () => {
         const violations = checkPlan(planOf({ ...input, history }), { profile: input.profile, goal: input.goal, today: input.today, history });
         expect(violations.filter((v) => v.severity === 'hard')).toEqual([]);
       }),
-      { numRuns: 150 },
+      propertyRuns(150),
     );
   });
 });

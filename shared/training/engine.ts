@@ -8,7 +8,7 @@ import { buildFrame, type Frame, type WeekRole } from './frame.ts';
 import { estimateWorkout } from './estimate.ts';
 import { LIMITS, baselineLongestRun, baselineWeeklyMeters, isDownWeek, isInjured, longRunCapSeconds, raceBucket, rampReference, taperDays } from './rules.ts';
 import { runnerPaces } from './timeline.ts';
-import { buildWeek, type WeekEnv, type WeekState } from './week.ts';
+import { buildWeek, weekCeilingMeters, type WeekEnv, type WeekState } from './week.ts';
 import { metersToMiles, milesToMeters } from './units.ts';
 import type { WorkoutStructure } from '../schema/workout.ts';
 
@@ -222,6 +222,12 @@ export function composePlan(c: ComposeInput): Plan {
   }
   const endDate = frame.raceDate ?? addDays(frame.anchor, 7 * frame.weeks.length - 1);
   const peak = Math.max(...weeks.map((x) => x.planned_distance_meters), 0);
+  // Never degrade silently: when the runner's days cannot carry the volume the goal and their
+  // current running call for, the plan says so and what would change it.
+  const ceiling = weekCeilingMeters(w);
+  const daysLimit = peakTarget > 1.02 * ceiling
+    ? `; with ${profile.days_available_per_week} running day${profile.days_available_per_week === 1 ? '' : 's'} a week, no week can hold more than about ${km(ceiling)} while the long run stays within its limits, below the ${km(peakTarget)} ${goal.kind === 'race' ? 'your current running and this race call for' : 'your goal calls for'}: add running days to train at that volume`
+    : '';
   return {
     methodology,
     goal,
@@ -232,7 +238,7 @@ export function composePlan(c: ComposeInput): Plan {
     phases: frame.phases,
     weeks,
     workouts,
-    reason: `${weeks.length}-week ${methodology} plan ${goal.kind === 'race' ? `for ${km(goal.target_race_distance_meters)} on ${goal.target_race_date}` : `to ${goal.target_weekly_mileage_miles} mi a week`}; paces from VDOT ${(Math.round(fitness.vdot * 10) / 10).toFixed(1)} (${fitness.source === 'race' ? 'your recent race' : 'your easy pace'}); peak week ${km(peak)}`,
+    reason: `${weeks.length}-week ${methodology} plan ${goal.kind === 'race' ? `for ${km(goal.target_race_distance_meters)} on ${goal.target_race_date}` : `to ${goal.target_weekly_mileage_miles} mi a week`}; paces from VDOT ${(Math.round(fitness.vdot * 10) / 10).toFixed(1)} (${fitness.source === 'race' ? 'your recent race' : 'your easy pace'}); peak week ${km(peak)}${daysLimit}`,
   };
 }
 

@@ -105,6 +105,16 @@ interface Slot {
   meters: number;
 }
 
+/**
+ * The most one week on the runner's days can hold: no run is longer than the long run, and the
+ * long run stays within its limits (time cap, what the goal needs). With few days this binds —
+ * 2 days cannot carry 70 miles — and the plan has to say so rather than quietly hold less.
+ */
+export function weekCeilingMeters(w: WeekEnv): number {
+  const longest = Math.min(((w.longCapSeconds - 300) / midPace(w.env.paces.long)) * 1000, w.needCapMeters);
+  return Math.max(1, w.daysAvailable) * longest;
+}
+
 /** Builds one week's workouts under `target` meters; records the runs in `state`. */
 export function buildWeek(w: WeekEnv, week: FrameWeek, target: number, startDay: number, state: WeekState, finalTaper: boolean, limits: WeekLimits = NO_LIMITS): BuiltWorkout[] {
   const weekStart = toDayNumber(week.start_date);

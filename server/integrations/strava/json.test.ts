@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readStravaFixture } from '../../test/strava-standin.ts';
 import { parseStravaJson, quoteIds } from './json.ts';
+import { propertyRuns } from '#shared/testing/properties.ts';
 
 describe('parseStravaJson', () => {
   it('keeps ids beyond 2^53 exact, as strings', () => {
@@ -38,7 +39,7 @@ describe('parseStravaJson', () => {
         const text = JSON.stringify(value, null, 1);
         expect(parseStravaJson(text)).toEqual(JSON.parse(text));
       }),
-      { numRuns: 300 },
+      propertyRuns(300),
     );
   });
 
