@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -53,7 +53,7 @@ describe('the server on a PGlite data directory', () => {
     const third = await start(dataDir);
     const again = await post(`${third.url}/api/auth/register`, { invite_code: offlineCode, name: 'Later', email: 'later@example.com', password: 'long enough password' });
     expect(again.status).toBe(201);
-  });
+  }, 90_000); // three servers and two CLI processes: far beyond the default on a loaded 2-core machine
 
   it('rotates the sync epoch through the running server, and directly when none runs', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'runcoach-server-'));
@@ -68,12 +68,46 @@ describe('the server on a PGlite data directory', () => {
     const again = await start(dataDir);
     expect(await currentEpoch(again.deps.db)).toBe(offline);
     expect(offline).not.toBe(rotated);
-  });
+  }, 90_000);
 
   it('refuses to open a data directory another live server holds', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'runcoach-server-'));
     await start(dataDir);
     await expect(startServer(loadConfig({ DATA_DIR: dataDir, PORT: '0' }), { log: memoryLogger() })).rejects.toThrow(/is using/);
+  });
+});
+
+describe('a fresh server on this machine (issue 15: M4, I1)', () => {
+  it('listens on 127.0.0.1 unless HOST says otherwise', async () => {
+    const log = memoryLogger();
+    const server = await startServer(loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'runcoach-server-')), PORT: '0' }), { log });
+    running.push(server);
+    expect(JSON.parse(log.lines.find((l) => l.includes('server listening'))!)).toMatchObject({ address: '127.0.0.1' });
+    expect(loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'runcoach-config-')), HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+
+  it('keeps DATA_DIR owner-only: new files and folders, and an old directory left open', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'runcoach-server-'));
+    // The worst case seen: a permissive umask, and a DATA_DIR from before with open modes.
+    const umask = process.umask(0);
+    try {
+      chmodSync(dataDir, 0o777);
+      mkdirSync(join(dataDir, 'old'), { mode: 0o777 });
+      writeFileSync(join(dataDir, 'old', 'left-open'), 'x', { mode: 0o666 });
+      const server = await start(dataDir);
+      await server.close();
+    } finally {
+      process.umask(umask);
+    }
+    const open: string[] = [];
+    const walk = (path: string): void => {
+      const stat = statSync(path);
+      if (stat.isDirectory() ? (stat.mode & 0o777) !== 0o700 : (stat.mode & 0o077) !== 0) open.push(`${(stat.mode & 0o777).toString(8)} ${path}`);
+      if (stat.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
+    };
+    walk(dataDir);
+    expect(open).toEqual([]);
+    expect(readdirSync(join(dataDir, 'pglite')).length).toBeGreaterThan(5);
   });
 });
 

@@ -6,6 +6,7 @@ import { acquireLock } from './db/lock.ts';
 import { jobsDatabase, startJobs, type JobsOptions } from './jobs/index.ts';
 import type { Config } from './lib/config.ts';
 import { jsonLogger, type AppDeps, type Logger } from './lib/context.ts';
+import { makeDataDirPrivate } from './lib/private-dir.ts';
 
 export interface RunningServer {
   url: string;
@@ -23,6 +24,7 @@ export async function startServer(
   let release = () => {};
   let setPort = (_port: number) => {};
   if (!config.databaseUrl) {
+    makeDataDirPrivate(config.dataDir);
     const lock = acquireLock(config.dataDir, 'server');
     if (!lock.ok) {
       throw new Error(`Another RunCoach process (pid ${lock.holder.pid}, ${lock.holder.role}) is using ${config.dataDir}. Stop it first.`);
@@ -47,14 +49,14 @@ export async function startServer(
     throw error;
   }
   const app = createApp(deps, options.staticDir ? { staticDir: options.staticDir } : {});
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: options.host ?? '0.0.0.0' });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: options.host ?? config.host });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
-  const port = (server.address() as AddressInfo).port;
+  const { address, port } = server.address() as AddressInfo;
   setPort(port);
-  log.info('server listening', { port, db: handle.kind, public_url: config.publicUrl });
+  log.info('server listening', { address, port, db: handle.kind, public_url: config.publicUrl });
 
   let closing: Promise<void> | undefined;
   return {

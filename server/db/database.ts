@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -9,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { makeDataDirPrivate, tighten } from '../lib/private-dir.ts';
 import * as schema from './schema.ts';
 
 /** The one database type all server code uses, whether PGlite or Postgres is behind it. */
@@ -55,11 +55,12 @@ export async function openDatabase(options: { databaseUrl?: string | undefined; 
     // Tests start from a dump of an already migrated database: ~0.6 s instead of ~2.5 s.
     client = new PGlite(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
   } else {
-    // PGlite does not create missing parent folders.
-    mkdirSync(options.dataDir, { recursive: true });
+    // PGlite does not create missing parent folders; nobody but the owner may read what it writes.
+    makeDataDirPrivate(options.dataDir);
     client = new PGlite(pgliteDirectory(options.dataDir));
   }
   await client.waitReady;
+  if (options.dataDir !== null) tighten(options.dataDir);
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   await migratePglite(db as never, { migrationsFolder });
   return { db, kind: 'pglite', raw: { kind: 'pglite', client }, close: () => client.close() };

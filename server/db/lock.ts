@@ -46,7 +46,7 @@ export function acquireLock(dataDir: string, role: LockHolder['role']): { ok: tr
   for (let attempt = 0; attempt < 2; attempt++) {
     const mine: LockHolder = { pid: process.pid, role, port: null, token: randomUUID() };
     try {
-      writeFileSync(path, JSON.stringify(mine), { flag: 'wx' });
+      writeFileSync(path, JSON.stringify(mine), { flag: 'wx', mode: 0o600 });
       heldHere.add(mine.token);
       return {
         ok: true,

@@ -2,6 +2,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { SYNCED_ENTITIES } from '#shared/sync/protocol.ts';
 import type { Database, Executor } from '../db/database.ts';
 import { changeLog, notifications, syncClient, syncMutationResult, syncUser, users } from '../db/schema.ts';
+import { forgetUserJobs } from '../jobs/forget.ts';
 import { allRows } from '../sync/rows.ts';
 import { publicUser } from './accounts.ts';
 import { recordAudit, type AuditEvent } from './audit.ts';
@@ -23,7 +24,7 @@ export async function exportUserData(db: Executor, userId: string, now: Date) {
 /**
  * Deletes the account and everything in it. Owned rows go with the user (ON DELETE CASCADE);
  * the sync bookkeeping has no foreign key (the change-log trigger writes it during the cascade),
- * so it is removed after, in the same transaction. The audit event is written in it too: the
+ * so it is removed after, in the same transaction, and so are queued jobs that name the runner. The audit event is written in it too: the
  * account is gone only if the record that it was deleted exists.
  */
 export async function deleteAccount(db: Database, userId: string, audit: Omit<AuditEvent, 'kind' | 'user_id'>): Promise<void> {
@@ -34,6 +35,7 @@ export async function deleteAccount(db: Database, userId: string, audit: Omit<Au
     await tx.delete(syncClient).where(eq(syncClient.user_id, userId));
     await tx.delete(changeLog).where(eq(changeLog.user_id, userId));
     await tx.delete(syncUser).where(eq(syncUser.user_id, userId));
+    await forgetUserJobs(tx, userId);
     await recordAudit(tx, { ...audit, kind: 'account_deleted', user_id: userId });
   });
 }

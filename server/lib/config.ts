@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { PRIVATE_DIR_MODE } from './private-dir.ts';
 
 // Configuration exactly as ARCHITECTURE.md §4, plus TRUST_PROXY (whether X-Forwarded-For
 // names the client, for login throttling behind a load balancer). Empty strings count as unset.
@@ -15,6 +16,8 @@ const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === '
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  // Loopback unless the operator says otherwise (HOST=0.0.0.0 in a container, behind a proxy).
+  HOST: z.string().regex(/^[0-9A-Za-z.:[\]-]+$/, 'must be a host name or an IP address').default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   PUBLIC_URL: url(['http:', 'https:']).optional(),
@@ -50,6 +53,8 @@ interface GeneratedSecrets {
 
 export interface Config {
   port: number;
+  /** The address the server listens on. */
+  host: string;
   dataDir: string;
   databaseUrl: string | undefined;
   publicUrl: string;
@@ -89,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
     port: e.PORT,
+    host: e.HOST.replace(/^\[|\]$/g, ''),
     dataDir,
     databaseUrl: e.DATABASE_URL,
     publicUrl,
@@ -125,7 +131,7 @@ export function secretsPath(dataDir: string): string {
 }
 
 function loadOrCreateSecrets(dataDir: string): GeneratedSecrets {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const path = secretsPath(dataDir);
   const fresh: GeneratedSecrets = {
     session_secret: randomBytes(32).toString('base64url'),

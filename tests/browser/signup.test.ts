@@ -60,10 +60,15 @@ describe.skipIf(!executable)('signing up in the browser', () => {
     await expect.poll(() => page.getByLabel(/Current weekly distance/).inputValue()).toBe('40');
 
     await page.goto(`${server.publicUrl}/`);
+    const deviceDatabases = () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
+    const userId = me.profile.user_id as string;
+    await expect.poll(deviceDatabases).toContainEqual(expect.stringContaining(userId));
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL('**/signin');
     const after = await page.evaluate(async () => (await fetch('/api/auth/me')).status);
     expect(after).toBe(401);
+    // Everything synced, so nothing of the runner stays on the phone (issue 15, L6).
+    await expect.poll(deviceDatabases).not.toContainEqual(expect.stringContaining(userId));
     expect(failures).toEqual([]);
     await context.close();
   });

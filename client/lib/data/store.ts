@@ -1,4 +1,5 @@
-import { UserDb, type UserDbOptions } from './db.ts';
+import Dexie from 'dexie';
+import { UserDb, userDbName, type UserDbOptions } from './db.ts';
 import { ensureMeta } from './meta.ts';
 
 // The signed-in runner's store for the app. Exactly one is open at a time, so a sign-out
@@ -38,4 +39,13 @@ export async function closeUserStore(): Promise<void> {
   closers.clear();
   for (const closer of pending) await closer();
   db?.close();
+}
+
+/**
+ * Deletes `userId`'s database from this device (after sign-out or account deletion): a shared
+ * or handed-on phone must not keep a runner's profile, injury notes, plan or chat.
+ */
+export async function eraseUserStore(userId: string): Promise<void> {
+  if (current?.userId === userId) await closeUserStore();
+  await Dexie.delete(userDbName(userId));
 }

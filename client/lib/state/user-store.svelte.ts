@@ -1,7 +1,7 @@
 import type { User } from '#shared/schema/auth.ts';
 import { ApiError } from '../api/client.ts';
 import type { UserDb } from '../data/db.ts';
-import { closeUserStore } from '../data/store.ts';
+import { closeUserStore, eraseUserStore } from '../data/store.ts';
 import { startUserSync } from '../sync/start.ts';
 import { session } from './session.svelte.ts';
 import { syncState } from './sync.svelte.ts';
@@ -42,7 +42,6 @@ class UserStore {
     return sync.db;
   }
 
-  /** Stops sync, closes the store (its data stays for next time) and ends the session. */
   /**
    * Before signing out: pushes waiting changes while this runner's session still holds (never
    * with another's) and returns how many are still unsent (offline, or the server refused to answer).
@@ -57,19 +56,45 @@ class UserStore {
         // The count below tells the runner what stays on this device.
       }
     }
-    return db.outbox.filter((entry) => !entry.result && !entry.confirmed).count();
+    return unsentCount(db);
   }
 
+  /**
+   * Ends the session and erases the runner's data from this device — unless it still holds
+   * changes the server has not got: the runner was told those stay here and are sent at their
+   * next sign-in on this device (pushPending), and erasing them would lose their work.
+   */
   async signOut(): Promise<void> {
-    syncState.detach();
-    this.db = null;
-    await closeUserStore();
-    localStorage.removeItem(LAST_USER);
+    const userId = session.user?.id ?? this.db?.userId;
+    const unsent = this.db ? await unsentCount(this.db) : 0;
+    await this.close();
+    if (userId && unsent === 0) await eraseUserStore(userId);
     await session.signOut().catch(() => {
       session.user = null;
       session.profile = null;
     });
   }
+
+  /** After the account was deleted on the server: nothing of the runner stays on this device. */
+  async forget(): Promise<void> {
+    const userId = session.user?.id ?? this.db?.userId;
+    await this.close();
+    if (userId) await eraseUserStore(userId);
+    session.user = null;
+    session.profile = null;
+  }
+
+  private async close(): Promise<void> {
+    syncState.detach();
+    this.db = null;
+    await closeUserStore();
+    localStorage.removeItem(LAST_USER);
+  }
+}
+
+/** Changes on this device the server has not acknowledged. */
+function unsentCount(db: UserDb): Promise<number> {
+  return db.outbox.filter((entry) => !entry.result && !entry.confirmed).count();
 }
 
 function readLastUser(): User | null {
