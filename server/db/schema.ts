@@ -497,3 +497,14 @@ export const auditEvents = pgTable(
   },
   (t) => [index('audit_events_at_idx').on(t.at), index('audit_events_user_at_idx').on(t.user_id, t.at), index('audit_events_kind_at_idx').on(t.kind, t.at)],
 );
+
+// Server-only and never synced. One row per throttled key (an e-mail, address, known device or
+// account, hashed), shared by every instance on the database, so a limit holds however many
+// servers answer. Rows past `window_ends_at` are dead; the hourly maintenance deletes them.
+
+/** Sign-in, sign-up and password-check attempts counted per key in a fixed window. */
+export const authThrottle = pgTable('auth_throttle', {
+  key: text('key').primaryKey(),
+  count: integer('count').notNull(),
+  window_ends_at: timestamp('window_ends_at', { withTimezone: true }).notNull(),
+});

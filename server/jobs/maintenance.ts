@@ -3,13 +3,15 @@ import { purgeExpiredSessions } from '../domain/accounts.ts';
 import { pruneAudit } from '../domain/audit.ts';
 import { markMissedWorkouts } from '../domain/matching.ts';
 import { purgeExpiredStravaData } from '../domain/strava-purge.ts';
+import { purgeExpiredThrottles } from '../domain/throttle.ts';
 import type { AppDeps } from '../lib/context.ts';
+import { pruneMutationResults } from '../sync/prune.ts';
 import { QUEUES, type Jobs } from './queue.ts';
 import { runJob } from './run.ts';
 import { requeueStranded } from './strava.ts';
 
 // Scheduled work: the hourly purge (Strava data after 7 days, old audit events, expired
-// sessions, with a sweep for Strava events whose job was lost)
+// sessions and sign-in throttle counters, with a sweep for Strava events whose job was lost)
 // and marking workouts missed once their day has passed. pg-boss's cron runs each schedule
 // once per slot however many servers share the database.
 
@@ -21,18 +23,20 @@ export const SCHEDULES = {
 
 /**
  * The hourly purge, callable directly (tests, operators): Strava data past its 7 days, audit
- * events past their retention, expired sessions; the sweep for Strava work whose job was lost;
- * and, on PGlite, fresh planner statistics.
+ * events past their retention, expired sessions and throttle counters; the sweep for Strava
+ * work whose job was lost; and, on PGlite, fresh planner statistics.
  */
 export async function runRetentionPurge(deps: AppDeps, jobs: Jobs | undefined): Promise<string> {
   const purged = await purgeExpiredStravaData(deps.db, deps.now());
   const requeued = jobs ? await requeueStranded(deps, jobs) : { events: 0, backfills: 0 };
   const audit = await pruneAudit(deps.db, deps.now());
   const sessions = await purgeExpiredSessions(deps.db, deps.now());
+  const results = await pruneMutationResults(deps.db, deps.now());
+  const throttles = await purgeExpiredThrottles(deps.db, deps.now());
   // PGlite runs Postgres without background workers, so no autovacuum keeps the planner's
   // statistics fresh; without them a pull page sorts the whole log after its cursor.
   if (deps.dbKind === 'pglite') await deps.db.execute(sql`analyze`);
-  return `purged ${purged.activities} activities, ${purged.events} events, ${sessions} expired sessions; requeued ${requeued.events} events, ${requeued.backfills} backfills; pruned ${audit} audit events`;
+  return `purged ${purged.activities} activities, ${purged.events} events, ${sessions} expired sessions, ${throttles} expired throttle counters; requeued ${requeued.events} events, ${requeued.backfills} backfills; pruned ${audit} audit events, ${results} sync results`;
 }
 
 /** The missed-workout job's work, callable directly. */

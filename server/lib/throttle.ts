@@ -1,53 +1,73 @@
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { userIdByEmail } from '../domain/accounts.ts';
+import { refundAttempt, takeAttempt, type AttemptTicket, type ThrottleRule } from '../domain/throttle.ts';
+import type { AppDeps } from './context.ts';
+import { keyedHash, randomToken, safeEqual } from './crypto.ts';
+import { AppError } from './errors.ts';
+
+// Why a known-device cookie: a hard limit per e-mail lets anyone who knows a runner's address
+// lock them out with five wrong passwords. The runner's own browsers are recognised instead by
+// a signed cookie set at each sign-up and sign-in; their guesses count against that device's
+// budget, which a stranger, lacking the cookie and the server's secret to forge one, can never
+// spend. A stranger meanwhile stays limited per e-mail (and per address, against sprays); a
+// copied device cookie buys only that device's own five guesses per window. Chosen over
+// progressive delay, which slows the owner as much as the stranger, and over bypass by session,
+// which does not help a runner who signed out.
+
+export const DEVICE_COOKIE = 'rc_device';
+const DEVICE_DAYS = 400;
+
+/** A device that signed in to an account before. */
+export interface KnownDevice {
+  userId: string;
+  deviceId: string;
+}
+
+function deviceMac(secret: string, userId: string, deviceId: string): string {
+  return keyedHash(secret, `known-device:${userId}.${deviceId}`);
+}
+
+/** The device in the request's cookie, when it is genuine and belongs to the account of `email`. */
+export async function knownDeviceFor(c: Context, deps: AppDeps, email: string): Promise<KnownDevice | null> {
+  const value = getCookie(c, DEVICE_COOKIE);
+  if (!value || value.length > 200) return null;
+  const [userId, deviceId, mac] = value.split('.');
+  if (!userId || !deviceId || !mac || !safeEqual(mac, deviceMac(deps.config.sessionSecret, userId, deviceId))) return null;
+  return (await userIdByEmail(deps.db, email)) === userId ? { userId, deviceId } : null;
+}
+
+/** Marks this browser as a known device of `userId` for 400 days (keeping its id when it has one). */
+export function setKnownDevice(c: Context, deps: AppDeps, userId: string, device?: KnownDevice | null): void {
+  const deviceId = device?.userId === userId ? device.deviceId : randomToken(16);
+  const value = `${userId}.${deviceId}.${deviceMac(deps.config.sessionSecret, userId, deviceId)}`;
+  // Only sign-in reads it, and no other site ever needs to send it: Strict, on /api/auth alone.
+  setCookie(c, DEVICE_COOKIE, value, { httpOnly: true, sameSite: 'Strict', secure: deps.config.secureCookies, path: '/api/auth', maxAge: DEVICE_DAYS * 24 * 3600 });
+}
+
+/** Forgets the known-device cookie (the account is gone). */
+export function clearKnownDevice(c: Context, deps: AppDeps): void {
+  deleteCookie(c, DEVICE_COOKIE, { path: '/api/auth', secure: deps.config.secureCookies, httpOnly: true, sameSite: 'Strict' });
+}
+
 /**
- * Counts failed attempts per key in a sliding window; once a key reaches its limit it is
- * blocked until its oldest failure leaves the window. Kept in memory: with several server
- * instances each counts on its own, so the effective limit is N × the limit.
+ * Counts one attempt under each rule, in order, before any password work; when one is full the
+ * attempts already counted are handed back and the answer is the seconds to wait.
  */
-export class FailureThrottle {
-  private readonly failures = new Map<string, number[]>();
-
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-    private readonly now: () => number,
-    /** Bound on tracked keys, so a flood of distinct keys cannot exhaust memory. */
-    private readonly maxKeys = 100_000,
-  ) {}
-
-  /** Seconds until `key` may try again, or 0 when it is not blocked. */
-  retryAfterSeconds(key: string): number {
-    const recent = this.recent(key);
-    if (recent.length < this.limit) return 0;
-    const oldest = recent[recent.length - this.limit]!;
-    return Math.max(1, Math.ceil((oldest + this.windowMs - this.now()) / 1000));
-  }
-
-  /** Records one failure for `key`. */
-  fail(key: string): void {
-    if (!this.failures.has(key) && this.failures.size >= this.maxKeys) this.prune();
-    const recent = this.recent(key);
-    recent.push(this.now());
-    this.failures.set(key, recent);
-  }
-
-  /** Forgets `key`'s failures (after a successful attempt). */
-  reset(key: string): void {
-    this.failures.delete(key);
-  }
-
-  private recent(key: string): number[] {
-    const cutoff = this.now() - this.windowMs;
-    return (this.failures.get(key) ?? []).filter((t) => t > cutoff);
-  }
-
-  private prune(): void {
-    for (const key of this.failures.keys()) {
-      if (this.recent(key).length === 0) this.failures.delete(key);
+export async function takeAttempts(deps: AppDeps, checks: [ThrottleRule, string][]): Promise<{ tickets: AttemptTicket[] } | { retryAfterSeconds: number }> {
+  const tickets: AttemptTicket[] = [];
+  for (const [rule, value] of checks) {
+    const attempt = await takeAttempt(deps.db, rule, value, deps.now());
+    if (!attempt.allowed) {
+      for (const ticket of tickets) await refundAttempt(deps.db, ticket);
+      return { retryAfterSeconds: attempt.retryAfterSeconds };
     }
-    // Still full of live keys: drop the oldest entries (Map keeps insertion order).
-    for (const key of this.failures.keys()) {
-      if (this.failures.size < this.maxKeys) break;
-      this.failures.delete(key);
-    }
+    tickets.push(attempt.ticket);
   }
+  return { tickets };
+}
+
+/** The 429 for a full limit: `what` names the attempts ("sign-in attempts"). */
+export function tooManyAttempts(what: string, seconds: number): AppError {
+  return new AppError(429, 'too_many_attempts', `Too many ${what}. Try again in ${Math.ceil(seconds / 60)} min.`, undefined, { retry_after_seconds: seconds }, { 'Retry-After': String(seconds) });
 }

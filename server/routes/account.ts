@@ -3,10 +3,12 @@ import { z } from 'zod';
 import { authenticate } from '../domain/accounts.ts';
 import { deleteAccount, exportUserData } from '../domain/account.ts';
 import { auditSource, recordAuditAfter } from '../domain/audit.ts';
+import { clearAttempts, THROTTLE_RULES } from '../domain/throttle.ts';
 import type { AppDeps, AppEnv } from '../lib/context.ts';
 import { AppError } from '../lib/errors.ts';
 import { readJson } from '../lib/http.ts';
 import { clearSessionCookie, requireUser } from '../lib/session.ts';
+import { clearKnownDevice, takeAttempts, tooManyAttempts } from '../lib/throttle.ts';
 import { revokeAndPurgeStrava } from './strava.ts';
 
 /** GET /api/export: the runner's data to take away. */
@@ -30,14 +32,19 @@ export function accountRoutes(deps: AppDeps): Hono<AppEnv> {
   app.delete('/', async (c) => {
     const user = requireUser(c);
     const { password } = await readJson(c, z.object({ password: z.string().min(1, 'is required').max(1024) }).strict());
-    // The password again: a session left open on a shared device must not be enough to erase a history.
+    // The password again: a session left open on a shared device must not be enough to erase a
+    // history, nor to guess the password without limit. Counted per account before the check.
+    const attempt = await takeAttempts(deps, [[THROTTLE_RULES.accountPassword, user.id]]);
+    if (!('tickets' in attempt)) throw tooManyAttempts('wrong passwords', attempt.retryAfterSeconds);
     if (!(await authenticate(deps.db, user.email, password))) {
       throw new AppError(403, 'password_mismatch', 'That password is not right; your account was not deleted.');
     }
     const strava = await revokeAndPurgeStrava(deps, user.id);
     await deleteAccount(deps.db, user.id, { at: deps.now(), detail: { strava: strava.revoked }, ...auditSource(c, deps.config.trustProxy) });
     deps.log.info('account deleted', { user_id: user.id });
+    await clearAttempts(deps.db, THROTTLE_RULES.accountPassword, user.id);
     clearSessionCookie(c, deps);
+    clearKnownDevice(c, deps);
     return c.body(null, 204);
   });
   return app;
