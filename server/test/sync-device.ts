@@ -19,7 +19,8 @@ export class TestDevice {
   skewMs = 0;
 
   constructor(
-    private readonly app: Hono<AppEnv>,
+    /** The server it talks to (a test may point it at another, e.g. after a move). */
+    public app: Hono<AppEnv>,
     public cookie: string,
     private readonly wallMs: () => number,
   ) {}
