@@ -1,10 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { stravaConnections } from '../db/schema.ts';
-import { isRun, isStravaError, toActivity, type StravaClient } from '../integrations/strava/index.ts';
+import { athleteIdOf, isRun, isStravaError, toActivity, type StravaClient } from '../integrations/strava/index.ts';
 import { upsertActivities } from './activities.ts';
 import { rematchDays, userToday } from './matching.ts';
-import { accessTokenFor, recordConnectionError, StravaNeedsReconnect, StravaNotConnected, type StravaCallContext } from './strava-tokens.ts';
+import { accessTokenFor, loadTokens, recordConnectionError, StravaNeedsReconnect, StravaNotConnected, type StravaCallContext } from './strava-tokens.ts';
 
 // Backfill on connect (STRAVA.md §activities): /athlete/activities page by page, 200 a page,
 // until an empty page. One job per page, so progress survives restarts and a rate-limit pause
@@ -61,7 +61,9 @@ export async function backfillStep(ctx: BackfillContext, job: BackfillJob): Prom
     return { outcome: 'failed' };
   }
   const now = ctx.call.now();
-  const items = page.filter((json) => isRun(json)).flatMap((json) => {
+  // The list is the token owner's, so another athlete's activity here would be Strava's error; keep only the runner's own.
+  const athlete = (await loadTokens(db, job.userId))?.athlete_id;
+  const items = page.filter((json) => isRun(json) && athleteIdOf(json) === athlete).flatMap((json) => {
     try {
       const record = toActivity(json, { fetchedAt: now });
       return [{ activity: record.activity, name: typeof json.name === 'string' ? json.name.slice(0, 200) : null, raw: json, fetchedAt: now }];

@@ -1,33 +1,31 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { stravaEvents, stravaSettings, stravaTokens } from '../db/schema.ts';
-import { dedupeKey, isDeauthorization, type StravaWebhookEvent } from '../integrations/strava/index.ts';
-import { deleteActivity } from './activities.ts';
-import { rematchDays, userToday } from './matching.ts';
+import { dedupeKey, type StravaWebhookEvent } from '../integrations/strava/index.ts';
+import { EVENTS_PER_RUNNER_PER_HOUR, windowStart } from './strava-event-guards.ts';
 import { readStravaSettings } from './strava-pause.ts';
-import { purgeUserStravaData } from './strava-purge.ts';
 import { userForAthlete } from './strava-tokens.ts';
-import { notifyStravaDisconnected } from '../notifications/create.ts';
 
 // Receiving webhook events (STRAVA.md §webhooks): stored at once and deduplicated on
-// (subscription, object, aspect, event time); a job processes each (strava-events.ts).
-// Unknown subscriptions and owners are answered and ignored.
+// (subscription, object, aspect, event time); a job processes each (strava-events.ts). Nothing
+// is changed on an event's word: a delete or a deauthorization is confirmed with Strava by the
+// job first (events carry no signature). Events are refused while no subscription is recorded,
+// when they name another subscription or an unknown owner, and past a runner's hourly cap.
 
-export type ReceiveOutcome =
-  | { kind: 'stored'; eventId: string; userId: string }
-  | { kind: 'duplicate' }
-  | { kind: 'ignored'; reason: 'unknown_subscription' | 'unknown_owner' }
-  | { kind: 'purged'; userId: string };
+export type IgnoredReason = 'no_subscription' | 'unknown_subscription' | 'unknown_owner' | 'too_many_events';
+
+export type ReceiveOutcome = { kind: 'stored'; eventId: string; userId: string } | { kind: 'duplicate' } | { kind: 'ignored'; reason: IgnoredReason };
 
 /**
- * The webhook's fast path for activity create/update events, many at once (a group commit: the
- * events of concurrent webhook requests share one statement). One statement finds each owner,
- * checks the subscription and stores the new events; only for events it did not store does a
- * second look say why (a repeat, an unknown owner or subscription). Outcomes are in input order.
+ * The webhook's path for every event, many at once (a group commit: the events of concurrent
+ * webhook requests share one statement). One statement finds each owner, checks the recorded
+ * subscription and the owner's hourly cap, and stores the new events; only for events it did not
+ * store does a second look say why. Outcomes are in input order.
  */
 export async function storeEvents(db: Executor, events: StravaWebhookEvent[], now: Date): Promise<ReceiveOutcome[]> {
   const keys = events.map(dedupeKey);
-  const rows = [...new Map(events.map((e, i) => [keys[i]!, e])).entries()].map(([key, e]) => ({
+  const rows = [...new Map(events.map((e, i) => [keys[i]!, e])).entries()].map(([key, e], ord) => ({
+    ord,
     dedupe_key: key,
     subscription_id: e.subscription_id,
     owner_id: e.owner_id,
@@ -37,22 +35,29 @@ export async function storeEvents(db: Executor, events: StravaWebhookEvent[], no
     updates: e.updates,
     event_time: new Date(e.event_time * 1000).toISOString(),
   }));
+  // `nth` numbers a runner's new events in this batch, so a burst in one batch meets the cap too.
   const inserted = await db.execute(sql`
+    with batch as (
+      select v.*, t.user_id, row_number() over (partition by t.user_id order by v.ord) as nth
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(ord int, dedupe_key text, subscription_id text, owner_id text, object_type text, object_id text, aspect_type text, updates jsonb, event_time timestamptz)
+      join ${stravaTokens} t on t.athlete_id = v.owner_id
+      join ${stravaSettings} s on s.id = 1 and s.subscription_id = v.subscription_id
+      where not exists (select 1 from ${stravaEvents} d where d.dedupe_key = v.dedupe_key)
+    ), recent as (
+      select e.user_id, count(*)::int as n from ${stravaEvents} e
+      where e.user_id in (select user_id from batch) and e.received_at > ${windowStart(now).toISOString()}::timestamptz
+      group by e.user_id
+    )
     insert into ${stravaEvents} (dedupe_key, user_id, subscription_id, owner_id, object_type, object_id, aspect_type, updates, event_time, received_at, status)
-    select v.dedupe_key, t.user_id, v.subscription_id, v.owner_id, v.object_type, v.object_id, v.aspect_type, v.updates, v.event_time, ${now.toISOString()}::timestamptz, 'received'
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(dedupe_key text, subscription_id text, owner_id text, object_type text, object_id text, aspect_type text, updates jsonb, event_time timestamptz)
-    join ${stravaTokens} t on t.athlete_id = v.owner_id
-    left join ${stravaSettings} s on s.id = 1
-    where s.subscription_id is null or s.subscription_id = v.subscription_id
+    select b.dedupe_key, b.user_id, b.subscription_id, b.owner_id, b.object_type, b.object_id, b.aspect_type, b.updates, b.event_time, ${now.toISOString()}::timestamptz, 'received'
+    from batch b left join recent r on r.user_id = b.user_id
+    where coalesce(r.n, 0) + b.nth <= ${EVENTS_PER_RUNNER_PER_HOUR}
     on conflict (dedupe_key) do nothing
     returning id, user_id, dedupe_key`);
   const stored = new Map((inserted as unknown as { rows: { id: string; user_id: string; dedupe_key: string }[] }).rows.map((r) => [r.dedupe_key, r]));
   const claimed = new Set<string>();
   const missing = events.filter((_, i) => !stored.has(keys[i]!));
-  // Why the others were not stored: read once per batch, and only when there are others.
-  const { subscription_id: subscription } = missing.length ? await readStravaSettings(db) : { subscription_id: null };
-  const owners = new Set<string>();
-  for (const e of missing) if (!owners.has(e.owner_id) && (await userForAthlete(db, e.owner_id))) owners.add(e.owner_id);
+  const why = missing.length ? await whyNotStored(db, missing) : null;
   return events.map((e, i): ReceiveOutcome => {
     const row = stored.get(keys[i]!);
     // The same event twice in one batch: the first is stored, the second is a repeat.
@@ -61,56 +66,24 @@ export async function storeEvents(db: Executor, events: StravaWebhookEvent[], no
       return { kind: 'stored', eventId: row.id, userId: row.user_id };
     }
     if (row) return { kind: 'duplicate' };
-    if (subscription && subscription !== e.subscription_id) return { kind: 'ignored', reason: 'unknown_subscription' };
-    return owners.has(e.owner_id) ? { kind: 'duplicate' } : { kind: 'ignored', reason: 'unknown_owner' };
+    const reason = why!(e, keys[i]!);
+    return reason === 'duplicate' ? { kind: 'duplicate' } : { kind: 'ignored', reason };
   });
 }
 
-/** Whether an event must change data at once (a delete, a deauthorization): receiveEvent, in a transaction. */
-export function actsAtOnce(event: StravaWebhookEvent): boolean {
-  return isDeauthorization(event) || (event.object_type === 'activity' && event.aspect_type === 'delete');
-}
-
-/**
- * Stores an event inside the webhook's transaction. A deauthorization purges the athlete's data
- * and an activity `delete` removes the activity here and now (STRAVA.md: at once); everything
- * else is left for the job the caller queues in the same transaction.
- */
-export async function receiveEvent(tx: Executor, event: StravaWebhookEvent, now: Date): Promise<ReceiveOutcome> {
-  const { subscription_id: subscription } = await readStravaSettings(tx);
-  // With no subscription recorded (created outside our command), the owner check and the
-  // refetch with the owner's own token are the trust (STRAVA.md: there is no signature).
-  if (subscription && subscription !== event.subscription_id) return { kind: 'ignored', reason: 'unknown_subscription' };
-  const userId = await userForAthlete(tx, event.owner_id);
-  if (!userId) return { kind: 'ignored', reason: 'unknown_owner' };
-  if (isDeauthorization(event)) {
-    await purgeUserStravaData(tx, userId, now);
-    await notifyStravaDisconnected(tx, userId, 'deauthorized', String(event.event_time), now);
-    return { kind: 'purged', userId };
-  }
-  const [row] = await tx
-    .insert(stravaEvents)
-    .values({
-      dedupe_key: dedupeKey(event),
-      user_id: userId,
-      subscription_id: event.subscription_id,
-      owner_id: event.owner_id,
-      object_type: event.object_type,
-      object_id: event.object_id,
-      aspect_type: event.aspect_type,
-      updates: event.updates,
-      event_time: new Date(event.event_time * 1000),
-      received_at: now,
-      status: 'received',
-    })
-    .onConflictDoNothing({ target: stravaEvents.dedupe_key })
-    .returning({ id: stravaEvents.id });
-  if (!row) return { kind: 'duplicate' };
-  if (event.object_type === 'activity' && event.aspect_type === 'delete') {
-    const date = await deleteActivity(tx, userId, 'strava', event.object_id);
-    if (date) await rematchDays(tx, userId, [date], now, await userToday(tx, userId, now));
-  }
-  return { kind: 'stored', eventId: row.id, userId };
+/** For events the insert left out: read once per batch, and only when there are such events. */
+async function whyNotStored(db: Executor, missing: StravaWebhookEvent[]): Promise<(event: StravaWebhookEvent, key: string) => IgnoredReason | 'duplicate'> {
+  const { subscription_id: subscription } = await readStravaSettings(db);
+  const owners = new Set<string>();
+  for (const e of missing) if (!owners.has(e.owner_id) && (await userForAthlete(db, e.owner_id))) owners.add(e.owner_id);
+  const keys = missing.map(dedupeKey);
+  const known = new Set((await db.select({ key: stravaEvents.dedupe_key }).from(stravaEvents).where(inArray(stravaEvents.dedupe_key, keys))).map((r) => r.key));
+  return (e, key) => {
+    if (!subscription) return 'no_subscription';
+    if (subscription !== e.subscription_id) return 'unknown_subscription';
+    if (!owners.has(e.owner_id)) return 'unknown_owner';
+    return known.has(key) ? 'duplicate' : 'too_many_events';
+  };
 }
 
 /**
@@ -122,4 +95,3 @@ export async function pendingEvents(db: Executor): Promise<string[]> {
   const rows = await db.select({ id: stravaEvents.id }).from(stravaEvents).where(eq(stravaEvents.status, 'received'));
   return rows.map((r) => r.id);
 }
-

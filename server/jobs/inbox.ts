@@ -1,13 +1,13 @@
 import type { StravaWebhookEvent } from '../integrations/strava/index.ts';
-import { actsAtOnce, receiveEvent, storeEvents, type ReceiveOutcome } from '../domain/strava-webhook.ts';
+import { storeEvents, type ReceiveOutcome } from '../domain/strava-webhook.ts';
 import type { AppDeps } from '../lib/context.ts';
 import { queueEvent } from './strava.ts';
 
 // Where webhook events land. Strava wants a 200 within 2 s, and a burst arrives at once: on
 // PGlite every statement runs on the one connection (and the main thread), so the create and
-// update events of concurrent requests share one insert (a group commit) and one job insert.
-// Each request is answered only once its event is stored. Deletes and deauthorizations change
-// data at once, each in its own transaction.
+// other events of concurrent requests share one insert (a group commit) and one job insert.
+// Each request is answered only once its event is stored. Every event, deletes and
+// deauthorizations too, takes this path: none changes data before its job confirmed it with Strava.
 
 interface Waiting {
   event: StravaWebhookEvent;
@@ -39,13 +39,11 @@ export function eventInbox(deps: AppDeps): { receive(event: StravaWebhookEvent):
     async receive(event) {
       const done = deps.jobs?.foreground();
       try {
-        const outcome = actsAtOnce(event)
-          ? await deps.db.transaction((tx) => receiveEvent(tx, event, deps.now()))
-          : await new Promise<ReceiveOutcome>((resolve, reject) => {
-              waiting.push({ event, resolve, reject });
-              // One tick lets the requests that arrived together join the same batch.
-              flushing ??= new Promise((tick) => setImmediate(tick)).then(flush);
-            });
+        const outcome = await new Promise<ReceiveOutcome>((resolve, reject) => {
+          waiting.push({ event, resolve, reject });
+          // One tick lets the requests that arrived together join the same batch.
+          flushing ??= new Promise((tick) => setImmediate(tick)).then(flush);
+        });
         if (outcome.kind === 'stored' && deps.jobs) queueEvent(deps.jobs, outcome.eventId);
         return outcome;
       } finally {

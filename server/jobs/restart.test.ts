@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database.ts';
-import { stravaActivities, stravaEvents } from '../db/schema.ts';
+import { stravaActivities, stravaEvents, stravaSettings } from '../db/schema.ts';
 import { createInvite, registerUser } from '../domain/accounts.ts';
 import { saveConnection } from '../domain/strava-tokens.ts';
 import { loadConfig } from '../lib/config.ts';
 import { memoryLogger } from '../lib/context.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import { readStravaFixture, startStravaStandin, type StravaStandin } from '../test/strava-standin.ts';
-import { eventJson, FAST_JOBS, waitFor } from './test-kit.ts';
+import { eventJson, FAST_JOBS, TEST_SUBSCRIPTION_ID, waitFor } from './test-kit.ts';
 
 // Jobs survive the server going away: webhook events acknowledged by one server process are
 // processed exactly once by the next, after a clean shutdown and after a SIGKILL.
@@ -44,6 +44,8 @@ async function prepare(): Promise<{ dataDir: string; userId: string }> {
   const { code } = await createInvite(handle.db, { now });
   const user = await registerUser(handle.db, { invite_code: code, name: 'Restart', email: `restart-${Date.now()}@example.com`, password: 'long enough password' }, now);
   const tokens = standin.issueTokens();
+  // The subscription the operator command records: events naming no recorded one are refused.
+  await handle.db.insert(stravaSettings).values({ id: 1, subscription_id: TEST_SUBSCRIPTION_ID });
   await saveConnection(handle.db, config.tokenEncryptionKey, user.id, { ...tokens, expiresAt: new Date(now.getTime() + 6 * 3600_000), athleteId: standin.athleteId, athlete: { id: standin.athleteId } }, 'read,activity:read_all', now);
   await handle.close();
   for (const id of ACTIVITIES) standin.putActivity(id, readStravaFixture('activity_detailed_run.json').replace('"id": 1946417534', `"id": ${id}`));

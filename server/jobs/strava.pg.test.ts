@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stravaActivities, stravaEvents } from '../db/schema.ts';
+import { EVENTS_PER_RUNNER_PER_HOUR } from '../domain/strava-event-guards.ts';
 import { accessTokenFor } from '../domain/strava-tokens.ts';
 import { memoryLogger, type AppDeps } from '../lib/context.ts';
 import { openTestPostgres } from '../test/databases.ts';
@@ -55,7 +56,8 @@ describe.skipIf(!url)('Strava jobs on Postgres', () => {
   it('two worker processes share the events and process each exactly once', { timeout: 60_000 }, async () => {
     const { cookie, user } = await signUp(web);
     expect(await connectStrava(web, cookie)).toBe('/settings?strava=connected');
-    const ids = Array.from({ length: 120 }, (_, i) => String(18_000_000_000_000_800n + BigInt(i)));
+    // As many as one runner may send in an hour (EVENTS_PER_RUNNER_PER_HOUR).
+    const ids = Array.from({ length: EVENTS_PER_RUNNER_PER_HOUR }, (_, i) => String(18_000_000_000_000_800n + BigInt(i)));
     for (const id of ids) web.standin.putActivity(id, detail(id));
     for (const [i, id] of ids.entries()) {
       const body = eventJson({ aspect_type: 'create', object_id: id, owner_id: web.standin.athleteId, event_time: 1_772_800_000 + i });
@@ -65,12 +67,12 @@ describe.skipIf(!url)('Strava jobs on Postgres', () => {
     await startWorkers();
     await waitFor(() => allSettled(web, user.id), 30_000, 'all events processed');
     const events = await web.deps.db.select().from(stravaEvents).where(eq(stravaEvents.user_id, user.id));
-    expect(events).toHaveLength(120);
+    expect(events).toHaveLength(EVENTS_PER_RUNNER_PER_HOUR);
     expect(events.every((e) => e.status === 'processed')).toBe(true);
-    expect(await web.deps.db.select().from(stravaActivities).where(eq(stravaActivities.user_id, user.id))).toHaveLength(120);
-    expect(web.standin.state.requests.filter((r) => r.route === 'activity')).toHaveLength(120);
+    expect(await web.deps.db.select().from(stravaActivities).where(eq(stravaActivities.user_id, user.id))).toHaveLength(EVENTS_PER_RUNNER_PER_HOUR);
+    expect(web.standin.state.requests.filter((r) => r.route === 'activity')).toHaveLength(EVENTS_PER_RUNNER_PER_HOUR);
     const [a, b] = workers.map(doneBy) as [number, number];
-    expect(a + b).toBe(120);
+    expect(a + b).toBe(EVENTS_PER_RUNNER_PER_HOUR);
     expect(a).toBeGreaterThan(0);
     expect(b).toBeGreaterThan(0);
   });

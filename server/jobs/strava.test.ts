@@ -74,10 +74,12 @@ describe('Strava webhook events through the job queue', () => {
     await waitFor(async () => (await activitiesOf(user.id))[0]?.name === 'Renamed', 10_000, 'update processed');
     expect(await completionOf(workout.id)).toMatchObject({ status: 'partial', distance_meters: 5000 });
 
+    // Deleted on Strava: the job confirms it (the activity answers 404) and removes it.
+    t.standin.deleteActivity('18000000000000501');
     await pushEvent(t, event('delete', '18000000000000501'));
+    await waitFor(() => allSettled(t, user.id), 10_000, 'delete processed');
     expect(await activitiesOf(user.id)).toHaveLength(0);
     expect(await completionOf(workout.id)).toBeUndefined();
-    await waitFor(() => allSettled(t, user.id), 10_000, 'delete processed');
     expect(await eventStatuses(t, user.id)).toEqual(['processed', 'processed', 'processed']);
   });
 
@@ -94,7 +96,7 @@ describe('Strava webhook events through the job queue', () => {
 
   it('copes with events out of order: a delete before its create, an update before its create', async () => {
     const { user } = await runner();
-    t.standin.putActivity('18000000000000503', detail('18000000000000503'));
+    // 503 was created and deleted on Strava before we looked: it answers 404.
     await pushEvent(t, event('delete', '18000000000000503', {}, 1_772_450_100));
     await pushEvent(t, event('create', '18000000000000503', {}, 1_772_450_000));
     t.standin.putActivity('18000000000000504', detail('18000000000000504', { name: 'Latest' }));
@@ -103,20 +105,36 @@ describe('Strava webhook events through the job queue', () => {
     await waitFor(async () => (await eventStatuses(t, user.id)).filter((s) => s !== 'received').length === 4, 10_000, 'events settled');
     const stored = await activitiesOf(user.id);
     expect(stored.map((a) => [a.external_id, a.name])).toEqual([['18000000000000504', 'Latest']]);
-    expect(activityGets('18000000000000503')).toBe(0); // deleted on Strava: never fetched, never stored
+    // Deleted on Strava: never stored. The delete's own lookup confirmed it; the create looked at most once.
+    expect(activityGets('18000000000000503')).toBeLessThanOrEqual(2);
   });
 
-  it('retries an activity Strava cannot serve yet (404 after create), and gives up on one that never appears', async () => {
+  it('looks again once for a new activity Strava cannot serve yet (404 after create), and gives up on one that never appears', async () => {
     const { user } = await runner();
-    t.standin.putActivity('18000000000000505', detail('18000000000000505'), 2);
+    t.standin.putActivity('18000000000000505', detail('18000000000000505'), 1);
     await pushEvent(t, event('create', '18000000000000505'));
     await pushEvent(t, event('create', '18000000000000599'));
     await waitFor(() => allSettled(t, user.id), 10_000, 'events settled');
-    expect(activityGets('18000000000000505')).toBe(3);
-    expect(activityGets('18000000000000599')).toBe(4); // first try + the 1, 5 and 15 minute retries
+    expect(activityGets('18000000000000505')).toBe(2);
+    // An id we never held: the first try and one more look, not the 1, 5 and 15 minute retries.
+    expect(activityGets('18000000000000599')).toBe(2);
     const rows = await t.deps.db.select().from(stravaEvents).where(eq(stravaEvents.user_id, user.id));
     expect(rows.map((r) => [r.object_id, r.status]).sort()).toEqual([['18000000000000505', 'processed'], ['18000000000000599', 'not_found']]);
     expect((await activitiesOf(user.id)).map((a) => a.external_id)).toEqual(['18000000000000505']);
+  });
+
+  it('retries a run we hold that Strava stops serving (1, 5, 15 min), then removes it', async () => {
+    const { user } = await runner();
+    t.standin.putActivity('18000000000000511', detail('18000000000000511'));
+    await pushEvent(t, event('create', '18000000000000511'));
+    await waitFor(() => allSettled(t, user.id), 10_000, 'create processed');
+    // Made private without activity:read_all, or deleted with its event lost: 404 from now on.
+    t.standin.deleteActivity('18000000000000511');
+    await pushEvent(t, event('update', '18000000000000511', { private: 'true' }));
+    await waitFor(() => allSettled(t, user.id), 10_000, 'update settled');
+    expect(activityGets('18000000000000511')).toBe(1 + 4); // the create, then the first try + 3 retries
+    expect(await activitiesOf(user.id)).toHaveLength(0);
+    expect(await eventStatuses(t, user.id)).toEqual(['not_found', 'processed']);
   });
 
   it('refreshes an expiring token once for concurrent jobs and stores the rotated pair', async () => {

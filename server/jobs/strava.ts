@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { stravaConnections, stravaEvents } from '../db/schema.ts';
+import { recordAuditAfter } from '../domain/audit.ts';
 import { backfillStep, unfinishedBackfills, type BackfillJob } from '../domain/strava-backfill.ts';
 import { processEvent } from '../domain/strava-events.ts';
 import { pendingEvents } from '../domain/strava-webhook.ts';
@@ -49,12 +50,17 @@ function stravaSession(deps: AppDeps, jobs: Jobs): { call: StravaCallContext; cl
   };
 }
 
+/** Records a deauthorization Strava confirmed in the audit log: Strava's doing, not the runner's (no address or browser of theirs). */
+export function auditDeauthorization(deps: AppDeps): (userId: string) => Promise<void> {
+  return (userId) => recordAuditAfter(deps, { at: deps.now(), kind: 'strava_disconnected', user_id: userId, detail: { by: 'strava' }, ip: null, user_agent: null });
+}
+
 const handleEvent = (deps: AppDeps, jobs: Jobs): Handler<EventJob> => async ({ eventId }, job) => {
   await jobs.foregroundQuiet();
   await assertNotPaused(deps.db, deps.now());
   const session = stravaSession(deps, jobs);
   try {
-    return await processEvent({ call: session.call, client: session.client, log: deps.log, notFoundDelaysMs: jobs.options.notFoundDelaysMs }, eventId);
+    return await processEvent({ call: session.call, client: session.client, log: deps.log, notFoundDelaysMs: jobs.options.notFoundDelaysMs, onDeauthorized: auditDeauthorization(deps) }, eventId);
   } catch (error) {
     if (lastAttempt(job) && !isDeferral(error)) {
       await deps.db

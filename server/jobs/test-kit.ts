@@ -1,11 +1,16 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll } from 'vitest';
 import type { DatabaseHandle } from '../db/database.ts';
-import { stravaEvents, stravaTokens } from '../db/schema.ts';
+import { stravaEvents, stravaSettings, stravaTokens } from '../db/schema.ts';
 import { openTestPglite } from '../test/databases.ts';
 import { buildTestApp, call, readyInsideTests, type TestApp } from '../test/harness.ts';
 import { startStravaStandin, type StandinOptions, type StravaStandin } from '../test/strava-standin.ts';
+import { processEvent } from '../domain/strava-events.ts';
+import { RetryLater } from '../domain/strava-pause.ts';
+import { pendingEvents } from '../domain/strava-webhook.ts';
+import { createStravaClient } from '../integrations/strava/index.ts';
 import { jobsDatabase, startJobs, type JobsOptions } from './index.ts';
+import { auditDeauthorization } from './strava.ts';
 
 // Shared by the Strava tests: the app on a database with the stand-in's URLs, a job queue with
 // tiny real-time delays (the app clock is a FakeClock), and the OAuth dance as a browser does it.
@@ -43,8 +48,22 @@ export function useStravaTestApp(options: Parameters<typeof stravaTestApp>[1] = 
   return readyInsideTests('useStravaTestApp()', () => current);
 }
 
-/** The app with Strava configured against a fresh stand-in (sharing the app's fake clock); `jobs: false` runs without a queue. */
-export async function stravaTestApp(handle: DatabaseHandle & { url?: string }, options: { standin?: StandinOptions; jobs?: JobsOptions | false; env?: Record<string, string> } = {}): Promise<StravaTestApp> {
+/** The push subscription the test apps record, as the operator command would; eventJson names it. */
+export const TEST_SUBSCRIPTION_ID = '120001';
+
+/** Records `id` as the app's push subscription (null: none, as before the operator created one). */
+export async function recordSubscription(t: TestApp, id: string | null): Promise<void> {
+  await t.deps.db.insert(stravaSettings).values({ id: 1, subscription_id: id }).onConflictDoUpdate({ target: stravaSettings.id, set: { subscription_id: id } });
+}
+
+/**
+ * The app with Strava configured against a fresh stand-in (sharing the app's fake clock) and the
+ * push subscription recorded (`subscription: null` for none); `jobs: false` runs without a queue.
+ */
+export async function stravaTestApp(
+  handle: DatabaseHandle & { url?: string },
+  options: { standin?: StandinOptions; jobs?: JobsOptions | false; env?: Record<string, string>; subscription?: string | null } = {},
+): Promise<StravaTestApp> {
   // The stand-in starts first (the app needs its URLs) but keeps time by the app's fake clock.
   const clock = { now: () => new Date() };
   const standin = await startStravaStandin({ now: () => clock.now(), ...options.standin });
@@ -57,6 +76,7 @@ export async function stravaTestApp(handle: DatabaseHandle & { url?: string }, o
     ...options.env,
   });
   clock.now = t.clock.now;
+  await recordSubscription(t, options.subscription === undefined ? TEST_SUBSCRIPTION_ID : options.subscription);
   if (options.jobs !== false) t.deps.jobs = await startJobs(t.deps, jobsDatabase(handle, handle.url), { ...FAST_JOBS, ...options.jobs });
   return {
     ...t,
@@ -89,7 +109,7 @@ export async function connectStrava(t: StravaTestApp, cookie: string, tamper: (c
 export function eventJson(event: { object_type?: string; object_id: string; aspect_type: string; owner_id: string; subscription_id?: string; event_time: number; updates?: Record<string, string> }): string {
   return (
     `{"aspect_type":"${event.aspect_type}","event_time":${event.event_time},"object_id":${event.object_id},` +
-    `"object_type":"${event.object_type ?? 'activity'}","owner_id":${event.owner_id},"subscription_id":${event.subscription_id ?? '120001'},` +
+    `"object_type":"${event.object_type ?? 'activity'}","owner_id":${event.owner_id},"subscription_id":${event.subscription_id ?? TEST_SUBSCRIPTION_ID},` +
     `"updates":${JSON.stringify(event.updates ?? {})}}`
   );
 }
@@ -97,6 +117,26 @@ export function eventJson(event: { object_type?: string; object_id: string; aspe
 /** POSTs an event to the webhook as Strava does (no cookie, no Origin). */
 export async function pushEvent(t: TestApp, body: string): Promise<number> {
   return (await call(t.app, 'POST', '/api/strava/webhook', { raw: body })).status;
+}
+
+/**
+ * For apps without a queue: processes every stored event once, as the job would (a 404 to retry
+ * later leaves its event stored). Returns what became of each.
+ */
+export async function processStoredEvents(t: TestApp): Promise<string[]> {
+  const http = { now: t.deps.now, timeoutMs: 2000 };
+  const call = { db: t.deps.db, dbKind: t.deps.dbKind, config: t.deps.config, now: t.deps.now, http, uncertainRefreshWaitMs: 600_000 };
+  const ctx = { call, client: createStravaClient({ ...http, apiUrl: t.deps.config.strava.apiUrl }), log: t.deps.log, notFoundDelaysMs: [1], onDeauthorized: auditDeauthorization(t.deps) };
+  const outcomes: string[] = [];
+  for (const id of await pendingEvents(t.deps.db)) {
+    try {
+      outcomes.push(await processEvent(ctx, id));
+    } catch (error) {
+      if (!(error instanceof RetryLater)) throw error;
+      outcomes.push('retry_later');
+    }
+  }
+  return outcomes;
 }
 
 /** Polls `check` until it returns a truthy value (every 25 ms, at most `timeoutMs`). */

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { notifications } from '../db/schema.ts';
 import { accessTokenFor, StravaNeedsReconnect, type StravaCallContext } from '../domain/strava-tokens.ts';
-import { connectStrava, eventJson, pushEvent, useStravaTestApp } from '../jobs/test-kit.ts';
+import { connectStrava, eventJson, processStoredEvents, pushEvent, useStravaTestApp } from '../jobs/test-kit.ts';
 import { call, signUp } from '../test/harness.ts';
 import { deliver } from './deliver.ts';
 import { deliveryEnv } from './jobs.ts';
@@ -21,8 +21,10 @@ describe('Strava disconnected', () => {
     const { cookie, user } = await signUp(t);
     await connectStrava(t, cookie);
     const deauth = eventJson({ object_type: 'athlete', aspect_type: 'update', object_id: t.standin.athleteId, owner_id: t.standin.athleteId, event_time: 1_772_437_100, updates: { authorized: 'false' } });
+    t.standin.revokeAccess(); // on strava.com: our token stops working, so the job can confirm the event
     expect(await pushEvent(t, deauth)).toBe(200);
     expect(await pushEvent(t, deauth)).toBe(200); // Strava repeats itself
+    await processStoredEvents(t);
     const rows = await rowsOf(user.id);
     expect(rows).toEqual([expect.objectContaining({ kind: 'strava_disconnected', status: 'pending', subject: 'Strava is disconnected from RunCoach', payload: { reason: 'deauthorized' } })]);
     // No channel in this app: recorded as skipped, with the reason.

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { auditEvents, users } from '../db/schema.ts';
 import { createInvite } from '../domain/accounts.ts';
 import { listAudit, pruneAudit, recordAudit, recordAuditAfter, type AuditKind } from '../domain/audit.ts';
-import { connectStrava, eventJson, pushEvent, useStravaTestApp } from '../jobs/test-kit.ts';
+import { connectStrava, eventJson, processStoredEvents, pushEvent, useStravaTestApp } from '../jobs/test-kit.ts';
 import { memoryLogger } from '../lib/context.ts';
 import { PUBLIC_URL, sessionCookie } from '../test/harness.ts';
 
@@ -97,7 +97,9 @@ describe('recording', () => {
 
     await connectStrava(t, cookie);
     const deauth = eventJson({ object_type: 'athlete', aspect_type: 'update', object_id: t.standin.athleteId, owner_id: t.standin.athleteId, event_time: 1_772_437_100, updates: { authorized: 'false' } });
+    t.standin.revokeAccess(); // on strava.com: our token stops working, so the job can confirm the event
     expect(await pushEvent(t, deauth)).toBe(200);
+    await processStoredEvents(t);
     const disconnects = await eventsOf(user.id, 'strava_disconnected');
     expect(disconnects.map((e) => e.detail.by).sort()).toEqual(['runner', 'strava']);
     expect(await eventsOf(user.id, 'strava_connected')).toHaveLength(2);

@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { stravaActivities, stravaEvents, stravaSettings, stravaTokens, workoutCompletions, workouts } from '../db/schema.ts';
+import { stravaActivities, stravaEvents, stravaTokens, workoutCompletions, workouts } from '../db/schema.ts';
 import { upsertActivity } from '../domain/activities.ts';
 import { rematchDay } from '../domain/matching.ts';
-import { connectStrava, eventJson, pushEvent, useStravaTestApp } from '../jobs/test-kit.ts';
+import { EVENTS_PER_RUNNER_PER_HOUR } from '../domain/strava-event-guards.ts';
+import { connectStrava, eventJson, pushEvent, recordSubscription, TEST_SUBSCRIPTION_ID, useStravaTestApp } from '../jobs/test-kit.ts';
 import { toActivity } from '../integrations/strava/index.ts';
 import { decryptToken } from '../lib/token-crypto.ts';
 import { buildTestApp, call, signUp } from '../test/harness.ts';
@@ -137,15 +138,54 @@ describe('the webhook', () => {
     expect(rows.map((r) => [r.object_id, r.status])).toEqual([['18000000000000001', 'received']]);
     expect(t.log.lines.some((line) => line.includes('unknown_owner'))).toBe(true);
 
-    // Once our command recorded the subscription, events naming another one are ignored.
-    await t.deps.db.insert(stravaSettings).values({ id: 1, subscription_id: '120001' }).onConflictDoUpdate({ target: stravaSettings.id, set: { subscription_id: '120001' } });
+    // Events naming another subscription than the one our command recorded are ignored.
     expect(await pushEvent(t, eventJson({ aspect_type: 'update', object_id: '18000000000000001', owner_id: owner, subscription_id: '666', event_time: 1_772_435_100 }))).toBe(200);
     expect(await pushEvent(t, eventJson({ aspect_type: 'update', object_id: '18000000000000001', owner_id: owner, event_time: 1_772_435_200 }))).toBe(200);
     expect(await t.deps.db.select().from(stravaEvents).where(sql`user_id = ${user.id}`)).toHaveLength(2);
-    await t.deps.db.delete(stravaSettings);
   });
 
-  it('removes a deleted activity at once, and undoes the match it made', async () => {
+  it('refuses every event while no subscription is recorded: nothing stored, no Strava call', async () => {
+    const { cookie, user } = await signUp(t);
+    await connectStrava(t, cookie);
+    await recordSubscription(t, null);
+    try {
+      const calls = t.standin.state.requests.length;
+      const owner = t.standin.athleteId;
+      const forged = [
+        eventJson({ aspect_type: 'create', object_id: '18000000000000003', owner_id: owner, subscription_id: '777', event_time: 1_772_435_300 }),
+        eventJson({ aspect_type: 'delete', object_id: '18000000000000003', owner_id: owner, subscription_id: '777', event_time: 1_772_435_301 }),
+        eventJson({ object_type: 'athlete', aspect_type: 'update', object_id: owner, owner_id: owner, subscription_id: '777', event_time: 1_772_435_302, updates: { authorized: 'false' } }),
+      ];
+      for (const body of forged) expect(await pushEvent(t, body)).toBe(200);
+      expect(await t.deps.db.select().from(stravaEvents).where(sql`user_id = ${user.id}`)).toHaveLength(0);
+      expect(t.standin.state.requests.length).toBe(calls);
+      expect(t.log.lines.some((line) => line.includes('no_subscription'))).toBe(true);
+      // The validation GET still works: creating the subscription needs it.
+      expect((await call(t.app, 'GET', '/api/strava/webhook?hub.mode=subscribe&hub.challenge=abc&hub.verify_token=verify-me')).json).toEqual({ 'hub.challenge': 'abc' });
+    } finally {
+      await recordSubscription(t, TEST_SUBSCRIPTION_ID);
+    }
+  });
+
+  it(`stores at most ${EVENTS_PER_RUNNER_PER_HOUR} events per runner an hour, a burst in one batch included`, async () => {
+    const { cookie, user } = await signUp(t);
+    await connectStrava(t, cookie);
+    const stored = async () => (await t.deps.db.select().from(stravaEvents).where(sql`user_id = ${user.id}`)).length;
+    const body = (i: number) => eventJson({ aspect_type: 'update', object_id: String(18_000_000_000_100_000n + BigInt(i)), owner_id: t.standin.athleteId, event_time: 1_772_500_000 + i });
+    const statuses = await Promise.all(Array.from({ length: EVENTS_PER_RUNNER_PER_HOUR + 10 }, (_, i) => pushEvent(t, body(i))));
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(await stored()).toBe(EVENTS_PER_RUNNER_PER_HOUR);
+    expect(await pushEvent(t, body(1000))).toBe(200);
+    expect(await stored()).toBe(EVENTS_PER_RUNNER_PER_HOUR);
+    expect(t.log.lines.some((line) => line.includes('too_many_events'))).toBe(true);
+    // A repeat of a stored event is still just a repeat, and the next hour has room again.
+    expect(await pushEvent(t, body(0))).toBe(200);
+    t.clock.advance(3600_000 + 1);
+    expect(await pushEvent(t, body(1001))).toBe(200);
+    expect(await stored()).toBe(EVENTS_PER_RUNNER_PER_HOUR + 1);
+  });
+
+  it('stores a delete and a deauthorization without changing anything: the job confirms them with Strava first', async () => {
     const { cookie, user } = await signUp(t);
     await connectStrava(t, cookie);
     const now = t.clock.now();
@@ -156,24 +196,19 @@ describe('the webhook', () => {
     const run = toActivity({ id: '18000000000000077', sport_type: 'Run', start_date: '2026-03-02T06:00:00Z', start_date_local: '2026-03-02T06:00:00Z', distance: 8100, moving_time: 2700, elapsed_time: 2800 }, { fetchedAt: now });
     await upsertActivity(t.deps.db, user.id, run.activity, { raw: {}, fetchedAt: now, now });
     await rematchDay(t.deps.db, user.id, '2026-03-02', now, '2026-03-02');
-    expect((await t.deps.db.select().from(workoutCompletions).where(sql`workout_id = ${workout!.id}`))[0]?.status).toBe('completed');
 
-    const status = await pushEvent(t, eventJson({ aspect_type: 'delete', object_id: '18000000000000077', owner_id: t.standin.athleteId, event_time: 1_772_436_000 }));
-    expect(status).toBe(200);
-    // No job queue runs here: the delete happened inside the webhook's own transaction.
-    expect(await t.deps.db.select().from(stravaActivities).where(sql`user_id = ${user.id}`)).toHaveLength(0);
-    expect(await t.deps.db.select().from(workoutCompletions).where(sql`workout_id = ${workout!.id}`)).toHaveLength(0);
-  });
-
-  it('purges everything of an athlete who deauthorizes us on Strava', async () => {
-    const { cookie, user } = await signUp(t);
-    await connectStrava(t, cookie);
-    await pushEvent(t, eventJson({ aspect_type: 'create', object_id: '18000000000000002', owner_id: t.standin.athleteId, event_time: 1_772_437_000 }));
+    const calls = t.standin.state.requests.length;
+    expect(await pushEvent(t, eventJson({ aspect_type: 'delete', object_id: '18000000000000077', owner_id: t.standin.athleteId, event_time: 1_772_436_000 }))).toBe(200);
     const deauth = eventJson({ object_type: 'athlete', aspect_type: 'update', object_id: t.standin.athleteId, owner_id: t.standin.athleteId, event_time: 1_772_437_100, updates: { authorized: 'false' } });
     expect(await pushEvent(t, deauth)).toBe(200);
-    expect(await t.deps.db.select().from(stravaTokens).where(sql`user_id = ${user.id}`)).toHaveLength(0);
-    expect(await t.deps.db.select().from(stravaEvents).where(sql`user_id = ${user.id}`)).toHaveLength(0);
-    expect((await call(t.app, 'GET', '/api/strava/status', { cookie })).json.connected).toBe(false);
+    // No job queue runs here: both wait, stored, and the webhook asked Strava nothing.
+    expect(t.standin.state.requests.length).toBe(calls);
+    const events = await t.deps.db.select().from(stravaEvents).where(sql`user_id = ${user.id}`);
+    expect(events.map((e) => [e.object_type, e.aspect_type, e.status]).sort()).toEqual([['activity', 'delete', 'received'], ['athlete', 'update', 'received']]);
+    expect(await t.deps.db.select().from(stravaActivities).where(sql`user_id = ${user.id}`)).toHaveLength(1);
+    expect((await t.deps.db.select().from(workoutCompletions).where(sql`workout_id = ${workout!.id}`))[0]?.status).toBe('completed');
+    expect(await t.deps.db.select().from(stravaTokens).where(sql`user_id = ${user.id}`)).toHaveLength(1);
+    expect((await call(t.app, 'GET', '/api/strava/status', { cookie })).json.connected).toBe(true);
   });
 });
 

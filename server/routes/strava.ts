@@ -29,7 +29,8 @@ import { routeId } from './ids.ts';
 
 // Strava (STRAVA.md): OAuth connect/callback/disconnect and status for the Settings screen, and
 // the webhook Strava calls (no session, no Origin: the same-origin check lets it through).
-// HTTP handlers never wait on Strava where a deadline applies: the webhook only stores and queues.
+// HTTP handlers never wait on Strava where a deadline applies: the webhook only stores and queues,
+// and a job confirms with Strava before a delete or deauthorization changes anything.
 
 /** Where the callback sends the browser: the Settings screen with the outcome. */
 type Outcome = 'connected' | 'denied' | 'missing_scope' | 'error';
@@ -136,12 +137,10 @@ export function stravaRoutes(deps: AppDeps): Hono<AppEnv> {
     // Stored durably before the 200; the work itself is the job's.
     const outcome = await inbox.receive(event);
     if (outcome.kind === 'ignored') {
-      deps.log.info('strava webhook event ignored', { reason: outcome.reason, subscription: event.subscription_id, owner: event.owner_id, aspect: event.aspect_type });
-    }
-    if (outcome.kind === 'purged') {
-      deps.log.info('strava deauthorized by athlete: data purged', { user: outcome.userId });
-      // Strava's call, not the runner's: no address or browser of theirs to record.
-      await recordAuditAfter(deps, { at: deps.now(), kind: 'strava_disconnected', user_id: outcome.userId, detail: { by: 'strava' }, ip: null, user_agent: null });
+      // Strava retries anything but a 200, and a refusal would tell a forger which guess was wrong.
+      const fields = { reason: outcome.reason, subscription: event.subscription_id, owner: event.owner_id, aspect: event.aspect_type };
+      if (outcome.reason === 'too_many_events') deps.log.warn('strava webhook event ignored', fields);
+      else deps.log.info('strava webhook event ignored', fields);
     }
     return c.json({ ok: true });
   });

@@ -19,7 +19,7 @@ export function readStravaFixture(name: string): string {
   return readFileSync(stravaFixturePath(name), 'utf8');
 }
 
-export type StandinRoute = 'authorize' | 'token' | 'deauthorize' | 'activity' | 'activities' | 'subscriptions';
+export type StandinRoute = 'authorize' | 'token' | 'deauthorize' | 'athlete' | 'activity' | 'activities' | 'subscriptions';
 export type StandinFault = 500 | 429 | 'hang';
 
 /** Overall (every request) and read (GET) limits and usage; usage goes up per request, 429 once over. */
@@ -68,6 +68,8 @@ export interface StandinState {
   codes: Map<string, string>;
   accessTokens: Map<string, { athleteId: string; expiresAt: number }>;
   refreshTokens: Set<string>;
+  /** Whose each refresh token is (a refresh issues tokens of the same athlete). */
+  refreshOwners: Map<string, string>;
   /** Generated summaries (ids as strings); GET /activities/{id} also serves these. */
   activities: Record<string, unknown>[];
   /** Detailed activities by id, served as given (e.g. the fixture's text). */
@@ -88,10 +90,17 @@ export interface StravaStandin {
   athleteId: string;
   /** A valid one-time authorization code, as the callback would carry it. */
   issueCode(): string;
-  /** A token pair without the OAuth dance, for API tests. */
-  issueTokens(): { accessToken: string; refreshToken: string };
-  /** Serves `json` at GET /activities/{id}, after `notFoundTimes` 404s. */
-  putActivity(id: string, json: string, notFoundTimes?: number): void;
+  /** A token pair without the OAuth dance, for API tests; of `athleteId` (default the stand-in's athlete). */
+  issueTokens(athleteId?: string): { accessToken: string; refreshToken: string };
+  /**
+   * Serves `json` at GET /activities/{id}, after `notFoundTimes` 404s, as an activity of
+   * `owner` (its `athlete.id` is set to it; default the stand-in's athlete).
+   */
+  putActivity(id: string, json: string, notFoundTimes?: number, owner?: string): void;
+  /** The athlete deletes the activity on Strava: GET /activities/{id} answers 404 from now on. */
+  deleteActivity(id: string): void;
+  /** The athlete revokes the app on strava.com: every token of theirs stops working (default the stand-in's athlete). */
+  revokeAccess(athleteId?: string): void;
   /** The next `times` requests to `route` fail with `fault` ('hang': never answered until close). */
   fault(route: StandinRoute, fault: StandinFault, times?: number): void;
   /** POSTs a webhook event (JSON) to the subscription's callback, as Strava does; returns the status. */
@@ -140,10 +149,18 @@ function generateActivities(options: StandinOptions, athleteId: string): Record<
   });
 }
 
+// Strava serves an activity with its owner in `athlete.id`. The fixtures were recorded from
+// another athlete: name the owner, in the text (ids there are bare 64-bit integers).
+function ownedBy(json: string, owner: string): string {
+  const stamped = json.replace(/("athlete"\s*:\s*\{\s*"id"\s*:\s*)"?\d+"?/g, `$1${owner}`);
+  return stamped !== json || json.includes('"athlete"') ? stamped : json.replace(/^\s*\{/, `{"athlete":{"id":${owner},"resource_state":1},`);
+}
+
 function routeOf(path: string): StandinRoute | 'unknown' {
   if (path === '/oauth/authorize') return 'authorize';
   if (path === '/oauth/token') return 'token';
   if (path === '/oauth/deauthorize') return 'deauthorize';
+  if (path === '/api/v3/athlete') return 'athlete';
   if (/^\/api\/v3\/activities\/[^/]+$/.test(path)) return 'activity';
   if (path === '/api/v3/athlete/activities') return 'activities';
   if (/^\/api\/v3\/push_subscriptions(\/[^/]+)?$/.test(path)) return 'subscriptions';
@@ -158,18 +175,23 @@ export async function startStravaStandin(options: StandinOptions = {}): Promise<
   const now = () => (options.now ?? (() => new Date()))().getTime();
   const ttl = (options.accessTokenTtlSeconds ?? 21_600) * 1000;
   const state: StandinState = {
-    requests: [], authorizeQueries: [], refreshCalls: 0, codes: new Map(), accessTokens: new Map(), refreshTokens: new Set(),
+    requests: [], authorizeQueries: [], refreshCalls: 0, codes: new Map(), accessTokens: new Map(), refreshTokens: new Set(), refreshOwners: new Map(),
     activities: generateActivities(options, athleteId), details: new Map(), notReady: new Map(), subscriptions: [], faults: [],
     rateLimit: { limit15: 200, limitDaily: 2000, readLimit15: 100, readLimitDaily: 1000, usage15: 0, usageDaily: 0, readUsage15: 0, readUsageDaily: 0, ...options.limits },
   };
   const hanging = new Set<ServerResponse>();
   const token = (prefix: string) => `${prefix}${randomBytes(20).toString('hex')}`;
-  const issueTokens = () => {
+  const issueTokens = (owner = athleteId) => {
     const accessToken = token('at_');
     const refreshToken = token('rt_');
-    state.accessTokens.set(accessToken, { athleteId, expiresAt: now() + ttl });
+    state.accessTokens.set(accessToken, { athleteId: owner, expiresAt: now() + ttl });
     state.refreshTokens.add(refreshToken);
+    state.refreshOwners.set(refreshToken, owner);
     return { accessToken, refreshToken };
+  };
+  const revokeAccess = (owner = athleteId) => {
+    for (const [value, grant] of state.accessTokens) if (grant.athleteId === owner) state.accessTokens.delete(value);
+    for (const value of state.refreshTokens) if ((state.refreshOwners.get(value) ?? athleteId) === owner) state.refreshTokens.delete(value);
   };
   const tokenBody = (pair: { accessToken: string; refreshToken: string }) => {
     const expiresAt = state.accessTokens.get(pair.accessToken)!.expiresAt;
@@ -238,7 +260,7 @@ export async function startStravaStandin(options: StandinOptions = {}): Promise<
         }
         if (form.grant_type === 'refresh_token') {
           if (!form.refresh_token || !state.refreshTokens.has(form.refresh_token)) return send(400, ERRORS.bad('RefreshToken', 'refresh_token'));
-          const pair = issueTokens();
+          const pair = issueTokens(state.refreshOwners.get(form.refresh_token) ?? athleteId);
           // Rotation: the old refresh token dies at once. Otherwise the same one comes back.
           state.refreshTokens.delete(options.rotateRefreshTokens ? form.refresh_token : pair.refreshToken);
           return send(200, tokenBody(options.rotateRefreshTokens ? pair : { ...pair, refreshToken: form.refresh_token }));
@@ -247,11 +269,16 @@ export async function startStravaStandin(options: StandinOptions = {}): Promise<
       }
       case 'deauthorize': {
         const accessToken = form.access_token ?? bearer();
-        if (!accessToken || !state.accessTokens.has(accessToken)) return send(401, ERRORS.auth);
-        // Revoking ends every token of the athlete (one athlete per stand-in).
-        state.accessTokens.clear();
-        state.refreshTokens.clear();
+        const grant = accessToken === undefined ? undefined : state.accessTokens.get(accessToken);
+        if (!grant) return send(401, ERRORS.auth);
+        // Revoking ends every token of the athlete.
+        revokeAccess(grant.athleteId);
         return send(200, { access_token: accessToken });
+      }
+      case 'athlete': {
+        const value = bearer();
+        if (!value) return send(401, ERRORS.auth);
+        return send(200, { id: state.accessTokens.get(value)!.athleteId, username: 'standin', resource_state: 2, firstname: 'Stand', lastname: 'In' });
       }
       case 'activity': {
         if (!bearer()) return send(401, ERRORS.auth);
@@ -352,10 +379,16 @@ export async function startStravaStandin(options: StandinOptions = {}): Promise<
     athleteId,
     issueCode: () => issueCode(),
     issueTokens,
-    putActivity(id, json, notFoundTimes = 0) {
-      state.details.set(id, json);
+    putActivity(id, json, notFoundTimes = 0, owner = athleteId) {
+      state.details.set(id, ownedBy(json, owner));
       state.notReady.set(id, notFoundTimes);
     },
+    deleteActivity(id) {
+      state.details.delete(id);
+      state.notReady.delete(id);
+      state.activities = state.activities.filter((a) => a.id !== id);
+    },
+    revokeAccess,
     fault(route, fault, times = 1) {
       state.faults.push({ route, fault, remaining: times });
     },

@@ -37,6 +37,14 @@ export function sportTypeOf(raw: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** The id of the athlete an activity belongs to (`athlete.id`), or undefined when it names none. */
+export function athleteIdOf(raw: Record<string, unknown>): string | undefined {
+  const athlete = raw.athlete;
+  if (typeof athlete !== 'object' || athlete === null) return undefined;
+  const id = (athlete as Record<string, unknown>).id;
+  return typeof id === 'string' && /^\d{1,20}$/.test(id) ? id : undefined;
+}
+
 /** Whether a Strava activity is a run the plan counts (sport_type Run, TrailRun or VirtualRun). */
 export function isRun(raw: Record<string, unknown>): boolean {
   const sport = sportTypeOf(raw);

@@ -31,11 +31,18 @@ describe('Strava API client', () => {
   });
   afterEach(() => standin.close());
 
+  it('names the athlete a token belongs to, and says 401 once the athlete revoked us', async () => {
+    expect((await client().getAthlete(accessToken)).id).toBe(standin.athleteId);
+    standin.revokeAccess();
+    await expect(client().getAthlete(accessToken)).rejects.toMatchObject({ kind: 'unauthorized', httpStatus: 401, operation: 'GET /athlete' });
+  });
+
   it('fetches an activity with the bearer token; ids stay strings', async () => {
     standin.putActivity('1946417534', DETAILED);
     const activity = await client().getActivity(accessToken, '1946417534');
     expect(activity.id).toBe('1946417534');
-    expect((activity.athlete as { id: string }).id).toBe('26462176');
+    // The stand-in serves it as its athlete's (2^54 + 1): exact, as a string.
+    expect((activity.athlete as { id: string }).id).toBe(standin.athleteId);
     expect(activity.sport_type).toBe('Run');
     const request = standin.state.requests.at(-1)!;
     expect(request.path).toBe('/api/v3/activities/1946417534');

@@ -21,8 +21,13 @@ export interface ListActivitiesQuery {
   perPage: number;
 }
 
+/** The athlete a token belongs to (GET /athlete), id as a string. */
+export type StravaAthleteJson = { id: string } & Record<string, unknown>;
+
 /** Read access to one athlete's activities, with the athlete's own access token per call. */
 export interface StravaClient {
+  /** GET /athlete: whom the token belongs to; a 401 here means Strava no longer accepts it. */
+  getAthlete(accessToken: string): Promise<StravaAthleteJson>;
   /** GET /activities/{id}: the detailed activity, ids as strings. */
   getActivity(accessToken: string, id: string): Promise<StravaActivityJson>;
   /** GET /athlete/activities: one page of summary activities; an empty page means the end. */
@@ -48,6 +53,14 @@ function epochSeconds(date: Date): string {
 export function createStravaClient(options: StravaClientOptions): StravaClient {
   const apiUrl = options.apiUrl.replace(/\/+$/, '');
   return {
+    async getAthlete(accessToken) {
+      const operation = 'GET /athlete';
+      const response = await stravaRequest(options, { method: 'GET', url: `${apiUrl}/athlete`, operation, accessToken });
+      const body = readJson(response, operation);
+      if (!isObject(body) || typeof body.id !== 'string') throw new StravaError('invalid_response', { httpStatus: response.status, operation });
+      return body as StravaAthleteJson;
+    },
+
     async getActivity(accessToken, id) {
       // The id lands in the path: insist it is one, so nothing else can be smuggled into the URL.
       if (!/^\d{1,20}$/.test(id)) throw new RangeError('A Strava activity id is a string of digits.');

@@ -51,7 +51,7 @@ export function dedupeKey(event: StravaWebhookEvent): string {
 }
 
 /** Whether the event says the athlete revoked our access (athlete update with authorized "false"). */
-export function isDeauthorization(event: StravaWebhookEvent): boolean {
+export function isDeauthorization(event: Pick<StravaWebhookEvent, 'object_type' | 'updates'>): boolean {
   return event.object_type === 'athlete' && event.updates.authorized === 'false';
 }
 
