@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono, type Context } from 'hono';
+import { routePath } from 'hono/route';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AppDeps, AppEnv } from './lib/context.ts';
-import { AppError, databaseTrouble, errorBody } from './lib/errors.ts';
+import { AppError, databaseRefusal, databaseTrouble, errorBody, errorLogFields } from './lib/errors.ts';
 import { sameOriginOnly } from './lib/origin.ts';
 import { securityHeaders } from './lib/security-headers.ts';
 import { loadSession } from './lib/session.ts';
@@ -36,6 +38,7 @@ export interface AppOptions {
 /** Builds the whole HTTP app: one sub-app per concern under /api, the PWA for everything else. */
 export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.use(requestId);
   app.use(securityHeaders(deps.config.secureCookies));
 
   const api = new Hono<AppEnv>();
@@ -77,7 +80,33 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
   return app;
 }
 
-function handleError(error: Error, c: Context, deps: AppDeps): Response {
+/**
+ * Gives every request an id, answered in X-Request-Id: a runner can quote it, and the log lines
+ * about the request carry it. Made here, never taken from the request (a caller could forge one).
+ */
+async function requestId(c: Context<AppEnv>, next: () => Promise<void>): Promise<void> {
+  const id = randomUUID();
+  c.set('requestId', id);
+  c.header('X-Request-Id', id);
+  await next();
+  c.res.headers.set('X-Request-Id', id);
+}
+
+/** Where a log line says an error happened: the route's pattern (ids left out), its method and the request id. */
+function where(c: Context<AppEnv>): Record<string, string> {
+  let route = 'unknown';
+  try {
+    // The last matched route is the handler's pattern ('/api/goals/:id'), whatever middleware threw.
+    route = routePath(c, -1) || route;
+  } catch {
+    // No match result (an error before routing): the pattern is unknown, the path is not logged.
+  }
+  return { route, method: c.req.method, request_id: c.get('requestId') ?? 'none' };
+}
+
+function handleError(error: Error, c: Context<AppEnv>, deps: AppDeps): Response {
+  if (!c.get('requestId')) c.set('requestId', randomUUID());
+  c.header('X-Request-Id', c.get('requestId'));
   if (error instanceof AppError) {
     for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
     return c.json(errorBody(error), error.status);
@@ -88,13 +117,18 @@ function handleError(error: Error, c: Context, deps: AppDeps): Response {
   // A full disk or a restarting database: say so (507/503, retry later) rather than "something went wrong".
   const trouble = databaseTrouble(error);
   if (trouble) {
-    deps.log.warn('database trouble', { path: c.req.path, method: c.req.method, code: trouble.code, cause: error.cause instanceof Error ? error.cause.message : undefined });
+    deps.log.warn('database trouble', { ...where(c), code: trouble.code, ...errorLogFields(error) });
     for (const [name, value] of Object.entries(trouble.headers ?? {})) c.header(name, value);
     return c.json(errorBody(trouble), trouble.status);
   }
-  // Unexpected: log the detail for the operator, tell the caller nothing internal.
-  deps.log.error('unhandled error', { path: c.req.path, method: c.req.method, error: error.message, stack: error.stack });
-  return c.json(errorBody(new AppError(500, 'internal_error', 'Something went wrong on our side. Please try again.')), 500);
+  // A unique id already used, text Postgres cannot store: the caller's to fix, not ours.
+  const refusal = databaseRefusal(error);
+  if (refusal) return c.json(errorBody(refusal), refusal.status);
+  // Unexpected: the operator gets where and what kind (never the message: a database error's
+  // quotes the query's parameters), the caller an id to quote and nothing internal.
+  deps.log.error('unhandled error', { ...where(c), code: 'internal_error', ...errorLogFields(error) });
+  const body = errorBody(new AppError(500, 'internal_error', `Something went wrong on our side. Please try again; if it goes on, quote ${c.get('requestId')}.`));
+  return c.json({ error: { ...body.error, request_id: c.get('requestId') } }, 500);
 }
 
 /** Serves the built PWA; unknown paths get index.html so client-side routes work on reload. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, desc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { chatMessages } from '../db/schema.ts';
-import { AppError } from '../lib/errors.ts';
+import { AppError, idTaken } from '../lib/errors.ts';
 
 // The coach chat as stored: user messages are inserted once by their client-made id (SYNC.md:
 // "insert once by client-made id"); the assistant's reply to a message has an id derived from
@@ -34,7 +34,7 @@ function nextMessageTime(userId: string, now: Date) {
 
 /**
  * Stores the runner's message once under `id`. Returns the stored row and whether it is new;
- * an id used by someone else, or for other words, is a 409.
+ * an id used by someone else, or for other words, is a 409 (the same one: issue 15, I3).
  */
 export async function insertUserMessage(db: Executor, userId: string, id: string, content: string, now: Date, metadata: Record<string, unknown> = {}) {
   const createdAt = nextMessageTime(userId, now);
@@ -45,28 +45,19 @@ export async function insertUserMessage(db: Executor, userId: string, id: string
     .returning();
   if (inserted) return { row: inserted, created: true };
   const [existing] = await db.select().from(chatMessages).where(eq(chatMessages.id, id));
-  if (!existing || existing.user_id !== userId || existing.role !== 'user') {
-    throw new AppError(409, 'message_id_taken', 'That message id is already used. Send the message with a new id.');
-  }
-  if (existing.content !== content) {
-    throw new AppError(409, 'message_id_reused', 'A different message was already sent with this id. Send it with a new id.');
-  }
+  if (!existing || existing.user_id !== userId || existing.role !== 'user' || existing.content !== content) throw idTaken();
   return { row: existing, created: false };
 }
 
 /**
  * Checks a client-made id before anything is spent on it: an id used by someone else, or for
- * other words, is a 409. Returns the reply already stored for it, if any.
+ * other words, is a 409 (one answer for both, so it confirms nothing about another runner's
+ * messages). Returns the reply already stored for it, if any.
  */
 export async function checkClientMessage(db: Executor, userId: string, id: string, content: string): Promise<ChatRow | null> {
   const rows = await db.select().from(chatMessages).where(inArray(chatMessages.id, [id, replyId(id)]));
   const message = rows.find((r) => r.id === id);
-  if (message && (message.user_id !== userId || message.role !== 'user')) {
-    throw new AppError(409, 'message_id_taken', 'That message id is already used. Send the message with a new id.');
-  }
-  if (message && message.content !== content) {
-    throw new AppError(409, 'message_id_reused', 'A different message was already sent with this id. Send it with a new id.');
-  }
+  if (message && (message.user_id !== userId || message.role !== 'user' || message.content !== content)) throw idTaken();
   return rows.find((r) => r.id === replyId(id) && r.user_id === userId) ?? null;
 }
 
@@ -87,7 +78,8 @@ export async function storeReply(db: Executor, userId: string, userMessageId: st
     .returning();
   if (row) return row;
   const existing = await findReply(db, userId, userMessageId);
-  if (!existing) throw new Error('reply id taken by another user');
+  // Only a message someone sent under this reply's id can hold it: refuse, never a 500.
+  if (!existing) throw idTaken();
   return existing;
 }
 

@@ -3,7 +3,7 @@ import type { Goal } from '#shared/schema/goal.ts';
 import { defaultGoalTitle, type GoalCreate, type GoalUpdate } from '#shared/schema/goal-request.ts';
 import type { Executor } from '../db/database.ts';
 import { goals, trainingPlans } from '../db/schema.ts';
-import { AppError } from '../lib/errors.ts';
+import { AppError, idTaken } from '../lib/errors.ts';
 import { applyFields, serverWriteHlc, type WriteStamp } from './stamp.ts';
 
 export type GoalRow = typeof goals.$inferSelect;
@@ -80,7 +80,8 @@ export async function createGoals(db: Executor, userId: string, items: { input: 
     return { ...(id ? { id } : {}), user_id: userId, ...fields, field_hlc: fieldHlc, created_at: stamp.now, updated_at: stamp.now };
   });
   const rows = await db.insert(goals).values(values).onConflictDoNothing({ target: goals.id }).returning();
-  if (rows.length < values.length) throw new AppError(409, 'goal_exists', 'A goal with that id already exists.');
+  // Yours or another runner's: the same answer (issue 15, I3).
+  if (rows.length < values.length) throw idTaken();
   return rows;
 }
 

@@ -2,6 +2,7 @@ import type { JobWithMetadata } from 'pg-boss';
 import { pauseStrava, RetryLater } from '../domain/strava-pause.ts';
 import { isStravaError, nextQuarterHour } from '../integrations/strava/index.ts';
 import type { AppDeps } from '../lib/context.ts';
+import { errorLogFields } from '../lib/errors.ts';
 import type { Jobs, QueueName } from './queue.ts';
 
 // How every handler runs: work that must wait (a rate-limit pause, a refresh back-off, a 404
@@ -15,7 +16,8 @@ export type Handler<T> = (data: T, job: JobWithMetadata<T>) => Promise<string>;
 function logFields(error: unknown): Record<string, unknown> {
   // StravaError's fields name the operation and status, never a token or a response body.
   if (isStravaError(error)) return error.toLogFields();
-  return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  // Anything else: its class, SQLSTATE and stack, never its message (a database error's quotes the query's parameters).
+  return errorLogFields(error);
 }
 
 /** Whether an error only postpones the work (runJob re-queues it) rather than failing it. */

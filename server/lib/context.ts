@@ -25,13 +25,37 @@ export interface AppEnv {
   Variables: {
     user: UserRow | null;
     sessionTokenHash: string | null;
+    /** This request's id: in the X-Request-Id header, a 500's body and every log line about it. */
+    requestId: string;
   };
+}
+
+// A last guard for log calls that pass an error's message along: a database error's message
+// quotes the SQL and its parameters (issue 15, M5), so such text is replaced, and any long value
+// is cut, so one request can never put its body in the log.
+const DATABASE_TEXT = /Failed query:|\bparams:|invalid input syntax|violates .* constraint|Key \(/;
+const MAX_FIELD_CHARS = 1000;
+
+/** Log fields with database-error text replaced and long strings cut (nested values too). */
+export function safeLogFields(fields: Record<string, unknown> | undefined): Record<string, unknown> {
+  const clean = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') {
+      if (DATABASE_TEXT.test(value)) return '[database error text withheld]';
+      return value.length > MAX_FIELD_CHARS ? `${value.slice(0, MAX_FIELD_CHARS)}… (${value.length} chars)` : value;
+    }
+    if (value instanceof Error) return { error_class: value.constructor?.name || value.name };
+    if (!value || typeof value !== 'object') return value;
+    if (depth > 4) return '[nested too deep]';
+    if (Array.isArray(value)) return value.slice(0, 50).map((item) => clean(item, depth + 1));
+    return Object.fromEntries(Object.entries(value).slice(0, 50).map(([key, item]) => [key, clean(item, depth + 1)]));
+  };
+  return (clean(fields ?? {}, 0) as Record<string, unknown>) ?? {};
 }
 
 /** A logger that writes one JSON line per event to stderr. */
 export function jsonLogger(): Logger {
   const write = (level: string) => (message: string, fields?: Record<string, unknown>) =>
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
+    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...safeLogFields(fields) })}\n`);
   return { info: write('info'), warn: write('warn'), error: write('error') };
 }
 

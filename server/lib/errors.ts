@@ -63,3 +63,56 @@ export function databaseTrouble(error: unknown): AppError | null {
   }
   return null;
 }
+
+/**
+ * The answer to a device-chosen id that is already used (a goal, a message, a plan, a run …).
+ * The same whether the row is the caller's own or someone else's, and nothing about that row:
+ * an id must not confirm that another runner exists or what they stored (issue 15, I3).
+ */
+export function idTaken(): AppError {
+  return new AppError(409, 'id_taken', 'That id is already used; send it with a new id.');
+}
+
+/** The SQLSTATE (e.g. `23505`) of a database error or of one it wraps (drizzle wraps them), or null. */
+export function sqlState(error: unknown): string | null {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return null;
+}
+
+/**
+ * The caller's mistake behind a database refusal, or null: a unique violation is an id already
+ * used (409); text Postgres cannot store (a NUL, an invalid character) is a 400. The schemas
+ * refuse both first; this is the net under them, so neither is ever a 500.
+ */
+export function databaseRefusal(error: unknown): AppError | null {
+  const state = sqlState(error);
+  if (state === '23505') return idTaken();
+  if (state === '22021' || state === '22P05') {
+    return new AppError(400, 'invalid_text', 'A text field holds a character that cannot be stored (a NUL or an unpaired surrogate).');
+  }
+  return null;
+}
+
+/**
+ * What the log may say about an unexpected error: its class, its SQLSTATE and its stack frames,
+ * never its message. A database error's message carries the SQL and its parameters (e-mail
+ * addresses, password hashes, whole request bodies), and other messages may quote input too.
+ */
+export function errorLogFields(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { error_class: typeof error };
+  const classes: string[] = [];
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) classes.push(e.constructor?.name || e.name);
+  // The stack opens with "Name: message" (the message may span lines): cut it before keeping frames.
+  let stack = error.stack ?? '';
+  if (error.message) stack = stack.split(error.message).join('');
+  const frames = stack
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, 12)
+    .map((line) => line.trim());
+  const state = sqlState(error);
+  return { error_class: classes.join(' <- '), ...(state ? { sqlstate: state } : {}), stack: frames };
+}

@@ -8,6 +8,7 @@ import {
   buildRequest,
   CREDENTIALS,
   deepJsonText,
+  hostileVariants,
   queryArb,
   recipeArb,
   TEMPLATES,
@@ -17,6 +18,7 @@ import {
   type Route,
 } from '../test/fuzz-requests.ts';
 import { call } from '../test/harness.ts';
+import { MUTATIONS } from '../sync/mutations.ts';
 
 // Abuse (issue 10): thousands of generated and broken requests at every route of the app, as
 // runner B, as nobody, with bad cookies and with A's cookie from another site. Every answer
@@ -206,6 +208,43 @@ describe('fuzzing every route', () => {
     );
     // Every declared route was attacked.
     for (const route of routes) expect(hits.get(`${route.method} ${route.path}`) ?? 0, `${route.method} ${route.path}`).toBeGreaterThan(20);
+  }, 240_000);
+
+  it('answers NUL, lone surrogates and ids already used (A\'s and B\'s own) in every field of every valid body below 500', async () => {
+    // Issue 15 (M5, I3): every string of every template, one at a time, with a NUL or an unpaired
+    // surrogate; every UUID with an id already used. Each push variant under a client id of its own,
+    // so none is answered from a stored result.
+    const used = [world.a.ids.goal, world.a.ids.chat, world.a.ids.plan, world.a.ids.activity, world.a.ids.workouts[1]!, world.b.ids.goal, world.b.ids.chat, world.b.ids.plan, world.b.ids.activity];
+    const statuses = new Map<number, number>();
+    const pushResults = new Map<string, number>();
+    let sweep = 0;
+    for (const [index, route] of routes.entries()) {
+      if (!TEMPLATES[`${route.method} ${route.path}`]?.body || route.path.startsWith('/api/auth/') || route.path === '/api/account') continue;
+      const picks = route.path === '/api/sync/push' ? Object.keys(MUTATIONS).length : 1;
+      for (let pick = 0; pick < picks; pick++) {
+        const base = buildRequest(recipe({ route: index, pick }), routes, world);
+        const valid = JSON.parse(base.init.body!) as Record<string, unknown>;
+        for (const variant of hostileVariants(valid, used) as Record<string, unknown>[]) {
+          if (variant.clientId === valid.clientId && typeof valid.clientId === 'string') variant.clientId = `c_sweep${++sweep}_${pick}`;
+          const body = JSON.stringify(variant);
+          const request: FuzzRequest = { ...base, init: { ...base.init, body }, sent: `${base.url} ${body} ${base.init.headers.cookie ?? ''}` };
+          const answer = await send(request);
+          check(request, answer);
+          statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+          if (route.path === '/api/sync/push' && answer.status === 200) {
+            for (const result of (JSON.parse(answer.text) as { results: { status: string; error?: { code: string } }[] }).results) {
+              const key = result.error?.code ?? result.status;
+              pushResults.set(key, (pushResults.get(key) ?? 0) + 1);
+            }
+          }
+        }
+      }
+    }
+    console.log(`fuzz sweep: statuses ${JSON.stringify([...statuses])}, push results ${JSON.stringify([...pushResults])}`);
+    // The sweep reached the schemas and the database: refusals of text, and ids already used.
+    expect(statuses.get(400)).toBeGreaterThan(50);
+    expect(pushResults.get('validation_failed')).toBeGreaterThan(20);
+    expect(pushResults.get('id_taken')).toBeGreaterThanOrEqual(4);
   }, 240_000);
 
   it("reads the operator's audit log with any filters, on loopback with the token, without a 5xx", async () => {

@@ -124,6 +124,6 @@ describe('sync mutations', () => {
     const other = await runnerWithPlan(c.t);
     const intruder = new TestDevice(c.t.app, other.cookie, () => c.t.clock.now().getTime());
     const refused = await intruder.push([intruder.mutation('chat.send', { id: messageId, content: 'mine now' })]);
-    expect(refused.json.results[0]).toMatchObject({ status: 'rejected', error: { code: 'message_id_taken' } });
+    expect(refused.json.results[0]).toMatchObject({ status: 'rejected', error: { code: 'id_taken' } });
   });
 });

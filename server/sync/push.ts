@@ -1,12 +1,14 @@
 import { and, eq } from 'drizzle-orm';
 import { MIN_SCHEMA_VERSION, type MutationResult, type PushRequest, type PushResponse } from '#shared/sync/protocol.ts';
 import { toIssues } from '#shared/schema/issues.ts';
+import { storableText } from '#shared/schema/text.ts';
 import { formatHlc, parseHlc, tick } from '#shared/sync/hlc.ts';
 import type { Database, Transaction } from '../db/database.ts';
 import { syncClient, syncMutationResult, userProfiles } from '../db/schema.ts';
 import { deviceStamp, type WriteStamp } from '../domain/stamp.ts';
-import { AppError } from '../lib/errors.ts';
+import { AppError, databaseRefusal } from '../lib/errors.ts';
 import { MUTATIONS } from './mutations.ts';
+import { boundedRejection, resultExpired } from './rejections.ts';
 import { currentEpoch, takeVersion } from './versions.ts';
 
 /**
@@ -68,7 +70,9 @@ async function applyRequest(db: Database, userId: string, request: PushRequest, 
           client_id: request.clientId,
           mutation_id: mutation.id,
           status: error ? 'rejected' : 'applied',
-          error: error ? { ...error, name: mutation.name, v: mutation.v, args: mutation.args } : null,
+          // Never the arguments: the device keeps its own copy to show, and a refused 444 KB plan
+          // (or one deep or unstorable enough to be refused) has no business in this table.
+          error: error ? { ...error, name: storableText(mutation.name).slice(0, 64), v: mutation.v } : null,
           version,
           created_at: now,
         };
@@ -94,9 +98,9 @@ function prepare(mutations: Mutation[], now: Date, timeZone: string): Prepared[]
     if (stamp.hlc! <= previousHlc) stamp.hlc = formatHlc(tick(parseHlc(previousHlc), now.getTime(), parseHlc(stamp.hlc!)!.node));
     previousHlc = stamp.hlc!;
     const def = MUTATIONS[`${mutation.name}@${mutation.v}`];
-    if (!def) return { mutation, stamp, error: { code: 'unknown_mutation', message: `This server does not know ${mutation.name}@${mutation.v}.` } };
+    if (!def) return { mutation, stamp, error: boundedRejection({ code: 'unknown_mutation', message: `This server does not know ${mutation.name}@${mutation.v}.` }) };
     const parsed = def.args.safeParse(mutation.args);
-    if (!parsed.success) return { mutation, stamp, error: { code: 'validation_failed', message: 'The change is not valid.', issues: toIssues(parsed.error) } };
+    if (!parsed.success) return { mutation, stamp, error: boundedRejection({ code: 'validation_failed', message: 'The change is not valid.', issues: toIssues(parsed.error) }) };
     return { mutation, stamp, def, args: parsed.data };
   });
 }
@@ -125,11 +129,13 @@ async function applyAll(tx: Transaction, userId: string, prepared: Prepared[], i
       else await first.def.run({ tx, userId, stamp: first.stamp }, first.args);
       errors.push(...run.map(() => null));
     } catch (error) {
-      // A caller mistake (4xx) rejects this mutation only; anything else is transient or a bug: abort the request.
-      if (!(error instanceof AppError && error.status < 500)) throw error;
+      // A caller mistake (4xx, or an id already used / text the database refuses) rejects this
+      // mutation only; anything else is transient or a bug: abort the request.
+      const refusal = error instanceof AppError ? error : databaseRefusal(error);
+      if (!(refusal && refusal.status < 500)) throw error;
       // Its partial writes (if any) are in the transaction: start again with savepoints.
       if (isolation === 'optimistic') throw new RefusedWithoutSavepoint();
-      errors.push({ code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) });
+      errors.push(boundedRejection({ code: refusal.code, message: refusal.message, ...(refusal.issues ? { issues: refusal.issues } : {}) }));
     }
     i = end;
   }
@@ -153,8 +159,9 @@ async function storedResult(tx: Transaction, clientId: string, mutationId: numbe
     .select()
     .from(syncMutationResult)
     .where(and(eq(syncMutationResult.client_id, clientId), eq(syncMutationResult.mutation_id, mutationId)));
-  // Results are never deleted while a client could still resend them; a missing one is a bug.
-  if (!row) throw new Error(`no stored result for ${clientId}#${mutationId}`);
+  // Results are kept while their client could resend them (its last push at least, see
+  // pruneMutationResults); should a device resend an older one, say so rather than fail the push.
+  if (!row) return resultExpired(mutationId);
   if (row.status === 'applied') return { id: mutationId, status: 'applied', version: row.version };
   const { code, message, issues } = row.error as { code: string; message: string; issues?: never };
   return { id: mutationId, status: 'rejected', version: row.version, error: { code, message, ...(issues ? { issues } : {}) } };

@@ -84,7 +84,7 @@ describe('push and pull', () => {
       phone.mutation('goal.create', { id: randomUUID(), goal: race('2020-01-01') }),
       phone.mutation('goal.create', { id: c, goal: race() }),
     ]);
-    expect(res.json.results.map((r: { status: string; error?: { code: string } }) => r.error?.code ?? r.status)).toEqual(['applied', 'goal_exists', 'race_date_in_past', 'applied']);
+    expect(res.json.results.map((r: { status: string; error?: { code: string } }) => r.error?.code ?? r.status)).toEqual(['applied', 'id_taken', 'race_date_in_past', 'applied']);
     expect(new Set(res.json.results.map((r: { version: number }) => r.version)).size).toBe(1);
     const ids = (await call(t.app, 'GET', '/api/goals', { cookie })).json.goals.map((g: { id: string }) => g.id).sort();
     expect(ids).toEqual([existing, a, c].sort());

@@ -241,14 +241,14 @@ export function deepJsonText(depth: number, kind: 'array' | 'object'): string {
 }
 
 export interface BodyMutation {
-  op: 'delete' | 'set' | 'add' | 'wrap' | 'swap-ids';
+  op: 'delete' | 'set' | 'add' | 'wrap' | 'swap-ids' | 'own-ids' | 'poison-text';
   at: number;
   value: unknown;
   key: string;
 }
 
 export const bodyMutationArb: fc.Arbitrary<BodyMutation> = fc.record({
-  op: fc.constantFrom('delete', 'set', 'set', 'set', 'add', 'wrap', 'swap-ids'),
+  op: fc.constantFrom('delete', 'set', 'set', 'set', 'add', 'wrap', 'swap-ids', 'own-ids', 'poison-text'),
   at: fc.nat(),
   value: wrongValueArb,
   key: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', 'user_id', 'id', 'deleted', 'field_hlc')),
@@ -266,23 +266,43 @@ function positions(value: unknown, path: Path = []): Path[] {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The template with one thing broken: a field removed, retyped, an unknown key added, or B's ids turned into A's. */
-export function mutateJson(template: unknown, m: BodyMutation, aIds: string[]): unknown {
+/** What 'poison-text' puts into strings: NUL and unpaired surrogates, which Postgres cannot store (issue 15). */
+export const POISON = ['\u0000', 'a\u0000b', '\ud800', '\udfff', 'x\ud83d', '\ude00y'];
+
+/** Every string of `value` with `poison` put in its middle (keys left alone). */
+export function poisonStrings(value: unknown, poison: string): unknown {
+  if (typeof value === 'string') return `${value.slice(0, value.length >> 1)}${poison}${value.slice(value.length >> 1)}`;
+  if (Array.isArray(value)) return value.map((item) => poisonStrings(item, poison));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, poisonStrings(x, poison)]));
+  return value;
+}
+
+/** Every UUID in `value` replaced by one of `ids` in turn, from `start`. */
+export function swapIds(value: unknown, ids: string[], start: number): unknown {
+  let n = start;
+  const swap = (v: unknown): unknown => {
+    if (typeof v === 'string' && UUID.test(v)) return ids[n++ % ids.length];
+    if (Array.isArray(v)) return v.map(swap);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, swap(x)]));
+    return v;
+  };
+  return swap(value);
+}
+
+/**
+ * The template with one thing broken: a field removed, retyped, an unknown key added, B's ids
+ * turned into A's (B acting on A's rows, or creating under A's ids) or into B's own existing
+ * ones (an id already used), or a NUL or lone surrogate put into one string or all of them.
+ */
+export function mutateJson(template: unknown, m: BodyMutation, aIds: string[], bIds: string[] = []): unknown {
   const copy = structuredClone(template) as unknown;
-  if (m.op === 'swap-ids') {
-    // Every id in the request becomes one of A's: B acting on A's rows.
-    let n = m.at;
-    const swap = (v: unknown): unknown => {
-      if (typeof v === 'string' && UUID.test(v)) return aIds[n++ % aIds.length];
-      if (Array.isArray(v)) return v.map(swap);
-      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, swap(x)]));
-      return v;
-    };
-    return swap(copy);
-  }
+  if (m.op === 'swap-ids') return swapIds(copy, aIds, m.at);
+  if (m.op === 'own-ids' && bIds.length > 0) return swapIds(copy, bIds, m.at);
+  if (m.op === 'poison-text' && m.at % 3 === 0) return poisonStrings(copy, POISON[m.at % POISON.length]!);
   const all = positions(copy);
   const path = all[m.at % all.length]!;
   if (path.length === 0) {
+    if (m.op === 'poison-text') return poisonStrings(copy, POISON[m.at % POISON.length]!);
     if (m.op === 'add' && copy && typeof copy === 'object' && !Array.isArray(copy)) return { ...copy, [m.key]: m.value };
     return m.op === 'wrap' ? [copy] : m.value;
   }
@@ -292,6 +312,7 @@ export function mutateJson(template: unknown, m: BodyMutation, aIds: string[]): 
     if (Array.isArray(parent)) parent.splice(key as number, 1);
     else delete parent[key];
   } else if (m.op === 'set') parent[key] = m.value;
+  else if (m.op === 'poison-text') parent[key] = poisonStrings(parent[key], POISON[m.at % POISON.length]!);
   else if (m.op === 'wrap') parent[key] = [parent[key]];
   else if (m.op === 'add') {
     const target = parent[key];
@@ -394,12 +415,13 @@ export function buildRequest(recipe: Recipe, routes: Route[], world: FuzzWorld):
   serial += 1;
   const fill: Fill = { a: world.a.ids, b: world.b.ids, spare: world.b.spare, aEmail: world.a.email, bEmail: world.b.email, invite: () => world.invites.pop() ?? 'NO-MORE-CODES', pick: recipe.pick, serial };
   const aIds = allIds(world.a.ids);
+  const bIds = allIds(world.b.ids);
 
   let query: string;
   const baseQuery = template.query?.(fill) ?? {};
   if (recipe.query.kind === 'raw') query = recipe.query.text;
   else {
-    const q = recipe.query.kind === 'mutated' ? mutateJson(baseQuery, recipe.query.m, aIds) : baseQuery;
+    const q = recipe.query.kind === 'mutated' ? mutateJson(baseQuery, recipe.query.m, aIds, bIds) : baseQuery;
     query = q && typeof q === 'object' && !Array.isArray(q) ? new URLSearchParams(Object.entries(q).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v) ?? ''])).toString() : encodeURIComponent(String(JSON.stringify(q)));
   }
 
@@ -408,7 +430,7 @@ export function buildRequest(recipe: Recipe, routes: Route[], world: FuzzWorld):
     const valid = template.raw ? tryParse(template.raw(fill)) : (template.body?.(fill) ?? {});
     const choice = recipe.body;
     if (choice.kind === 'template') body = template.raw ? template.raw(fill) : JSON.stringify(valid);
-    else if (choice.kind === 'mutated') body = JSON.stringify(mutateJson(valid, choice.m, aIds)) ?? 'null';
+    else if (choice.kind === 'mutated') body = JSON.stringify(mutateJson(valid, choice.m, aIds, bIds)) ?? 'null';
     else if (choice.kind === 'json') body = JSON.stringify(choice.value);
     else if (choice.kind === 'invalid') body = INVALID_JSON[choice.n % INVALID_JSON.length];
   }
@@ -470,4 +492,26 @@ function cookieFor(credential: Credential, pick: number, world: FuzzWorld): stri
     case 'a-cross-site':
       return world.a.cookie;
   }
+}
+
+/**
+ * Variants of a valid body, each with one string holding a NUL or a lone surrogate (at most
+ * `limit` strings, spread over the body), or with one UUID replaced by an id already used
+ * (each of `usedIds`, A's and B's own): for the sweep that must never see a 5xx.
+ */
+export function hostileVariants(valid: unknown, usedIds: string[], limit = 12): unknown[] {
+  const leaves = positions(valid).filter((path) => typeof path.reduce<any>((node, key) => node[key], valid) === 'string');
+  const ids = leaves.filter((path) => UUID.test(path.reduce<any>((node, key) => node[key], valid) as string));
+  const texts = leaves.filter((path) => !ids.includes(path));
+  const spread = (paths: Path[]) => paths.filter((_, i) => i % Math.max(1, Math.ceil(paths.length / limit)) === 0);
+  const setAt = (path: Path, make: (old: string) => string) => {
+    const copy = structuredClone(valid) as any;
+    const parent = path.slice(0, -1).reduce<any>((node, key) => node[key], copy);
+    parent[path.at(-1)!] = make(parent[path.at(-1)!] as string);
+    return copy;
+  };
+  return [
+    ...spread(texts).flatMap((path, i) => [setAt(path, (old) => `${old}${POISON[i % POISON.length]}`), setAt(path, (old) => `${POISON[(i + 2) % POISON.length]}${old}`)]),
+    ...spread(ids).flatMap((path) => usedIds.map((id) => setAt(path, () => id))),
+  ];
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Text } from './text.ts';
 
 /** Where an activity came from; Strava data has its own rules (STRAVA.md §policy). */
 export const ACTIVITY_SOURCES = ['strava', 'fit_upload', 'manual'] as const;
@@ -33,9 +34,9 @@ export const ActivitySchema = z
   .object({
     source: ActivitySourceSchema,
     /** Stable per recording: uploading the same file twice gives the same id. */
-    external_id: z.string().min(1).max(200),
+    external_id: Text.min(1).max(200),
     /** Strava's vocabulary: Run, TrailRun, VirtualRun, Ride, Walk, Hike, Swim, Workout … */
-    sport_type: z.string().min(1).max(64),
+    sport_type: Text.min(1).max(64),
     start_time: z.iso.datetime({ offset: true }),
     local_date: z.iso.date(),
     distance_meters: z.number().min(0).max(1_000_000),

@@ -1,11 +1,10 @@
 import { z } from 'zod';
+import { Text } from './text.ts';
 
 export const PASSWORD_MIN_LENGTH = 10;
 
 /** An e-mail address, trimmed and lower-cased so one person has one account. */
-export const EmailSchema = z
-  .string()
-  .trim()
+export const EmailSchema = Text.trim()
   .max(254, 'is too long')
   .pipe(z.email({ message: 'is not a valid e-mail address' }))
   .transform((email) => email.toLowerCase());
@@ -17,8 +16,8 @@ export const PasswordSchema = z
 
 export const RegisterRequestSchema = z
   .object({
-    invite_code: z.string().trim().min(1, 'is required').max(100),
-    name: z.string().trim().min(1, 'is required').max(100, 'is too long'),
+    invite_code: Text.trim().min(1, 'is required').max(100),
+    name: Text.trim().min(1, 'is required').max(100, 'is too long'),
     email: EmailSchema,
     password: PasswordSchema,
   })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Text } from './text.ts';
 import { isIsoDate, weekday } from '../training/dates.ts';
 import { IsoDateSchema } from './goal.ts';
 import { ViolationSchema } from './plan.ts';
@@ -10,7 +11,7 @@ import { ViolationSchema } from './plan.ts';
 /** POST /api/coach/chat. `client_message_id` makes a retry store and answer the message once. */
 export const ChatRequestSchema = z
   .object({
-    message: z.string().trim().min(1, 'is required').max(4000, 'must be at most 4000 characters'),
+    message: Text.trim().min(1, 'is required').max(4000, 'must be at most 4000 characters'),
     client_message_id: z.uuid().optional(),
   })
   .strict();
@@ -26,7 +27,7 @@ export const ChatHistoryQuerySchema = z
 
 /** The chat.send@1 mutation: a message written offline; the reply comes once the phone is online. */
 export const ChatSendArgsSchema = z
-  .object({ id: z.uuid(), content: z.string().trim().min(1).max(4000) })
+  .object({ id: z.uuid(), content: Text.trim().min(1).max(4000) })
   .strict();
 
 /** The changes the coach may propose (and personalisation may make). */
@@ -40,15 +41,15 @@ export const CHANGE_KINDS = ['move', 'shorten', 'swap', 'rest', 'easy'] as const
 export const WorkoutChangeSchema = z
   .object({
     kind: z.enum(CHANGE_KINDS),
-    workout_id: z.string().min(1).max(100),
+    workout_id: Text.min(1).max(100),
     /** move: the new day. */
     new_date: IsoDateSchema.optional(),
     /** swap: the workout whose day it trades with. */
-    other_workout_id: z.string().min(1).max(100).optional(),
+    other_workout_id: Text.min(1).max(100).optional(),
     /** shorten: the share of the session to keep, 0.3–0.95. */
     fraction: z.number().min(0.3).max(0.95).optional(),
     /** Why, in a sentence the runner reads. */
-    reason: z.string().trim().min(1).max(500),
+    reason: Text.trim().min(1).max(500),
   })
   .strict()
   .superRefine((change, ctx) => {
@@ -91,7 +92,7 @@ export type Proposal = z.infer<typeof ProposalSchema>;
 /** Claude's personalisation of an engine plan: a few changes, not a new plan (smaller, checkable). */
 export const PlanAdaptationSchema = z
   .object({
-    summary: z.string().trim().min(1).max(1000),
+    summary: Text.trim().min(1).max(1000),
     changes: z.array(WorkoutChangeSchema).max(40),
   })
   .strict();
@@ -100,9 +101,9 @@ export type PlanAdaptation = z.infer<typeof PlanAdaptationSchema>;
 /** Claude's weekly memory: a short narrative of the week, plus injuries and preferences it learned. */
 export const WeeklyMemoryOutputSchema = z
   .object({
-    narrative: z.string().trim().min(1).max(1500),
-    injuries: z.array(z.string().trim().min(1).max(300)).max(5),
-    preferences: z.array(z.string().trim().min(1).max(300)).max(5),
+    narrative: Text.trim().min(1).max(1500),
+    injuries: z.array(Text.trim().min(1).max(300)).max(5),
+    preferences: z.array(Text.trim().min(1).max(300)).max(5),
   })
   .strict();
 export type WeeklyMemoryOutput = z.infer<typeof WeeklyMemoryOutputSchema>;
@@ -111,7 +112,7 @@ export type WeeklyMemoryOutput = z.infer<typeof WeeklyMemoryOutputSchema>;
 export const MEMORY_KINDS = ['training_week', 'injury', 'preference'] as const;
 
 /** PATCH /api/memory/:id: the runner corrects what the coach remembers. */
-export const MemoryUpdateSchema = z.object({ content: z.string().trim().min(1, 'is required').max(4000) }).strict();
+export const MemoryUpdateSchema = z.object({ content: Text.trim().min(1, 'is required').max(4000) }).strict();
 
 /** The memory.update@1 mutation. */
 export const MemoryUpdateArgsSchema = z.object({ id: z.uuid(), set: MemoryUpdateSchema }).strict();

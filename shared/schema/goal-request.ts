@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { Text } from './text.ts';
 import { IsoDateSchema } from './goal.ts';
 
 // The REST and sync shapes of a goal: the seed's column names, snake_case.
 
-const title = z.string().trim().min(1, 'is required').max(120, 'must be at most 120 characters');
+const title = Text.trim().min(1, 'is required').max(120, 'must be at most 120 characters');
 const raceFields = {
   target_race_distance_meters: z.number().min(800, 'must be at least 800 m').max(60_000, 'must be at most 60 km'),
   target_race_date: IsoDateSchema,

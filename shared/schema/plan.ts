@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { Text } from './text.ts';
 import { GoalSchema, IsoDateSchema } from './goal.ts';
-import { WorkoutStructureSchema, WorkoutTypeSchema } from './workout.ts';
+import { StorableStructureSchema, WorkoutTypeSchema } from './workout.ts';
 
 /** What the engine needs to know about the runner (a subset of the profile row). */
 export const TrainingProfileSchema = z.object({
@@ -8,7 +9,7 @@ export const TrainingProfileSchema = z.object({
   days_available_per_week: z.number().int().min(1).max(7),
   /** 4:00/mi to 20:00/mi. */
   easy_pace_per_mile_seconds: z.number().min(240).max(1200),
-  injury_notes: z.string().max(2000).nullable().optional(),
+  injury_notes: Text.max(2000).nullable().optional(),
   recent_race: z
     .object({
       distance_meters: z.number().min(800).max(100_000),
@@ -38,21 +39,21 @@ export const PlanWeekSchema = z.object({
   planned_duration_seconds: z.number().min(0),
   is_recovery: z.boolean(),
   is_taper: z.boolean(),
-  reason: z.string(),
+  reason: Text,
 });
 export type PlanWeek = z.infer<typeof PlanWeekSchema>;
 
 /** A dated session of a plan. `edited_by_user` workouts are kept as they are when re-planning. */
 export const PlannedWorkoutSchema = z.object({
-  id: z.string().min(1),
+  id: Text.min(1),
   scheduled_date: IsoDateSchema,
   week_index: z.number().int().min(0),
   type: WorkoutTypeSchema,
-  title: z.string().min(1).max(200),
-  structure: WorkoutStructureSchema,
+  title: Text.min(1).max(200),
+  structure: StorableStructureSchema,
   planned_distance_meters: z.number().min(0),
   planned_duration_seconds: z.number().min(0),
-  reason: z.string(),
+  reason: Text,
   edited_by_user: z.boolean().optional(),
 });
 export type PlannedWorkout = z.infer<typeof PlannedWorkoutSchema>;
@@ -61,7 +62,7 @@ export const PlanPhaseSchema = z.object({
   phase: PhaseSchema,
   start_week: z.number().int().min(0),
   end_week: z.number().int().min(0),
-  reason: z.string(),
+  reason: Text,
 });
 export type PlanPhase = z.infer<typeof PlanPhaseSchema>;
 
@@ -77,7 +78,7 @@ export const PlanSchema = z.object({
   phases: z.array(PlanPhaseSchema),
   weeks: z.array(PlanWeekSchema),
   workouts: z.array(PlannedWorkoutSchema),
-  reason: z.string(),
+  reason: Text,
 });
 export type Plan = z.infer<typeof PlanSchema>;
 
@@ -139,7 +140,7 @@ export const ViolationSchema = z.object({
   date: IsoDateSchema.optional(),
   workout_id: z.string().optional(),
   severity: z.enum(['hard', 'soft']),
-  reason: z.string(),
+  reason: Text,
 });
 export type Violation = z.infer<typeof ViolationSchema>;
 
@@ -148,6 +149,6 @@ export const HealthReportSchema = z.object({
   kind: z.enum(['illness', 'injury']),
   date: IsoDateSchema,
   days: z.number().int().min(1).max(60),
-  notes: z.string().max(2000).optional(),
+  notes: Text.max(2000).optional(),
 });
 export type HealthReport = z.infer<typeof HealthReportSchema>;

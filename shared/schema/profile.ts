@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Text } from './text.ts';
 
 /** True when `zone` is an IANA time zone the runtime knows. */
 export function isTimeZone(zone: string): boolean {
@@ -24,10 +25,10 @@ export const ProfileFieldsSchema = z.object({
     .min(240, 'must be at least 240 s/mi (4:00/mi)')
     .max(1200, 'must be at most 1200 s/mi (20:00/mi)')
     .nullable(),
-  injury_notes: z.string().max(2000, 'must be at most 2000 characters').nullable(),
+  injury_notes: Text.max(2000, 'must be at most 2000 characters').nullable(),
   units: UnitsSchema,
   target_type: TargetTypeSchema,
-  time_zone: z.string().max(64).refine(isTimeZone, { message: 'is not an IANA time zone (e.g. Europe/Paris)' }),
+  time_zone: Text.max(64).refine(isTimeZone, { message: 'is not an IANA time zone (e.g. Europe/Paris)' }),
 });
 
 /** PUT /api/profile: any subset of the fields, nothing else. */

@@ -1,19 +1,20 @@
 import { z } from 'zod';
+import { Text } from './text.ts';
 import { IsoDateSchema } from './goal.ts';
-import { WorkoutStructureSchema, WorkoutTypeSchema } from './workout.ts';
+import { StorableStructureSchema, WorkoutTypeSchema } from './workout.ts';
 
 /** The fields a runner (or the coach) may change on a workout, seed column names. */
 export const WorkoutFieldsSchema = z.object({
-  title: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
+  title: Text.trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
   type: WorkoutTypeSchema,
   scheduled_date: IsoDateSchema,
-  structure: WorkoutStructureSchema,
-  notes: z.string().max(2000, 'must be at most 2000 characters').nullable(),
+  structure: StorableStructureSchema,
+  notes: Text.max(2000, 'must be at most 2000 characters').nullable(),
 });
 
 /** PATCH /api/workouts/:id: any subset, plus an optional word on why (kept in the edit history). */
 export const WorkoutUpdateSchema = WorkoutFieldsSchema.partial()
-  .extend({ edit_reason: z.string().trim().max(500).optional() })
+  .extend({ edit_reason: Text.trim().max(500).optional() })
   .strict()
   .refine((update) => Object.keys(update).some((key) => key !== 'edit_reason'), { message: 'send at least one field to change' });
 export type WorkoutUpdate = z.infer<typeof WorkoutUpdateSchema>;

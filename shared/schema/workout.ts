@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BAD_TEXT_MESSAGE, isStorableText } from './text.ts';
 import { toIssues, type Issue } from './issues.ts';
 
 /**
@@ -141,6 +142,24 @@ export const WorkoutStructureSchema = z
     }
   });
 export type WorkoutStructure = z.infer<typeof WorkoutStructureSchema>;
+
+/**
+ * A structure as a runner, a device or the coach sends it for storing: every note also storable
+ * text (no NUL, no unpaired surrogate; issue 15), each refusal naming the note's path. The FIT
+ * encoder reads stored structures with WorkoutStructureSchema and copes with any string itself.
+ */
+export const StorableStructureSchema = WorkoutStructureSchema.superRefine((structure, ctx) => {
+  const check = (notes: string | undefined, path: (string | number)[]) => {
+    if (notes !== undefined && !isStorableText(notes)) ctx.addIssue({ code: 'custom', message: BAD_TEXT_MESSAGE, path: [...path, 'notes'] });
+  };
+  structure.segments.forEach((segment, i) => {
+    check(segment.notes, ['segments', i]);
+    if (segment.type === 'interval') {
+      check(segment.work.notes, ['segments', i, 'work']);
+      check(segment.recovery?.notes, ['segments', i, 'recovery']);
+    } else if (segment.type === 'repeat') segment.steps.forEach((step, j) => check(step.notes, ['segments', i, 'steps', j]));
+  });
+});
 
 /** Validates an unknown value as a workout structure; problems come back as readable issues. */
 export function validateStructure(input: unknown): { ok: true; structure: WorkoutStructure } | { ok: false; issues: Issue[] } {

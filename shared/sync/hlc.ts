@@ -19,7 +19,10 @@ export function parseHlc(value: string): Hlc | null {
   const match = HLC_PATTERN.exec(value);
   if (!match) return null;
   const wallMs = Date.parse(match[1]!);
-  return Number.isFinite(wallMs) ? { wallMs, counter: parseInt(match[2]!, 16), node: match[3]! } : null;
+  // Date.parse rolls impossible days over (2026-02-30 → March 2): only a time that reads back
+  // unchanged is one, or two clocks' string order and time order would disagree.
+  if (!Number.isFinite(wallMs) || new Date(wallMs).toISOString() !== match[1]) return null;
+  return { wallMs, counter: parseInt(match[2]!, 16), node: match[3]! };
 }
 
 /** Formats an HLC as its sortable string. */

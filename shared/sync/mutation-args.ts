@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Text } from '../schema/text.ts';
 import { ActivitySchema } from '../schema/activity.ts';
 import { ChatSendArgsSchema, MemoryUpdateArgsSchema } from '../schema/coach.ts';
 import { IsoDateSchema } from '../schema/goal.ts';
@@ -12,14 +13,14 @@ import { WorkoutFieldsSchema } from '../schema/workout-request.ts';
 
 const id = z.uuid();
 const rpe = z.number().int().min(1, 'RPE runs from 1 (very easy) to 10 (all out)').max(10, 'RPE runs from 1 (very easy) to 10 (all out)');
-const notes = z.string().max(2000);
+const notes = Text.max(2000);
 
 export const MUTATION_ARGS = {
   'profile.update@1': z.object({ set: ProfileFieldsSchema.partial().strict() }).strict(),
   'goal.create@1': z.object({ id, goal: GoalCreateSchema }).strict(),
   'goal.update@1': z.object({ id, set: GoalUpdateSchema }).strict(),
   'goal.delete@1': z.object({ id }).strict(),
-  'workout.update@1': z.object({ id, set: WorkoutFieldsSchema.partial().strict(), reason: z.string().max(500).optional() }).strict(),
+  'workout.update@1': z.object({ id, set: WorkoutFieldsSchema.partial().strict(), reason: Text.max(500).optional() }).strict(),
   'workout.move@1': z.object({ id, scheduled_date: IsoDateSchema }).strict(),
   'workout.delete@1': z.object({ id }).strict(),
   'workout.complete@1': z
