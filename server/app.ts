@@ -8,7 +8,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppDeps, AppEnv } from './lib/context.ts';
 import { AppError, databaseRefusal, databaseTrouble, errorBody, errorLogFields } from './lib/errors.ts';
 import { sameOriginOnly } from './lib/origin.ts';
-import { securityHeaders } from './lib/security-headers.ts';
+import { inlineScriptHashes, securityHeaders } from './lib/security-headers.ts';
 import { loadSession } from './lib/session.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { accountRoutes, exportRoutes } from './routes/account.ts';
@@ -39,7 +39,9 @@ export interface AppOptions {
 export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId);
-  app.use(securityHeaders(deps.config.secureCookies));
+  // The built pages' inline bootstrap scripts are allowed by hash, nothing else inline.
+  const scriptHashes = options.staticDir && existsSync(options.staticDir) ? inlineScriptHashes(options.staticDir) : [];
+  app.use(securityHeaders(deps.config.secureCookies, scriptHashes));
 
   const api = new Hono<AppEnv>();
   api.use(
