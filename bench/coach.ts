@@ -1,4 +1,4 @@
-/** Benchmark: the coach's streaming overhead (through our server vs straight to Claude) and context building for a year of history. */
+/** Benchmark: the coach's streaming overhead (through our server vs straight to Claude), context building for a year of history, and what prompt caching saves over 10 questions. */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,8 @@ import { buildCoachContext } from '../server/coach/context.ts';
 import { clearBlockCache } from '../server/coach/context-cache.ts';
 import { chatMessages, stravaActivities, workoutCompletions, workouts } from '../server/db/schema.ts';
 import { createInvite } from '../server/domain/accounts.ts';
-import { createClaude } from '../server/integrations/claude/client.ts';
+import { createClaude, type Usage } from '../server/integrations/claude/client.ts';
+import { costOf, priceOf, promptTokens } from '../server/integrations/claude/prices.ts';
 import { loadConfig } from '../server/lib/config.ts';
 import type { Logger } from '../server/lib/context.ts';
 import { startServer } from '../server/server.ts';
@@ -24,7 +25,11 @@ const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 if (process.argv.includes('--anthropic-standin')) {
   const standin = await startAnthropicStandin({ apiKey: KEY, chunkDelayMs: 0 });
   process.on('message', (message) => {
-    if (message === 'last') process.send!({ last: standin.requests.at(-1)?.body });
+    if (message === 'last') process.send!({ last: standin.requests.at(-1)?.raw });
+    if (message === 'clear') {
+      standin.cache.clear();
+      process.send!({ cleared: true });
+    }
   });
   // The parent gone (done or crashed): nothing left to serve.
   process.on('disconnect', () => process.exit(0));
@@ -36,7 +41,8 @@ export async function benchCoach(): Promise<BenchFigure[]> {
   const child = fork(fileURLToPath(import.meta.url), ['--anthropic-standin'], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
   const standinUrl = await ask<string>(child, '', 'baseUrl');
   const dataDir = mkdtempSync(join(tmpdir(), 'runcoach-bench-coach-'));
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standinUrl, COACH_DAILY_TOKEN_BUDGET: '1000000000' });
+  // COACH_PRICES and ANTHROPIC_MODEL from the environment price the turns (`COACH_PRICES=claude-sonnet-5-5=3/15 npm run bench -- coach`).
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standinUrl, COACH_DAILY_TOKEN_BUDGET: '1000000000', ANTHROPIC_MODEL: process.env.ANTHROPIC_MODEL, COACH_PRICES: process.env.COACH_PRICES });
   // The job workers poll the same PGlite: off here, so the figure is the chat path's own cost.
   const server = await startServer(config, { host: '127.0.0.1', log: quiet, jobs: { work: false, schedule: false } });
   try {
@@ -67,6 +73,14 @@ export async function benchCoach(): Promise<BenchFigure[]> {
       }
       if (!first) throw new Error(`no delta streamed: ${seen.slice(0, 200)}`);
       return first;
+    };
+    // One question through the server; the usage the `done` event reports (summed over the tool loop).
+    const usageOf = async (message: string): Promise<Usage> => {
+      const res = await fetch(`${server.url}/api/coach/chat`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ message }) });
+      const text = await res.text();
+      const done = text.split('\n\n').find((block) => block.startsWith('event: done'));
+      if (!done) throw new Error(`no done event: ${text.slice(0, 200)}`);
+      return JSON.parse(done.split('\n').find((l) => l.startsWith('data: '))!.slice(6)).usage as Usage;
     };
     // Direct: the same SDK client, the same request body (the last one the server sent), to the same stand-in.
     const claude = createClaude(config.anthropic)!;
@@ -102,19 +116,60 @@ export async function benchCoach(): Promise<BenchFigure[]> {
       await build();
     }, 30);
     const warmMs = await medianMs(build, 30);
+
+    // Ten questions in a row from a cold prompt cache, usage as the stand-in reports it (the API's rules).
+    await ask(child, 'clear', 'cleared');
+    const turns: Usage[] = [];
+    for (let i = 0; i < 10; i++) turns.push(await usageOf(`Question ${i + 1}: how should I pace this week's long run?`));
+    const price = priceOf(config.anthropic.models.chat, config.anthropic.prices);
+    const uncachedCost = (u: Usage) => costOf({ input_tokens: promptTokens(u), output_tokens: u.output_tokens }, price);
+    const share = (u: Usage) => (u.cache_read_input_tokens ?? 0) / promptTokens(u);
+    printTurns(turns, price, uncachedCost);
+    const later = turns.slice(1);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const minShare = Math.min(...later.map(share));
+    const costNo = mean(turns.map(uncachedCost));
+    const costYes = mean(turns.map((u) => costOf(u, price)));
     const r2 = (x: number) => Math.round(x * 100) / 100;
+    const cents = (usd: number) => Math.round(usd * 1e6) / 1e4;
     return [
       { name: 'coach: first delta through the server (median)', value: r2(s), unit: 'ms' },
       { name: 'coach: first delta direct to the same stand-in (median)', value: r2(d), unit: 'ms' },
       { name: 'coach: latency the server adds to the first delta', value: r2(added), unit: 'ms', target: '< 20 ms', ratio: r2(s / d), ok: added < 20 },
       { name: `coach: build context, a year of history (${year}) → ~${tokens} tokens`, value: r2(coldMs), unit: 'ms' },
       { name: 'coach: build context again, runner data unchanged (block cache)', value: r2(warmMs), unit: 'ms' },
+      { name: 'coach: 10 questions, prompt tokens per turn (median; all billed as input without caching)', value: median(turns.map(promptTokens)), unit: 'tokens' },
+      { name: 'coach: 10 questions, uncached input per turn with caching (input + cache writes, turns 2–10 median)', value: median(later.map((u) => u.input_tokens + (u.cache_creation_input_tokens ?? 0))), unit: 'tokens' },
+      { name: 'coach: 10 questions, share of prompt read from cache (lowest of turns 2–10)', value: r2(minShare * 100), unit: '%', target: '≥ 70%', ok: minShare >= 0.7 },
+      { name: `coach: est. cost per turn without caching (${config.anthropic.models.chat} at $${price.input}/$${price.output} per M)`, value: cents(costNo), unit: '¢' },
+      { name: 'coach: est. cost per turn with caching (mean of 10, writes 1.25×, reads 0.1×)', value: cents(costYes), unit: '¢', ratio: r2(costYes / costNo) },
     ];
   } finally {
     await server.close();
     child.kill();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** A per-turn table of the 10 questions, printed before the figures. */
+function printTurns(turns: Usage[], price: { input: number; output: number }, uncachedCost: (u: Usage) => number): void {
+  const rows = turns.map((u, i) => [
+    String(i + 1),
+    String(promptTokens(u)),
+    String(u.input_tokens),
+    String(u.cache_creation_input_tokens ?? 0),
+    String(u.cache_read_input_tokens ?? 0),
+    `${Math.round(((u.cache_read_input_tokens ?? 0) / promptTokens(u)) * 100)}%`,
+    `${(uncachedCost(u) * 100).toFixed(3)}¢`,
+    `${(costOf(u, price) * 100).toFixed(3)}¢`,
+  ]);
+  const head = ['turn', 'prompt (uncached)', 'input', 'cache write', 'cache read', 'from cache', 'cost uncached', 'cost cached'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
+  console.log(`coach: a runner with a year of history asks 10 questions in a row (input $${price.input}/M, output $${price.output}/M)`);
+  console.log(line(head));
+  for (const row of rows) console.log(line(row));
+  console.log('');
 }
 
 function isoDaysFromNow(days: number): string {

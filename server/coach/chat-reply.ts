@@ -49,9 +49,11 @@ export async function chatResponse(deps: AppDeps, claude: Claude, user: { id: st
   let open = () => {};
   const gate = new Promise<void>((resolve) => (open = resolve));
   // The call to Claude starts first; storing the runner's message overlaps its first round trip.
+  const model = deps.config.anthropic.models.chat;
   const reply = coachReply({
     claude,
-    system: context.system,
+    model,
+    system: context.systemBlocks,
     messages: context.messages,
     tools: { db: deps.db, userId, now, today: context.today, dataInAi, fmt: runnerFmt(profile, null, context.today) },
     signal: abort.signal,
@@ -63,7 +65,7 @@ export async function chatResponse(deps: AppDeps, claude: Claude, user: { id: st
       }
     },
     onUsage: async (usage) => {
-      await budget.record(usage);
+      await budget.record(usage, { job: 'chat', model });
       return budget.allows(context.tokens);
     },
   });
@@ -78,8 +80,15 @@ export async function chatResponse(deps: AppDeps, claude: Claude, user: { id: st
   }
 
   const finish = async (outcome: ReplyOutcome) => {
-    const stored = outcome.text || outcome.proposals.length ? await store(deps, userId, messageId, claude.model, outcome) : null;
-    deps.log.info('coach reply', { user_id: userId, turns: outcome.turns, tools: outcome.toolCalls, interrupted: outcome.interrupted, input_tokens: outcome.usage.input_tokens, output_tokens: outcome.usage.output_tokens });
+    const stored = outcome.text || outcome.proposals.length ? await store(deps, userId, messageId, model, outcome) : null;
+    deps.log.info('coach reply', {
+      user_id: userId,
+      turns: outcome.turns,
+      tools: outcome.toolCalls,
+      interrupted: outcome.interrupted,
+      ...outcome.usage,
+      context_changed: context.changed,
+    });
     if (!outcome.interrupted) {
       sse.send('done', { message: stored ? publicMessage(stored) : null, usage: outcome.usage });
     } else {

@@ -1,10 +1,10 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq, ne } from 'drizzle-orm';
 import type { Feasibility } from '#shared/schema/goal.ts';
 import { addDays } from '#shared/training/dates.ts';
 import { assessGoal } from '#shared/training/feasibility.ts';
 import type { Executor } from '../db/database.ts';
-import { trainingPlans, users, type userProfiles } from '../db/schema.ts';
+import { chatMessages, trainingPlans, users, type userProfiles } from '../db/schema.ts';
 import { recentMessages, type ChatRow } from '../domain/chat.ts';
 import { engineGoal, listGoals } from '../domain/goals.ts';
 import { listMemories, type MemoryRow } from '../domain/memory.ts';
@@ -17,6 +17,7 @@ import { goalsBlock, runnerFmt, laterPlanBlock, nearPlanBlock, notesMemoryBlock,
 import { allowedActivities, allowedCompletions, planWorkoutsForAi, type AiCompletion } from './policy.ts';
 import { COACH_PRINCIPLES, DATA_HEADING } from './prompt.ts';
 import { cachedBlocks } from './context-cache.ts';
+import { cachedSystem } from './cache-layout.ts';
 
 type ProfileRow = typeof userProfiles.$inferSelect;
 
@@ -24,6 +25,16 @@ type ProfileRow = typeof userProfiles.$inferSelect;
 // (profile, goals and feasibility, the plan, recent training, memories) and the last chat
 // messages, within a token budget. Only this runner's rows are read, and only allowed sources
 // (policy.ts): Strava data stays out unless the operator enabled STRAVA_DATA_IN_AI.
+// The system prompt comes in three sections for the prompt cache (cache-layout.ts): the
+// principles, the runner's slow blocks, the volatile ones. The history window moves in steps
+// of HISTORY_STEP messages, so its start (and the cached conversation) holds for several turns.
+
+/** Blocks that change rarely (a profile edit, a new goal or memory, a re-plan): cached before the volatile ones. */
+const SLOW_BLOCKS = ['profile', 'goals', 'memory', 'weeks', 'later'];
+/** Blocks that change with training (a run logged, a workout moved): after the slow ones. */
+const VOLATILE_BLOCKS = ['plan', 'recent'];
+/** The history window starts at a multiple of this many messages (it holds `historyLimit` to `historyLimit + HISTORY_STEP - 1`). */
+const HISTORY_STEP = 10;
 
 /** How to build the context: the clock, the Strava policy flag, the budget and the new message. */
 export interface ContextOptions {
@@ -46,7 +57,12 @@ export interface ContextOptions {
 
 /** The system prompt and messages for one request, with what made it in. */
 export interface CoachContext {
+  /** The whole system prompt as text (what the blocks below say, joined). */
   system: string;
+  /** The system prompt as sent: principles, slow blocks, volatile blocks, each a cache breakpoint. */
+  systemBlocks: Anthropic.TextBlockParam[];
+  /** Runner-data blocks whose text changed since this runner's previous context (all of them on a cold build, none on a cache hit). */
+  changed: string[];
   messages: Anthropic.MessageParam[];
   /** Estimated input tokens of system + messages + reserved. */
   tokens: number;
@@ -64,9 +80,23 @@ export async function buildCoachContext(db: Executor, userId: string, options: C
   const today = localDate(options.now, profile.time_zone);
   const name = options.userName ?? (await db.select({ name: users.name }).from(users).where(eq(users.id, userId)))[0]?.name ?? 'Runner';
   const facets = `${today}|${options.dataInAi}|${name}`;
-  const blocks = await cachedBlocks(db, userId, facets, () => runnerBlocks(db, userId, profile, name, today, options.dataInAi));
-  const history = await recentMessages(db, userId, options.historyLimit ?? 20, options.currentId);
-  return fit(blocks, history, options, today, profile.time_zone);
+  const { blocks, changed } = await cachedBlocks(db, userId, facets, () => runnerBlocks(db, userId, profile, name, today, options.dataInAi));
+  const history = await historyWindow(db, userId, options.historyLimit ?? 20, options.currentId);
+  return { ...fit(blocks, history, options, today, profile.time_zone), changed };
+}
+
+/** The last messages, from a start that moves only every HISTORY_STEP messages (so the cached conversation stays valid). */
+async function historyWindow(db: Executor, userId: string, limit: number, currentId: string | undefined): Promise<ChatRow[]> {
+  const [rows, [total]] = await Promise.all([
+    recentMessages(db, userId, limit + HISTORY_STEP - 1, currentId),
+    db
+      .select({ n: count() })
+      .from(chatMessages)
+      .where(and(eq(chatMessages.user_id, userId), currentId ? ne(chatMessages.id, currentId) : undefined)),
+  ]);
+  const n = Number(total?.n ?? rows.length);
+  const start = Math.max(0, Math.floor((n - limit) / HISTORY_STEP) * HISTORY_STEP);
+  return rows.slice(Math.max(0, rows.length - (n - start)));
 }
 
 /** The runner-data blocks (everything but the chat), from allowed sources only. */
@@ -140,7 +170,7 @@ function render(block: Block, lines: string[]): string {
 }
 
 /** Fills the budget by priority (lines and messages most relevant first), then renders in reading order. */
-function fit(blocks: Block[], history: ChatRow[], options: ContextOptions, today: string, timeZone: string): CoachContext {
+function fit(blocks: Block[], history: ChatRow[], options: ContextOptions, today: string, timeZone: string): Omit<CoachContext, 'changed'> {
   const max = options.maxTokens ?? DEFAULT_MAX_TOKENS;
   const current = options.current ?? '';
   let used = estimateTokens(COACH_PRINCIPLES) + estimateTokens(DATA_HEADING) + estimateTokens(current) + (options.reservedTokens ?? 0) + 8;
@@ -170,12 +200,18 @@ function fit(blocks: Block[], history: ChatRow[], options: ContextOptions, today
     used += cost;
     kept.set(block.key, lines);
   }
-  const data = blocks.filter((b) => kept.has(b.key)).map((b) => render(b, kept.get(b.key)!));
-  const system = `${COACH_PRINCIPLES}\n\n${DATA_HEADING}\n\n${data.join('\n\n')}`;
+  const section = (keys: string[]) =>
+    keys
+      .map((key) => blocks.find((b) => b.key === key))
+      .filter((b): b is Block => b !== undefined && kept.has(b.key))
+      .map((b) => render(b, kept.get(b.key)!))
+      .join('\n\n');
+  const systemBlocks = cachedSystem([`${COACH_PRINCIPLES}\n\n${DATA_HEADING}`, section(SLOW_BLOCKS), section(VOLATILE_BLOCKS)]);
+  const system = systemBlocks.map((b) => b.text).join('\n\n');
   const messages = toMessages(keptMessages, current);
   const tokens = estimateTokens(system) + messages.reduce((sum, m) => sum + estimateTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content)), 0) + (options.reservedTokens ?? 0);
   const included = Object.fromEntries([...kept].map(([key, lines]) => [key, lines.length]));
-  return { system, messages, tokens, included: { ...included, history: keptMessages.length }, today, timeZone };
+  return { system, systemBlocks, messages, tokens, included: { ...included, history: keptMessages.length }, today, timeZone };
 }
 
 /** Chat rows as API messages: alternating roles, starting with the runner, the new message last. */

@@ -1,12 +1,15 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Proposal } from '#shared/schema/coach.ts';
-import type { Claude, Usage } from '../integrations/claude/client.ts';
+import { addUsage, type Claude, type Usage } from '../integrations/claude/client.ts';
 import { ClaudeError } from '../integrations/claude/errors.ts';
+import { markLastMessage } from './cache-layout.ts';
 import { coachTools, runTool, type ToolEnv } from './tools.ts';
 
 // One coach reply: stream Claude's answer, run the tools it calls (for this runner only), feed
 // the results back, and repeat for a bounded number of turns. Everything the runner should see
-// goes out through `emit` as it happens; the caller decides how to store the outcome.
+// goes out through `emit` as it happens; the caller decides how to store the outcome. Each
+// turn marks its last message as a cache breakpoint, so the next turn reads the whole
+// conversation so far from the prompt cache and only the tool results are new input.
 
 /** What the runner sees as it happens: text, a tool being used, a proposal. */
 export type CoachEvent = { type: 'delta'; text: string } | { type: 'tool'; name: string } | { type: 'proposal'; proposal: Proposal };
@@ -14,7 +17,9 @@ export type CoachEvent = { type: 'delta'; text: string } | { type: 'tool'; name:
 /** One reply's inputs: the client, the context, the runner's toolbox and where events go. */
 export interface ReplyParams {
   claude: Claude;
-  system: string;
+  /** The live chat's model (default: the client's). */
+  model?: string;
+  system: string | Anthropic.TextBlockParam[];
   messages: Anthropic.MessageParam[];
   tools: ToolEnv;
   emit: (event: CoachEvent) => void;
@@ -46,7 +51,7 @@ export async function coachReply(params: ReplyParams): Promise<ReplyOutcome> {
   const maxTurns = params.maxTurns ?? 4;
   const tools = coachTools();
   const messages = [...params.messages];
-  const out: ReplyOutcome = { text: '', proposals: [], toolCalls: [], turns: 0, usage: { input_tokens: 0, output_tokens: 0 }, interrupted: false, budgetStopped: false };
+  const out: ReplyOutcome = { text: '', proposals: [], toolCalls: [], turns: 0, usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, interrupted: false, budgetStopped: false };
   let emitted = false;
   const emit = (event: CoachEvent) => {
     emitted = true;
@@ -64,8 +69,9 @@ export async function coachReply(params: ReplyParams): Promise<ReplyOutcome> {
     let result;
     try {
       result = await params.claude.stream({
+        ...(params.model ? { model: params.model } : {}),
         system: params.system,
-        messages,
+        messages: markLastMessage(messages),
         tools,
         // The last turn must answer in words: tool_use blocks in the history need the tools defined.
         ...(last ? { toolChoice: { type: 'none' as const } } : {}),
@@ -82,7 +88,7 @@ export async function coachReply(params: ReplyParams): Promise<ReplyOutcome> {
       return { ...out, interrupted: true, error };
     }
     out.turns += 1;
-    out.usage = { input_tokens: out.usage.input_tokens + result.usage.input_tokens, output_tokens: out.usage.output_tokens + result.usage.output_tokens };
+    out.usage = addUsage(out.usage, result.usage);
     const fits = await params.onUsage(result.usage);
     if (result.interrupted) return { ...out, interrupted: true, ...(result.error ? { error: result.error } : {}) };
     if (result.stopReason !== 'tool_use' || result.toolUses.length === 0) return out;

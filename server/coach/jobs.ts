@@ -1,11 +1,14 @@
 import type { Jobs } from '../jobs/queue.ts';
 import type { AppDeps } from '../lib/context.ts';
+import { createClaude } from '../integrations/claude/client.ts';
+import { writeWeeklyMemoriesInBatch } from './weekly-batch.ts';
 import { writeWeeklyMemories } from './weekly-memory.ts';
 
 // The coach's scheduled work on the app's pg-boss queue: the weekly memories. Hourly, because
 // each runner's week ends at their own midnight (Sunday → Monday in their time zone); the job
 // is idempotent (memories have derived ids), so an hour with nothing new writes nothing, a
 // retry after a crash finishes what was left, and several servers can share the schedule.
+// With COACH_BATCH_WEEKLY the hourly run also applies the Message Batches that have ended.
 
 /** The coach's queue names (beside the ones server/jobs creates). */
 export const COACH_QUEUES = { weeklyMemory: 'coach.weekly-memory' } as const;
@@ -23,7 +26,8 @@ export async function startCoachJobs(deps: AppDeps, jobs: Jobs, options: { work?
     const poll = { pollingIntervalSeconds: Math.max(jobs.options.pollingIntervalSeconds, 2) };
     await jobs.boss.work(name, poll, async ([job]) => {
       if (!job) return;
-      const result = await writeWeeklyMemories(deps, deps.now());
+      const claude = createClaude(deps.config.anthropic);
+      const result = claude && deps.config.anthropic.batchWeekly ? await writeWeeklyMemoriesInBatch(deps, claude, deps.now()) : await writeWeeklyMemories(deps, deps.now(), { claude });
       deps.log.info('job done', { queue: name, job: job.id, ...result });
     });
   }

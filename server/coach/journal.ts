@@ -55,7 +55,7 @@ async function narrativeFor(deps: AppDeps, claude: Claude | null, userId: string
   if (stored) return { ...stored, status: 'ready' as NarrativeStatus };
   if (addDays(week, 6) >= today) return none('week_in_progress');
   if (!claude) return none('not_configured');
-  const result = await writeWeekMemory(deps, claude, userId, week, now);
+  const result = await writeWeekMemory(deps, claude, userId, week, now, 'journal');
   if (result.narrative === 'empty') return none('nothing_to_say');
   const fresh = await read();
   return fresh ? { ...fresh, status: 'ready' as NarrativeStatus } : none('unavailable');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addDays } from '#shared/training/dates.ts';
 import { openTestPglite } from '../test/databases.ts';
 import { buildTestApp, call, signUp, type TestApp } from '../test/harness.ts';
-import { PROFILE, startCoachTest, type CoachTest } from './testing.ts';
+import { PROFILE, promptText, startCoachTest, type CoachTest } from './testing.ts';
 
 // POST /api/plans/generate with personalize: Claude adapts the engine's plan through a
 // structured answer; the result passes the guardrails, gets one repair turn, or the engine's
@@ -55,7 +55,7 @@ describe('plan personalisation', () => {
     expect(res.status).toBe(201);
     const request = c.standin.requests[0]!.body;
     expect(request.tool_choice).toEqual({ type: 'tool', name: 'adapt_plan' });
-    expect(request.messages[0].content).toContain('sore left calf');
+    expect(promptText(request.messages[0].content)).toContain('sore left calf');
     expect(res.json.plan.generation_context).toMatchObject({
       source: 'coach',
       personalization: { requested: true, outcome: 'personalized', model: 'claude-sonnet-5-5', summary: 'Shorter first runs for the calf.', inputs: { injury_notes: true, history_sources: ['fit_upload', 'manual'] } },
@@ -73,7 +73,7 @@ describe('plan personalisation', () => {
     const res = await generate(c.t, cookie, goal.id);
     expect(res.status).toBe(201);
     expect(c.standin.requests).toHaveLength(2);
-    expect(c.standin.requests[1]!.body.messages[0].content).toMatch(/could not be used:[\s\S]*days_available/);
+    expect(promptText(c.standin.requests[1]!.body.messages[0].content)).toMatch(/could not be used:[\s\S]*days_available/);
     const p = res.json.plan.generation_context.personalization;
     expect(p.outcome).toBe('repaired');
     expect(p.attempts.map((a: any) => a.ok)).toEqual([false, true]);

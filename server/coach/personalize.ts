@@ -13,6 +13,7 @@ import type { Claude, Usage } from '../integrations/claude/client.ts';
 import { ClaudeError } from '../integrations/claude/errors.ts';
 import type { AppDeps } from '../lib/context.ts';
 import { adaptPlan } from './adapt-plan.ts';
+import { cachedSystem } from './cache-layout.ts';
 import { allowedHistory, aiSources } from './policy.ts';
 import { COACH_PRINCIPLES } from './prompt.ts';
 import { TokenBudget } from './usage.ts';
@@ -41,9 +42,10 @@ export function coachPersonalizer(deps: AppDeps, claude: Claude | null): PlanPer
   return async (input) => {
     const engine = (outcome: Exclude<Outcome, 'personalized' | 'repaired'>, extra: Record<string, unknown> = {}) => ({
       plan: input.enginePlan,
-      context: { personalization: { requested: true, outcome, note: NOTES[outcome], ...(claude ? { model: claude.model } : {}), ...extra } },
+      context: { personalization: { requested: true, outcome, note: NOTES[outcome], ...(claude ? { model: deps.config.anthropic.models.personalize } : {}), ...extra } },
     });
     if (!claude) return engine('not_configured');
+    const model = deps.config.anthropic.models.personalize;
     const dataInAi = deps.config.strava.dataInAi;
     // What the model sees is built from allowed sources only; the final check uses every run.
     const aiHistory = dataInAi ? input.history : await allowedHistory(deps.db, input.userId, input.today, false);
@@ -69,9 +71,12 @@ export function coachPersonalizer(deps: AppDeps, claude: Claude | null): PlanPer
     for (let attempt = 0; attempt < 2; attempt++) {
       let answer;
       try {
+        // The prompt is a cache breakpoint of its own: the repair turn re-reads it and only the feedback is new.
+        const promptBlock = { type: 'text' as const, text: prompt, cache_control: { type: 'ephemeral' as const } };
         answer = await claude.structured({
-          system: SYSTEM,
-          messages: [{ role: 'user', content: feedback ? `${prompt}\n\n${feedback}` : prompt }],
+          model,
+          system: cachedSystem([SYSTEM]),
+          messages: [{ role: 'user', content: feedback ? [promptBlock, { type: 'text', text: feedback }] : [promptBlock] }],
           schema: PlanAdaptationSchema,
           name: 'adapt_plan',
           description: 'The changes that adapt the plan to this runner.',
@@ -83,7 +88,7 @@ export function coachPersonalizer(deps: AppDeps, claude: Claude | null): PlanPer
         deps.log.warn('plan personalisation: coach unavailable', { user_id: input.userId, kind: error.kind });
         return engine('coach_unavailable', { attempts });
       }
-      await budget.record(answer.usage);
+      await budget.record(answer.usage, { job: 'personalize', model });
       let adaptation: PlanAdaptation | null = null;
       let issues: Issue[] = [];
       let violations: Violation[] = [];
@@ -106,7 +111,7 @@ export function coachPersonalizer(deps: AppDeps, claude: Claude | null): PlanPer
               context: {
                 source: 'coach',
                 warnings: final,
-                personalization: { requested: true, outcome: attempt === 0 ? 'personalized' : 'repaired', model: claude.model, summary: adaptation.summary, changes: adaptation.changes.map(byId), attempts, inputs: { memories: memories.length, injury_notes: Boolean(input.profile.injury_notes), history_sources: aiSources(dataInAi) } },
+                personalization: { requested: true, outcome: attempt === 0 ? 'personalized' : 'repaired', model, summary: adaptation.summary, changes: adaptation.changes.map(byId), attempts, inputs: { memories: memories.length, injury_notes: Boolean(input.profile.injury_notes), history_sources: aiSources(dataInAi) } },
               },
             };
           }

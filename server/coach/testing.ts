@@ -109,3 +109,9 @@ export async function seedRun(t: TestApp, userId: string, run: Partial<Activity>
 export function allRequests(standin: AnthropicStandin): string {
   return JSON.stringify(standin.requests.map((r) => r.body));
 }
+
+/** A message's text, whether its content is a string or text blocks (a cache breakpoint turns it into blocks). */
+export function promptText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  return Array.isArray(content) ? content.map((b: { text?: unknown }) => (typeof b.text === 'string' ? b.text : '')).join('\n\n') : '';
+}

@@ -1,34 +1,56 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
-import { coachUsage } from '../db/schema.ts';
+import { coachCalls, coachUsage } from '../db/schema.ts';
 import { budgetExceededError, localDay, remainingBudget } from '../integrations/claude/budget.ts';
 import type { Usage } from '../integrations/claude/client.ts';
+import { budgetTokens } from '../integrations/claude/prices.ts';
 
 // The per-user daily token budget (COACH_DAILY_TOKEN_BUDGET), counted in coach_usage by the
-// runner's own calendar day. Every Claude call on a runner's behalf (chat, personalisation,
-// weekly memory, journal narrative) is counted here.
+// runner's own calendar day from the API's own usage fields. Every Claude call on a runner's
+// behalf (chat, personalisation, weekly memory, journal narrative) is counted here, and kept
+// one row per call in coach_calls (job, model, the four token counts) for `npm run coach:usage`.
+// The budget weighs prompt tokens by what they cost: a cache read counts 0.1, a cache write
+// 1.25, so a runner's tenth question in a row costs far less of it than their first.
 
-/** Tokens the user spent on `day` (input + output). */
-export async function tokensUsed(db: Executor, userId: string, day: string): Promise<number> {
-  const [row] = await db
-    .select({ input: coachUsage.input_tokens, output: coachUsage.output_tokens })
-    .from(coachUsage)
-    .where(and(eq(coachUsage.user_id, userId), eq(coachUsage.day, day)));
-  return row ? row.input + row.output : 0;
+/** Which job a call served: each has its own model (config anthropic.models). */
+export type CoachJob = 'chat' | 'personalize' | 'memory' | 'journal';
+
+/** What a recorded call was: its job, model, and whether it came through a Message Batch. */
+export interface CallInfo {
+  job: CoachJob;
+  model: string;
+  batch?: boolean;
 }
 
-/** Adds one call's usage to the user's day. */
-export async function recordUsage(db: Executor, userId: string, day: string, usage: Usage, now: Date): Promise<void> {
-  const input = Math.max(0, Math.round(usage.input_tokens));
-  const output = Math.max(0, Math.round(usage.output_tokens));
+/** Budget tokens the user spent on `day`: input + output + 1.25 × cache writes + 0.1 × cache reads. */
+export async function tokensUsed(db: Executor, userId: string, day: string): Promise<number> {
+  const [row] = await db
+    .select()
+    .from(coachUsage)
+    .where(and(eq(coachUsage.user_id, userId), eq(coachUsage.day, day)));
+  return row ? Math.ceil(budgetTokens(row)) : 0;
+}
+
+/** Adds one call's usage to the user's day, and keeps the call's own row. */
+export async function recordUsage(db: Executor, userId: string, day: string, usage: Usage, now: Date, call: CallInfo = { job: 'chat', model: 'unknown' }): Promise<void> {
+  const n = (value: number | undefined) => Math.max(0, Math.round(value ?? 0));
+  const counts = {
+    input_tokens: n(usage.input_tokens),
+    output_tokens: n(usage.output_tokens),
+    cache_creation_input_tokens: n(usage.cache_creation_input_tokens),
+    cache_read_input_tokens: n(usage.cache_read_input_tokens),
+  };
+  await db.insert(coachCalls).values({ user_id: userId, day, at: now, job: call.job, model: call.model, batch: call.batch ?? false, ...counts });
   await db
     .insert(coachUsage)
-    .values({ user_id: userId, day, input_tokens: input, output_tokens: output, calls: 1, updated_at: now })
+    .values({ user_id: userId, day, ...counts, calls: 1, updated_at: now })
     .onConflictDoUpdate({
       target: [coachUsage.user_id, coachUsage.day],
       set: {
-        input_tokens: sql`${coachUsage.input_tokens} + ${input}`,
-        output_tokens: sql`${coachUsage.output_tokens} + ${output}`,
+        input_tokens: sql`${coachUsage.input_tokens} + ${counts.input_tokens}`,
+        output_tokens: sql`${coachUsage.output_tokens} + ${counts.output_tokens}`,
+        cache_creation_input_tokens: sql`${coachUsage.cache_creation_input_tokens} + ${counts.cache_creation_input_tokens}`,
+        cache_read_input_tokens: sql`${coachUsage.cache_read_input_tokens} + ${counts.cache_read_input_tokens}`,
         calls: sql`${coachUsage.calls} + 1`,
         updated_at: now,
       },
@@ -65,8 +87,8 @@ export class TokenBudget {
     if (!(await this.allows(estimate))) throw budgetExceededError({ now: this.now, timeZone: this.timeZone });
   }
 
-  /** Counts a call's usage. */
-  record(usage: Usage): Promise<void> {
-    return recordUsage(this.db, this.userId, this.day, usage, this.now);
+  /** Counts a call's usage, for `call`'s job and model. */
+  record(usage: Usage, call: CallInfo): Promise<void> {
+    return recordUsage(this.db, this.userId, this.day, usage, this.now, call);
   }
 }

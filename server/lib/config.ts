@@ -13,6 +13,19 @@ const url = (protocols: string[]) =>
     message: `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`,
   });
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+/** COACH_PRICES: `model=input/output` pairs in USD per million tokens, comma-separated. */
+const priceTable = z
+  .string()
+  .regex(/^\s*[\w.:-]+\s*=\s*\d+(\.\d+)?\s*\/\s*\d+(\.\d+)?\s*(,\s*[\w.:-]+\s*=\s*\d+(\.\d+)?\s*\/\s*\d+(\.\d+)?\s*)*$/, 'must be model=input/output pairs in USD per million tokens, e.g. claude-sonnet-5-5=3/15,claude-haiku-5-5=1/5')
+  .transform((v) =>
+    Object.fromEntries(
+      v.split(',').map((pair) => {
+        const [model, price] = pair.split('=') as [string, string];
+        const [input, output] = price.split('/').map(Number) as [number, number];
+        return [model.trim(), { input, output }];
+      }),
+    ),
+  );
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -29,7 +42,15 @@ const EnvSchema = z.object({
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: url(['http:', 'https:']).optional(),
   ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-5-5'),
+  // A model per job: the chat (and, unless set, plan personalisation) on ANTHROPIC_MODEL; the
+  // weekly memory and journal narratives on the smaller ANTHROPIC_MODEL_BACKGROUND.
+  ANTHROPIC_MODEL_PERSONALIZE: optionalString,
+  ANTHROPIC_MODEL_BACKGROUND: z.string().min(1).default('claude-haiku-5-5'),
+  ANTHROPIC_MODEL_MEMORY: optionalString,
+  ANTHROPIC_MODEL_JOURNAL: optionalString,
   COACH_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(200_000),
+  COACH_BATCH_WEEKLY: booleanFlag.default(false),
+  COACH_PRICES: priceTable.optional(),
   STRAVA_CLIENT_ID: optionalString,
   STRAVA_CLIENT_SECRET: optionalString,
   STRAVA_OAUTH_URL: url(['http:', 'https:']).default('https://www.strava.com/oauth'),
@@ -63,7 +84,19 @@ export interface Config {
   tokenEncryptionKey: Buffer;
   /** Authenticates operator commands (e.g. `npm run invite`) to a running server over loopback. */
   adminToken: string;
-  anthropic: { apiKey: string | undefined; baseUrl: string | undefined; model: string; dailyTokenBudget: number };
+  anthropic: {
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    /** The live chat's model (and the client's default). */
+    model: string;
+    /** The model of each job. */
+    models: { chat: string; personalize: string; memory: string; journal: string };
+    dailyTokenBudget: number;
+    /** The weekly memory job submits a Message Batch and applies the answers on a later run. */
+    batchWeekly: boolean;
+    /** Price overrides, USD per million tokens, by model (COACH_PRICES). */
+    prices: Record<string, { input: number; output: number }>;
+  };
   strava: {
     clientId: string | undefined;
     clientSecret: string | undefined;
@@ -106,7 +139,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       apiKey: e.ANTHROPIC_API_KEY,
       baseUrl: e.ANTHROPIC_BASE_URL,
       model: e.ANTHROPIC_MODEL,
+      models: {
+        chat: e.ANTHROPIC_MODEL,
+        personalize: e.ANTHROPIC_MODEL_PERSONALIZE ?? e.ANTHROPIC_MODEL,
+        memory: e.ANTHROPIC_MODEL_MEMORY ?? e.ANTHROPIC_MODEL_BACKGROUND,
+        journal: e.ANTHROPIC_MODEL_JOURNAL ?? e.ANTHROPIC_MODEL_BACKGROUND,
+      },
       dailyTokenBudget: e.COACH_DAILY_TOKEN_BUDGET,
+      batchWeekly: e.COACH_BATCH_WEEKLY,
+      prices: e.COACH_PRICES ?? {},
     },
     strava: {
       clientId: e.STRAVA_CLIENT_ID,

@@ -37,7 +37,7 @@ describe('coach chat', () => {
     expect(streamedText(res.events)).toBe(reply);
     const done = res.events.at(-1)!.data;
     expect(done.message).toMatchObject({ role: 'assistant', content: reply });
-    expect(done.usage).toEqual({ input_tokens: 900, output_tokens: 20 });
+    expect(done.usage).toEqual({ input_tokens: 900, output_tokens: 20, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
 
     const stored = await messagesOf(cookie);
     expect(stored.map((m) => [m.role, m.content])).toEqual([
@@ -50,7 +50,8 @@ describe('coach chat', () => {
     expect(body.system).toContain('Daniels');
     expect(body.system).toContain('RUNNER DATA');
     expect(body.tools.map((t: { name: string }) => t.name)).toEqual(['get_plan', 'get_workouts', 'get_workout', 'get_history', 'propose_change']);
-    expect(body.messages.at(-1)).toEqual({ role: 'user', content: 'What should I run today?' });
+    // The new message is the last cache breakpoint: the next turn reads everything up to it from the cache.
+    expect(body.messages.at(-1)).toEqual({ role: 'user', content: [{ type: 'text', text: 'What should I run today?', cache_control: { type: 'ephemeral' } }] });
   });
 
   it('is idempotent on client_message_id: a retry replays the stored reply without asking Claude', async () => {
@@ -81,7 +82,7 @@ describe('coach chat', () => {
     expect(body.messages).toEqual([
       { role: 'user', content: 'I prefer my long runs on Saturdays.' },
       { role: 'assistant', content: 'Noted: long runs on Saturdays.' },
-      { role: 'user', content: 'Any hills this week?' },
+      { role: 'user', content: [{ type: 'text', text: 'Any hills this week?', cache_control: { type: 'ephemeral' } }] },
     ]);
     expect(body.system).toContain('Left achilles felt tight after hills');
   });

@@ -1,11 +1,16 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { PromptCache, type CacheUsage } from './anthropic-cache.ts';
 
 // A loopback stand-in for Anthropic's Messages API (POST /v1/messages), so tests run the real
 // SDK over real HTTP. Each request takes the next scripted reply, or a short echo when none is
 // queued. Replies follow the shapes the API documents: the non-streaming Message, the SSE event
-// sequence of a stream, and `{type:'error', error:{type, message}}` error bodies.
+// sequence of a stream, and `{type:'error', error:{type, message}}` error bodies. `usage`
+// follows the prompt cache (anthropic-cache.ts): cache_control breakpoints create, then read.
+// The Message Batches endpoints are spoken too: a batch's requests take scripted replies like
+// any other, in order, when it is submitted; it ends at once, or when `endBatches()` is called
+// while `holdBatches` is set.
 
 /** One request as it reached the stand-in. */
 export interface RecordedRequest {
@@ -13,11 +18,16 @@ export interface RecordedRequest {
   path: string;
   /** Lower-case header names, as Node gives them. */
   headers: Record<string, string>;
-  /** The parsed JSON body (undefined when it was not JSON). */
+  /**
+   * The parsed JSON body (undefined when it was not JSON), with a `system` given as text blocks
+   * joined into one string, so a test can search the prompt whatever its cache layout.
+   */
   body: any;
+  /** The body exactly as sent (system blocks, cache_control and all). */
+  raw: any;
 }
 
-type Usage = { input_tokens: number; output_tokens: number };
+type Usage = { input_tokens: number; output_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number };
 
 /** What the stand-in answers one request with. */
 export type StandinReply =
@@ -39,6 +49,10 @@ export interface StandinOptions {
   apiKey?: string;
   /** Pause between streamed chunks; a few ms keeps tests fast while making chunks arrive separately. */
   chunkDelayMs?: number;
+  /** The smallest prefix the cache keeps, in the stand-in's tokens (default 1024, as for Sonnet). */
+  minCacheTokens?: number;
+  /** The cache's clock (default Date.now), so a test can let entries expire. */
+  now?: () => number;
 }
 
 export interface AnthropicStandin {
@@ -49,6 +63,12 @@ export interface AnthropicStandin {
   script(...replies: StandinReply[]): void;
   /** While true, every request is accepted and never answered (an upstream that hangs); close() ends the held ones. */
   hanging: boolean;
+  /** The prompt cache shared by every request (clear() to start cold). */
+  cache: PromptCache;
+  /** While true, submitted batches stay in progress until endBatches(). */
+  holdBatches: boolean;
+  /** Ends every batch in progress. */
+  endBatches(): void;
   close(): Promise<void>;
 }
 
@@ -59,6 +79,10 @@ export async function startAnthropicStandin(options: StandinOptions = {}): Promi
   const chunkDelayMs = options.chunkDelayMs ?? 2;
   let counter = 0;
   let hanging = false;
+  let holdBatches = false;
+  const cache = new PromptCache(options.now, options.minCacheTokens ?? 1024);
+  const batches = new Map<string, { created: string; ended: string | null; results: unknown[] }>();
+  let baseUrl = '';
 
   const server = createServer((req, res) => {
     void handle(req, res).catch(() => res.destroy());
@@ -73,13 +97,15 @@ export async function startAnthropicStandin(options: StandinOptions = {}): Promi
       body = undefined;
     }
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
-    requests.push({ method: req.method ?? '', path: req.url ?? '', headers, body });
+    requests.push({ method: req.method ?? '', path: req.url ?? '', headers, body: searchable(body), raw: body });
     if (hanging) return; // held until close()
 
-    if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/v1/messages') {
+    const path = (req.url ?? '').split('?')[0]!;
+    if (path.startsWith('/v1/messages/batches')) return batchRoute(req.method ?? '', path, headers, body, res);
+    if (req.method !== 'POST' || path !== '/v1/messages') {
       return sendError(res, 404, 'not_found_error', `${req.method} ${req.url} is not served by this stand-in.`);
     }
-    const problem = checkRequest(headers, body, options.apiKey);
+    const problem = checkRequest(headers, body, options.apiKey) ?? checkCache(body);
     if (problem) return sendError(res, problem.status, problem.type, problem.message);
 
     const reply = queue.shift() ?? { type: 'text', text: `Echo: ${lastUserText(body.messages)}` };
@@ -94,13 +120,66 @@ export async function startAnthropicStandin(options: StandinOptions = {}): Promi
       const status = statuses[reply.errorType] ?? 500;
       return sendError(res, status, reply.errorType, reply.message);
     }
-    const inputTokens = estimate(JSON.stringify(body.system ?? '') + JSON.stringify(body.messages) + JSON.stringify(body.tools ?? ''));
+    const inputTokens = cache.use(body);
     if (body.stream === true) return streamReply(res, reply, id, body.model, inputTokens);
     res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_standin_${counter}` });
     res.end(JSON.stringify(messageJson(reply, id, body.model, inputTokens)));
   }
 
-  async function streamReply(res: ServerResponse, reply: StandinReply, id: string, model: string, inputTokens: number): Promise<void> {
+  function checkCache(body: any) {
+    const problem = cache.check(body);
+    return problem ? { status: 400, type: 'invalid_request_error', message: problem } : null;
+  }
+
+  /** POST /v1/messages/batches, GET /v1/messages/batches/:id and GET …/:id/results (JSONL). */
+  function batchRoute(method: string, path: string, headers: Record<string, string>, body: any, res: ServerResponse): void {
+    const problem = checkRequest(headers, method === 'POST' ? { model: '', max_tokens: 0, messages: [{}] } : {}, options.apiKey, method === 'GET');
+    if (problem) return sendError(res, problem.status, problem.type, problem.message);
+    const [, id, results] = /^\/v1\/messages\/batches(?:\/([^/]+))?(\/results)?$/.exec(path) ?? [];
+    if (method === 'POST' && !id) {
+      if (!Array.isArray(body?.requests) || body.requests.length === 0) return sendError(res, 400, 'invalid_request_error', 'requests: at least one request is required');
+      const batchId = `msgbatch_standin_${++counter}`;
+      const answers = body.requests.map((r: any) => batchAnswer(r));
+      const created = new Date().toISOString();
+      batches.set(batchId, { created, ended: holdBatches ? null : created, results: answers });
+      return sendJson(res, batchJson(batchId));
+    }
+    const batch = id ? batches.get(id) : undefined;
+    if (method !== 'GET' || !id || !batch) return sendError(res, 404, 'not_found_error', `${method} ${path} is not served by this stand-in.`);
+    if (!results) return sendJson(res, batchJson(id));
+    if (!batch.ended) return sendError(res, 404, 'not_found_error', `Batch ${id} has not ended yet.`);
+    res.writeHead(200, { 'content-type': 'application/binary' });
+    res.end(batch.results.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  }
+
+  function batchAnswer(request: any) {
+    const params = request?.params;
+    const problem = checkRequest({ 'x-api-key': 'batch', 'anthropic-version': 'batch' }, params, undefined) ?? checkCache(params);
+    if (problem) return { custom_id: request?.custom_id, result: { type: 'errored', error: { type: 'error', error: { type: problem.type, message: problem.message }, request_id: null } } };
+    const reply = queue.shift() ?? { type: 'text', text: `Echo: ${lastUserText(params.messages)}` };
+    if (reply.type === 'error') return { custom_id: request.custom_id, result: { type: 'errored', error: { type: 'error', error: { type: reply.errorType, message: reply.message ?? reply.errorType }, request_id: null } } };
+    return { custom_id: request.custom_id, result: { type: 'succeeded', message: messageJson(reply, `msg_standin_${++counter}`, params.model, cache.use(params)) } };
+  }
+
+  function batchJson(id: string) {
+    const batch = batches.get(id)!;
+    const n = batch.results.length;
+    const failed = batch.results.filter((r: any) => r.result.type !== 'succeeded').length;
+    return {
+      id,
+      type: 'message_batch',
+      processing_status: batch.ended ? 'ended' : 'in_progress',
+      request_counts: batch.ended ? { processing: 0, succeeded: n - failed, errored: failed, canceled: 0, expired: 0 } : { processing: n, succeeded: 0, errored: 0, canceled: 0, expired: 0 },
+      created_at: batch.created,
+      ended_at: batch.ended,
+      expires_at: new Date(Date.parse(batch.created) + 86_400_000).toISOString(),
+      archived_at: null,
+      cancel_initiated_at: null,
+      results_url: batch.ended ? `${baseUrl}/v1/messages/batches/${id}/results` : null,
+    };
+  }
+
+  async function streamReply(res: ServerResponse, reply: StandinReply, id: string, model: string, inputTokens: CacheUsage): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': `req_standin_${counter}` });
     const send = async (event: string, data: unknown) => {
       if (res.destroyed) return;
@@ -147,7 +226,8 @@ export async function startAnthropicStandin(options: StandinOptions = {}): Promi
     await send('message_delta', {
       type: 'message_delta',
       delta: { stop_reason: final.stop_reason, stop_sequence: null },
-      usage: { output_tokens: final.usage.output_tokens },
+      // Cumulative, as the API sends it: the prompt's split again, and the output.
+      usage: final.usage,
     });
     await send('message_stop', { type: 'message_stop' });
     res.end();
@@ -155,9 +235,20 @@ export async function startAnthropicStandin(options: StandinOptions = {}): Promi
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}`;
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     requests,
+    cache,
+    get holdBatches() {
+      return holdBatches;
+    },
+    set holdBatches(value: boolean) {
+      holdBatches = value;
+    },
+    endBatches: () => {
+      for (const batch of batches.values()) batch.ended ??= new Date().toISOString();
+    },
     script: (...replies) => void queue.push(...replies),
     get hanging() {
       return hanging;
@@ -172,12 +263,13 @@ export async function startAnthropicStandin(options: StandinOptions = {}): Promi
   };
 }
 
-function checkRequest(headers: Record<string, string>, body: any, apiKey: string | undefined) {
+function checkRequest(headers: Record<string, string>, body: any, apiKey: string | undefined, headersOnly = false) {
   const given = headers['x-api-key'] || (headers.authorization ?? '').replace(/^Bearer /, '');
   if (!given || (apiKey !== undefined && given !== apiKey)) {
     return { status: 401, type: 'authentication_error', message: 'invalid x-api-key' };
   }
   if (!headers['anthropic-version']) return { status: 400, type: 'invalid_request_error', message: 'anthropic-version: header is required' };
+  if (headersOnly) return null;
   if (typeof body !== 'object' || body === null) return { status: 400, type: 'invalid_request_error', message: 'Request body is not valid JSON.' };
   if (typeof body.model !== 'string') return { status: 400, type: 'invalid_request_error', message: 'model: Field required' };
   if (typeof body.max_tokens !== 'number') return { status: 400, type: 'invalid_request_error', message: 'max_tokens: Field required' };
@@ -187,7 +279,7 @@ function checkRequest(headers: Record<string, string>, body: any, apiKey: string
   return null;
 }
 
-function messageJson(reply: StandinReply, id: string, model: string, inputTokens: number) {
+function messageJson(reply: StandinReply, id: string, model: string, prompt: CacheUsage) {
   const content: unknown[] = [];
   let output = '';
   if (reply.type === 'tool_use') {
@@ -208,12 +300,18 @@ function messageJson(reply: StandinReply, id: string, model: string, inputTokens
     stop_reason: reply.type === 'tool_use' ? 'tool_use' : reply.type === 'text' ? (reply.stopReason ?? 'end_turn') : 'end_turn',
     stop_sequence: null,
     usage: {
-      input_tokens: usage?.input_tokens ?? inputTokens,
+      input_tokens: usage?.input_tokens ?? prompt.input_tokens,
       output_tokens: usage?.output_tokens ?? Math.max(1, estimate(output)),
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: 0,
+      // A scripted usage is the whole usage: cache fields it leaves out are 0.
+      cache_creation_input_tokens: usage ? (usage.cache_creation_input_tokens ?? 0) : prompt.cache_creation_input_tokens,
+      cache_read_input_tokens: usage ? (usage.cache_read_input_tokens ?? 0) : prompt.cache_read_input_tokens,
     },
   };
+}
+
+function sendJson(res: ServerResponse, body: unknown) {
+  res.writeHead(200, { 'content-type': 'application/json', 'request-id': 'req_standin_batch' });
+  res.end(JSON.stringify(body));
 }
 
 function sendError(res: ServerResponse, status: number, type: string, message?: string, headers: Record<string, string> = {}) {
@@ -228,6 +326,11 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+function searchable(body: any): any {
+  if (!Array.isArray(body?.system)) return body;
+  return { ...body, system: body.system.map((b: any) => (typeof b?.text === 'string' ? b.text : '')).join('\n\n') };
 }
 
 function lastUserText(messages: any[]): string {

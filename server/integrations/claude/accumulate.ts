@@ -13,9 +13,27 @@ export interface ToolUse {
   input: unknown;
 }
 
+/**
+ * A call's tokens as the API counts them. `input_tokens` is only the part after the last cache
+ * breakpoint (or all of it, uncached); the whole prompt is input + cache creation + cache read.
+ */
 export interface Usage {
   input_tokens: number;
   output_tokens: number;
+  /** Prompt tokens written to the cache by this call (billed at 1.25× input for the 5-minute TTL). */
+  cache_creation_input_tokens?: number;
+  /** Prompt tokens served from the cache (billed at 0.1× input). */
+  cache_read_input_tokens?: number;
+}
+
+/** The sum of two usages (absent cache fields count as 0). */
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    input_tokens: a.input_tokens + b.input_tokens,
+    output_tokens: a.output_tokens + b.output_tokens,
+    cache_creation_input_tokens: (a.cache_creation_input_tokens ?? 0) + (b.cache_creation_input_tokens ?? 0),
+    cache_read_input_tokens: (a.cache_read_input_tokens ?? 0) + (b.cache_read_input_tokens ?? 0),
+  };
 }
 
 export interface ClaudeResult {
@@ -36,6 +54,8 @@ export class StreamAccumulator {
   private blocks: Block[] = [];
   private stopReason: Anthropic.StopReason | null = null;
   private inputTokens = 0;
+  private cacheCreation = 0;
+  private cacheRead = 0;
   private outputTokens: number | null = null;
   /** Whether `message_stop` arrived: the only proof the reply is whole. */
   complete = false;
@@ -49,6 +69,8 @@ export class StreamAccumulator {
     switch (event.type) {
       case 'message_start':
         this.inputTokens = event.message.usage.input_tokens;
+        this.cacheCreation = event.message.usage.cache_creation_input_tokens ?? 0;
+        this.cacheRead = event.message.usage.cache_read_input_tokens ?? 0;
         return undefined;
       case 'content_block_start': {
         const block = event.content_block;
@@ -76,6 +98,8 @@ export class StreamAccumulator {
         // message_delta's usage is cumulative; input_tokens there is nullable and only refines message_start's.
         this.outputTokens = event.usage.output_tokens;
         if (event.usage.input_tokens != null) this.inputTokens = event.usage.input_tokens;
+        if (event.usage.cache_creation_input_tokens != null) this.cacheCreation = event.usage.cache_creation_input_tokens;
+        if (event.usage.cache_read_input_tokens != null) this.cacheRead = event.usage.cache_read_input_tokens;
         return undefined;
       case 'message_stop':
         this.complete = true;
@@ -96,7 +120,7 @@ export class StreamAccumulator {
       text,
       toolUses,
       stopReason: this.stopReason,
-      usage: { input_tokens: this.inputTokens, output_tokens: output },
+      usage: { input_tokens: this.inputTokens, output_tokens: output, cache_creation_input_tokens: this.cacheCreation, cache_read_input_tokens: this.cacheRead },
       interrupted: !this.complete,
       ...(error && !this.complete ? { error } : {}),
     };
@@ -111,8 +135,18 @@ export function resultFromMessage(message: Anthropic.Message): ClaudeResult {
     text,
     toolUses,
     stopReason: message.stop_reason,
-    usage: { input_tokens: message.usage.input_tokens, output_tokens: message.usage.output_tokens },
+    usage: fromApiUsage(message.usage),
     interrupted: false,
+  };
+}
+
+/** Our Usage from the API's usage object (batch results carry the same one). */
+export function fromApiUsage(usage: Anthropic.Usage): Usage {
+  return {
+    input_tokens: usage.input_tokens,
+    output_tokens: usage.output_tokens,
+    cache_creation_input_tokens: usage.cache_creation_input_tokens ?? 0,
+    cache_read_input_tokens: usage.cache_read_input_tokens ?? 0,
   };
 }
 

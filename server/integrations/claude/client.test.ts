@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 function claude(options: ClaudeOptions = {}): Claude {
-  const client = createClaude({ apiKey: KEY, baseUrl: standin.baseUrl, model: 'claude-sonnet-5-5', dailyTokenBudget: 1000 }, options);
+  const client = createClaude({ apiKey: KEY, baseUrl: standin.baseUrl, model: 'claude-sonnet-5-5' }, options);
   if (!client) throw new Error('expected a client');
   return client;
 }
@@ -26,8 +26,8 @@ const ask = (text: string) => [{ role: 'user' as const, content: text }];
 
 describe('createClaude', () => {
   it('is null without an API key: the coach is not configured', () => {
-    expect(createClaude({ apiKey: undefined, baseUrl: undefined, model: 'claude-sonnet-5-5', dailyTokenBudget: 1 })).toBeNull();
-    expect(createClaude({ apiKey: '', baseUrl: undefined, model: 'claude-sonnet-5-5', dailyTokenBudget: 1 })).toBeNull();
+    expect(createClaude({ apiKey: undefined, baseUrl: undefined, model: 'claude-sonnet-5-5' })).toBeNull();
+    expect(createClaude({ apiKey: '', baseUrl: undefined, model: 'claude-sonnet-5-5' })).toBeNull();
   });
 
   it('sends the configured model, the system prompt and the key as a bearer token', async () => {
@@ -58,7 +58,7 @@ describe('stream', () => {
     expect(deltas.length).toBeGreaterThan(5); // it really streamed, piece by piece
     expect(deltas.join('')).toBe(reply);
     expect(deltas[0]).toBe('Run ');
-    expect(result).toEqual({ text: reply, toolUses: [], stopReason: 'end_turn', usage: { input_tokens: 42, output_tokens: 13 }, interrupted: false });
+    expect(result).toEqual({ text: reply, toolUses: [], stopReason: 'end_turn', usage: { input_tokens: 42, output_tokens: 13, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, interrupted: false });
     expect(standin.requests[0]?.body).toMatchObject({ model: 'claude-sonnet-5-5', system: 'coach', stream: true, max_tokens: 500 });
   });
 

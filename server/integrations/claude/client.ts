@@ -3,9 +3,11 @@ import { z } from 'zod';
 import { toIssues, type Issue } from '#shared/schema/issues.ts';
 import type { Config } from '../../lib/config.ts';
 import { resultFromMessage, StreamAccumulator, type ClaudeResult, type Usage } from './accumulate.ts';
+import { batchApi, type ClaudeBatches } from './batches.ts';
 import { ClaudeError, retryAfterMs, toClaudeError, toStreamFailure } from './errors.ts';
 
 export type { ClaudeResult, ToolUse, Usage } from './accumulate.ts';
+export { addUsage } from './accumulate.ts';
 
 // Retries are the SDK's own (429, 408/409, 5xx, 529, connection errors and timeouts, with
 // exponential backoff from 0.5 s, honouring retry-after). We keep them few and short because a
@@ -24,6 +26,8 @@ export interface ClaudeOptions {
 }
 
 interface CallParams {
+  /** Overrides the client's model for this call (a job with its own model, COACH models in config). */
+  model?: string;
   system: string | Anthropic.TextBlockParam[];
   messages: Anthropic.MessageParam[];
   tools?: Anthropic.Tool[];
@@ -42,6 +46,7 @@ export interface StreamParams extends CallParams {
 export type CompleteParams = CallParams;
 
 export interface StructuredParams<T> {
+  model?: string;
   system: string | Anthropic.TextBlockParam[];
   messages: Anthropic.MessageParam[];
   /** A z.object(): tool input is always a JSON object. */
@@ -64,10 +69,16 @@ export interface Claude {
   complete(params: CompleteParams): Promise<ClaudeResult>;
   /** Asks for output shaped by `schema` through one forced tool call, and validates it. */
   structured<T>(params: StructuredParams<T>): Promise<StructuredResult<T>>;
+  /** The request body structured() would send, for a Message Batch entry. */
+  structuredRequest<T>(params: StructuredParams<T>): Anthropic.MessageCreateParamsNonStreaming;
+  /** Reads a structured() answer out of a Message (a batch result). */
+  structuredResult<T>(message: Anthropic.Message, params: Pick<StructuredParams<T>, 'schema' | 'name' | 'maxTokens'>): StructuredResult<T>;
+  /** The Message Batches API (the weekly jobs, when COACH_BATCH_WEEKLY is on). */
+  readonly batches: ClaudeBatches;
 }
 
 /** The Claude client, or null when no API key is configured (the coach is "not configured"). */
-export function createClaude(config: Config['anthropic'], options: ClaudeOptions = {}): Claude | null {
+export function createClaude(config: Pick<Config['anthropic'], 'apiKey' | 'baseUrl' | 'model'>, options: ClaudeOptions = {}): Claude | null {
   if (!config.apiKey) return null;
   const apiKey: string = config.apiKey;
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -82,7 +93,7 @@ export function createClaude(config: Config['anthropic'], options: ClaudeOptions
   const fail = (error: unknown): unknown => toClaudeError(error, apiKey) ?? error;
 
   const body = (p: CallParams) => ({
-    model: config.model,
+    model: p.model ?? config.model,
     max_tokens: p.maxTokens,
     system: p.system,
     messages: p.messages,
@@ -156,9 +167,10 @@ export function createClaude(config: Config['anthropic'], options: ClaudeOptions
     return acc.finish(failure);
   }
 
-  async function structured<T>(params: StructuredParams<T>): Promise<StructuredResult<T>> {
+  const structuredCall = <T>(params: StructuredParams<T>): CallParams => {
     const tool: Anthropic.Tool = { name: params.name, description: params.description, input_schema: inputSchema(params.schema) };
-    const result = await complete({
+    return {
+      ...(params.model ? { model: params.model } : {}),
       system: params.system,
       messages: params.messages,
       tools: [tool],
@@ -166,16 +178,32 @@ export function createClaude(config: Config['anthropic'], options: ClaudeOptions
       maxTokens: params.maxTokens,
       ...(params.signal ? { signal: params.signal } : {}),
       ...(params.timeoutMs ? { timeoutMs: params.timeoutMs } : {}),
-    });
-    const call = result.toolUses.find((t) => t.name === params.name);
-    const cutOff: Issue[] = result.stopReason === 'max_tokens' ? [{ path: '', message: `The answer was cut off at maxTokens (${params.maxTokens}).` }] : [];
-    if (!call) return { ok: false, issues: [...cutOff, { path: '', message: `The model did not call ${params.name}.` }], raw: result.text, usage: result.usage };
-    const parsed = params.schema.safeParse(call.input);
-    if (parsed.success) return { ok: true, value: parsed.data, usage: result.usage };
-    return { ok: false, issues: [...cutOff, ...toIssues(parsed.error)], raw: call.input, usage: result.usage };
+    };
+  };
+
+  async function structured<T>(params: StructuredParams<T>): Promise<StructuredResult<T>> {
+    return readStructured(await complete(structuredCall(params)), params);
   }
 
-  return { model: config.model, stream, complete, structured };
+  return {
+    model: config.model,
+    stream,
+    complete,
+    structured,
+    structuredRequest: (params) => body(structuredCall(params)),
+    structuredResult: (message, params) => readStructured(resultFromMessage(message), params),
+    batches: batchApi(sdk, fail),
+  };
+}
+
+/** A structured() answer from the model's result: the forced tool call, validated by `schema`. */
+function readStructured<T>(result: ClaudeResult, params: Pick<StructuredParams<T>, 'schema' | 'name' | 'maxTokens'>): StructuredResult<T> {
+  const call = result.toolUses.find((t) => t.name === params.name);
+  const cutOff: Issue[] = result.stopReason === 'max_tokens' ? [{ path: '', message: `The answer was cut off at maxTokens (${params.maxTokens}).` }] : [];
+  if (!call) return { ok: false, issues: [...cutOff, { path: '', message: `The model did not call ${params.name}.` }], raw: result.text, usage: result.usage };
+  const parsed = params.schema.safeParse(call.input);
+  if (parsed.success) return { ok: true, value: parsed.data, usage: result.usage };
+  return { ok: false, issues: [...cutOff, ...toIssues(parsed.error)], raw: call.input, usage: result.usage };
 }
 
 /** The tool input_schema for a zod object schema, as JSON Schema of what the model must send (zod's input side). */

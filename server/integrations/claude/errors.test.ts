@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 function claude(options: ClaudeOptions = {}, apiKey = KEY): Claude {
-  const client = createClaude({ apiKey, baseUrl: standin.baseUrl, model: 'claude-sonnet-5-5', dailyTokenBudget: 1000 }, options);
+  const client = createClaude({ apiKey, baseUrl: standin.baseUrl, model: 'claude-sonnet-5-5' }, options);
   if (!client) throw new Error('expected a client');
   return client;
 }

@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 function claude(): Claude {
-  const client = createClaude({ apiKey: KEY, baseUrl: standin.baseUrl, model: 'claude-haiku-5-5', dailyTokenBudget: 1000 });
+  const client = createClaude({ apiKey: KEY, baseUrl: standin.baseUrl, model: 'claude-haiku-5-5' });
   if (!client) throw new Error('expected a client');
   return client;
 }
@@ -43,7 +43,7 @@ describe('structured', () => {
     standin.script({ type: 'tool_use', name: 'weekly_journal', input: value, usage: { input_tokens: 120, output_tokens: 30 } });
     const result = await claude().structured(request);
 
-    expect(result).toEqual({ ok: true, value, usage: { input_tokens: 120, output_tokens: 30 } });
+    expect(result).toEqual({ ok: true, value, usage: { input_tokens: 120, output_tokens: 30, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } });
     const body = standin.requests[0]?.body;
     expect(body.model).toBe('claude-haiku-5-5');
     expect(body.tool_choice).toEqual({ type: 'tool', name: 'weekly_journal' });
