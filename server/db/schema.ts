@@ -446,13 +446,49 @@ export const coachUsage = pgTable(
     user_id: owner(),
     /** The runner's calendar day (their time zone): the budget resets at their midnight. */
     day: date('day', { mode: 'string' }).notNull(),
+    /** Uncached prompt tokens (the API's input_tokens). */
     input_tokens: integer('input_tokens').notNull().default(0),
     output_tokens: integer('output_tokens').notNull().default(0),
+    /** Prompt tokens written to, and read from, the prompt cache (issue 24): weighted 1.25 and 0.1 in the budget. */
+    cache_creation_input_tokens: integer('cache_creation_input_tokens').notNull().default(0),
+    cache_read_input_tokens: integer('cache_read_input_tokens').notNull().default(0),
     calls: integer('calls').notNull().default(0),
     updated_at: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.user_id, t.day] })],
 );
+
+/** Every Claude call on a runner's behalf, with the API's own usage fields: what `npm run coach:usage` prices. */
+export const coachCalls = pgTable(
+  'coach_calls',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    user_id: owner(),
+    /** The runner's calendar day, as in coach_usage. */
+    day: date('day', { mode: 'string' }).notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    job: text('job').$type<'chat' | 'personalize' | 'memory' | 'journal'>().notNull(),
+    model: text('model').notNull(),
+    /** Answered through the Message Batches API (billed at half price). */
+    batch: boolean('batch').notNull().default(false),
+    input_tokens: integer('input_tokens').notNull(),
+    output_tokens: integer('output_tokens').notNull(),
+    cache_creation_input_tokens: integer('cache_creation_input_tokens').notNull().default(0),
+    cache_read_input_tokens: integer('cache_read_input_tokens').notNull().default(0),
+  },
+  (t) => [index('coach_calls_day_idx').on(t.day), index('coach_calls_user_day_idx').on(t.user_id, t.day)],
+);
+
+/** Message Batches the weekly memory job submitted (COACH_BATCH_WEEKLY) and has not applied yet. */
+export const coachBatches = pgTable('coach_batches', {
+  id: text('id').primaryKey(),
+  job: text('job').$type<'memory'>().notNull(),
+  model: text('model').notNull(),
+  /** custom_id → the runner and week it answers for. */
+  requests: jsonb('requests').$type<Record<string, { user_id: string; week_start: string }>>().notNull(),
+  submitted_at: timestamp('submitted_at', { withTimezone: true }).notNull(),
+  applied_at: timestamp('applied_at', { withTimezone: true }),
+});
 
 // ── Notifications (issue 9) ───────────────────────────────────────────────────
 // Synced (devices edit them in Settings): one row per runner, created on the first change;
