@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { coachUsageReport, CoachUsageQuerySchema } from '../coach/usage-report.ts';
 import { createInvite } from '../domain/accounts.ts';
 import { AuditFiltersSchema, auditQuery, listAudit, publicAuditEvent } from '../domain/audit.ts';
 import { rotateEpoch } from '../sync/versions.ts';
@@ -42,6 +43,9 @@ export function adminRoutes(deps: AppDeps): Hono<AppEnv> {
     const rows = await listAudit(deps.db, auditQuery(readQuery(c, AuditFiltersSchema)));
     return c.json({ events: rows.map(publicAuditEvent) });
   });
+
+  // `npm run coach:usage`: tokens and estimated cost per runner per day or month.
+  app.get('/coach/usage', async (c) => c.json(await coachUsageReport(deps.db, readQuery(c, CoachUsageQuerySchema), deps.config.anthropic.prices)));
 
   app.post('/invites', async (c) => {
     const input = await readJson(c, InviteRequestSchema);
