@@ -12,6 +12,7 @@ import { runnerFmt } from './context-blocks.ts';
 import { coachReply, type CoachEvent, type ReplyOutcome } from './converse.ts';
 import { SseStream } from './sse.ts';
 import { coachTools } from './tools.ts';
+import { claimReply, releaseReply } from './reply-claims.ts';
 import { TokenBudget } from './usage.ts';
 
 // POST /api/coach/chat from request to stored reply. Order matters: the budget is checked
@@ -21,8 +22,6 @@ import { TokenBudget } from './usage.ts';
 // whatever text arrived is stored, marked interrupted.
 
 const TOOLS_TOKENS = estimateTokens(JSON.stringify(coachTools()));
-/** Replies being written right now, by user message id: a concurrent retry gets a 409, not a second reply. */
-const inFlight = new Set<string>();
 
 /** Answers one chat message as a text/event-stream Response (or throws an AppError before streaming). */
 export async function chatResponse(deps: AppDeps, claude: Claude, user: { id: string; name: string }, request: ChatRequest): Promise<Response> {
@@ -38,8 +37,20 @@ export async function chatResponse(deps: AppDeps, claude: Claude, user: { id: st
   const dataInAi = deps.config.strava.dataInAi;
   const context = await buildCoachContext(deps.db, userId, { now, profile, userName: user.name, dataInAi, current: request.message, currentId: messageId, reservedTokens: TOOLS_TOKENS });
   await budget.require(context.tokens);
-  if (inFlight.has(messageId)) throw new AppError(409, 'reply_in_progress', 'The coach is still answering this message.');
-  inFlight.add(messageId);
+  // A concurrent retry (on this instance or another) gets a 409, not a second reply.
+  if (!(await claimReply(deps.db, userId, messageId, now))) throw new AppError(409, 'reply_in_progress', 'The coach is still answering this message.');
+  const release = () => releaseReply(deps.db, messageId).catch((error: unknown) => deps.log.warn('coach reply claim not released', { user_id: userId, code: (error as { code?: string }).code }));
+  if (request.client_message_id) {
+    // The first answer may have been stored between the check above and the claim.
+    const reply = await checkClientMessage(deps.db, userId, messageId, request.message).catch(async (error: unknown) => {
+      await release();
+      throw error;
+    });
+    if (reply) {
+      await release();
+      return replay(messageId, reply);
+    }
+  }
 
   const sse = new SseStream();
   const abort = new AbortController();
@@ -75,7 +86,7 @@ export async function chatResponse(deps: AppDeps, claude: Claude, user: { id: st
     // Not stored (an id taken in the meantime): nothing may be answered either.
     abort.abort();
     await reply.catch(() => undefined);
-    inFlight.delete(messageId);
+    await release();
     throw error;
   }
 
@@ -120,14 +131,14 @@ export async function chatResponse(deps: AppDeps, claude: Claude, user: { id: st
       if (error instanceof ClaudeError) throw toAppError(error);
       throw error;
     } finally {
-      inFlight.delete(messageId);
+      await release();
     }
     return sse.response();
   }
   void reply
     .then(finish, fail)
     .catch(fail)
-    .finally(() => inFlight.delete(messageId));
+    .finally(release);
   return sse.response();
 }
 

@@ -490,6 +490,17 @@ export const coachBatches = pgTable('coach_batches', {
   applied_at: timestamp('applied_at', { withTimezone: true }),
 });
 
+/**
+ * One coach reply being written per runner message, across every server instance: a retry that
+ * lands on another instance while the first is still answering gets a 409, not a second reply.
+ * A lease, so a claim left by a crashed instance expires and the message can be answered.
+ */
+export const coachReplyClaims = pgTable('coach_reply_claims', {
+  message_id: uuid('message_id').primaryKey(),
+  user_id: owner(),
+  claimed_until: timestamp('claimed_until', { withTimezone: true }).notNull(),
+});
+
 // ── Notifications (issue 9) ───────────────────────────────────────────────────
 // Synced (devices edit them in Settings): one row per runner, created on the first change;
 // without one, the defaults of shared/schema/notifications.ts apply.

@@ -9,6 +9,7 @@ import { pruneMutationResults } from '../sync/prune.ts';
 import { QUEUES, type Jobs } from './queue.ts';
 import { runJob } from './run.ts';
 import { requeueStranded } from './strava.ts';
+import { purgeStaleClaims } from '../coach/reply-claims.ts';
 
 // Scheduled work: the hourly purge (Strava data after 7 days, old audit events, expired
 // sessions and sign-in throttle counters, with a sweep for Strava events whose job was lost)
@@ -23,7 +24,7 @@ export const SCHEDULES = {
 
 /**
  * The hourly purge, callable directly (tests, operators): Strava data past its 7 days, audit
- * events past their retention, expired sessions and throttle counters; the sweep for Strava
+ * events past their retention, expired sessions, throttle counters and coach reply claims; the sweep for Strava
  * work whose job was lost; and, on PGlite, fresh planner statistics.
  */
 export async function runRetentionPurge(deps: AppDeps, jobs: Jobs | undefined): Promise<string> {
@@ -33,10 +34,11 @@ export async function runRetentionPurge(deps: AppDeps, jobs: Jobs | undefined): 
   const sessions = await purgeExpiredSessions(deps.db, deps.now());
   const results = await pruneMutationResults(deps.db, deps.now());
   const throttles = await purgeExpiredThrottles(deps.db, deps.now());
+  const claims = await purgeStaleClaims(deps.db, deps.now());
   // PGlite runs Postgres without background workers, so no autovacuum keeps the planner's
   // statistics fresh; without them a pull page sorts the whole log after its cursor.
   if (deps.dbKind === 'pglite') await deps.db.execute(sql`analyze`);
-  return `purged ${purged.activities} activities, ${purged.events} events, ${sessions} expired sessions, ${throttles} expired throttle counters; requeued ${requeued.events} events, ${requeued.backfills} backfills; pruned ${audit} audit events, ${results} sync results`;
+  return `purged ${purged.activities} activities, ${purged.events} events, ${sessions} expired sessions, ${throttles} expired throttle counters, ${claims} stale coach reply claims; requeued ${requeued.events} events, ${requeued.backfills} backfills; pruned ${audit} audit events, ${results} sync results`;
 }
 
 /** The missed-workout job's work, callable directly. */
