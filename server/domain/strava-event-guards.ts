@@ -17,6 +17,12 @@ export const EVENT_WINDOW_MS = 3600_000;
 export const EVENTS_PER_RUNNER_PER_HOUR = 100;
 
 /**
+ * Athlete events (deauthorizations) per runner per hour, counted apart from activity events: a
+ * flood of forged creates must not crowd out a real deauthorization. Each costs one token check.
+ */
+export const ATHLETE_EVENTS_PER_RUNNER_PER_HOUR = 5;
+
+/**
  * Strava lookups per runner per hour that answered 404 for an activity we never held. Past it,
  * events about activities we never saw are settled without a call: made-up ids cost at most this.
  */

@@ -2,7 +2,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { stravaEvents, stravaSettings, stravaTokens } from '../db/schema.ts';
 import { dedupeKey, type StravaWebhookEvent } from '../integrations/strava/index.ts';
-import { EVENTS_PER_RUNNER_PER_HOUR, windowStart } from './strava-event-guards.ts';
+import { ATHLETE_EVENTS_PER_RUNNER_PER_HOUR, EVENTS_PER_RUNNER_PER_HOUR, windowStart } from './strava-event-guards.ts';
 import { readStravaSettings } from './strava-pause.ts';
 import { userForAthlete } from './strava-tokens.ts';
 
@@ -35,23 +35,24 @@ export async function storeEvents(db: Executor, events: StravaWebhookEvent[], no
     updates: e.updates,
     event_time: new Date(e.event_time * 1000).toISOString(),
   }));
-  // `nth` numbers a runner's new events in this batch, so a burst in one batch meets the cap too.
+  // `nth` numbers a runner's new events in this batch, so a burst in one batch meets the cap too;
+  // athlete events (deauthorizations) have a cap of their own, so forged creates cannot crowd one out.
   const inserted = await db.execute(sql`
     with batch as (
-      select v.*, t.user_id, row_number() over (partition by t.user_id order by v.ord) as nth
+      select v.*, t.user_id, v.object_type = 'athlete' as athlete, row_number() over (partition by t.user_id, v.object_type = 'athlete' order by v.ord) as nth
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(ord int, dedupe_key text, subscription_id text, owner_id text, object_type text, object_id text, aspect_type text, updates jsonb, event_time timestamptz)
       join ${stravaTokens} t on t.athlete_id = v.owner_id
       join ${stravaSettings} s on s.id = 1 and s.subscription_id = v.subscription_id
       where not exists (select 1 from ${stravaEvents} d where d.dedupe_key = v.dedupe_key)
     ), recent as (
-      select e.user_id, count(*)::int as n from ${stravaEvents} e
+      select e.user_id, e.object_type = 'athlete' as athlete, count(*)::int as n from ${stravaEvents} e
       where e.user_id in (select user_id from batch) and e.received_at > ${windowStart(now).toISOString()}::timestamptz
-      group by e.user_id
+      group by e.user_id, e.object_type = 'athlete'
     )
     insert into ${stravaEvents} (dedupe_key, user_id, subscription_id, owner_id, object_type, object_id, aspect_type, updates, event_time, received_at, status)
     select b.dedupe_key, b.user_id, b.subscription_id, b.owner_id, b.object_type, b.object_id, b.aspect_type, b.updates, b.event_time, ${now.toISOString()}::timestamptz, 'received'
-    from batch b left join recent r on r.user_id = b.user_id
-    where coalesce(r.n, 0) + b.nth <= ${EVENTS_PER_RUNNER_PER_HOUR}
+    from batch b left join recent r on r.user_id = b.user_id and r.athlete = b.athlete
+    where coalesce(r.n, 0) + b.nth <= case when b.athlete then ${ATHLETE_EVENTS_PER_RUNNER_PER_HOUR}::int else ${EVENTS_PER_RUNNER_PER_HOUR}::int end
     on conflict (dedupe_key) do nothing
     returning id, user_id, dedupe_key`);
   const stored = new Map((inserted as unknown as { rows: { id: string; user_id: string; dedupe_key: string }[] }).rows.map((r) => [r.dedupe_key, r]));

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../db/database.ts';
 import { auditEvents, notifications, stravaActivities, stravaConnections, stravaEvents, stravaSettings, stravaTokens } from '../db/schema.ts';
-import { MISSES_PER_RUNNER_PER_HOUR } from '../domain/strava-event-guards.ts';
+import { EVENTS_PER_RUNNER_PER_HOUR, MISSES_PER_RUNNER_PER_HOUR } from '../domain/strava-event-guards.ts';
 import { openTestPglite } from '../test/databases.ts';
 import { signUp } from '../test/harness.ts';
 import { readStravaFixture } from '../test/strava-standin.ts';
@@ -171,5 +171,16 @@ describe('made-up activity ids', () => {
     expect(await pushEvent(t, event('create', '18000000000000721'))).toBe(200);
     await waitFor(() => allSettled(t, other.user.id), 10_000, 'real create processed');
     expect(await activitiesOf(other.user.id)).toHaveLength(1);
+  });
+
+  it('still acts on a real deauthorization after a flood of forged creates filled the runner\'s hourly cap', async () => {
+    const { user } = await runnerWithRun('18000000000000731');
+    const ids = Array.from({ length: EVENTS_PER_RUNNER_PER_HOUR + 10 }, (_, i) => String(18_000_000_000_950_000n + BigInt(i)));
+    await Promise.all(ids.map((id) => pushEvent(t, event('create', id))));
+    await waitFor(() => allSettled(t, user.id), 20_000, 'forged creates settled');
+    t.standin.revokeAccess();
+    expect(await pushEvent(t, deauthorization())).toBe(200);
+    await waitFor(async () => (await tokensOf(user.id)).length === 0, 10_000, 'purge after the flood');
+    expect(await activitiesOf(user.id)).toHaveLength(0);
   });
 });
