@@ -39,15 +39,20 @@ export class ScenarioResult {
   }
 }
 
-/** Runners syncing in a loop (push then pull, `pauseMs` apart) until stop() resolves. */
-export function syncLoops(runners: SimRunner[], pauseMs: [number, number], changes: [number, number] = [1, 5]) {
+/**
+ * Runners syncing in a loop (push then pull, `pauseMs` apart) until stop() resolves. `routes`
+ * names the pushes and pulls in the metrics (default sync.push, sync.pull); `spreadMs` spreads
+ * the first syncs over that many milliseconds.
+ */
+export function syncLoops(runners: SimRunner[], pauseMs: [number, number], changes: [number, number] = [1, 5], options: { routes?: { push: string; pull: string }; spreadMs?: number } = {}) {
   let stopping = false;
   const loops = runners.map(async (runner) => {
+    if (options.spreadMs) await sleep(jitter(0, options.spreadMs));
     while (!stopping) {
       // A runner edits at human speed: while the server is away the outbox grows a little, not without bound.
       if (runner.outbox.length < 20) runner.queueChanges(jitter(...changes));
-      const pushed = await runner.push();
-      if (pushed === 200) await runner.pullAll();
+      const pushed = await runner.push(options.routes?.push);
+      if (pushed === 200) await runner.pullAll(options.routes?.pull);
       // A failed push waits a little, as the app's back-off does, then resends the same mutations.
       await sleep(pushed === 200 ? jitter(...pauseMs) : jitter(100, 400));
     }

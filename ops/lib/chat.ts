@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { INSTANCE_HEADER } from './balancer.ts';
 import type { Http, HttpResult } from './http.ts';
 import type { SimRunner } from './runner.ts';
 
@@ -12,6 +13,10 @@ export interface ChatOutcome {
   ending: string;
   ms: number;
   messageId: string;
+  /** HTTP attempts (more than 1 when the client sent it again after a lost answer, behind a balancer). */
+  attempts: number;
+  /** Behind a balancer: the instance that answered the last attempt. */
+  instance?: string;
 }
 
 export async function askCoach(http: Http, runner: SimRunner, options: { messageId?: string; timeoutMs?: number; route?: string } = {}): Promise<ChatOutcome> {
@@ -29,5 +34,6 @@ export async function askCoach(http: Http, runner: SimRunner, options: { message
   } else {
     ending = res.json?.error?.code ?? res.error ?? String(res.status);
   }
-  return { status: res.status, ending, ms: res.ms, messageId };
+  const instance = res.headers?.get(INSTANCE_HEADER) ?? undefined;
+  return { status: res.status, ending, ms: res.ms, messageId, attempts: res.attempts ?? 1, ...(instance ? { instance } : {}) };
 }

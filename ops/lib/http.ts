@@ -16,6 +16,10 @@ export interface HttpResult {
   ms: number;
   headers: Headers | null;
   error?: string;
+  /** A 502/503 the load balancer made itself (see HttpOptions.instanceHeader). */
+  fromBalancer?: boolean;
+  /** How many attempts the call took, when it was sent more than once (HttpOptions.retry). */
+  attempts?: number;
 }
 
 export interface CallOptions {
@@ -27,6 +31,20 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
+export interface HttpOptions {
+  /**
+   * Behind a load balancer: the response header naming the instance that answered. A 5xx
+   * without it is the balancer's own (no instance answered).
+   */
+  instanceHeader?: string;
+  /**
+   * Send again what failed with a connection error or a 502/503 from the balancer (an instance
+   * killed with the request in flight), up to `attempts` in all, `delayMs` apart. Each failed
+   * attempt is recorded as what it was, and counted as retried.
+   */
+  retry?: { attempts: number; delayMs: number };
+}
+
 export class Http {
   private closed = false;
 
@@ -34,6 +52,7 @@ export class Http {
     readonly baseUrl: string,
     readonly metrics: Metrics,
     private readonly defaultTimeoutMs = 30_000,
+    private readonly options: HttpOptions = {},
   ) {}
 
   /** After close() every call fails at once (a scenario given up on must not reach the next one's server). */
@@ -42,6 +61,17 @@ export class Http {
   }
 
   async call(route: string, method: string, path: string, options: CallOptions = {}): Promise<HttpResult> {
+    const attempts = this.options.retry?.attempts ?? 1;
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.attempt(route, method, path, options);
+      const retryable = result.status === 'network' || result.fromBalancer === true;
+      if (!retryable || attempt >= attempts || this.closed) return attempt > 1 ? { ...result, attempts: attempt } : result;
+      this.metrics.retried(route);
+      await new Promise((resolve) => setTimeout(resolve, this.options.retry!.delayMs));
+    }
+  }
+
+  private async attempt(route: string, method: string, path: string, options: CallOptions): Promise<HttpResult> {
     if (this.closed) return { status: 'network', json: null, text: '', ms: 0, headers: null, error: 'closed' };
     const headers: Record<string, string> = { ...options.headers };
     if (options.body !== undefined || options.raw !== undefined) headers['content-type'] ??= 'application/json';
@@ -64,8 +94,12 @@ export class Http {
       } catch {
         json = null;
       }
-      this.metrics.record(route, ms, response.status, response.status >= 500 ? text : undefined);
-      return { status: response.status, json, text, ms, headers: response.headers };
+      const header = this.options.instanceHeader;
+      const instance = header ? (response.headers.get(header) ?? undefined) : undefined;
+      // The balancer's own 502/503: the instance it chose died with the request (or refused it on every retry).
+      const fromBalancer = header !== undefined && !instance && (response.status === 502 || response.status === 503);
+      this.metrics.record(route, ms, fromBalancer ? 'balancer' : response.status, response.status >= 500 ? text : undefined, instance);
+      return { status: response.status, json, text, ms, headers: response.headers, ...(fromBalancer ? { fromBalancer } : {}) };
     } catch (error) {
       const ms = performance.now() - started;
       const message = describe(error);

@@ -15,6 +15,10 @@ export interface RouteFigures {
   networkErrors: number;
   /** No answer within the client's deadline (e.g. Strava's 2 s for a webhook). */
   timeouts: number;
+  /** 502/503 the load balancer made itself (no instance answered: one was killed with the request in flight). */
+  balancerErrors: number;
+  /** Failed attempts the client sent again (connection errors and balancer 502/503, with a balancer in front). */
+  retried: number;
 }
 
 interface RouteSamples {
@@ -23,6 +27,8 @@ interface RouteSamples {
   s5xx: number;
   networkErrors: number;
   timeouts: number;
+  balancerErrors: number;
+  retried: number;
   /** Status codes seen, for the failure report. */
   statuses: Map<number, number>;
   /** A few error bodies of 5xx answers, to say what failed. */
@@ -30,7 +36,7 @@ interface RouteSamples {
 }
 
 export class Metrics {
-  private phases = new Map<string, { started: number; ended: number | null; routes: Map<string, RouteSamples> }>();
+  private phases = new Map<string, { started: number; ended: number | null; routes: Map<string, RouteSamples>; instances: Map<string, number> }>();
   private current = 'setup';
 
   constructor() {
@@ -42,7 +48,7 @@ export class Metrics {
     const previous = this.phases.get(this.current);
     if (previous && previous.ended === null) previous.ended = performance.now();
     this.current = name;
-    this.phases.set(name, { started: performance.now(), ended: null, routes: new Map() });
+    this.phases.set(name, { started: performance.now(), ended: null, routes: new Map(), instances: new Map() });
   }
 
   /** Ends the current phase without starting another (its throughput uses this end). */
@@ -51,10 +57,18 @@ export class Metrics {
     phase.ended ??= performance.now();
   }
 
-  record(route: string, ms: number, outcome: number | 'network' | 'timeout', detail?: string): void {
-    const routes = this.phases.get(this.current)!.routes;
-    let samples = routes.get(route);
-    if (!samples) routes.set(route, (samples = { latencies: [], s4xx: 0, s5xx: 0, networkErrors: 0, timeouts: 0, statuses: new Map(), examples: [] }));
+  /**
+   * One attempt's outcome. `balancer`: a 502/503 the load balancer made itself. `instance`: the
+   * server that answered (behind a balancer), counted per phase.
+   */
+  record(route: string, ms: number, outcome: number | 'network' | 'timeout' | 'balancer', detail?: string, instance?: string): void {
+    const phase = this.phases.get(this.current)!;
+    if (instance) phase.instances.set(instance, (phase.instances.get(instance) ?? 0) + 1);
+    const samples = this.samples(route);
+    if (outcome === 'balancer') {
+      samples.balancerErrors++;
+      return;
+    }
     if (outcome === 'timeout') {
       samples.timeouts++;
       return;
@@ -72,6 +86,30 @@ export class Metrics {
     } else if (outcome >= 400) samples.s4xx++;
   }
 
+  /** The client sends a failed attempt again (it was recorded as what it was). */
+  retried(route: string): void {
+    this.samples(route).retried++;
+  }
+
+  private samples(route: string): RouteSamples {
+    const routes = this.phases.get(this.current)!.routes;
+    let samples = routes.get(route);
+    if (!samples) routes.set(route, (samples = { latencies: [], s4xx: 0, s5xx: 0, networkErrors: 0, timeouts: 0, balancerErrors: 0, retried: 0, statuses: new Map(), examples: [] }));
+    return samples;
+  }
+
+  /** Answers per instance in one phase (behind a balancer), by the instance's name. */
+  instances(phaseName: string): Record<string, number> {
+    const counts = this.phases.get(phaseName)?.instances ?? new Map<string, number>();
+    return Object.fromEntries([...counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  /** The length of one phase in seconds (to its end, or now). */
+  seconds(phaseName: string): number {
+    const phase = this.phases.get(phaseName);
+    return phase ? ((phase.ended ?? performance.now()) - phase.started) / 1000 : NaN;
+  }
+
   /** The figures of one phase, by route. */
   figures(phaseName: string): Record<string, RouteFigures> {
     const phase = this.phases.get(phaseName);
@@ -79,7 +117,7 @@ export class Metrics {
     const seconds = ((phase.ended ?? performance.now()) - phase.started) / 1000;
     const out: Record<string, RouteFigures> = {};
     for (const [route, s] of [...phase.routes.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      const requests = s.latencies.length + s.networkErrors + s.timeouts;
+      const requests = s.latencies.length + s.networkErrors + s.timeouts + s.balancerErrors;
       out[route] = {
         requests,
         perSecond: requests / seconds,
@@ -90,6 +128,8 @@ export class Metrics {
         s5xx: s.s5xx,
         networkErrors: s.networkErrors,
         timeouts: s.timeouts,
+        balancerErrors: s.balancerErrors,
+        retried: s.retried,
       };
     }
     return out;

@@ -3,8 +3,11 @@ import { ms } from './util.ts';
 
 // Console tables for the load run.
 
-/** The per-route table: requests, throughput, p50/p99/max latency, 4xx, 5xx, network errors. */
-export function routeTable(figures: Record<string, RouteFigures>): Record<string, Record<string, string | number>> {
+/**
+ * The per-route table: requests, throughput, p50/p99/max latency, 4xx, 5xx, network errors;
+ * with `balancer`, also the balancer's own 502/503 and the attempts the clients sent again.
+ */
+export function routeTable(figures: Record<string, RouteFigures>, options: { balancer?: boolean } = {}): Record<string, Record<string, string | number>> {
   return Object.fromEntries(
     Object.entries(figures).map(([route, f]) => [
       route,
@@ -18,13 +21,14 @@ export function routeTable(figures: Record<string, RouteFigures>): Record<string
         '5xx': f.s5xx,
         'net err': f.networkErrors,
         timeouts: f.timeouts,
+        ...(options.balancer ? { 'lb 502/503': f.balancerErrors, retried: f.retried } : {}),
       },
     ]),
   );
 }
 
 /** Totals over routes. */
-export function totals(figures: Record<string, RouteFigures>): { requests: number; perSecond: number; s5xx: number; networkErrors: number; timeouts: number } {
+export function totals(figures: Record<string, RouteFigures>): { requests: number; perSecond: number; s5xx: number; networkErrors: number; timeouts: number; balancerErrors: number; retried: number } {
   const all = Object.values(figures);
   return {
     requests: all.reduce((sum, f) => sum + f.requests, 0),
@@ -32,5 +36,7 @@ export function totals(figures: Record<string, RouteFigures>): { requests: numbe
     s5xx: all.reduce((sum, f) => sum + f.s5xx, 0),
     networkErrors: all.reduce((sum, f) => sum + f.networkErrors, 0),
     timeouts: all.reduce((sum, f) => sum + f.timeouts, 0),
+    balancerErrors: all.reduce((sum, f) => sum + f.balancerErrors, 0),
+    retried: all.reduce((sum, f) => sum + f.retried, 0),
   };
 }

@@ -11,6 +11,8 @@ import { sleep } from './util.ts';
 
 /** Athlete ids beyond 2^53, as Strava's are now, one per runner. */
 const FIRST_ATHLETE = 18014398509500000n;
+/** The push subscription the events name (recorded by World.connectStrava, as the operator command would). */
+export const SUBSCRIPTION_ID = '120001';
 /** Activity ids, also beyond 2^53. */
 let nextActivity = 19014398509500000n;
 
@@ -19,7 +21,8 @@ export async function connectRunners(db: Database, key: Buffer, standin: StravaS
   const now = new Date();
   for (const [i, runner] of runners.entries()) {
     const athleteId = String(FIRST_ATHLETE + BigInt(offset + i));
-    const tokens = standin.issueTokens();
+    // Tokens of the runner's own athlete: a revocation on "strava.com" (revokeAccess) ends exactly these.
+    const tokens = standin.issueTokens(athleteId);
     await saveConnection(db, key, runner.userId, { ...tokens, expiresAt: new Date(now.getTime() + 6 * 3600_000), athleteId, athlete: { id: athleteId } }, 'read,activity:read_all', now);
     runner.athleteId = athleteId;
   }
@@ -29,7 +32,7 @@ export async function connectRunners(db: Database, key: Buffer, standin: StravaS
 function eventJson(event: { object_type: 'activity' | 'athlete'; object_id: string; aspect_type: string; owner_id: string; event_time: number; updates?: Record<string, string> }): string {
   return (
     `{"aspect_type":"${event.aspect_type}","event_time":${event.event_time},"object_id":${event.object_id},` +
-    `"object_type":"${event.object_type}","owner_id":${event.owner_id},"subscription_id":120001,"updates":${JSON.stringify(event.updates ?? {})}}`
+    `"object_type":"${event.object_type}","owner_id":${event.owner_id},"subscription_id":${SUBSCRIPTION_ID},"updates":${JSON.stringify(event.updates ?? {})}}`
   );
 }
 
@@ -59,13 +62,21 @@ export class WebhookSender {
   /** A new activity of `runner`'s on Strava, and its `create` event delivered. */
   create(runner: SimRunner): SentEvent {
     const objectId = String(nextActivity++);
-    this.standin.putActivity(objectId, this.detail.replace('"id": 1946417534', `"id": ${objectId}`));
+    // The runner's activity: its id, and its athlete (the server imports an activity only into its owner's
+    // account). A stand-in that takes the owner sets it itself; for one that does not, the JSON names it.
+    const json = this.detail.replace('"id": 1946417534', `"id": ${objectId}`).replaceAll('"id": 26462176', `"id": ${runner.athleteId!}`);
+    const put = this.standin.putActivity as (id: string, json: string, notFoundTimes?: number, owner?: string) => void;
+    put.call(this.standin, objectId, json, 0, runner.athleteId!);
     const body = eventJson({ object_type: 'activity', object_id: objectId, aspect_type: 'create', owner_id: runner.athleteId!, event_time: this.eventTime++ });
     return this.send({ kind: 'create', runner, objectId, body, attempts: 0, acked: false });
   }
 
-  /** The athlete revoked RunCoach on strava.com: the deauthorization event. */
+  /**
+   * The athlete revoked RunCoach on strava.com: their tokens stop working at Strava (the server
+   * confirms a deauthorization that way before it purges), then the deauthorization event.
+   */
   deauthorize(runner: SimRunner): SentEvent {
+    this.standin.revokeAccess(runner.athleteId!);
     const body = eventJson({ object_type: 'athlete', object_id: runner.athleteId!, aspect_type: 'update', owner_id: runner.athleteId!, event_time: this.eventTime++, updates: { authorized: 'false' } });
     return this.send({ kind: 'deauthorize', runner, objectId: runner.athleteId!, body, attempts: 0, acked: false });
   }
