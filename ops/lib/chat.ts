@@ -19,8 +19,25 @@ export interface ChatOutcome {
   instance?: string;
 }
 
+/** As the app does: a message asked while another request still answers it is asked again a little later. */
+const REPLY_WAIT_ATTEMPTS = 15;
+const REPLY_WAIT_MS = 2000;
+
 export async function askCoach(http: Http, runner: SimRunner, options: { messageId?: string; timeoutMs?: number; route?: string } = {}): Promise<ChatOutcome> {
   const messageId = options.messageId ?? randomUUID();
+  let attempts = 0;
+  let waited = 0;
+  for (;;) {
+    const outcome = await askOnce(http, runner, messageId, options);
+    attempts += outcome.attempts;
+    // Another instance still holds the reply (a racing retry, or one that died mid-answer and
+    // whose claim has not run out yet): the stored reply, or a fresh one, comes on a later ask.
+    if (outcome.ending !== 'reply_in_progress' || ++waited >= REPLY_WAIT_ATTEMPTS) return { ...outcome, attempts };
+    await new Promise((resolve) => setTimeout(resolve, REPLY_WAIT_MS));
+  }
+}
+
+async function askOnce(http: Http, runner: SimRunner, messageId: string, options: { timeoutMs?: number; route?: string }): Promise<ChatOutcome> {
   const res = await http.call(options.route ?? 'coach.chat', 'POST', '/api/coach/chat', {
     cookie: runner.cookie,
     body: { message: `How should I run tomorrow? (${messageId.slice(0, 8)})`, client_message_id: messageId },

@@ -12,7 +12,7 @@ import { runnerFmt } from './context-blocks.ts';
 import { coachReply, type CoachEvent, type ReplyOutcome } from './converse.ts';
 import { SseStream } from './sse.ts';
 import { coachTools } from './tools.ts';
-import { claimReply, releaseReply } from './reply-claims.ts';
+import { claimReply, releaseReply, renewWhileReplying } from './reply-claims.ts';
 import { TokenBudget } from './usage.ts';
 
 // POST /api/coach/chat from request to stored reply. Order matters: the budget is checked
@@ -39,7 +39,12 @@ export async function chatResponse(deps: AppDeps, claude: Claude, user: { id: st
   await budget.require(context.tokens);
   // A concurrent retry (on this instance or another) gets a 409, not a second reply.
   if (!(await claimReply(deps.db, userId, messageId, now))) throw new AppError(409, 'reply_in_progress', 'The coach is still answering this message.');
-  const release = () => releaseReply(deps.db, messageId).catch((error: unknown) => deps.log.warn('coach reply claim not released', { user_id: userId, code: (error as { code?: string }).code }));
+  const claimTrouble = (error: unknown) => deps.log.warn('coach reply claim not renewed or released', { user_id: userId, code: (error as { code?: string }).code });
+  const stopRenewing = renewWhileReplying(deps.db, messageId, deps.now, claimTrouble);
+  const release = () => {
+    stopRenewing();
+    return releaseReply(deps.db, messageId).catch(claimTrouble);
+  };
   if (request.client_message_id) {
     // The first answer may have been stored between the check above and the claim.
     const reply = await checkClientMessage(deps.db, userId, messageId, request.message).catch(async (error: unknown) => {

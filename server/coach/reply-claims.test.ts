@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coachReplyClaims } from '../db/schema.ts';
-import { REPLY_LEASE_MS } from './reply-claims.ts';
+import { claimReply, releaseReply, RENEW_EVERY_MS, renewWhileReplying, REPLY_LEASE_MS } from './reply-claims.ts';
 import { chat, runnerWithPlan, startCoachTest, streamedText, type CoachTest } from './testing.ts';
 
 // Issue 22: the one-reply-per-message guard lives in the database, so a retry that another
@@ -18,6 +18,26 @@ afterAll(async () => {
 });
 
 describe('one coach reply per message, across instances', () => {
+  it('renews the claim while the reply is written, so only a dead instance\'s claim runs out', async () => {
+    const runner = await runnerWithPlan(c.t);
+    const id = randomUUID();
+    const start = c.t.clock.now();
+    expect(await claimReply(c.t.deps.db, runner.user.id, id, start)).toBe(true);
+    expect(await claimReply(c.t.deps.db, runner.user.id, id, start)).toBe(false);
+    const later = new Date(start.getTime() + 60_000);
+    const stop = renewWhileReplying(c.t.deps.db, id, () => later, (error) => {
+      throw error;
+    });
+    await new Promise((resolve) => setTimeout(resolve, RENEW_EVERY_MS + 500));
+    stop();
+    const [claim] = await c.t.deps.db.select().from(coachReplyClaims).where(eq(coachReplyClaims.message_id, id));
+    expect(claim!.claimed_until.getTime()).toBe(later.getTime() + REPLY_LEASE_MS);
+    // Renewed: still held a full lease after the first one would have run out.
+    expect(await claimReply(c.t.deps.db, runner.user.id, id, new Date(start.getTime() + REPLY_LEASE_MS + 1))).toBe(false);
+    await releaseReply(c.t.deps.db, id);
+    expect(await claimReply(c.t.deps.db, runner.user.id, id, start)).toBe(true);
+  }, 20_000);
+
   it('answers 409 while another instance holds the claim, and answers once the claim has expired', async () => {
     const runner = await runnerWithPlan(c.t);
     const id = randomUUID();

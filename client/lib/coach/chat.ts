@@ -35,26 +35,38 @@ export function coachStatus(): Promise<CoachStatus> {
   return api<CoachStatus>('GET', '/coach/status');
 }
 
+/** While another request is answering the same message: how often, and how long, to ask again (the server's claim lease is 20 s). */
+const REPLY_WAIT_ATTEMPTS = 10;
+const REPLY_WAIT_MS = 3000;
+
 /**
  * Sends a message and calls `onEvent` for each streamed event. Errors before the stream starts
  * (not configured, over budget, offline) throw ApiError, in the api() client's terms.
  */
 export async function streamChat(message: string, clientMessageId: string, onEvent: (event: ChatEvent) => void, signal?: AbortSignal): Promise<void> {
   let response: Response;
-  try {
-    response = await fetch('/api/coach/chat', {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ message, client_message_id: clientMessageId }),
-      ...(signal ? { signal } : {}),
-    });
-  } catch {
-    throw new ApiError(0, 'offline', 'Cannot reach RunCoach. Check your connection and try again.');
-  }
-  if (!response.ok || !response.body) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      response = await fetch('/api/coach/chat', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ message, client_message_id: clientMessageId }),
+        ...(signal ? { signal } : {}),
+      });
+    } catch {
+      throw new ApiError(0, 'offline', 'Cannot reach RunCoach. Check your connection and try again.');
+    }
+    if (response.ok && response.body) break;
     const payload = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-    throw new ApiError(response.status, payload?.error?.code ?? 'http_error', payload?.error?.message ?? `The server answered ${response.status}.`);
+    const code = payload?.error?.code ?? 'http_error';
+    // Asked again while the server is still answering it (or a server that died mid-answer still
+    // holds it for a few seconds): wait, then either the stored reply or a fresh one arrives.
+    if (code === 'reply_in_progress' && attempt < REPLY_WAIT_ATTEMPTS && !signal?.aborted) {
+      await new Promise((resolve) => setTimeout(resolve, REPLY_WAIT_MS));
+      continue;
+    }
+    throw new ApiError(response.status, code, payload?.error?.message ?? `The server answered ${response.status}.`);
   }
   let finished = false;
   for await (const { event, data } of readSse(response.body, signal)) {
