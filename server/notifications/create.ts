@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, gt } from 'drizzle-orm';
 import type { NotificationKind, PreferenceFields } from '#shared/schema/notifications.ts';
 import type { Executor } from '../db/database.ts';
 import { notificationPreferences, notifications, userProfiles } from '../db/schema.ts';
@@ -68,8 +68,19 @@ export async function notifyGoalUnrealistic(db: Executor, userId: string, goal: 
  * (deauthorization) or Strava refuses the tokens. `episode` tells one loss from the next.
  */
 export async function notifyStravaDisconnected(db: Executor, userId: string, reason: StravaPayload['reason'], episode: string, now: Date): Promise<void> {
+  // One disconnection, one message: a revoked token is often noticed twice (a refused refresh,
+  // then Strava's deauthorization event confirmed by its job) within moments of each other.
+  const [recent] = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(and(eq(notifications.user_id, userId), eq(notifications.kind, 'strava_disconnected'), gt(notifications.scheduled_for, new Date(now.getTime() - DISCONNECT_NOTICE_MS))))
+    .limit(1);
+  if (recent) return;
   await createNotification(db, { userId, kind: 'strava_disconnected', key: `strava_disconnected:${userId}:${reason}:${episode}`, dueAt: now, payload: { reason } });
 }
+
+/** Within this long of a "Strava is disconnected" message, another disconnection signal adds none. */
+const DISCONNECT_NOTICE_MS = 3600_000;
 
 /** How long a proposal waits for the runner (who usually answers in the chat) before an e-mail nudges them. */
 export const PROPOSAL_NUDGE_MS = 30 * 60_000;

@@ -46,6 +46,18 @@ describe('Strava disconnected', () => {
     expect((await rowsOf(user.id))[0]).toMatchObject({ status: 'skipped', error: 'Strava was connected again.' });
   });
 
+  it('sends one message when Strava refuses the refresh and then confirms the deauthorization', async () => {
+    const { cookie, user } = await signUp(t);
+    await connectStrava(t, cookie);
+    t.standin.revokeAccess();
+    t.clock.advance(7 * 3600_000);
+    await expect(accessTokenFor(ctx(), user.id)).rejects.toBeInstanceOf(StravaNeedsReconnect);
+    const deauth = eventJson({ object_type: 'athlete', aspect_type: 'update', object_id: t.standin.athleteId, owner_id: t.standin.athleteId, event_time: Math.floor(t.clock.now().getTime() / 1000), updates: { authorized: 'false' } });
+    expect(await pushEvent(t, deauth)).toBe(200);
+    await processStoredEvents(t);
+    expect((await rowsOf(user.id)).map((r) => r.payload)).toEqual([{ reason: 'token_revoked' }]);
+  });
+
   it('does not notify a runner who disconnects in the app', async () => {
     const { cookie, user } = await signUp(t);
     await connectStrava(t, cookie);
