@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { coachCalls, coachUsage } from '../db/schema.ts';
 import { promptTokens } from '../integrations/claude/prices.ts';
@@ -6,19 +6,14 @@ import { buildTestApp, call } from '../test/harness.ts';
 import { blockTokens } from '../test/anthropic-cache.ts';
 import { buildCoachContext } from './context.ts';
 import { coachUsageReport } from './usage-report.ts';
-import { allRequests, chat, runnerWithPlan, seedRun, startCoachTest, TEST_KEY, type CoachTest } from './testing.ts';
+import { allRequests, chat, runnerWithPlan, seedRun, useCoachTest, TEST_KEY } from './testing.ts';
 
 // Prompt caching (issue 24) through the real SDK against the stand-in, whose usage follows the
 // API's cache rules: the principles, the runner's slow blocks and the volatile ones are three
 // breakpoints, the last message a fourth; a change re-sends only what follows it.
 
-let c: CoachTest;
-beforeAll(async () => {
-  c = await startCoachTest();
-});
-afterAll(() => c.close());
+const c = useCoachTest();
 beforeEach(() => {
-  c.standin.requests.length = 0;
   c.standin.cache.clear();
 });
 

@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays } from '#shared/training/dates.ts';
 import { openTestPglite } from '../test/databases.ts';
 import { buildTestApp, call, signUp, type TestApp } from '../test/harness.ts';
-import { PROFILE, promptText, startCoachTest, type CoachTest } from './testing.ts';
+import { PROFILE, promptText, startCoachTest, useCoachTest } from './testing.ts';
 
 // POST /api/plans/generate with personalize: Claude adapts the engine's plan through a
 // structured answer; the result passes the guardrails, gets one repair turn, or the engine's
 // plan is kept. generation_context says which, with the model and every attempt.
 
-let c: CoachTest;
-beforeAll(async () => {
-  c = await startCoachTest();
-});
-afterAll(() => c.close());
-beforeEach(() => {
-  c.standin.requests.length = 0;
-});
+const c = useCoachTest();
 
 const GOAL = { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-10' };
 

@@ -1,11 +1,11 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { Activity } from '#shared/schema/activity.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { upsertActivity } from '../domain/activities.ts';
 import type { publicWorkout } from '../domain/workouts.ts';
 import { startAnthropicStandin, type AnthropicStandin } from '../test/anthropic-standin.ts';
 import { openTestPglite } from '../test/databases.ts';
-import { buildTestApp, call, signUp, type TestApp } from '../test/harness.ts';
+import { buildTestApp, call, readyInsideTests, signUp, type TestApp } from '../test/harness.ts';
 
 // Shared set-up for the coach's tests: the real app on PGlite with the real SDK pointed at the
 // Anthropic stand-in, a runner with a plan, and a reader for the SSE answer of /api/coach/chat.
@@ -35,6 +35,24 @@ export async function startCoachTest(env: Record<string, string> = {}): Promise<
       await handle.close();
     },
   };
+}
+
+/**
+ * A coach test for the tests of one file: made before them, closed after, and each test starts
+ * with no recorded requests. Its fields are ready only inside tests.
+ */
+export function useCoachTest(env: Record<string, string> = {}): CoachTest {
+  let current: CoachTest | undefined;
+  beforeAll(async () => {
+    current = await startCoachTest(env);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  beforeEach(() => {
+    if (current) current.standin.requests.length = 0;
+  });
+  return readyInsideTests('useCoachTest()', () => current);
 }
 
 /** A complete profile: 20 mi a week on 4 days, km units. */

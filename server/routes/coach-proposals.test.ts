@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays } from '#shared/training/dates.ts';
-import { chat, runnerWithPlan, startCoachTest, type CoachTest } from '../coach/testing.ts';
+import { chat, runnerWithPlan, useCoachTest } from '../coach/testing.ts';
 import { call } from '../test/harness.ts';
 import { TestDevice } from '../test/sync-device.ts';
 
 // The coach proposes, the runner decides: a proposal is guardrail-checked, stored with its
 // chat message (so it syncs to the phone), and applied only on accept, as an edit by 'coach'.
 
-let c: CoachTest;
-beforeAll(async () => {
-  c = await startCoachTest();
-});
-afterAll(() => c.close());
-beforeEach(() => {
-  c.standin.requests.length = 0;
-});
+const c = useCoachTest();
 
 /** A runner, and the coach proposing `input` through the tool, then saying `text`. */
 async function proposed(input: (workouts: any[]) => Record<string, unknown>) {

@@ -1,23 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chatMessages, coachUsage } from '../db/schema.ts';
 import { insertMemoryOnce } from '../domain/memory.ts';
-import { chat, runnerWithPlan, startCoachTest, streamedText, type CoachTest } from '../coach/testing.ts';
+import { chat, runnerWithPlan, useCoachTest, streamedText } from '../coach/testing.ts';
 import { openTestPglite } from '../test/databases.ts';
 import { buildTestApp, call, signUp } from '../test/harness.ts';
 
 // POST /api/coach/chat end to end: the real SDK streams from the stand-in through our server,
 // and the test reads the server-sent events the phone would.
 
-let c: CoachTest;
-beforeAll(async () => {
-  c = await startCoachTest();
-});
-afterAll(() => c.close());
-beforeEach(() => {
-  c.standin.requests.length = 0;
-});
+const c = useCoachTest();
 
 const messagesOf = async (cookie: string) => (await call(c.t.app, 'GET', '/api/chat/messages', { cookie })).json.messages as any[];
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeWeeklyMemories } from '../coach/weekly-memory.ts';
-import { chat, runnerWithPlan, seedRun, startCoachTest, type CoachTest } from '../coach/testing.ts';
+import { chat, runnerWithPlan, seedRun, useCoachTest } from '../coach/testing.ts';
 import { memoryId } from '../domain/memory.ts';
 import { call } from '../test/harness.ts';
 import { TestDevice } from '../test/sync-device.ts';
@@ -10,14 +10,7 @@ import { TestDevice } from '../test/sync-device.ts';
 // configured), the runner reads, corrects and deletes it (REST and sync), and it goes back
 // into the coach's context.
 
-let c: CoachTest;
-beforeAll(async () => {
-  c = await startCoachTest();
-});
-afterAll(() => c.close());
-beforeEach(() => {
-  c.standin.requests.length = 0;
-});
+const c = useCoachTest();
 
 const memories = async (cookie: string) => (await call(c.t.app, 'GET', '/api/memory', { cookie })).json.memories as any[];
 
