@@ -1,4 +1,4 @@
-import { and, eq, gt } from 'drizzle-orm';
+import { and, desc, eq, gt } from 'drizzle-orm';
 import type { NotificationKind, PreferenceFields } from '#shared/schema/notifications.ts';
 import type { Executor } from '../db/database.ts';
 import { notificationPreferences, notifications, userProfiles } from '../db/schema.ts';
@@ -68,14 +68,22 @@ export async function notifyGoalUnrealistic(db: Executor, userId: string, goal: 
  * (deauthorization) or Strava refuses the tokens. `episode` tells one loss from the next.
  */
 export async function notifyStravaDisconnected(db: Executor, userId: string, reason: StravaPayload['reason'], episode: string, now: Date): Promise<void> {
-  // One disconnection, one message: a revoked token is often noticed twice (a refused refresh,
-  // then Strava's deauthorization event confirmed by its job) within moments of each other.
+  // One disconnection, one message: a revoked token is often noticed twice within moments (a
+  // refused refresh, then Strava's deauthorization event confirmed by its job). The confirmed
+  // deauthorization is the better account of what happened, so it rewrites a message not yet sent.
   const [recent] = await db
-    .select({ id: notifications.id })
+    .select({ id: notifications.id, status: notifications.status, payload: notifications.payload })
     .from(notifications)
     .where(and(eq(notifications.user_id, userId), eq(notifications.kind, 'strava_disconnected'), gt(notifications.scheduled_for, new Date(now.getTime() - DISCONNECT_NOTICE_MS))))
+    .orderBy(desc(notifications.scheduled_for))
     .limit(1);
-  if (recent) return;
+  if (recent) {
+    if (reason === 'deauthorized' && recent.status === 'pending' && (recent.payload as StravaPayload).reason !== reason) {
+      const payload: StravaPayload = { reason };
+      await db.update(notifications).set({ payload, subject: subjectFor('strava_disconnected', payload) }).where(and(eq(notifications.id, recent.id), eq(notifications.status, 'pending')));
+    }
+    return;
+  }
   await createNotification(db, { userId, kind: 'strava_disconnected', key: `strava_disconnected:${userId}:${reason}:${episode}`, dueAt: now, payload: { reason } });
 }
 

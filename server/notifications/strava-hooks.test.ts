@@ -46,7 +46,7 @@ describe('Strava disconnected', () => {
     expect((await rowsOf(user.id))[0]).toMatchObject({ status: 'skipped', error: 'Strava was connected again.' });
   });
 
-  it('sends one message when Strava refuses the refresh and then confirms the deauthorization', async () => {
+  it('keeps one message, saying deauthorized, when Strava refuses the refresh and then confirms the deauthorization', async () => {
     const { cookie, user } = await signUp(t);
     await connectStrava(t, cookie);
     t.standin.revokeAccess();
@@ -55,7 +55,11 @@ describe('Strava disconnected', () => {
     const deauth = eventJson({ object_type: 'athlete', aspect_type: 'update', object_id: t.standin.athleteId, owner_id: t.standin.athleteId, event_time: Math.floor(t.clock.now().getTime() / 1000), updates: { authorized: 'false' } });
     expect(await pushEvent(t, deauth)).toBe(200);
     await processStoredEvents(t);
-    expect((await rowsOf(user.id)).map((r) => r.payload)).toEqual([{ reason: 'token_revoked' }]);
+    const rows = await rowsOf(user.id);
+    expect(rows).toEqual([expect.objectContaining({ status: 'pending', subject: 'Strava is disconnected from RunCoach', payload: { reason: 'deauthorized' } })]);
+    // With its tokens purged, the deauthorized message is still news (a token_revoked one would be skipped).
+    expect(await deliver(deliveryEnv(t.deps), rows[0]!.id)).toBe('skipped');
+    expect((await rowsOf(user.id))[0]!.error).not.toMatch(/disconnected in RunCoach|connected again/);
   });
 
   it('does not notify a runner who disconnects in the app', async () => {
