@@ -3,10 +3,10 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BAD_TEXT_MESSAGE } from '#shared/schema/text.ts';
 import { MAX_MUTATIONS_PER_PUSH, PROTOCOL_VERSION, SCHEMA_VERSION } from '#shared/sync/protocol.ts';
-import { generatePlan } from '#shared/training/engine.ts';
 import { syncMutationResult } from '../db/schema.ts';
 import { runRetentionPurge } from '../jobs/maintenance.ts';
 import type { DatabaseHandle } from '../db/database.ts';
+import { devicePlan } from '../test/fuzz-world.ts';
 import { buildTestApp, call, readyInsideTests, signUp, type TestApp } from '../test/harness.ts';
 import { TestDevice } from '../test/sync-device.ts';
 import { MAX_REJECTION_BYTES } from './rejections.ts';
@@ -95,22 +95,15 @@ export function hostilePushContract(label: string, open: () => Promise<DatabaseH
         }
         // A's rows, each under an id A's phone chose.
         const aGoal = (await call(t.app, 'POST', '/api/goals', { cookie: a.cookie, body: RACE })).json.goal;
-        const made = generatePlan({
-          profile: { ...PROFILE, injury_notes: null },
-          goal: { kind: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-10', target_time_seconds: null },
-          start_date: '2026-03-02',
-          today: '2026-03-02',
-          methodology: 'daniels',
-          newId: randomUUID,
-        });
-        if (!made.ok) throw new Error('engine input');
+        // The same engine plan the fuzz world gives its devices (A's profile and a 10 km race).
+        const plan = devicePlan();
         const ids = { goal: randomUUID(), chat: randomUUID(), plan: randomUUID(), completion: randomUUID(), activity: randomUUID() };
         const activity = (n: string) => ({ source: 'fit_upload', external_id: `fit-${n}`, sport_type: 'Run', start_time: '2026-03-01T07:00:00.000Z', local_date: '2026-03-01', distance_meters: 5000, moving_time_seconds: 1800, elapsed_time_seconds: 1850, laps: [] });
         const seeded = await a.phone.push([
           a.phone.mutation('goal.create', { id: ids.goal, goal: { ...RACE, title: 'A private goal' } }),
           a.phone.mutation('chat.send', { id: ids.chat, content: 'A private message' }),
-          a.phone.mutation('plan.generate', { plan_id: ids.plan, goal_id: aGoal.id, plan: made.plan }),
-          a.phone.mutation('workout.complete', { id: made.plan.workouts[0]!.id, completion_id: ids.completion, rpe: 5 }),
+          a.phone.mutation('plan.generate', { plan_id: ids.plan, goal_id: aGoal.id, plan: plan }),
+          a.phone.mutation('workout.complete', { id: plan.workouts[0]!.id, completion_id: ids.completion, rpe: 5 }),
           a.phone.mutation('activity.upload', { id: ids.activity, activity: activity('a') }),
         ]);
         expect(seeded.json.results.map((r: { status: string }) => r.status), JSON.stringify(seeded.json)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied']);
@@ -118,17 +111,17 @@ export function hostilePushContract(label: string, open: () => Promise<DatabaseH
         // B's goal and plan, so B's mutations are valid but for the ids.
         const bGoal = (await call(t.app, 'POST', '/api/goals', { cookie: b.cookie, body: RACE })).json.goal;
         const bPlan = (await call(t.app, 'POST', '/api/plans/generate', { cookie: b.cookie, body: { goal_id: bGoal.id } })).json;
-        const plannedB = { ...made.plan, workouts: made.plan.workouts.map((w) => ({ ...w, id: randomUUID() })) };
+        const plannedB = { ...plan, workouts: plan.workouts.map((w) => ({ ...w, id: randomUUID() })) };
         const attempts = (phone: TestDevice, goalId: string, workoutId: string, who: string) => [
           phone.mutation('goal.create', { id: ids.goal, goal: RACE }),
           phone.mutation('chat.send', { id: ids.chat, content: `other words from ${who}` }),
           phone.mutation('plan.generate', { plan_id: ids.plan, goal_id: goalId, plan: plannedB }),
           // A workout id already used (A's, in A's plan): the plan is refused whole.
-          phone.mutation('plan.generate', { plan_id: randomUUID(), goal_id: goalId, plan: { ...plannedB, workouts: plannedB.workouts.map((w, i) => (i === 0 ? { ...w, id: made.plan.workouts[1]!.id } : { ...w, id: randomUUID() })) } }),
+          phone.mutation('plan.generate', { plan_id: randomUUID(), goal_id: goalId, plan: { ...plannedB, workouts: plannedB.workouts.map((w, i) => (i === 0 ? { ...w, id: plan.workouts[1]!.id } : { ...w, id: randomUUID() })) } }),
           phone.mutation('workout.complete', { id: workoutId, completion_id: ids.completion, rpe: 6 }),
           phone.mutation('activity.upload', { id: ids.activity, activity: activity(`${who}-2`) }),
         ];
-        const own = await a.phone.push(attempts(a.phone, aGoal.id, made.plan.workouts[2]!.id, 'a'));
+        const own = await a.phone.push(attempts(a.phone, aGoal.id, plan.workouts[2]!.id, 'a'));
         const other = await b.phone.push(attempts(b.phone, bGoal.id, bPlan.workouts[0].id, 'b'));
         expect(own.status).toBe(200);
         expect(other.status).toBe(200);
