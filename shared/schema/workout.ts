@@ -21,8 +21,38 @@ export const PACE_TARGETS = [
   'half',
   'race',
 ] as const;
-export const PaceTargetSchema = z.enum(PACE_TARGETS);
+export const PaceTargetSchema = z.enum(PACE_TARGETS, {
+  error: `is not a pace target: use one of ${PACE_TARGETS.slice(0, -1).join(', ')} or ${PACE_TARGETS.at(-1)}`,
+});
 export type PaceTarget = z.infer<typeof PaceTargetSchema>;
+
+// Spellings of the vocabulary that runners, coaches and the seed's printed structure use
+// ("5K", "Half Marathon", "MP"). Only names that mean one target to any runner; a letter
+// alone (R: recovery or repetition?) stays refused.
+const PACE_TARGET_ALIASES: Readonly<Record<string, PaceTarget>> = {
+  halfmarathon: 'half',
+  hmp: 'half',
+  mp: 'marathon',
+  '5km': '5k',
+  '10km': '10k',
+};
+
+/**
+ * The pace target a spelling names, read case-insensitively without spaces, hyphens and
+ * underscores ("Half-Marathon", "10 km") and with a trailing "pace" dropped ("10K pace");
+ * anything else is returned unchanged, for the enum to refuse in its own words.
+ */
+function canonicalPaceTarget(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const key = value.toLowerCase().replace(/[\s_-]+/g, '').replace(/pace$/, '');
+  if ((PACE_TARGETS as readonly string[]).includes(key)) return key;
+  return PACE_TARGET_ALIASES[key] ?? value;
+}
+
+// Normalised before the enum, so stored structures only ever hold the canonical words. The
+// input side stays the enum (a JSON Schema for the coach asks for canonical words); its type
+// is `string`, since any casing is welcome.
+const PaceTargetInputSchema = z.preprocess<unknown, typeof PaceTargetSchema, string>(canonicalPaceTarget, PaceTargetSchema);
 
 /** Limits that keep a structure within what a runner (and a watch) can do. */
 export const STEP_LIMITS = {
@@ -36,19 +66,32 @@ export const STEP_LIMITS = {
   maxTotalMeters: 60_000,
 } as const;
 
+// JSON says "absent" with null as often as by leaving the key out (the seed's printed structure
+// does, and so do LLMs and other tools): every optional field takes null, and withoutNulls
+// then drops the key, so the parsed (and stored) form is the one it always was.
+const NotesSchema = z.string().max(STEP_LIMITS.maxNotesLength).nullish();
+
 const stepFields = {
-  duration_seconds: z.number().int().min(1).max(STEP_LIMITS.maxStepSeconds).optional(),
-  distance_meters: z.number().min(1).max(STEP_LIMITS.maxStepMeters).optional(),
-  open: z.literal(true).optional(),
-  pace_target: PaceTargetSchema.optional(),
-  notes: z.string().max(STEP_LIMITS.maxNotesLength).optional(),
+  duration_seconds: z.number().int().min(1).max(STEP_LIMITS.maxStepSeconds).nullish(),
+  distance_meters: z.number().min(1).max(STEP_LIMITS.maxStepMeters).nullish(),
+  open: z.literal(true).nullish(),
+  pace_target: PaceTargetInputSchema.nullish(),
+  notes: NotesSchema,
 };
 
-type StepEnds = { duration_seconds?: number; distance_meters?: number; open?: true };
+/** `T` with every null-valued key left out, its types without `null`. */
+type WithoutNulls<T> = { [K in keyof T]: Exclude<T[K], null> };
+
+/** The parsed object without its null fields: null stood for "absent". */
+function withoutNulls<T extends object>(value: T): WithoutNulls<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as WithoutNulls<T>;
+}
+
+type StepEnds = { duration_seconds?: number | null; distance_meters?: number | null; open?: true | null };
 
 /** A step ends after a time, a distance, or at the lap button: exactly one of the three. */
 function requireOneEnd(step: StepEnds, ctx: z.RefinementCtx): void {
-  const ends = [step.duration_seconds, step.distance_meters, step.open].filter((v) => v !== undefined);
+  const ends = [step.duration_seconds, step.distance_meters, step.open].filter((v) => v !== undefined && v !== null);
   if (ends.length === 0) {
     ctx.addIssue({
       code: 'custom',
@@ -59,13 +102,13 @@ function requireOneEnd(step: StepEnds, ctx: z.RefinementCtx): void {
     ctx.addIssue({
       code: 'custom',
       message: 'give only one of duration_seconds, distance_meters or open',
-      path: [step.distance_meters !== undefined ? 'distance_meters' : 'open'],
+      path: [step.distance_meters !== undefined && step.distance_meters !== null ? 'distance_meters' : 'open'],
     });
   }
 }
 
 /** One step a runner does, inside an interval or repeat block. */
-export const StepSchema = z.object(stepFields).strict().superRefine(requireOneEnd);
+export const StepSchema = z.object(stepFields).strict().superRefine(requireOneEnd).transform(withoutNulls);
 export type Step = z.infer<typeof StepSchema>;
 
 export const SIMPLE_SEGMENT_TYPES = ['warmup', 'steady', 'cooldown', 'recovery', 'strides'] as const;
@@ -75,7 +118,8 @@ export type SimpleSegmentType = (typeof SIMPLE_SEGMENT_TYPES)[number];
 export const SimpleSegmentSchema = z
   .object({ type: z.enum(SIMPLE_SEGMENT_TYPES), ...stepFields })
   .strict()
-  .superRefine(requireOneEnd);
+  .superRefine(requireOneEnd)
+  .transform(withoutNulls);
 export type SimpleSegment = z.infer<typeof SimpleSegmentSchema>;
 
 /** `repeats` × (work, then recovery if given): the classic interval block. */
@@ -84,10 +128,11 @@ export const IntervalSegmentSchema = z
     type: z.literal('interval'),
     repeats: z.number().int().min(1).max(STEP_LIMITS.maxRepeats),
     work: StepSchema,
-    recovery: StepSchema.optional(),
-    notes: z.string().max(STEP_LIMITS.maxNotesLength).optional(),
+    recovery: StepSchema.nullish(),
+    notes: NotesSchema,
   })
-  .strict();
+  .strict()
+  .transform(withoutNulls);
 
 /** `repeats` × a sequence of steps, for blocks with more than work + recovery (ladders, combos). */
 export const RepeatSegmentSchema = z
@@ -95,9 +140,10 @@ export const RepeatSegmentSchema = z
     type: z.literal('repeat'),
     repeats: z.number().int().min(1).max(STEP_LIMITS.maxRepeats),
     steps: z.array(StepSchema).min(1).max(10),
-    notes: z.string().max(STEP_LIMITS.maxNotesLength).optional(),
+    notes: NotesSchema,
   })
-  .strict();
+  .strict()
+  .transform(withoutNulls);
 
 export const SegmentSchema = z.discriminatedUnion('type', [
   IntervalSegmentSchema,
