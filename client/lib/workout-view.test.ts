@@ -24,11 +24,11 @@ describe('workout view helpers', () => {
 
   it('counts a week planned vs done', () => {
     const workouts = [
-      { id: 'a', scheduled_date: '2025-03-03', planned_distance_meters: 8000, type: 'easy' },
-      { id: 'b', scheduled_date: '2025-03-05', planned_distance_meters: 10000, type: 'tempo' },
-      { id: 'c', scheduled_date: '2025-03-10', planned_distance_meters: 5000, type: 'easy' },
+      { id: 'a', scheduled_date: '2025-03-03', estimated_distance_meters: 8000, workout_type: 'easy' },
+      { id: 'b', scheduled_date: '2025-03-05', estimated_distance_meters: 10000, workout_type: 'tempo' },
+      { id: 'c', scheduled_date: '2025-03-10', estimated_distance_meters: 5000, workout_type: 'easy' },
     ];
-    const done = new Map([['a', { status: 'completed', distance_meters: 8200 }]]);
+    const done = new Map([['a', { completion_status: 'completed', distance_meters: 8200 }]]);
     expect(weekProgress(workouts, done, '2025-03-03')).toEqual({ plannedMeters: 18000, doneMeters: 8200, sessions: 2, sessionsDone: 1 });
   });
 

@@ -142,11 +142,11 @@ export function targetsOf(structure: WorkoutStructure): PaceTarget[] {
 interface WorkoutLike {
   id: string;
   scheduled_date: string;
-  planned_distance_meters: number | null;
-  type: string;
+  estimated_distance_meters: number | null;
+  workout_type: string;
 }
 interface CompletionLike {
-  status: string;
+  completion_status: string;
   distance_meters: number | null;
 }
 
@@ -158,13 +158,13 @@ export function weekProgress(workouts: WorkoutLike[], completions: Map<string, C
   let sessions = 0;
   let sessionsDone = 0;
   for (const w of workouts) {
-    if (w.scheduled_date < start || w.scheduled_date >= end || w.type === 'rest') continue;
+    if (w.scheduled_date < start || w.scheduled_date >= end || w.workout_type === 'rest') continue;
     sessions++;
-    plannedMeters += w.planned_distance_meters ?? 0;
+    plannedMeters += w.estimated_distance_meters ?? 0;
     const c = completions.get(w.id);
-    if (c && (c.status === 'completed' || c.status === 'partial')) {
+    if (c && (c.completion_status === 'completed' || c.completion_status === 'partial')) {
       sessionsDone++;
-      doneMeters += c.distance_meters ?? w.planned_distance_meters ?? 0;
+      doneMeters += c.distance_meters ?? w.estimated_distance_meters ?? 0;
     }
   }
   return { plannedMeters, doneMeters, sessions, sessionsDone };

@@ -117,8 +117,8 @@ describe.skipIf(!executable)('the app, from invite to an offline workout', () =>
     await expect
       .poll(async () => (await (await page.request.get(`${server.publicUrl}/api/workouts/${workoutId}`)).json()) as { workout: { status: string; rpe: number | null; structure: { segments: { duration_seconds?: number }[] } } }, { timeout: 30_000, interval: 500 })
       .toMatchObject({ workout: { status: 'completed', rpe: 6, structure: { segments: [{ duration_seconds: 720 }] } } });
-    const edits = (await (await page.request.get(`${server.publicUrl}/api/workouts/${workoutId}/edits`)).json()) as { edits: { field: string; reason: string | null; edited_by: string }[] };
-    expect(edits.edits).toContainEqual(expect.objectContaining({ field: 'structure', reason: 'Short on time', edited_by: 'user' }));
+    const edits = (await (await page.request.get(`${server.publicUrl}/api/workouts/${workoutId}/edits`)).json()) as { edits: { field: string; edit_reason: string | null; edited_by: string }[] };
+    expect(edits.edits).toContainEqual(expect.objectContaining({ field: 'structure', edit_reason: 'Short on time', edited_by: 'user' }));
     await page.getByText('Short on time', { exact: false }).waitFor();
 
     await page.getByRole('link', { name: 'Goals', exact: true }).click();

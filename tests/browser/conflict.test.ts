@@ -25,7 +25,9 @@ interface Edit {
   field: string;
   previous_value: { segments: Step[] } | null;
   new_value: { segments: Step[] } | null;
-  reason: string | null;
+  previous_structure: { segments: Step[] } | null;
+  new_structure: { segments: Step[] } | null;
+  edit_reason: string | null;
   won: boolean;
 }
 
@@ -135,8 +137,10 @@ describe.skipIf(!executable)('two devices edit the same workout, one offline', (
     // A's 12:00 is kept in workout_edits with won = false.
     expect(await serverFirstStep()).toBe(15 * 60);
     const [winner, loser] = await edits();
-    expect(winner).toMatchObject({ won: true, reason: 'B: longer warm-up', new_value: { segments: [expect.objectContaining({ duration_seconds: 15 * 60 })] } });
-    expect(loser).toMatchObject({ won: false, reason: 'A: short on time', new_value: { segments: [expect.objectContaining({ duration_seconds: 12 * 60 })] }, previous_value: { segments: [expect.objectContaining({ duration_seconds: 15 * 60 })] } });
+    expect(winner).toMatchObject({ won: true, edit_reason: 'B: longer warm-up', new_value: { segments: [expect.objectContaining({ duration_seconds: 15 * 60 })] } });
+    // The seed's whole-structure record of the same edit, beside the per-field one.
+    expect(winner!.new_structure).toEqual(winner!.new_value);
+    expect(loser).toMatchObject({ won: false, edit_reason: 'A: short on time', new_value: { segments: [expect.objectContaining({ duration_seconds: 12 * 60 })] }, previous_value: { segments: [expect.objectContaining({ duration_seconds: 15 * 60 })] } });
 
     // Both screens, freshly opened, show the same steps (B's), and the losing edit in the history.
     for (const { page } of [a, b]) {

@@ -32,8 +32,8 @@ describe.skipIf(!executable)('FIT export in the browser', () => {
     await post('/profile', { current_weekly_mileage_miles: 30, days_available_per_week: 5, easy_pace_per_mile_seconds: 540, units: 'km' }, cookie);
     const raceDate = new Date(Date.now() + 70 * 86_400_000).toISOString().slice(0, 10);
     const goal = (await (await post('/goals', { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: raceDate }, cookie)).json()) as { goal: { id: string } };
-    const plan = (await (await post('/plans/generate', { goal_id: goal.goal.id }, cookie)).json()) as { workouts: { id: string; type: string }[] };
-    const workout = plan.workouts.find((w) => w.type === 'intervals' || w.type === 'threshold' || w.type === 'tempo') ?? plan.workouts[0]!;
+    const plan = (await (await post('/plans/generate', { goal_id: goal.goal.id }, cookie)).json()) as { workouts: { id: string; workout_type: string }[] };
+    const workout = plan.workouts.find((w) => w.workout_type === 'intervals' || w.workout_type === 'threshold' || w.workout_type === 'tempo') ?? plan.workouts[0]!;
     return { cookie, workout };
   }
 

@@ -30,7 +30,7 @@ async function putOnToday(call: ReturnType<typeof apiAs>, workouts: SeededWorkou
 
 /** A workout with hard steps (intervals, threshold or tempo) that is not today's. */
 const hardWorkout = (workouts: SeededWorkout[], not: string[] = []) =>
-  workouts.find((w) => ['intervals', 'threshold', 'tempo'].includes(w.type) && !not.includes(w.id) && w.scheduled_date > todayUtc())!;
+  workouts.find((w) => ['intervals', 'threshold', 'tempo'].includes(w.workout_type) && !not.includes(w.id) && w.scheduled_date > todayUtc())!;
 
 interface Screen {
   name: string;

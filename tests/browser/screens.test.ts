@@ -133,9 +133,9 @@ describe.skipIf(!executable)('Coach screen with the coach configured (loopback C
     await call('PUT', '/profile', { current_weekly_mileage_miles: 20, days_available_per_week: 4, easy_pace_per_mile_seconds: 600, units: 'km' });
     const raceDate = new Date(Date.now() + 70 * 86_400_000).toISOString().slice(0, 10);
     const goal = (await (await call('POST', '/goals', { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: raceDate })).json()) as { goal: { id: string } };
-    const plan = (await (await call('POST', '/plans/generate', { goal_id: goal.goal.id })).json()) as { workouts: { id: string; type: string; planned_distance_meters: number | null; scheduled_date: string }[] };
+    const plan = (await (await call('POST', '/plans/generate', { goal_id: goal.goal.id })).json()) as { workouts: { id: string; workout_type: string; estimated_distance_meters: number | null; scheduled_date: string }[] };
     const today = new Date().toISOString().slice(0, 10);
-    const easy = plan.workouts.find((w) => w.type === 'easy' && w.planned_distance_meters && w.scheduled_date > today)!;
+    const easy = plan.workouts.find((w) => w.workout_type === 'easy' && w.estimated_distance_meters && w.scheduled_date > today)!;
     standin.script(
       { type: 'tool_use', name: 'propose_change', input: { kind: 'shorten', workout_id: easy.id, fraction: 0.8, reason: 'A busy week: keep it shorter.' }, text: 'Let me look.' },
       { type: 'text', text: 'I proposed a shorter easy run. Accept it if it suits you.' },
@@ -153,8 +153,8 @@ describe.skipIf(!executable)('Coach screen with the coach configured (loopback C
 
     await page.getByRole('button', { name: 'Accept' }).click();
     await page.getByText('Accepted', { exact: true }).waitFor();
-    const after = (await (await call('GET', `/workouts/${easy.id}`)).json()) as { workout: { planned_distance_meters: number } };
-    expect(after.workout.planned_distance_meters).toBeLessThan(easy.planned_distance_meters!);
+    const after = (await (await call('GET', `/workouts/${easy.id}`)).json()) as { workout: { estimated_distance_meters: number } };
+    expect(after.workout.estimated_distance_meters).toBeLessThan(easy.estimated_distance_meters!);
     // The conversation is kept: after a reload it comes from the phone's synced history.
     await page.reload();
     await page.getByText('Busy week, can I run less?').waitFor();

@@ -138,10 +138,10 @@ export function apiAs(server: { publicUrl: string }, cookie: string) {
 
 export interface SeededWorkout {
   id: string;
-  type: string;
+  workout_type: string;
   title: string;
   scheduled_date: string;
-  planned_distance_meters: number | null;
+  estimated_distance_meters: number | null;
   structure: { segments: { type: string }[] };
 }
 

@@ -6,13 +6,15 @@ import { defineMutation } from './define.ts';
 // Activity uploads: a .FIT file decoded on the phone becomes a `strava_activities` row with
 // source fit_upload, the way server/domain/uploads.ts stores it, so the row shows at once.
 
-/** An activity row as devices hold it (the wire row of `strava_activities`, raw left out). */
+/** An activity row as devices hold it (the wire row of `strava_activities`, raw_data left out). */
 export interface ActivityRow {
   id: string;
   user_id: string;
   source: 'strava' | 'fit_upload' | 'manual';
+  /** Strava's id for a run from Strava; null for uploaded and manual runs. */
+  strava_activity_id: string | null;
   external_id: string;
-  sport_type: string;
+  activity_type: string;
   name: string | null;
   start_date: string;
   local_date: string;
@@ -21,6 +23,7 @@ export interface ActivityRow {
   elapsed_time_seconds: number;
   average_heartrate: number | null;
   max_heartrate: number | null;
+  average_pace_seconds_per_meter: number | null;
   total_elevation_gain: number | null;
   laps: unknown;
   created_at: string;
@@ -29,8 +32,8 @@ export interface ActivityRow {
 
 export const activityUpload = defineMutation({
   name: 'activity.upload',
-  v: 1,
-  args: MUTATION_ARGS['activity.upload@1'],
+  v: 2,
+  args: MUTATION_ARGS['activity.upload@2'],
   keys: (args) => [{ entity: 'strava_activities', key: args.id }],
   apply(ctx, { id, activity }) {
     // The server refuses anything but a file upload; predict that by doing nothing.

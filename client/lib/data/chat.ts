@@ -16,10 +16,19 @@ export const chatSend = defineMutation({
   v: 1,
   args: MUTATION_ARGS['chat.send@1'],
   keys: (args) => [{ entity: 'chat_messages', key: args.id }],
-  apply(ctx, { id, content }) {
+  apply(ctx, { id, content, conversation_id }) {
     // Stored once: an id already used keeps its first words (the server refuses other words).
     if (ctx.get('chat_messages', id)) return;
-    const row: ChatMessageRow = { id, user_id: ctx.userId, role: 'user', content, metadata: { ...VIA_SYNC }, created_at: ctx.now };
+    const row: ChatMessageRow = {
+      id,
+      user_id: ctx.userId,
+      conversation_id: conversation_id ?? null,
+      role: 'user',
+      content,
+      context_snapshot: null,
+      metadata: { ...VIA_SYNC },
+      created_at: ctx.now,
+    };
     ctx.put('chat_messages', { ...row, _hlc: {} } satisfies ViewRow);
   },
 });

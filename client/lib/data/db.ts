@@ -1,6 +1,7 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { Cursor, Mutation, MutationError, MutationResult, SyncedEntity } from '#shared/sync/protocol.ts';
 import { SYNCED_ENTITIES } from '#shared/sync/protocol.ts';
+import { upgradeToSeedNames } from './upgrade.ts';
 
 // One IndexedDB database per signed-in runner (SYNC.md §Device). For every synced entity it
 // keeps two tables: `server_<entity>` holds exactly what the server last said (the digest is
@@ -26,12 +27,12 @@ const VIEW_INDEXES: Record<SyncedEntity, string> = {
   user_profiles: '',
   goals: 'created_at',
   training_plans: 'goal_id, status',
-  workouts: 'scheduled_date, plan_id',
+  workouts: 'scheduled_date, training_plan_id',
   workout_edits: 'workout_id',
-  workout_completions: 'workout_id, activity_id',
+  workout_completions: 'workout_id, strava_activity_id',
   strava_activities: 'local_date',
-  chat_messages: 'created_at',
-  user_memory_summaries: 'kind',
+  chat_messages: 'created_at, conversation_id',
+  user_memory_summaries: 'summary_type',
   notification_preferences: '',
 };
 
@@ -115,13 +116,12 @@ export class UserDb extends Dexie {
       ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
     });
     this.now = options.now ?? (() => Date.now());
-    const stores: Record<string, string> = { meta: 'key', outbox: 'id', acked: 'id, ackedAt', rejected: 'key, at' };
-    for (const entity of SYNCED_ENTITIES) {
-      stores[entity] = [ENTITY_KEYS[entity], VIEW_INDEXES[entity]].filter(Boolean).join(', ');
-      stores[serverTableName(entity)] = 'key';
-    }
     // 2: notification_preferences. Dexie adds new tables on open; no upgrade function needed.
-    this.version(2).stores(stores);
+    // 3: the seed's column names (issue 16): every row and queued change renamed in place.
+    this.version(2).stores(userDbStores(VIEW_INDEXES_V2));
+    this.version(3)
+      .stores(userDbStores(VIEW_INDEXES))
+      .upgrade((tx) => upgradeToSeedNames(tx));
   }
 
   /** The table screens read for `entity`. */
@@ -144,6 +144,25 @@ export class UserDb extends Dexie {
   notifyWrite(): void {
     for (const listener of this.writeListeners) listener();
   }
+}
+
+// The view indexes of Dexie version 2, under the names the rows had then.
+const VIEW_INDEXES_V2: Record<SyncedEntity, string> = {
+  ...VIEW_INDEXES,
+  workouts: 'scheduled_date, plan_id',
+  workout_completions: 'workout_id, activity_id',
+  chat_messages: 'created_at',
+  user_memory_summaries: 'kind',
+};
+
+/** Dexie's store declarations for the given view indexes. */
+function userDbStores(viewIndexes: Record<SyncedEntity, string>): Record<string, string> {
+  const stores: Record<string, string> = { meta: 'key', outbox: 'id', acked: 'id, ackedAt', rejected: 'key, at' };
+  for (const entity of SYNCED_ENTITIES) {
+    stores[entity] = [ENTITY_KEYS[entity], viewIndexes[entity]].filter(Boolean).join(', ');
+    stores[serverTableName(entity)] = 'key';
+  }
+  return stores;
 }
 
 /** The IndexedDB name of a runner's database. */

@@ -12,6 +12,7 @@ export interface GoalRow {
   user_id: string;
   goal_type: 'race' | 'mileage';
   title: string;
+  description: string | null;
   target_race_distance_meters: number | null;
   target_race_date: string | null;
   target_time_seconds: number | null;
@@ -51,6 +52,7 @@ export const goalCreate = defineMutation({
       user_id: ctx.userId,
       goal_type: goal.goal_type,
       title: '',
+      description: null,
       target_race_distance_meters: null,
       target_race_date: null,
       target_time_seconds: null,

@@ -14,8 +14,9 @@ import { workoutComplete, workoutDelete, workoutMove, workoutSkip, workoutUpdate
 import { readMeta, serverNow } from './meta.ts';
 
 // The named mutations: the only way screens change data (STYLE.md habit 4). Adding one is one
-// definition file entry plus one line here. Old versions stay listed by `name@v` so a change
-// made by an older build still rebases after an update.
+// definition file entry plus one line here. A change queued by an older build under a version
+// this build no longer defines is rewritten when the database upgrades (upgrade.ts), so every
+// queued change rebases under a version listed here.
 
 /** What screens may call, by name, at its current version. */
 export const MUTATIONS = {

@@ -4,6 +4,8 @@ import { defineMutation, setFields } from './define.ts';
 
 /** The profile row as devices hold it (the wire row of `user_profiles`). */
 export interface ProfileRow {
+  /** The seed's row id (the device keys the profile by user_id); null until the first pull brings it. */
+  id: string | null;
   user_id: string;
   current_weekly_mileage_miles: number | null;
   days_available_per_week: number | null;
@@ -19,6 +21,7 @@ export interface ProfileRow {
 // The row registration creates on the server; used only if a write comes before the first pull.
 function emptyProfile(userId: string, now: string): ViewRow {
   const row: ProfileRow = {
+    id: null,
     user_id: userId,
     current_weekly_mileage_miles: null,
     days_available_per_week: null,

@@ -48,13 +48,14 @@ export function pendingCount$(db: UserDb): Observable<number> {
 export interface PlanRow {
   id: string;
   goal_id: string | null;
+  title: string;
   methodology: string;
   status: 'active' | 'archived';
   start_date: string;
   end_date: string;
   vdot: number | null;
   phases: { phase: string; start_week: number; end_week: number; reason: string }[];
-  weeks: { index: number; start_date: string; phase: string; planned_distance_meters: number; planned_duration_seconds: number; is_recovery: boolean; is_taper: boolean; reason: string }[];
+  weeks: { index: number; start_date: string; phase: string; estimated_distance_meters: number; estimated_duration_minutes: number; is_recovery: boolean; is_taper: boolean; reason: string }[];
   reason: string | null;
   created_at: string;
 }
@@ -68,11 +69,11 @@ export function activePlan$(db: UserDb): Observable<Shown<PlanRow> | undefined> 
   });
 }
 
-/** The runner's workouts (deleted ones left out), by date; only `planId`'s when given. */
-export function workouts$(db: UserDb, planId?: string): Observable<Shown<WorkoutRow>[]> {
+/** The runner's workouts (deleted ones left out), by date; only `trainingPlanId`'s when given. */
+export function workouts$(db: UserDb, trainingPlanId?: string): Observable<Shown<WorkoutRow>[]> {
   return liveQuery(async () => {
     const rows = await db.view('workouts').orderBy('scheduled_date').toArray();
-    return rows.filter((row) => row.deleted !== true && (planId === undefined || row.plan_id === planId)).map((row) => shown<WorkoutRow>(row));
+    return rows.filter((row) => row.deleted !== true && (trainingPlanId === undefined || row.training_plan_id === trainingPlanId)).map((row) => shown<WorkoutRow>(row));
   });
 }
 

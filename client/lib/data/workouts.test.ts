@@ -18,10 +18,11 @@ const workout: ViewRow = {
   id: W,
   user_id: USER,
   scheduled_date: '2026-03-03',
-  type: 'easy',
+  workout_type: 'easy',
   title: 'Easy run',
+  description: null,
   structure: { segments: [{ type: 'steady', duration_seconds: 1800, pace_target: 'easy' }] },
-  status: 'planned',
+  status: 'scheduled',
   rpe: null,
   edited_by_user: false,
   deleted: false,
@@ -34,6 +35,8 @@ describe('workout mutations, applied locally as the server applies them', () => 
     const structure = { segments: [{ type: 'steady' as const, duration_seconds: 1200 }] };
     const edited = run(workoutUpdate, rows(), { id: W, set: { structure }, reason: 'short on time' }, h(20)).get(`workouts:${W}`)!;
     expect(edited).toMatchObject({ structure, edited_by_user: true, _pending: true });
+    const retyped = run(workoutUpdate, rows(), { id: W, set: { workout_type: 'tempo', description: 'Hold it steady' } }, h(20)).get(`workouts:${W}`)!;
+    expect(retyped).toMatchObject({ workout_type: 'tempo', description: 'Hold it steady', _hlc: { workout_type: h(20), description: h(20) } });
     expect(run(workoutMove, rows(), { id: W, scheduled_date: '2026-03-04' }, h(5)).get(`workouts:${W}`)).toEqual(workout);
     expect(run(workoutMove, rows(), { id: W, scheduled_date: '2026-03-04' }, h(20)).get(`workouts:${W}`)).toMatchObject({ scheduled_date: '2026-03-04' });
     expect(run(workoutDelete, rows(), { id: W }, h(20)).get(`workouts:${W}`)).toMatchObject({ deleted: true });
@@ -41,10 +44,10 @@ describe('workout mutations, applied locally as the server applies them', () => 
 
   it('records one completion per workout and mirrors its verdict on the workout', () => {
     const done = run(workoutComplete, rows(), { id: W, completion_id: C, rpe: 6, notes: 'fine' }, h(20));
-    expect(done.get(`workout_completions:${C}`)).toMatchObject({ id: C, workout_id: W, status: 'completed', rpe: 6, notes: 'fine', activity_id: null });
+    expect(done.get(`workout_completions:${C}`)).toMatchObject({ id: C, workout_id: W, completion_status: 'completed', rpe: 6, notes: 'fine', strava_activity_id: null });
     expect(done.get(`workouts:${W}`)).toMatchObject({ status: 'completed', rpe: 6 });
     const skipped = run(workoutSkip, done, { id: W, completion_id: C }, h(30));
-    expect(skipped.get(`workout_completions:${C}`)).toMatchObject({ status: 'skipped', rpe: null, notes: null });
+    expect(skipped.get(`workout_completions:${C}`)).toMatchObject({ completion_status: 'skipped', rpe: null, notes: null });
     const gone = new Map(rows()).set(`workouts:${W}`, { ...workout, deleted: true });
     expect(run(workoutComplete, gone, { id: W, completion_id: C }, h(20)).get(`workout_completions:${C}`)).toBeUndefined();
   });

@@ -12,15 +12,18 @@ import { defineMutation, setFields, type ApplyContext } from './define.ts';
 export interface WorkoutRow {
   id: string;
   user_id: string;
-  plan_id: string | null;
+  training_plan_id: string | null;
   scheduled_date: string;
   week_index: number | null;
-  type: string;
+  workout_type: string;
   title: string;
+  /** What the session is for, in the coach's or runner's words (the seed's `description`). */
+  description: string | null;
   structure: WorkoutStructure;
-  planned_distance_meters: number | null;
-  planned_duration_seconds: number | null;
+  estimated_distance_meters: number | null;
+  estimated_duration_minutes: number | null;
   reason: string | null;
+  /** 'scheduled' until a verdict: 'completed', 'partial', 'missed' or 'skipped'. */
   status: string;
   rpe: number | null;
   notes: string | null;
@@ -35,8 +38,9 @@ export interface CompletionRow {
   id: string;
   user_id: string;
   workout_id: string;
-  activity_id: string | null;
-  status: 'completed' | 'partial' | 'missed' | 'skipped';
+  /** The `strava_activities` row it matched (whatever that run's source), or null. */
+  strava_activity_id: string | null;
+  completion_status: 'completed' | 'partial' | 'missed' | 'skipped';
   distance_meters: number | null;
   duration_seconds: number | null;
   rpe: number | null;
@@ -47,15 +51,18 @@ export interface CompletionRow {
   updated_at: string;
 }
 
-/** One entry of a workout's edit history. */
+/** One entry of a workout's edit history: the seed's whole-structure record, with the field it changed. */
 export interface WorkoutEditRow {
   id: string;
   workout_id: string;
   edited_by: 'user' | 'coach' | 'system';
+  /** The whole structure before and after, when the edit changed it (else null). */
+  previous_structure: unknown;
+  new_structure: unknown;
+  edit_reason: string | null;
   field: string;
   previous_value: unknown;
   new_value: unknown;
-  reason: string | null;
   won: boolean;
   created_at: string;
 }
@@ -74,8 +81,8 @@ function update(ctx: ApplyContext, id: string, set: Record<string, unknown>): vo
 
 export const workoutUpdate = defineMutation({
   name: 'workout.update',
-  v: 1,
-  args: MUTATION_ARGS['workout.update@1'],
+  v: 2,
+  args: MUTATION_ARGS['workout.update@2'],
   keys: (args) => [{ entity: 'workouts', key: args.id }],
   apply: (ctx, { id, set }) => update(ctx, id, set),
 });
@@ -113,7 +120,7 @@ function record(ctx: ApplyContext, input: Verdict): void {
   if (!workout || workout.deleted === true) return; // not_found
   const previous = ctx.get('workout_completions', input.completion_id);
   const values = {
-    status: input.status,
+    completion_status: input.status,
     rpe: input.rpe ?? null,
     notes: input.notes ?? null,
     distance_meters: input.distance_meters ?? null,
@@ -124,8 +131,8 @@ function record(ctx: ApplyContext, input: Verdict): void {
     id: input.completion_id,
     user_id: ctx.userId,
     workout_id: input.id,
-    activity_id: null,
-    status: input.status,
+    strava_activity_id: null,
+    completion_status: input.status,
     distance_meters: null,
     duration_seconds: null,
     rpe: null,
