@@ -183,7 +183,7 @@ async function seedYear(db: Awaited<ReturnType<typeof startServer>>['deps']['db'
     user_id: userId,
     source: (i % 2 ? 'strava' : 'fit_upload') as 'strava' | 'fit_upload',
     external_id: `bench-${i}`,
-    sport_type: 'Run',
+    activity_type: 'Run',
     name: `Run ${i}`,
     start_date: new Date(`${day(i)}T07:00:00Z`),
     local_date: day(i),
@@ -196,12 +196,12 @@ async function seedYear(db: Awaited<ReturnType<typeof startServer>>['deps']['db'
   const activityRows = await db.insert(stravaActivities).values(runs).returning({ id: stravaActivities.id, date: stravaActivities.local_date, source: stravaActivities.source });
   const past = await db
     .insert(workouts)
-    .values(Array.from({ length: 200 }, (_, i) => ({ user_id: userId, scheduled_date: day(i + 1), type: 'easy', title: `Easy ${i}`, structure: { segments: [{ type: 'steady', duration_seconds: 2400, pace_target: 'easy' }] }, planned_distance_meters: 7000, planned_duration_seconds: 2400, status: 'completed' })))
+    .values(Array.from({ length: 200 }, (_, i) => ({ user_id: userId, scheduled_date: day(i + 1), workout_type: 'easy', title: `Easy ${i}`, structure: { segments: [{ type: 'steady', duration_seconds: 2400, pace_target: 'easy' }] }, estimated_distance_meters: 7000, estimated_duration_minutes: 40, status: 'completed' })))
     .returning({ id: workouts.id, date: workouts.scheduled_date });
   const byDate = new Map(activityRows.map((a) => [a.date, a]));
   await db.insert(workoutCompletions).values(
-    past.map((w, i) => ({ user_id: userId, workout_id: w.id, activity_id: byDate.get(w.date)?.id ?? null, status: 'completed' as const, distance_meters: 7000, duration_seconds: 2400, rpe: 4, notes: i % 5 ? null : 'felt fine' })),
+    past.map((w, i) => ({ user_id: userId, workout_id: w.id, strava_activity_id: byDate.get(w.date)?.id ?? null, completion_status: 'completed' as const, distance_meters: 7000, duration_seconds: 2400, rpe: 4, notes: i % 5 ? null : 'felt fine' })),
   );
-  await db.insert(chatMessages).values(Array.from({ length: 200 }, (_, i) => ({ user_id: userId, role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant', content: `Message ${i}: ${'how should I pace my long run this weekend? '.repeat(3)}`, created_at: new Date(Date.now() - (200 - i) * 3_600_000) })));
+  await db.insert(chatMessages).values(Array.from({ length: 200 }, (_, i) => ({ user_id: userId, conversation_id: '7a1f0c2e-0000-4000-8000-000000000001', role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant', content: `Message ${i}: ${'how should I pace my long run this weekend? '.repeat(3)}`, created_at: new Date(Date.now() - (200 - i) * 3_600_000) })));
   return '365 runs, 200 past workouts + a plan, 200 messages';
 }

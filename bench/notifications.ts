@@ -26,7 +26,7 @@ const RUNNERS = 400;
 const ROUNDS = 3;
 /** Tomorrow's session of every runner: warm-up, 3 × 2 km at threshold, cool-down. */
 const TEMPO = {
-  type: 'tempo',
+  workout_type: 'tempo',
   title: 'Threshold 3 × 2 km',
   structure: {
     segments: [
@@ -35,8 +35,8 @@ const TEMPO = {
       { type: 'cooldown', duration_seconds: 600, pace_target: 'easy' },
     ],
   },
-  planned_distance_meters: 10_000,
-  planned_duration_seconds: 3300,
+  estimated_distance_meters: 10_000,
+  estimated_duration_minutes: 55,
 };
 const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 

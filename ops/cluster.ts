@@ -204,7 +204,7 @@ async function run(world: World): Promise<number> {
   }
   // Notifications go out from a once-a-minute dispatcher: wait for them (at most a minute and a half).
   const notificationWait = leaving.length
-    ? await waitFor(async () => (await world.query(`select count(*)::int as n from notifications where kind = 'strava_disconnected' and status = 'sent'`)).rows[0].n >= leaving.length, 90_000, 'the deauthorization e-mails').then(
+    ? await waitFor(async () => (await world.query(`select count(*)::int as n from notifications where notification_type = 'strava_disconnected' and status = 'sent'`)).rows[0].n >= leaving.length, 90_000, 'the deauthorization e-mails').then(
         () => '',
         (error: Error) => error.message,
       )
@@ -213,7 +213,7 @@ async function run(world: World): Promise<number> {
   const events = await auditEvents((sql, params) => world.query(sql, params), sender, world.strava, { mails: world.smtp!.messages });
   if (left !== 0) events.problems.unshift(`${left} events still unprocessed after 120 s`);
   if (notificationWait) events.problems.push(notificationWait);
-  const notificationRows = (await world.query(`select kind, status, count(*)::int as n from notifications group by 1, 2 order by 1, 2`)).rows as { kind: string; status: string; n: number }[];
+  const notificationRows = (await world.query(`select notification_type as kind, status, count(*)::int as n from notifications group by 1, 2 order by 1, 2`)).rows as { kind: string; status: string; n: number }[];
   const sentRows = notificationRows.filter((r) => r.status === 'sent').reduce((sum, r) => sum + r.n, 0);
   const mails = world.smtp!.messages.length;
   if (mails !== sentRows) events.problems.push(`${mails} e-mails received for ${sentRows} notifications sent`);

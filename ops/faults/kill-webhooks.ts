@@ -64,7 +64,7 @@ export async function killDuringWebhooks(): Promise<ScenarioResult> {
       result.note(`jobs of the unprocessed events: ${JSON.stringify(jobs.rows)}`);
     }
     // Notifications are sent by the minute's dispatcher (or at start): wait for it, at most a minute and a bit.
-    const sent = async () => (await world.query(`select count(*)::int as n from notifications where kind = 'strava_disconnected' and status = 'sent'`)).rows[0].n >= DEAUTHORIZING;
+    const sent = async () => (await world.query(`select count(*)::int as n from notifications where notification_type = 'strava_disconnected' and status = 'sent'`)).rows[0].n >= DEAUTHORIZING;
     await waitFor(sent, 80_000, 'the deauthorization e-mails').catch((error: Error) => result.note(error.message));
     await sleep(1_000); // a doubled send would arrive now
     const audit = await auditEvents((sql, params) => world.query(sql, params), sender, world.strava, { mails: world.smtp!.messages, requireAcked: true });

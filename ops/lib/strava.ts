@@ -168,7 +168,7 @@ export async function auditEvents(
   const fetches = standin.state.requests.filter((r) => r.route === 'activity' && ids.includes(r.path.split('/').pop()!)).length;
   let notificationsSent = 0;
   for (const event of deauths) {
-    const rows = (await query(`select status, attempts from notifications where user_id = $1 and kind = 'strava_disconnected'`, [event.runner.userId])).rows;
+    const rows = (await query(`select status, attempts from notifications where user_id = $1 and notification_type = 'strava_disconnected'`, [event.runner.userId])).rows;
     if (rows.length !== 1) problems.push(`${event.runner.email}: ${rows.length} strava_disconnected notifications (expected 1)`);
     else if (mails && rows[0].status !== 'sent') problems.push(`${event.runner.email}: notification is ${rows[0].status}`);
     else notificationsSent++;

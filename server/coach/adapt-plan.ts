@@ -36,8 +36,8 @@ export function adaptPlan(base: Plan, changes: readonly WorkoutChange[], summary
     const inWeek = workouts.filter((w) => w.week_index === week.index);
     return {
       ...week,
-      planned_distance_meters: Math.round(inWeek.reduce((s, w) => s + w.planned_distance_meters, 0)),
-      planned_duration_seconds: Math.round(inWeek.reduce((s, w) => s + w.planned_duration_seconds, 0)),
+      estimated_distance_meters: Math.round(inWeek.reduce((s, w) => s + w.estimated_distance_meters, 0)),
+      estimated_duration_minutes: Math.round(inWeek.reduce((s, w) => s + w.estimated_duration_minutes, 0)),
     };
   });
   const parsed = PlanSchema.safeParse({ ...base, workouts, weeks, reason: `${base.reason} Personalised by the coach: ${summary}` });
@@ -50,8 +50,8 @@ function refresh(w: PlannedWorkout, base: Plan, paces: PaceTable, raceMeters: nu
   const week = [...base.weeks].reverse().find((k) => k.start_date <= w.scheduled_date);
   return {
     ...w,
-    planned_distance_meters: Math.round(estimate.distance_meters),
-    planned_duration_seconds: Math.round(estimate.duration_seconds),
+    estimated_distance_meters: Math.round(estimate.distance_meters),
+    estimated_duration_minutes: Math.round(estimate.duration_seconds / 60),
     week_index: week?.index ?? w.week_index,
   };
 }

@@ -9,17 +9,17 @@ import { WorkoutStructureSchema, type Segment, type Step, type WorkoutStructure,
 export interface ChangeTarget {
   id: string;
   scheduled_date: string;
-  type: string;
+  workout_type: string;
   title: string;
   structure: unknown;
-  planned_duration_seconds: number | null;
+  estimated_duration_minutes: number | null;
 }
 
 /** What a change sets on one workout. `deleted` makes the day a rest day. */
 export interface WorkoutSet {
   scheduled_date?: string;
   structure?: WorkoutStructure;
-  type?: WorkoutType;
+  workout_type?: WorkoutType;
   title?: string;
   deleted?: boolean;
 }
@@ -46,7 +46,7 @@ export function planChange<T extends ChangeTarget>(change: WorkoutChange, list: 
   const target = find(change.workout_id);
   if (!target) return refuse('not_found', `There is no workout with id ${change.workout_id} in this runner's plan.`);
   if (target.scheduled_date < today) return refuse('in_the_past', 'That workout is in the past; only coming workouts can change.');
-  if (target.type === 'race') return refuse('race_day_fixed', 'The race itself stays on race day.');
+  if (target.workout_type === 'race') return refuse('race_day_fixed', 'The race itself stays on race day.');
   switch (change.kind) {
     case 'move': {
       const date = change.new_date!;
@@ -58,7 +58,7 @@ export function planChange<T extends ChangeTarget>(change: WorkoutChange, list: 
       const other = find(change.other_workout_id!);
       if (!other) return refuse('not_found', `There is no workout with id ${change.other_workout_id} in this runner's plan.`);
       if (other.scheduled_date < today) return refuse('in_the_past', 'The other workout is in the past; only coming workouts can change.');
-      if (other.type === 'race') return refuse('race_day_fixed', 'The race itself stays on race day.');
+      if (other.workout_type === 'race') return refuse('race_day_fixed', 'The race itself stays on race day.');
       if (other.id === target.id || other.scheduled_date === target.scheduled_date) return refuse('not_applicable', 'Both workouts are on the same day already.');
       return {
         ok: true,
@@ -77,8 +77,8 @@ export function planChange<T extends ChangeTarget>(change: WorkoutChange, list: 
     case 'rest':
       return { ok: true, edits: [{ workout: target, set: { deleted: true } }] };
     case 'easy': {
-      if (target.type === 'easy' || target.type === 'recovery') return refuse('not_applicable', 'That workout is already an easy run.');
-      return { ok: true, edits: [{ workout: target, set: { type: 'easy', title: 'Easy run', structure: easyStructure(target.planned_duration_seconds) } }] };
+      if (target.workout_type === 'easy' || target.workout_type === 'recovery') return refuse('not_applicable', 'That workout is already an easy run.');
+      return { ok: true, edits: [{ workout: target, set: { workout_type: 'easy', title: 'Easy run', structure: easyStructure(target.estimated_duration_minutes === null ? null : target.estimated_duration_minutes * 60) } }] };
     }
   }
 }

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
 import type { ChatRequest } from '#shared/schema/coach.ts';
 import { estimateTokens } from '../integrations/claude/budget.ts';
 import type { Claude } from '../integrations/claude/client.ts';
 import { ClaudeError, toAppError } from '../integrations/claude/errors.ts';
-import { checkClientMessage, insertUserMessage, publicMessage, storeReply, type ChatRow } from '../domain/chat.ts';
+import { checkClientMessage, conversationFor, insertUserMessage, publicMessage, storeReply, type ChatRow } from '../domain/chat.ts';
+import { chatMessages } from '../db/schema.ts';
 import { getProfile } from '../domain/profile.ts';
 import type { AppDeps } from '../lib/context.ts';
 import { AppError } from '../lib/errors.ts';
-import { buildCoachContext } from './context.ts';
+import { buildCoachContext, type ContextSnapshot } from './context.ts';
 import { runnerFmt } from './context-blocks.ts';
 import { coachReply, type CoachEvent, type ReplyOutcome } from './converse.ts';
 import { SseStream } from './sse.ts';
@@ -35,7 +37,9 @@ export async function chatResponse(deps: AppDeps, claude: Claude, user: { id: st
     if (reply) return replay(messageId, reply);
   }
   const dataInAi = deps.config.strava.dataInAi;
-  const context = await buildCoachContext(deps.db, userId, { now, profile, userName: user.name, dataInAi, current: request.message, currentId: messageId, reservedTokens: TOOLS_TOKENS });
+  // A message already stored (sent offline through sync) keeps the conversation it was stored in.
+  const conversationId = (await storedConversation(deps, userId, messageId)) ?? (await conversationFor(deps.db, userId, request.conversation_id));
+  const context = await buildCoachContext(deps.db, userId, { now, profile, userName: user.name, dataInAi, current: request.message, currentId: messageId, conversationId, reservedTokens: TOOLS_TOKENS });
   await budget.require(context.tokens);
   // A concurrent retry (on this instance or another) gets a 409, not a second reply.
   if (!(await claimReply(deps.db, userId, messageId, now))) throw new AppError(409, 'reply_in_progress', 'The coach is still answering this message.');
@@ -86,7 +90,7 @@ export async function chatResponse(deps: AppDeps, claude: Claude, user: { id: st
     },
   });
   try {
-    await insertUserMessage(deps.db, userId, messageId, request.message, now);
+    await insertUserMessage(deps.db, userId, messageId, request.message, now, conversationId);
   } catch (error) {
     // Not stored (an id taken in the meantime): nothing may be answered either.
     abort.abort();
@@ -96,7 +100,7 @@ export async function chatResponse(deps: AppDeps, claude: Claude, user: { id: st
   }
 
   const finish = async (outcome: ReplyOutcome) => {
-    const stored = outcome.text || outcome.proposals.length ? await store(deps, userId, messageId, model, outcome) : null;
+    const stored = outcome.text || outcome.proposals.length ? await store(deps, userId, messageId, model, outcome, context.snapshot) : null;
     deps.log.info('coach reply', {
       user_id: userId,
       turns: outcome.turns,
@@ -153,7 +157,13 @@ function payload(event: CoachEvent): unknown {
   return { proposal: event.proposal };
 }
 
-async function store(deps: AppDeps, userId: string, messageId: string, model: string, outcome: ReplyOutcome): Promise<ChatRow> {
+/** The conversation of a message the runner already stored, if any. */
+async function storedConversation(deps: AppDeps, userId: string, messageId: string): Promise<string | null> {
+  const [row] = await deps.db.select({ id: chatMessages.conversation_id }).from(chatMessages).where(and(eq(chatMessages.id, messageId), eq(chatMessages.user_id, userId)));
+  return row?.id ?? null;
+}
+
+async function store(deps: AppDeps, userId: string, messageId: string, model: string, outcome: ReplyOutcome, contextSnapshot: ContextSnapshot): Promise<ChatRow> {
   const metadata: Record<string, unknown> = {
     model,
     usage: outcome.usage,
@@ -162,7 +172,7 @@ async function store(deps: AppDeps, userId: string, messageId: string, model: st
     ...(outcome.interrupted ? { interrupted: true, interrupted_reason: outcome.error?.kind ?? 'disconnected' } : {}),
     ...(outcome.budgetStopped ? { budget_stopped: true } : {}),
   };
-  return storeReply(deps.db, userId, messageId, outcome.text, metadata, deps.now());
+  return storeReply(deps.db, userId, messageId, { content: outcome.text, metadata, contextSnapshot }, deps.now());
 }
 
 /** A reply already stored for this message id: sent again as the same events, without asking Claude. */

@@ -11,7 +11,7 @@ import type { PlanRow } from '../domain/plans.ts';
 import { engineProfile } from '../domain/training-context.ts';
 import type { WorkoutRow } from '../domain/workouts.ts';
 import type { userProfiles } from '../db/schema.ts';
-import { aiWorkoutStatus, type AiActivity, type AiCompletion } from './policy.ts';
+import { aiWorkoutStatus, type AiActivity, type AiCompletion, type RunTotals } from './policy.ts';
 
 // Renders the runner's data as short lines under headings. Each block lists its lines most
 // relevant first, so the budget trims from the end: the oldest runs, the farthest weeks.
@@ -85,11 +85,11 @@ export function goalsBlock(goals: { row: GoalRow; feasibility: Feasibility | nul
 }
 
 function workoutLine(w: WorkoutRow, f: Fmt, withheld: Set<string>, detail: boolean): string {
-  const size = [w.planned_distance_meters ? f.dist(w.planned_distance_meters) : null, w.planned_duration_seconds ? f.dur(w.planned_duration_seconds) : null].filter(Boolean).join(', ');
+  const size = [w.estimated_distance_meters ? f.dist(w.estimated_distance_meters) : null, w.estimated_duration_minutes ? f.dur(w.estimated_duration_minutes * 60) : null].filter(Boolean).join(', ');
   const steps = detail ? f.structure(w.structure) : '';
   const notes = w.notes ? `; runner's notes: "${w.notes}"` : '';
   const rpe = w.rpe ? `; RPE ${w.rpe}` : '';
-  return `- ${f.day(w.scheduled_date)} [id ${w.id}] ${w.title} (${w.type}${size ? `, ${size}` : ''}) — ${aiWorkoutStatus(w, withheld)}${rpe}${notes}${steps ? `. Steps: ${steps}` : ''}`;
+  return `- ${f.day(w.scheduled_date)} [id ${w.id}] ${w.title} (${w.workout_type}${size ? `, ${size}` : ''}) — ${aiWorkoutStatus(w, withheld)}${rpe}${notes}${steps ? `. Steps: ${steps}` : ''}`;
 }
 
 /** This week and next in detail, with workout ids the tools accept. */
@@ -104,7 +104,7 @@ export function nearPlanBlock(plan: PlanRow | null, near: WorkoutRow[], f: Fmt, 
 export function laterPlanBlock(plan: PlanRow | null, from: string, f: Fmt): Block {
   const weeks = ((plan?.weeks ?? []) as PlanWeek[]).filter((w) => addDays(w.start_date, 6) >= from);
   const lines = weeks.map(
-    (w) => `- Week ${w.index + 1} from ${w.start_date} (${w.phase}${w.is_recovery ? ', recovery' : ''}${w.is_taper && w.phase !== 'taper' ? ', taper' : ''}): ${f.dist(w.planned_distance_meters)}, ${f.dur(w.planned_duration_seconds)}`,
+    (w) => `- Week ${w.index + 1} from ${w.start_date} (${w.phase}${w.is_recovery ? ', recovery' : ''}${w.is_taper && w.phase !== 'taper' ? ', taper' : ''}): ${f.dist(w.estimated_distance_meters)}, ${f.dur(w.estimated_duration_minutes * 60)}`,
   );
   return { key: 'later', title: 'Plan: later weeks', priority: 7, lines };
 }
@@ -115,11 +115,11 @@ export function recentBlock(completions: AiCompletion[], runs: AiActivity[], f: 
   for (const c of completions) {
     const feel = [c.rpe ? `RPE ${c.rpe}` : null, c.notes ? `notes: "${c.notes}"` : null].filter(Boolean).join('; ');
     if (c.withheld) {
-      if (feel) items.push({ date: c.date, line: `- ${f.day(c.date)} ${c.title} (planned ${f.dist(c.planned_distance_meters)}): ${feel}` });
+      if (feel) items.push({ date: c.date, line: `- ${f.day(c.date)} ${c.title} (planned ${f.dist(c.estimated_distance_meters)}): ${feel}` });
       continue;
     }
     const done = c.distance_meters || c.duration_seconds ? ` ${f.dist(c.distance_meters)} in ${f.dur(c.duration_seconds)}` : '';
-    items.push({ date: c.date, line: `- ${f.day(c.date)} ${c.title} (planned ${f.dist(c.planned_distance_meters)}): ${c.status}${done}${feel ? `; ${feel}` : ''}` });
+    items.push({ date: c.date, line: `- ${f.day(c.date)} ${c.title} (planned ${f.dist(c.estimated_distance_meters)}): ${c.status}${done}${feel ? `; ${feel}` : ''}` });
   }
   for (const r of runs) {
     const hr = r.average_heartrate ? `, avg HR ${Math.round(r.average_heartrate)}` : '';
@@ -132,12 +132,19 @@ export function recentBlock(completions: AiCompletion[], runs: AiActivity[], f: 
 
 /** Injuries and preferences the coach remembers (always relevant). */
 export function notesMemoryBlock(memories: MemoryRow[]): Block {
-  const lines = memories.filter((m) => m.kind !== 'training_week').map((m) => `- ${m.kind}${m.week_start ? ` (week of ${m.week_start})` : ''}: ${m.content}`);
+  const lines = memories.filter((m) => m.summary_type !== 'training_week').map((m) => `- ${m.summary_type}${m.source_date_range_start ? ` (week of ${m.source_date_range_start})` : ''}: ${m.content}`);
   return { key: 'memory', title: 'What you remember: injuries and preferences', priority: 3, lines };
 }
 
 /** Weekly training summaries, newest first. */
 export function weeksMemoryBlock(memories: MemoryRow[]): Block {
-  const lines = memories.filter((m) => m.kind === 'training_week').map((m) => `- Week of ${m.week_start}: ${m.content}`);
+  const lines = memories.filter((m) => m.summary_type === 'training_week').map((m) => `- Week of ${m.source_date_range_start}: ${m.content}`);
   return { key: 'weeks', title: 'What you remember: past weeks', priority: 6, lines };
+}
+
+/** Aggregate stats of the runner's own runs (allowed sources only): all time and the last four weeks. */
+export function totalsBlock(totals: { all: RunTotals; lastFourWeeks: RunTotals }, f: Fmt): Block {
+  const line = (label: string, t: RunTotals) => `- ${label}: ${t.runs} run${t.runs === 1 ? '' : 's'}, ${f.dist(t.meters)}, ${f.dur(t.seconds)}`;
+  const lines = totals.all.runs === 0 ? [] : [line('Last 4 weeks', totals.lastFourWeeks), line(`All runs on record since ${totals.all.since}`, totals.all)];
+  return { key: 'totals', title: 'Training totals', priority: 3, lines };
 }

@@ -13,8 +13,8 @@ import { localDate } from '../domain/stamp.ts';
 import { engineProfile } from '../domain/training-context.ts';
 import type { WorkoutRow } from '../domain/workouts.ts';
 import { estimateTokens } from '../integrations/claude/budget.ts';
-import { goalsBlock, runnerFmt, laterPlanBlock, nearPlanBlock, notesMemoryBlock, profileBlock, recentBlock, weeksMemoryBlock, type Block } from './context-blocks.ts';
-import { allowedActivities, allowedCompletions, planWorkoutsForAi, type AiCompletion } from './policy.ts';
+import { goalsBlock, runnerFmt, laterPlanBlock, nearPlanBlock, notesMemoryBlock, profileBlock, recentBlock, totalsBlock, weeksMemoryBlock, type Block } from './context-blocks.ts';
+import { allowedActivities, allowedCompletions, allowedTotals, planWorkoutsForAi, type AiCompletion } from './policy.ts';
 import { COACH_PRINCIPLES, DATA_HEADING } from './prompt.ts';
 import { cachedBlocks } from './context-cache.ts';
 import { cachedSystem } from './cache-layout.ts';
@@ -32,7 +32,7 @@ type ProfileRow = typeof userProfiles.$inferSelect;
 /** Blocks that change rarely (a profile edit, a new goal or memory, a re-plan): cached before the volatile ones. */
 const SLOW_BLOCKS = ['profile', 'goals', 'memory', 'weeks', 'later'];
 /** Blocks that change with training (a run logged, a workout moved): after the slow ones. */
-const VOLATILE_BLOCKS = ['plan', 'recent'];
+const VOLATILE_BLOCKS = ['plan', 'recent', 'totals'];
 /** The history window starts at a multiple of this many messages (it holds `historyLimit` to `historyLimit + HISTORY_STEP - 1`). */
 const HISTORY_STEP = 10;
 
@@ -53,6 +53,8 @@ export interface ContextOptions {
   current?: string;
   /** The stored id of `current`, so it is not also read back as history. */
   currentId?: string;
+  /** The conversation the history comes from (Runaway's threads); without it, all of the runner's messages. */
+  conversationId?: string;
 }
 
 /** The system prompt and messages for one request, with what made it in. */
@@ -70,6 +72,24 @@ export interface CoachContext {
   included: Record<string, number>;
   today: string;
   timeZone: string;
+  /** What the coach was shown, kept on its reply (chat_messages.context_snapshot). */
+  snapshot: ContextSnapshot;
+}
+
+/**
+ * The seed's `context_snapshot`: which blocks (and how many of their lines), which history
+ * messages and which memories the coach saw, and whether Strava data was allowed in. Ids and
+ * counts, not the text: the rows themselves hold the text, and a snapshot per reply must stay small.
+ */
+export interface ContextSnapshot {
+  built_at: string;
+  today: string;
+  strava_data_included: boolean;
+  conversation_id: string | null;
+  blocks: Record<string, number>;
+  history_message_ids: string[];
+  memory_ids: string[];
+  estimated_tokens: number;
 }
 
 const DEFAULT_MAX_TOKENS = 12_000;
@@ -81,18 +101,37 @@ export async function buildCoachContext(db: Executor, userId: string, options: C
   const name = options.userName ?? (await db.select({ name: users.name }).from(users).where(eq(users.id, userId)))[0]?.name ?? 'Runner';
   const facets = `${today}|${options.dataInAi}|${name}`;
   const { blocks, changed } = await cachedBlocks(db, userId, facets, () => runnerBlocks(db, userId, profile, name, today, options.dataInAi));
-  const history = await historyWindow(db, userId, options.historyLimit ?? 20, options.currentId);
-  return { ...fit(blocks, history, options, today, profile.time_zone), changed };
+  const history = await historyWindow(db, userId, options.historyLimit ?? 20, options.currentId, options.conversationId);
+  const built = fit(blocks, history, options, today, profile.time_zone);
+  const memoryIds = built.included.memory || built.included.weeks ? (await listMemories(db, userId)).filter((m) => memoryAllowed(m, options.dataInAi)).map((m) => m.id) : [];
+  const snapshot: ContextSnapshot = {
+    built_at: options.now.toISOString(),
+    today,
+    strava_data_included: options.dataInAi,
+    conversation_id: options.conversationId ?? null,
+    blocks: built.included,
+    // fit() keeps the newest messages that fit the budget.
+    history_message_ids: history.slice(history.length - (built.included.history ?? 0)).map((m) => m.id),
+    memory_ids: memoryIds,
+    estimated_tokens: built.tokens,
+  };
+  return { ...built, changed, snapshot };
 }
 
 /** The last messages, from a start that moves only every HISTORY_STEP messages (so the cached conversation stays valid). */
-async function historyWindow(db: Executor, userId: string, limit: number, currentId: string | undefined): Promise<ChatRow[]> {
+async function historyWindow(db: Executor, userId: string, limit: number, currentId: string | undefined, conversationId: string | undefined): Promise<ChatRow[]> {
   const [rows, [total]] = await Promise.all([
-    recentMessages(db, userId, limit + HISTORY_STEP - 1, currentId),
+    recentMessages(db, userId, limit + HISTORY_STEP - 1, { excludeId: currentId, conversationId }),
     db
       .select({ n: count() })
       .from(chatMessages)
-      .where(and(eq(chatMessages.user_id, userId), currentId ? ne(chatMessages.id, currentId) : undefined)),
+      .where(
+        and(
+          eq(chatMessages.user_id, userId),
+          currentId ? ne(chatMessages.id, currentId) : undefined,
+          conversationId ? eq(chatMessages.conversation_id, conversationId) : undefined,
+        ),
+      ),
   ]);
   const n = Number(total?.n ?? rows.length);
   const start = Math.max(0, Math.floor((n - limit) / HISTORY_STEP) * HISTORY_STEP);
@@ -103,7 +142,7 @@ async function historyWindow(db: Executor, userId: string, limit: number, curren
 async function runnerBlocks(db: Executor, userId: string, profile: ProfileRow, name: string, today: string, dataInAi: boolean): Promise<Block[]> {
   const from = addDays(today, -28);
   // Independent reads: concurrent on Postgres (PGlite serialises them anyway).
-  const [allGoals, [plan], completions, runsOldestFirst, allMemories] = await Promise.all([
+  const [allGoals, [plan], completions, runsOldestFirst, allMemories, totals] = await Promise.all([
     listGoals(db, userId),
     db
       .select()
@@ -114,6 +153,7 @@ async function runnerBlocks(db: Executor, userId: string, profile: ProfileRow, n
     allowedCompletions(db, userId, from, today, dataInAi),
     allowedActivities(db, userId, from, today, dataInAi),
     listMemories(db, userId),
+    allowedTotals(db, userId, today, dataInAi),
   ]);
   const goals = allGoals.filter((g) => g.status === 'active' || g.status === 'flagged_unrealistic');
   // One read covers the last 3 weeks (for feasibility) and the next two (shown in detail).
@@ -139,7 +179,8 @@ async function runnerBlocks(db: Executor, userId: string, profile: ProfileRow, n
     nearPlanBlock(plan ?? null, near, f, withheld),
     notesMemoryBlock(memories),
     recentBlock(completions, runs, f),
-    weeksMemoryBlock(memories.filter((m) => m.kind === 'training_week').slice(0, 12)),
+    totalsBlock(totals, f),
+    weeksMemoryBlock(memories.filter((m) => m.summary_type === 'training_week').slice(0, 12)),
     laterPlanBlock(plan ?? null, addDays(today, 14), f),
   ];
 }
@@ -153,7 +194,7 @@ function memoryAllowed(m: MemoryRow, dataInAi: boolean): boolean {
 function recentTraining(plan: WorkoutRow[], today: string, lastFourWeeks: AiCompletion[]) {
   const from = addDays(today, -21);
   const to = addDays(today, -1);
-  const planned = plan.filter((w) => w.scheduled_date >= from && w.scheduled_date <= to).map((w) => ({ id: w.id, meters: w.planned_distance_meters }));
+  const planned = plan.filter((w) => w.scheduled_date >= from && w.scheduled_date <= to).map((w) => ({ id: w.id, meters: w.estimated_distance_meters }));
   if (planned.length === 0) return null;
   const done = new Map<string, AiCompletion>(lastFourWeeks.filter((c) => c.date >= from && c.date <= to).map((c) => [c.workout_id, c]));
   const counted = planned.filter((w) => !done.get(w.id)?.withheld);
@@ -170,7 +211,7 @@ function render(block: Block, lines: string[]): string {
 }
 
 /** Fills the budget by priority (lines and messages most relevant first), then renders in reading order. */
-function fit(blocks: Block[], history: ChatRow[], options: ContextOptions, today: string, timeZone: string): Omit<CoachContext, 'changed'> {
+function fit(blocks: Block[], history: ChatRow[], options: ContextOptions, today: string, timeZone: string): Omit<CoachContext, 'changed' | 'snapshot'> {
   const max = options.maxTokens ?? DEFAULT_MAX_TOKENS;
   const current = options.current ?? '';
   let used = estimateTokens(COACH_PRINCIPLES) + estimateTokens(DATA_HEADING) + estimateTokens(current) + (options.reservedTokens ?? 0) + 8;

@@ -33,7 +33,7 @@ export function weekInsights(week: WeekStats, earlier: readonly WeekStats[], pla
   const biggestBefore = Math.max(0, ...earlier.map((w) => w.distance_meters));
   if (earlier.some((w) => w.runs > 0) && week.distance_meters > biggestBefore) out.achievements.push(`Your biggest week in ${span} weeks: ${dist(week.distance_meters)}.`);
   if (plan.planned_sessions > 0 && plan.completed === plan.planned_sessions) out.achievements.push(`Every planned session done (${plan.completed} of ${plan.planned_sessions}).`);
-  const long = plan.sessions.find((s) => s.type === 'long');
+  const long = plan.sessions.find((s) => s.workout_type === 'long');
   if (long && long.status === 'completed') out.achievements.push(`Long run done: ${long.title}.`);
   let streak = 0;
   for (const w of [week, ...earlier]) {
@@ -59,7 +59,7 @@ export function weekInsights(week: WeekStats, earlier: readonly WeekStats[], pla
     const ramp = (week.distance_meters - previous.distance_meters) / previous.distance_meters;
     if (ramp > 0.1) out.to_improve.push(`Volume up ${Math.round(ramp * 100)}% on last week: more than the ~10% a body adapts to safely. Hold it steady next week.`);
   }
-  const missedQuality = plan.sessions.filter((s) => QUALITY.has(s.type) && (s.status === 'missed' || s.status === 'skipped'));
+  const missedQuality = plan.sessions.filter((s) => QUALITY.has(s.workout_type) && (s.status === 'missed' || s.status === 'skipped'));
   if (missedQuality.length) out.to_improve.push(`Quality session${missedQuality.length > 1 ? 's' : ''} missed: ${missedQuality.map((s) => `${s.title} (${s.date})`).join(', ')}.`);
   if (long && (long.status === 'missed' || long.status === 'skipped')) out.to_improve.push(`The long run (${long.title}) was missed: it is the backbone of the week.`);
   const otherMissed = plan.missed + plan.skipped - missedQuality.length - (long && (long.status === 'missed' || long.status === 'skipped') ? 1 : 0);

@@ -34,10 +34,10 @@ function tooManyDays(workouts: any[]) {
   const week = workouts.filter((w) => w.week_index === 1);
   const used = new Set(week.map((w) => w.scheduled_date));
   const free = [1, 2, 3, 4, 5, 6].map((d) => addDays(week[0].scheduled_date, d)).find((d) => !used.has(d))!;
-  return { kind: 'move', workout_id: label(workouts, (w) => w.week_index === 2 && w.type === 'easy'), new_date: free, reason: 'More running' };
+  return { kind: 'move', workout_id: label(workouts, (w) => w.week_index === 2 && w.workout_type === 'easy'), new_date: free, reason: 'More running' };
 }
 
-const firstEasy = (w: any) => w.type === 'easy' && w.scheduled_date > '2026-03-02';
+const firstEasy = (w: any) => w.workout_type === 'easy' && w.scheduled_date > '2026-03-02';
 const shorten = (workouts: any[]) => ({ kind: 'shorten', workout_id: label(workouts, firstEasy), fraction: 0.6, reason: 'Ease the calf in' });
 
 describe('plan personalisation', () => {
@@ -55,7 +55,7 @@ describe('plan personalisation', () => {
     });
     const before = engine.workouts.find(firstEasy);
     const after = res.json.workouts.find((w: any) => w.scheduled_date === before.scheduled_date);
-    expect(after.planned_distance_meters).toBeLessThan(before.planned_distance_meters * 0.7);
+    expect(after.estimated_distance_meters).toBeLessThan(before.estimated_distance_meters * 0.7);
     expect(after.reason).toMatch(/Personalised: Ease the calf in/);
     expect(res.json.workouts).toHaveLength(engine.workouts.length);
   });
@@ -85,7 +85,7 @@ describe('plan personalisation', () => {
       [false, true, false],
       [false, false, true],
     ]);
-    expect(res.json.workouts.map((w: any) => [w.scheduled_date, w.type, w.planned_distance_meters])).toEqual(engine.workouts.map((w: any) => [w.scheduled_date, w.type, w.planned_distance_meters]));
+    expect(res.json.workouts.map((w: any) => [w.scheduled_date, w.workout_type, w.estimated_distance_meters])).toEqual(engine.workouts.map((w: any) => [w.scheduled_date, w.workout_type, w.estimated_distance_meters]));
   });
 
   it('keeps the engine plan without asking when the day’s budget is spent', async () => {

@@ -50,7 +50,7 @@ export function coachPersonalizer(deps: AppDeps, claude: Claude | null): PlanPer
     // What the model sees is built from allowed sources only; the final check uses every run.
     const aiHistory = dataInAi ? input.history : await allowedHistory(deps.db, input.userId, input.today, false);
     const base = aiHistory.length === input.history.length ? input.enginePlan : (rebuild(input, aiHistory) ?? input.enginePlan);
-    const memories = (await listMemories(deps.db, input.userId)).filter((m) => m.kind !== 'training_week' && (dataInAi || (m.data as { strava_included?: boolean }).strava_included !== true));
+    const memories = (await listMemories(deps.db, input.userId)).filter((m) => m.summary_type !== 'training_week' && (dataInAi || (m.data as { strava_included?: boolean }).strava_included !== true));
     // Short labels (w1, w2 …) instead of uuids: fewer tokens, fewer copying mistakes.
     const ids = new Map(base.workouts.map((w, i) => [`w${i + 1}`, w.id]));
     const byId = (change: WorkoutChange): WorkoutChange => ({
@@ -58,7 +58,7 @@ export function coachPersonalizer(deps: AppDeps, claude: Claude | null): PlanPer
       workout_id: ids.get(change.workout_id) ?? change.workout_id,
       ...(change.other_workout_id ? { other_workout_id: ids.get(change.other_workout_id) ?? change.other_workout_id } : {}),
     });
-    const prompt = describe(input, base, memories.map((m) => `${m.kind}: ${m.content}`));
+    const prompt = describe(input, base, memories.map((m) => `${m.summary_type}: ${m.content}`));
     const budget = new TokenBudget(deps.db, input.userId, deps.config.anthropic.dailyTokenBudget, deps.now(), input.timeZone);
     if (!(await budget.allows(2 * (estimateTokens(SYSTEM + prompt) + 2000)))) return engine('budget_spent');
 
@@ -133,7 +133,7 @@ function rebuild(input: PersonalizeInput, history: CompletedRun[]): Plan | null 
 
 function describe(input: PersonalizeInput, plan: Plan, memories: string[]): string {
   const p = input.profile;
-  const lines = plan.workouts.map((w, i) => `w${i + 1} | ${w.scheduled_date} | week ${w.week_index + 1} | ${w.type} | ${w.title} | ${(w.planned_distance_meters / 1000).toFixed(1)} km | ${Math.round(w.planned_duration_seconds / 60)} min`);
+  const lines = plan.workouts.map((w, i) => `w${i + 1} | ${w.scheduled_date} | week ${w.week_index + 1} | ${w.workout_type} | ${w.title} | ${(w.estimated_distance_meters / 1000).toFixed(1)} km | ${w.estimated_duration_minutes} min`);
   return [
     `Runner: ${p.current_weekly_mileage_miles} miles a week now, ${p.days_available_per_week} days a week, injury notes: ${p.injury_notes?.trim() || 'none'}.`,
     `Goal: ${input.goal.title}. Methodology: ${plan.methodology}. Plan ${plan.start_date} to ${plan.end_date}. Today: ${input.today}.`,

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, lte, min, sum } from 'drizzle-orm';
 import { ACTIVITY_SOURCES, RUN_SPORT_TYPES, type ActivitySource } from '#shared/schema/activity.ts';
 import type { CompletedRun } from '#shared/schema/plan.ts';
 import { addDays } from '#shared/training/dates.ts';
@@ -30,12 +30,36 @@ export async function allowedActivities(db: Executor, userId: string, from: stri
       and(
         eq(stravaActivities.user_id, userId),
         inArray(stravaActivities.source, aiSources(dataInAi)),
-        inArray(stravaActivities.sport_type, [...RUN_SPORT_TYPES]),
+        inArray(stravaActivities.activity_type, [...RUN_SPORT_TYPES]),
         gte(stravaActivities.local_date, from),
         lte(stravaActivities.local_date, to),
       ),
     )
     .orderBy(asc(stravaActivities.local_date), asc(stravaActivities.start_date));
+}
+
+/** Totals of the runs from allowed sources: how many, how far, how long, since when. */
+export interface RunTotals {
+  runs: number;
+  meters: number;
+  seconds: number;
+  since: string | null;
+}
+
+/**
+ * The runner's aggregate stats (the Runaway seed's "total distance, time, count"): every run from
+ * an allowed source, and the last four weeks, in one read.
+ */
+export async function allowedTotals(db: Executor, userId: string, today: string, dataInAi: boolean): Promise<{ all: RunTotals; lastFourWeeks: RunTotals }> {
+  const allowed = and(eq(stravaActivities.user_id, userId), inArray(stravaActivities.source, aiSources(dataInAi)), inArray(stravaActivities.activity_type, [...RUN_SPORT_TYPES]), lte(stravaActivities.local_date, today));
+  const totals = (where: ReturnType<typeof and>) =>
+    db
+      .select({ runs: count(), meters: sum(stravaActivities.distance_meters), seconds: sum(stravaActivities.moving_time_seconds), since: min(stravaActivities.local_date) })
+      .from(stravaActivities)
+      .where(where)
+      .then(([row]) => ({ runs: Number(row?.runs ?? 0), meters: Number(row?.meters ?? 0), seconds: Number(row?.seconds ?? 0), since: row?.since ?? null }));
+  const [all, lastFourWeeks] = await Promise.all([totals(allowed), totals(and(allowed, gte(stravaActivities.local_date, addDays(today, -27))))]);
+  return { all, lastFourWeeks };
 }
 
 /** Runs from allowed sources for the guardrail check whose words the model reads. */
@@ -50,7 +74,7 @@ export interface AiCompletion {
   date: string;
   title: string;
   type: string;
-  planned_distance_meters: number | null;
+  estimated_distance_meters: number | null;
   status: string | null;
   distance_meters: number | null;
   duration_seconds: number | null;
@@ -65,7 +89,7 @@ export async function allowedCompletions(db: Executor, userId: string, from: str
     .select({ c: workoutCompletions, w: workouts, source: stravaActivities.source })
     .from(workoutCompletions)
     .innerJoin(workouts, and(eq(workouts.id, workoutCompletions.workout_id), eq(workouts.user_id, userId)))
-    .leftJoin(stravaActivities, and(eq(stravaActivities.id, workoutCompletions.activity_id), eq(stravaActivities.user_id, userId)))
+    .leftJoin(stravaActivities, and(eq(stravaActivities.id, workoutCompletions.strava_activity_id), eq(stravaActivities.user_id, userId)))
     .where(and(eq(workoutCompletions.user_id, userId), eq(workouts.deleted, false), gte(workouts.scheduled_date, from), lte(workouts.scheduled_date, to)));
   return rows
     .map(({ c, w, source }) => {
@@ -74,9 +98,9 @@ export async function allowedCompletions(db: Executor, userId: string, from: str
         workout_id: w.id,
         date: w.scheduled_date,
         title: w.title,
-        type: w.type,
-        planned_distance_meters: w.planned_distance_meters,
-        status: withheld ? null : c.status,
+        type: w.workout_type,
+        estimated_distance_meters: w.estimated_distance_meters,
+        status: withheld ? null : c.completion_status,
         distance_meters: withheld ? null : c.distance_meters,
         duration_seconds: withheld ? null : c.duration_seconds,
         rpe: c.rpe,
@@ -93,7 +117,7 @@ export async function withheldWorkoutIds(db: Executor, userId: string, dataInAi:
   const rows = await db
     .select({ id: workoutCompletions.workout_id, source: stravaActivities.source, url: workoutCompletions.strava_activity_url })
     .from(workoutCompletions)
-    .leftJoin(stravaActivities, and(eq(stravaActivities.id, workoutCompletions.activity_id), eq(stravaActivities.user_id, userId)))
+    .leftJoin(stravaActivities, and(eq(stravaActivities.id, workoutCompletions.strava_activity_id), eq(stravaActivities.user_id, userId)))
     .where(and(eq(workoutCompletions.user_id, userId), inArray(workoutCompletions.workout_id, workoutIds)));
   return new Set(rows.filter((r) => isStravaDerived(r.source, r.url)).map((r) => r.id));
 }
@@ -104,8 +128,8 @@ export async function planWorkoutsForAi(db: Executor, userId: string, planId: st
     .select({ w: workouts, url: workoutCompletions.strava_activity_url, source: stravaActivities.source })
     .from(workouts)
     .leftJoin(workoutCompletions, and(eq(workoutCompletions.workout_id, workouts.id), eq(workoutCompletions.user_id, userId)))
-    .leftJoin(stravaActivities, and(eq(stravaActivities.id, workoutCompletions.activity_id), eq(stravaActivities.user_id, userId)))
-    .where(and(eq(workouts.user_id, userId), eq(workouts.plan_id, planId), eq(workouts.deleted, false), gte(workouts.scheduled_date, from), lte(workouts.scheduled_date, to)))
+    .leftJoin(stravaActivities, and(eq(stravaActivities.id, workoutCompletions.strava_activity_id), eq(stravaActivities.user_id, userId)))
+    .where(and(eq(workouts.user_id, userId), eq(workouts.training_plan_id, planId), eq(workouts.deleted, false), gte(workouts.scheduled_date, from), lte(workouts.scheduled_date, to)))
     .orderBy(asc(workouts.scheduled_date));
   const withheld = new Set(dataInAi ? [] : rows.filter((r) => isStravaDerived(r.source, r.url)).map((r) => r.w.id));
   return { rows: rows.map((r) => r.w), withheld };

@@ -47,12 +47,12 @@ export async function proposeChange(env: ProposalEnv, change: WorkoutChange): Pr
     if (error instanceof AppError && error.status === 404) return notFound(change.workout_id);
     throw error;
   }
-  const list = row.plan_id
-    ? await db.select().from(workouts).where(and(eq(workouts.user_id, userId), eq(workouts.plan_id, row.plan_id), eq(workouts.deleted, false)))
+  const list = row.training_plan_id
+    ? await db.select().from(workouts).where(and(eq(workouts.user_id, userId), eq(workouts.training_plan_id, row.training_plan_id), eq(workouts.deleted, false)))
     : [row];
   const outcome = planChange(change, list, today);
   if (!outcome.ok) return outcome;
-  const check = await checkEdits(env, row.plan_id, list, applyEdits(list, outcome.edits));
+  const check = await checkEdits(env, row.training_plan_id, list, applyEdits(list, outcome.edits));
   if (check.refused.length > 0) {
     return { ok: false, code: 'guardrail_violation', message: `This change would break the plan's safety rules: ${check.refused[0]!.reason}`, violations: check.refused };
   }
@@ -89,7 +89,7 @@ async function checkEdits(env: ProposalEnv, planId: string | null, before: Worko
   const profileRow = await getProfile(env.db, env.userId);
   if (profileRow.easy_pace_per_mile_seconds === null || profileRow.current_weekly_mileage_miles === null || profileRow.days_available_per_week === null) return none;
   const [goal] = plan.goal_id ? await env.db.select().from(goals).where(and(eq(goals.id, plan.goal_id), eq(goals.user_id, env.userId))) : [];
-  const asPlan = (list: WorkoutRow[]) => ({ start_date: plan.start_date, weeks: plan.weeks as never, workouts: list.map((w) => ({ id: w.id, scheduled_date: w.scheduled_date, type: w.type, structure: w.structure })) });
+  const asPlan = (list: WorkoutRow[]) => ({ start_date: plan.start_date, weeks: plan.weeks as never, workouts: list.map((w) => ({ id: w.id, scheduled_date: w.scheduled_date, workout_type: w.workout_type, structure: w.structure })) });
   const fresh = (history: CompletedRun[]) => {
     const ctx = { profile: engineProfile(profileRow), goal: goal ? engineGoal(goal) : null, today: env.today, history };
     const key = (v: Violation) => `${v.rule}|${v.reason}`;

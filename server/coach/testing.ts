@@ -113,7 +113,7 @@ export function streamedText(events: SseEvent[]): string {
 export async function seedRun(t: TestApp, userId: string, run: Partial<Activity> & { local_date: string; distance_meters: number; source: Activity['source'] }, name: string | null = null) {
   const activity: Activity = {
     external_id: `${run.source}-${run.local_date}-${run.distance_meters}`,
-    sport_type: 'Run',
+    activity_type: 'Run',
     start_time: `${run.local_date}T07:00:00Z`,
     moving_time_seconds: Math.round(run.distance_meters * 0.36),
     elapsed_time_seconds: Math.round(run.distance_meters * 0.37),

@@ -103,9 +103,9 @@ function workoutJson(env: ToolEnv, w: WorkoutRow, withheld: Set<string>) {
   return {
     id: w.id,
     date: env.fmt.day(w.scheduled_date),
-    type: w.type,
+    workout_type: w.workout_type,
     title: w.title,
-    planned: [w.planned_distance_meters ? env.fmt.dist(w.planned_distance_meters) : null, w.planned_duration_seconds ? env.fmt.dur(w.planned_duration_seconds) : null].filter(Boolean).join(', '),
+    planned: [w.estimated_distance_meters ? env.fmt.dist(w.estimated_distance_meters) : null, w.estimated_duration_minutes ? env.fmt.dur(w.estimated_duration_minutes * 60) : null].filter(Boolean).join(', '),
     steps: env.fmt.structure(w.structure),
     status: aiWorkoutStatus(w, withheld),
     ...(w.rpe ? { rpe: w.rpe } : {}),
@@ -131,7 +131,7 @@ async function getPlan(env: ToolEnv): Promise<ToolOutcome> {
     week: w.index + 1,
     from: w.start_date,
     phase: w.phase,
-    volume: `${env.fmt.dist(w.planned_distance_meters)}, ${env.fmt.dur(w.planned_duration_seconds)}`,
+    volume: `${env.fmt.dist(w.estimated_distance_meters)}, ${env.fmt.dur(w.estimated_duration_minutes * 60)}`,
     ...(w.is_recovery ? { recovery: true } : {}),
     ...(w.is_taper ? { taper: true } : {}),
   }));
@@ -144,7 +144,7 @@ async function listWorkouts(env: ToolEnv, from: string, to: string): Promise<Too
   const rows = await env.db
     .select()
     .from(workouts)
-    .where(and(eq(workouts.user_id, env.userId), eq(workouts.plan_id, plan.id), eq(workouts.deleted, false), gte(workouts.scheduled_date, from), lte(workouts.scheduled_date, to)))
+    .where(and(eq(workouts.user_id, env.userId), eq(workouts.training_plan_id, plan.id), eq(workouts.deleted, false), gte(workouts.scheduled_date, from), lte(workouts.scheduled_date, to)))
     .orderBy(asc(workouts.scheduled_date));
   const withheld = await withheldWorkoutIds(env.db, env.userId, env.dataInAi, rows.map((w) => w.id));
   return result({ workouts: rows.map((w) => workoutJson(env, w, withheld)) });
@@ -168,7 +168,7 @@ async function getHistory(env: ToolEnv, days: number): Promise<ToolOutcome> {
     completed_workouts: completions.map((c) => ({
       date: c.date,
       title: c.title,
-      planned: env.fmt.dist(c.planned_distance_meters),
+      planned: env.fmt.dist(c.estimated_distance_meters),
       ...(c.withheld ? { outcome: 'not shared with the coach' } : { status: c.status, done: c.distance_meters ? env.fmt.dist(c.distance_meters) : undefined, time: c.duration_seconds ? env.fmt.dur(c.duration_seconds) : undefined }),
       ...(c.rpe ? { rpe: c.rpe } : {}),
       ...(c.notes ? { notes: c.notes } : {}),

@@ -64,7 +64,7 @@ async function weekFacts(deps: AppDeps, userId: string, weekStart: string, tz: s
   const dataInAi = deps.config.strava.dataInAi;
   const end = addDays(weekStart, 6);
   const runs = await runsBetween(deps.db, userId, addDays(weekStart, -7), end, aiSources(dataInAi));
-  const planned = (await listWorkouts(deps.db, userId, weekStart, end)).filter((w) => w.type !== 'rest' && w.type !== 'cross_training');
+  const planned = (await listWorkouts(deps.db, userId, weekStart, end)).filter((w) => w.workout_type !== 'rest' && w.workout_type !== 'cross_training');
   const completions = await allowedCompletions(deps.db, userId, weekStart, end, dataInAi);
   const shared = completions.filter((c) => !c.withheld);
   const notes = completions.filter((c) => c.notes).map((c) => `${c.date} ${c.title}: ${c.notes}${c.rpe ? ` (RPE ${c.rpe})` : ''}`);
@@ -118,7 +118,7 @@ export async function prepareWeek(deps: AppDeps, userId: string, weekStart: stri
   if (!profile) return { kind: 'empty' };
   const facts = await weekFacts(deps, userId, weekStart, profile.time_zone);
   if (facts.stats.runs === 0 && facts.plan.planned_sessions === 0 && facts.notes.length === 0 && facts.chat.length === 0) return { kind: 'empty' };
-  const known = (await listMemories(deps.db, userId)).filter((m) => m.kind === 'preference').map((m) => m.content);
+  const known = (await listMemories(deps.db, userId)).filter((m) => m.summary_type === 'preference').map((m) => m.content);
   const input = JSON.stringify({ week_start: weekStart, units: profile.units, this_week: facts.stats, previous_week: facts.previous, plan: facts.plan, runner_notes: facts.notes, runner_chat: facts.chat, known_preferences: known });
   return { kind: 'ready', profile, facts, input };
 }
@@ -168,7 +168,7 @@ export async function saveWeek(deps: AppDeps, userId: string, weekStart: string,
   const data = { stats: facts.stats, previous_week: facts.previous, plan: facts.plan, source: output ? 'coach' : 'computed', model, strava_included: facts.stravaIncluded, complete: true };
   let written = 0;
   const add = async (kind: 'training_week' | 'injury' | 'preference', content: string, i: number, extra: Record<string, unknown> = {}) => {
-    if (await insertMemoryOnce(deps.db, userId, { id: memoryId(userId, kind, weekStart, i), kind, week_start: weekStart, content, data: { ...extra, strava_included: facts.stravaIncluded } }, now)) written += 1;
+    if (await insertMemoryOnce(deps.db, userId, { id: memoryId(userId, kind, weekStart, i), summary_type: kind, source_date_range_start: weekStart, source_date_range_end: addDays(weekStart, 6), content, data: { ...extra, strava_included: facts.stravaIncluded } }, now)) written += 1;
   };
   // The week's summary last: its id marks the week as done, so a crash before it means a clean retry.
   for (const [i, note] of injuries.entries()) await add('injury', note, i, { source: output ? 'coach' : 'notes' });

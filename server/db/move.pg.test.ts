@@ -123,8 +123,8 @@ describe.skipIf(!baseUrl)('moving a household from the embedded database to Post
     // Sessions made before the move still sign the runner in; the Strava token still decrypts.
     expect((await call(after.app, 'GET', '/api/auth/me', { cookie: ann.cookie })).json.user.email).toBe('ann@example.com');
     const [movedToken] = await handle.db.select().from(stravaTokens).where(eq(stravaTokens.user_id, ann.user.id));
-    expect(decryptToken(after.deps.config.tokenEncryptionKey, movedToken!.access_token_encrypted, `strava:access:${ann.user.id}`)).toBe(
-      decryptToken(before.deps.config.tokenEncryptionKey, token!.access_token_encrypted, `strava:access:${ann.user.id}`),
+    expect(decryptToken(after.deps.config.tokenEncryptionKey, movedToken!.access_token, `strava:access:${ann.user.id}`)).toBe(
+      decryptToken(before.deps.config.tokenEncryptionKey, token!.access_token, `strava:access:${ann.user.id}`),
     );
 
     // The phone goes on against the new server: no reset; the change whose answer was lost

@@ -39,6 +39,12 @@ export const users = pgTable('users', {
   email: text('email').notNull().unique(),
   name: text('name').notNull(),
   password_hash: text('password_hash').notNull(),
+  /**
+   * The seed's column: which invite the runner signed up with, as the invite's keyed hash (the
+   * code itself is never stored). Null for accounts made by the operator's CLI without an invite,
+   * which the seed's NOT NULL did not foresee.
+   */
+  invite_code: text('invite_code').unique(),
   /** Bumped to rotate the calendar feed URL (the token is derived from it, never stored). */
   calendar_token_version: integer('calendar_token_version').notNull().default(1),
   ...timestamps,
@@ -67,20 +73,28 @@ export const sessions = pgTable(
 );
 
 export const stravaTokens = pgTable('strava_tokens', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** One connection per runner (the seed's table allowed several; nothing used them). */
   user_id: uuid('user_id')
-    .primaryKey()
+    .notNull()
+    .unique()
     .references(() => users.id, { onDelete: 'cascade' }),
-  athlete_id: text('athlete_id').notNull().unique(),
-  access_token_encrypted: text('access_token_encrypted').notNull(),
-  refresh_token_encrypted: text('refresh_token_encrypted').notNull(),
+  /** Text, not the seed's BIGINT: Strava's ids pass 2^53, beyond what JSON numbers hold exactly. */
+  strava_athlete_id: text('strava_athlete_id').notNull().unique(),
+  /** Encrypted at rest (AES-GCM, TOKEN_ENCRYPTION_KEY): the seed's column holds the ciphertext. */
+  access_token: text('access_token').notNull(),
+  refresh_token: text('refresh_token').notNull(),
   expires_at: timestamp('expires_at', { withTimezone: true }).notNull(),
   scope: text('scope').notNull(),
   ...timestamps,
 });
 
 export const userProfiles = pgTable('user_profiles', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** Devices key the profile by its owner (one per runner), so the id never has to be known offline. */
   user_id: uuid('user_id')
-    .primaryKey()
+    .notNull()
+    .unique()
     .references(() => users.id, { onDelete: 'cascade' }),
   current_weekly_mileage_miles: doublePrecision('current_weekly_mileage_miles'),
   days_available_per_week: integer('days_available_per_week'),
@@ -100,6 +114,7 @@ export const goals = pgTable(
     user_id: owner(),
     goal_type: text('goal_type').$type<'race' | 'mileage'>().notNull(),
     title: text('title').notNull(),
+    description: text('description'),
     target_race_distance_meters: doublePrecision('target_race_distance_meters'),
     target_race_date: date('target_race_date', { mode: 'string' }),
     target_time_seconds: integer('target_time_seconds'),
@@ -111,7 +126,7 @@ export const goals = pgTable(
     ...syncedFields,
     ...timestamps,
   },
-  (t) => [index('goals_user_idx').on(t.user_id)],
+  (t) => [index('idx_goals_user_status').on(t.user_id, t.status)],
 );
 
 export const trainingPlans = pgTable(
@@ -120,6 +135,7 @@ export const trainingPlans = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     user_id: owner(),
     goal_id: uuid('goal_id').references(() => goals.id, { onDelete: 'set null' }),
+    title: text('title').notNull(),
     methodology: text('methodology').notNull(),
     status: text('status').$type<'active' | 'archived'>().notNull().default('active'),
     start_date: date('start_date', { mode: 'string' }).notNull(),
@@ -139,16 +155,18 @@ export const workouts = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     user_id: owner(),
-    plan_id: uuid('plan_id').references(() => trainingPlans.id, { onDelete: 'cascade' }),
+    training_plan_id: uuid('training_plan_id').references(() => trainingPlans.id, { onDelete: 'cascade' }),
     scheduled_date: date('scheduled_date', { mode: 'string' }).notNull(),
     week_index: integer('week_index'),
-    type: text('type').notNull(),
+    workout_type: text('workout_type').notNull(),
     title: text('title').notNull(),
+    description: text('description'),
     structure: jsonb('structure').notNull(),
-    planned_distance_meters: doublePrecision('planned_distance_meters'),
-    planned_duration_seconds: integer('planned_duration_seconds'),
+    /** Double, not the seed's INTEGER: a plan's 5 km is 5000, a mile-based one 8046.72. */
+    estimated_distance_meters: doublePrecision('estimated_distance_meters'),
+    estimated_duration_minutes: integer('estimated_duration_minutes'),
     reason: text('reason'),
-    status: text('status').notNull().default('planned'),
+    status: text('status').notNull().default('scheduled'),
     rpe: integer('rpe'),
     notes: text('notes'),
     /** The runner changed this workout themselves: re-planning keeps it as it is. */
@@ -157,8 +175,8 @@ export const workouts = pgTable(
     ...timestamps,
   },
   (t) => [
-    index('workouts_user_date_idx').on(t.user_id, t.scheduled_date),
-    index('workouts_plan_idx').on(t.plan_id),
+    index('idx_workouts_user_date').on(t.user_id, t.scheduled_date),
+    index('workouts_plan_idx').on(t.training_plan_id),
   ],
 );
 
@@ -171,25 +189,47 @@ export const workoutEdits = pgTable(
       .notNull()
       .references(() => workouts.id, { onDelete: 'cascade' }),
     edited_by: text('edited_by').$type<'user' | 'coach' | 'system'>().notNull(),
+    /**
+     * The seed's record of an edit: the workout's whole structure before and after, and why.
+     * NOT NULL in the seed; rows written before migration 0011 recorded one field and no
+     * structure, so they hold null.
+     */
+    previous_structure: jsonb('previous_structure'),
+    new_structure: jsonb('new_structure'),
+    edit_reason: text('edit_reason'),
+    // Beside the seed: which field this row changed, from what to what, and whether it won the
+    // sync conflict (an edit that lost to a later one is kept, marked won = false).
     field: text('field').notNull(),
     previous_value: jsonb('previous_value'),
     new_value: jsonb('new_value'),
-    reason: text('reason'),
     won: boolean('won').notNull().default(true),
     created_at: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('workout_edits_workout_idx').on(t.workout_id, t.created_at)],
 );
 
-/** Runs from every source (Strava, uploaded FIT files, manual logs), despite the seed's name. */
+/**
+ * Runs from every source (Strava, uploaded FIT files, manual logs), despite the seed's name. The
+ * seed's NOT NULLs on `strava_activity_id` and `raw_data` are relaxed: an uploaded or logged run
+ * has no Strava id, and Strava's raw JSON is purged after 7 days (STRAVA.md §policy).
+ */
 export const stravaActivities = pgTable(
   'strava_activities',
   {
     id: uuid('id').primaryKey().defaultRandom(),
     user_id: owner(),
     source: text('source').$type<'strava' | 'fit_upload' | 'manual'>().notNull(),
+    /**
+     * Strava's activity id, for source = 'strava' only. Text, not the seed's BIGINT: Strava's ids
+     * pass 2^53, beyond what a phone's JSON numbers hold exactly. Unique per runner, not across the
+     * table as in the seed: a runner who moves their Strava link to another account keeps the
+     * runs the first account imported, and the second imports them again.
+     */
+    strava_activity_id: text('strava_activity_id'),
+    /** The recording's id within its source (Strava's id as text, a file's fingerprint): what dedupes. */
     external_id: text('external_id').notNull(),
-    sport_type: text('sport_type').notNull(),
+    /** Strava's sport_type vocabulary (Run, TrailRun, Ride …) for every source. */
+    activity_type: text('activity_type').notNull(),
     name: text('name'),
     start_date: timestamp('start_date', { withTimezone: true }).notNull(),
     local_date: date('local_date', { mode: 'string' }).notNull(),
@@ -198,9 +238,11 @@ export const stravaActivities = pgTable(
     elapsed_time_seconds: integer('elapsed_time_seconds').notNull(),
     average_heartrate: doublePrecision('average_heartrate'),
     max_heartrate: doublePrecision('max_heartrate'),
+    /** Moving time over distance; null for a run without distance. */
+    average_pace_seconds_per_meter: doublePrecision('average_pace_seconds_per_meter'),
     total_elevation_gain: doublePrecision('total_elevation_gain'),
     laps: jsonb('laps'),
-    raw: jsonb('raw'),
+    raw_data: jsonb('raw_data'),
     raw_purged_at: timestamp('raw_purged_at', { withTimezone: true }),
     ...timestamps,
     /** When the Strava data was last fetched: the 7-day cache limit counts from here (STRAVA.md §policy). */
@@ -208,7 +250,9 @@ export const stravaActivities = pgTable(
   },
   (t) => [
     uniqueIndex('activities_source_external_idx').on(t.user_id, t.source, t.external_id),
+    uniqueIndex('strava_activities_user_strava_activity_idx').on(t.user_id, t.strava_activity_id),
     index('activities_user_date_idx').on(t.user_id, t.local_date),
+    index('idx_strava_activities_user_date').on(t.user_id, t.start_date),
   ],
 );
 
@@ -220,8 +264,9 @@ export const workoutCompletions = pgTable(
     workout_id: uuid('workout_id')
       .notNull()
       .references(() => workouts.id, { onDelete: 'cascade' }),
-    activity_id: uuid('activity_id').references(() => stravaActivities.id, { onDelete: 'set null' }),
-    status: text('status').$type<'completed' | 'partial' | 'missed' | 'skipped'>().notNull(),
+    /** The run that completed it (a row of strava_activities, whatever its source). */
+    strava_activity_id: uuid('strava_activity_id').references(() => stravaActivities.id, { onDelete: 'set null' }),
+    completion_status: text('completion_status').$type<'completed' | 'partial' | 'missed' | 'skipped'>().notNull(),
     distance_meters: doublePrecision('distance_meters'),
     duration_seconds: integer('duration_seconds'),
     rpe: integer('rpe'),
@@ -242,12 +287,16 @@ export const chatMessages = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     user_id: owner(),
+    /** The thread (Runaway's conversations): history and the coach's memory of a chat stay within it. */
+    conversation_id: uuid('conversation_id').notNull(),
     role: text('role').$type<'user' | 'assistant'>().notNull(),
     content: text('content').notNull(),
+    /** On a coach reply: what the coach was shown to write it (Strava-free unless the runner allowed it). */
+    context_snapshot: jsonb('context_snapshot'),
     metadata: jsonb('metadata').notNull().default({}),
     created_at: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('chat_messages_user_created_idx').on(t.user_id, t.created_at)],
+  (t) => [index('idx_chat_messages_user').on(t.user_id, t.created_at), index('chat_messages_conversation_idx').on(t.user_id, t.conversation_id, t.created_at)],
 );
 
 export const userMemorySummaries = pgTable(
@@ -255,14 +304,16 @@ export const userMemorySummaries = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     user_id: owner(),
-    kind: text('kind').$type<'training_week' | 'injury' | 'preference'>().notNull(),
-    week_start: date('week_start', { mode: 'string' }),
+    summary_type: text('summary_type').$type<'training_week' | 'injury' | 'preference'>().notNull(),
     content: text('content').notNull(),
+    /** The days the summary was written from: a training week's Monday to Sunday, a chat's span. */
+    source_date_range_start: date('source_date_range_start', { mode: 'string' }),
+    source_date_range_end: date('source_date_range_end', { mode: 'string' }),
     data: jsonb('data').notNull().default({}),
     ...syncedFields,
     ...timestamps,
   },
-  (t) => [index('memory_user_kind_idx').on(t.user_id, t.kind)],
+  (t) => [index('memory_user_kind_idx').on(t.user_id, t.summary_type)],
 );
 
 export const notifications = pgTable(
@@ -270,13 +321,15 @@ export const notifications = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     user_id: owner(),
-    kind: text('kind').notNull(),
+    notification_type: text('notification_type').notNull(),
     status: text('status').$type<'pending' | 'sent' | 'failed' | 'skipped'>().notNull().default('pending'),
-    channel: text('channel'),
+    channel: text('channel').notNull().default('email'),
     scheduled_for: timestamp('scheduled_for', { withTimezone: true }).notNull(),
     sent_at: timestamp('sent_at', { withTimezone: true }),
     idempotency_key: text('idempotency_key').notNull().unique(),
     subject: text('subject'),
+    /** What the message says, in plain words (the e-mail is rendered from `payload` when sent, with its links). */
+    content: text('content').notNull(),
     payload: jsonb('payload').notNull().default({}),
     error: text('error'),
     attempts: integer('attempts').notNull().default(0),
@@ -295,7 +348,7 @@ export const notifications = pgTable(
   },
   (t) => [
     index('notifications_user_created_idx').on(t.user_id, t.created_at),
-    index('notifications_due_idx').on(t.status, t.scheduled_for).where(sql`status = 'pending'`),
+    index('idx_notifications_scheduled').on(t.status, t.scheduled_for),
   ],
 );
 

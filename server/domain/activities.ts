@@ -20,7 +20,7 @@ function rowValues(activity: Activity, extra: { name?: string | null; raw?: unkn
     ...columns,
     start_date: new Date(columns.start_date),
     name: extra.name ?? null,
-    raw: extra.raw ?? null,
+    raw_data: extra.raw ?? null,
     // A refetch restarts the 7-day clock and brings the data back.
     raw_purged_at: null,
     fetched_at: extra.fetchedAt ?? null,
@@ -107,7 +107,7 @@ export function publicActivity(row: ActivityRow, match: { workout_id: string; st
     id: row.id,
     source: row.source,
     external_id: row.external_id,
-    sport_type: row.sport_type,
+    activity_type: row.activity_type,
     name: row.name,
     start_date: row.start_date.toISOString(),
     local_date: row.local_date,
@@ -127,10 +127,10 @@ export function publicActivity(row: ActivityRow, match: { workout_id: string; st
 async function matchesFor(db: Executor, userId: string, ids: string[]) {
   if (ids.length === 0) return new Map<string, { workout_id: string; status: string }>();
   const rows = await db
-    .select({ activity_id: workoutCompletions.activity_id, workout_id: workoutCompletions.workout_id, status: workoutCompletions.status })
+    .select({ strava_activity_id: workoutCompletions.strava_activity_id, workout_id: workoutCompletions.workout_id, completion_status: workoutCompletions.completion_status })
     .from(workoutCompletions)
-    .where(and(eq(workoutCompletions.user_id, userId), inArray(workoutCompletions.activity_id, ids)));
-  return new Map(rows.map((r) => [r.activity_id!, { workout_id: r.workout_id, status: r.status }]));
+    .where(and(eq(workoutCompletions.user_id, userId), inArray(workoutCompletions.strava_activity_id, ids)));
+  return new Map(rows.map((r) => [r.strava_activity_id!, { workout_id: r.workout_id, status: r.completion_status }]));
 }
 
 /** The user's activities between two local dates (inclusive), oldest first, each with its match. */

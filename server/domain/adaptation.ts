@@ -24,16 +24,16 @@ export async function adaptActivePlan(db: Executor, userId: string, planId: stri
   const [goal] = planRow.goal_id ? await db.select().from(goals).where(eq(goals.id, planRow.goal_id)) : [];
   if (!goal) throw new AppError(409, 'plan_without_goal', 'This plan has no goal any more; make a new plan instead.');
   const profileRow = await getProfile(db, userId);
-  const rows = await db.select().from(workouts).where(and(eq(workouts.plan_id, planId), eq(workouts.user_id, userId), eq(workouts.deleted, false)));
+  const rows = await db.select().from(workouts).where(and(eq(workouts.training_plan_id, planId), eq(workouts.user_id, userId), eq(workouts.deleted, false)));
   const done = await db.select().from(workoutCompletions).where(eq(workoutCompletions.user_id, userId));
   const history = [
     ...(await runHistory(db, userId, stamp.today, 60)),
     // Completions the runner logged by hand count as runs of the planned size.
     ...done
-      .filter((c) => c.status === 'completed' && c.activity_id === null)
+      .filter((c) => c.completion_status === 'completed' && c.strava_activity_id === null)
       .flatMap((c) => {
         const w = rows.find((x) => x.id === c.workout_id);
-        return w ? [{ date: w.scheduled_date, distance_meters: c.distance_meters ?? w.planned_distance_meters ?? 0, workout_id: w.id }] : [];
+        return w ? [{ date: w.scheduled_date, distance_meters: c.distance_meters ?? w.estimated_distance_meters ?? 0, workout_id: w.id }] : [];
       }),
   ];
   const plan: Plan = {
@@ -50,11 +50,11 @@ export async function adaptActivePlan(db: Executor, userId: string, planId: stri
       id: w.id,
       scheduled_date: w.scheduled_date,
       week_index: w.week_index ?? 0,
-      type: w.type as WorkoutType,
+      workout_type: w.workout_type as WorkoutType,
       title: w.title,
       structure: w.structure as WorkoutStructure,
-      planned_distance_meters: w.planned_distance_meters ?? 0,
-      planned_duration_seconds: w.planned_duration_seconds ?? 0,
+      estimated_distance_meters: w.estimated_distance_meters ?? 0,
+      estimated_duration_minutes: w.estimated_duration_minutes ?? 0,
       reason: w.reason ?? '',
       edited_by_user: w.edited_by_user,
     })),
@@ -71,12 +71,12 @@ export async function adaptActivePlan(db: Executor, userId: string, planId: stri
     const before = existing.get(w.id);
     if (!before) {
       await db.insert(workouts).values({
-        id: w.id, user_id: userId, plan_id: planId, scheduled_date: w.scheduled_date, week_index: w.week_index, type: w.type, title: w.title,
-        structure: w.structure, planned_distance_meters: w.planned_distance_meters, planned_duration_seconds: Math.round(w.planned_duration_seconds),
+        id: w.id, user_id: userId, training_plan_id: planId, scheduled_date: w.scheduled_date, week_index: w.week_index, workout_type: w.workout_type, title: w.title,
+        structure: w.structure, estimated_distance_meters: w.estimated_distance_meters, estimated_duration_minutes: Math.round(w.estimated_duration_minutes),
         reason: w.reason, created_at: stamp.now, updated_at: stamp.now,
       });
-    } else if (JSON.stringify([before.structure, before.scheduled_date, before.type, before.title]) !== JSON.stringify([w.structure, w.scheduled_date, w.type, w.title])) {
-      await updateWorkout(db, userId, w.id, { structure: w.structure, scheduled_date: w.scheduled_date, type: w.type, title: w.title, edit_reason: reason }, stamp, 'system');
+    } else if (JSON.stringify([before.structure, before.scheduled_date, before.workout_type, before.title]) !== JSON.stringify([w.structure, w.scheduled_date, w.workout_type, w.title])) {
+      await updateWorkout(db, userId, w.id, { structure: w.structure, scheduled_date: w.scheduled_date, workout_type: w.workout_type, title: w.title, edit_reason: reason }, stamp, 'system');
     }
   }
   const adaptations = [...((planRow.generation_context as { adaptations?: unknown[] }).adaptations ?? []), { at: stamp.now.toISOString(), reasons: result.reasons, report: report ?? null }];

@@ -45,8 +45,8 @@ export async function calendarFeed(db: Executor, userId: string, options: { now:
   const rows = await db
     .select({ workout: workouts })
     .from(workouts)
-    .leftJoin(trainingPlans, eq(trainingPlans.id, workouts.plan_id))
-    .where(and(eq(workouts.user_id, userId), eq(workouts.deleted, false), or(isNull(workouts.plan_id), eq(trainingPlans.status, 'active'))))
+    .leftJoin(trainingPlans, eq(trainingPlans.id, workouts.training_plan_id))
+    .where(and(eq(workouts.user_id, userId), eq(workouts.deleted, false), or(isNull(workouts.training_plan_id), eq(trainingPlans.status, 'active'))))
     .orderBy(asc(workouts.scheduled_date));
   const unit = profile?.units ?? 'mi';
   const paces = profile && profile.easy_pace_per_mile_seconds !== null

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { and, desc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
+import { createHash, randomUUID } from 'node:crypto';
+import { and, count, desc, eq, inArray, lt, max, min, ne, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { chatMessages } from '../db/schema.ts';
 import { AppError, idTaken } from '../lib/errors.ts';
@@ -13,7 +13,56 @@ export type ChatRow = typeof chatMessages.$inferSelect;
 
 /** The message as the API shows it. */
 export function publicMessage(row: ChatRow) {
-  return { id: row.id, role: row.role, content: row.content, metadata: row.metadata, created_at: row.created_at.toISOString() };
+  return {
+    id: row.id,
+    conversation_id: row.conversation_id,
+    role: row.role,
+    content: row.content,
+    context_snapshot: row.context_snapshot,
+    metadata: row.metadata,
+    created_at: row.created_at.toISOString(),
+  };
+}
+
+/**
+ * The conversation a new message belongs to: the one the runner named, else the one their last
+ * message is in, else a new one. Ids are the runner's own: a thread is only ever read together
+ * with the runner's user_id, so naming another runner's id reads nothing of theirs.
+ */
+export async function conversationFor(db: Executor, userId: string, requested: string | undefined): Promise<string> {
+  if (requested) return requested;
+  const [last] = await db
+    .select({ id: chatMessages.conversation_id })
+    .from(chatMessages)
+    .where(eq(chatMessages.user_id, userId))
+    .orderBy(desc(chatMessages.created_at), desc(chatMessages.id))
+    .limit(1);
+  return last?.id ?? randomUUID();
+}
+
+/** The runner's conversations, latest activity first, each titled by its first message. */
+export async function listConversations(db: Executor, userId: string) {
+  const rows = await db
+    .select({ id: chatMessages.conversation_id, messages: count(), started_at: min(chatMessages.created_at), last_message_at: max(chatMessages.created_at) })
+    .from(chatMessages)
+    .where(eq(chatMessages.user_id, userId))
+    .groupBy(chatMessages.conversation_id)
+    .orderBy(desc(max(chatMessages.created_at)));
+  const firsts = rows.length
+    ? await db
+        .selectDistinctOn([chatMessages.conversation_id], { id: chatMessages.conversation_id, content: chatMessages.content })
+        .from(chatMessages)
+        .where(and(eq(chatMessages.user_id, userId), eq(chatMessages.role, 'user')))
+        .orderBy(chatMessages.conversation_id, chatMessages.created_at)
+    : [];
+  const titles = new Map(firsts.map((f) => [f.id, f.content.length > 60 ? `${f.content.slice(0, 59)}…` : f.content]));
+  return rows.map((r) => ({
+    id: r.id,
+    title: titles.get(r.id) ?? 'Conversation',
+    messages: r.messages,
+    started_at: new Date(r.started_at!).toISOString(),
+    last_message_at: new Date(r.last_message_at!).toISOString(),
+  }));
 }
 
 /** The id of the reply to a user message: derived, so a reply can only be stored once. */
@@ -36,11 +85,11 @@ function nextMessageTime(userId: string, now: Date) {
  * Stores the runner's message once under `id`. Returns the stored row and whether it is new;
  * an id used by someone else, or for other words, is a 409 (the same one: issue 15, I3).
  */
-export async function insertUserMessage(db: Executor, userId: string, id: string, content: string, now: Date, metadata: Record<string, unknown> = {}) {
+export async function insertUserMessage(db: Executor, userId: string, id: string, content: string, now: Date, conversationId: string, metadata: Record<string, unknown> = {}) {
   const createdAt = nextMessageTime(userId, now);
   const [inserted] = await db
     .insert(chatMessages)
-    .values({ id, user_id: userId, role: 'user', content, metadata, created_at: createdAt })
+    .values({ id, user_id: userId, conversation_id: conversationId, role: 'user', content, metadata, created_at: createdAt })
     .onConflictDoNothing({ target: chatMessages.id })
     .returning();
   if (inserted) return { row: inserted, created: true };
@@ -67,13 +116,29 @@ export async function findReply(db: Executor, userId: string, userMessageId: str
   return row ?? null;
 }
 
-/** Stores the coach's reply to a message once; a second attempt returns the first one stored. */
-export async function storeReply(db: Executor, userId: string, userMessageId: string, content: string, metadata: Record<string, unknown>, now: Date): Promise<ChatRow> {
+/** Stores the coach's reply to a message once, in the message's conversation; a second attempt returns the first one stored. */
+export async function storeReply(
+  db: Executor,
+  userId: string,
+  userMessageId: string,
+  reply: { content: string; metadata: Record<string, unknown>; contextSnapshot: unknown },
+  now: Date,
+): Promise<ChatRow> {
   const id = replyId(userMessageId);
   const createdAt = nextMessageTime(userId, now);
+  const conversation = db.select({ id: chatMessages.conversation_id }).from(chatMessages).where(and(eq(chatMessages.id, userMessageId), eq(chatMessages.user_id, userId)));
   const [row] = await db
     .insert(chatMessages)
-    .values({ id, user_id: userId, role: 'assistant', content, metadata: { ...metadata, reply_to: userMessageId }, created_at: createdAt })
+    .values({
+      id,
+      user_id: userId,
+      conversation_id: sql`coalesce((${conversation}), gen_random_uuid())`,
+      role: 'assistant',
+      content: reply.content,
+      context_snapshot: reply.contextSnapshot,
+      metadata: { ...reply.metadata, reply_to: userMessageId },
+      created_at: createdAt,
+    })
     .onConflictDoNothing({ target: chatMessages.id })
     .returning();
   if (row) return row;
@@ -83,19 +148,25 @@ export async function storeReply(db: Executor, userId: string, userMessageId: st
   return existing;
 }
 
-/** The user's last `limit` messages, oldest first, leaving out `excludeId` (the message being answered). */
-export async function recentMessages(db: Executor, userId: string, limit: number, excludeId?: string): Promise<ChatRow[]> {
+/** The user's last `limit` messages (of one conversation, if named), oldest first, leaving out `excludeId` (the message being answered). */
+export async function recentMessages(db: Executor, userId: string, limit: number, options: { excludeId?: string | undefined; conversationId?: string | undefined } = {}): Promise<ChatRow[]> {
   const rows = await db
     .select()
     .from(chatMessages)
-    .where(and(eq(chatMessages.user_id, userId), excludeId ? ne(chatMessages.id, excludeId) : undefined))
+    .where(
+      and(
+        eq(chatMessages.user_id, userId),
+        options.excludeId ? ne(chatMessages.id, options.excludeId) : undefined,
+        options.conversationId ? eq(chatMessages.conversation_id, options.conversationId) : undefined,
+      ),
+    )
     .orderBy(desc(chatMessages.created_at), desc(chatMessages.id))
     .limit(limit);
   return rows.reverse();
 }
 
 /** One page of history, newest page first, messages oldest first within it. */
-export async function listMessages(db: Executor, userId: string, options: { before?: string | undefined; limit: number }) {
+export async function listMessages(db: Executor, userId: string, options: { before?: string | undefined; conversation_id?: string | undefined; limit: number }) {
   let cursor: ChatRow | undefined;
   if (options.before) {
     [cursor] = await db.select().from(chatMessages).where(and(eq(chatMessages.id, options.before), eq(chatMessages.user_id, userId)));
@@ -107,7 +178,7 @@ export async function listMessages(db: Executor, userId: string, options: { befo
   const rows = await db
     .select()
     .from(chatMessages)
-    .where(and(eq(chatMessages.user_id, userId), older))
+    .where(and(eq(chatMessages.user_id, userId), options.conversation_id ? eq(chatMessages.conversation_id, options.conversation_id) : undefined, older))
     .orderBy(desc(chatMessages.created_at), desc(chatMessages.id))
     .limit(options.limit + 1);
   const hasMore = rows.length > options.limit;

@@ -21,7 +21,7 @@ export interface CompletionInput {
 export async function recordCompletion(db: Executor, userId: string, workoutId: string, input: CompletionInput, stamp: WriteStamp): Promise<void> {
   await getWorkout(db, userId, workoutId);
   const values = {
-    status: input.status,
+    completion_status: input.status,
     rpe: input.rpe ?? null,
     notes: input.notes ?? null,
     distance_meters: input.distance_meters ?? null,

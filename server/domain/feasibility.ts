@@ -51,7 +51,7 @@ async function recentTraining(db: Executor, userId: string, goalId: string, toda
   const rows = await db
     .select({ workout: workouts, completion: workoutCompletions })
     .from(workouts)
-    .innerJoin(trainingPlans, and(eq(trainingPlans.id, workouts.plan_id), eq(trainingPlans.goal_id, goalId), eq(trainingPlans.status, 'active')))
+    .innerJoin(trainingPlans, and(eq(trainingPlans.id, workouts.training_plan_id), eq(trainingPlans.goal_id, goalId), eq(trainingPlans.status, 'active')))
     .leftJoin(workoutCompletions, eq(workoutCompletions.workout_id, workouts.id))
     .where(and(eq(workouts.user_id, userId), eq(workouts.deleted, false), gte(workouts.scheduled_date, addDays(today, -RECENT_DAYS)), lt(workouts.scheduled_date, today)));
   if (rows.length === 0) return {};
@@ -59,12 +59,12 @@ async function recentTraining(db: Executor, userId: string, goalId: string, toda
   let completed = 0;
   let missedQuality = 0;
   for (const { workout, completion } of rows) {
-    const plannedMeters = workout.planned_distance_meters ?? 0;
+    const plannedMeters = workout.estimated_distance_meters ?? 0;
     planned += plannedMeters;
-    const done = completion && (completion.status === 'completed' || completion.status === 'partial');
+    const done = completion && (completion.completion_status === 'completed' || completion.completion_status === 'partial');
     // A runner who ticks "done" without a distance ran the planned one, as far as we know.
     if (done) completed += completion.distance_meters ?? plannedMeters;
-    else if (HARD_TYPES.has(workout.type as WorkoutType)) missedQuality += 1;
+    else if (HARD_TYPES.has(workout.workout_type as WorkoutType)) missedQuality += 1;
   }
   return { recent: { planned_meters: planned, completed_meters: completed, missed_quality: missedQuality } };
 }

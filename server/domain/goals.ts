@@ -14,6 +14,7 @@ export function publicGoal(row: GoalRow) {
     id: row.id,
     goal_type: row.goal_type,
     title: row.title,
+    description: row.description,
     target_race_distance_meters: row.target_race_distance_meters,
     target_race_date: row.target_race_date,
     target_time_seconds: row.target_time_seconds,

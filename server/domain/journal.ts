@@ -46,7 +46,7 @@ export async function runsBetween(db: Executor, userId: string, from: string, to
       and(
         eq(stravaActivities.user_id, userId),
         inArray(stravaActivities.source, [...sources]),
-        inArray(stravaActivities.sport_type, [...RUN_SPORT_TYPES]),
+        inArray(stravaActivities.activity_type, [...RUN_SPORT_TYPES]),
         gte(stravaActivities.local_date, from),
         lte(stravaActivities.local_date, to),
       ),
@@ -60,7 +60,7 @@ const NOT_RUNS = new Set(['rest', 'cross_training']);
 
 /** The week's planned sessions (active plans) against their completions. */
 export async function plannedVsDone(db: Executor, userId: string, weekStart: string): Promise<PlannedVsDone> {
-  const planned = (await listWorkouts(db, userId, weekStart, addDays(weekStart, 6))).filter((w) => !NOT_RUNS.has(w.type));
+  const planned = (await listWorkouts(db, userId, weekStart, addDays(weekStart, 6))).filter((w) => !NOT_RUNS.has(w.workout_type));
   const completions = planned.length
     ? await db.select().from(workoutCompletions).where(and(eq(workoutCompletions.user_id, userId), inArray(workoutCompletions.workout_id, planned.map((w) => w.id))))
     : [];
@@ -71,9 +71,9 @@ export async function plannedVsDone(db: Executor, userId: string, weekStart: str
       workout_id: w.id,
       date: w.scheduled_date,
       title: w.title,
-      type: w.type,
-      planned_distance_meters: w.planned_distance_meters,
-      status: c?.status ?? w.status,
+      workout_type: w.workout_type,
+      estimated_distance_meters: w.estimated_distance_meters,
+      status: c?.completion_status ?? w.status,
       done_distance_meters: c?.distance_meters ?? null,
     };
   });
@@ -82,7 +82,7 @@ export async function plannedVsDone(db: Executor, userId: string, weekStart: str
   const partial = count('partial');
   return {
     planned_sessions: sessions.length,
-    planned_distance_meters: round(sessions.reduce((s, w) => s + (w.planned_distance_meters ?? 0), 0)),
+    estimated_distance_meters: round(sessions.reduce((s, w) => s + (w.estimated_distance_meters ?? 0), 0)),
     completed,
     partial,
     skipped: count('skipped'),

@@ -19,42 +19,42 @@ export const COMPLETED_SHARE = 0.8;
 const QUALITY = new Set(['tempo', 'threshold', 'intervals', 'repetition', 'marathon_pace', 'progression', 'fartlek']);
 
 type CompletionRow = typeof workoutCompletions.$inferSelect;
-type Planned = Pick<WorkoutRow, 'planned_distance_meters' | 'planned_duration_seconds'>;
+type Planned = Pick<WorkoutRow, 'estimated_distance_meters' | 'estimated_duration_minutes'>;
 type Run = Pick<ActivityRow, 'distance_meters' | 'moving_time_seconds'>;
 
 /** `completed` when the run covered ≥ 80 % of the planned distance or time, else `partial`. */
 export function verdict(run: Run, workout: Planned): 'completed' | 'partial' {
-  const distance = workout.planned_distance_meters;
-  const duration = workout.planned_duration_seconds;
+  const distance = workout.estimated_distance_meters;
+  const duration = workout.estimated_duration_minutes;
   if (!distance && !duration) return 'completed';
   if (distance && run.distance_meters >= COMPLETED_SHARE * distance) return 'completed';
-  if (duration && run.moving_time_seconds >= COMPLETED_SHARE * duration) return 'completed';
+  if (duration && run.moving_time_seconds >= COMPLETED_SHARE * duration * 60) return 'completed';
   return 'partial';
 }
 
 /** Strava's own tag for a run (raw `workout_type`: 1 race, 2 long run, 3 workout), while the raw JSON is kept. */
 function stravaTag(run: ActivityRow): 'race' | 'long' | 'quality' | null {
-  const raw = run.raw as { workout_type?: unknown } | null;
+  const raw = run.raw_data as { workout_type?: unknown } | null;
   const tag = raw?.workout_type;
   return tag === 1 ? 'race' : tag === 2 ? 'long' : tag === 3 ? 'quality' : null;
 }
 
 /** How badly a run fits a workout (0 is perfect): the size ratio on a log scale, plus a type mismatch. */
 export function matchCost(run: ActivityRow, workout: WorkoutRow): number {
-  const planned = workout.planned_distance_meters
-    ? run.distance_meters / workout.planned_distance_meters
-    : workout.planned_duration_seconds
-      ? run.moving_time_seconds / workout.planned_duration_seconds
+  const planned = workout.estimated_distance_meters
+    ? run.distance_meters / workout.estimated_distance_meters
+    : workout.estimated_duration_minutes
+      ? run.moving_time_seconds / (workout.estimated_duration_minutes * 60)
       : 1;
   const size = Math.abs(Math.log(Math.max(planned, 0.01)));
   const tag = stravaTag(run);
-  const typeFits = tag === null || (tag === 'race' ? workout.type === 'race' : tag === 'long' ? workout.type === 'long' : QUALITY.has(workout.type));
+  const typeFits = tag === null || (tag === 'race' ? workout.workout_type === 'race' : tag === 'long' ? workout.workout_type === 'long' : QUALITY.has(workout.workout_type));
   return size + (typeFits ? 0 : 0.5);
 }
 
 /** Whether the runner wrote (or changed) this completion: the matcher then only links the run to it. */
 export function isRunnersOwn(c: CompletionRow): boolean {
-  return c.matched_at === null || c.updated_at.getTime() !== c.matched_at.getTime() || c.rpe !== null || c.notes !== null || c.status === 'skipped';
+  return c.matched_at === null || c.updated_at.getTime() !== c.matched_at.getTime() || c.rpe !== null || c.notes !== null || c.completion_status === 'skipped';
 }
 
 /** The runner's calendar date at `now` in their time zone (UTC without a profile). */
@@ -73,11 +73,11 @@ async function setWorkoutStatus(db: Executor, workoutId: string, status: string,
  * (completed/skipped with RPE or notes from the app) are never overwritten, only linked.
  */
 export async function rematchDay(db: Executor, userId: string, date: string, now: Date, today: string): Promise<void> {
-  const planned = (await listWorkouts(db, userId, date, date)).filter((w) => !NOT_RUNS.includes(w.type));
+  const planned = (await listWorkouts(db, userId, date, date)).filter((w) => !NOT_RUNS.includes(w.workout_type));
   const runs = await db
     .select()
     .from(stravaActivities)
-    .where(and(eq(stravaActivities.user_id, userId), eq(stravaActivities.local_date, date), inArray(stravaActivities.sport_type, [...RUN_SPORT_TYPES])))
+    .where(and(eq(stravaActivities.user_id, userId), eq(stravaActivities.local_date, date), inArray(stravaActivities.activity_type, [...RUN_SPORT_TYPES])))
     .orderBy(asc(stravaActivities.start_date), asc(stravaActivities.id));
   if (planned.length === 0) return;
   const completions = await db.select().from(workoutCompletions).where(and(eq(workoutCompletions.user_id, userId), inArray(workoutCompletions.workout_id, planned.map((w) => w.id))));
@@ -88,7 +88,7 @@ export async function rematchDay(db: Executor, userId: string, date: string, now
   const usedRuns = new Set<string>();
   const frozen = new Set<string>();
   for (const c of completions) {
-    const run = runs.find((r) => r.id === c.activity_id);
+    const run = runs.find((r) => r.id === c.strava_activity_id);
     if (run && isRunnersOwn(c)) {
       frozen.add(c.workout_id);
       usedRuns.add(run.id);
@@ -113,11 +113,11 @@ export async function rematchDay(db: Executor, userId: string, date: string, now
 async function settle(db: Executor, userId: string, workout: WorkoutRow, current: CompletionRow | undefined, run: ActivityRow | undefined, now: Date, dayPassed: boolean): Promise<void> {
   const url = run?.source === 'strava' ? stravaActivityUrl(run.external_id) : null;
   if (run && current && isRunnersOwn(current)) {
-    if (current.activity_id === run.id) return;
+    if (current.strava_activity_id === run.id) return;
     await db
       .update(workoutCompletions)
       .set({
-        activity_id: run.id,
+        strava_activity_id: run.id,
         strava_activity_url: url,
         distance_meters: current.distance_meters ?? run.distance_meters,
         duration_seconds: current.duration_seconds ?? run.moving_time_seconds,
@@ -127,28 +127,28 @@ async function settle(db: Executor, userId: string, workout: WorkoutRow, current
     return;
   }
   if (run) {
-    const values = { status: verdict(run, workout), activity_id: run.id, strava_activity_url: url, distance_meters: run.distance_meters, duration_seconds: run.moving_time_seconds };
-    const same = current && current.status === values.status && current.activity_id === values.activity_id && current.strava_activity_url === url && current.distance_meters === values.distance_meters && current.duration_seconds === values.duration_seconds;
+    const values = { completion_status: verdict(run, workout), strava_activity_id: run.id, strava_activity_url: url, distance_meters: run.distance_meters, duration_seconds: run.moving_time_seconds };
+    const same = current && current.completion_status === values.completion_status && current.strava_activity_id === values.strava_activity_id && current.strava_activity_url === url && current.distance_meters === values.distance_meters && current.duration_seconds === values.duration_seconds;
     if (same) return;
     const stamped = { ...values, matched_at: now, updated_at: now };
     await db
       .insert(workoutCompletions)
       .values({ user_id: userId, workout_id: workout.id, created_at: now, ...stamped })
       .onConflictDoUpdate({ target: workoutCompletions.workout_id, set: stamped });
-    await setWorkoutStatus(db, workout.id, values.status, now);
+    await setWorkoutStatus(db, workout.id, values.completion_status, now);
     return;
   }
   // No run for this workout (any more): undo a verdict the matcher made from a run.
-  if (!current || isRunnersOwn(current) || current.status === 'missed') return;
+  if (!current || isRunnersOwn(current) || current.completion_status === 'missed') return;
   if (dayPassed) {
     await db
       .update(workoutCompletions)
-      .set({ status: 'missed', activity_id: null, strava_activity_url: null, distance_meters: null, duration_seconds: null, matched_at: now, updated_at: now })
+      .set({ completion_status: 'missed', strava_activity_id: null, strava_activity_url: null, distance_meters: null, duration_seconds: null, matched_at: now, updated_at: now })
       .where(eq(workoutCompletions.id, current.id));
     await setWorkoutStatus(db, workout.id, 'missed', now);
   } else {
     await db.delete(workoutCompletions).where(eq(workoutCompletions.id, current.id));
-    await setWorkoutStatus(db, workout.id, 'planned', now);
+    await setWorkoutStatus(db, workout.id, 'scheduled', now);
   }
 }
 
@@ -177,15 +177,15 @@ export async function markMissedWorkouts(db: Executor, now: Date): Promise<numbe
   const candidates = await db
     .select({ id: workouts.id, user_id: workouts.user_id, date: workouts.scheduled_date, created_at: workouts.created_at, tz: userProfiles.time_zone })
     .from(workouts)
-    .leftJoin(trainingPlans, eq(trainingPlans.id, workouts.plan_id))
+    .leftJoin(trainingPlans, eq(trainingPlans.id, workouts.training_plan_id))
     .leftJoin(userProfiles, eq(userProfiles.user_id, workouts.user_id))
     .leftJoin(workoutCompletions, eq(workoutCompletions.workout_id, workouts.id))
     .where(
       and(
         isNull(workoutCompletions.id),
         eq(workouts.deleted, false),
-        notInArray(workouts.type, NOT_RUNS),
-        or(isNull(workouts.plan_id), eq(trainingPlans.status, 'active')),
+        notInArray(workouts.workout_type, NOT_RUNS),
+        or(isNull(workouts.training_plan_id), eq(trainingPlans.status, 'active')),
         // Every time zone's "today" is within a day of UTC's.
         lt(workouts.scheduled_date, addDays(utcToday, 1)),
         gte(workouts.scheduled_date, addDays(utcToday, -MISSED_LOOKBACK_DAYS)),
@@ -198,7 +198,7 @@ export async function markMissedWorkouts(db: Executor, now: Date): Promise<numbe
     if (c.date >= localDate(now, tz) || c.date < localDate(c.created_at, tz)) continue;
     const inserted = await db
       .insert(workoutCompletions)
-      .values({ user_id: c.user_id, workout_id: c.id, status: 'missed', matched_at: now, created_at: now, updated_at: now })
+      .values({ user_id: c.user_id, workout_id: c.id, completion_status: 'missed', matched_at: now, created_at: now, updated_at: now })
       .onConflictDoNothing({ target: workoutCompletions.workout_id })
       .returning({ id: workoutCompletions.id });
     if (inserted.length === 0) continue;

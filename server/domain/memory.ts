@@ -12,14 +12,15 @@ import { applyFields, type WriteStamp } from './stamp.ts';
 /** A user_memory_summaries row. */
 export type MemoryRow = typeof userMemorySummaries.$inferSelect;
 /** training_week, injury or preference. */
-export type MemoryKind = MemoryRow['kind'];
+export type MemoryKind = MemoryRow['summary_type'];
 
 /** The memory as the API shows it. */
 export function publicMemory(row: MemoryRow) {
   return {
     id: row.id,
-    kind: row.kind,
-    week_start: row.week_start,
+    summary_type: row.summary_type,
+    source_date_range_start: row.source_date_range_start,
+    source_date_range_end: row.source_date_range_end,
     content: row.content,
     data: row.data,
     created_at: row.created_at.toISOString(),
@@ -80,7 +81,7 @@ export async function deleteMemory(db: Executor, userId: string, id: string, sta
 export async function insertMemoryOnce(
   db: Executor,
   userId: string,
-  memory: { id: string; kind: MemoryKind; week_start: string | null; content: string; data: Record<string, unknown> },
+  memory: { id: string; summary_type: MemoryKind; source_date_range_start: string | null; source_date_range_end: string | null; content: string; data: Record<string, unknown> },
   now: Date,
 ): Promise<boolean> {
   const rows = await db

@@ -4,7 +4,7 @@ import type { CompletedRun, Methodology, Plan, TrainingProfile } from '#shared/s
 import { generatePlan } from '#shared/training/engine.ts';
 import { checkPlan, isSavable } from '#shared/training/guardrails.ts';
 import type { Database, Executor } from '../db/database.ts';
-import { trainingPlans, workouts } from '../db/schema.ts';
+import { goals, trainingPlans, workouts } from '../db/schema.ts';
 import { AppError } from '../lib/errors.ts';
 import { engineGoal, getGoal, type GoalRow } from './goals.ts';
 import { getProfile } from './profile.ts';
@@ -19,6 +19,7 @@ export function publicPlan(row: PlanRow) {
   return {
     id: row.id,
     goal_id: row.goal_id,
+    title: row.title,
     methodology: row.methodology,
     status: row.status,
     start_date: row.start_date,
@@ -94,18 +95,27 @@ export async function generatePlanForGoal(db: Database, userId: string, request:
   return db.transaction((tx) => savePlan(tx, userId, goal.id, plan, context, now));
 }
 
+const METHODOLOGY_NAMES: Record<Plan['methodology'], string> = { daniels: 'Daniels', pfitzinger: 'Pfitzinger', '80/20': '80/20' };
+
+/** The seed's `training_plans.title`: the goal's and the method's names, as a runner would call the plan. */
+export function planTitle(goalTitle: string | null, methodology: Plan['methodology']): string {
+  return `${goalTitle ?? 'Training'}: ${METHODOLOGY_NAMES[methodology]} plan`;
+}
+
 /** Saves a checked plan and its workouts; archives the goal's earlier active plan. */
 export async function savePlan(tx: Executor, userId: string, goalId: string, plan: Plan, context: Record<string, unknown>, now: Date, planId: string = randomUUID()) {
   await tx
     .update(trainingPlans)
     .set({ status: 'archived', updated_at: now })
     .where(and(eq(trainingPlans.user_id, userId), eq(trainingPlans.goal_id, goalId), eq(trainingPlans.status, 'active')));
+  const [goal] = await tx.select({ title: goals.title }).from(goals).where(and(eq(goals.id, goalId), eq(goals.user_id, userId)));
   const [row] = await tx
     .insert(trainingPlans)
     .values({
       id: planId,
       user_id: userId,
       goal_id: goalId,
+      title: planTitle(goal?.title ?? null, plan.methodology),
       methodology: plan.methodology,
       status: 'active',
       start_date: plan.start_date,
@@ -126,14 +136,14 @@ export async function savePlan(tx: Executor, userId: string, goalId: string, pla
           plan.workouts.map((w) => ({
             id: w.id,
             user_id: userId,
-            plan_id: planId,
+            training_plan_id: planId,
             scheduled_date: w.scheduled_date,
             week_index: w.week_index,
-            type: w.type,
+            workout_type: w.workout_type,
             title: w.title,
             structure: w.structure,
-            planned_distance_meters: w.planned_distance_meters,
-            planned_duration_seconds: Math.round(w.planned_duration_seconds),
+            estimated_distance_meters: w.estimated_distance_meters,
+            estimated_duration_minutes: Math.round(w.estimated_duration_minutes),
             reason: w.reason,
             created_at: now,
             updated_at: now,
@@ -157,7 +167,7 @@ export async function getPlanWithWorkouts(db: Executor, userId: string, id: stri
   const rows = await db
     .select()
     .from(workouts)
-    .where(and(eq(workouts.plan_id, id), eq(workouts.user_id, userId), eq(workouts.deleted, false)))
+    .where(and(eq(workouts.training_plan_id, id), eq(workouts.user_id, userId), eq(workouts.deleted, false)))
     .orderBy(asc(workouts.scheduled_date));
   return { plan: publicPlan(row), workouts: rows.map(publicWorkout) };
 }

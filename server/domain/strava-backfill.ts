@@ -62,7 +62,7 @@ export async function backfillStep(ctx: BackfillContext, job: BackfillJob): Prom
   }
   const now = ctx.call.now();
   // The list is the token owner's, so another athlete's activity here would be Strava's error; keep only the runner's own.
-  const athlete = (await loadTokens(db, job.userId))?.athlete_id;
+  const athlete = (await loadTokens(db, job.userId))?.strava_athlete_id;
   const items = page.filter((json) => isRun(json) && athleteIdOf(json) === athlete).flatMap((json) => {
     try {
       const record = toActivity(json, { fetchedAt: now });

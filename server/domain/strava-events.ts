@@ -71,7 +71,7 @@ export async function processEvent(ctx: EventContext, eventId: string): Promise<
     ctx.log.warn('strava delete event not confirmed (the activity still exists): ignored', { user: userId, event: event.id });
     return finish(db, event.id, 'ignored', now, 'forged_delete');
   }
-  const athlete = (await loadTokens(db, userId))?.athlete_id;
+  const athlete = (await loadTokens(db, userId))?.strava_athlete_id;
   if (athleteIdOf(json) !== athlete) {
     ctx.log.warn('strava activity belongs to another athlete: not imported', { user: userId, event: event.id });
     return finish(db, event.id, 'ignored', now, 'foreign_athlete');

@@ -24,12 +24,12 @@ export async function purgeUserStravaData(db: Executor, userId: string, now: Dat
     // Auto verdicts keep their status; the runner's own keep everything they typed.
     await db
       .update(workoutCompletions)
-      .set({ distance_meters: null, duration_seconds: null, strava_activity_url: null, activity_id: null, updated_at: now, matched_at: now })
-      .where(and(eq(workoutCompletions.user_id, userId), inArray(workoutCompletions.activity_id, ids), isNotNull(workoutCompletions.matched_at)));
+      .set({ distance_meters: null, duration_seconds: null, strava_activity_url: null, strava_activity_id: null, updated_at: now, matched_at: now })
+      .where(and(eq(workoutCompletions.user_id, userId), inArray(workoutCompletions.strava_activity_id, ids), isNotNull(workoutCompletions.matched_at)));
     await db
       .update(workoutCompletions)
-      .set({ strava_activity_url: null, activity_id: null, updated_at: now })
-      .where(and(eq(workoutCompletions.user_id, userId), inArray(workoutCompletions.activity_id, ids), isNull(workoutCompletions.matched_at)));
+      .set({ strava_activity_url: null, strava_activity_id: null, updated_at: now })
+      .where(and(eq(workoutCompletions.user_id, userId), inArray(workoutCompletions.strava_activity_id, ids), isNull(workoutCompletions.matched_at)));
     await db.delete(stravaActivities).where(and(eq(stravaActivities.user_id, userId), inArray(stravaActivities.id, ids)));
   }
   await db
@@ -52,7 +52,7 @@ export async function purgeExpiredStravaData(db: Executor, now: Date): Promise<{
   const cutoff = new Date(now.getTime() - STRAVA_CACHE_MS);
   const purged = await db
     .update(stravaActivities)
-    .set({ raw: null, name: null, laps: null, average_heartrate: null, max_heartrate: null, total_elevation_gain: null, raw_purged_at: now, updated_at: now })
+    .set({ raw_data: null, name: null, laps: null, average_heartrate: null, max_heartrate: null, total_elevation_gain: null, raw_purged_at: now, updated_at: now })
     .where(and(eq(stravaActivities.source, 'strava'), isNull(stravaActivities.raw_purged_at), lte(stravaActivities.fetched_at, cutoff)))
     .returning({ id: stravaActivities.id });
   const events = await db

@@ -34,7 +34,7 @@ export function requireStravaConfigured(config: Config): void {
 export async function stravaStatus(db: Executor, config: Config, userId: string) {
   const configured = stravaConfigured(config);
   const [tokens] = await db
-    .select({ athlete_id: stravaTokens.athlete_id, scope: stravaTokens.scope, created_at: stravaTokens.created_at })
+    .select({ strava_athlete_id: stravaTokens.strava_athlete_id, scope: stravaTokens.scope, created_at: stravaTokens.created_at })
     .from(stravaTokens)
     .where(eq(stravaTokens.user_id, userId));
   const [state] = await db.select().from(stravaConnections).where(eq(stravaConnections.user_id, userId));
@@ -55,7 +55,7 @@ export async function stravaStatus(db: Executor, config: Config, userId: string)
     configured,
     ...(configured ? {} : { configure: STRAVA_NOT_CONFIGURED }),
     connected: Boolean(tokens),
-    athlete_id: tokens?.athlete_id ?? null,
+    strava_athlete_id: tokens?.strava_athlete_id ?? null,
     connected_at: tokens?.created_at.toISOString() ?? null,
     scopes: [...scopes],
     activity_read: hasActivityRead(scopes),

@@ -42,9 +42,9 @@ const context = (column: 'access' | 'refresh', userId: string) => `strava:${colu
 /** Stores a new connection's tokens (encrypted) and resets its state; returns the new backfill generation. */
 export async function saveConnection(db: Executor, key: Buffer, userId: string, connection: StravaConnection, scope: string, now: Date): Promise<number> {
   const values = {
-    athlete_id: connection.athleteId,
-    access_token_encrypted: encryptToken(key, connection.accessToken, context('access', userId)),
-    refresh_token_encrypted: encryptToken(key, connection.refreshToken, context('refresh', userId)),
+    strava_athlete_id: connection.athleteId,
+    access_token: encryptToken(key, connection.accessToken, context('access', userId)),
+    refresh_token: encryptToken(key, connection.refreshToken, context('refresh', userId)),
     expires_at: connection.expiresAt,
     scope,
     updated_at: now,
@@ -72,7 +72,7 @@ export async function saveConnection(db: Executor, key: Buffer, userId: string, 
 
 /** The user owning a Strava athlete id (the webhook `owner_id`), or null. */
 export async function userForAthlete(db: Executor, athleteId: string): Promise<string | null> {
-  const [row] = await db.select({ userId: stravaTokens.user_id }).from(stravaTokens).where(eq(stravaTokens.athlete_id, athleteId));
+  const [row] = await db.select({ userId: stravaTokens.user_id }).from(stravaTokens).where(eq(stravaTokens.strava_athlete_id, athleteId));
   return row?.userId ?? null;
 }
 
@@ -134,7 +134,7 @@ export async function accessTokenFor(ctx: StravaCallContext, userId: string): Pr
   if (!first) throw new StravaNotConnected();
   if (!needsRefresh(first.expires_at, ctx.now())) {
     try {
-      return decryptToken(key, first.access_token_encrypted, context('access', userId));
+      return decryptToken(key, first.access_token, context('access', userId));
     } catch {
       // Another TOKEN_ENCRYPTION_KEY, or a tampered row: only a new connection helps.
       await recordConnectionError(ctx.db, userId, 'strava_reconnect_needed', ctx.now(), { needsReconnect: true });
@@ -145,7 +145,7 @@ export async function accessTokenFor(ctx: StravaCallContext, userId: string): Pr
     const now = ctx.now();
     const row = await loadTokens(db, userId);
     if (!row) return { error: new StravaNotConnected() };
-    const access = () => decryptToken(key, row.access_token_encrypted, context('access', userId));
+    const access = () => decryptToken(key, row.access_token, context('access', userId));
     // Another job refreshed while this one waited for the lock.
     if (!needsRefresh(row.expires_at, now)) return { token: access() };
     const [state] = await db.select().from(stravaConnections).where(eq(stravaConnections.user_id, userId));
@@ -156,14 +156,14 @@ export async function accessTokenFor(ctx: StravaCallContext, userId: string): Pr
       return stillValid ? { token: access() } : { error: new RetryLater('strava_refresh_uncertain', { until: new Date(uncertainUntil) }) };
     }
     try {
-      const refreshToken = decryptToken(key, row.refresh_token_encrypted, context('refresh', userId));
+      const refreshToken = decryptToken(key, row.refresh_token, context('refresh', userId));
       const tokens = await refreshTokens({ ...ctx.http, config: ctx.config.strava, refreshToken });
       // Both tokens in one statement: the old refresh token may already be dead at Strava.
       await db
         .update(stravaTokens)
         .set({
-          access_token_encrypted: encryptToken(key, tokens.accessToken, context('access', userId)),
-          refresh_token_encrypted: encryptToken(key, tokens.refreshToken, context('refresh', userId)),
+          access_token: encryptToken(key, tokens.accessToken, context('access', userId)),
+          refresh_token: encryptToken(key, tokens.refreshToken, context('refresh', userId)),
           expires_at: tokens.expiresAt,
           updated_at: now,
         })

@@ -41,7 +41,7 @@ export async function storeEvents(db: Executor, events: StravaWebhookEvent[], no
     with batch as (
       select v.*, t.user_id, v.object_type = 'athlete' as athlete, row_number() over (partition by t.user_id, v.object_type = 'athlete' order by v.ord) as nth
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(ord int, dedupe_key text, subscription_id text, owner_id text, object_type text, object_id text, aspect_type text, updates jsonb, event_time timestamptz)
-      join ${stravaTokens} t on t.athlete_id = v.owner_id
+      join ${stravaTokens} t on t.strava_athlete_id = v.owner_id
       join ${stravaSettings} s on s.id = 1 and s.subscription_id = v.subscription_id
       where not exists (select 1 from ${stravaEvents} d where d.dedupe_key = v.dedupe_key)
     ), recent as (

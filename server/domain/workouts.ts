@@ -20,14 +20,15 @@ export type EditedBy = 'user' | 'coach' | 'system';
 export function publicWorkout(row: WorkoutRow) {
   return {
     id: row.id,
-    plan_id: row.plan_id,
+    training_plan_id: row.training_plan_id,
     scheduled_date: row.scheduled_date,
     week_index: row.week_index,
-    type: row.type,
+    workout_type: row.workout_type,
+    description: row.description,
     title: row.title,
     structure: row.structure as WorkoutStructure,
-    planned_distance_meters: row.planned_distance_meters,
-    planned_duration_seconds: row.planned_duration_seconds,
+    estimated_distance_meters: row.estimated_distance_meters,
+    estimated_duration_minutes: row.estimated_duration_minutes,
     reason: row.reason,
     status: row.status,
     rpe: row.rpe,
@@ -42,14 +43,14 @@ export async function listWorkouts(db: Executor, userId: string, from: string, t
   const rows = await db
     .select({ workout: workouts })
     .from(workouts)
-    .leftJoin(trainingPlans, eq(trainingPlans.id, workouts.plan_id))
+    .leftJoin(trainingPlans, eq(trainingPlans.id, workouts.training_plan_id))
     .where(
       and(
         eq(workouts.user_id, userId),
         eq(workouts.deleted, false),
         gte(workouts.scheduled_date, from),
         lte(workouts.scheduled_date, to),
-        or(isNull(workouts.plan_id), eq(trainingPlans.status, 'active')),
+        or(isNull(workouts.training_plan_id), eq(trainingPlans.status, 'active')),
       ),
     )
     .orderBy(asc(workouts.scheduled_date));
@@ -66,7 +67,7 @@ export async function getWorkout(db: Executor, userId: string, id: string, optio
   return row;
 }
 
-const TRACKED = ['structure', 'scheduled_date', 'title', 'type', 'notes', 'deleted'] as const;
+const TRACKED = ['structure', 'scheduled_date', 'title', 'workout_type', 'description', 'notes', 'deleted'] as const;
 
 /**
  * Changes a workout field by field (last writer wins). Every change, and every value that
@@ -108,11 +109,14 @@ export async function updateWorkout(db: Executor, userId: string, id: string, up
         user_id: userId,
         workout_id: id,
         edited_by: editedBy,
+        // The seed's record: the whole structure either side of this edit, the same on every row it wrote.
+        previous_structure: row.structure,
+        new_structure: updated.structure,
         field: edit.field,
         previous_value: edit.previous ?? null,
         new_value: edit.next ?? null,
         // A losing value keeps the runner's own words; `won: false` already says it lost.
-        reason: editReason ?? null,
+        edit_reason: editReason ?? null,
         won: edit.won,
         created_at: stamp.now,
       })),
@@ -127,19 +131,19 @@ async function estimateFor(db: Executor, userId: string, structure: WorkoutStruc
   if (profile.easy_pace_per_mile_seconds === null) return null;
   const { paces } = runnerPaces(engineProfile(profile), null, today);
   const estimate = estimateWorkout(structure, paces);
-  return { planned_distance_meters: estimate.distance_meters, planned_duration_seconds: Math.round(estimate.duration_seconds) };
+  return { estimated_distance_meters: estimate.distance_meters, estimated_duration_minutes: Math.round(estimate.duration_seconds / 60) };
 }
 
 /** Checks the plan as it would be after the change; refuses new hard violations. */
 async function guardrailsAfter(db: Executor, userId: string, row: WorkoutRow, set: Partial<WorkoutRow>, today: string): Promise<Violation[]> {
-  if (!row.plan_id) return [];
-  const [plan] = await db.select().from(trainingPlans).where(and(eq(trainingPlans.id, row.plan_id), eq(trainingPlans.user_id, userId)));
+  if (!row.training_plan_id) return [];
+  const [plan] = await db.select().from(trainingPlans).where(and(eq(trainingPlans.id, row.training_plan_id), eq(trainingPlans.user_id, userId)));
   if (!plan || plan.status !== 'active') return [];
   const [goal] = plan.goal_id ? await db.select().from(goals).where(eq(goals.id, plan.goal_id)) : [];
   const profileRow = await getProfile(db, userId);
   if (profileRow.easy_pace_per_mile_seconds === null) return [];
-  const siblings = await db.select().from(workouts).where(and(eq(workouts.plan_id, plan.id), eq(workouts.deleted, false)));
-  const asPlan = (list: WorkoutRow[]) => ({ start_date: plan.start_date, weeks: plan.weeks as never, workouts: list.map((w) => ({ id: w.id, scheduled_date: w.scheduled_date, type: w.type, structure: w.structure })) });
+  const siblings = await db.select().from(workouts).where(and(eq(workouts.training_plan_id, plan.id), eq(workouts.deleted, false)));
+  const asPlan = (list: WorkoutRow[]) => ({ start_date: plan.start_date, weeks: plan.weeks as never, workouts: list.map((w) => ({ id: w.id, scheduled_date: w.scheduled_date, workout_type: w.workout_type, structure: w.structure })) });
   const ctx = { profile: engineProfile(profileRow), goal: goal ? engineGoal(goal) : null, today, history: await runHistory(db, userId, today) };
   const key = (v: Violation) => `${v.rule}|${v.reason}`;
   const before = new Set(checkPlan(asPlan(siblings), ctx).map(key));
@@ -163,10 +167,12 @@ export async function listEdits(db: Executor, userId: string, workoutId: string)
   return rows.map((row) => ({
     id: row.id,
     edited_by: row.edited_by,
+    previous_structure: row.previous_structure,
+    new_structure: row.new_structure,
     field: row.field,
     previous_value: row.previous_value,
     new_value: row.new_value,
-    reason: row.reason,
+    edit_reason: row.edit_reason,
     won: row.won,
     created_at: row.created_at.toISOString(),
   }));

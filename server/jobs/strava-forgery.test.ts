@@ -80,7 +80,7 @@ describe('forged events change nothing; the real ones still do', () => {
     await waitFor(async () => (await tokensOf(user.id)).length === 0, 10_000, 'purge');
     expect(await activitiesOf(user.id)).toHaveLength(0);
     expect(await eventsOf(user.id)).toHaveLength(0);
-    expect(await t.deps.db.select().from(notifications).where(eq(notifications.user_id, user.id))).toEqual([expect.objectContaining({ kind: 'strava_disconnected', payload: { reason: 'deauthorized' } })]);
+    expect(await t.deps.db.select().from(notifications).where(eq(notifications.user_id, user.id))).toEqual([expect.objectContaining({ notification_type: 'strava_disconnected', payload: { reason: 'deauthorized' } })]);
     expect(await t.deps.db.select().from(auditEvents).where(eq(auditEvents.user_id, user.id))).toEqual(
       expect.arrayContaining([expect.objectContaining({ kind: 'strava_disconnected', detail: { by: 'strava' } })]),
     );

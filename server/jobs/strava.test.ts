@@ -48,7 +48,7 @@ async function runner() {
 }
 
 async function planWorkout(userId: string, date: string, distance: number) {
-  const [row] = await t.deps.db.insert(workouts).values({ user_id: userId, scheduled_date: date, type: 'easy', title: 'Easy', structure: { segments: [] }, planned_distance_meters: distance }).returning();
+  const [row] = await t.deps.db.insert(workouts).values({ user_id: userId, scheduled_date: date, workout_type: 'easy', title: 'Easy', structure: { segments: [] }, estimated_distance_meters: distance }).returning();
   return row!;
 }
 
@@ -64,15 +64,15 @@ describe('Strava webhook events through the job queue', () => {
     await waitFor(() => allSettled(t, user.id), 10_000, 'create processed');
     const [stored] = await activitiesOf(user.id);
     expect(stored).toMatchObject({ source: 'strava', external_id: '18000000000000501', name: 'Morning easy', local_date: '2026-03-02', distance_meters: 8200 });
-    expect(stored!.raw).toMatchObject({ id: '18000000000000501', name: 'Morning easy' });
+    expect(stored!.raw_data).toMatchObject({ id: '18000000000000501', name: 'Morning easy' });
     expect(stored!.fetched_at).toEqual(t.clock.now());
-    expect(await completionOf(workout.id)).toMatchObject({ status: 'completed', activity_id: stored!.id, strava_activity_url: 'https://www.strava.com/activities/18000000000000501' });
+    expect(await completionOf(workout.id)).toMatchObject({ completion_status: 'completed', strava_activity_id: stored!.id, strava_activity_url: 'https://www.strava.com/activities/18000000000000501' });
 
     // An update (the title changed on Strava) refetches the current state.
     t.standin.putActivity('18000000000000501', detail('18000000000000501', { name: 'Renamed', distance: 5000 }));
     await pushEvent(t, event('update', '18000000000000501', { title: 'Renamed' }));
     await waitFor(async () => (await activitiesOf(user.id))[0]?.name === 'Renamed', 10_000, 'update processed');
-    expect(await completionOf(workout.id)).toMatchObject({ status: 'partial', distance_meters: 5000 });
+    expect(await completionOf(workout.id)).toMatchObject({ completion_status: 'partial', distance_meters: 5000 });
 
     // Deleted on Strava: the job confirms it (the activity answers 404) and removes it.
     t.standin.deleteActivity('18000000000000501');
@@ -141,7 +141,7 @@ describe('Strava webhook events through the job queue', () => {
     const { user } = await runner();
     const storedRefresh = async () => {
       const [row] = await t.deps.db.select().from(stravaTokens).where(eq(stravaTokens.user_id, user.id));
-      return decryptToken(t.deps.config.tokenEncryptionKey, row!.refresh_token_encrypted, `strava:refresh:${user.id}`);
+      return decryptToken(t.deps.config.tokenEncryptionKey, row!.refresh_token, `strava:refresh:${user.id}`);
     };
     const original = await storedRefresh();
     t.clock.advance(6 * 3600_000); // the 6-hour access token has expired (the stand-in shares the clock)
@@ -197,13 +197,13 @@ describe('the 7-day purge', () => {
     await waitFor(() => allSettled(t, user.id), 10_000, 'event processed');
     t.clock.advance(7 * 24 * 3600_000 - 60_000);
     await runRetentionPurge(t.deps, t.deps.jobs);
-    expect((await activitiesOf(user.id))[0]!.raw).not.toBeNull();
+    expect((await activitiesOf(user.id))[0]!.raw_data).not.toBeNull();
     t.clock.advance(2 * 60_000);
     expect(await runRetentionPurge(t.deps, t.deps.jobs)).toMatch(/purged [1-9]\d* activities/);
     const [purged] = await activitiesOf(user.id);
-    expect(purged).toMatchObject({ raw: null, name: null, laps: null, average_heartrate: null, raw_purged_at: t.clock.now(), distance_meters: 8200, local_date: date });
-    expect(await completionOf(workout.id)).toMatchObject({ status: 'completed', activity_id: purged!.id, strava_activity_url: 'https://www.strava.com/activities/18000000000000510' });
-    const leftovers = await t.deps.db.select({ n: sql<number>`count(*)::int` }).from(stravaActivities).where(and(eq(stravaActivities.source, 'strava'), sql`raw is not null`, sql`fetched_at <= ${new Date(t.clock.now().getTime() - 7 * 24 * 3600_000)}`));
+    expect(purged).toMatchObject({ raw_data: null, name: null, laps: null, average_heartrate: null, raw_purged_at: t.clock.now(), distance_meters: 8200, local_date: date });
+    expect(await completionOf(workout.id)).toMatchObject({ completion_status: 'completed', strava_activity_id: purged!.id, strava_activity_url: 'https://www.strava.com/activities/18000000000000510' });
+    const leftovers = await t.deps.db.select({ n: sql<number>`count(*)::int` }).from(stravaActivities).where(and(eq(stravaActivities.source, 'strava'), sql`raw_data is not null`, sql`fetched_at <= ${new Date(t.clock.now().getTime() - 7 * 24 * 3600_000)}`));
     expect(leftovers[0]!.n).toBe(0);
   });
 

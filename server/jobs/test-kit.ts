@@ -95,7 +95,7 @@ export async function stravaTestApp(
  * it is dropped first (`keepOtherLinks` to test that a second account cannot take it).
  */
 export async function connectStrava(t: StravaTestApp, cookie: string, tamper: (callback: URL) => void = () => {}, options: { keepOtherLinks?: boolean } = {}): Promise<string> {
-  if (!options.keepOtherLinks) await t.deps.db.delete(stravaTokens).where(eq(stravaTokens.athlete_id, t.standin.athleteId));
+  if (!options.keepOtherLinks) await t.deps.db.delete(stravaTokens).where(eq(stravaTokens.strava_athlete_id, t.standin.athleteId));
   const connect = await call(t.app, 'GET', '/api/strava/connect', { cookie });
   if (connect.status !== 302) throw new Error(`connect answered ${connect.status}: ${JSON.stringify(connect.json)}`);
   const authorize = await fetch(connect.headers.get('location')!, { redirect: 'manual' });

@@ -5,7 +5,7 @@ import { notificationPreferences, notifications, userProfiles } from '../db/sche
 import { localDate } from '../domain/stamp.ts';
 import type { GoalPayload, Payload, ProposalPayload, StravaPayload } from './kinds.ts';
 import { fieldsOf, kindEnabled, quietHoursOf } from './preferences.ts';
-import { subjectFor } from './render.ts';
+import { contentFor, subjectFor } from './render.ts';
 import { quietHoursEnd } from '#shared/time/zone.ts';
 
 // Creating a notification is only a row in `notifications` (status pending, due at
@@ -49,7 +49,7 @@ export async function createNotification(db: Executor, n: NewNotification, setti
   const dueAt = quietHoursEnd(n.dueAt, quietHoursOf(runner.prefs), runner.zone) ?? n.dueAt;
   const [row] = await db
     .insert(notifications)
-    .values({ user_id: n.userId, kind: n.kind, status: 'pending', scheduled_for: dueAt, idempotency_key: n.key, subject: subjectFor(n.kind, n.payload), payload: n.payload })
+    .values({ user_id: n.userId, notification_type: n.kind, status: 'pending', scheduled_for: dueAt, idempotency_key: n.key, subject: subjectFor(n.kind, n.payload), content: contentFor(n.kind, n.payload), payload: n.payload })
     .onConflictDoNothing({ target: notifications.idempotency_key })
     .returning({ id: notifications.id });
   return row?.id ?? null;
@@ -74,13 +74,13 @@ export async function notifyStravaDisconnected(db: Executor, userId: string, rea
   const [recent] = await db
     .select({ id: notifications.id, status: notifications.status, payload: notifications.payload })
     .from(notifications)
-    .where(and(eq(notifications.user_id, userId), eq(notifications.kind, 'strava_disconnected'), gt(notifications.scheduled_for, new Date(now.getTime() - DISCONNECT_NOTICE_MS))))
+    .where(and(eq(notifications.user_id, userId), eq(notifications.notification_type, 'strava_disconnected'), gt(notifications.scheduled_for, new Date(now.getTime() - DISCONNECT_NOTICE_MS))))
     .orderBy(desc(notifications.scheduled_for))
     .limit(1);
   if (recent) {
     if (reason === 'deauthorized' && recent.status === 'pending' && (recent.payload as StravaPayload).reason !== reason) {
       const payload: StravaPayload = { reason };
-      await db.update(notifications).set({ payload, subject: subjectFor('strava_disconnected', payload) }).where(and(eq(notifications.id, recent.id), eq(notifications.status, 'pending')));
+      await db.update(notifications).set({ payload, subject: subjectFor('strava_disconnected', payload), content: contentFor('strava_disconnected', payload) }).where(and(eq(notifications.id, recent.id), eq(notifications.status, 'pending')));
     }
     return;
   }

@@ -66,7 +66,7 @@ export async function deliver(env: DeliveryEnv, id: string): Promise<DeliveryOut
   if (row.scheduled_for.getTime() > now.getTime()) return 'not_due';
   if (row.claimed_at && now.getTime() - row.claimed_at.getTime() < env.leaseMs) return 'busy';
   const ctx = await recipient(env.db, row.user_id);
-  const kind = row.kind as NotificationKind;
+  const kind = row.notification_type as NotificationKind;
   // Before anything can have reached a provider, the runner's settings and the facts decide;
   // after a hand-over the message may be out already, and only the outcome is left to settle.
   if (!row.handed_over_at) {
@@ -130,7 +130,7 @@ async function claim(env: DeliveryEnv, row: Row, channel: string | null): Promis
   const now = env.now();
   const [claimed] = await env.db
     .update(notifications)
-    .set({ attempts: row.attempts + 1, claimed_at: now, channel, message_id: row.message_id ?? messageIdFor(env.config, row.id), updated_at: now })
+    .set({ attempts: row.attempts + 1, claimed_at: now, channel: channel ?? row.channel, message_id: row.message_id ?? messageIdFor(env.config, row.id), updated_at: now })
     .where(and(eq(notifications.id, row.id), eq(notifications.status, 'pending'), eq(notifications.attempts, row.attempts)))
     .returning({ attempts: notifications.attempts });
   return claimed?.attempts ?? null;
@@ -144,7 +144,7 @@ async function settle(env: DeliveryEnv, row: Row, attempt: number, outcome: Deli
     .where(and(eq(notifications.id, row.id), eq(notifications.status, 'pending'), eq(notifications.attempts, attempt)))
     .returning({ id: notifications.id });
   if (written.length === 0) return 'busy';
-  const fields = { notification: row.id, user_id: row.user_id, kind: row.kind, attempt, outcome };
+  const fields = { notification: row.id, user_id: row.user_id, kind: row.notification_type, attempt, outcome };
   if (outcome === 'failed' || outcome === 'retry_scheduled') env.log.warn('notification not delivered', { ...fields, reason: update.error });
   else env.log.info('notification', fields);
   return outcome;
@@ -175,7 +175,7 @@ export function messageIdFor(config: Config, id: string): string {
 
 /** The e-mail of a notification: subject and payload from the row, the one-click unsubscribe headers (RFC 8058). */
 export function compose(config: Config, row: Row, to: { email: string; name: string }): OutgoingEmail {
-  const kind = row.kind as NotificationKind;
+  const kind = row.notification_type as NotificationKind;
   const payload = row.payload as Payload;
   const unsubscribe = unsubscribeUrl(config.publicUrl, config.sessionSecret, row.user_id, kind);
   const { text, html } = renderBodies(kind, payload, { name: to.name, publicUrl: config.publicUrl, unsubscribeUrl: unsubscribe });

@@ -31,7 +31,7 @@ describe('goal flagged unrealistic', () => {
     expect((await call(n.t.app, 'POST', `/api/goals/${goal.id}/evaluate`, { cookie })).json.goal.status).toBe('flagged_unrealistic');
     await call(n.t.app, 'POST', `/api/goals/${goal.id}/evaluate`, { cookie }); // still flagged: no second one
     const rows = await rowsOf(user.id);
-    expect(rows).toEqual([expect.objectContaining({ kind: 'goal_unrealistic', status: 'pending', subject: 'Your goal “Sub-3 marathon” looks out of reach', scheduled_for: n.t.clock.now() })]);
+    expect(rows).toEqual([expect.objectContaining({ notification_type: 'goal_unrealistic', status: 'pending', subject: 'Your goal “Sub-3 marathon” looks out of reach', scheduled_for: n.t.clock.now() })]);
     expect(await deliver(n.env, rows[0]!.id)).toBe('sent');
     const mail = n.smtp!.messages.at(-1)!;
     expect(mail.envelopeTo).toEqual([user.email]);
@@ -55,9 +55,9 @@ describe('coach proposal waiting', () => {
     if (!outcome.ok) throw new Error(outcome.message);
     // The coach's reply with the proposal, as chat-reply.ts stores it.
     const messageId = randomUUID();
-    await insertUserMessage(n.t.deps.db, userId, messageId, 'My legs are tired', n.t.clock.now());
-    await storeReply(n.t.deps.db, userId, messageId, 'Let us make it easy.', { proposals: [outcome.proposal] }, n.t.clock.now());
-    const [row] = (await rowsOf(userId)).filter((r) => r.kind === 'coach_proposal' && (r.payload as { proposal_id: string }).proposal_id === outcome.proposal.id);
+    await insertUserMessage(n.t.deps.db, userId, messageId, 'My legs are tired', n.t.clock.now(), randomUUID());
+    await storeReply(n.t.deps.db, userId, messageId, { content: 'Let us make it easy.', metadata: { proposals: [outcome.proposal] }, contextSnapshot: null }, n.t.clock.now());
+    const [row] = (await rowsOf(userId)).filter((r) => r.notification_type === 'coach_proposal' && (r.payload as { proposal_id: string }).proposal_id === outcome.proposal.id);
     return { proposal: outcome.proposal, row: row! };
   }
 

@@ -13,10 +13,11 @@ type Row = typeof notifications.$inferSelect;
 export function publicNotification(row: Row): Notification {
   return {
     id: row.id,
-    kind: row.kind as NotificationKind,
+    notification_type: row.notification_type as NotificationKind,
     status: row.status,
     channel: row.channel,
     subject: row.subject,
+    content: row.content,
     scheduled_for: row.scheduled_for.toISOString(),
     sent_at: row.sent_at?.toISOString() ?? null,
     error: row.error,
@@ -26,10 +27,10 @@ export function publicNotification(row: Row): Notification {
 }
 
 /** The runner's notifications, newest first. */
-export async function listNotifications(db: Executor, userId: string, query: { status?: NotificationStatus | undefined; kind?: NotificationKind | undefined; limit: number }): Promise<Row[]> {
+export async function listNotifications(db: Executor, userId: string, query: { status?: NotificationStatus | undefined; notification_type?: NotificationKind | undefined; limit: number }): Promise<Row[]> {
   const filters: SQL[] = [eq(notifications.user_id, userId)];
   if (query.status) filters.push(eq(notifications.status, query.status));
-  if (query.kind) filters.push(eq(notifications.kind, query.kind));
+  if (query.notification_type) filters.push(eq(notifications.notification_type, query.notification_type));
   return db
     .select()
     .from(notifications)

@@ -103,8 +103,8 @@ async function workoutsOn(deps: AppDeps, reminders: Due[]): Promise<Map<string, 
   const rows = await deps.db
     .select({ workout: workouts })
     .from(workouts)
-    .leftJoin(trainingPlans, eq(trainingPlans.id, workouts.plan_id))
-    .where(and(inArray(workouts.user_id, userIds), inArray(workouts.scheduled_date, dates), eq(workouts.deleted, false), or(isNull(workouts.plan_id), eq(trainingPlans.status, 'active'))));
+    .leftJoin(trainingPlans, eq(trainingPlans.id, workouts.training_plan_id))
+    .where(and(inArray(workouts.user_id, userIds), inArray(workouts.scheduled_date, dates), eq(workouts.deleted, false), or(isNull(workouts.training_plan_id), eq(trainingPlans.status, 'active'))));
   for (const { workout } of rows) {
     const key = `${workout.user_id}:${workout.scheduled_date}`;
     out.set(key, [...(out.get(key) ?? []), workout]);
@@ -115,7 +115,7 @@ async function workoutsOn(deps: AppDeps, reminders: Due[]): Promise<Map<string, 
 /** The reminder for a runner's tomorrow, or null: a rest day they did not ask to hear about. */
 export function reminderPayload(d: Due, dayWorkouts: WorkoutRow[], now: Date): ReminderPayload | null {
   const { profile, prefs } = d.runner;
-  const runs = dayWorkouts.filter((w) => w.type !== 'rest' && w.status === 'planned').sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
+  const runs = dayWorkouts.filter((w) => w.workout_type !== 'rest' && w.status === 'scheduled').sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
   if (runs.length === 0 && !prefs.remind_rest_days) return null;
   let paces = null;
   try {
@@ -126,10 +126,10 @@ export function reminderPayload(d: Due, dayWorkouts: WorkoutRow[], now: Date): R
   const list: ReminderWorkout[] = runs.map((w) => ({
     id: w.id,
     title: w.title,
-    type: w.type,
+    type: w.workout_type,
     lines: paces ? describeStructure(w.structure as WorkoutStructure, paces, profile.units) : [],
-    distance_meters: w.planned_distance_meters,
-    duration_seconds: w.planned_duration_seconds,
+    distance_meters: w.estimated_distance_meters,
+    duration_seconds: w.estimated_duration_minutes === null ? null : w.estimated_duration_minutes * 60,
     reason: w.reason,
   }));
   return { date: d.date, units: profile.units, rest: runs.length === 0, workouts: list };

@@ -20,7 +20,7 @@ export async function staleReason(db: Executor, userId: string, kind: Notificati
       const still = await db
         .select({ id: workouts.id })
         .from(workouts)
-        .where(and(eq(workouts.user_id, userId), inArray(workouts.id, p.workouts.map((w) => w.id)), eq(workouts.scheduled_date, p.date), eq(workouts.deleted, false), eq(workouts.status, 'planned')));
+        .where(and(eq(workouts.user_id, userId), inArray(workouts.id, p.workouts.map((w) => w.id)), eq(workouts.scheduled_date, p.date), eq(workouts.deleted, false), eq(workouts.status, 'scheduled')));
       return still.length > 0 ? null : 'The workout was moved, done or removed before the reminder was due.';
     }
     case 'goal_unrealistic': {

@@ -97,6 +97,12 @@ function escapeHtml(text: string): string {
 }
 
 /** The text and HTML bodies of a notification for `name`, with its unsubscribe link. */
+/** What a notification says, in plain words and without links: the row's `content` (the seed's column). */
+export function contentFor(kind: NotificationKind, payload: Payload): string {
+  const body = bodyFor(kind, payload);
+  return [body.intro, ...body.list.map((line) => (line.startsWith('  ') ? line : `- ${line}`)), ...body.paragraphs].join('\n');
+}
+
 export function renderBodies(kind: NotificationKind, payload: Payload, ctx: { name: string; publicUrl: string; unsubscribeUrl: string }): { text: string; html: string } {
   const body = bodyFor(kind, payload);
   const action = body.action ? { label: body.action.label, url: `${ctx.publicUrl}${body.action.path}` } : null;

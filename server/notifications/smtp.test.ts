@@ -44,7 +44,7 @@ describe('SMTP delivery', () => {
     expect(stored.provider_response).toMatch(/^250 /);
     const log = (await call(n.t.app, 'GET', '/api/notifications', { cookie })).json;
     expect(log.email_channel).toBe('smtp');
-    expect(log.notifications).toEqual([expect.objectContaining({ id, kind: 'workout_reminder', status: 'sent', channel: 'smtp', subject: 'Tomorrow: Threshold 3 × 2 km (6.2 mi)' })]);
+    expect(log.notifications).toEqual([expect.objectContaining({ id, notification_type: 'workout_reminder', status: 'sent', channel: 'smtp', subject: 'Tomorrow: Threshold 3 × 2 km (6.2 mi)' })]);
     // Nothing about the e-mail's content or its token reaches the log.
     expect(n.t.log.lines.join('\n')).not.toContain(unsubscribe![2]!);
     expect(n.t.log.lines.join('\n')).not.toContain('Threshold');

@@ -26,7 +26,7 @@ describe('Strava disconnected', () => {
     expect(await pushEvent(t, deauth)).toBe(200); // Strava repeats itself
     await processStoredEvents(t);
     const rows = await rowsOf(user.id);
-    expect(rows).toEqual([expect.objectContaining({ kind: 'strava_disconnected', status: 'pending', subject: 'Strava is disconnected from RunCoach', payload: { reason: 'deauthorized' } })]);
+    expect(rows).toEqual([expect.objectContaining({ notification_type: 'strava_disconnected', status: 'pending', subject: 'Strava is disconnected from RunCoach', payload: { reason: 'deauthorized' } })]);
     // No channel in this app: recorded as skipped, with the reason.
     expect(await deliver(deliveryEnv(t.deps), rows[0]!.id)).toBe('skipped');
   });
@@ -39,7 +39,7 @@ describe('Strava disconnected', () => {
     await expect(accessTokenFor(ctx(), user.id)).rejects.toBeInstanceOf(StravaNeedsReconnect);
     await expect(accessTokenFor(ctx(), user.id)).rejects.toBeInstanceOf(StravaNeedsReconnect);
     const rows = await rowsOf(user.id);
-    expect(rows).toEqual([expect.objectContaining({ kind: 'strava_disconnected', subject: 'Reconnect Strava to keep your runs coming in', payload: { reason: 'token_revoked' } })]);
+    expect(rows).toEqual([expect.objectContaining({ notification_type: 'strava_disconnected', subject: 'Reconnect Strava to keep your runs coming in', payload: { reason: 'token_revoked' } })]);
 
     await connectStrava(t, cookie);
     expect(await deliver({ ...deliveryEnv(t.deps), channel: { name: 'smtp', dedupes: false, send: () => Promise.reject(new Error('must not send')) } }, rows[0]!.id)).toBe('skipped');

@@ -52,7 +52,7 @@ export async function startNotifyTest(channel: 'smtp' | 'resend' | 'none', optio
 
 /** A Tuesday tempo run with a warm-up, 3 × 2 km at threshold and a cool-down. */
 export const TEMPO = {
-  type: 'tempo',
+  workout_type: 'tempo',
   title: 'Threshold 3 × 2 km',
   structure: {
     segments: [
@@ -61,8 +61,8 @@ export const TEMPO = {
       { type: 'cooldown', duration_seconds: 600, pace_target: 'easy' },
     ],
   },
-  planned_distance_meters: 10_000,
-  planned_duration_seconds: 3300,
+  estimated_distance_meters: 10_000,
+  estimated_duration_minutes: 55,
 };
 
 /** A runner with a complete profile in `zone` and `units`, and optionally a workout on `date`. */
@@ -88,7 +88,7 @@ export async function recordReminder(t: TestApp, userId: string, workoutId: stri
     date: workout!.date,
     units,
     rest: false,
-    workouts: [{ id: workoutId, title: TEMPO.title, type: 'tempo', lines: ['Warm-up: 15:00 easy'], distance_meters: TEMPO.planned_distance_meters, duration_seconds: TEMPO.planned_duration_seconds, reason: null }],
+    workouts: [{ id: workoutId, title: TEMPO.title, type: 'tempo', lines: ['Warm-up: 15:00 easy'], distance_meters: TEMPO.estimated_distance_meters, duration_seconds: TEMPO.estimated_duration_minutes * 60, reason: null }],
   };
   const id = await createNotification(t.deps.db, { userId, kind: 'workout_reminder', key, dueAt: t.clock.now(), payload });
   if (!id) throw new Error('the reminder was not recorded');

@@ -12,11 +12,11 @@ async function plannedRunner() {
   await call(t.app, 'PUT', '/api/profile', { cookie: runner.cookie, body: { current_weekly_mileage_miles: 20, days_available_per_week: 4, easy_pace_per_mile_seconds: 600 } });
   const goal = (await call(t.app, 'POST', '/api/goals', { cookie: runner.cookie, body: { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-10' } })).json.goal;
   const { workouts: list } = (await call(t.app, 'POST', '/api/plans/generate', { cookie: runner.cookie, body: { goal_id: goal.id } })).json;
-  return { ...runner, goal, workouts: list as { id: string; scheduled_date: string; planned_distance_meters: number }[] };
+  return { ...runner, goal, workouts: list as { id: string; scheduled_date: string; estimated_distance_meters: number }[] };
 }
 
 const upload = (date: string, meters: number) => ({
-  source: 'fit_upload', external_id: `fit-test-${randomUUID()}`, sport_type: 'Run', start_time: `${date}T07:00:00.000Z`, local_date: date,
+  source: 'fit_upload', external_id: `fit-test-${randomUUID()}`, activity_type: 'Run', start_time: `${date}T07:00:00.000Z`, local_date: date,
   distance_meters: meters, moving_time_seconds: Math.round(meters * 0.36), elapsed_time_seconds: Math.round(meters * 0.37), laps: [],
 });
 
@@ -26,11 +26,11 @@ describe('activity.upload', () => {
     const first = runner.workouts[0]!;
     const phone = new TestDevice(t.app, runner.cookie, () => t.clock.now().getTime());
     const id = randomUUID();
-    const res = await phone.push([phone.mutation('activity.upload', { id, activity: upload(first.scheduled_date, first.planned_distance_meters) })]);
+    const res = await phone.push([phone.mutation('activity.upload', { id, activity: upload(first.scheduled_date, first.estimated_distance_meters) })]);
     expect(res.json.results[0].status).toBe('applied');
     const pulled = (await phone.pullAll()).changes;
     expect(pulled.find((c) => c.entity === 'strava_activities' && c.id === id)?.row).toMatchObject({ source: 'fit_upload', local_date: first.scheduled_date });
-    expect(pulled.find((c) => c.entity === 'workout_completions')?.row).toMatchObject({ workout_id: first.id, activity_id: id, status: 'completed' });
+    expect(pulled.find((c) => c.entity === 'workout_completions')?.row).toMatchObject({ workout_id: first.id, strava_activity_id: id, completion_status: 'completed' });
   });
 
   it('refuses an upload that claims to come from Strava', async () => {

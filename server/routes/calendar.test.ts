@@ -41,7 +41,7 @@ describe('calendar feed', () => {
   it('moves the event when the workout moves, keeping its UID', async () => {
     const { workouts, cookie, feedPath } = await plannedRunner('mi');
     // An easy run moved to a free day of its own week keeps the week's volume (and guardrails).
-    const w = workouts.find((x: { type: string }) => x.type === 'easy');
+    const w = workouts.find((x: { workout_type: string }) => x.workout_type === 'easy');
     const taken = new Set(workouts.map((x: { scheduled_date: string }) => x.scheduled_date));
     const sameWeek = workouts.filter((x: { week_index: number }) => x.week_index === w.week_index).map((x: { scheduled_date: string }) => x.scheduled_date).sort();
     const day = (offset: number) => new Date(Date.parse(`${sameWeek[0]}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);

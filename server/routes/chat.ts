@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { ChatHistoryQuerySchema } from '#shared/schema/coach.ts';
-import { listMessages } from '../domain/chat.ts';
+import { listConversations, listMessages } from '../domain/chat.ts';
 import type { AppDeps, AppEnv } from '../lib/context.ts';
 import { readQuery } from '../lib/http.ts';
 import { requireUser } from '../lib/session.ts';
@@ -13,6 +13,12 @@ export function chatRoutes(deps: AppDeps): Hono<AppEnv> {
     const user = requireUser(c);
     const query = readQuery(c, ChatHistoryQuerySchema);
     return c.json(await listMessages(deps.db, user.id, query));
+  });
+
+  /** The runner's conversations (threads), latest first. */
+  app.get('/conversations', async (c) => {
+    const user = requireUser(c);
+    return c.json({ conversations: await listConversations(deps.db, user.id) });
   });
 
   return app;

@@ -20,13 +20,13 @@ async function seedRunner(c: CoachTest) {
   // A workout the matcher completed from the Strava run; the runner added a note of their own.
   const [w] = await c.t.deps.db
     .insert(workouts)
-    .values({ user_id: runner.user.id, scheduled_date: '2026-02-26', type: 'long', title: 'Long run by the river', structure: { segments: [{ type: 'steady', distance_meters: 20000, pace_target: 'easy' }] }, planned_distance_meters: 20000, status: 'completed' })
+    .values({ user_id: runner.user.id, scheduled_date: '2026-02-26', workout_type: 'long', title: 'Long run by the river', structure: { segments: [{ type: 'steady', distance_meters: 20000, pace_target: 'easy' }] }, estimated_distance_meters: 20000, status: 'completed' })
     .returning();
   await c.t.deps.db.insert(workoutCompletions).values({
     user_id: runner.user.id,
     workout_id: w!.id,
-    activity_id: strava.id,
-    status: 'completed',
+    strava_activity_id: strava.id,
+    completion_status: 'completed',
     distance_meters: 23_456.7,
     duration_seconds: 7777,
     notes: 'legs felt springy',

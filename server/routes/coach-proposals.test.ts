@@ -17,7 +17,7 @@ async function proposed(input: (workouts: any[]) => Record<string, unknown>) {
   return { ...runner, res, toolResult: c.standin.requests[1]?.body.messages.at(-1).content[0] };
 }
 
-const firstEasy = (workouts: any[]) => workouts.find((w) => w.type === 'easy' && w.scheduled_date >= '2026-03-03');
+const firstEasy = (workouts: any[]) => workouts.find((w) => w.workout_type === 'easy' && w.scheduled_date >= '2026-03-03');
 const workout = async (cookie: string, id: string) => (await call(c.t.app, 'GET', `/api/workouts/${id}`, { cookie })).json.workout;
 const edits = async (cookie: string, id: string) => (await call(c.t.app, 'GET', `/api/workouts/${id}/edits`, { cookie })).json.edits as any[];
 
@@ -40,7 +40,7 @@ describe('coach proposals', () => {
     expect(accepted.status).toBe(200);
     expect(accepted.json.proposal).toMatchObject({ id: proposal.id, status: 'accepted' });
     expect((await workout(cookie, easy.id)).scheduled_date).toBe(addDays(easy.scheduled_date, 1));
-    expect(await edits(cookie, easy.id)).toEqual([expect.objectContaining({ edited_by: 'coach', field: 'scheduled_date', new_value: addDays(easy.scheduled_date, 1), reason: 'Coach: Tuesday is busy' })]);
+    expect(await edits(cookie, easy.id)).toEqual([expect.objectContaining({ edited_by: 'coach', field: 'scheduled_date', new_value: addDays(easy.scheduled_date, 1), edit_reason: 'Coach: Tuesday is busy' })]);
     const history = (await call(c.t.app, 'GET', '/api/chat/messages', { cookie })).json.messages;
     expect(history.at(-1).metadata.proposals[0].status).toBe('accepted');
     // Accepting again is the same answer; rejecting now is a conflict.
@@ -77,7 +77,7 @@ describe('coach proposals', () => {
       const week = ws.filter((w: any) => w.week_index === 1);
       const used = new Set(week.map((w: any) => w.scheduled_date));
       const free = [1, 2, 3, 4, 5, 6].map((d) => addDays(week[0].scheduled_date, d)).find((d) => !used.has(d))!;
-      moved = ws.find((w: any) => w.week_index === 2 && w.type === 'easy');
+      moved = ws.find((w: any) => w.week_index === 2 && w.workout_type === 'easy');
       expect(week).toHaveLength(4);
       return { kind: 'move', workout_id: moved.id, new_date: free, reason: 'More running this week' };
     });

@@ -66,7 +66,7 @@ describe('coach chat', () => {
     const { cookie, user } = await runnerWithPlan(c.t);
     c.standin.script({ type: 'text', text: 'Noted: long runs on Saturdays.' });
     await chat(c.t, cookie, { message: 'I prefer my long runs on Saturdays.' });
-    await insertMemoryOnce(c.t.deps.db, user.id, { id: randomUUID(), kind: 'injury', week_start: '2026-02-23', content: 'Left achilles felt tight after hills', data: {} }, c.t.clock.now());
+    await insertMemoryOnce(c.t.deps.db, user.id, { id: randomUUID(), summary_type: 'injury', source_date_range_start: '2026-02-23', source_date_range_end: '2026-02-23', content: 'Left achilles felt tight after hills', data: {} }, c.t.clock.now());
     c.standin.requests.length = 0;
     c.standin.script({ type: 'text', text: 'Keep the hills gentle this week.' });
     await chat(c.t, cookie, { message: 'Any hills this week?' });

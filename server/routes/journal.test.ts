@@ -29,13 +29,13 @@ async function runnerWithHistory() {
   const rows = await c.t.deps.db
     .insert(workouts)
     .values([
-      { user_id: id, scheduled_date: '2026-02-24', type: 'easy', title: 'Easy 8 km', structure: steady, planned_distance_meters: 8000, status: 'completed' },
-      { user_id: id, scheduled_date: '2026-02-27', type: 'tempo', title: 'Tempo 6 km', structure: steady, planned_distance_meters: 9000, status: 'missed' },
+      { user_id: id, scheduled_date: '2026-02-24', workout_type: 'easy', title: 'Easy 8 km', structure: steady, estimated_distance_meters: 8000, status: 'completed' },
+      { user_id: id, scheduled_date: '2026-02-27', workout_type: 'tempo', title: 'Tempo 6 km', structure: steady, estimated_distance_meters: 9000, status: 'missed' },
     ])
     .returning();
   await c.t.deps.db.insert(workoutCompletions).values([
-    { user_id: id, workout_id: rows[0]!.id, status: 'completed', distance_meters: 8000, duration_seconds: 2880 },
-    { user_id: id, workout_id: rows[1]!.id, status: 'missed' },
+    { user_id: id, workout_id: rows[0]!.id, completion_status: 'completed', distance_meters: 8000, duration_seconds: 2880 },
+    { user_id: id, workout_id: rows[1]!.id, completion_status: 'missed' },
   ]);
   return runner;
 }

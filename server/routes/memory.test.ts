@@ -37,14 +37,14 @@ describe('weekly memories', () => {
     expect(request.tool_choice).toEqual({ type: 'tool', name: 'weekly_memory' });
     expect(JSON.stringify(request.messages)).toContain('My right knee aches');
     const rows = await memories(cookie);
-    expect(rows.map((m) => [m.kind, m.content, m.week_start])).toEqual(
+    expect(rows.map((m) => [m.summary_type, m.content, m.source_date_range_start])).toEqual(
       expect.arrayContaining([
         ['training_week', 'You ran 6 km and mentioned a sore knee.', '2026-03-02'],
         ['injury', 'Right knee aches after long runs', '2026-03-02'],
         ['preference', 'Runs before work', '2026-03-02'],
       ]),
     );
-    expect(rows.find((m) => m.kind === 'training_week').data).toMatchObject({ source: 'coach', stats: { runs: 1, distance_meters: 6000 }, strava_included: false });
+    expect(rows.find((m) => m.summary_type === 'training_week').data).toMatchObject({ source: 'coach', stats: { runs: 1, distance_meters: 6000 }, strava_included: false });
     // Idempotent: a second run (a retried job) writes nothing and asks nothing.
     c.standin.requests.length = 0;
     expect(await writeWeeklyMemories(c.t.deps, c.t.clock.now(), { userIds: [user.id] })).toEqual({ users: 1, written: 0, narratives: 0 });
@@ -58,7 +58,7 @@ describe('weekly memories', () => {
     const result = await writeWeeklyMemories(c.t.deps, c.t.clock.now(), { userIds: [user.id], claude: null });
     expect(result).toMatchObject({ written: 1, narratives: 0 });
     const [week] = await memories(cookie);
-    expect(week).toMatchObject({ kind: 'training_week', week_start: '2026-02-23', data: { source: 'computed', stats: { runs: 2, distance_meters: 20_000 } } });
+    expect(week).toMatchObject({ summary_type: 'training_week', source_date_range_start: '2026-02-23', source_date_range_end: '2026-03-01', data: { source: 'computed', stats: { runs: 2, distance_meters: 20_000 } } });
     expect(week.content).toMatch(/^2 runs, 20\.0 km in 2:03:00/);
   });
 

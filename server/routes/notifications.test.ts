@@ -112,9 +112,9 @@ describe('the notification log', () => {
     const log = await logOf(cookie);
     expect(log.email_channel).toBeNull();
     expect(log.notifications).toEqual([
-      expect.objectContaining({ id, kind: 'strava_disconnected', status: 'skipped', channel: null, subject: 'Strava is disconnected from RunCoach', sent_at: null, attempts: 0, error: 'No e-mail channel configured: the server has neither SMTP_URL nor RESEND_API_KEY.' }),
+      expect.objectContaining({ id, notification_type: 'strava_disconnected', status: 'skipped', channel: 'email', subject: 'Strava is disconnected from RunCoach', sent_at: null, attempts: 0, error: 'No e-mail channel configured: the server has neither SMTP_URL nor RESEND_API_KEY.' }),
     ]);
-    expect((await call(t.app, 'GET', '/api/notifications?status=skipped&kind=strava_disconnected', { cookie })).json.notifications).toHaveLength(1);
+    expect((await call(t.app, 'GET', '/api/notifications?status=skipped&notification_type=strava_disconnected', { cookie })).json.notifications).toHaveLength(1);
     expect((await call(t.app, 'GET', '/api/notifications?status=sent', { cookie })).json.notifications).toHaveLength(0);
     expect((await call(t.app, 'GET', '/api/notifications?status=bogus', { cookie })).status).toBe(400);
   });

@@ -24,7 +24,7 @@ describe('plans', () => {
     expect(plan.phases.map((p: { phase: string }) => p.phase)).toEqual(expect.arrayContaining(['base', 'taper']));
     expect(plan.weeks.length).toBeGreaterThanOrEqual(17);
     expect(plan.generation_context).toMatchObject({ source: 'engine', methodology: 'daniels' });
-    expect(workouts.at(-1)).toMatchObject({ scheduled_date: '2026-07-05', type: 'race' });
+    expect(workouts.at(-1)).toMatchObject({ scheduled_date: '2026-07-05', workout_type: 'race' });
     expect(workouts.every((w) => w.reason && w.structure.segments.length > 0)).toBe(true);
     const fetched = await call(t.app, 'GET', `/api/plans/${plan.id}`, { cookie });
     expect(fetched.json.workouts).toHaveLength(workouts.length);
@@ -44,7 +44,7 @@ describe('plans', () => {
     ]);
     // Only the active plan's workouts are on the calendar.
     const week = await call(t.app, 'GET', '/api/workouts?from=2026-03-09&to=2026-03-15', { cookie });
-    expect(new Set(week.json.workouts.map((w: { plan_id: string }) => w.plan_id))).toEqual(new Set([second.json.plan.id]));
+    expect(new Set(week.json.workouts.map((w: { training_plan_id: string }) => w.training_plan_id))).toEqual(new Set([second.json.plan.id]));
   });
 
   it('refuses to plan before the profile says enough, naming what is missing', async () => {
@@ -80,13 +80,13 @@ describe('plans', () => {
 describe('workouts', () => {
   it('records a structure change in the edit history with the old and new value', async () => {
     const { workouts, cookie } = await planned();
-    const easy = workouts.find((w) => w.type === 'easy')!;
+    const easy = workouts.find((w) => w.workout_type === 'easy')!;
     const structure = { segments: [{ type: 'steady', duration_seconds: 1800, pace_target: 'easy' }] };
     const res = await call(t.app, 'PATCH', `/api/workouts/${easy.id}`, { cookie, body: { structure, edit_reason: 'short on time' } });
     expect(res.status).toBe(200);
-    expect(res.json.workout).toMatchObject({ structure, edited_by_user: true, planned_duration_seconds: 1800 });
+    expect(res.json.workout).toMatchObject({ structure, edited_by_user: true, estimated_duration_minutes: 30 });
     const edits = (await call(t.app, 'GET', `/api/workouts/${easy.id}/edits`, { cookie })).json.edits;
-    expect(edits).toEqual([expect.objectContaining({ edited_by: 'user', field: 'structure', previous_value: easy.structure, new_value: structure, reason: 'short on time', won: true })]);
+    expect(edits).toEqual([expect.objectContaining({ edited_by: 'user', field: 'structure', previous_value: easy.structure, new_value: structure, edit_reason: 'short on time', won: true })]);
   });
 
   it('refuses an invalid structure naming the path, changing nothing', async () => {
@@ -116,7 +116,7 @@ describe('workouts', () => {
 
   it('serves the workout as a .FIT file, the same bytes each time', async () => {
     const { workouts, cookie } = await planned();
-    const w = workouts.find((x) => x.type === 'intervals' || x.type === 'threshold' || x.type === 'tempo') ?? workouts[0];
+    const w = workouts.find((x) => x.workout_type === 'intervals' || x.workout_type === 'threshold' || x.workout_type === 'tempo') ?? workouts[0];
     const fetchFit = () => t.app.request(`/api/workouts/${w.id}/fit`, { headers: { cookie } });
     const res = await fetchFit();
     expect(res.status).toBe(200);
@@ -159,7 +159,7 @@ describe('adaptation', () => {
     const { plan, workouts, cookie } = await planned();
     t.clock.advance(8 * 86_400_000); // a week into the plan
     const today = '2026-03-10';
-    const kept = workouts.find((w) => w.scheduled_date > '2026-03-14' && w.type === 'easy')!;
+    const kept = workouts.find((w) => w.scheduled_date > '2026-03-14' && w.workout_type === 'easy')!;
     const mine = { segments: [{ type: 'steady', duration_seconds: 1500, pace_target: 'easy' }] };
     expect((await call(t.app, 'PATCH', `/api/workouts/${kept.id}`, { cookie, body: { structure: mine } })).status).toBe(200);
     const res = await call(t.app, 'POST', `/api/plans/${plan.id}/adapt`, { cookie, body: { report: { kind: 'illness', date: today, days: 5 } } });
@@ -171,9 +171,9 @@ describe('adaptation', () => {
       expect(after.find((x) => x.id === w.id), 'the past is untouched').toMatchObject({ structure: w.structure, scheduled_date: w.scheduled_date });
     }
     expect(after.find((x) => x.id === kept.id).structure).toEqual(mine);
-    const sick = after.filter((w) => w.scheduled_date >= today && w.scheduled_date < '2026-03-15' && w.type !== 'rest');
+    const sick = after.filter((w) => w.scheduled_date >= today && w.scheduled_date < '2026-03-15' && w.workout_type !== 'rest');
     const before = workouts.filter((w) => w.scheduled_date >= today && w.scheduled_date < '2026-03-15');
-    expect(sick.reduce((s, w) => s + w.planned_distance_meters, 0)).toBeLessThan(before.reduce((s, w) => s + w.planned_distance_meters, 0));
+    expect(sick.reduce((s, w) => s + w.estimated_distance_meters, 0)).toBeLessThan(before.reduce((s, w) => s + w.estimated_distance_meters, 0));
     const byId = new Map(workouts.map((w) => [w.id, w]));
     const changed = after.filter((x) => x.id !== kept.id && x.scheduled_date >= today && byId.has(x.id) && JSON.stringify(byId.get(x.id).structure) !== JSON.stringify(x.structure));
     const added = after.filter((x) => !byId.has(x.id));

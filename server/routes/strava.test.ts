@@ -42,18 +42,18 @@ describe('connecting with OAuth', () => {
     expect(authorize.state!.length).toBeGreaterThanOrEqual(32);
 
     const [row] = await t.deps.db.select().from(stravaTokens).where(sql`user_id = ${user.id}`);
-    expect(row!.athlete_id).toBe('18014398509481985'); // beyond 2^53, exact
+    expect(row!.strava_athlete_id).toBe('18014398509481985'); // beyond 2^53, exact
     const issued = [...t.standin.state.accessTokens.keys()];
-    expect(issued).toContain(decryptToken(t.deps.config.tokenEncryptionKey, row!.access_token_encrypted, `strava:access:${user.id}`));
-    expect(row!.access_token_encrypted).not.toContain('at_');
+    expect(issued).toContain(decryptToken(t.deps.config.tokenEncryptionKey, row!.access_token, `strava:access:${user.id}`));
+    expect(row!.access_token).not.toContain('at_');
     // Bound to its column: the access ciphertext does not decrypt as the refresh token.
-    expect(() => decryptToken(t.deps.config.tokenEncryptionKey, row!.access_token_encrypted, `strava:refresh:${user.id}`)).toThrow();
+    expect(() => decryptToken(t.deps.config.tokenEncryptionKey, row!.access_token, `strava:refresh:${user.id}`)).toThrow();
 
     const status = await call(t.app, 'GET', '/api/strava/status', { cookie });
     expect(status.json).toMatchObject({
       configured: true,
       connected: true,
-      athlete_id: '18014398509481985',
+      strava_athlete_id: '18014398509481985',
       activity_read: true,
       private_activities: true,
       needs_reconnect: false,
@@ -191,7 +191,7 @@ describe('the webhook', () => {
     const now = t.clock.now();
     const [workout] = await t.deps.db
       .insert(workouts)
-      .values({ user_id: user.id, scheduled_date: '2026-03-02', type: 'easy', title: 'Easy 8 km', structure: { segments: [] }, planned_distance_meters: 8000 })
+      .values({ user_id: user.id, scheduled_date: '2026-03-02', workout_type: 'easy', title: 'Easy 8 km', structure: { segments: [] }, estimated_distance_meters: 8000 })
       .returning();
     const run = toActivity({ id: '18000000000000077', sport_type: 'Run', start_date: '2026-03-02T06:00:00Z', start_date_local: '2026-03-02T06:00:00Z', distance: 8100, moving_time: 2700, elapsed_time: 2800 }, { fetchedAt: now });
     await upsertActivity(t.deps.db, user.id, run.activity, { raw: {}, fetchedAt: now, now });
@@ -206,7 +206,7 @@ describe('the webhook', () => {
     const events = await t.deps.db.select().from(stravaEvents).where(sql`user_id = ${user.id}`);
     expect(events.map((e) => [e.object_type, e.aspect_type, e.status]).sort()).toEqual([['activity', 'delete', 'received'], ['athlete', 'update', 'received']]);
     expect(await t.deps.db.select().from(stravaActivities).where(sql`user_id = ${user.id}`)).toHaveLength(1);
-    expect((await t.deps.db.select().from(workoutCompletions).where(sql`workout_id = ${workout!.id}`))[0]?.status).toBe('completed');
+    expect((await t.deps.db.select().from(workoutCompletions).where(sql`workout_id = ${workout!.id}`))[0]?.completion_status).toBe('completed');
     expect(await t.deps.db.select().from(stravaTokens).where(sql`user_id = ${user.id}`)).toHaveLength(1);
     expect((await call(t.app, 'GET', '/api/strava/status', { cookie })).json.connected).toBe(true);
   });
@@ -219,7 +219,7 @@ describe('disconnecting and privacy', () => {
     const now = t.clock.now();
     const [workout] = await t.deps.db
       .insert(workouts)
-      .values({ user_id: user.id, scheduled_date: '2026-03-01', type: 'easy', title: 'Easy', structure: { segments: [] }, planned_distance_meters: 5000 })
+      .values({ user_id: user.id, scheduled_date: '2026-03-01', workout_type: 'easy', title: 'Easy', structure: { segments: [] }, estimated_distance_meters: 5000 })
       .returning();
     const run = toActivity({ id: '18000000000000090', sport_type: 'Run', start_date: '2026-03-01T06:00:00Z', start_date_local: '2026-03-01T07:00:00Z', distance: 5000, moving_time: 1500, elapsed_time: 1500 }, { fetchedAt: now });
     await upsertActivity(t.deps.db, user.id, run.activity, { raw: { secret: 'strava data' }, fetchedAt: now, now });
@@ -232,7 +232,7 @@ describe('disconnecting and privacy', () => {
     expect(await t.deps.db.select().from(stravaTokens).where(sql`user_id = ${user.id}`)).toHaveLength(0);
     expect(await t.deps.db.select().from(stravaActivities).where(sql`user_id = ${user.id}`)).toHaveLength(0);
     const [completion] = await t.deps.db.select().from(workoutCompletions).where(sql`workout_id = ${workout!.id}`);
-    expect(completion).toMatchObject({ status: 'completed', activity_id: null, strava_activity_url: null, distance_meters: null });
+    expect(completion).toMatchObject({ completion_status: 'completed', strava_activity_id: null, strava_activity_url: null, distance_meters: null });
     // Again: nothing left to revoke.
     expect((await call(t.app, 'POST', '/api/strava/disconnect', { cookie })).json.revoked).toBe('not_connected');
   });

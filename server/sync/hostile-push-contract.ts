@@ -98,7 +98,7 @@ export function hostilePushContract(label: string, open: () => Promise<DatabaseH
         // The same engine plan the fuzz world gives its devices (A's profile and a 10 km race).
         const plan = devicePlan();
         const ids = { goal: randomUUID(), chat: randomUUID(), plan: randomUUID(), completion: randomUUID(), activity: randomUUID() };
-        const activity = (n: string) => ({ source: 'fit_upload', external_id: `fit-${n}`, sport_type: 'Run', start_time: '2026-03-01T07:00:00.000Z', local_date: '2026-03-01', distance_meters: 5000, moving_time_seconds: 1800, elapsed_time_seconds: 1850, laps: [] });
+        const activity = (n: string) => ({ source: 'fit_upload', external_id: `fit-${n}`, activity_type: 'Run', start_time: '2026-03-01T07:00:00.000Z', local_date: '2026-03-01', distance_meters: 5000, moving_time_seconds: 1800, elapsed_time_seconds: 1850, laps: [] });
         const seeded = await a.phone.push([
           a.phone.mutation('goal.create', { id: ids.goal, goal: { ...RACE, title: 'A private goal' } }),
           a.phone.mutation('chat.send', { id: ids.chat, content: 'A private message' }),
@@ -145,7 +145,7 @@ export function hostilePushContract(label: string, open: () => Promise<DatabaseH
         expect(Buffer.byteLength(JSON.stringify(res.json.results[0].error))).toBeLessThanOrEqual(MAX_REJECTION_BYTES);
         const [stored] = await storedErrors(phone.clientId);
         expect(stored).not.toHaveProperty('args');
-        expect(stored).toMatchObject({ code: 'validation_failed', name: 'plan.generate', v: 1 });
+        expect(stored).toMatchObject({ code: 'validation_failed', name: 'plan.generate', v: 2 });
         expect(Buffer.byteLength(JSON.stringify(stored))).toBeLessThanOrEqual(MAX_REJECTION_BYTES);
       });
 

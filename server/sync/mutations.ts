@@ -8,7 +8,7 @@ import { updateProfileFields } from '../domain/profile.ts';
 import type { WriteStamp } from '../domain/stamp.ts';
 import { recordCompletion } from '../domain/completions.ts';
 import { updateWorkout } from '../domain/workouts.ts';
-import { insertUserMessage } from '../domain/chat.ts';
+import { conversationFor, insertUserMessage } from '../domain/chat.ts';
 import { deleteMemory, updateMemory } from '../domain/memory.ts';
 import { PreferencesUpdateSchema } from '#shared/schema/notifications.ts';
 import { updatePreferences } from '../notifications/preferences.ts';
@@ -60,8 +60,8 @@ export const MUTATIONS: Record<string, MutationDef<z.ZodType>> = {
     updateGoal(tx, userId, args.id, args.set, stamp).then(() => {}),
   ),
   'goal.delete@1': define(MUTATION_ARGS['goal.delete@1'], ({ tx, userId, stamp }, args) => deleteGoal(tx, userId, args.id, stamp)),
-  'workout.update@1': define(
-    MUTATION_ARGS['workout.update@1'],
+  'workout.update@2': define(
+    MUTATION_ARGS['workout.update@2'],
     ({ tx, userId, stamp }, args) => updateWorkout(tx, userId, args.id, { ...args.set, edit_reason: args.reason }, stamp, 'user', { includeDeleted: true }).then(() => {}),
   ),
   'workout.move@1': define(MUTATION_ARGS['workout.move@1'], ({ tx, userId, stamp }, args) =>
@@ -83,10 +83,10 @@ export const MUTATIONS: Record<string, MutationDef<z.ZodType>> = {
   'memory.delete@1': define(MUTATION_ARGS['memory.delete@1'], ({ tx, userId, stamp }, args) => deleteMemory(tx, userId, args.id, stamp)),
   // Stored once by its client-made id; the phone asks for the reply (POST /api/coach/chat with this id) when online.
   'chat.send@1': define(MUTATION_ARGS['chat.send@1'], ({ tx, userId, stamp }, args) =>
-    insertUserMessage(tx, userId, args.id, args.content, stamp.now, { via: 'sync' }).then(() => {}),
+    conversationFor(tx, userId, args.conversation_id).then((conversation) => insertUserMessage(tx, userId, args.id, args.content, stamp.now, conversation, { via: 'sync' })).then(() => {}),
   ),
-  'plan.generate@1': define(MUTATION_ARGS['plan.generate@1'], ({ tx, userId, stamp }, args) => saveDevicePlan(tx, userId, args, stamp)),
-  'activity.upload@1': define(MUTATION_ARGS['activity.upload@1'], ({ tx, userId, stamp }, args) => uploadActivity(tx, userId, args.id, args.activity, stamp)),
+  'plan.generate@2': define(MUTATION_ARGS['plan.generate@2'], ({ tx, userId, stamp }, args) => saveDevicePlan(tx, userId, args, stamp)),
+  'activity.upload@2': define(MUTATION_ARGS['activity.upload@2'], ({ tx, userId, stamp }, args) => uploadActivity(tx, userId, args.id, args.activity, stamp)),
   // Settings → e-mail notifications; merged field by field like the profile.
   'notifications.preferences.update@1': define(z.object({ set: PreferencesUpdateSchema }).strict(), ({ tx, userId, stamp }, args) =>
     updatePreferences(tx, userId, args.set, stamp).then(() => {}),

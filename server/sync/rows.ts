@@ -20,7 +20,7 @@ export const ENTITIES: Record<SyncedEntity, EntitySpec> = {
   workouts: { table: schema.workouts, key: 'id', hidden: ['field_hlc'] },
   workout_edits: { table: schema.workoutEdits, key: 'id', hidden: [] },
   workout_completions: { table: schema.workoutCompletions, key: 'id', hidden: [] },
-  strava_activities: { table: schema.stravaActivities, key: 'id', hidden: ['raw'] },
+  strava_activities: { table: schema.stravaActivities, key: 'id', hidden: ['raw_data'] },
   chat_messages: { table: schema.chatMessages, key: 'id', hidden: [] },
   user_memory_summaries: { table: schema.userMemorySummaries, key: 'id', hidden: ['field_hlc'] },
   notification_preferences: { table: schema.notificationPreferences, key: 'user_id', hidden: ['field_hlc'] },

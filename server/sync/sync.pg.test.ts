@@ -43,7 +43,7 @@ describe.skipIf(!url)('sync under concurrency on Postgres', () => {
       await job.query('BEGIN');
       const activityId = randomUUID();
       await job.query(
-        `INSERT INTO strava_activities (id, user_id, source, external_id, sport_type, start_date, local_date, distance_meters, moving_time_seconds, elapsed_time_seconds)
+        `INSERT INTO strava_activities (id, user_id, source, external_id, activity_type, start_date, local_date, distance_meters, moving_time_seconds, elapsed_time_seconds)
          VALUES ($1, $2, 'strava', '123456789012345678', 'Run', now(), '2026-03-02', 5000, 1500, 1550)`,
         [activityId, user.id],
       );

@@ -185,7 +185,7 @@ describe('push and pull', () => {
     const phone = device();
     const old = await phone.push([phone.mutation('goal.delete', { id: randomUUID() })], { schemaVersion: 0 });
     expect(old.status).toBe(426);
-    expect(old.json.error).toMatchObject({ code: 'client_too_old', minSchemaVersion: 1 });
+    expect(old.json.error).toMatchObject({ code: 'client_too_old', minSchemaVersion: 3 });
     expect((await phone.pull(500, { protocol: 2 })).status).toBe(426);
     const many = Array.from({ length: 101 }, (_, i) => ({ id: i + 1, name: 'goal.delete', v: 1, hlc: '2026-03-02T07:00:00.000Z-0000-0000000000000001', args: { id: randomUUID() } }));
     expect((await phone.push(many)).status).toBe(413);

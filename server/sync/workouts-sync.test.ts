@@ -15,7 +15,7 @@ async function runnerWithPlan() {
   await call(t.app, 'PUT', '/api/profile', { cookie, body: { current_weekly_mileage_miles: 20, days_available_per_week: 4, easy_pace_per_mile_seconds: 600 } });
   const goal = (await call(t.app, 'POST', '/api/goals', { cookie, body: { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-10' } })).json.goal;
   const { workouts: list } = (await call(t.app, 'POST', '/api/plans/generate', { cookie, body: { goal_id: goal.id } })).json;
-  const easy = list.find((w: { type: string }) => w.type === 'easy');
+  const easy = list.find((w: { workout_type: string }) => w.workout_type === 'easy');
   const device = () => new TestDevice(t.app, cookie, () => t.clock.now().getTime());
   return { cookie, easy, phone: device(), laptop: device() };
 }
@@ -66,7 +66,7 @@ describe('workout mutations', () => {
     expect(skip.json.results[0].status).toBe('applied');
     const rows = await t.deps.db.select().from(workoutCompletions).where(eq(workoutCompletions.workout_id, easy.id));
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ id: completionId, status: 'skipped', notes: 'actually that was yesterday' });
+    expect(rows[0]).toMatchObject({ id: completionId, completion_status: 'skipped', notes: 'actually that was yesterday' });
     const bad = await phone.push([phone.mutation('workout.complete', { id: easy.id, completion_id: randomUUID(), rpe: 11 })]);
     expect(bad.json.results[0]).toMatchObject({ status: 'rejected', error: { code: 'validation_failed', issues: [{ path: 'rpe', message: expect.stringContaining('1 (very easy)') }] } });
   });

@@ -65,7 +65,7 @@ function mutationArgs(name: string, f: Fill, serial: number): unknown {
     'goal.create@1': { id, goal: RACE },
     'goal.update@1': { id: f.b.goal, set: { title: 'renamed by the fuzzer' } },
     'goal.delete@1': { id: f.spare.goals.pop() ?? id },
-    'workout.update@1': { id: f.b.workouts[1], set: { notes: 'fuzz notes', scheduled_date: '2026-03-05' }, reason: 'fuzz' },
+    'workout.update@2': { id: f.b.workouts[1], set: { notes: 'fuzz notes', scheduled_date: '2026-03-05' }, reason: 'fuzz' },
     'workout.move@1': { id: f.b.workouts[2], scheduled_date: '2026-03-06' },
     'workout.delete@1': { id: f.b.workouts[3] },
     'workout.complete@1': { id: f.b.workouts[4], completion_id: id, rpe: 5, notes: 'ok', distance_meters: 5000, duration_seconds: 1800 },
@@ -73,10 +73,10 @@ function mutationArgs(name: string, f: Fill, serial: number): unknown {
     'memory.update@1': { id: f.b.memory, set: { content: 'fuzz memory' } },
     'memory.delete@1': { id: f.spare.memories.pop() ?? id },
     'chat.send@1': { id, content: 'offline message' },
-    'plan.generate@1': { plan_id: id, goal_id: f.b.goal, plan: devicePlanCopy() },
-    'activity.upload@1': {
+    'plan.generate@2': { plan_id: id, goal_id: f.b.goal, plan: devicePlanCopy() },
+    'activity.upload@2': {
       id,
-      activity: { source: 'fit_upload', external_id: `fit-fuzz-${serial}`, sport_type: 'Run', start_time: '2026-03-01T07:00:00.000Z', local_date: '2026-03-01', distance_meters: 5000, moving_time_seconds: 1800, elapsed_time_seconds: 1850, laps: [] },
+      activity: { source: 'fit_upload', external_id: `fit-fuzz-${serial}`, activity_type: 'Run', start_time: '2026-03-01T07:00:00.000Z', local_date: '2026-03-01', distance_meters: 5000, moving_time_seconds: 1800, elapsed_time_seconds: 1850, laps: [] },
     },
     'notifications.preferences.update@1': { set: { weekly_journal: false } },
   };

@@ -98,7 +98,7 @@ export async function buildFuzzWorld(handle: DatabaseHandle, tag: string): Promi
   for (let i = 0; i < 25; i++) {
     spare.goals.push((await call(t.app, 'POST', '/api/goals', { cookie: b.cookie, body: { ...RACE, title: `spare ${i}` } })).json.goal.id);
     const memory = randomUUID();
-    await insertMemoryOnce(t.deps.db, b.ids.user, { id: memory, kind: 'preference', week_start: null, content: `spare ${i}`, data: {} }, t.clock.now());
+    await insertMemoryOnce(t.deps.db, b.ids.user, { id: memory, summary_type: 'preference', source_date_range_start: null, source_date_range_end: null, content: `spare ${i}`, data: {} }, t.clock.now());
     spare.memories.push(memory);
   }
 
@@ -152,7 +152,7 @@ async function seedRunner(t: StravaTestApp, label: string, withStrava: boolean):
   expectOk('workout', await call(t.app, 'PATCH', `/api/workouts/${workouts[0]}`, { cookie, body: { notes: `${marker}-workout` } }));
 
   const memory = randomUUID();
-  await insertMemoryOnce(t.deps.db, user.id, { id: memory, kind: 'preference', week_start: null, content: `${marker}-memory`, data: {} }, t.clock.now());
+  await insertMemoryOnce(t.deps.db, user.id, { id: memory, summary_type: 'preference', source_date_range_start: null, source_date_range_end: null, content: `${marker}-memory`, data: {} }, t.clock.now());
   const phone = new TestDevice(t.app, cookie, () => t.clock.now().getTime());
   const chat = randomUUID();
   const pushed = await phone.push([phone.mutation('chat.send', { id: chat, content: `${marker}-chat` })]);

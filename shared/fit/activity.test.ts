@@ -120,7 +120,7 @@ describe('decodeActivity', () => {
     expect(activity).toMatchObject({
       source: 'fit_upload',
       external_id: `fit-garmin-3987654321-${Utils.convertDateToDateTime(evening)}`,
-      sport_type: 'Run',
+      activity_type: 'Run',
       start_time: '2026-03-15T01:30:00.000Z',
       local_date: '2026-03-14',
       distance_meters: 10_000,
@@ -159,7 +159,7 @@ describe('decodeActivity', () => {
     ['walking', 'generic', 'Walk'],
     ['training', 'generic', 'Workout'],
   ])('maps %s/%s to %s', (sport, subSport, expected) => {
-    expect(decoded(activityFile({ start: evening, laps: tenK, sport, subSport })).sport_type).toBe(expected);
+    expect(decoded(activityFile({ start: evening, laps: tenK, sport, subSport })).activity_type).toBe(expected);
   });
 
   it('gives a stable external id: same file same id, another recording another id', () => {

@@ -36,7 +36,7 @@ const num = (value: unknown): number | undefined => (typeof value === 'number' &
 const round = (value: number, decimals: number): number => Math.round(value * 10 ** decimals) / 10 ** decimals;
 const fail = (path: string, message: string): DecodeActivityResult => ({ ok: false, issues: [{ path, message }] });
 
-/** Strava's sport_type for a FIT sport/sub-sport pair. */
+/** Strava's activity_type for a FIT sport/sub-sport pair. */
 function sportType(sport: unknown, subSport: unknown): string {
   switch (sport) {
     case 'running':
@@ -126,7 +126,7 @@ function summarise(parts: Summary[], fallbackStart: Date | undefined) {
   const sports = new Set(parts.map((s) => sportType(s.sport, s.subSport)));
   return {
     start,
-    sport_type: sports.size === 1 ? [...sports][0]! : 'Workout',
+    activity_type: sports.size === 1 ? [...sports][0]! : 'Workout',
     distance_meters: round(sum((s) => num(s.totalDistance)), 2),
     moving_time_seconds: round(sum(movingOf), 3),
     elapsed_time_seconds: round(elapsed, 3),
@@ -161,7 +161,7 @@ export function decodeActivity(bytes: Uint8Array, options: DecodeActivityOptions
   const candidate: Record<string, unknown> = {
     source: 'fit_upload',
     external_id: externalId(messages, bytes),
-    sport_type: summary.sport_type,
+    activity_type: summary.activity_type,
     start_time: start.toISOString(),
     local_date: localDate(start, messages, options.timeZone),
     distance_meters: summary.distance_meters,

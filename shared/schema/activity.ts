@@ -9,7 +9,7 @@ export type ActivitySource = z.infer<typeof ActivitySourceSchema>;
 /** Strava's sport types that count as running (STRAVA.md §activities). */
 export const RUN_SPORT_TYPES = ['Run', 'TrailRun', 'VirtualRun'] as const;
 
-/** Whether a sport_type is a run the plan counts. */
+/** Whether a activity_type is a run the plan counts. */
 export function isRunSportType(sportType: string): boolean {
   return (RUN_SPORT_TYPES as readonly string[]).includes(sportType);
 }
@@ -36,7 +36,7 @@ export const ActivitySchema = z
     /** Stable per recording: uploading the same file twice gives the same id. */
     external_id: Text.min(1).max(200),
     /** Strava's vocabulary: Run, TrailRun, VirtualRun, Ride, Walk, Hike, Swim, Workout … */
-    sport_type: Text.min(1).max(64),
+    activity_type: Text.min(1).max(64),
     start_time: z.iso.datetime({ offset: true }),
     local_date: z.iso.date(),
     distance_meters: z.number().min(0).max(1_000_000),
@@ -57,7 +57,8 @@ export type Activity = z.infer<typeof ActivitySchema>;
  */
 export function activityColumns(activity: Activity) {
   return {
-    sport_type: activity.sport_type,
+    strava_activity_id: activity.source === 'strava' ? activity.external_id : null,
+    activity_type: activity.activity_type,
     start_date: new Date(activity.start_time).toISOString(),
     local_date: activity.local_date,
     distance_meters: activity.distance_meters,
@@ -65,6 +66,7 @@ export function activityColumns(activity: Activity) {
     elapsed_time_seconds: Math.round(activity.elapsed_time_seconds),
     average_heartrate: activity.average_heartrate ?? null,
     max_heartrate: activity.max_heartrate ?? null,
+    average_pace_seconds_per_meter: activity.distance_meters > 0 ? activity.moving_time_seconds / activity.distance_meters : null,
     total_elevation_gain: activity.total_elevation_gain ?? null,
     laps: activity.laps,
   };

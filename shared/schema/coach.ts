@@ -13,6 +13,8 @@ export const ChatRequestSchema = z
   .object({
     message: Text.trim().min(1, 'is required').max(4000, 'must be at most 4000 characters'),
     client_message_id: z.uuid().optional(),
+    /** The thread to continue; a new id starts a conversation; without one, the latest continues. */
+    conversation_id: z.uuid('must be a conversation id (a UUID)').optional(),
   })
   .strict();
 export type ChatRequest = z.infer<typeof ChatRequestSchema>;
@@ -21,13 +23,18 @@ export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 export const ChatHistoryQuerySchema = z
   .object({
     before: z.uuid().optional(),
+    /** Only this conversation's messages. */
+    conversation_id: z.uuid('must be a conversation id (a UUID)').optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
   })
   .strict();
 
-/** The chat.send@1 mutation: a message written offline; the reply comes once the phone is online. */
+/**
+ * The chat.send@1 mutation: a message written offline; the reply comes once the phone is online.
+ * Without `conversation_id` the message continues the runner's latest conversation (or starts one).
+ */
 export const ChatSendArgsSchema = z
-  .object({ id: z.uuid(), content: Text.trim().min(1).max(4000) })
+  .object({ id: z.uuid(), content: Text.trim().min(1).max(4000), conversation_id: z.uuid().optional() })
   .strict();
 
 /** The changes the coach may propose (and personalisation may make). */

@@ -5,6 +5,8 @@ import { IsoDateSchema } from './goal.ts';
 // The REST and sync shapes of a goal: the seed's column names, snake_case.
 
 const title = Text.trim().min(1, 'is required').max(120, 'must be at most 120 characters');
+/** The runner's own words on the goal (the seed's `goals.description`). */
+const description = Text.trim().max(2000, 'must be at most 2000 characters').nullable();
 const raceFields = {
   target_race_distance_meters: z.number().min(800, 'must be at least 800 m').max(60_000, 'must be at most 60 km'),
   target_race_date: IsoDateSchema,
@@ -17,10 +19,10 @@ const mileageFields = {
 
 export const GoalCreateSchema = z.discriminatedUnion('goal_type', [
   z
-    .object({ goal_type: z.literal('race'), title: title.optional(), ...raceFields, target_time_seconds: raceFields.target_time_seconds.optional() })
+    .object({ goal_type: z.literal('race'), title: title.optional(), description: description.optional(), ...raceFields, target_time_seconds: raceFields.target_time_seconds.optional() })
     .strict(),
   z
-    .object({ goal_type: z.literal('mileage'), title: title.optional(), ...mileageFields, end_date: mileageFields.end_date.optional() })
+    .object({ goal_type: z.literal('mileage'), title: title.optional(), description: description.optional(), ...mileageFields, end_date: mileageFields.end_date.optional() })
     .strict(),
 ]);
 export type GoalCreate = z.infer<typeof GoalCreateSchema>;
@@ -31,6 +33,7 @@ export const GOAL_STATUSES = ['active', 'completed', 'abandoned', 'flagged_unrea
 export const GoalUpdateSchema = z
   .object({
     title,
+    description,
     ...raceFields,
     ...mileageFields,
     // flagged_unrealistic is set by evaluation, not by hand.

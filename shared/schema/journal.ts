@@ -21,8 +21,8 @@ export interface PlannedSession {
   workout_id: string;
   date: string;
   title: string;
-  type: string;
-  planned_distance_meters: number | null;
+  workout_type: string;
+  estimated_distance_meters: number | null;
   status: string;
   done_distance_meters: number | null;
 }
@@ -30,7 +30,7 @@ export interface PlannedSession {
 /** The week's plan against what became of it. */
 export interface PlannedVsDone {
   planned_sessions: number;
-  planned_distance_meters: number;
+  estimated_distance_meters: number;
   completed: number;
   partial: number;
   skipped: number;

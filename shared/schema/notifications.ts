@@ -85,10 +85,11 @@ export type Preferences = z.infer<typeof PreferencesSchema>;
 /** One entry of GET /api/notifications. */
 export const NotificationSchema = z.object({
   id: z.string(),
-  kind: NotificationKindSchema,
+  notification_type: NotificationKindSchema,
   status: z.enum(NOTIFICATION_STATUSES),
-  channel: z.string().nullable(),
+  channel: z.string(),
   subject: z.string().nullable(),
+  content: z.string(),
   scheduled_for: z.string(),
   sent_at: z.string().nullable(),
   /** Why it failed or was skipped, in words a runner reads (or a note on an unconfirmed send). */
@@ -102,7 +103,7 @@ export type Notification = z.infer<typeof NotificationSchema>;
 export const NotificationsQuerySchema = z
   .object({
     status: z.enum(NOTIFICATION_STATUSES).optional(),
-    kind: NotificationKindSchema.optional(),
+    notification_type: NotificationKindSchema.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict();

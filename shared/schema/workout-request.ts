@@ -6,7 +6,8 @@ import { StorableStructureSchema, WorkoutTypeSchema } from './workout.ts';
 /** The fields a runner (or the coach) may change on a workout, seed column names. */
 export const WorkoutFieldsSchema = z.object({
   title: Text.trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
-  type: WorkoutTypeSchema,
+  workout_type: WorkoutTypeSchema,
+  description: Text.max(2000, 'must be at most 2000 characters').nullable(),
   scheduled_date: IsoDateSchema,
   structure: StorableStructureSchema,
   notes: Text.max(2000, 'must be at most 2000 characters').nullable(),

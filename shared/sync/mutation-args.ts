@@ -9,7 +9,9 @@ import { ProfileFieldsSchema } from '../schema/profile.ts';
 import { WorkoutFieldsSchema } from '../schema/workout-request.ts';
 
 // The arguments of every named mutation, by `name@v`: the device validates with these before
-// writing its outbox, the server before applying. A name never changes meaning.
+// writing its outbox, the server before applying. A name never changes meaning: the seed's
+// column names (issue 16, schema version 3) made workout.update, plan.generate and
+// activity.upload @2; devices rewrite their pending @1 entries when they upgrade (client/lib/data/upgrade.ts).
 
 const id = z.uuid();
 const rpe = z.number().int().min(1, 'RPE runs from 1 (very easy) to 10 (all out)').max(10, 'RPE runs from 1 (very easy) to 10 (all out)');
@@ -20,7 +22,7 @@ export const MUTATION_ARGS = {
   'goal.create@1': z.object({ id, goal: GoalCreateSchema }).strict(),
   'goal.update@1': z.object({ id, set: GoalUpdateSchema }).strict(),
   'goal.delete@1': z.object({ id }).strict(),
-  'workout.update@1': z.object({ id, set: WorkoutFieldsSchema.partial().strict(), reason: Text.max(500).optional() }).strict(),
+  'workout.update@2': z.object({ id, set: WorkoutFieldsSchema.partial().strict(), reason: Text.max(500).optional() }).strict(),
   'workout.move@1': z.object({ id, scheduled_date: IsoDateSchema }).strict(),
   'workout.delete@1': z.object({ id }).strict(),
   'workout.complete@1': z
@@ -38,7 +40,7 @@ export const MUTATION_ARGS = {
   'memory.delete@1': z.object({ id }).strict(),
   'chat.send@1': ChatSendArgsSchema,
   /** A plan the device made with the rule engine (offline too); the server re-checks it before saving. */
-  'plan.generate@1': z
+  'plan.generate@2': z
     .object({
       plan_id: id,
       goal_id: id,
@@ -49,7 +51,7 @@ export const MUTATION_ARGS = {
     })
     .strict(),
   /** A run decoded from a .FIT file on the device. */
-  'activity.upload@1': z.object({ id, activity: ActivitySchema }).strict(),
+  'activity.upload@2': z.object({ id, activity: ActivitySchema }).strict(),
 } as const;
 
 export type MutationKey = keyof typeof MUTATION_ARGS;

@@ -7,9 +7,10 @@ import { isHlc } from './hlc.ts';
 export const PROTOCOL_VERSION = 1;
 /** The data shape devices store; bumped when a synced table's row shape changes. */
 // 2: notification_preferences joined the synced tables; older devices re-download to get their rows.
-export const SCHEMA_VERSION = 2;
-/** Devices older than this get 426 and must update the app. */
-export const MIN_SCHEMA_VERSION = 1;
+// 3: the seed's column names (issue 16); rows and mutations of version 2 mean something else.
+export const SCHEMA_VERSION = 3;
+/** Devices older than this get 426 and must update the app (which upgrades their outbox). */
+export const MIN_SCHEMA_VERSION = 3;
 export const MAX_MUTATIONS_PER_PUSH = 100;
 export const MAX_PUSH_BYTES = 512 * 1024;
 export const DEFAULT_PULL_LIMIT = 500;

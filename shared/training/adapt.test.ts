@@ -28,7 +28,7 @@ const base: GenerateInput = {
 const plan = planOf(base);
 const today = '2026-03-04';
 const doneAsPlanned = (until: string, factor = 1): CompletedRun[] =>
-  plan.workouts.filter((w) => w.scheduled_date < until).map((w) => ({ date: w.scheduled_date, distance_meters: w.planned_distance_meters * factor, workout_id: w.id }));
+  plan.workouts.filter((w) => w.scheduled_date < until).map((w) => ({ date: w.scheduled_date, distance_meters: w.estimated_distance_meters * factor, workout_id: w.id }));
 
 describe('adaptPlan', () => {
   it('leaves a plan alone when the runner is on plan', () => {
@@ -44,7 +44,7 @@ describe('adaptPlan', () => {
     expect(r.reasons.join()).toMatch(/missed workouts/);
     expect(r.violations).toEqual([]);
     expect(r.plan.workouts.filter((w) => w.scheduled_date < today)).toEqual(plan.workouts.filter((w) => w.scheduled_date < today));
-    const future = (p: Plan) => p.workouts.filter((w) => w.scheduled_date >= today && w.scheduled_date < '2026-03-15').reduce((a, w) => a + w.planned_distance_meters, 0);
+    const future = (p: Plan) => p.workouts.filter((w) => w.scheduled_date >= today && w.scheduled_date < '2026-03-15').reduce((a, w) => a + w.estimated_distance_meters, 0);
     expect(future(r.plan)).toBeLessThan(future(plan));
     expect(r.plan.weeks.find((w) => w.start_date === '2026-03-08')!.reason).toContain('re-planned on 2026-03-04');
     expect(r.removed_workout_ids.length).toBeGreaterThan(0);
@@ -69,7 +69,7 @@ describe('adaptPlan', () => {
   });
 
   it('keeps workouts the runner edited', () => {
-    const edited = plan.workouts.find((w) => w.scheduled_date >= '2026-03-10' && w.type === 'easy')!;
+    const edited = plan.workouts.find((w) => w.scheduled_date >= '2026-03-10' && w.workout_type === 'easy')!;
     const withEdit: Plan = { ...plan, workouts: plan.workouts.map((w) => (w.id === edited.id ? { ...w, title: 'My own run', edited_by_user: true } : w)) };
     const r = adaptPlan({ plan: withEdit, profile: base.profile, today, history: doneAsPlanned('2026-02-22'), newId: ids('a') });
     expect(r.plan.workouts.find((w) => w.id === edited.id)).toMatchObject({ title: 'My own run', edited_by_user: true, scheduled_date: edited.scheduled_date });
@@ -80,8 +80,8 @@ describe('adaptPlan', () => {
   });
 
   it('keeps a small edit without any violation', () => {
-    const edited = plan.workouts.find((w) => w.scheduled_date >= '2026-03-10' && w.type === 'easy')!;
-    const small = { ...edited, title: 'Short shake-out', edited_by_user: true, structure: { segments: [{ type: 'steady' as const, distance_meters: 3000, pace_target: 'easy' as const }] }, planned_distance_meters: 3000 };
+    const edited = plan.workouts.find((w) => w.scheduled_date >= '2026-03-10' && w.workout_type === 'easy')!;
+    const small = { ...edited, title: 'Short shake-out', edited_by_user: true, structure: { segments: [{ type: 'steady' as const, distance_meters: 3000, pace_target: 'easy' as const }] }, estimated_distance_meters: 3000 };
     const withEdit: Plan = { ...plan, workouts: plan.workouts.map((w) => (w.id === edited.id ? small : w)) };
     const r = adaptPlan({ plan: withEdit, profile: base.profile, today, history: doneAsPlanned('2026-02-22'), newId: ids('a') });
     expect(r.plan.workouts.find((w) => w.id === edited.id)).toEqual(small);
@@ -111,12 +111,12 @@ describe('adaptPlan', () => {
         const now = addDays(input.start_date, Math.min(dayOffset, daysBetween(input.start_date, raceDate) - 1));
         const history = p.workouts.filter((w) => w.scheduled_date < now).flatMap((w, i) => {
           const f = factors[i % factors.length]!;
-          return f < 0.2 ? [] : [{ date: w.scheduled_date, distance_meters: Math.round(w.planned_distance_meters * f), workout_id: w.id }];
+          return f < 0.2 ? [] : [{ date: w.scheduled_date, distance_meters: Math.round(w.estimated_distance_meters * f), workout_id: w.id }];
         });
         const r = adaptPlan({ plan: p, profile: input.profile, today: now, history, newId: ids('a'), ...(report ? { report: { kind: report.kind, date: addDays(now, -report.back), days: report.days } } : {}) });
         expect(r.violations).toEqual([]);
         expect(r.plan.workouts.filter((w) => w.scheduled_date < now)).toEqual(p.workouts.filter((w) => w.scheduled_date < now));
-        if (input.goal.kind === 'race') expect(r.plan.workouts.filter((w) => w.type === 'race').map((w) => w.scheduled_date)).toEqual([input.goal.target_race_date]);
+        if (input.goal.kind === 'race') expect(r.plan.workouts.filter((w) => w.workout_type === 'race').map((w) => w.scheduled_date)).toEqual([input.goal.target_race_date]);
       }),
       {
         ...propertyRuns(400),

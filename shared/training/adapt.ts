@@ -76,16 +76,16 @@ export function adaptPlan(input: AdaptInput): AdaptResult {
   }
   for (let k = 0; k < fromWeek; k++) priorVolumes[k] = priorVolumes[k] ?? 0;
   // The runner's own edits stay as they are, and so does the race itself.
-  const isGoalRace = (w: PlannedWorkout) => w.type === 'race' && plan.goal.kind === 'race' && w.scheduled_date === plan.goal.target_race_date;
+  const isGoalRace = (w: PlannedWorkout) => w.workout_type === 'race' && plan.goal.kind === 'race' && w.scheduled_date === plan.goal.target_race_date;
   const kept = plan.workouts.filter((w) => (w.edited_by_user || isGoalRace(w)) && toDayNumber(w.scheduled_date) >= todayDay);
   for (const w of kept) {
     if (isGoalRace(w)) continue;
     const k = weekOf(toDayNumber(w.scheduled_date));
-    carried.set(k, (carried.get(k) ?? 0) + w.planned_distance_meters);
+    carried.set(k, (carried.get(k) ?? 0) + w.estimated_distance_meters);
   }
   const runs: { day: number; meters: number; assumed?: boolean }[] = past.map((r) => ({ day: toDayNumber(r.date), meters: r.distance_meters }));
   runs.push({ day: toDayNumber(plan.start_date) - 1, meters: baselineLongestRun(profile), assumed: true });
-  for (const w of kept) runs.push({ day: toDayNumber(w.scheduled_date), meters: w.planned_distance_meters });
+  for (const w of kept) runs.push({ day: toDayNumber(w.scheduled_date), meters: w.estimated_distance_meters });
 
   const next = composePlan({
     profile,
@@ -114,8 +114,8 @@ export function adaptPlan(input: AdaptInput): AdaptResult {
     const inWeek = workouts.filter((x) => x.week_index === w.index);
     return {
       ...w,
-      planned_distance_meters: Math.round(inWeek.reduce((a, x) => a + x.planned_distance_meters, 0)),
-      planned_duration_seconds: Math.round(inWeek.reduce((a, x) => a + x.planned_duration_seconds, 0)),
+      estimated_distance_meters: Math.round(inWeek.reduce((a, x) => a + x.estimated_distance_meters, 0)),
+      estimated_duration_minutes: Math.round(inWeek.reduce((a, x) => a + x.estimated_duration_minutes, 0)),
       reason: `${w.reason} (${note})`,
     };
   });
@@ -143,13 +143,13 @@ function triggers(plan: Plan, history: CompletedRun[], todayDay: number, report:
   const since = todayDay - 14;
   const recent = plan.workouts.filter((w) => {
     const d = toDayNumber(w.scheduled_date);
-    return d >= since && d < todayDay && w.type !== 'rest' && w.type !== 'cross_training';
+    return d >= since && d < todayDay && w.workout_type !== 'rest' && w.workout_type !== 'cross_training';
   });
   const doneDays = new Set(history.map((r) => r.date));
   const doneIds = new Set(history.flatMap((r) => (r.workout_id ? [r.workout_id] : [])));
   const missed = recent.filter((w) => !doneIds.has(w.id) && !doneDays.has(w.scheduled_date));
   if (missed.length > 0) out.push(`${missed.length} missed workout${missed.length > 1 ? 's' : ''} in the last two weeks`);
-  const planned = recent.reduce((a, w) => a + w.planned_distance_meters, 0);
+  const planned = recent.reduce((a, w) => a + w.estimated_distance_meters, 0);
   const done = history.filter((r) => toDayNumber(r.date) >= since && toDayNumber(r.date) < todayDay).reduce((a, r) => a + r.distance_meters, 0);
   if (planned > 0 && missed.length === 0) {
     const ratio = done / planned;

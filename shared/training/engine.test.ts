@@ -27,12 +27,12 @@ function assertSound(input: GenerateInput, plan: Plan): void {
   const perWeek = new Map<number, Set<string>>();
   for (const w of plan.workouts) perWeek.set(w.week_index, (perWeek.get(w.week_index) ?? new Set()).add(w.scheduled_date));
   for (const days of perWeek.values()) expect(days.size).toBeLessThanOrEqual(input.profile.days_available_per_week);
-  const hard = plan.workouts.filter((w) => HARD_TYPES.has(w.type)).map((w) => w.scheduled_date).sort();
+  const hard = plan.workouts.filter((w) => HARD_TYPES.has(w.workout_type)).map((w) => w.scheduled_date).sort();
   for (let i = 1; i < hard.length; i++) expect(daysBetween(hard[i - 1]!, hard[i]!)).toBeGreaterThan(1);
   if (input.goal.kind === 'race') {
-    const races = plan.workouts.filter((w) => w.type === 'race');
+    const races = plan.workouts.filter((w) => w.workout_type === 'race');
     expect(races.map((w) => w.scheduled_date)).toEqual([input.goal.target_race_date]);
-    expect(plan.workouts[plan.workouts.length - 1]!.type).toBe('race');
+    expect(plan.workouts[plan.workouts.length - 1]!.workout_type).toBe('race');
   }
 }
 
@@ -83,7 +83,7 @@ describe('generatePlan: shape of a plan', () => {
     expect(plan.phases.map((p) => p.phase)).toEqual(['base', 'build', 'peak', 'taper']);
     const training = plan.weeks.filter((w) => w.start_date < '2026-06-07');
     expect(training.filter((w) => w.is_taper)).toHaveLength(3);
-    for (const w of training) expect(plan.workouts.some((x) => x.week_index === w.index && x.type === 'long')).toBe(true);
+    for (const w of training) expect(plan.workouts.some((x) => x.week_index === w.index && x.workout_type === 'long')).toBe(true);
     const recovery = plan.weeks.filter((w) => w.is_recovery).map((w) => w.index);
     expect(recovery).toEqual([3, 7, 11]);
     expect(plan.weeks.find((w) => w.is_recovery)!.reason).toMatch(/recovery week/);
@@ -97,7 +97,7 @@ describe('generatePlan: shape of a plan', () => {
   });
 
   it('methodologies differ in session choice', () => {
-    const types = (m: GenerateInput['methodology']) => new Set(planOf({ ...base, methodology: m, goal: { kind: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-03' } }).workouts.map((w) => w.type));
+    const types = (m: GenerateInput['methodology']) => new Set(planOf({ ...base, methodology: m, goal: { kind: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-03' } }).workouts.map((w) => w.workout_type));
     expect(types('daniels').has('repetition')).toBe(true);
     expect(types('pfitzinger').has('tempo')).toBe(true);
     expect(types('pfitzinger').has('repetition')).toBe(false);
@@ -114,7 +114,7 @@ describe('generatePlan: shape of a plan', () => {
   it('says what the runner\'s days allow when they cannot carry the volume (issue 26: 70 mi on 2 days)', () => {
     const heavy = { ...base.profile, current_weekly_mileage_miles: 70 };
     const twoDays = planOf({ ...base, profile: { ...heavy, days_available_per_week: 2 } });
-    const peak = Math.max(...twoDays.weeks.filter((w) => w.start_date < '2026-06-07').map((w) => w.planned_distance_meters));
+    const peak = Math.max(...twoDays.weeks.filter((w) => w.start_date < '2026-06-07').map((w) => w.estimated_distance_meters));
     expect(peak).toBeLessThan(0.7 * 70 * 1609.344);
     const said = /with 2 running days a week, no week can hold more than about ([\d.]+) km .* add running days/.exec(twoDays.reason);
     expect(said, twoDays.reason).not.toBeNull();

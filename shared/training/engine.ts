@@ -122,7 +122,7 @@ export function composePlan(c: ComposeInput): Plan {
   const keptDays = new Set(c.kept.map((k) => toDayNumber(k.scheduled_date)));
   const calm = new Set<number>();
   for (const k of c.kept) {
-    if (['easy', 'recovery', 'rest', 'cross_training'].includes(k.type)) continue;
+    if (['easy', 'recovery', 'rest', 'cross_training'].includes(k.workout_type)) continue;
     calm.add(toDayNumber(k.scheduled_date) - 1).add(toDayNumber(k.scheduled_date) + 1);
   }
 
@@ -175,11 +175,11 @@ export function composePlan(c: ComposeInput): Plan {
         id: c.newId(),
         scheduled_date: b.date,
         week_index: k,
-        type: b.session.type,
+        workout_type: b.session.type,
         title: b.session.title,
         structure: b.session.structure,
-        planned_distance_meters: Math.round(b.session.estimate.distance_meters),
-        planned_duration_seconds: Math.round(b.session.estimate.duration_seconds),
+        estimated_distance_meters: Math.round(b.session.estimate.distance_meters),
+        estimated_duration_minutes: Math.round(b.session.estimate.duration_seconds / 60),
         reason: b.session.reason,
       });
     }
@@ -200,8 +200,8 @@ export function composePlan(c: ComposeInput): Plan {
       index: week.index,
       start_date: week.start_date,
       phase: week.phase,
-      planned_distance_meters: Math.round(inWeek.reduce((a, x) => a + x.planned_distance_meters, 0)),
-      planned_duration_seconds: Math.round(inWeek.reduce((a, x) => a + x.planned_duration_seconds, 0)),
+      estimated_distance_meters: Math.round(inWeek.reduce((a, x) => a + x.estimated_distance_meters, 0)),
+      estimated_duration_minutes: Math.round(inWeek.reduce((a, x) => a + x.estimated_duration_minutes, 0)),
       is_recovery: roles[week.index] === 'recovery',
       is_taper: week.role === 'taper',
       reason: weekReasons[week.index] ?? 'kept as it was',
@@ -213,15 +213,15 @@ export function composePlan(c: ComposeInput): Plan {
       index: frame.weeks.length,
       start_date: frame.raceDate,
       phase: 'taper',
-      planned_distance_meters: Math.round(race.reduce((a, x) => a + x.planned_distance_meters, 0)),
-      planned_duration_seconds: Math.round(race.reduce((a, x) => a + x.planned_duration_seconds, 0)),
+      estimated_distance_meters: Math.round(race.reduce((a, x) => a + x.estimated_distance_meters, 0)),
+      estimated_duration_minutes: Math.round(race.reduce((a, x) => a + x.estimated_duration_minutes, 0)),
       is_recovery: false,
       is_taper: true,
       reason: `race week: the race on ${frame.raceDate}`,
     });
   }
   const endDate = frame.raceDate ?? addDays(frame.anchor, 7 * frame.weeks.length - 1);
-  const peak = Math.max(...weeks.map((x) => x.planned_distance_meters), 0);
+  const peak = Math.max(...weeks.map((x) => x.estimated_distance_meters), 0);
   // Never degrade silently: when the runner's days cannot carry the volume the goal and their
   // current running call for, the plan says so and what would change it.
   const ceiling = weekCeilingMeters(w);
@@ -249,11 +249,11 @@ function raceWorkout(c: ComposeInput, goal: Extract<Goal, { kind: 'race' }>, wee
     id: c.newId(),
     scheduled_date: goal.target_race_date,
     week_index: weekIndex,
-    type: 'race',
+    workout_type: 'race',
     title: `Race: ${km(goal.target_race_distance_meters)}`,
     structure,
-    planned_distance_meters: Math.round(e.distance_meters),
-    planned_duration_seconds: Math.round(e.duration_seconds),
+    estimated_distance_meters: Math.round(e.distance_meters),
+    estimated_duration_minutes: Math.round(e.duration_seconds / 60),
     reason: 'race day: the goal this plan builds to',
   };
 }

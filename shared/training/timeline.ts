@@ -87,19 +87,19 @@ export function buildTimeline(plan: PlanLike, ctx: GuardrailContext): Timeline {
     const day = toDayNumber(w.scheduled_date);
     const parsed = w.structure === undefined ? null : WorkoutStructureSchema.safeParse(w.structure);
     const estimate = parsed?.success ? estimateWorkout(parsed.data, paces, raceMeters ?? undefined) : null;
-    const nonRunning = w.type === 'rest' || w.type === 'cross_training';
-    const meters = nonRunning ? 0 : (estimate?.distance_meters ?? w.planned_distance_meters ?? 0);
-    const seconds = nonRunning ? 0 : (estimate?.duration_seconds ?? w.planned_duration_seconds ?? 0);
+    const nonRunning = w.workout_type === 'rest' || w.workout_type === 'cross_training';
+    const meters = nonRunning ? 0 : (estimate?.distance_meters ?? w.estimated_distance_meters ?? 0);
+    const seconds = nonRunning ? 0 : (estimate?.duration_seconds ?? (w.estimated_duration_minutes ?? 0) * 60);
     const quality = estimate ? estimate.zones.M.seconds + estimate.zones.T.seconds + estimate.zones.I.seconds : 0;
-    const hard = HARD_TYPES.has(w.type) || quality >= 600 || (estimate?.zones.R.seconds ?? 0) >= 240;
+    const hard = HARD_TYPES.has(w.workout_type) || quality >= 600 || (estimate?.zones.R.seconds ?? 0) >= 240;
     return {
       index,
       ...(w.id !== undefined ? { id: w.id } : {}),
       date: w.scheduled_date,
       day,
       week: Math.floor((day - anchorDay) / 7),
-      type: w.type,
-      goalRace: w.type === 'race' && day === raceDay,
+      type: w.workout_type,
+      goalRace: w.workout_type === 'race' && day === raceDay,
       hard: hard && !nonRunning,
       valid: w.structure === undefined ? nonRunning : parsed?.success === true,
       meters,

@@ -15,7 +15,7 @@ describe('toActivity', () => {
     expect(record.activity).toEqual({
       source: 'strava',
       external_id: '1946417534',
-      sport_type: 'Run',
+      activity_type: 'Run',
       start_time: '2018-11-04T14:53:46Z',
       local_date: '2018-11-04',
       distance_meters: 42268.1,
@@ -43,7 +43,7 @@ describe('toActivity', () => {
     expect(activities[0]).toEqual({
       source: 'strava',
       external_id: '1990081217',
-      sport_type: 'Run',
+      activity_type: 'Run',
       start_time: '2018-11-28T20:11:32Z',
       local_date: '2018-11-28',
       distance_meters: 13994.6,
@@ -93,7 +93,7 @@ describe('toActivity', () => {
     expect(record.activity).toEqual({
       source: 'strava',
       external_id: '123',
-      sport_type: 'TrailRun',
+      activity_type: 'TrailRun',
       start_time: '2026-03-01T07:00:00Z',
       local_date: '2026-03-01',
       distance_meters: 0,

@@ -100,7 +100,7 @@ export function toActivity(raw: Record<string, unknown>, { fetchedAt }: { fetche
   const candidate: Activity = {
     source: 'strava',
     external_id: id,
-    sport_type: sportType,
+    activity_type: sportType,
     start_time: startDate,
     local_date: localMatch[1]!,
     // A manual entry may have no distance; times are required by every Strava activity.

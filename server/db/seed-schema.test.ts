@@ -1,0 +1,4 @@
+import { openTestPglite } from '../test/databases.ts';
+import { seedContract } from '../test/seed-contract.ts';
+
+seedContract('PGlite', openTestPglite);
