@@ -124,7 +124,9 @@ export async function registerRunner(server: RunningServer & { publicUrl: string
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ invite_code: code, name, email: `${name.toLowerCase()}-${code}@example.com`, password: 'a long enough password' }),
   });
-  return registered.headers.get('set-cookie')!.split(';')[0]!;
+  const cookie = registered.headers.get('set-cookie');
+  if (!cookie) throw new Error(`registration answered ${registered.status}: ${await registered.text()}`);
+  return cookie.split(';')[0]!;
 }
 
 /** Calls the API as the runner with `cookie` (from Node, so a browser's offline switch does not apply). */

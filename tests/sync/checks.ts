@@ -1,6 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { syncMutationResult } from '#server/db/schema.ts';
+import { ENTITY_KEYS } from '#client/lib/data/db.ts';
 import { refsOf } from '#client/lib/data/mutations.ts';
 import { isPending, rebaseRows, serverView } from '#client/lib/data/rebase.ts';
 import { SYNCED_ENTITIES } from '#shared/sync/protocol.ts';
@@ -63,7 +64,7 @@ export async function expectViewIsRebase(device: Device): Promise<void> {
   for (const entry of pending) for (const ref of refsOf(entry, db.userId)) if (!base.has(`${ref.entity}:${ref.key}`)) base.set(`${ref.entity}:${ref.key}`, undefined);
   const expected = [...rebaseRows(base, pending, db.userId)].filter(([, row]) => row !== undefined).map(([ref, row]) => [ref, row]);
   const actual: [string, unknown][] = [];
-  for (const entity of SYNCED_ENTITIES) for (const row of await db.view(entity).toArray()) actual.push([`${entity}:${String(row.id ?? row.user_id)}`, row]);
+  for (const entity of SYNCED_ENTITIES) for (const row of await db.view(entity).toArray()) actual.push([`${entity}:${String(row[ENTITY_KEYS[entity]])}`, row]);
   const sort = (rows: [string, unknown][]) => rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   expect(sort(actual)).toEqual(sort(expected as [string, unknown][]));
 }

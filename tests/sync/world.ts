@@ -5,7 +5,7 @@ import type { DatabaseHandle } from '#server/db/database.ts';
 import { openTestPglite } from '#server/test/databases.ts';
 import { buildTestApp, call, signUp, type TestApp } from '#server/test/harness.ts';
 import type { PullRequest, PushRequest } from '#shared/sync/protocol.ts';
-import { UserDb } from '#client/lib/data/db.ts';
+import { ENTITY_KEYS, UserDb } from '#client/lib/data/db.ts';
 import { ensureMeta } from '#client/lib/data/meta.ts';
 import { mutate, type MutationInput, type MutationName } from '#client/lib/data/mutations.ts';
 import { deviceDigest } from '#client/lib/sync/digest.ts';
@@ -192,13 +192,15 @@ export class Device {
   /** The view rows of an entity without their local bookkeeping. */
   async view(entity: 'goals' | 'user_profiles'): Promise<Record<string, unknown>[]> {
     const rows = await this.db.view(entity).toArray();
-    return rows.map(({ _hlc, _pending, ...row }) => row).sort((a, b) => String(a.id ?? a.user_id).localeCompare(String(b.id ?? b.user_id)));
+    const key = ENTITY_KEYS[entity];
+    return rows.map(({ _hlc, _pending, ...row }) => row).sort((a, b) => String(a[key]).localeCompare(String(b[key])));
   }
 
   /** The server-state rows of an entity. */
   async serverRows(entity: 'goals' | 'user_profiles'): Promise<Record<string, unknown>[]> {
     const records = await this.db.server(entity).toArray();
-    return records.map((record) => record.row).sort((a, b) => String(a.id ?? a.user_id).localeCompare(String(b.id ?? b.user_id)));
+    const key = ENTITY_KEYS[entity];
+    return records.map((record) => record.row).sort((a, b) => String(a[key]).localeCompare(String(b[key])));
   }
 }
 

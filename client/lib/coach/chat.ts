@@ -40,10 +40,12 @@ const REPLY_WAIT_ATTEMPTS = 10;
 const REPLY_WAIT_MS = 3000;
 
 /**
- * Sends a message and calls `onEvent` for each streamed event. Errors before the stream starts
- * (not configured, over budget, offline) throw ApiError, in the api() client's terms.
+ * Sends a message (in `conversationId`'s thread when given, else the latest) and calls `onEvent`
+ * for each streamed event. Errors before the stream starts (not configured, over budget,
+ * offline) throw ApiError, in the api() client's terms.
  */
-export async function streamChat(message: string, clientMessageId: string, onEvent: (event: ChatEvent) => void, signal?: AbortSignal): Promise<void> {
+export async function streamChat(message: string, clientMessageId: string, onEvent: (event: ChatEvent) => void, options: { signal?: AbortSignal; conversationId?: string | undefined } = {}): Promise<void> {
+  const { signal, conversationId } = options;
   let response: Response;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -51,7 +53,7 @@ export async function streamChat(message: string, clientMessageId: string, onEve
         method: 'POST',
         credentials: 'same-origin',
         headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-        body: JSON.stringify({ message, client_message_id: clientMessageId }),
+        body: JSON.stringify({ message, client_message_id: clientMessageId, ...(conversationId ? { conversation_id: conversationId } : {}) }),
         ...(signal ? { signal } : {}),
       });
     } catch {

@@ -101,7 +101,7 @@ export function deleteRawDatabase(name: string, factory?: IDBFactory): Promise<v
     const request = idb.deleteDatabase(name);
     request.onsuccess = () => resolve();
     request.onerror = () => reject(request.error ?? new Error('delete failed'));
-    request.onblocked = () => reject(new Error(`${name} is still open somewhere`));
+    // Blocked only until the pages that still hold it let go (Dexie closes on versionchange).
   });
 }
 

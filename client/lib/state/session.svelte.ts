@@ -10,7 +10,11 @@ class SessionState {
   profile = $state<StoredProfile | null>(null);
   loaded = $state(false);
 
-  /** Asks the server who is signed in. */
+  /**
+   * Asks the server who is signed in. When it cannot tell (offline), `loaded` is left to the
+   * caller: marking the session loaded but empty would send a private screen away before the
+   * caller puts the runner last seen on this device in place (an offline deep link).
+   */
   async refresh(): Promise<void> {
     try {
       const me = await api<{ user: User; profile: StoredProfile }>('GET', '/auth/me');
@@ -20,9 +24,8 @@ class SessionState {
       if (!(error instanceof ApiError) || error.status !== 401) throw error;
       this.user = null;
       this.profile = null;
-    } finally {
-      this.loaded = true;
     }
+    this.loaded = true;
   }
 
   async register(input: RegisterRequest): Promise<void> {
