@@ -112,7 +112,8 @@ export function streamedText(events: SseEvent[]): string {
 /** Stores a run for `userId` as the activity sources do. */
 export async function seedRun(t: TestApp, userId: string, run: Partial<Activity> & { local_date: string; distance_meters: number; source: Activity['source'] }, name: string | null = null) {
   const activity: Activity = {
-    external_id: `${run.source}-${run.local_date}-${run.distance_meters}`,
+    // Strava ids are unique across runners (the seed's UNIQUE): each runner's made-up ids are their own.
+    external_id: `${run.source}-${userId.slice(0, 8)}-${run.local_date}-${run.distance_meters}`,
     activity_type: 'Run',
     start_time: `${run.local_date}T07:00:00Z`,
     moving_time_seconds: Math.round(run.distance_meters * 0.36),

@@ -221,11 +221,10 @@ export const stravaActivities = pgTable(
     source: text('source').$type<'strava' | 'fit_upload' | 'manual'>().notNull(),
     /**
      * Strava's activity id, for source = 'strava' only. Text, not the seed's BIGINT: Strava's ids
-     * pass 2^53, beyond what a phone's JSON numbers hold exactly. Unique per runner, not across the
-     * table as in the seed: a runner who moves their Strava link to another account keeps the
-     * runs the first account imported, and the second imports them again.
+     * pass 2^53, beyond what a phone's JSON numbers hold exactly. Unique across the table, as in
+     * the seed: an athlete is linked to one account at a time, and disconnecting purges their runs.
      */
-    strava_activity_id: text('strava_activity_id'),
+    strava_activity_id: text('strava_activity_id').unique(),
     /** The recording's id within its source (Strava's id as text, a file's fingerprint): what dedupes. */
     external_id: text('external_id').notNull(),
     /** Strava's sport_type vocabulary (Run, TrailRun, Ride …) for every source. */
@@ -250,7 +249,6 @@ export const stravaActivities = pgTable(
   },
   (t) => [
     uniqueIndex('activities_source_external_idx').on(t.user_id, t.source, t.external_id),
-    uniqueIndex('strava_activities_user_strava_activity_idx').on(t.user_id, t.strava_activity_id),
     index('activities_user_date_idx').on(t.user_id, t.local_date),
     index('idx_strava_activities_user_date').on(t.user_id, t.start_date),
   ],

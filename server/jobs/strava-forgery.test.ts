@@ -174,7 +174,7 @@ describe('made-up activity ids', () => {
   });
 
   it('still acts on a real deauthorization after a flood of forged creates filled the runner\'s hourly cap', async () => {
-    const { user } = await runnerWithRun('18000000000000731');
+    const { user } = await runnerWithRun('18000000000000741');
     const ids = Array.from({ length: EVENTS_PER_RUNNER_PER_HOUR + 10 }, (_, i) => String(18_000_000_000_950_000n + BigInt(i)));
     await Promise.all(ids.map((id) => pushEvent(t, event('create', id))));
     await waitFor(() => allSettled(t, user.id), 20_000, 'forged creates settled');

@@ -24,11 +24,6 @@ export const TYPE_EXCEPTIONS: Record<string, string> = {
   'strava_activities.strava_activity_id': "text: Strava's ids pass 2^53, beyond what JSON numbers hold exactly",
 };
 
-/** Seed UNIQUEs the product holds per runner instead, and why. */
-export const UNIQUE_PER_RUNNER: Record<string, string> = {
-  'strava_activities.strava_activity_id': 'a runner who moves their Strava link to another account keeps the runs the first one imported',
-};
-
 /** Seed NOT NULLs the product relaxes, and why. */
 export const RELAXED_NOT_NULL: Record<string, string> = {
   'users.invite_code': 'accounts the operator creates without an invite have none',
@@ -125,17 +120,6 @@ export function seedContract(label: string, open: () => Promise<DatabaseHandle>)
             where n.nspname = 'public' and i.indisunique and i.indnatts = 1`),
         ).map((r) => r.key),
       );
-      // Two-column unique indexes led by user_id: unique per runner.
-      const perRunner = new Set(
-        rowsOf<{ key: string }>(
-          await t.deps.db.execute(sql`
-            select t.relname || '.' || a.attname as key
-            from pg_index i join pg_class t on t.oid = i.indrelid join pg_namespace n on n.oid = t.relnamespace
-            join pg_attribute u on u.attrelid = t.oid and u.attnum = i.indkey[0] and u.attname = 'user_id'
-            join pg_attribute a on a.attrelid = t.oid and a.attnum = i.indkey[1]
-            where n.nspname = 'public' and i.indisunique and i.indnatts = 2`),
-        ).map((r) => r.key),
-      );
       const problems: string[] = [];
       for (const column of seedColumns(SEED)) {
         const key = `${column.table}.${column.name}`;
@@ -146,12 +130,12 @@ export function seedContract(label: string, open: () => Promise<DatabaseHandle>)
         }
         if (!compatible(column.type).includes(found.data_type) && !TYPE_EXCEPTIONS[key]) problems.push(`${key} is ${found.data_type}, the seed says ${column.type}`);
         if (column.notNull && found.is_nullable === 'YES' && !RELAXED_NOT_NULL[key]) problems.push(`${key} may be null, the seed says NOT NULL`);
-        if (column.unique && !uniques.has(key) && !(UNIQUE_PER_RUNNER[key] && perRunner.has(key))) problems.push(`${key} is not unique, the seed says UNIQUE`);
+        if (column.unique && !uniques.has(key)) problems.push(`${key} is not unique, the seed says UNIQUE`);
       }
       expect(problems).toEqual([]);
       // Every exception names a real seed column, so the lists cannot rot.
       const seedKeys = new Set(seedColumns(SEED).map((c) => `${c.table}.${c.name}`));
-      expect([...Object.keys(TYPE_EXCEPTIONS), ...Object.keys(RELAXED_NOT_NULL), ...Object.keys(UNIQUE_PER_RUNNER)].filter((k) => !seedKeys.has(k))).toEqual([]);
+      expect([...Object.keys(TYPE_EXCEPTIONS), ...Object.keys(RELAXED_NOT_NULL)].filter((k) => !seedKeys.has(k))).toEqual([]);
     });
 
     it("keeps the seed's indexes, under their names, on the same columns", async () => {

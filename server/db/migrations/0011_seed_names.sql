@@ -49,7 +49,7 @@ ALTER TABLE "strava_activities" RENAME COLUMN "sport_type" TO "activity_type";--
 ALTER TABLE "strava_activities" RENAME COLUMN "raw" TO "raw_data";--> statement-breakpoint
 ALTER TABLE "strava_activities" ADD COLUMN "strava_activity_id" text;--> statement-breakpoint
 UPDATE "strava_activities" SET "strava_activity_id" = "external_id" WHERE "source" = 'strava';--> statement-breakpoint
-CREATE UNIQUE INDEX "strava_activities_user_strava_activity_idx" ON "strava_activities" USING btree ("user_id","strava_activity_id");--> statement-breakpoint
+ALTER TABLE "strava_activities" ADD CONSTRAINT "strava_activities_strava_activity_id_unique" UNIQUE("strava_activity_id");--> statement-breakpoint
 ALTER TABLE "strava_activities" ADD COLUMN "average_pace_seconds_per_meter" double precision;--> statement-breakpoint
 UPDATE "strava_activities" SET "average_pace_seconds_per_meter" = "moving_time_seconds" / "distance_meters" WHERE "distance_meters" > 0;--> statement-breakpoint
 CREATE INDEX "idx_strava_activities_user_date" ON "strava_activities" USING btree ("user_id","start_date");--> statement-breakpoint
