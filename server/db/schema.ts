@@ -453,6 +453,8 @@ export const stravaConnections = pgTable('strava_connections', {
   backfill_next_page: integer('backfill_next_page').notNull().default(1),
   backfill_activities: integer('backfill_activities').notNull().default(0),
   backfill_started_at: timestamp('backfill_started_at', { withTimezone: true }),
+  /** Only runs that started after this: a runner's "sync now" catches up from their last run; null is the whole history. */
+  backfill_after: timestamp('backfill_after', { withTimezone: true }),
   backfill_finished_at: timestamp('backfill_finished_at', { withTimezone: true }),
   /** A refresh whose outcome is unknown (timed out): the refresh token may have rotated. */
   refresh_uncertain_at: timestamp('refresh_uncertain_at', { withTimezone: true }),

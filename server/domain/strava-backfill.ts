@@ -1,6 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, max, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
-import { stravaConnections } from '../db/schema.ts';
+import { stravaActivities, stravaConnections } from '../db/schema.ts';
+import { AppError } from '../lib/errors.ts';
 import { athleteIdOf, isRun, isStravaError, toActivity, type StravaClient } from '../integrations/strava/index.ts';
 import { upsertActivities } from './activities.ts';
 import { rematchDays, userToday } from './matching.ts';
@@ -50,7 +51,7 @@ export async function backfillStep(ctx: BackfillContext, job: BackfillJob): Prom
   let page;
   try {
     const token = await accessTokenFor(ctx.call, job.userId);
-    page = await ctx.client.listAthleteActivities(token, { page: job.page, perPage: ctx.pageSize });
+    page = await ctx.client.listAthleteActivities(token, { page: job.page, perPage: ctx.pageSize, ...(state.backfill_after ? { after: state.backfill_after } : {}) });
   } catch (error) {
     if (error instanceof StravaNotConnected) return { outcome: 'stale' };
     const reconnect = error instanceof StravaNeedsReconnect || isStravaError(error, 'unauthorized');
@@ -91,5 +92,55 @@ export async function backfillStep(ctx: BackfillContext, job: BackfillJob): Prom
       })
       .where(isCurrent);
     return { outcome: 'page_stored' as const, next: { ...job, page: job.page + 1 } };
+  });
+}
+
+/** A running import that has not stored a page for this long is stuck (its job lost): "sync now" restarts it. */
+export const STUCK_AFTER_MS = 10 * 60_000;
+/** A runner may start a catch-up import at most this often: Strava's rate limits are the whole app's. */
+export const SYNC_INTERVAL_MS = 15 * 60_000;
+/** The catch-up starts this long before the runner's newest Strava run, for runs uploaded late. */
+const CATCH_UP_OVERLAP_MS = 2 * 86_400_000;
+
+/**
+ * The runner asks to sync now (the Runaway seed's sync job): a catch-up import of the runs since
+ * their newest Strava run, with the same progress as the first import. An import already under
+ * way is left alone (a second request answers its progress); one stuck for STUCK_AFTER_MS is
+ * restarted; one started less than SYNC_INTERVAL_MS ago is refused with the minutes to wait.
+ * Returns the job to queue, or null when one is already under way.
+ */
+export async function requestSync(db: Executor, userId: string, now: Date): Promise<BackfillJob | null> {
+  return db.transaction(async (tx) => {
+    const [state] = await tx.select().from(stravaConnections).where(eq(stravaConnections.user_id, userId)).for('update');
+    const tokens = await loadTokens(tx, userId);
+    if (!state || !tokens) throw new AppError(409, 'strava_not_connected', 'Connect Strava first: there is nothing to sync yet.');
+    if (state.needs_reconnect) throw new AppError(409, 'strava_reconnect_needed', 'Strava needs you to connect again before it sends more runs.');
+    const underWay = state.backfill_status === 'pending' || state.backfill_status === 'running';
+    if (underWay && now.getTime() - state.updated_at.getTime() < STUCK_AFTER_MS) return null;
+    const since = state.backfill_started_at ? now.getTime() - state.backfill_started_at.getTime() : Infinity;
+    if (!underWay && since < SYNC_INTERVAL_MS) {
+      const minutes = Math.ceil((SYNC_INTERVAL_MS - since) / 60_000);
+      throw new AppError(429, 'sync_too_soon', `You synced a few minutes ago, and new runs arrive by themselves. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+    }
+    const [newest] = await tx
+      .select({ start: max(stravaActivities.start_date) })
+      .from(stravaActivities)
+      .where(and(eq(stravaActivities.user_id, userId), eq(stravaActivities.source, 'strava')));
+    const after = newest?.start ? new Date(new Date(newest.start).getTime() - CATCH_UP_OVERLAP_MS) : null;
+    const [row] = await tx
+      .update(stravaConnections)
+      .set({
+        backfill_status: 'pending',
+        backfill_generation: sql`${stravaConnections.backfill_generation} + 1`,
+        backfill_next_page: 1,
+        backfill_activities: 0,
+        backfill_started_at: now,
+        backfill_finished_at: null,
+        backfill_after: after,
+        updated_at: now,
+      })
+      .where(eq(stravaConnections.user_id, userId))
+      .returning({ generation: stravaConnections.backfill_generation });
+    return { userId, generation: row!.generation, page: 1 };
   });
 }

@@ -67,6 +67,8 @@ export async function stravaStatus(db: Executor, config: Config, userId: string)
           pages_done: state.backfill_next_page - 1,
           activities: state.backfill_activities,
           started_at: state.backfill_started_at?.toISOString() ?? null,
+          /** A catch-up ("sync now") fetches runs after this; null for the whole history. */
+          since: state.backfill_after?.toISOString() ?? null,
           finished_at: state.backfill_finished_at?.toISOString() ?? null,
         }
       : null,

@@ -4,6 +4,7 @@ import { addDays } from '#shared/training/dates.ts';
 import { getActivity, listActivities } from '../domain/activities.ts';
 import { auditSource, recordAuditAfter } from '../domain/audit.ts';
 import { userToday } from '../domain/matching.ts';
+import { requestSync } from '../domain/strava-backfill.ts';
 import { createOauthState, consumeOauthState } from '../domain/strava-oauth.ts';
 import { rateLimitWatcher } from '../domain/strava-pause.ts';
 import { purgeUserStravaData } from '../domain/strava-purge.ts';
@@ -108,6 +109,16 @@ export function stravaRoutes(deps: AppDeps): Hono<AppEnv> {
     deps.log.info('strava connected', { user: user.id });
     await recordAuditAfter(deps, { at: now, kind: 'strava_connected', user_id: user.id, detail: { scope: [...scopes].join(',') }, ...auditSource(c, deps.config.trustProxy) });
     return settings(c, 'connected');
+  });
+
+  /** Sync now: a catch-up import of the runs since the last one, with the progress the status shows. */
+  app.post('/sync', async (c) => {
+    const user = requireUser(c);
+    requireStravaConfigured(deps.config);
+    const job = await requestSync(deps.db, user.id, deps.now());
+    // Without a queue in this process the stored progress row is picked up when one starts.
+    if (job && deps.jobs) await queueBackfill(deps.jobs, job);
+    return c.json({ started: job !== null, status: await stravaStatus(deps.db, deps.config, user.id) }, 202);
   });
 
   app.post('/disconnect', async (c) => {

@@ -57,6 +57,9 @@ ALTER TABLE "workout_completions" RENAME COLUMN "activity_id" TO "strava_activit
 ALTER TABLE "workout_completions" RENAME CONSTRAINT "workout_completions_activity_id_strava_activities_id_fk" TO "workout_completions_strava_activity_id_strava_activities_id_fk";--> statement-breakpoint
 ALTER TABLE "workout_completions" RENAME COLUMN "status" TO "completion_status";--> statement-breakpoint
 
+-- strava_connections: the runner's "sync now" (the Runaway seed's sync job) catches up from a date
+ALTER TABLE "strava_connections" ADD COLUMN "backfill_after" timestamp with time zone;--> statement-breakpoint
+
 -- chat_messages: conversations (the Runaway seed) and what the coach saw
 ALTER TABLE "chat_messages" ADD COLUMN "conversation_id" uuid;--> statement-breakpoint
 -- Every runner's history so far becomes one conversation.
