@@ -51,9 +51,11 @@ describe('migration 0011 (the seed names)', () => {
       insert into strava_tokens (user_id, athlete_id, access_token_encrypted, refresh_token_encrypted, expires_at, scope)
         values ('${ids.user}', '18014398509481985', 'cipher-a', 'cipher-r', now(), 'read');
       insert into goals (id, user_id, goal_type, title) values ('${ids.goal}', '${ids.user}', 'race', 'Berlin Marathon');
-      insert into training_plans (id, user_id, goal_id, methodology, start_date, end_date) values ('${ids.plan}', '${ids.user}', '${ids.goal}', 'daniels', '2026-03-02', '2026-09-27');
-      insert into workouts (id, user_id, plan_id, scheduled_date, type, title, structure, planned_distance_meters, planned_duration_seconds, status)
-        values ('${ids.workout}', '${ids.user}', '${ids.plan}', '2026-03-03', 'tempo', 'Tempo', '{"segments":[{"type":"steady","duration_seconds":2700}]}', 9000.5, 2730, 'planned');
+      insert into training_plans (id, user_id, goal_id, methodology, start_date, end_date, weeks) values ('${ids.plan}', '${ids.user}', '${ids.goal}', 'daniels', '2026-03-02', '2026-09-27',
+        '[{"index":0,"phase":"base","planned_distance_meters":30000,"planned_duration_seconds":10830,"reason":"start"}]');
+      insert into workouts (id, user_id, plan_id, scheduled_date, type, title, structure, planned_distance_meters, planned_duration_seconds, status, field_hlc)
+        values ('${ids.workout}', '${ids.user}', '${ids.plan}', '2026-03-03', 'tempo', 'Tempo', '{"segments":[{"type":"steady","duration_seconds":2700}]}', 9000.5, 2730, 'planned',
+          '{"type":"2026-03-01T07:00:00.000Z-0000-c1","title":"2026-03-01T07:00:00.000Z-0001-c1"}');
       insert into workout_edits (user_id, workout_id, edited_by, field, previous_value, new_value, reason)
         values ('${ids.user}', '${ids.workout}', 'user', 'structure', '{"segments":[]}', '{"segments":[{"type":"steady","duration_seconds":2700}]}', 'longer'),
                ('${ids.user}', '${ids.workout}', 'user', 'title', '"Easy"', '"Tempo"', null);
@@ -62,7 +64,7 @@ describe('migration 0011 (the seed names)', () => {
                (gen_random_uuid(), '${ids.user}', 'fit_upload', 'fit-abc', 'TrailRun', now(), '2026-03-04', 0, 600, 600, null);
       insert into workout_completions (user_id, workout_id, activity_id, status) values ('${ids.user}', '${ids.workout}', '${ids.activity}', 'completed');
       insert into chat_messages (user_id, role, content) values ('${ids.user}', 'user', 'hi'), ('${ids.user}', 'assistant', 'hello');
-      insert into user_memory_summaries (user_id, kind, week_start, content) values ('${ids.user}', 'training_week', '2026-02-23', '3 runs');
+      insert into user_memory_summaries (user_id, kind, week_start, content, field_hlc) values ('${ids.user}', 'training_week', '2026-02-23', '3 runs', '{"content":"h1","kind":"h2"}');
       insert into notifications (user_id, kind, scheduled_for, idempotency_key, subject) values ('${ids.user}', 'weekly_journal', now(), 'k1', 'Your week: 30 km in 3 runs');
     `);
 
@@ -72,7 +74,13 @@ describe('migration 0011 (the seed names)', () => {
     expect(await one('select strava_athlete_id, access_token, refresh_token, id is not null as has_id from strava_tokens')).toEqual([
       { strava_athlete_id: '18014398509481985', access_token: 'cipher-a', refresh_token: 'cipher-r', has_id: true },
     ]);
-    expect(await one('select title from training_plans')).toEqual([{ title: 'Berlin Marathon' }]);
+    expect(await one('select title, weeks from training_plans')).toEqual([
+      { title: 'Berlin Marathon', weeks: [{ index: 0, phase: 'base', estimated_distance_meters: 30000, estimated_duration_minutes: 181, reason: 'start' }] },
+    ]);
+    expect(await one('select field_hlc from workouts')).toEqual([{ field_hlc: { workout_type: '2026-03-01T07:00:00.000Z-0000-c1', title: '2026-03-01T07:00:00.000Z-0001-c1' } }]);
+    expect(await one('select field_hlc from user_memory_summaries')).toEqual([{ field_hlc: { content: 'h1', summary_type: 'h2' } }]);
+    // The helper the migration used is gone again.
+    expect(await one(`select count(*)::int as n from pg_proc where proname = 'rc_rename_keys'`)).toEqual([{ n: 0 }]);
     expect(await one('select training_plan_id, workout_type, estimated_distance_meters, estimated_duration_minutes, status, description from workouts')).toEqual([
       { training_plan_id: ids.plan, workout_type: 'tempo', estimated_distance_meters: 9000.5, estimated_duration_minutes: 46, status: 'scheduled', description: null },
     ]);

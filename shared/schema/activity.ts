@@ -66,7 +66,8 @@ export function activityColumns(activity: Activity) {
     elapsed_time_seconds: Math.round(activity.elapsed_time_seconds),
     average_heartrate: activity.average_heartrate ?? null,
     max_heartrate: activity.max_heartrate ?? null,
-    average_pace_seconds_per_meter: activity.distance_meters > 0 ? activity.moving_time_seconds / activity.distance_meters : null,
+    // From the stored (whole-second) moving time, as migration 0011 computed it for older rows.
+    average_pace_seconds_per_meter: activity.distance_meters > 0 ? Math.round(activity.moving_time_seconds) / activity.distance_meters : null,
     total_elevation_gain: activity.total_elevation_gain ?? null,
     laps: activity.laps,
   };

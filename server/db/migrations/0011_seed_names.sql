@@ -3,6 +3,12 @@
 -- seed's columns we lacked are added and filled from what the rows already say. The updates fire
 -- the change-log triggers, so devices pull every touched row under its new names.
 
+-- Renames the keys of a JSON object (`renames`: old name → new name), keeping their values.
+CREATE OR REPLACE FUNCTION rc_rename_keys(obj jsonb, renames jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT coalesce(jsonb_object_agg(coalesce(renames ->> key, key), value), '{}'::jsonb) FROM jsonb_each(obj)
+$$;--> statement-breakpoint
+
 -- users, strava_tokens, user_profiles
 ALTER TABLE "users" ADD COLUMN "invite_code" text;--> statement-breakpoint
 ALTER TABLE "users" ADD CONSTRAINT "users_invite_code_unique" UNIQUE("invite_code");--> statement-breakpoint
@@ -37,6 +43,16 @@ ALTER TABLE "workouts" RENAME COLUMN "planned_duration_seconds" TO "estimated_du
 ALTER TABLE "workouts" ALTER COLUMN "status" SET DEFAULT 'scheduled';--> statement-breakpoint
 UPDATE "workouts" SET "estimated_duration_minutes" = round("estimated_duration_minutes" / 60.0), "status" = CASE WHEN "status" = 'planned' THEN 'scheduled' ELSE "status" END;--> statement-breakpoint
 ALTER INDEX "workouts_user_date_idx" RENAME TO "idx_workouts_user_date";--> statement-breakpoint
+-- The per-field sync clocks follow their fields, so a later edit of a renamed field still wins.
+UPDATE "workouts" SET "field_hlc" = rc_rename_keys("field_hlc", '{"type": "workout_type", "planned_distance_meters": "estimated_distance_meters", "planned_duration_seconds": "estimated_duration_minutes"}') WHERE "field_hlc" ?| array['type', 'planned_distance_meters', 'planned_duration_seconds'];--> statement-breakpoint
+-- A plan's weeks carry their planned volume under the same names as a workout, minutes included.
+UPDATE "training_plans" SET "weeks" = (
+  SELECT coalesce(jsonb_agg(CASE WHEN jsonb_typeof(w) = 'object' AND w ?| array['planned_distance_meters', 'planned_duration_seconds']
+    THEN rc_rename_keys(w, '{"planned_distance_meters": "estimated_distance_meters", "planned_duration_seconds": "estimated_duration_minutes"}')
+      || CASE WHEN jsonb_typeof(w -> 'planned_duration_seconds') = 'number' THEN jsonb_build_object('estimated_duration_minutes', round((w ->> 'planned_duration_seconds')::numeric / 60)) ELSE '{}'::jsonb END
+    ELSE w END ORDER BY i), '[]'::jsonb)
+  FROM jsonb_array_elements("weeks") WITH ORDINALITY AS e(w, i)
+) WHERE jsonb_typeof("weeks") = 'array';--> statement-breakpoint
 
 -- workout_edits: the seed's whole-structure record beside our per-field one
 ALTER TABLE "workout_edits" RENAME COLUMN "reason" TO "edit_reason";--> statement-breakpoint
@@ -73,6 +89,7 @@ CREATE INDEX "chat_messages_conversation_idx" ON "chat_messages" USING btree ("u
 ALTER TABLE "user_memory_summaries" RENAME COLUMN "kind" TO "summary_type";--> statement-breakpoint
 ALTER TABLE "user_memory_summaries" RENAME COLUMN "week_start" TO "source_date_range_start";--> statement-breakpoint
 ALTER TABLE "user_memory_summaries" ADD COLUMN "source_date_range_end" date;--> statement-breakpoint
+UPDATE "user_memory_summaries" SET "field_hlc" = rc_rename_keys("field_hlc", '{"kind": "summary_type", "week_start": "source_date_range_start"}') WHERE "field_hlc" ?| array['kind', 'week_start'];--> statement-breakpoint
 UPDATE "user_memory_summaries" SET "source_date_range_end" = "source_date_range_start" + 6 WHERE "summary_type" = 'training_week' AND "source_date_range_start" IS NOT NULL;--> statement-breakpoint
 
 -- notifications
@@ -84,4 +101,5 @@ ALTER TABLE "notifications" ADD COLUMN "content" text;--> statement-breakpoint
 UPDATE "notifications" SET "content" = coalesce("subject", replace("notification_type", '_', ' '));--> statement-breakpoint
 ALTER TABLE "notifications" ALTER COLUMN "content" SET NOT NULL;--> statement-breakpoint
 DROP INDEX "notifications_due_idx";--> statement-breakpoint
-CREATE INDEX "idx_notifications_scheduled" ON "notifications" USING btree ("status","scheduled_for");
+CREATE INDEX "idx_notifications_scheduled" ON "notifications" USING btree ("status","scheduled_for");--> statement-breakpoint
+DROP FUNCTION rc_rename_keys(jsonb, jsonb);
