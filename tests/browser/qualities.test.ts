@@ -346,6 +346,24 @@ describe.skipIf(!executable)('progress indicators for slow work', () => {
     await context.close();
   });
 
+  it('Sync Strava now, once the import is done: the server says when a catch-up may start', async () => {
+    const cookie = await registerRunner(stravaServer, 'Ada');
+    const connect = await fetch(`${stravaServer.publicUrl}/api/strava/connect`, { headers: { cookie }, redirect: 'manual' });
+    const authorize = await fetch(connect.headers.get('location')!, { redirect: 'manual' });
+    const callback = await fetch(authorize.headers.get('location')!, { headers: { cookie }, redirect: 'manual' });
+    expect(callback.headers.get('location')).toBe('/settings?strava=connected');
+    const { context, page } = await open(cookie, '/settings', stravaServer);
+    // Right after connecting, a catch-up is too soon (Strava's limits are the whole app's): the server's words say when.
+    await page.getByTestId('backfill-summary').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('backfill-summary').innerText()).toMatch(/History import finished.*: 5 activities\./s);
+    await page.getByRole('button', { name: 'Sync Strava now' }).click();
+    await page.getByTestId('sync-message').waitFor();
+    expect(await page.getByTestId('sync-message').innerText()).toMatch(/You synced a few minutes ago.*Try again in \d+ minutes?\./);
+    await context.close();
+    // The stand-in has one athlete: let go of it for the next runner.
+    expect((await fetch(`${stravaServer.publicUrl}/api/strava/disconnect`, { method: 'POST', headers: { cookie, origin: stravaServer.publicUrl } })).status).toBe(200);
+  });
+
   it('while Strava history is imported', async () => {
     strava.fault('activities', 'hang', 1000); // the import stays in progress while the test looks
     const cookie = await registerRunner(stravaServer, 'Ivo');
