@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import type { ChatRequest } from '#shared/schema/coach.ts';
+import type { ChatRequest, ContextSnapshot } from '#shared/schema/coach.ts';
 import { estimateTokens } from '../integrations/claude/budget.ts';
 import type { Claude } from '../integrations/claude/client.ts';
 import { ClaudeError, toAppError } from '../integrations/claude/errors.ts';
@@ -9,7 +9,7 @@ import { chatMessages } from '../db/schema.ts';
 import { getProfile } from '../domain/profile.ts';
 import type { AppDeps } from '../lib/context.ts';
 import { AppError } from '../lib/errors.ts';
-import { buildCoachContext, type ContextSnapshot } from './context.ts';
+import { buildCoachContext } from './context.ts';
 import { runnerFmt } from './context-blocks.ts';
 import { coachReply, type CoachEvent, type ReplyOutcome } from './converse.ts';
 import { SseStream } from './sse.ts';

@@ -1,5 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { and, count, desc, eq, ne } from 'drizzle-orm';
+import type { ContextSnapshot } from '#shared/schema/coach.ts';
 import type { Feasibility } from '#shared/schema/goal.ts';
 import { addDays } from '#shared/training/dates.ts';
 import { assessGoal } from '#shared/training/feasibility.ts';
@@ -74,22 +75,6 @@ export interface CoachContext {
   timeZone: string;
   /** What the coach was shown, kept on its reply (chat_messages.context_snapshot). */
   snapshot: ContextSnapshot;
-}
-
-/**
- * The seed's `context_snapshot`: which blocks (and how many of their lines), which history
- * messages and which memories the coach saw, and whether Strava data was allowed in. Ids and
- * counts, not the text: the rows themselves hold the text, and a snapshot per reply must stay small.
- */
-export interface ContextSnapshot {
-  built_at: string;
-  today: string;
-  strava_data_included: boolean;
-  conversation_id: string | null;
-  blocks: Record<string, number>;
-  history_message_ids: string[];
-  memory_ids: string[];
-  estimated_tokens: number;
 }
 
 const DEFAULT_MAX_TOKENS = 12_000;

@@ -129,3 +129,20 @@ export const JournalQuerySchema = z
   // zod runs this refinement even when the value is not a date: weekday() would throw on it (a 500).
   .object({ week: IsoDateSchema.refine((d) => !isIsoDate(d) || weekday(d) === 1, { message: 'must be a Monday' }) })
   .strict();
+
+/**
+ * The seed's `chat_messages.context_snapshot`, kept on each coach reply: which blocks of the
+ * runner's data (and how many of their lines), which earlier messages and which memories the
+ * coach saw, and whether Strava data was allowed in. Ids and counts, not the text: the rows hold
+ * the text, and a snapshot per reply must stay small on the phone.
+ */
+export interface ContextSnapshot {
+  built_at: string;
+  today: string;
+  strava_data_included: boolean;
+  conversation_id: string | null;
+  blocks: Record<string, number>;
+  history_message_ids: string[];
+  memory_ids: string[];
+  estimated_tokens: number;
+}

@@ -425,6 +425,11 @@ describe.skipIf(!executable)('a chat message written offline', () => {
     await expect.poll(() => page.getByTestId('chat-pending').count(), { timeout: 20_000 }).toBe(0);
     await page.getByText('Take tomorrow easy and see how the calf feels.').waitFor({ timeout: 20_000 });
     await expect.poll(async () => (await messages()).map((m) => m.role), { timeout: 20_000 }).toEqual(['user', 'assistant']);
+    // Once sync brings the stored reply, it says what the coach was shown (its context snapshot).
+    const saw = page.getByTestId('coach-saw');
+    await saw.waitFor({ timeout: 30_000 });
+    await saw.getByText('What the coach saw').click();
+    expect(await saw.innerText()).toMatch(/The coach saw your profile, your goals, the next two weeks of your plan.* and no earlier message, as of \d{4}-\d\d-\d\d\. Nothing from Strava was shared with it\./s);
     await context.close();
   });
 });
