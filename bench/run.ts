@@ -8,6 +8,7 @@ import type { BenchFigure } from './lib.ts';
 
 const suites: Record<string, () => Promise<BenchFigure[]>> = {
   training: async () => (await import('./training.ts')).benchTraining(),
+  load: async () => (await import('./load.ts')).benchLoad(),
   fit: async () => (await import('./fit.ts')).benchFit(),
   client: async () => (await import('./client.ts')).benchClient(),
   'offline-start': async () => (await import('./offline-start.ts')).benchOfflineStart(),
@@ -15,6 +16,7 @@ const suites: Record<string, () => Promise<BenchFigure[]>> = {
   strava: async () => (await import('./strava.ts')).benchStrava(),
   sync: async () => (await import('./sync.ts')).benchSync(),
   notifications: async () => (await import('./notifications.ts')).benchNotifications(),
+  transfer: async () => (await import('./transfer.ts')).benchTransfer(),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

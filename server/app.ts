@@ -25,6 +25,7 @@ import { planRoutes } from './routes/plans.ts';
 import { profileRoutes } from './routes/profile.ts';
 import { activityRoutes, stravaRoutes } from './routes/strava.ts';
 import { syncRoutes } from './routes/sync.ts';
+import { trainingLoadRoutes } from './routes/training-load.ts';
 import { workoutRoutes } from './routes/workouts.ts';
 import { serveStatic } from '@hono/node-server/serve-static';
 
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
   api.route('/calendar.ics', calendarRoutes(deps));
   api.route('/coach', coachRoutes(deps));
   api.route('/chat', chatRoutes(deps));
+  api.route('/training-load', trainingLoadRoutes(deps));
   api.route('/memory', memoryRoutes(deps));
   api.route('/journal', journalRoutes(deps));
   api.route('/notifications', notificationRoutes(deps));
