@@ -75,7 +75,7 @@ describe('migration 0011 (the seed names)', () => {
       { strava_athlete_id: '18014398509481985', access_token: 'cipher-a', refresh_token: 'cipher-r', has_id: true },
     ]);
     expect(await one('select title, weeks from training_plans')).toEqual([
-      { title: 'Berlin Marathon', weeks: [{ index: 0, phase: 'base', estimated_distance_meters: 30000, estimated_duration_minutes: 181, reason: 'start' }] },
+      { title: 'Berlin Marathon: Daniels plan', weeks: [{ index: 0, phase: 'base', estimated_distance_meters: 30000, estimated_duration_minutes: 181, reason: 'start' }] },
     ]);
     expect(await one('select field_hlc from workouts')).toEqual([{ field_hlc: { workout_type: '2026-03-01T07:00:00.000Z-0000-c1', title: '2026-03-01T07:00:00.000Z-0001-c1' } }]);
     expect(await one('select field_hlc from user_memory_summaries')).toEqual([{ field_hlc: { content: 'h1', summary_type: 'h2' } }]);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq } from 'drizzle-orm';
-import type { CompletedRun, Methodology, Plan, TrainingProfile } from '#shared/schema/plan.ts';
+import { planTitle, type CompletedRun, type Methodology, type Plan, type TrainingProfile } from '#shared/schema/plan.ts';
 import { generatePlan } from '#shared/training/engine.ts';
 import { checkPlan, isSavable } from '#shared/training/guardrails.ts';
 import type { Database, Executor } from '../db/database.ts';
@@ -93,13 +93,6 @@ export async function generatePlanForGoal(db: Database, userId: string, request:
     ...extra,
   };
   return db.transaction((tx) => savePlan(tx, userId, goal.id, plan, context, now));
-}
-
-const METHODOLOGY_NAMES: Record<Plan['methodology'], string> = { daniels: 'Daniels', pfitzinger: 'Pfitzinger', '80/20': '80/20' };
-
-/** The seed's `training_plans.title`: the goal's and the method's names, as a runner would call the plan. */
-export function planTitle(goalTitle: string | null, methodology: Plan['methodology']): string {
-  return `${goalTitle ?? 'Training'}: ${METHODOLOGY_NAMES[methodology]} plan`;
 }
 
 /** Saves a checked plan and its workouts; archives the goal's earlier active plan. */

@@ -26,6 +26,13 @@ export const METHODOLOGIES = ['daniels', 'pfitzinger', '80/20'] as const;
 export const MethodologySchema = z.enum(METHODOLOGIES);
 export type Methodology = z.infer<typeof MethodologySchema>;
 
+const METHODOLOGY_NAMES: Record<Methodology, string> = { daniels: 'Daniels', pfitzinger: 'Pfitzinger', '80/20': '80/20' };
+
+/** The seed's `training_plans.title`: the goal's and the method's names, as a runner calls the plan (migration 0011 writes the same). */
+export function planTitle(goalTitle: string | null | undefined, methodology: string): string {
+  return `${goalTitle ?? 'Training'}: ${METHODOLOGY_NAMES[methodology as Methodology] ?? methodology} plan`;
+}
+
 export const PHASES = ['base', 'build', 'peak', 'taper', 'maintain'] as const;
 export const PhaseSchema = z.enum(PHASES);
 export type Phase = z.infer<typeof PhaseSchema>;

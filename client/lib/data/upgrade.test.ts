@@ -179,7 +179,7 @@ describe('Dexie version 3: the seed\'s names, upgraded in place', () => {
       row: { summary_type: 'training_week', source_date_range_start: '2026-02-23', source_date_range_end: '2026-03-01' },
       hlc: { summary_type: h(0), content: h(0) },
     });
-    expect((await db.server('training_plans').get(PLAN))!.row).toMatchObject({ title: 'Spring 10K', weeks: [{ estimated_distance_meters: 24000, estimated_duration_minutes: 150, phase: 'base' }] });
+    expect((await db.server('training_plans').get(PLAN))!.row).toMatchObject({ title: 'Spring 10K: Daniels plan', weeks: [{ estimated_distance_meters: 24000, estimated_duration_minutes: 150, phase: 'base' }] });
     expect((await db.server('goals').get(GOAL))!.row).toMatchObject({ title: 'Spring 10K', description: null });
 
     // The chat history stays one conversation: one id for every message, synced or not.

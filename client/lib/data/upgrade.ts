@@ -1,5 +1,6 @@
 import type { Transaction } from 'dexie';
 import { SYNCED_ENTITIES, type Mutation, type SyncedEntity } from '#shared/sync/protocol.ts';
+import { planTitle } from '#shared/schema/plan.ts';
 import { addDays } from '#shared/training/dates.ts';
 
 // Dexie version 3 (schema version 3, issue 16): the seed's column names. A device updated from
@@ -96,7 +97,7 @@ export function upgradeRow(entity: SyncedEntity, old: Row, ctx: UpgradeContext):
       break;
     }
     case 'training_plans':
-      row.title ??= ctx.goalTitle(row.goal_id) ?? 'Training plan';
+      row.title ??= planTitle(ctx.goalTitle(row.goal_id), String(row.methodology));
       if (Array.isArray(row.weeks)) row.weeks = row.weeks.map((week: unknown) => (isRow(week) ? estimated(week) : week));
       break;
     case 'goals':

@@ -29,7 +29,9 @@ ALTER TABLE "goals" ADD COLUMN "description" text;--> statement-breakpoint
 DROP INDEX "goals_user_idx";--> statement-breakpoint
 CREATE INDEX "idx_goals_user_status" ON "goals" USING btree ("user_id","status");--> statement-breakpoint
 ALTER TABLE "training_plans" ADD COLUMN "title" text;--> statement-breakpoint
-UPDATE "training_plans" p SET "title" = coalesce((SELECT g."title" FROM "goals" g WHERE g."id" = p."goal_id"), 'Training plan');--> statement-breakpoint
+-- As shared/schema/plan.ts planTitle() names new plans: "Berlin Marathon: Pfitzinger plan".
+UPDATE "training_plans" p SET "title" = coalesce((SELECT g."title" FROM "goals" g WHERE g."id" = p."goal_id"), 'Training') || ': '
+  || CASE p."methodology" WHEN 'daniels' THEN 'Daniels' WHEN 'pfitzinger' THEN 'Pfitzinger' ELSE p."methodology" END || ' plan';--> statement-breakpoint
 ALTER TABLE "training_plans" ALTER COLUMN "title" SET NOT NULL;--> statement-breakpoint
 
 -- workouts
