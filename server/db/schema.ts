@@ -41,8 +41,8 @@ export const users = pgTable('users', {
   password_hash: text('password_hash').notNull(),
   /**
    * The seed's column: which invite the runner signed up with, as the invite's keyed hash (the
-   * code itself is never stored). Null for accounts made by the operator's CLI without an invite,
-   * which the seed's NOT NULL did not foresee.
+   * code itself is never stored). Every registration records it; the seed's NOT NULL is relaxed
+   * for accounts older than migration 0011 whose invite row no longer names them.
    */
   invite_code: text('invite_code').unique(),
   /** Bumped to rotate the calendar feed URL (the token is derived from it, never stored). */

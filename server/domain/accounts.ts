@@ -48,7 +48,7 @@ export async function registerUser(db: Database, input: z.output<typeof Register
     await checkRegistration(tx, input, now, true);
     const inserted = await tx
       .insert(users)
-      .values({ email: input.email, name: input.name, password_hash: passwordHash, created_at: now, updated_at: now })
+      .values({ email: input.email, name: input.name, password_hash: passwordHash, invite_code: hashInvite(input.invite_code), created_at: now, updated_at: now })
       .onConflictDoNothing({ target: users.email })
       .returning();
     const user = inserted[0];

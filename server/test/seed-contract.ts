@@ -26,7 +26,7 @@ export const TYPE_EXCEPTIONS: Record<string, string> = {
 
 /** Seed NOT NULLs the product relaxes, and why. */
 export const RELAXED_NOT_NULL: Record<string, string> = {
-  'users.invite_code': 'accounts the operator creates without an invite have none',
+  'users.invite_code': 'accounts older than migration 0011 whose invite row no longer names them have none (every registration records it)',
   'workout_edits.previous_structure': 'edits recorded before migration 0011 were per field, without the whole structure',
   'workout_edits.new_structure': 'edits recorded before migration 0011 were per field, without the whole structure',
   'strava_activities.strava_activity_id': 'the table also holds uploaded and logged runs, which have no Strava id',
@@ -167,10 +167,16 @@ export function seedContract(label: string, open: () => Promise<DatabaseHandle>)
     const canonical = WorkoutStructureSchema.parse(printed);
 
     it("speaks the seed's names: a plan has a title, a workout its seed columns", async () => {
-      const { cookie, plan, workout, goal } = await runnerWithWorkout();
+      const { cookie, plan, workout, goal, user } = await runnerWithWorkout();
       expect(plan.title).toBe('Spring 10K: Daniels plan');
       const fetched = (await call(t.app, 'GET', `/api/workouts/${workout.id}`, { cookie })).json.workout;
       expect(fetched).toMatchObject({ training_plan_id: plan.id, status: 'scheduled', description: null });
+      // The invite the runner signed up with is recorded, as a hash (never the code itself).
+      const [account] = rowsOf<{ invite_code: string | null; used: string }>(
+        await t.deps.db.execute(sql`select u.invite_code, i.code_hash as used from users u join invite_codes i on i.used_by = u.id where u.id = ${user.id}`),
+      );
+      expect(account?.invite_code).toBe(account?.used);
+      expect(account?.invite_code).toMatch(/^[A-Za-z0-9_-]{20,}$/);
       expect(Object.keys(fetched)).toEqual(expect.arrayContaining(['workout_type', 'estimated_duration_minutes', 'estimated_distance_meters']));
       expect(Object.keys(fetched)).not.toEqual(expect.arrayContaining(['type']));
       expect(Number.isInteger(fetched.estimated_duration_minutes)).toBe(true);
