@@ -106,6 +106,7 @@ export function publicActivity(row: ActivityRow, match: { workout_id: string; st
   return {
     id: row.id,
     source: row.source,
+    strava_activity_id: row.strava_activity_id,
     external_id: row.external_id,
     activity_type: row.activity_type,
     name: row.name,
@@ -116,6 +117,7 @@ export function publicActivity(row: ActivityRow, match: { workout_id: string; st
     elapsed_time_seconds: row.elapsed_time_seconds,
     average_heartrate: row.average_heartrate,
     max_heartrate: row.max_heartrate,
+    average_pace_seconds_per_meter: row.average_pace_seconds_per_meter,
     total_elevation_gain: row.total_elevation_gain,
     strava_url: row.source === 'strava' ? stravaActivityUrl(row.external_id) : null,
     raw_purged_at: row.raw_purged_at?.toISOString() ?? null,
