@@ -6,6 +6,7 @@ import { routePath } from 'hono/route';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AppDeps, AppEnv } from './lib/context.ts';
+import { chooseEncoding, compressJson } from './lib/compress.ts';
 import { AppError, databaseRefusal, databaseTrouble, errorBody, errorLogFields } from './lib/errors.ts';
 import { sameOriginOnly } from './lib/origin.ts';
 import { inlineScriptHashes, securityHeaders } from './lib/security-headers.ts';
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
     }),
   );
   api.use(sameOriginOnly(deps.config.publicUrl));
+  api.use(compressJson());
   api.use(loadSession(deps));
   api.route('/health', healthRoutes(deps));
   api.route('/auth', authRoutes(deps));
@@ -135,23 +137,42 @@ function handleError(error: Error, c: Context<AppEnv>, deps: AppDeps): Response 
   return c.json({ error: { ...body.error, request_id: c.get('requestId') } }, 500);
 }
 
-/** Serves the built PWA; unknown paths get index.html so client-side routes work on reload. */
+/**
+ * Serves the built PWA; unknown paths get index.html so client-side routes work on reload.
+ * Files the build precompressed (name.br, name.gz beside them) go out in the encoding the
+ * browser accepts, brotli first.
+ */
 function mountPwa(app: Hono<AppEnv>, staticDir: string): void {
   const indexPath = join(staticDir, 'index.html');
   if (!existsSync(indexPath)) throw new Error(`The PWA is not built: ${indexPath} is missing. Run \`npm run build\`.`);
-  const indexHtml = readFileSync(indexPath, 'utf8');
-  app.use(
-    '*',
-    serveStatic({
-      root: staticDir,
-      onFound: (path, c) => {
-        // Hashed assets never change; everything else (index, service worker, manifest) must revalidate.
-        c.header('Cache-Control', path.includes('/_app/immutable/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-      },
-    }),
-  );
+  const index = {
+    identity: readFileSync(indexPath),
+    br: existsSync(`${indexPath}.br`) ? readFileSync(`${indexPath}.br`) : null,
+    gzip: existsSync(`${indexPath}.gz`) ? readFileSync(`${indexPath}.gz`) : null,
+  };
+  const files = serveStatic({ root: staticDir, precompressed: true });
+  app.use('*', async (c, next) => {
+    let missing = false;
+    const found = await files(c, async () => {
+      missing = true;
+      await next();
+    });
+    if (missing || !found) return found;
+    // Set on the answer itself: serveStatic's onFound runs after the answer is made and loses its headers.
+    // Hashed assets never change; everything else (index, service worker, manifest) must revalidate.
+    found.headers.set('Cache-Control', c.req.path.startsWith('/_app/immutable/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    // serveStatic says Vary only when it sends a twin; the plain answer varies by Accept-Encoding too.
+    if (!found.headers.has('Vary')) found.headers.set('Vary', 'Accept-Encoding');
+    return found;
+  });
+  const offered = (['br', 'gzip'] as const).filter((encoding) => index[encoding]);
   app.get('*', (c) => {
     c.header('Cache-Control', 'no-cache');
-    return c.html(indexHtml);
+    c.header('Content-Type', 'text/html; charset=utf-8');
+    if (offered.length > 0) c.header('Vary', 'Accept-Encoding');
+    const encoding = chooseEncoding(c.req.header('Accept-Encoding'), offered);
+    const body = encoding ? index[encoding]! : index.identity;
+    if (encoding) c.header('Content-Encoding', encoding);
+    return c.body(new Uint8Array(body));
   });
 }

@@ -4,7 +4,8 @@ import { startServer } from './server.ts';
 
 // Composition root: environment → configuration → database → app → HTTP.
 
-const staticDir = fileURLToPath(new URL('../build', import.meta.url));
+// `npm start` (scripts/start.ts) names its cached build; `npm run serve` serves build/ as made by `npm run build`.
+const staticDir = process.env.RUNCOACH_BUILD_DIR ?? fileURLToPath(new URL('../build', import.meta.url));
 
 try {
   const config = loadConfig(process.env);
