@@ -15,6 +15,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/goals', label: 'Goals', icon: '⚑' },
   { href: '/activities', label: 'Activities', icon: '↯' },
   { href: '/coach', label: 'Coach', icon: '✉' },
+  { href: '/fitness', label: 'Fitness', icon: '∿' },
   { href: '/journal', label: 'Journal', icon: '✎' },
   { href: '/settings', label: 'Settings', icon: '⚙' },
 ];

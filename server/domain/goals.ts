@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Goal } from '#shared/schema/goal.ts';
+import { goalFromRow, type Goal } from '#shared/schema/goal.ts';
 import { defaultGoalTitle, type GoalCreate, type GoalUpdate } from '#shared/schema/goal-request.ts';
 import type { Executor } from '../db/database.ts';
 import { goals, trainingPlans } from '../db/schema.ts';
@@ -29,15 +29,7 @@ export function publicGoal(row: GoalRow) {
 
 /** The engine's view of a goal row. */
 export function engineGoal(row: GoalRow): Goal {
-  if (row.goal_type === 'race') {
-    return {
-      kind: 'race',
-      target_race_distance_meters: row.target_race_distance_meters!,
-      target_race_date: row.target_race_date!,
-      target_time_seconds: row.target_time_seconds,
-    };
-  }
-  return { kind: 'mileage', target_weekly_mileage_miles: row.target_weekly_mileage_miles!, end_date: row.end_date };
+  return goalFromRow(row);
 }
 
 /** The user's goals (not deleted), newest first. */

@@ -50,3 +50,21 @@ export const FeasibilitySchema = z.object({
   sentence: z.string(),
 });
 export type Feasibility = z.infer<typeof FeasibilitySchema>;
+
+/** A goal row as stored (server or device), the fields the engine reads. */
+export interface GoalRowFields {
+  goal_type: string;
+  target_race_distance_meters: number | null;
+  target_race_date: string | null;
+  target_time_seconds: number | null;
+  target_weekly_mileage_miles: number | null;
+  end_date: string | null;
+}
+
+/** The engine's view of a goal row (server/domain/goals.ts engineGoal calls this too). */
+export function goalFromRow(row: GoalRowFields): Goal {
+  if (row.goal_type === 'race') {
+    return { kind: 'race', target_race_distance_meters: row.target_race_distance_meters!, target_race_date: row.target_race_date!, target_time_seconds: row.target_time_seconds };
+  }
+  return { kind: 'mileage', target_weekly_mileage_miles: row.target_weekly_mileage_miles!, end_date: row.end_date };
+}

@@ -1,0 +1,55 @@
+import { liveQuery, type Observable } from 'dexie';
+import type { TrainingLoadQuery, TrainingLoadResponse } from '#shared/schema/load.ts';
+import { goalFromRow, type Goal, type GoalRowFields } from '#shared/schema/goal.ts';
+import { loadHistoryStart, trainingLoadReport, type LoadActivityRow, type LoadPlanWorkout, type LoadProfile } from '#shared/training/load-report.ts';
+import { todayIn } from '../workout-view.ts';
+import type { UserDb, ViewRow } from './db.ts';
+
+// Fitness, fatigue and form on the device, offline: the rows GET /api/training-load reads, read
+// from Dexie instead, handed to the same shared trainingLoadReport (one function, two callers).
+
+/** What the load needs from this device's rows, for `query`; `today` defaults to the profile's local date. */
+export interface DeviceLoadInputs {
+  today: string;
+  profile: LoadProfile | null;
+  goal: Goal | null;
+  planWorkouts: LoadPlanWorkout[] | null;
+  runs: LoadActivityRow[];
+  /** The active plan's id, for callers that edit it (the what-if). */
+  planId: string | null;
+}
+
+/** Reads the runner's profile, active plan, its goal and workouts, and runs from `historyFrom` on. */
+export async function readLoadInputs(db: UserDb, historyFrom: string, now: Date = new Date(db.now())): Promise<DeviceLoadInputs> {
+  const profileRow = await db.view('user_profiles').get(db.userId);
+  const today = todayIn(typeof profileRow?.time_zone === 'string' ? profileRow.time_zone : 'UTC', now);
+  const plans = (await db.view('training_plans').toArray()).filter((row) => row.status === 'active' && row.deleted !== true);
+  plans.sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
+  const plan = plans[0];
+  const goalRow = plan && typeof plan.goal_id === 'string' ? await db.view('goals').get(plan.goal_id) : undefined;
+  const goal = goalRow && goalRow.deleted !== true ? goalFromRow(goalRow as unknown as GoalRowFields) : null;
+  let planWorkouts: LoadPlanWorkout[] | null = null;
+  if (plan) {
+    const completed = new Set((await db.view('workout_completions').toArray()).map((c) => String(c.workout_id)));
+    const rows = await db.view('workouts').where('training_plan_id').equals(String(plan.id)).toArray();
+    planWorkouts = rows.map((row) => ({ ...(row as unknown as LoadPlanWorkout), completed: completed.has(String(row.id)) }));
+  }
+  const runs = (await db.view('strava_activities').where('local_date').aboveOrEqual(historyFrom).toArray()).map((row) => bare(row) as unknown as LoadActivityRow);
+  return { today, profile: profileRow ? (bare(profileRow) as unknown as LoadProfile) : null, goal, planWorkouts, runs, planId: plan ? String(plan.id) : null };
+}
+
+/** The device's answer to GET /api/training-load for `query`, from its own rows. */
+export async function deviceTrainingLoad(db: UserDb, query: TrainingLoadQuery, now?: Date): Promise<TrainingLoadResponse> {
+  const inputs = await readLoadInputs(db, loadHistoryStart(query.from), now);
+  return trainingLoadReport({ query, ...inputs });
+}
+
+/** The report as a live query: it recomputes when a run, workout, plan or the profile changes. */
+export function trainingLoad$(db: UserDb, query: TrainingLoadQuery): Observable<TrainingLoadResponse> {
+  return liveQuery(() => deviceTrainingLoad(db, query));
+}
+
+function bare(row: ViewRow): Record<string, unknown> {
+  const { _hlc: _clocks, _pending, ...fields } = row;
+  return fields;
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/server.ts';
+import { chromiumPath } from '../../server/test/requirements.ts';
+import { formatHlc, nodeIdFor } from '../../shared/sync/hlc.ts';
+import { SCHEMA_VERSION } from '../../shared/sync/protocol.ts';
+import { buildPwa, launchChromium, openSignedIn, SCREENSHOT_DIR, seedRunnerWithPlan, startAppServer, waitForServiceWorker } from './support.ts';
+
+// Issue 23 in Chromium: a runner with six weeks of uploaded runs sees fitness, fatigue and form
+// computed on the phone (offline too).
+
+const executable = await chromiumPath('browser fitness');
+const DAY = 86_400_000;
+const isoDay = (offset: number) => new Date(Date.now() + offset * DAY).toISOString().slice(0, 10);
+
+/** Uploads runs as another device of the runner would: activity.upload@2 through sync push. */
+async function uploadRuns(server: { publicUrl: string }, cookie: string, runs: { date: string; meters: number; seconds: number }[]) {
+  const clientId = `c_uploader${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const node = nodeIdFor(clientId);
+  const mutations = runs.map((run, i) => ({
+    id: i + 1,
+    name: 'activity.upload',
+    v: 2,
+    hlc: formatHlc({ wallMs: Date.now(), counter: i, node }),
+    args: {
+      id: randomUUID(),
+      activity: { source: 'fit_upload', external_id: `run-${run.date}-${i}`, activity_type: 'Run', start_time: `${run.date}T07:00:00Z`, local_date: run.date, distance_meters: run.meters, moving_time_seconds: run.seconds, elapsed_time_seconds: run.seconds + 60, laps: [] },
+    },
+  }));
+  const response = await fetch(`${server.publicUrl}/api/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ protocol: 1, schemaVersion: SCHEMA_VERSION, clientId, mutations }) });
+  const body = (await response.json()) as { results: { status: string }[] };
+  expect(body.results.every((r) => r.status === 'applied')).toBe(true);
+}
+
+/** Six weeks of runs ending yesterday: four a week, one long. */
+function sixWeeks() {
+  const runs: { date: string; meters: number; seconds: number }[] = [];
+  for (let d = 42; d >= 1; d--) {
+    const dow = d % 7;
+    if (dow === 0 || dow === 3) continue;
+    const meters = dow === 6 ? 16_000 : 8_000;
+    runs.push({ date: isoDay(-d), meters, seconds: Math.round(meters * 0.36) });
+  }
+  return runs;
+}
+
+describe.skipIf(!executable)('fitness, fatigue and form on the phone', () => {
+  let browser: Browser;
+  let server: RunningServer & { publicUrl: string };
+
+  beforeAll(async () => {
+    server = await startAppServer(await buildPwa());
+    browser = await launchChromium(executable!);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('draws the chart from six weeks of uploaded runs, with today, the race and the form in words, offline too', async () => {
+    const { cookie, call } = await seedRunnerWithPlan(server, 'Fay');
+    await uploadRuns(server, cookie, sixWeeks());
+    const { context, page } = await openSignedIn(browser, server.publicUrl, cookie, '/');
+    await waitForServiceWorker(page);
+    await page.getByRole('link', { name: 'Fitness', exact: true }).first().click();
+    await page.getByRole('heading', { name: 'Fitness', level: 1 }).waitFor();
+    await page.getByTestId('today-marker').waitFor({ state: 'attached' });
+    await page.getByTestId('race-marker').waitFor({ state: 'attached' });
+    const today = page.getByTestId('fitness-today');
+    await expect.poll(async () => Number(/Fitness\s*(\d+)/.exec(await today.innerText())?.[1] ?? 0)).toBeGreaterThan(15);
+    expect(await page.getByTestId('form-words').innerText()).toMatch(/fresh|neutral|productive|overreaching|detraining/);
+    expect(await page.getByTestId('race-form').innerText()).toMatch(/Race day.*form [+−]?\d/);
+    // The same numbers as the server's (one engine, one input assembly).
+    const server_ = await call<{ today: string; days: { date: string; ctl: number }[] }>('GET', `/training-load?from=${isoDay(-84)}&to=${isoDay(0)}`);
+    const ctlToday = server_.days.find((d) => d.date === server_.today)!.ctl;
+    expect(await today.innerText()).toContain(`Fitness\n${Math.round(ctlToday)}`);
+    expect(await page.getByTestId('load-weeks').locator('tbody tr').count()).toBeGreaterThanOrEqual(6);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/fitness.png`, fullPage: true });
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByTestId('race-marker').waitFor({ state: 'attached' });
+    await expect.poll(() => today.innerText()).toContain(`Fitness\n${Math.round(ctlToday)}`);
+    await context.close();
+  });
+});
