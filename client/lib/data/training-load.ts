@@ -2,6 +2,7 @@ import { liveQuery, type Observable } from 'dexie';
 import type { TrainingLoadQuery, TrainingLoadResponse } from '#shared/schema/load.ts';
 import { goalFromRow, type Goal, type GoalRowFields } from '#shared/schema/goal.ts';
 import { loadHistoryStart, trainingLoadReport, type LoadActivityRow, type LoadPlanWorkout, type LoadProfile } from '#shared/training/load-report.ts';
+import { loadWhatIf, type LoadWhatIf, type WorkoutEdit } from '#shared/training/load-whatif.ts';
 import { todayIn } from '../workout-view.ts';
 import type { UserDb, ViewRow } from './db.ts';
 
@@ -19,8 +20,8 @@ export interface DeviceLoadInputs {
   planId: string | null;
 }
 
-/** Reads the runner's profile, active plan, its goal and workouts, and runs from `historyFrom` on. */
-export async function readLoadInputs(db: UserDb, historyFrom: string, now: Date = new Date(db.now())): Promise<DeviceLoadInputs> {
+/** Reads the runner's profile, active plan, its goal and workouts, and runs from `historyFrom(today)` on. */
+export async function readLoadInputs(db: UserDb, historyFrom: (today: string) => string, now: Date = new Date(db.now())): Promise<DeviceLoadInputs> {
   const profileRow = await db.view('user_profiles').get(db.userId);
   const today = todayIn(typeof profileRow?.time_zone === 'string' ? profileRow.time_zone : 'UTC', now);
   const plans = (await db.view('training_plans').toArray()).filter((row) => row.status === 'active' && row.deleted !== true);
@@ -34,13 +35,13 @@ export async function readLoadInputs(db: UserDb, historyFrom: string, now: Date 
     const rows = await db.view('workouts').where('training_plan_id').equals(String(plan.id)).toArray();
     planWorkouts = rows.map((row) => ({ ...(row as unknown as LoadPlanWorkout), completed: completed.has(String(row.id)) }));
   }
-  const runs = (await db.view('strava_activities').where('local_date').aboveOrEqual(historyFrom).toArray()).map((row) => bare(row) as unknown as LoadActivityRow);
+  const runs = (await db.view('strava_activities').where('local_date').aboveOrEqual(historyFrom(today)).toArray()).map((row) => bare(row) as unknown as LoadActivityRow);
   return { today, profile: profileRow ? (bare(profileRow) as unknown as LoadProfile) : null, goal, planWorkouts, runs, planId: plan ? String(plan.id) : null };
 }
 
 /** The device's answer to GET /api/training-load for `query`, from its own rows. */
 export async function deviceTrainingLoad(db: UserDb, query: TrainingLoadQuery, now?: Date): Promise<TrainingLoadResponse> {
-  const inputs = await readLoadInputs(db, loadHistoryStart(query.from), now);
+  const inputs = await readLoadInputs(db, () => loadHistoryStart(query.from), now);
   return trainingLoadReport({ query, ...inputs });
 }
 
@@ -52,4 +53,15 @@ export function trainingLoad$(db: UserDb, query: TrainingLoadQuery): Observable<
 function bare(row: ViewRow): Record<string, unknown> {
   const { _hlc: _clocks, _pending, ...fields } = row;
   return fields;
+}
+
+/** What `edits` to the active plan do to race-day form and ramp, from this device's rows (null without a plan). */
+export async function deviceWhatIf(db: UserDb, edits: readonly WorkoutEdit[], now?: Date): Promise<LoadWhatIf | null> {
+  const inputs = await readLoadInputs(db, loadHistoryStart, now);
+  return inputs.planWorkouts ? loadWhatIf(inputs, edits) : null;
+}
+
+/** A coach proposal's diff as edits: each field's `after`. */
+export function proposalEdits(diff: readonly { workout_id: string; fields: readonly { field: string; after: unknown }[] }[]): WorkoutEdit[] {
+  return diff.map((d) => ({ workout_id: d.workout_id, set: Object.fromEntries(d.fields.map((f) => [f.field, f.after])) }));
 }
