@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
@@ -575,6 +574,30 @@ export const notificationPreferences = pgTable('notification_preferences', {
   field_hlc: syncedFields.field_hlc,
   ...timestamps,
 });
+
+// ── Readiness (issue 23) ──────────────────────────────────────────────────────
+// Synced: the runner's morning check-in, one per local day (a second check-in that day updates
+// it, per-field last-writer-wins). Scales run 1 (good) to 5 (bad), so a higher sum is a worse day.
+
+/** Sleep, soreness and stress (1 good … 5 bad) and an optional resting heart rate, per day. */
+export const readinessCheckins = pgTable(
+  'readiness_checkins',
+  {
+    id: uuid('id').primaryKey(),
+    user_id: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    date: date('date', { mode: 'string' }).notNull(),
+    sleep: integer('sleep').notNull(),
+    soreness: integer('soreness').notNull(),
+    stress: integer('stress').notNull(),
+    resting_hr: integer('resting_hr'),
+    note: text('note'),
+    field_hlc: syncedFields.field_hlc,
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('readiness_checkins_user_date').on(t.user_id, t.date)],
+);
 
 // ── Audit (issue 10) ──────────────────────────────────────────────────────────
 // Server-only and never synced (no change-log trigger), not part of the runner's export: it

@@ -5,17 +5,17 @@ import { Decoder, Stream } from '@garmin/fitsdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkoutStructureSchema, type WorkoutStructure } from '#shared/schema/workout.ts';
 import { SEED_DOCUMENT_FROM_REPO, seedStructure } from '#shared/testing/structures.ts';
-import { encodeOnDevice } from '../fit/export.ts';
-import type { UserDb } from './db.ts';
-import { mutate } from './mutations.ts';
-import { openFreshUserDb } from './test-kit.ts';
+import { encodeOnDevice } from '../../client/lib/fit/export.ts';
+import type { UserDb } from '../../client/lib/data/db.ts';
+import { mutate } from '../../client/lib/data/mutations.ts';
+import { openFreshUserDb } from '../../client/lib/data/test-kit.ts';
 
 // Issue 16 on the device: the seed's printed workout structure (nulls, "5K") edited on the phone
 // is stored, queued for the server and exported as .FIT in its normalised form.
 
 const USER = '00000000-0000-4000-8000-000000000001';
 const W = '00000000-0000-4000-8000-0000000000bb';
-const printed = seedStructure(readFileSync(new URL(`../../../${SEED_DOCUMENT_FROM_REPO}`, import.meta.url), 'utf8'));
+const printed = seedStructure(readFileSync(new URL(`../../${SEED_DOCUMENT_FROM_REPO}`, import.meta.url), 'utf8'));
 let db: UserDb;
 afterEach(() => db.close());
 
