@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { digestRows, type EntityDigest } from '../../shared/sync/digest.ts';
 import { formatHlc, nodeIdFor, tick, type Hlc } from '../../shared/sync/hlc.ts';
+import { currentVersion } from '../../shared/sync/mutation-args.ts';
 import { PROTOCOL_VERSION, SCHEMA_VERSION, SYNCED_ENTITIES, type Change, type Cursor, type Mutation, type SyncedEntity } from '../../shared/sync/protocol.ts';
 import { ENTITIES } from '../../server/sync/rows.ts';
 import type { Http, HttpResult } from './http.ts';
@@ -120,7 +121,7 @@ export class SimRunner {
 
   private add(name: string, args: unknown): void {
     this.clock = tick(this.clock, Date.now(), nodeIdFor(this.clientId));
-    this.outbox.push({ id: this.nextId++, name, v: 1, hlc: formatHlc(this.clock), args });
+    this.outbox.push({ id: this.nextId++, name, v: currentVersion(name), hlc: formatHlc(this.clock), args });
   }
 
   /** One push of (up to 100 of) the outbox; acknowledged mutations leave it. Returns the HTTP status. */

@@ -1,19 +1,12 @@
 import type { Hono } from 'hono';
 import { formatHlc, nodeIdFor, tick, type Hlc } from '#shared/sync/hlc.ts';
-import { MUTATION_ARGS } from '#shared/sync/mutation-args.ts';
+import { currentVersion } from '#shared/sync/mutation-args.ts';
 import { PROTOCOL_VERSION, SCHEMA_VERSION, type Cursor, type Mutation } from '#shared/sync/protocol.ts';
 import type { AppEnv } from '../lib/context.ts';
 import { call } from './harness.ts';
 
 let devices = 0;
 
-/** The newest version of a mutation name (1 for names the registry does not know, so tests can send those too). */
-function currentVersion(name: string): number {
-  const versions = Object.keys(MUTATION_ARGS)
-    .filter((key) => key.startsWith(`${name}@`))
-    .map((key) => Number(key.slice(name.length + 1)));
-  return versions.length ? Math.max(...versions) : 1;
-}
 
 /**
  * A minimal device for server tests: numbers its mutations, stamps them with its own HLC

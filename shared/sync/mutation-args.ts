@@ -6,6 +6,7 @@ import { IsoDateSchema } from '../schema/goal.ts';
 import { GoalCreateSchema, GoalUpdateSchema } from '../schema/goal-request.ts';
 import { PlanSchema } from '../schema/plan.ts';
 import { ProfileFieldsSchema } from '../schema/profile.ts';
+import { ReadinessFieldsSchema } from '../schema/readiness.ts';
 import { WorkoutFieldsSchema } from '../schema/workout-request.ts';
 
 // The arguments of every named mutation, by `name@v`: the device validates with these before
@@ -52,7 +53,17 @@ export const MUTATION_ARGS = {
     .strict(),
   /** A run decoded from a .FIT file on the device. */
   'activity.upload@2': z.object({ id, activity: ActivitySchema }).strict(),
+  /** The day's readiness check-in; a second one that day updates the first (its id is kept). */
+  'readiness.checkin@1': z.object({ id, date: IsoDateSchema, set: ReadinessFieldsSchema }).strict(),
 } as const;
 
 export type MutationKey = keyof typeof MUTATION_ARGS;
 export type MutationArgs<K extends MutationKey> = z.output<(typeof MUTATION_ARGS)[K]>;
+
+/** The newest version of a mutation name (1 for a name the registry does not know, so tests can send one). */
+export function currentVersion(name: string): number {
+  const versions = Object.keys(MUTATION_ARGS)
+    .filter((key) => key.startsWith(`${name}@`))
+    .map((key) => Number(key.slice(name.length + 1)));
+  return versions.length ? Math.max(...versions) : 1;
+}
