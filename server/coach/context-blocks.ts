@@ -7,6 +7,8 @@ import { runnerPaces } from '#shared/training/timeline.ts';
 import { formatDistance, formatDuration, formatPace, milesToMeters, perMileToPerKm, type DistanceUnit } from '#shared/training/units.ts';
 import type { GoalRow } from '../domain/goals.ts';
 import type { MemoryRow } from '../domain/memory.ts';
+import type { ReadinessCheckinRow } from '../domain/readiness.ts';
+import { poorDayReason } from '#shared/training/readiness.ts';
 import type { PlanRow } from '../domain/plans.ts';
 import { engineProfile } from '../domain/training-context.ts';
 import type { WorkoutRow } from '../domain/workouts.ts';
@@ -147,4 +149,14 @@ export function totalsBlock(totals: { all: RunTotals; lastFourWeeks: RunTotals }
   const line = (label: string, t: RunTotals) => `- ${label}: ${t.runs} run${t.runs === 1 ? '' : 's'}, ${f.dist(t.meters)}, ${f.dur(t.seconds)}`;
   const lines = totals.all.runs === 0 ? [] : [line('Last 4 weeks', totals.lastFourWeeks), line(`All runs on record since ${totals.all.since}`, totals.all)];
   return { key: 'totals', title: 'Training totals', priority: 3, lines };
+}
+
+/** The runner's morning check-ins of the last week, newest first (1 good … 5 bad), with poor days named. */
+export function readinessBlock(checkins: readonly ReadinessCheckinRow[], f: Fmt): Block {
+  const lines = checkins.slice(0, 7).map((c) => {
+    const hr = c.resting_hr ? `, resting HR ${c.resting_hr}` : '';
+    const poor = poorDayReason(c, checkins);
+    return `- ${f.day(c.date)}: sleep ${c.sleep}, soreness ${c.soreness}, stress ${c.stress} (${c.sleep + c.soreness + c.stress}/15)${hr}${poor ? ` (${poor})` : ''}`;
+  });
+  return { key: 'readiness', title: 'Morning check-ins (1 good … 5 bad)', priority: 4, lines };
 }

@@ -14,7 +14,8 @@ import { localDate } from '../domain/stamp.ts';
 import { engineProfile } from '../domain/training-context.ts';
 import type { WorkoutRow } from '../domain/workouts.ts';
 import { estimateTokens } from '../integrations/claude/budget.ts';
-import { goalsBlock, runnerFmt, laterPlanBlock, nearPlanBlock, notesMemoryBlock, profileBlock, recentBlock, totalsBlock, weeksMemoryBlock, type Block } from './context-blocks.ts';
+import { goalsBlock, runnerFmt, laterPlanBlock, nearPlanBlock, notesMemoryBlock, profileBlock, readinessBlock, recentBlock, totalsBlock, weeksMemoryBlock, type Block } from './context-blocks.ts';
+import { listCheckins } from '../domain/readiness.ts';
 import { allowedActivities, allowedCompletions, allowedTotals, planWorkoutsForAi, type AiCompletion } from './policy.ts';
 import { COACH_PRINCIPLES, DATA_HEADING } from './prompt.ts';
 import { cachedBlocks } from './context-cache.ts';
@@ -33,7 +34,7 @@ type ProfileRow = typeof userProfiles.$inferSelect;
 /** Blocks that change rarely (a profile edit, a new goal or memory, a re-plan): cached before the volatile ones. */
 const SLOW_BLOCKS = ['profile', 'goals', 'memory', 'weeks', 'later'];
 /** Blocks that change with training (a run logged, a workout moved): after the slow ones. */
-const VOLATILE_BLOCKS = ['plan', 'recent', 'totals'];
+const VOLATILE_BLOCKS = ['plan', 'readiness', 'recent', 'totals'];
 /** The history window starts at a multiple of this many messages (it holds `historyLimit` to `historyLimit + HISTORY_STEP - 1`). */
 const HISTORY_STEP = 10;
 
@@ -127,7 +128,7 @@ async function historyWindow(db: Executor, userId: string, limit: number, curren
 async function runnerBlocks(db: Executor, userId: string, profile: ProfileRow, name: string, today: string, dataInAi: boolean): Promise<Block[]> {
   const from = addDays(today, -28);
   // Independent reads: concurrent on Postgres (PGlite serialises them anyway).
-  const [allGoals, [plan], completions, runsOldestFirst, allMemories, totals] = await Promise.all([
+  const [allGoals, [plan], completions, runsOldestFirst, allMemories, totals, checkins] = await Promise.all([
     listGoals(db, userId),
     db
       .select()
@@ -139,6 +140,8 @@ async function runnerBlocks(db: Executor, userId: string, profile: ProfileRow, n
     allowedActivities(db, userId, from, today, dataInAi),
     listMemories(db, userId),
     allowedTotals(db, userId, today, dataInAi),
+    // Three weeks, so each of the last seven days has its usual resting HR to compare with.
+    listCheckins(db, userId, addDays(today, -21), today),
   ]);
   const goals = allGoals.filter((g) => g.status === 'active' || g.status === 'flagged_unrealistic');
   // One read covers the last 3 weeks (for feasibility) and the next two (shown in detail).
@@ -163,6 +166,7 @@ async function runnerBlocks(db: Executor, userId: string, profile: ProfileRow, n
     goalsBlock(goals.map((row) => ({ row, feasibility: feasibility(row) })), f),
     nearPlanBlock(plan ?? null, near, f, withheld),
     notesMemoryBlock(memories),
+    readinessBlock(checkins, f),
     recentBlock(completions, runs, f),
     totalsBlock(totals, f),
     weeksMemoryBlock(memories.filter((m) => m.summary_type === 'training_week').slice(0, 12)),

@@ -1,10 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { ACTIVITY_SOURCES } from '#shared/schema/activity.ts';
 import { addDays } from '#shared/training/dates.ts';
+import { readinessWeek } from '#shared/training/readiness.ts';
 import { userMemorySummaries } from '../db/schema.ts';
 import { plannedVsDone, runsBetween, trends, weekStats } from '../domain/journal.ts';
 import { memoryId } from '../domain/memory.ts';
 import { getProfile } from '../domain/profile.ts';
+import { listCheckins } from '../domain/readiness.ts';
 import { localDate } from '../domain/stamp.ts';
 import type { Claude } from '../integrations/claude/client.ts';
 import type { AppDeps } from '../lib/context.ts';
@@ -28,6 +30,8 @@ export async function buildJournal(deps: AppDeps, claude: Claude | null, userId:
   const earlier = Array.from({ length: 7 }, (_, i) => weekStats(addDays(week, -7 * (i + 1)), runs));
   const plan = await plannedVsDone(deps.db, userId, week);
   const narrative = await narrativeFor(deps, claude, userId, week, today, now);
+  // Earlier check-ins too: a day's resting HR is compared with the runner's usual.
+  const checkins = await listCheckins(deps.db, userId, addDays(week, -21), addDays(week, 6));
   return {
     week,
     week_end: addDays(week, 6),
@@ -37,6 +41,7 @@ export async function buildJournal(deps: AppDeps, claude: Claude | null, userId:
     trends: trends(stats, earlier[0]!),
     planned_vs_done: plan,
     insights: weekInsights(stats, earlier, plan, profile.units),
+    readiness: readinessWeek(checkins, week, addDays(week, 6)),
     narrative: narrative.text === null ? null : { text: narrative.text, source: narrative.source, memory_id: narrative.memoryId },
     narrative_status: narrative.status,
   };

@@ -8,6 +8,7 @@ import { updateProfileFields } from '../domain/profile.ts';
 import type { WriteStamp } from '../domain/stamp.ts';
 import { recordCompletion } from '../domain/completions.ts';
 import { updateWorkout } from '../domain/workouts.ts';
+import { checkIn } from '../domain/readiness.ts';
 import { conversationFor, insertUserMessage } from '../domain/chat.ts';
 import { deleteMemory, updateMemory } from '../domain/memory.ts';
 import { PreferencesUpdateSchema } from '#shared/schema/notifications.ts';
@@ -87,6 +88,7 @@ export const MUTATIONS: Record<string, MutationDef<z.ZodType>> = {
   ),
   'plan.generate@2': define(MUTATION_ARGS['plan.generate@2'], ({ tx, userId, stamp }, args) => saveDevicePlan(tx, userId, args, stamp)),
   'activity.upload@2': define(MUTATION_ARGS['activity.upload@2'], ({ tx, userId, stamp }, args) => uploadActivity(tx, userId, args.id, args.activity, stamp)),
+  'readiness.checkin@1': define(MUTATION_ARGS['readiness.checkin@1'], ({ tx, userId, stamp }, args) => checkIn(tx, userId, args.id, args.date, args.set, stamp)),
   // Settings → e-mail notifications; merged field by field like the profile.
   'notifications.preferences.update@1': define(z.object({ set: PreferencesUpdateSchema }).strict(), ({ tx, userId, stamp }, args) =>
     updatePreferences(tx, userId, args.set, stamp).then(() => {}),

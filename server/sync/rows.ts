@@ -24,6 +24,7 @@ export const ENTITIES: Record<SyncedEntity, EntitySpec> = {
   chat_messages: { table: schema.chatMessages, key: 'id', hidden: [] },
   user_memory_summaries: { table: schema.userMemorySummaries, key: 'id', hidden: ['field_hlc'] },
   notification_preferences: { table: schema.notificationPreferences, key: 'user_id', hidden: ['field_hlc'] },
+  readiness_checkins: { table: schema.readinessCheckins, key: 'id', hidden: ['field_hlc'] },
 };
 
 /** A column of a synced table by name (every one has `user_id` and its key). */

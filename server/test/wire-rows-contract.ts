@@ -48,6 +48,7 @@ async function seed(db: DatabaseHandle['db']): Promise<string> {
   ]);
   await db.insert(schema.userMemorySummaries).values({ user_id: userId, summary_type: 'training_week', source_date_range_start: '2026-03-02', source_date_range_end: '2026-03-08', content: AWKWARD_TEXT, data: NESTED, field_hlc: hlc });
   await db.insert(schema.notificationPreferences).values({ user_id: userId, workout_reminder: false, reminder_time: '06:30', quiet_hours_start: '22:00', quiet_hours_end: '07:00', field_hlc: hlc });
+  await db.insert(schema.readinessCheckins).values({ id: randomUUID(), user_id: userId, date: '2026-03-02', sleep: 5, soreness: 1, stress: 3, resting_hr: null, note: AWKWARD_TEXT, field_hlc: hlc, created_at: MICROSECONDS, updated_at: MICROSECONDS });
   return userId;
 }
 

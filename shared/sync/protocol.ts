@@ -8,7 +8,9 @@ export const PROTOCOL_VERSION = 1;
 /** The data shape devices store; bumped when a synced table's row shape changes. */
 // 2: notification_preferences joined the synced tables; older devices re-download to get their rows.
 // 3: the seed's column names (issue 16); rows and mutations of version 2 mean something else.
-export const SCHEMA_VERSION = 3;
+// 4: readiness_checkins joined the synced tables (issue 23); version 3 devices skip its rows, so
+//    once updated they re-download to get them. Version 3 is still served (MIN stays 3).
+export const SCHEMA_VERSION = 4;
 /** Devices older than this get 426 and must update the app (which upgrades their outbox). */
 export const MIN_SCHEMA_VERSION = 3;
 export const MAX_MUTATIONS_PER_PUSH = 100;
@@ -28,6 +30,7 @@ export const SYNCED_ENTITIES = [
   'chat_messages',
   'user_memory_summaries',
   'notification_preferences',
+  'readiness_checkins',
 ] as const;
 export type SyncedEntity = (typeof SYNCED_ENTITIES)[number];
 

@@ -1,4 +1,5 @@
 import { addDays, weekday } from '#shared/training/dates.ts';
+import type { ReadinessWeek } from '#shared/training/readiness.ts';
 import type { PlannedVsDone, Trend, TrendFigure, WeekStats } from '#shared/schema/journal.ts';
 import { api } from '../api/client.ts';
 
@@ -15,6 +16,8 @@ export interface Journal {
   trends: Record<TrendFigure, Trend>;
   planned_vs_done: PlannedVsDone;
   insights: { achievements: string[]; patterns: string[]; to_improve: string[] };
+  /** The week's morning check-ins (absent from servers before issue 23). */
+  readiness?: ReadinessWeek;
   narrative: { text: string; source: string | null; memory_id: string | null } | null;
   narrative_status: 'ready' | 'week_in_progress' | 'not_configured' | 'nothing_to_say' | 'unavailable' | string;
 }

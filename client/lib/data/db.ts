@@ -1,7 +1,7 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { Cursor, Mutation, MutationError, MutationResult, SyncedEntity } from '#shared/sync/protocol.ts';
 import { SYNCED_ENTITIES } from '#shared/sync/protocol.ts';
-import { upgradeToSeedNames } from './upgrade.ts';
+import { ADDED_AFTER_3, upgradeToSeedNames } from './upgrade.ts';
 
 // One IndexedDB database per signed-in runner (SYNC.md §Device). For every synced entity it
 // keeps two tables: `server_<entity>` holds exactly what the server last said (the digest is
@@ -20,6 +20,7 @@ export const ENTITY_KEYS: Record<SyncedEntity, 'id' | 'user_id'> = {
   chat_messages: 'id',
   user_memory_summaries: 'id',
   notification_preferences: 'user_id',
+  readiness_checkins: 'id',
 };
 
 // Secondary indexes of the view tables: what screens filter or sort by.
@@ -34,6 +35,7 @@ const VIEW_INDEXES: Record<SyncedEntity, string> = {
   chat_messages: 'created_at, conversation_id',
   user_memory_summaries: 'summary_type',
   notification_preferences: '',
+  readiness_checkins: 'date',
 };
 
 /** The device's sync state: one row, so a transaction reads and writes it whole. */
@@ -118,10 +120,13 @@ export class UserDb extends Dexie {
     this.now = options.now ?? (() => Date.now());
     // 2: notification_preferences. Dexie adds new tables on open; no upgrade function needed.
     // 3: the seed's column names (issue 16): every row and queued change renamed in place.
-    this.version(2).stores(userDbStores(VIEW_INDEXES_V2));
+    // 4: readiness_checkins (issue 23); a new table only, so no upgrade function.
+    const before4 = SYNCED_ENTITIES.filter((entity) => !ADDED_AFTER_3.includes(entity));
+    this.version(2).stores(userDbStores(VIEW_INDEXES_V2, before4));
     this.version(3)
-      .stores(userDbStores(VIEW_INDEXES))
+      .stores(userDbStores(VIEW_INDEXES, before4))
       .upgrade((tx) => upgradeToSeedNames(tx));
+    this.version(4).stores(userDbStores(VIEW_INDEXES, SYNCED_ENTITIES));
   }
 
   /** The table screens read for `entity`. */
@@ -156,9 +161,9 @@ const VIEW_INDEXES_V2: Record<SyncedEntity, string> = {
 };
 
 /** Dexie's store declarations for the given view indexes. */
-function userDbStores(viewIndexes: Record<SyncedEntity, string>): Record<string, string> {
+function userDbStores(viewIndexes: Record<SyncedEntity, string>, entities: readonly SyncedEntity[]): Record<string, string> {
   const stores: Record<string, string> = { meta: 'key', outbox: 'id', acked: 'id, ackedAt', rejected: 'key, at' };
-  for (const entity of SYNCED_ENTITIES) {
+  for (const entity of entities) {
     stores[entity] = [ENTITY_KEYS[entity], viewIndexes[entity]].filter(Boolean).join(', ');
     stores[serverTableName(entity)] = 'key';
   }

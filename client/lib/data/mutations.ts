@@ -10,6 +10,7 @@ import { activityUpload } from './activities.ts';
 import { chatSend } from './chat.ts';
 import { goalCreate, goalDelete, goalUpdate } from './goals.ts';
 import { profileUpdate } from './profile.ts';
+import { readinessCheckin } from './readiness.ts';
 import { workoutComplete, workoutDelete, workoutMove, workoutSkip, workoutUpdate } from './workouts.ts';
 import { readMeta, serverNow } from './meta.ts';
 
@@ -31,6 +32,7 @@ export const MUTATIONS = {
   'workout.delete': workoutDelete,
   'workout.complete': workoutComplete,
   'workout.skip': workoutSkip,
+  'readiness.checkin': readinessCheckin,
 } as const satisfies Record<string, MutationDef>;
 
 export type MutationName = keyof typeof MUTATIONS;

@@ -147,11 +147,15 @@ async function goalTitles(tx: Transaction): Promise<Map<string, string>> {
   return titles;
 }
 
+/** Synced tables newer than Dexie version 3: its upgrade has nothing of theirs to rename. */
+export const ADDED_AFTER_3: readonly SyncedEntity[] = ['readiness_checkins'];
+
 /** Dexie's upgrade from version 2 (or 1): every stored row and every kept mutation, rewritten in place. */
 export async function upgradeToSeedNames(tx: Transaction): Promise<void> {
   const titles = await goalTitles(tx);
   const ctx: UpgradeContext = { conversationId: crypto.randomUUID(), goalTitle: (id) => titles.get(String(id)) };
-  for (const entity of SYNCED_ENTITIES) {
+  // Tables added after version 3 do not exist yet at this step.
+  for (const entity of SYNCED_ENTITIES.filter((e) => !ADDED_AFTER_3.includes(e))) {
     await tx
       .table(`server_${entity}`)
       .toCollection()
