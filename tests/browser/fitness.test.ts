@@ -5,10 +5,11 @@ import type { RunningServer } from '../../server/server.ts';
 import { chromiumPath } from '../../server/test/requirements.ts';
 import { formatHlc, nodeIdFor } from '../../shared/sync/hlc.ts';
 import { SCHEMA_VERSION } from '../../shared/sync/protocol.ts';
-import { buildPwa, launchChromium, openSignedIn, SCREENSHOT_DIR, seedRunnerWithPlan, startAppServer, waitForServiceWorker } from './support.ts';
+import { buildPwa, launchChromium, openSignedIn, SCREENSHOT_DIR, seedRunnerWithPlan, startAppServer, waitForServiceWorker, type SeededWorkout } from './support.ts';
 
 // Issue 23 in Chromium: a runner with six weeks of uploaded runs sees fitness, fatigue and form
-// computed on the phone (offline too).
+// computed on the phone (offline too), and a poor morning's check-in, made offline, swaps the
+// day's tempo for an easy run as an ordinary edit that reaches the server once online.
 
 const executable = await chromiumPath('browser fitness');
 const DAY = 86_400_000;
@@ -82,6 +83,47 @@ describe.skipIf(!executable)('fitness, fatigue and form on the phone', () => {
     await page.reload();
     await page.getByTestId('race-marker').waitFor({ state: 'attached' });
     await expect.poll(() => today.innerText()).toContain(`Fitness\n${Math.round(ctlToday)}`);
+    await context.close();
+  });
+
+  it('a poor check-in offline swaps today’s tempo for an easy run, with the reason, and syncs once online', async () => {
+    const { cookie, call, workouts } = await seedRunnerWithPlan(server, 'Gus');
+    const today = isoDay(0);
+    // Today's session is a tempo: the plan's own if it has one today, else its first quality session moved here.
+    const onToday = workouts.find((w) => w.scheduled_date === today);
+    const tempo: SeededWorkout = onToday ?? workouts.find((w) => w.scheduled_date > today && ['tempo', 'threshold', 'intervals', 'repetition'].includes(w.workout_type))!;
+    await call('PATCH', `/workouts/${tempo.id}`, { scheduled_date: today, workout_type: 'tempo', title: 'Tempo run' });
+
+    const { context, page } = await openSignedIn(browser, server.publicUrl, cookie, '/');
+    await page.getByRole('heading', { name: 'How do you feel this morning?' }).waitFor();
+    await page.getByText('Tempo run').first().waitFor();
+    await waitForServiceWorker(page);
+    await context.setOffline(true);
+    await page.reload();
+    const card = page.getByTestId('readiness');
+    // The radios are the labels' (44 px targets): a runner taps the label.
+    const tap = (name: string) => card.locator('label', { has: page.getByRole('radio', { name, exact: true }) }).click();
+    await tap('Sleep 4');
+    await tap('Soreness 4');
+    await tap('Stress 3');
+    await card.getByRole('button', { name: 'Save check-in' }).click();
+    await expect.poll(() => page.getByTestId('readiness-reason').innerText()).toMatch(/add up to 11 of 15/);
+    await card.getByRole('button', { name: 'Make it an easy run' }).click();
+    await page.getByRole('heading', { name: 'Today\'s workout' }).waitFor();
+    await expect.poll(() => page.locator('section[aria-labelledby=today-heading]').innerText()).toMatch(/Easy run/);
+    await expect.poll(async () => await card.getByRole('button', { name: 'Make it an easy run' }).count()).toBe(0);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/readiness-offline.png`, fullPage: true });
+
+    await context.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await expect
+      .poll(async () => (await call<{ workout: Record<string, unknown> }>('GET', `/workouts/${tempo.id}`)).workout, { timeout: 30_000, interval: 500 })
+      .toMatchObject({ workout_type: 'easy', title: 'Easy run', edited_by_user: true });
+    const edits = await call<{ edits: unknown[] }>('GET', `/workouts/${tempo.id}/edits`);
+    expect(JSON.stringify(edits)).toContain('11 of 15');
+    const monday = isoDay(-((new Date().getUTCDay() + 6) % 7));
+    const journal = await call<{ readiness: { checkins: number; poor_days: unknown[] } }>('GET', `/journal?week=${monday}`);
+    expect(journal.readiness).toMatchObject({ checkins: 1, poor_days: [expect.objectContaining({ date: today })] });
     await context.close();
   });
 });
