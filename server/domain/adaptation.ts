@@ -17,7 +17,7 @@ import { updateWorkout } from './workouts.ts';
  * report or runs well off plan. The past is never touched, workouts the runner edited are
  * kept, and every change lands in the workouts' history as a `system` edit with its reason.
  */
-export async function adaptActivePlan(db: Executor, userId: string, planId: string, report: HealthReport | undefined, stamp: WriteStamp) {
+export async function adaptActivePlan(db: Executor, userId: string, planId: string, report: HealthReport | undefined, stamp: WriteStamp, options: { preview?: boolean } = {}) {
   const [planRow] = await db.select().from(trainingPlans).where(and(eq(trainingPlans.id, planId), eq(trainingPlans.user_id, userId)));
   if (!planRow) throw AppError.notFound('The plan');
   if (planRow.status !== 'active') throw new AppError(409, 'plan_archived', 'Only your active plan can be adapted.');
@@ -61,6 +61,19 @@ export async function adaptActivePlan(db: Executor, userId: string, planId: stri
   };
   const result = adaptPlan({ plan, profile: engineProfile(profileRow), today: stamp.today, history, ...(report ? { report } : {}), newId: randomUUID });
   if (!result.changed) return { changed: false, reasons: [], violations: result.violations };
+  // A preview writes nothing: the device shows what the re-plan does (its what-if) before the runner accepts.
+  if (options.preview) {
+    const fields = ['scheduled_date', 'workout_type', 'title', 'structure', 'estimated_distance_meters', 'estimated_duration_minutes'] as const;
+    return {
+      changed: true,
+      reasons: result.reasons,
+      violations: result.violations,
+      preview: {
+        workouts: result.plan.workouts.map((w) => ({ id: w.id, ...Object.fromEntries(fields.map((f) => [f, w[f]])) })),
+        removed_workout_ids: result.removed_workout_ids,
+      },
+    };
+  }
 
   const reason = result.reasons.join(' ');
   for (const id of result.removed_workout_ids) {

@@ -185,6 +185,20 @@ describe('adaptation', () => {
     expect((await call(t.app, 'GET', `/api/plans/${plan.id}`, { cookie })).json.plan.generation_context.adaptations).toHaveLength(1);
   });
 
+  it('previews an illness re-plan without saving it: the workouts it would write, and nothing changed yet', async () => {
+    const { plan, workouts, cookie } = await planned();
+    t.clock.advance(8 * 86_400_000);
+    const res = await call(t.app, 'POST', `/api/plans/${plan.id}/adapt`, { cookie, body: { report: { kind: 'illness', date: '2026-03-10', days: 5 }, preview: true } });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json.changed).toBe(true);
+    expect(res.json.reasons.join(' ')).toMatch(/ill/i);
+    expect(res.json.preview.workouts.length).toBeGreaterThan(0);
+    expect(res.json.preview.workouts[0]).toEqual(expect.objectContaining({ id: expect.any(String), scheduled_date: expect.any(String), workout_type: expect.any(String), structure: expect.any(Object) }));
+    const after = await call(t.app, 'GET', `/api/plans/${plan.id}`, { cookie });
+    expect(after.json.plan.generation_context.adaptations ?? []).toHaveLength(0);
+    expect(after.json.workouts.map((w: { id: string; structure: unknown }) => [w.id, w.structure])).toEqual(workouts.map((w) => [w.id, w.structure]));
+  });
+
   it('changes nothing when there is no reason to, and refuses bad reports and other runners\' plans', async () => {
     const { plan, cookie } = await planned();
     const calm = await call(t.app, 'POST', `/api/plans/${plan.id}/adapt`, { cookie, body: {} });

@@ -38,8 +38,10 @@ export function planRoutes(deps: AppDeps): Hono<AppEnv> {
   app.post('/:id/adapt', async (c) => {
     const user = requireUser(c);
     const id = routeId(c.req.param('id'), 'The plan');
-    const { report } = await readJson(c, z.object({ report: HealthReportSchema.optional() }).strict());
+    const { report, preview } = await readJson(c, z.object({ report: HealthReportSchema.optional(), preview: z.boolean().optional() }).strict());
     const stamp = await restStamp(deps, user.id);
+    // preview: what the re-plan would do, nothing saved (the phone shows its what-if first).
+    if (preview) return c.json(await deps.db.transaction((tx) => adaptActivePlan(tx, user.id, id, report, stamp, { preview: true })));
     const result = await deps.db.transaction((tx) => adaptActivePlan(tx, user.id, id, report, stamp));
     return c.json({ ...result, ...(await getPlanWithWorkouts(deps.db, user.id, id)) });
   });

@@ -126,4 +126,22 @@ describe.skipIf(!executable)('fitness, fatigue and form on the phone', () => {
     expect(journal.readiness).toMatchObject({ checkins: 1, poor_days: [expect.objectContaining({ date: today })] });
     await context.close();
   });
+
+  it('an illness re-plan shows its effect on race-day form and ramp before the runner accepts it', async () => {
+    const { cookie, call } = await seedRunnerWithPlan(server, 'Ivy');
+    await uploadRuns(server, cookie, sixWeeks());
+    const { plans } = await call<{ plans: { id: string }[] }>('GET', '/plans');
+    const { context, page } = await openSignedIn(browser, server.publicUrl, cookie, '/plan');
+    const card = page.getByTestId('replan');
+    await card.getByLabel('For how many days?').fill('5');
+    await card.getByRole('button', { name: 'See what changes' }).click();
+    await expect.poll(() => page.getByTestId('replan-what-if').innerText()).toMatch(/race-day form [+-]?\d+ → [+-]?\d+; ramp -?\d+\.\d/);
+    // Nothing is saved until the runner accepts.
+    expect((await call<{ plan: { generation_context: { adaptations?: unknown[] } } }>('GET', `/plans/${plans[0]!.id}`)).plan.generation_context.adaptations ?? []).toHaveLength(0);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/replan-what-if.png`, fullPage: true });
+    await card.getByRole('button', { name: 'Accept the new plan' }).click();
+    await card.getByRole('button', { name: 'See what changes' }).waitFor();
+    expect((await call<{ plan: { generation_context: { adaptations?: unknown[] } } }>('GET', `/plans/${plans[0]!.id}`)).plan.generation_context.adaptations).toHaveLength(1);
+    await context.close();
+  });
 });
