@@ -60,7 +60,9 @@ function sportType(sport: unknown, subSport: unknown): string {
 
 const movingOf = (s: Summary): number =>
   num(s.totalMovingTime) ?? num(s.totalTimerTime) ?? num(s.totalElapsedTime) ?? 0;
-const startOf = (s: Summary): Date | undefined => (s.startTime instanceof Date ? s.startTime : undefined);
+/** A date the file holds, unless damage made it one JavaScript cannot represent (an Invalid Date). */
+const readableDate = (value: unknown): Date | undefined => (value instanceof Date && Number.isFinite(value.getTime()) ? value : undefined);
+const startOf = (s: Summary): Date | undefined => readableDate(s.startTime);
 
 function toLap(lap: LapMesg, index: number): ActivityLap {
   const out: ActivityLap = {
@@ -155,8 +157,8 @@ export function decodeActivity(bytes: Uint8Array, options: DecodeActivityOptions
   const parts = sessions.length > 0 ? sessions : laps;
   if (parts.length === 0) return fail('file', 'the activity file has no session or lap summary');
   const timeCreated = messages.fileIdMesgs?.[0]?.timeCreated;
-  const { start, ...summary } = summarise(parts, timeCreated instanceof Date ? timeCreated : undefined);
-  if (!start) return fail('file', 'the activity file has no start time');
+  const { start, ...summary } = summarise(parts, readableDate(timeCreated));
+  if (!start || !Number.isFinite(start.getTime())) return fail('file', 'the activity file has no readable start time');
 
   const candidate: Record<string, unknown> = {
     source: 'fit_upload',
