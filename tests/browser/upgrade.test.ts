@@ -6,7 +6,7 @@ import { localTick } from '../../client/lib/data/clock.ts';
 import type { DeviceMeta, ServerRecord, ViewRow } from '../../client/lib/data/db.ts';
 import { deleteRawDatabase, readRawDatabase, toVersion2Clocks, toVersion2Row, VERSION_2_STORES, writeVersion2Database } from '../../client/lib/data/test-kit-v2.ts';
 import { nodeIdFor } from '../../shared/sync/hlc.ts';
-import { SYNCED_ENTITIES } from '../../shared/sync/protocol.ts';
+import { SCHEMA_VERSION, SYNCED_ENTITIES } from '../../shared/sync/protocol.ts';
 import { buildPwa, launchChromium, openSignedIn, SCREENSHOT_DIR, seedRunnerWithPlan, startAppServer, waitForServiceWorker } from './support.ts';
 
 // Issue 16, "done when": a device holding unsynced changes under the old schema upgrades and
@@ -82,7 +82,7 @@ describe.skipIf(!executable)('a phone updated from the build before the seed\'s 
     const after = await page.evaluate(readRawDatabase, name);
     expect(after.outbox).toEqual([]);
     expect(after.acked).toContainEqual(expect.objectContaining({ id: meta.nextMutationId, name: 'workout.update', v: 2, args: { id: workout.id, set: { workout_type: 'tempo', title } }, result: expect.objectContaining({ status: 'applied' }) }));
-    expect(after.meta).toEqual([expect.objectContaining({ clientId: meta.clientId, schemaVersion: 3 })]);
+    expect(after.meta).toEqual([expect.objectContaining({ clientId: meta.clientId, schemaVersion: SCHEMA_VERSION })]);
     await context.close();
   });
 });
