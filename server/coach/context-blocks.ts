@@ -24,6 +24,8 @@ export interface Block {
   title: string;
   priority: number;
   lines: string[];
+  /** The row each line was written from, in the same order (memories: the snapshot names what the coach saw). */
+  ids?: string[];
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -134,14 +136,16 @@ export function recentBlock(completions: AiCompletion[], runs: AiActivity[], f: 
 
 /** Injuries and preferences the coach remembers (always relevant). */
 export function notesMemoryBlock(memories: MemoryRow[]): Block {
-  const lines = memories.filter((m) => m.summary_type !== 'training_week').map((m) => `- ${m.summary_type}${m.source_date_range_start ? ` (week of ${m.source_date_range_start})` : ''}: ${m.content}`);
-  return { key: 'memory', title: 'What you remember: injuries and preferences', priority: 3, lines };
+  const notes = memories.filter((m) => m.summary_type !== 'training_week');
+  const lines = notes.map((m) => `- ${m.summary_type}${m.source_date_range_start ? ` (week of ${m.source_date_range_start})` : ''}: ${m.content}`);
+  return { key: 'memory', title: 'What you remember: injuries and preferences', priority: 3, lines, ids: notes.map((m) => m.id) };
 }
 
 /** Weekly training summaries, newest first. */
 export function weeksMemoryBlock(memories: MemoryRow[]): Block {
-  const lines = memories.filter((m) => m.summary_type === 'training_week').map((m) => `- Week of ${m.source_date_range_start}: ${m.content}`);
-  return { key: 'weeks', title: 'What you remember: past weeks', priority: 6, lines };
+  const weeks = memories.filter((m) => m.summary_type === 'training_week');
+  const lines = weeks.map((m) => `- Week of ${m.source_date_range_start}: ${m.content}`);
+  return { key: 'weeks', title: 'What you remember: past weeks', priority: 6, lines, ids: weeks.map((m) => m.id) };
 }
 
 /** Aggregate stats of the runner's own runs (allowed sources only): all time and the last four weeks. */

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatMessages } from '../db/schema.ts';
 import { estimateTokens } from '../integrations/claude/budget.ts';
+import { randomUUID } from 'node:crypto';
+import { insertMemoryOnce } from '../domain/memory.ts';
 import { buildCoachContext } from './context.ts';
 import { call } from '../test/harness.ts';
 import { runnerWithPlan, seedRun, startCoachTest, type CoachTest } from './testing.ts';
@@ -51,5 +53,22 @@ describe('buildCoachContext', () => {
     expect(await build()).toContain('Harbour Loop');
     await call(c.t.app, 'PUT', '/api/profile', { cookie, body: { injury_notes: 'tight hamstring' } });
     expect(await build()).toContain('Injury notes: tight hamstring.');
+  });
+
+  it('keeps in its snapshot the memories the coach saw, not those the policy or the budget left out', async () => {
+    const { user } = await runnerWithPlan(c.t);
+    const now = c.t.clock.now();
+    const memory = (summary_type: 'injury' | 'training_week', content: string, data: Record<string, unknown> = {}) => ({ id: randomUUID(), summary_type, source_date_range_start: '2026-02-23', source_date_range_end: '2026-03-01', content, data });
+    const [knee, week, fromStrava] = [memory('injury', 'Right knee aches after hills'), memory('training_week', '3 runs, 24 km'), memory('training_week', '2 runs from Strava', { strava_included: true })];
+    for (const m of [knee, week, fromStrava]) await insertMemoryOnce(c.t.deps.db, user.id, m, now);
+    const roomy = await buildCoachContext(c.t.deps.db, user.id, { now, dataInAi: false, current: 'hi' });
+    expect(roomy.snapshot.memory_ids.sort()).toEqual([knee.id, week.id].sort());
+    expect(roomy.snapshot).toMatchObject({ strava_data_included: false, today: '2026-03-02' });
+    // The largest budget that leaves the past weeks' block out (it yields before the injury notes):
+    // the snapshot no longer claims the coach saw that week.
+    let tight = roomy;
+    for (let max = roomy.tokens; (tight.included.weeks ?? 0) > 0; max -= 25) tight = await buildCoachContext(c.t.deps.db, user.id, { now, dataInAi: false, current: 'hi', maxTokens: max });
+    expect(tight.included.memory).toBe(1);
+    expect(tight.snapshot.memory_ids).toEqual([knee.id]);
   });
 });

@@ -89,7 +89,6 @@ export async function buildCoachContext(db: Executor, userId: string, options: C
   const { blocks, changed } = await cachedBlocks(db, userId, facets, () => runnerBlocks(db, userId, profile, name, today, options.dataInAi));
   const history = await historyWindow(db, userId, options.historyLimit ?? 20, options.currentId, options.conversationId);
   const built = fit(blocks, history, options, today, profile.time_zone);
-  const memoryIds = built.included.memory || built.included.weeks ? (await listMemories(db, userId)).filter((m) => memoryAllowed(m, options.dataInAi)).map((m) => m.id) : [];
   const snapshot: ContextSnapshot = {
     built_at: options.now.toISOString(),
     today,
@@ -98,7 +97,8 @@ export async function buildCoachContext(db: Executor, userId: string, options: C
     blocks: built.included,
     // fit() keeps the newest messages that fit the budget.
     history_message_ids: history.slice(history.length - (built.included.history ?? 0)).map((m) => m.id),
-    memory_ids: memoryIds,
+    // fit() keeps each block's first lines: the memories behind them are the ones the coach saw.
+    memory_ids: blocks.flatMap((b) => b.ids?.slice(0, built.included[b.key] ?? 0) ?? []),
     estimated_tokens: built.tokens,
   };
   return { ...built, changed, snapshot };
