@@ -38,7 +38,9 @@ export interface WorkoutEstimate {
   bouts: Bout[];
 }
 
-type Role = keyof typeof OPEN_STEP_SECONDS;
+/** What a step is for in its segment: it picks the pace of a step without a target, and an open step's length. */
+export type StepRole = keyof typeof OPEN_STEP_SECONDS;
+type Role = StepRole;
 
 const DEFAULT_TARGET: Record<Role, PaceTarget> = {
   warmup: 'easy',
@@ -49,6 +51,19 @@ const DEFAULT_TARGET: Record<Role, PaceTarget> = {
   work: 'easy',
   rest: 'jog',
 };
+
+/**
+ * One step's time and distance at the middle of its pace range (the role's default target when it
+ * names none); an open step (the lap button) gets the role's default length.
+ */
+export function stepSize(step: Step, role: StepRole, paces: PaceTable): { target: PaceTarget; seconds: number; meters: number; open: boolean } {
+  const target = step.pace_target ?? DEFAULT_TARGET[role];
+  const pace = midPace(paces[target]);
+  if (step.duration_seconds !== undefined) return { target, seconds: step.duration_seconds, meters: (step.duration_seconds / pace) * 1000, open: false };
+  if (step.distance_meters !== undefined) return { target, seconds: (step.distance_meters / 1000) * pace, meters: step.distance_meters, open: false };
+  const seconds = OPEN_STEP_SECONDS[role];
+  return { target, seconds, meters: (seconds / pace) * 1000, open: true };
+}
 
 /** Estimates a structure with the runner's paces; open steps get a default length and are flagged. */
 export function estimateWorkout(structure: WorkoutStructure, paces: PaceTable, raceDistanceMeters?: number): WorkoutEstimate {
@@ -64,20 +79,9 @@ export function estimateWorkout(structure: WorkoutStructure, paces: PaceTable, r
   let openSteps = 0;
 
   const measure = (step: Step, role: Role): { seconds: number; meters: number; zone: Zone } => {
-    const target = step.pace_target ?? DEFAULT_TARGET[role];
-    const pace = midPace(paces[target]);
-    let seconds: number;
-    let meters: number;
-    if (step.duration_seconds !== undefined) {
-      seconds = step.duration_seconds;
-      meters = (seconds / pace) * 1000;
-    } else if (step.distance_meters !== undefined) {
-      meters = step.distance_meters;
-      seconds = (meters / 1000) * pace;
-    } else {
+    const { target, seconds, meters, open } = stepSize(step, role, paces);
+    if (open) {
       openSteps += 1;
-      seconds = OPEN_STEP_SECONDS[role];
-      meters = (seconds / pace) * 1000;
       assumptions.push(`open ${role} step assumed ${Math.round(seconds / 60)} min`);
     }
     return { seconds, meters, zone: zoneOf(target, raceDistanceMeters) };

@@ -6,9 +6,8 @@
  */
 import { ActivityLapSchema, isRunSportType, type ActivityLap } from '../schema/activity.ts';
 import type { LoadMethod } from '../schema/load.ts';
-import { WorkoutStructureSchema, type PaceTable, type PaceTarget, type Segment, type Step, type WorkoutType } from '../schema/workout.ts';
-import { OPEN_STEP_SECONDS } from './estimate.ts';
-import { midPace } from './paces.ts';
+import { WorkoutStructureSchema, type PaceTable, type Segment, type Step, type WorkoutType } from '../schema/workout.ts';
+import { stepSize, type StepRole } from './estimate.ts';
 import { speedForVo2, sustainableFraction } from './vdot.ts';
 
 export const LOAD_LIMITS = {
@@ -162,34 +161,13 @@ export interface PlannedLoadWorkout {
   estimated_duration_minutes?: number | null;
 }
 
-// The estimator's defaults (estimate.ts), kept in step by a test comparing totals with estimateWorkout.
-const DEFAULT_TARGET: Record<keyof typeof OPEN_STEP_SECONDS, PaceTarget> = {
-  warmup: 'easy',
-  cooldown: 'easy',
-  steady: 'easy',
-  recovery: 'recovery',
-  strides: 'repetition',
-  work: 'easy',
-  rest: 'jog',
-};
 
 /** The laps a runner records doing `structure` exactly: one per step, at the middle of its pace range. */
 export function plannedLaps(structure: { segments: readonly Segment[] }, paces: PaceTable): ActivityLap[] {
   const laps: ActivityLap[] = [];
-  const push = (step: Step, role: keyof typeof OPEN_STEP_SECONDS): void => {
-    const pace = midPace(paces[step.pace_target ?? DEFAULT_TARGET[role]]);
-    let seconds: number;
-    let meters: number;
-    if (step.duration_seconds !== undefined) {
-      seconds = step.duration_seconds;
-      meters = (seconds / pace) * 1000;
-    } else if (step.distance_meters !== undefined) {
-      meters = step.distance_meters;
-      seconds = (meters / 1000) * pace;
-    } else {
-      seconds = OPEN_STEP_SECONDS[role];
-      meters = (seconds / pace) * 1000;
-    }
+  // The estimator's own step sizes, so a planned load and estimateWorkout's totals always agree.
+  const push = (step: Step, role: StepRole): void => {
+    const { seconds, meters } = stepSize(step, role, paces);
     laps.push({ index: laps.length, distance_meters: meters, elapsed_time_seconds: seconds, moving_time_seconds: seconds });
   };
   for (const seg of structure.segments) {
