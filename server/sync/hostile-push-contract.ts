@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BAD_TEXT_MESSAGE } from '#shared/schema/text.ts';
 import { MAX_MUTATIONS_PER_PUSH, PROTOCOL_VERSION, SCHEMA_VERSION } from '#shared/sync/protocol.ts';
 import { syncMutationResult } from '../db/schema.ts';
 import { runRetentionPurge } from '../jobs/maintenance.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { devicePlan } from '../test/fuzz-world.ts';
-import { buildTestApp, call, readyInsideTests, signUp, type TestApp } from '../test/harness.ts';
+import { call, signUp, useTestApp } from '../test/harness.ts';
 import { TestDevice } from '../test/sync-device.ts';
 import { MAX_REJECTION_BYTES } from './rejections.ts';
 import { pruneMutationResults, RESULT_RETENTION_DAYS } from './prune.ts';
@@ -20,16 +20,7 @@ import { pruneMutationResults, RESULT_RETENTION_DAYS } from './prune.ts';
 /** The suite, on the database `open` gives. */
 export function hostilePushContract(label: string, open: () => Promise<DatabaseHandle>): void {
   describe(`hostile pushes (${label})`, () => {
-    let handle: DatabaseHandle | undefined;
-    let current: TestApp | undefined;
-    beforeAll(async () => {
-      handle = await open();
-      current = buildTestApp(handle);
-    });
-    afterAll(async () => {
-      await handle?.close();
-    });
-    const t = readyInsideTests('hostilePushContract', () => current);
+    const t = useTestApp({}, open);
     const wall = () => t.clock.now().getTime();
     const RACE = { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-10' };
     const PROFILE = { current_weekly_mileage_miles: 20, days_available_per_week: 4, easy_pace_per_mile_seconds: 600 };

@@ -91,14 +91,15 @@ export async function signUp(t: TestApp, overrides: Partial<{ name: string; emai
 }
 
 /**
- * One app over a fresh in-memory PGlite for the whole test file (a PGlite costs ~2 s to
- * open). Call at the top level; the returned object is ready inside tests.
+ * One app over a fresh in-memory PGlite (or the database `open` gives: a contract run on
+ * Postgres) for the whole test file or describe block (a PGlite costs ~2 s to open). Call at
+ * the top level or in a describe; the returned object is ready inside tests.
  */
-export function useTestApp(env: Record<string, string> = {}): TestApp {
+export function useTestApp(env: Record<string, string> = {}, open: () => Promise<DatabaseHandle> = openTestPglite): TestApp {
   let handle: DatabaseHandle | undefined;
   let current: TestApp | undefined;
   beforeAll(async () => {
-    handle = await openTestPglite();
+    handle = await open();
     current = buildTestApp(handle, env);
   });
   afterAll(async () => {

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { Decoder, Stream } from '@garmin/fitsdk';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WorkoutStructureSchema } from '#shared/schema/workout.ts';
 import { SEED_DOCUMENT_FROM_REPO, seedStructure } from '#shared/testing/structures.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { rowsOf } from '../sync/versions.ts';
-import { buildTestApp, call, readyInsideTests, signUp, type TestApp } from './harness.ts';
+import { call, signUp, useTestApp } from './harness.ts';
 import { TestDevice } from './sync-device.ts';
 
 // Issue 16: the seed (../shared/seeds/000_*.txt) is the user's own description of the data. This
@@ -89,16 +89,7 @@ function compatible(seedType: string): string[] {
 /** The suite, on the database `open` gives. */
 export function seedContract(label: string, open: () => Promise<DatabaseHandle>): void {
   describe(`the seed's schema and workout JSON (${label})`, () => {
-    let handle: DatabaseHandle | undefined;
-    let current: TestApp | undefined;
-    beforeAll(async () => {
-      handle = await open();
-      current = buildTestApp(handle);
-    });
-    afterAll(async () => {
-      await handle?.close();
-    });
-    const t = readyInsideTests('seedContract', () => current);
+    const t = useTestApp({}, open);
 
     it('reads the seed: 12 tables, 109 columns, 5 indexes', () => {
       expect(new Set(seedColumns(SEED).map((c) => c.table)).size).toBe(12);
