@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { Decoder, Stream } from '@garmin/fitsdk';
-import type { Browser, Page, Response } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page, Response } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createInvite } from '../../server/domain/accounts.ts';
-import type { RunningServer } from '../../server/server.ts';
 import { chromiumPath } from '../../server/test/requirements.ts';
-import { accessibilityProblems, buildPwa, launchChromium, SCREENSHOT_DIR, startAppServer, waitForServiceWorker } from './support.ts';
+import { accessibilityProblems, SCREENSHOT_DIR, useAppInChromium, waitForServiceWorker } from './support.ts';
 
 const executable = await chromiumPath('browser app walkthrough');
 
@@ -16,24 +15,14 @@ async function checkScreen(page: Page, name: string): Promise<void> {
 }
 
 describe.skipIf(!executable)('the app, from invite to an offline workout', () => {
-  let browser: Browser;
-  let server: RunningServer & { publicUrl: string };
-
-  beforeAll(async () => {
-    server = await startAppServer(await buildPwa());
-    browser = await launchChromium(executable!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useAppInChromium(executable!);
 
   it('onboards, builds a plan, and edits, completes and exports a workout offline that then syncs', async () => {
-    const { code } = await createInvite(server.deps.db, { now: new Date() });
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true });
+    const { code } = await createInvite(app.server.deps.db, { now: new Date() });
+    const context = await app.browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    await page.goto(server.publicUrl);
+    await page.goto(app.server.publicUrl);
     await waitForServiceWorker(page);
 
     // Onboarding: account, profile (in km, paces from a recent race), first goal, plan.
@@ -59,7 +48,7 @@ describe.skipIf(!executable)('the app, from invite to an offline workout', () =>
     await page.getByLabel('Race date').fill(raceDate);
     await checkScreen(page, 'onboarding-goal');
     await page.getByRole('button', { name: 'Save goal and build my plan' }).click();
-    await page.waitForURL(`${server.publicUrl}/`, { timeout: 60_000 });
+    await page.waitForURL(`${app.server.publicUrl}/`, { timeout: 60_000 });
 
     // Today: the next workout, this week's progress, the sync state; distances in km only.
     await page.getByRole('heading', { name: 'Up next' }).waitFor();
@@ -111,13 +100,13 @@ describe.skipIf(!executable)('the app, from invite to an offline workout', () =>
     expect(responses.filter((r) => !r.fromServiceWorker()).map((r) => r.url())).toEqual([]);
     await checkScreen(page, 'workout-offline');
 
-    // Back online: the changes reach the server.
+    // Back online: the changes reach the app.server.
     await context.setOffline(false);
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
     await expect
-      .poll(async () => (await (await page.request.get(`${server.publicUrl}/api/workouts/${workoutId}`)).json()) as { workout: { status: string; rpe: number | null; structure: { segments: { duration_seconds?: number }[] } } }, { timeout: 30_000, interval: 500 })
+      .poll(async () => (await (await page.request.get(`${app.server.publicUrl}/api/workouts/${workoutId}`)).json()) as { workout: { status: string; rpe: number | null; structure: { segments: { duration_seconds?: number }[] } } }, { timeout: 30_000, interval: 500 })
       .toMatchObject({ workout: { status: 'completed', rpe: 6, structure: { segments: [{ duration_seconds: 720 }] } } });
-    const edits = (await (await page.request.get(`${server.publicUrl}/api/workouts/${workoutId}/edits`)).json()) as { edits: { field: string; edit_reason: string | null; edited_by: string }[] };
+    const edits = (await (await page.request.get(`${app.server.publicUrl}/api/workouts/${workoutId}/edits`)).json()) as { edits: { field: string; edit_reason: string | null; edited_by: string }[] };
     expect(edits.edits).toContainEqual(expect.objectContaining({ field: 'structure', edit_reason: 'Short on time', edited_by: 'user' }));
     await page.getByText('Short on time', { exact: false }).waitFor();
 

@@ -1,32 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import { Decoder, Stream } from '@garmin/fitsdk';
-import type { Browser, Response } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Response } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createInvite } from '../../server/domain/accounts.ts';
-import type { RunningServer } from '../../server/server.ts';
 import { chromiumPath } from '../../server/test/requirements.ts';
-import { buildPwa, launchChromium, SCREENSHOT_DIR, startAppServer, waitForServiceWorker } from './support.ts';
+import { SCREENSHOT_DIR, useAppInChromium, waitForServiceWorker } from './support.ts';
 
 const executable = await chromiumPath('browser FIT export');
 
 describe.skipIf(!executable)('FIT export in the browser', () => {
-  let browser: Browser;
-  let server: RunningServer & { publicUrl: string };
-
-  beforeAll(async () => {
-    server = await startAppServer(await buildPwa());
-    browser = await launchChromium(executable!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useAppInChromium(executable!);
 
   /** A runner with a plan, made through the API; returns the session cookie and a workout. */
   async function runnerWithPlan() {
-    const { code } = await createInvite(server.deps.db, { now: new Date() });
+    const { code } = await createInvite(app.server.deps.db, { now: new Date() });
     const post = (path: string, body: unknown, cookie = '') =>
-      fetch(`${server.publicUrl}/api${path}`, { method: path === '/profile' ? 'PUT' : 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+      fetch(`${app.server.publicUrl}/api${path}`, { method: path === '/profile' ? 'PUT' : 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
     const registered = await post('/auth/register', { invite_code: code, name: 'Fia', email: `fia-${code}@example.com`, password: 'a long enough password' });
     const cookie = registered.headers.get('set-cookie')!.split(';')[0]!;
     await post('/profile', { current_weekly_mileage_miles: 30, days_available_per_week: 5, easy_pace_per_mile_seconds: 540, units: 'km' }, cookie);
@@ -38,16 +27,16 @@ describe.skipIf(!executable)('FIT export in the browser', () => {
   }
 
   it("passes Chromium's installability checks (manifest, icons, service worker)", async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await app.browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
-    await page.goto(`${server.publicUrl}/signin`);
+    await page.goto(`${app.server.publicUrl}/signin`);
     await page.evaluate(() => navigator.serviceWorker.ready);
     const cdp = await context.newCDPSession(page);
     const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] };
     // Playwright's contexts are incognito profiles, where Chromium never offers installation;
     // every error the app itself could cause (manifest, icons, service worker) must be absent.
     expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
-    const manifest = await (await fetch(`${server.publicUrl}/manifest.webmanifest`)).json();
+    const manifest = await (await fetch(`${app.server.publicUrl}/manifest.webmanifest`)).json();
     expect(manifest).toMatchObject({ name: 'RunCoach', display: 'standalone', theme_color: expect.any(String) });
     expect(manifest.icons.map((i: { sizes: string; purpose?: string }) => `${i.sizes}${i.purpose ? ` ${i.purpose}` : ''}`)).toEqual(['192x192', '512x512', '512x512 maskable']);
     await context.close();
@@ -55,11 +44,11 @@ describe.skipIf(!executable)('FIT export in the browser', () => {
 
   it('encodes the workout on the device with the network off, byte for byte what the server makes', async () => {
     const { cookie, workout } = await runnerWithPlan();
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true });
-    await context.addCookies([{ name: 'rc_session', value: cookie.split('=')[1]!, url: server.publicUrl }]);
+    const context = await app.browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true });
+    await context.addCookies([{ name: 'rc_session', value: cookie.split('=')[1]!, url: app.server.publicUrl }]);
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
-    await page.goto(`${server.publicUrl}/workouts/${workout.id}`);
+    await page.goto(`${app.server.publicUrl}/workouts/${workout.id}`);
     await waitForServiceWorker(page);
     await page.getByRole('button', { name: 'Download .FIT' }).waitFor();
     await page.getByText('GARMIN/NewFiles').waitFor({ state: 'attached' });
@@ -80,7 +69,7 @@ describe.skipIf(!executable)('FIT export in the browser', () => {
     expect(decoder.checkIntegrity()).toBe(true);
     const { messages } = decoder.read();
     expect(messages.workoutStepMesgs?.length).toBeGreaterThan(0);
-    const fromServer = new Uint8Array(await (await fetch(`${server.publicUrl}/api/workouts/${workout.id}/fit`, { headers: { cookie } })).arrayBuffer());
+    const fromServer = new Uint8Array(await (await fetch(`${app.server.publicUrl}/api/workouts/${workout.id}/fit`, { headers: { cookie } })).arrayBuffer());
     expect(bytes).toEqual(fromServer);
 
     // "Download week": one .zip of the week's workouts, encoded on the device. The week list is

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/server.ts';
+import { describe, expect, it } from 'vitest';
 import { chromiumPath } from '../../server/test/requirements.ts';
 import { formatHlc, nodeIdFor } from '../../shared/sync/hlc.ts';
 import { SCHEMA_VERSION } from '../../shared/sync/protocol.ts';
-import { buildPwa, launchChromium, openSignedIn, SCREENSHOT_DIR, seedRunnerWithPlan, startAppServer, waitForServiceWorker, type SeededWorkout } from './support.ts';
+import { openSignedIn, SCREENSHOT_DIR, type SeededWorkout, seedRunnerWithPlan, useAppInChromium, waitForServiceWorker } from './support.ts';
 
 // Issue 23 in Chromium: a runner with six weeks of uploaded runs sees fitness, fatigue and form
 // computed on the phone (offline too), and a poor morning's check-in, made offline, swaps the
@@ -47,22 +45,12 @@ function sixWeeks() {
 }
 
 describe.skipIf(!executable)('fitness, fatigue and form on the phone', () => {
-  let browser: Browser;
-  let server: RunningServer & { publicUrl: string };
-
-  beforeAll(async () => {
-    server = await startAppServer(await buildPwa());
-    browser = await launchChromium(executable!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useAppInChromium(executable!);
 
   it('draws the chart from six weeks of uploaded runs, with today, the race and the form in words, offline too', async () => {
-    const { cookie, call } = await seedRunnerWithPlan(server, 'Fay');
-    await uploadRuns(server, cookie, sixWeeks());
-    const { context, page } = await openSignedIn(browser, server.publicUrl, cookie, '/');
+    const { cookie, call } = await seedRunnerWithPlan(app.server, 'Fay');
+    await uploadRuns(app.server, cookie, sixWeeks());
+    const { context, page } = await openSignedIn(app.browser, app.server.publicUrl, cookie, '/');
     await waitForServiceWorker(page);
     await page.getByRole('link', { name: 'Fitness', exact: true }).first().click();
     await page.getByRole('heading', { name: 'Fitness', level: 1 }).waitFor();
@@ -87,14 +75,14 @@ describe.skipIf(!executable)('fitness, fatigue and form on the phone', () => {
   });
 
   it('a poor check-in offline swaps today’s tempo for an easy run, with the reason, and syncs once online', async () => {
-    const { cookie, call, workouts } = await seedRunnerWithPlan(server, 'Gus');
+    const { cookie, call, workouts } = await seedRunnerWithPlan(app.server, 'Gus');
     const today = isoDay(0);
     // Today's session is a tempo: the plan's own if it has one today, else its first quality session moved here.
     const onToday = workouts.find((w) => w.scheduled_date === today);
     const tempo: SeededWorkout = onToday ?? workouts.find((w) => w.scheduled_date > today && ['tempo', 'threshold', 'intervals', 'repetition'].includes(w.workout_type))!;
     await call('PATCH', `/workouts/${tempo.id}`, { scheduled_date: today, workout_type: 'tempo', title: 'Tempo run' });
 
-    const { context, page } = await openSignedIn(browser, server.publicUrl, cookie, '/');
+    const { context, page } = await openSignedIn(app.browser, app.server.publicUrl, cookie, '/');
     await page.getByRole('heading', { name: 'How do you feel this morning?' }).waitFor();
     await page.getByText('Tempo run').first().waitFor();
     await waitForServiceWorker(page);
@@ -128,10 +116,10 @@ describe.skipIf(!executable)('fitness, fatigue and form on the phone', () => {
   });
 
   it('an illness re-plan shows its effect on race-day form and ramp before the runner accepts it', async () => {
-    const { cookie, call } = await seedRunnerWithPlan(server, 'Ivy');
-    await uploadRuns(server, cookie, sixWeeks());
+    const { cookie, call } = await seedRunnerWithPlan(app.server, 'Ivy');
+    await uploadRuns(app.server, cookie, sixWeeks());
     const { plans } = await call<{ plans: { id: string }[] }>('GET', '/plans');
-    const { context, page } = await openSignedIn(browser, server.publicUrl, cookie, '/plan');
+    const { context, page } = await openSignedIn(app.browser, app.server.publicUrl, cookie, '/plan');
     const card = page.getByTestId('replan');
     await card.getByLabel('For how many days?').fill('5');
     await card.getByRole('button', { name: 'See what changes' }).click();

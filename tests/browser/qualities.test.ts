@@ -302,6 +302,13 @@ describe.skipIf(!executable)('progress indicators for slow work', () => {
   /** Holds every request matching `url` for `ms` before it goes on. */
   const slow = (page: Page, url: string | RegExp, ms = 2000) => page.route(url, async (route) => (await sleep(ms), await route.continue()));
   const progressbar = (page: Page, testid: string) => page.getByTestId(testid).getByRole('progressbar');
+  /** Connects Strava as a browser would (connect → the stand-in's authorize → our callback); returns where the callback sends the runner. */
+  async function connectStrava(cookie: string): Promise<string | null> {
+    const connect = await fetch(`${stravaServer.publicUrl}/api/strava/connect`, { headers: { cookie }, redirect: 'manual' });
+    const authorize = await fetch(connect.headers.get('location')!, { redirect: 'manual' });
+    const callback = await fetch(authorize.headers.get('location')!, { headers: { cookie }, redirect: 'manual' });
+    return callback.headers.get('location');
+  }
 
   it('while a plan is built', async () => {
     const runner = await seedRunnerWithPlan(server, 'Pia');
@@ -348,10 +355,7 @@ describe.skipIf(!executable)('progress indicators for slow work', () => {
 
   it('Sync Strava now, once the import is done: the server says when a catch-up may start', async () => {
     const cookie = await registerRunner(stravaServer, 'Ada');
-    const connect = await fetch(`${stravaServer.publicUrl}/api/strava/connect`, { headers: { cookie }, redirect: 'manual' });
-    const authorize = await fetch(connect.headers.get('location')!, { redirect: 'manual' });
-    const callback = await fetch(authorize.headers.get('location')!, { headers: { cookie }, redirect: 'manual' });
-    expect(callback.headers.get('location')).toBe('/settings?strava=connected');
+    expect(await connectStrava(cookie)).toBe('/settings?strava=connected');
     const { context, page } = await open(cookie, '/settings', stravaServer);
     // Right after connecting, a catch-up is too soon (Strava's limits are the whole app's): the server's words say when.
     await page.getByTestId('backfill-summary').waitFor({ timeout: 30_000 });
@@ -367,10 +371,7 @@ describe.skipIf(!executable)('progress indicators for slow work', () => {
   it('while Strava history is imported', async () => {
     strava.fault('activities', 'hang', 1000); // the import stays in progress while the test looks
     const cookie = await registerRunner(stravaServer, 'Ivo');
-    const connect = await fetch(`${stravaServer.publicUrl}/api/strava/connect`, { headers: { cookie }, redirect: 'manual' });
-    const authorize = await fetch(connect.headers.get('location')!, { redirect: 'manual' });
-    const callback = await fetch(authorize.headers.get('location')!, { headers: { cookie }, redirect: 'manual' });
-    expect(callback.headers.get('location')).toBe('/settings?strava=connected');
+    expect(await connectStrava(cookie)).toBe('/settings?strava=connected');
 
     const { context, page } = await open(cookie, '/settings?strava=connected', stravaServer);
     await progressbar(page, 'backfill-progress').waitFor();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Encoder, type Encodable, type Mesg } from '@garmin/fitsdk';
 import axe from 'axe-core';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { createInvite } from '../../server/domain/accounts.ts';
 import { loadConfig } from '../../server/lib/config.ts';
@@ -51,6 +52,35 @@ export async function launchChromium(executablePath: string): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/**
+ * The built PWA on a real server and Chromium, for one describe block: started before its
+ * tests, closed after. Read `browser` and `server` inside tests (they exist once started).
+ */
+export function useAppInChromium(executablePath: string): { readonly browser: Browser; readonly server: RunningServer & { dataDir: string; publicUrl: string } } {
+  let browser: Browser | undefined;
+  let server: (RunningServer & { dataDir: string; publicUrl: string }) | undefined;
+  beforeAll(async () => {
+    server = await startAppServer(await buildPwa());
+    browser = await launchChromium(executablePath);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  const ready = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`${name} is ready only inside tests`);
+    return value;
+  };
+  return {
+    get browser() {
+      return ready(browser, 'the browser');
+    },
+    get server() {
+      return ready(server, 'the server');
+    },
+  };
 }
 
 /** As startAppServer, with more of the environment (ANTHROPIC_*, STRAVA_*): the coach or Strava against loopback stand-ins. */

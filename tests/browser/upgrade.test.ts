@@ -1,13 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/server.ts';
+import { describe, expect, it } from 'vitest';
 import { chromiumPath } from '../../server/test/requirements.ts';
 import { localTick } from '../../client/lib/data/clock.ts';
 import type { DeviceMeta, ServerRecord, ViewRow } from '../../client/lib/data/db.ts';
 import { deleteRawDatabase, readRawDatabase, toVersion2Clocks, toVersion2Row, VERSION_2_STORES, writeVersion2Database } from '../../client/lib/data/test-kit-v2.ts';
 import { nodeIdFor } from '../../shared/sync/hlc.ts';
 import { SCHEMA_VERSION, SYNCED_ENTITIES } from '../../shared/sync/protocol.ts';
-import { buildPwa, launchChromium, openSignedIn, SCREENSHOT_DIR, seedRunnerWithPlan, startAppServer, waitForServiceWorker } from './support.ts';
+import { openSignedIn, SCREENSHOT_DIR, seedRunnerWithPlan, useAppInChromium, waitForServiceWorker } from './support.ts';
 
 // Issue 16, "done when": a device holding unsynced changes under the old schema upgrades and
 // syncs them after the change. In Chromium: the phone's database is put back the way the build
@@ -18,33 +16,23 @@ import { buildPwa, launchChromium, openSignedIn, SCREENSHOT_DIR, seedRunnerWithP
 const executable = await chromiumPath('browser upgrade from the old schema');
 
 describe.skipIf(!executable)('a phone updated from the build before the seed\'s names', () => {
-  let browser: Browser;
-  let server: RunningServer & { publicUrl: string };
-
-  beforeAll(async () => {
-    server = await startAppServer(await buildPwa());
-    browser = await launchChromium(executable!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useAppInChromium(executable!);
 
   it('keeps an edit queued offline under the old names, shows it, and syncs it once online', async () => {
-    const { cookie, call, workouts } = await seedRunnerWithPlan(server, 'Uma');
+    const { cookie, call, workouts } = await seedRunnerWithPlan(app.server, 'Uma');
     const today = new Date().toISOString().slice(0, 10);
     const workout = workouts.find((w) => w.scheduled_date > today && (w.workout_type === 'easy' || w.workout_type === 'long'))!;
     const { user } = await call<{ user: { id: string } }>('GET', '/auth/me');
     const name = `runcoach-${user.id}`;
 
     // The phone syncs the plan (this build makes the database), with the service worker in control.
-    const { context, page } = await openSignedIn(browser, server.publicUrl, cookie, `/workouts/${workout.id}`);
+    const { context, page } = await openSignedIn(app.browser, app.server.publicUrl, cookie, `/workouts/${workout.id}`);
     await page.getByRole('heading', { name: workout.title, level: 1 }).waitFor();
     await waitForServiceWorker(page);
 
     // Leave the app (an API page of the same origin: the service worker never answers those), and
     // put the database back the way the old build stored the same data.
-    await page.goto(`${server.publicUrl}/api/auth/me`);
+    await page.goto(`${app.server.publicUrl}/api/auth/me`);
     const held = await page.evaluate(readRawDatabase, name);
     await page.evaluate(deleteRawDatabase, name);
     const contents: Record<string, unknown[]> = { outbox: [], acked: held.acked ?? [], rejected: [] };
@@ -66,7 +54,7 @@ describe.skipIf(!executable)('a phone updated from the build before the seed\'s 
 
     // The updated app opens, still offline: the database is upgraded and the edit is there.
     await context.setOffline(true);
-    await page.goto(`${server.publicUrl}/workouts/${workout.id}`);
+    await page.goto(`${app.server.publicUrl}/workouts/${workout.id}`);
     await page.getByRole('heading', { name: title, level: 1 }).waitFor();
     await expect.poll(() => page.locator('article header').innerText()).toMatch(/tempo[\s\S]*saved on this phone/i);
     expect(await page.evaluate(async () => (await indexedDB.databases()).map((d) => [d.name, d.version]))).toContainEqual([name, 40]); // Dexie 4 (readiness_checkins) × 10
