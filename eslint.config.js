@@ -5,7 +5,14 @@ import ts from 'typescript-eslint';
 
 // Folder boundaries (ARCHITECTURE.md §1): client/ and server/ never import each other;
 // shared/ is pure: no I/O, no Node built-ins, no ambient clock or randomness.
-const importsFrom = (patterns, message) => ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }];
+const importsFrom = (patterns, message, ...more) => ['error', { patterns: [...patterns.map((group) => ({ group: [group], message })), ...more] }];
+
+// The server's shape (issue 20; scripts/boundaries.ts also checks that folders never import in a
+// loop): lib/, db/ and jobs/ are infrastructure below every feature, and only app.ts mounts routes.
+const serverNeverImports = ['**/client/**', '#client/*', '$lib/*', '$app/*', 'dexie', 'svelte*'];
+const serverNeverMessage = 'server/ never imports client code.';
+const notAnotherFeaturesRoutes = { group: ['../**/routes.ts', '../**/*-routes.ts', '#server/**/routes.ts', '#server/**/*-routes.ts'], message: "A feature never imports another feature's routes: move what they share out of the route module." };
+const infrastructure = (allowed, message) => ({ group: ['../*/**', '../*.ts', '#server/**', ...allowed.flatMap((dir) => [`!../${dir}/**`, `!#server/${dir}/**`])], message });
 
 const impureShared = [
   { selector: "MemberExpression[object.name='Date'][property.name='now']", message: 'shared/ takes the time as an argument.' },
@@ -39,7 +46,24 @@ export default ts.config(
   },
   {
     files: ['server/**'],
-    rules: { 'no-restricted-imports': importsFrom(['**/client/**', '#client/*', '$lib/*', '$app/*', 'dexie', 'svelte*'], 'server/ never imports client code.') },
+    ignores: ['server/app.ts'],
+    rules: { 'no-restricted-imports': importsFrom(serverNeverImports, serverNeverMessage, notAnotherFeaturesRoutes) },
+  },
+  { files: ['server/app.ts'], rules: { 'no-restricted-imports': importsFrom(serverNeverImports, serverNeverMessage) } },
+  {
+    files: ['server/lib/**'],
+    ignores: ['server/**/*.test.ts'],
+    rules: { 'no-restricted-imports': importsFrom(serverNeverImports, serverNeverMessage, infrastructure([], 'lib/ is the bottom: it imports only lib/.')) },
+  },
+  {
+    files: ['server/db/**'],
+    ignores: ['server/**/*.test.ts'],
+    rules: { 'no-restricted-imports': importsFrom(serverNeverImports, serverNeverMessage, infrastructure(['lib'], 'db/ imports only lib/ (and db/).')) },
+  },
+  {
+    files: ['server/jobs/**'],
+    ignores: ['server/**/*.test.ts', 'server/jobs/restart-child.ts'],
+    rules: { 'no-restricted-imports': importsFrom(serverNeverImports, serverNeverMessage, infrastructure(['lib', 'db'], 'jobs/ is the queue, the runner and the foreground gate: it imports only lib/ and db/, never a feature.')) },
   },
   {
     files: ['shared/**'],

@@ -10,9 +10,10 @@ import { openDatabase } from '../server/db/database.ts';
 import { notifications, userProfiles, users, workouts } from '../server/db/schema.ts';
 import { openQueue, resolveJobsOptions } from '../server/jobs/queue.ts';
 import { loadConfig } from '../server/lib/config.ts';
-import type { AppDeps, Logger } from '../server/lib/context.ts';
+import type { AppDeps } from '../server/context.ts';
+import type { Logger } from '../server/lib/log.ts';
 import { dispatchDue, startNotificationJobs } from '../server/notifications/jobs.ts';
-import { planDue } from '../server/notifications/plan.ts';
+import { planDue } from '../server/reminders/schedule.ts';
 import { startSmtpStandin } from '../server/test/smtp-standin.ts';
 import { ask, median, type BenchFigure } from './lib.ts';
 
@@ -60,7 +61,7 @@ export async function benchNotifications(): Promise<BenchFigure[]> {
   let clock = Date.parse('2026-03-02T18:00:00Z');
   const deps: AppDeps = { db: handle.db, dbKind: handle.kind, config, now: () => new Date(clock), log: quiet };
   const jobs = await openQueue(deps, { kind: 'pglite', client: handle.raw.client }, resolveJobsOptions({ pollingIntervalSeconds: 0.5, schedule: false }));
-  await startNotificationJobs(deps, jobs, { schedule: false, concurrency: 4 });
+  await startNotificationJobs(deps, jobs, { concurrency: 4 });
   const scheduled: number[] = [];
   const delivered: number[] = [];
   try {

@@ -9,9 +9,9 @@ import { PROTOCOL_VERSION, SCHEMA_VERSION } from '../shared/sync/protocol.ts';
 import { createApp } from '../server/app.ts';
 import { openDatabase, type DatabaseHandle } from '../server/db/database.ts';
 import { goals } from '../server/db/schema.ts';
-import { createInvite, createSession, registerUser } from '../server/domain/accounts.ts';
+import { createInvite, createSession, registerUser } from '../server/accounts/users.ts';
 import { loadConfig } from '../server/lib/config.ts';
-import { memoryLogger } from '../server/lib/context.ts';
+import { memoryLogger } from '../server/lib/log.ts';
 import { median, type BenchFigure } from './lib.ts';
 
 // Sync against the raw database work it wraps, side by side in one run with the same driver:

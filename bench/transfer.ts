@@ -8,9 +8,9 @@ import { chromium } from 'playwright-core';
 import { ensureBuild } from '../scripts/app-build.ts';
 import { formatHlc, nodeIdFor } from '../shared/sync/hlc.ts';
 import { DEFAULT_PULL_LIMIT, PROTOCOL_VERSION, SCHEMA_VERSION } from '../shared/sync/protocol.ts';
-import { createInvite } from '../server/domain/accounts.ts';
+import { createInvite } from '../server/accounts/users.ts';
 import { loadConfig } from '../server/lib/config.ts';
-import { memoryLogger } from '../server/lib/context.ts';
+import { memoryLogger } from '../server/lib/log.ts';
 import { startServer } from '../server/server.ts';
 import { median, type BenchFigure } from './lib.ts';
 

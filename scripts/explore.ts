@@ -29,9 +29,9 @@ const PROPERTY_FILES = [
   'shared/training/load-series.test.ts',
   'shared/zip/zip.test.ts',
   'shared/calendar/ics.test.ts',
-  'server/integrations/strava/rate-limit.test.ts',
-  'server/integrations/strava/json.test.ts',
-  'server/lib/token-crypto.test.ts',
+  'server/strava/api/rate-limit.test.ts',
+  'server/strava/api/json.test.ts',
+  'server/strava/token-crypto.test.ts',
   'client/lib/data/goals.test.ts',
 ];
 
@@ -51,9 +51,9 @@ const suites: Suite[] = [
   },
   {
     name: 'route fuzz',
-    files: ['server/routes/fuzz.test.ts'],
+    files: ['server/fuzz.test.ts'],
     env: (seed) => ({ FUZZ_SEED: String(seed), FUZZ_RUNS: '6000' }),
-    replay: (seed) => `FUZZ_SEED=${seed} FUZZ_RUNS=6000 npx vitest run server/routes/fuzz.test.ts`,
+    replay: (seed) => `FUZZ_SEED=${seed} FUZZ_RUNS=6000 npx vitest run server/fuzz.test.ts`,
   },
   {
     name: 'randomized sync',

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './lib/config.ts';
-import { memoryLogger } from './lib/context.ts';
+import { memoryLogger } from './lib/log.ts';
 import { startServer, type RunningServer } from './server.ts';
 import { currentEpoch } from './sync/versions.ts';
 

@@ -3,9 +3,10 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { openDatabase, type DatabaseHandle } from './db/database.ts';
 import { acquireLock } from './db/lock.ts';
-import { jobsDatabase, startJobs, type JobsOptions } from './jobs/index.ts';
+import { jobsDatabase, startJobs, type JobsOptions } from './workers.ts';
 import type { Config } from './lib/config.ts';
-import { jsonLogger, type AppDeps, type Logger } from './lib/context.ts';
+import { type AppDeps } from './context.ts';
+import { jsonLogger, type Logger } from './lib/log.ts';
 import { makeDataDirPrivate } from './lib/private-dir.ts';
 
 export interface RunningServer {

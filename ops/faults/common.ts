@@ -1,5 +1,5 @@
 import { percentile } from '../../bench/lib.ts';
-import type { JobsOptions } from '../../server/jobs/index.ts';
+import type { JobsOptions } from '../../server/workers.ts';
 import type { Http } from '../lib/http.ts';
 import type { SimRunner } from '../lib/runner.ts';
 import { jitter, ms, sleep } from '../lib/util.ts';

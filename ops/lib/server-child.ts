@@ -1,4 +1,4 @@
-import type { JobsOptions } from '../../server/jobs/index.ts';
+import type { JobsOptions } from '../../server/workers.ts';
 import { loadConfig } from '../../server/lib/config.ts';
 import { startServer } from '../../server/server.ts';
 

@@ -1,5 +1,5 @@
 import type { Database } from '../../server/db/database.ts';
-import { saveConnection } from '../../server/domain/strava-tokens.ts';
+import { saveConnection } from '../../server/strava/tokens.ts';
 import { readStravaFixture, type StravaStandin } from '../../server/test/strava-standin.ts';
 import type { Http, Json } from './http.ts';
 import type { SimRunner } from './runner.ts';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JobsOptions } from '../../server/jobs/index.ts';
+import type { JobsOptions } from '../../server/workers.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import { loadConfig, type Config } from '../../server/lib/config.ts';
 import { startAnthropicStandin, type AnthropicStandin } from '../../server/test/anthropic-standin.ts';

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { AuditFiltersSchema, auditQuery, listAudit, publicAuditEvent } from '../domain/audit.ts';
-import { fail, operatorRoute } from './operator.ts';
+import { AuditFiltersSchema, auditQuery, listAudit, publicAuditEvent } from '../audit/audit.ts';
+import { fail, operatorRoute } from '../db/open-for-cli.ts';
 
 // `npm run audit:log [-- --since 2026-11-01 --kind sign_in_failed --user UUID --limit 100]`: the
 // operators' audit log, newest first, one line per event.

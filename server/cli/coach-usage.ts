@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { coachUsageReport, CoachUsageQuerySchema, type UsageReport } from '../coach/usage-report.ts';
-import { fail, operatorRoute } from './operator.ts';
+import { fail, operatorRoute } from '../db/open-for-cli.ts';
 
 // `npm run coach:usage [-- --since 2026-11-01 --until 2026-11-30 --user UUID --by month]`: the
 // coach's tokens and estimated cost per runner per day (or month), from the API's own usage
-// fields, priced by the defaults in server/integrations/claude/prices.ts and COACH_PRICES.
+// fields, priced by the defaults in server/coach/claude/prices.ts and COACH_PRICES.
 
 const USAGE = 'Usage: npm run coach:usage [-- --since YYYY-MM-DD --until YYYY-MM-DD --user USER_ID --by day|month]';
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createInvite } from '../domain/accounts.ts';
-import { fail, operatorRoute } from './operator.ts';
+import { createInvite } from '../accounts/users.ts';
+import { fail, operatorRoute } from '../db/open-for-cli.ts';
 
 // `npm run invite [-- --expires-days N]`: prints a new single-use invite code as the last line.
 

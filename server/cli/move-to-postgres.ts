@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { openDatabase } from '../db/database.ts';
 import { acquireLock } from '../db/lock.ts';
-import { moveToPostgres, MoveRefused } from '../db/move.ts';
+import { moveToPostgres, MoveRefused } from '../operator/move-to-postgres.ts';
 import { ConfigError, loadConfig, secretsPath } from '../lib/config.ts';
-import { fail } from './operator.ts';
+import { fail } from '../db/open-for-cli.ts';
 
 // `npm run db:move-to-postgres -- postgres://user@host/db`: carries a household that started
 // on the embedded database (DATA_DIR) over to Postgres, checks the copy, and prints the

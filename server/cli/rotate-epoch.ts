@@ -1,5 +1,5 @@
 import { rotateEpoch } from '../sync/versions.ts';
-import { operatorRoute } from './operator.ts';
+import { operatorRoute } from '../db/open-for-cli.ts';
 
 // `npm run sync:rotate-epoch`: after restoring the database from a backup, devices hold changes
 // and cursors the restored data never saw. A new epoch makes each one push first, then download

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { coachCalls, coachUsage } from '../db/schema.ts';
-import { promptTokens } from '../integrations/claude/prices.ts';
+import { promptTokens } from './claude/prices.ts';
 import { buildTestApp, call } from '../test/harness.ts';
 import { blockTokens } from '../test/anthropic-cache.ts';
 import { buildCoachContext } from './context.ts';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatMessages } from '../db/schema.ts';
-import { estimateTokens } from '../integrations/claude/budget.ts';
+import { estimateTokens } from './claude/budget.ts';
 import { randomUUID } from 'node:crypto';
-import { insertMemoryOnce } from '../domain/memory.ts';
+import { insertMemoryOnce } from './memory-store.ts';
 import { buildCoachContext } from './context.ts';
 import { call } from '../test/harness.ts';
 import { runnerWithPlan, seedRun, startCoachTest, type CoachTest } from './testing.ts';

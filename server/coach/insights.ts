@@ -1,6 +1,6 @@
 import { weekday } from '#shared/training/dates.ts';
 import { formatDistance, formatPace, type DistanceUnit } from '#shared/training/units.ts';
-import type { PlannedVsDone, WeekStats } from '../domain/journal.ts';
+import type { PlannedVsDone, WeekStats } from './journal-stats.ts';
 
 // The journal's insights, computed by rules (no model): what went well, what repeats, and what
 // to change. Same inputs, same words; a narrative from Claude is added on top when configured.

@@ -1,6 +1,6 @@
 import type { Jobs } from '../jobs/queue.ts';
-import type { AppDeps } from '../lib/context.ts';
-import { createClaude } from '../integrations/claude/client.ts';
+import type { AppDeps } from '../context.ts';
+import { createClaude } from './claude/client.ts';
 import { writeWeeklyMemoriesInBatch } from './weekly-batch.ts';
 import { writeWeeklyMemories } from './weekly-memory.ts';
 

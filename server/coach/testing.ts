@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { Activity } from '#shared/schema/activity.ts';
 import type { DatabaseHandle } from '../db/database.ts';
-import { upsertActivity } from '../domain/activities.ts';
-import type { publicWorkout } from '../domain/workouts.ts';
+import { upsertActivity } from '../activities/store.ts';
+import type { publicWorkout } from '../workouts/workouts.ts';
 import { startAnthropicStandin, type AnthropicStandin } from '../test/anthropic-standin.ts';
 import { openTestPglite } from '../test/databases.ts';
 import { buildTestApp, call, readyInsideTests, signUp, type TestApp } from '../test/harness.ts';

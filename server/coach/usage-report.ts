@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { IsoDateSchema } from '#shared/schema/goal.ts';
 import type { Executor } from '../db/database.ts';
 import { coachCalls, users } from '../db/schema.ts';
-import { costOf, priceOf, type Price } from '../integrations/claude/prices.ts';
+import { costOf, priceOf, type Price } from './claude/prices.ts';
 
 // `npm run coach:usage`: what the coach costs, per runner per day or month, from the per-call
 // rows (the API's own usage fields) priced by the table in prices.ts with COACH_PRICES on top.

@@ -1,9 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { coachCalls, coachUsage } from '../db/schema.ts';
-import { budgetExceededError, localDay, remainingBudget } from '../integrations/claude/budget.ts';
-import type { Usage } from '../integrations/claude/client.ts';
-import { budgetTokens } from '../integrations/claude/prices.ts';
+import { budgetExceededError, localDay, remainingBudget } from './claude/budget.ts';
+import type { Usage } from './claude/client.ts';
+import { budgetTokens } from './claude/prices.ts';
 
 // The per-user daily token budget (COACH_DAILY_TOKEN_BUDGET), counted in coach_usage by the
 // runner's own calendar day from the API's own usage fields. Every Claude call on a runner's

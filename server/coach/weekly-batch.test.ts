@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { coachBatches, coachCalls } from '../db/schema.ts';
-import { createClaude } from '../integrations/claude/client.ts';
+import { createClaude } from './claude/client.ts';
 import { call } from '../test/harness.ts';
 import { chat, runnerWithPlan, seedRun, startCoachTest, type CoachTest } from './testing.ts';
 import { writeWeeklyMemoriesInBatch } from './weekly-batch.ts';

@@ -1,12 +1,12 @@
 import { eq, isNull } from 'drizzle-orm';
 import { WeeklyMemoryOutputSchema } from '#shared/schema/coach.ts';
 import { coachBatches, userProfiles } from '../db/schema.ts';
-import { memoryId } from '../domain/memory.ts';
-import type { Claude } from '../integrations/claude/client.ts';
-import type { BatchRequest } from '../integrations/claude/batches.ts';
-import { ClaudeError } from '../integrations/claude/errors.ts';
-import { fromApiUsage } from '../integrations/claude/accumulate.ts';
-import type { AppDeps } from '../lib/context.ts';
+import { memoryId } from './memory-store.ts';
+import type { Claude } from './claude/client.ts';
+import type { BatchRequest } from './claude/batches.ts';
+import { ClaudeError } from './claude/errors.ts';
+import { fromApiUsage } from './claude/accumulate.ts';
+import type { AppDeps } from '../context.ts';
 import { TokenBudget } from './usage.ts';
 import { lastWeekStart, prepareWeek, saveWeek, weekFits, weekRequest } from './weekly-memory.ts';
 

@@ -3,14 +3,14 @@ import { WeeklyMemoryOutputSchema, type WeeklyMemoryOutput } from '#shared/schem
 import { addDays, weekday } from '#shared/training/dates.ts';
 import { formatDistance, formatDuration, formatPace } from '#shared/training/units.ts';
 import { chatMessages, userMemorySummaries, userProfiles } from '../db/schema.ts';
-import { listMemories, memoryId, insertMemoryOnce } from '../domain/memory.ts';
-import { localDate } from '../domain/stamp.ts';
-import { listWorkouts } from '../domain/workouts.ts';
-import { runsBetween, weekStats, type WeekStats } from '../domain/journal.ts';
-import { createClaude, type Claude } from '../integrations/claude/client.ts';
-import { estimateTokens } from '../integrations/claude/budget.ts';
-import { ClaudeError } from '../integrations/claude/errors.ts';
-import type { AppDeps } from '../lib/context.ts';
+import { listMemories, memoryId, insertMemoryOnce } from './memory-store.ts';
+import { localDate } from '../lib/write-stamp.ts';
+import { listWorkouts } from '../workouts/workouts.ts';
+import { runsBetween, weekStats, type WeekStats } from './journal-stats.ts';
+import { createClaude, type Claude } from './claude/client.ts';
+import { estimateTokens } from './claude/budget.ts';
+import { ClaudeError } from './claude/errors.ts';
+import type { AppDeps } from '../context.ts';
 import { aiSources, allowedCompletions } from './policy.ts';
 import { TokenBudget } from './usage.ts';
 

@@ -49,6 +49,8 @@ export const users = pgTable('users', {
   ...timestamps,
 });
 
+export type UserRow = typeof users.$inferSelect;
+
 /** Single-use invite codes; only a hash of the code is stored. */
 export const inviteCodes = pgTable('invite_codes', {
   code_hash: text('code_hash').primaryKey(),

@@ -4,8 +4,8 @@ import type { DatabaseHandle } from '../db/database.ts';
 import { openTestPglite } from '../test/databases.ts';
 import { buildTestApp, call, signUp, type TestApp } from '../test/harness.ts';
 import { QUEUES } from './queue.ts';
-import { jobsDatabase, startJobs } from './index.ts';
-import { FAST_JOBS } from './test-kit.ts';
+import { jobsDatabase, startJobs } from '../workers.ts';
+import { FAST_JOBS } from '../strava/test-kit.ts';
 
 // Issue 15, I4: a deleted account's id stayed in the queue's job payloads (pg-boss keeps them).
 

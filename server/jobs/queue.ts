@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import { fromPglite, PgBoss, type Queue } from 'pg-boss';
-import type { Logger } from '../lib/context.ts';
+import type { Logger } from '../lib/log.ts';
 import { foregroundGate } from './foreground.ts';
 
 // pg-boss on the app's own database (ARCHITECTURE.md §7): PGlite through pg-boss's fromPglite

@@ -6,13 +6,13 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database.ts';
 import { stravaActivities, stravaEvents, stravaSettings } from '../db/schema.ts';
-import { createInvite, registerUser } from '../domain/accounts.ts';
-import { saveConnection } from '../domain/strava-tokens.ts';
+import { createInvite, registerUser } from '../accounts/users.ts';
+import { saveConnection } from '../strava/tokens.ts';
 import { loadConfig } from '../lib/config.ts';
-import { memoryLogger } from '../lib/context.ts';
+import { memoryLogger } from '../lib/log.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import { readStravaFixture, startStravaStandin, type StravaStandin } from '../test/strava-standin.ts';
-import { eventJson, FAST_JOBS, TEST_SUBSCRIPTION_ID, waitFor } from './test-kit.ts';
+import { eventJson, FAST_JOBS, TEST_SUBSCRIPTION_ID, waitFor } from '../strava/test-kit.ts';
 
 // Jobs survive the server going away: webhook events acknowledged by one server process are
 // processed exactly once by the next, after a clean shutdown and after a SIGKILL.

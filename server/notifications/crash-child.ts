@@ -1,6 +1,6 @@
 import { openDatabase } from '../db/database.ts';
 import { loadConfig } from '../lib/config.ts';
-import { memoryLogger } from '../lib/context.ts';
+import { memoryLogger } from '../lib/log.ts';
 import { deliver } from './deliver.ts';
 import { deliveryEnv } from './jobs.ts';
 

@@ -2,7 +2,7 @@ import { and, desc, eq, gt } from 'drizzle-orm';
 import type { NotificationKind, PreferenceFields } from '#shared/schema/notifications.ts';
 import type { Executor } from '../db/database.ts';
 import { notificationPreferences, notifications, userProfiles } from '../db/schema.ts';
-import { localDate } from '../domain/stamp.ts';
+import { localDate } from '../lib/write-stamp.ts';
 import type { GoalPayload, Payload, ProposalPayload, StravaPayload } from './kinds.ts';
 import { fieldsOf, kindEnabled, quietHoursOf } from './preferences.ts';
 import { contentFor, subjectFor } from './render.ts';

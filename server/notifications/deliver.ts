@@ -3,8 +3,8 @@ import type { NotificationKind, PreferenceFields } from '#shared/schema/notifica
 import type { Database } from '../db/database.ts';
 import { notificationPreferences, notifications, userProfiles, users } from '../db/schema.ts';
 import type { Config } from '../lib/config.ts';
-import type { Logger } from '../lib/context.ts';
-import { localDate } from '../domain/stamp.ts';
+import type { Logger } from '../lib/log.ts';
+import { localDate } from '../lib/write-stamp.ts';
 import type { Payload } from './kinds.ts';
 import { DeliveryError, type EmailChannel, type OutgoingEmail } from './mail.ts';
 import { fieldsOf, kindEnabled, quietHoursOf } from './preferences.ts';

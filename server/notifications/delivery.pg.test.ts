@@ -7,7 +7,7 @@ import { postgresUrl } from '../test/requirements.ts';
 import { startSmtpStandin, type SmtpStandin } from '../test/smtp-standin.ts';
 import { deliver } from './deliver.ts';
 import { deliveryEnv } from './jobs.ts';
-import { planDue } from './plan.ts';
+import { planDue } from '../reminders/schedule.ts';
 import { EMAIL_FROM, recordReminder, row, runner } from './testing.ts';
 
 // Notifications on real Postgres, where attempts truly run at the same time (PGlite runs one

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideProposal, proposeChange } from '../coach/proposals.ts';
 import { notifications } from '../db/schema.ts';
-import { insertUserMessage, storeReply } from '../domain/chat.ts';
+import { insertUserMessage, storeReply } from '../coach/chat-store.ts';
 import { call } from '../test/harness.ts';
 import { PROPOSAL_NUDGE_MS } from './create.ts';
 import { deliver } from './deliver.ts';

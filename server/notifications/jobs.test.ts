@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedRun } from '../coach/testing.ts';
 import { notifications, workouts } from '../db/schema.ts';
 import { openQueue, resolveJobsOptions, type Jobs } from '../jobs/queue.ts';
-import { waitFor } from '../jobs/test-kit.ts';
+import { waitFor } from '../strava/test-kit.ts';
 import { call } from '../test/harness.ts';
-import { LEASE_MS, NOTIFICATION_QUEUES, NOTIFICATION_SCHEDULE, runSchedulePass, startNotificationJobs } from './jobs.ts';
+import { NOTIFICATION_SCHEDULE, runSchedulePass, startReminderJobs } from '../reminders/jobs.ts';
+import { LEASE_MS, NOTIFICATION_QUEUES, startNotificationJobs } from './jobs.ts';
 import { recordReminder, row, runner, startNotifyTest, type NotifyTest } from './testing.ts';
 
 // The whole path on the real pg-boss queue (PGlite) and a loopback SMTP server: the schedule
@@ -19,6 +20,7 @@ beforeAll(async () => {
   if (n.handle.raw.kind !== 'pglite') throw new Error('expected PGlite');
   jobs = await openQueue(n.t.deps, { kind: 'pglite', client: n.handle.raw.client }, resolveJobsOptions({ pollingIntervalSeconds: 0.5 }));
   await startNotificationJobs(n.t.deps, jobs, { channel: { timeoutMs: 5_000 } });
+  await startReminderJobs(n.t.deps, jobs);
 });
 afterAll(async () => {
   await jobs.stop();

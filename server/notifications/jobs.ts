@@ -2,24 +2,20 @@ import { createHash } from 'node:crypto';
 import { and, asc, eq, isNull, lte, or } from 'drizzle-orm';
 import { notifications } from '../db/schema.ts';
 import type { Jobs } from '../jobs/queue.ts';
-import type { AppDeps } from '../lib/context.ts';
+import type { AppDeps } from '../context.ts';
 import { createChannel, type ChannelOptions } from './channel.ts';
 import { deliver, type DeliveryEnv, type DeliveryOutcome } from './deliver.ts';
-import { planDue } from './plan.ts';
 
-// Notifications on the app's pg-boss queue. Every minute (cron, once per slot however many
-// servers share the database) `notifications.schedule` records what is due in each runner's
-// time zone, then queues one `notifications.send` job per due row. The row is the record and
+// Notifications on the app's pg-boss queue. Every minute the reminders' pass
+// (server/reminders/jobs.ts) records what is due in each runner's time zone, then this file
+// queues one `notifications.send` job per due row. The row is the record and
 // its scheduled_for the clock: quiet hours and retry back-offs move scheduled_for, and the job
 // id derives from (row, scheduled_for, attempts), so a moved or re-claimed row gets a new job
 // while queuing the same one twice is a no-op. A row whose worker died is queued again once its
 // claim lapses. Back-off is thus measured on the app clock (tests drive it with a fake clock).
 
-/** The notification queues (beside the ones server/jobs creates). */
+/** The notification queues (beside the ones server/jobs creates); the schedule's is the reminders' pass. */
 export const NOTIFICATION_QUEUES = { schedule: 'notifications.schedule', send: 'notifications.send' } as const;
-
-/** Cron (UTC): every minute, so a reminder set for 19:00 goes out at 19:00–19:01 local time. */
-export const NOTIFICATION_SCHEDULE = '* * * * *';
 
 /** A send's deadline, connect to answer. */
 export const SEND_TIMEOUT_MS = 60_000;
@@ -29,7 +25,6 @@ export const LEASE_MS = 2 * SEND_TIMEOUT_MS;
 /** Knobs, mostly for tests and the bench. */
 export interface NotificationJobOptions {
   work?: boolean;
-  schedule?: boolean;
   /** Sends handled side by side in this process (default: the queue's concurrency). */
   concurrency?: number;
   leaseMs?: number;
@@ -69,23 +64,10 @@ export async function dispatchDue(deps: AppDeps, jobs: Jobs, leaseMs = LEASE_MS)
   return due.length;
 }
 
-/** One scheduled pass: record what became due, then queue what is due. */
-export async function runSchedulePass(deps: AppDeps, jobs: Jobs, leaseMs = LEASE_MS): Promise<string> {
-  try {
-    const made = await planDue(deps, deps.now());
-    return `planned ${made.reminders} reminders, ${made.journals} journals; queued ${await dispatchDue(deps, jobs, leaseMs)}`;
-  } catch (error) {
-    // Whatever planning hit, rows already due still go out.
-    await dispatchDue(deps, jobs, leaseMs);
-    throw error;
-  }
-}
-
-/** Creates the notification queues, and (as `options` say) starts their workers here and registers the schedule. */
+/** Creates the send queue and (as `options` say) starts its workers here. */
 export async function startNotificationJobs(deps: AppDeps, jobs: Jobs, options: NotificationJobOptions = {}): Promise<void> {
   const leaseMs = options.leaseMs ?? LEASE_MS;
   const queues = {
-    [NOTIFICATION_QUEUES.schedule]: { retryLimit: 1, retryDelay: 30, expireInSeconds: 5 * 60, deleteAfterSeconds: 3600, notify: false },
     // Retries here are for our own trouble (the database); the provider's answers are handled
     // by deliver(), which moves the row's scheduled_for instead.
     [NOTIFICATION_QUEUES.send]: { retryLimit: 3, retryDelay: 30, retryBackoff: true, retryDelayMax: 600, expireInSeconds: Math.ceil((2 * leaseMs) / 1000), deleteAfterSeconds: 24 * 3600, notify: true },
@@ -97,12 +79,6 @@ export async function startNotificationJobs(deps: AppDeps, jobs: Jobs, options: 
   }
   if (options.work ?? jobs.options.work) {
     const env = deliveryEnv(deps, options);
-    const schedulePoll = { pollingIntervalSeconds: Math.max(jobs.options.pollingIntervalSeconds, 2) };
-    await jobs.boss.work(NOTIFICATION_QUEUES.schedule, schedulePoll, async ([job]) => {
-      if (!job) return;
-      const outcome = await runSchedulePass(deps, jobs, leaseMs);
-      deps.log.info('job done', { queue: NOTIFICATION_QUEUES.schedule, job: job.id, outcome });
-    });
     // As the Strava events: a batch per fetch, its sends side by side and settled one by one,
     // fetching again at once while batches come back full; NOTIFY wakes the workers for new jobs.
     const sendWork = {
@@ -129,5 +105,4 @@ export async function startNotificationJobs(deps: AppDeps, jobs: Jobs, options: 
     // Rows that fell due while no server ran go out now, not at the next cron slot.
     await dispatchDue(deps, jobs, leaseMs);
   }
-  if (options.schedule ?? jobs.options.schedule) await jobs.boss.schedule(NOTIFICATION_QUEUES.schedule, NOTIFICATION_SCHEDULE, null, { tz: 'UTC' });
 }

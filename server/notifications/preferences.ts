@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { DEFAULT_PREFERENCES, preferencesProblem, type NotificationKind, type PreferenceFields, type Preferences, type PreferencesUpdate } from '#shared/schema/notifications.ts';
 import type { Executor } from '../db/database.ts';
 import { notificationPreferences } from '../db/schema.ts';
-import { applyFields, type WriteStamp } from '../domain/stamp.ts';
+import { applyFields, type WriteStamp } from '../lib/write-stamp.ts';
 import { AppError } from '../lib/errors.ts';
 import type { QuietHours } from '#shared/time/zone.ts';
 

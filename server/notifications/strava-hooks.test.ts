@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { notifications } from '../db/schema.ts';
-import { accessTokenFor, StravaNeedsReconnect, type StravaCallContext } from '../domain/strava-tokens.ts';
-import { connectStrava, eventJson, processStoredEvents, pushEvent, useStravaTestApp } from '../jobs/test-kit.ts';
+import { accessTokenFor, StravaNeedsReconnect, type StravaCallContext } from '../strava/tokens.ts';
+import { connectStrava, eventJson, processStoredEvents, pushEvent, useStravaTestApp } from '../strava/test-kit.ts';
 import { call, signUp } from '../test/harness.ts';
 import { deliver } from './deliver.ts';
 import { deliveryEnv } from './jobs.ts';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { NotificationKindSchema, type NotificationKind } from '#shared/schema/notifications.ts';
 import type { Executor } from '../db/database.ts';
 import { userProfiles } from '../db/schema.ts';
-import { serverStamp } from '../domain/stamp.ts';
+import { serverStamp } from '../lib/write-stamp.ts';
 import { keyedHash, safeEqual } from '../lib/crypto.ts';
 import { updatePreferences } from './preferences.ts';
 

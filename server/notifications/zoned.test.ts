@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PREFERENCES, type PreferenceFields } from '#shared/schema/notifications.ts';
 import type { userProfiles } from '../db/schema.ts';
-import { dueFor } from './plan.ts';
+import { dueFor } from '../reminders/schedule.ts';
 import { localParts, quietHoursEnd, zonedInstant } from '#shared/time/zone.ts';
 
 // Local wall time ↔ instant, DST-safe, and when the scheduled kinds fall due for runners in

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BAD_TEXT_MESSAGE } from '#shared/schema/text.ts';
 import { MAX_MUTATIONS_PER_PUSH, PROTOCOL_VERSION, SCHEMA_VERSION } from '#shared/sync/protocol.ts';
 import { syncMutationResult } from '../db/schema.ts';
-import { runRetentionPurge } from '../jobs/maintenance.ts';
+import { runRetentionPurge } from '../operator/maintenance.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { devicePlan } from '../test/fuzz-world.ts';
 import { call, signUp, useTestApp } from '../test/harness.ts';

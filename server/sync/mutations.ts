@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import { MUTATION_ARGS } from '#shared/sync/mutation-args.ts';
-import { uploadActivity } from '../domain/uploads.ts';
-import { saveDevicePlan } from '../domain/plans.ts';
+import { uploadActivity } from '../activities/uploads.ts';
+import { saveDevicePlan } from '../plans/plans.ts';
 import type { Transaction } from '../db/database.ts';
-import { createGoal, createGoals, deleteGoal, updateGoal } from '../domain/goals.ts';
-import { updateProfileFields } from '../domain/profile.ts';
-import type { WriteStamp } from '../domain/stamp.ts';
-import { recordCompletion } from '../domain/completions.ts';
-import { updateWorkout } from '../domain/workouts.ts';
-import { checkIn } from '../domain/readiness.ts';
-import { conversationFor, insertUserMessage } from '../domain/chat.ts';
-import { deleteMemory, updateMemory } from '../domain/memory.ts';
+import { createGoal, createGoals, deleteGoal, updateGoal } from '../goals/goals.ts';
+import { updateProfileFields } from '../profile/profile.ts';
+import type { WriteStamp } from '../lib/write-stamp.ts';
+import { recordCompletion } from '../activities/completions.ts';
+import { updateWorkout } from '../workouts/workouts.ts';
+import { checkIn } from '../fitness/readiness.ts';
+import { conversationFor, insertUserMessage } from '../coach/chat-store.ts';
+import { deleteMemory, updateMemory } from '../coach/memory-store.ts';
 import { PreferencesUpdateSchema } from '#shared/schema/notifications.ts';
 import { updatePreferences } from '../notifications/preferences.ts';
 

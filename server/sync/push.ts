@@ -5,7 +5,7 @@ import { storableText } from '#shared/schema/text.ts';
 import { formatHlc, parseHlc, tick } from '#shared/sync/hlc.ts';
 import type { Database, Transaction } from '../db/database.ts';
 import { syncClient, syncMutationResult, userProfiles } from '../db/schema.ts';
-import { deviceStamp, type WriteStamp } from '../domain/stamp.ts';
+import { deviceStamp, type WriteStamp } from '../lib/write-stamp.ts';
 import { AppError, databaseRefusal } from '../lib/errors.ts';
 import { MUTATIONS } from './mutations.ts';
 import { boundedRejection, resultExpired } from './rejections.ts';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../db/database.ts';
 import { inviteCodes, sessions, userProfiles, users } from '../db/schema.ts';
-import { createInvite } from '../domain/accounts.ts';
+import { createInvite } from '../accounts/users.ts';
 import { buildTestApp, call, PUBLIC_URL, sessionCookie, signUp, type TestApp } from './harness.ts';
 
 const DAY = 24 * 3600 * 1000;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { Hono } from 'hono';
 import { formatHlc, nodeIdFor, tick } from '#shared/sync/hlc.ts';
 import { PROTOCOL_VERSION, SCHEMA_VERSION } from '#shared/sync/protocol.ts';
-import type { AppEnv } from '../lib/context.ts';
+import type { AppEnv } from '../context.ts';
 import { MUTATIONS } from '../sync/mutations.ts';
 import { devicePlan, HTTPS_URL, PROFILE, PUBLIC_URL, RACE, type FuzzWorld, type RunnerIds } from './fuzz-world.ts';
 

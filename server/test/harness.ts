@@ -5,9 +5,10 @@ import type { Hono } from 'hono';
 import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../app.ts';
 import type { DatabaseHandle } from '../db/database.ts';
-import { createInvite } from '../domain/accounts.ts';
+import { createInvite } from '../accounts/users.ts';
 import { loadConfig } from '../lib/config.ts';
-import { memoryLogger, type AppDeps, type AppEnv } from '../lib/context.ts';
+import { type AppDeps, type AppEnv } from '../context.ts';
+import { memoryLogger } from '../lib/log.ts';
 import { openTestPglite } from './databases.ts';
 
 export const PUBLIC_URL = 'http://localhost:8787';

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { formatHlc, nodeIdFor, tick, type Hlc } from '#shared/sync/hlc.ts';
 import { currentVersion } from '#shared/sync/mutation-args.ts';
 import { PROTOCOL_VERSION, SCHEMA_VERSION, type Cursor, type Mutation } from '#shared/sync/protocol.ts';
-import type { AppEnv } from '../lib/context.ts';
+import type { AppEnv } from '../context.ts';
 import { call } from './harness.ts';
 
 let devices = 0;

@@ -61,7 +61,7 @@ export interface GoalRowFields {
   end_date: string | null;
 }
 
-/** The engine's view of a goal row (server/domain/goals.ts engineGoal calls this too). */
+/** The engine's view of a goal row (server/goals/goals.ts engineGoal calls this too). */
 export function goalFromRow(row: GoalRowFields): Goal {
   if (row.goal_type === 'race') {
     return { kind: 'race', target_race_distance_meters: row.target_race_distance_meters!, target_race_date: row.target_race_date!, target_time_seconds: row.target_time_seconds };

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Decoder, Stream } from '@garmin/fitsdk';
 import type { Page, Response } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { createInvite } from '../../server/domain/accounts.ts';
+import { createInvite } from '../../server/accounts/users.ts';
 import { chromiumPath } from '../../server/test/requirements.ts';
 import { accessibilityProblems, SCREENSHOT_DIR, useAppInChromium, waitForServiceWorker } from './support.ts';
 

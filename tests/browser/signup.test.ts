@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInvite } from '../../server/domain/accounts.ts';
+import { createInvite } from '../../server/accounts/users.ts';
 import type { RunningServer } from '../../server/server.ts';
 import { chromiumPath } from '../../server/test/requirements.ts';
 import { buildPwa, launchChromium, SCREENSHOT_DIR, startAppServer } from './support.ts';

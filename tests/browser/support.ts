@@ -6,9 +6,9 @@ import { Encoder, type Encodable, type Mesg } from '@garmin/fitsdk';
 import axe from 'axe-core';
 import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { createInvite } from '../../server/domain/accounts.ts';
+import { createInvite } from '../../server/accounts/users.ts';
 import { loadConfig } from '../../server/lib/config.ts';
-import { memoryLogger } from '../../server/lib/context.ts';
+import { memoryLogger } from '../../server/lib/log.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
 import { ensureBuild } from '../../scripts/app-build.ts';
 

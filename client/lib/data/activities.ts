@@ -4,7 +4,7 @@ import type { ViewRow } from './db.ts';
 import { defineMutation } from './define.ts';
 
 // Activity uploads: a .FIT file decoded on the phone becomes a `strava_activities` row with
-// source fit_upload, the way server/domain/uploads.ts stores it, so the row shows at once.
+// source fit_upload, the way server/activities/uploads.ts stores it, so the row shows at once.
 
 /** An activity row as devices hold it (the wire row of `strava_activities`, raw_data left out). */
 export interface ActivityRow {

@@ -4,7 +4,7 @@ import { defineMutation } from './define.ts';
 import type { ChatMessageRow } from './readers-activity.ts';
 
 // The runner's chat message, written on the phone (offline too) and carried by sync, as
-// server/domain/chat.ts stores it: once by its client-made id. The server does not answer a
+// server/coach/chat-store.ts stores it: once by its client-made id. The server does not answer a
 // synced message by itself: the Coach screen asks for the reply (POST /api/coach/chat with the
 // same id) when it is open and online, so the coach answers the runner who is there to read it.
 

@@ -4,7 +4,7 @@ import type { ViewRow } from './db.ts';
 import { defineMutation, setFields, type ApplyContext } from './define.ts';
 
 // Goal mutations: the wire names and args of server/sync/mutations.ts, applied locally the
-// way server/domain/goals.ts applies them, so the optimistic row is what the server will send.
+// way server/goals/goals.ts applies them, so the optimistic row is what the server will send.
 
 /** A goal row as devices hold it (the wire row of `goals`). */
 export interface GoalRow {

@@ -1,0 +1,42 @@
+import { and, asc, eq, isNull, or } from 'drizzle-orm';
+import { buildCalendar } from '#shared/calendar/ics.ts';
+import { describeStructure } from '#shared/calendar/describe.ts';
+import type { WorkoutStructure } from '#shared/schema/workout.ts';
+import { runnerPaces } from '#shared/training/timeline.ts';
+import type { Executor } from '../db/database.ts';
+import { trainingPlans, userProfiles, workouts } from '../db/schema.ts';
+import { engineProfile } from '../profile/training-context.ts';
+import { localDate } from '../lib/write-stamp.ts';
+
+/** The runner's plan as an iCalendar feed: one all-day event per workout of an active plan. */
+export async function calendarFeed(db: Executor, userId: string, options: { now: Date; publicUrl: string }): Promise<string> {
+  const [profile] = await db.select().from(userProfiles).where(eq(userProfiles.user_id, userId));
+  const rows = await db
+    .select({ workout: workouts })
+    .from(workouts)
+    .leftJoin(trainingPlans, eq(trainingPlans.id, workouts.training_plan_id))
+    .where(and(eq(workouts.user_id, userId), eq(workouts.deleted, false), or(isNull(workouts.training_plan_id), eq(trainingPlans.status, 'active'))))
+    .orderBy(asc(workouts.scheduled_date));
+  const unit = profile?.units ?? 'mi';
+  const paces = profile && profile.easy_pace_per_mile_seconds !== null
+    ? runnerPaces(engineProfile(profile), null, localDate(options.now, profile.time_zone)).paces
+    : null;
+  return buildCalendar({
+    calendarName: 'RunCoach training plan',
+    productId: '-//RunCoach//Training plan//EN',
+    domain: new URL(options.publicUrl).hostname,
+    now: options.now,
+    workouts: rows.map(({ workout }) => ({
+      id: workout.id,
+      scheduled_date: workout.scheduled_date,
+      title: workout.title,
+      updated_at: workout.updated_at,
+      description: [
+        ...(paces ? describeStructure(workout.structure as WorkoutStructure, paces, unit) : []),
+        ...(workout.reason ? ['', `Why: ${workout.reason}`] : []),
+        '',
+        `${options.publicUrl}/workouts/${workout.id}`,
+      ].join('\n'),
+    })),
+  });
+}

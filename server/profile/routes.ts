@@ -1,0 +1,39 @@
+import { Hono } from 'hono';
+import { ProfileUpdateSchema } from '#shared/schema/profile.ts';
+import { calendarUrl, rotateCalendarToken } from './calendar-link.ts';
+import { getProfile, publicProfile, updateProfileFields } from './profile.ts';
+import { serverStamp } from '../lib/write-stamp.ts';
+import { requireUser, type AppDeps, type AppEnv } from '../context.ts';
+import { readJson } from '../lib/http.ts';
+
+/** The signed-in runner's profile; there is no way to name another user's. */
+export function profileRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  const withCalendar = (row: Parameters<typeof publicProfile>[0], userId: string, version: number) => ({
+    ...publicProfile(row),
+    calendar_url: calendarUrl(deps.config.publicUrl, deps.config.sessionSecret, userId, version),
+  });
+
+  app.get('/', async (c) => {
+    const user = requireUser(c);
+    return c.json({ profile: withCalendar(await getProfile(deps.db, user.id), user.id, user.calendar_token_version) });
+  });
+
+  // Settings → "new calendar link": the old feed URL stops working.
+  app.post('/calendar/rotate', async (c) => {
+    const user = requireUser(c);
+    const version = await rotateCalendarToken(deps.db, user.id);
+    return c.json({ profile: withCalendar(await getProfile(deps.db, user.id), user.id, version) });
+  });
+
+  app.put('/', async (c) => {
+    const user = requireUser(c);
+    const update = await readJson(c, ProfileUpdateSchema);
+    const current = await getProfile(deps.db, user.id);
+    const row = await updateProfileFields(deps.db, user.id, update, serverStamp(deps.now(), current.time_zone));
+    return c.json({ profile: withCalendar(row, user.id, user.calendar_token_version) });
+  });
+
+  return app;
+}

@@ -1,0 +1,60 @@
+import { Hono } from 'hono';
+import { WorkoutRangeQuerySchema, WorkoutUpdateSchema } from '#shared/schema/workout-request.ts';
+import { workoutFitFile } from '#shared/fit/workout-file.ts';
+import { heartRateTable } from '#shared/training/paces.ts';
+import { runnerPaces } from '#shared/training/timeline.ts';
+import { getProfile } from '../profile/profile.ts';
+import { getWorkout, listEdits, listWorkouts, publicWorkout, updateWorkout } from './workouts.ts';
+import { engineProfile } from '../profile/training-context.ts';
+import { localDate } from '../lib/write-stamp.ts';
+import { requireUser, type AppDeps, type AppEnv } from '../context.ts';
+import { AppError } from '../lib/errors.ts';
+import { readJson, readQuery } from '../lib/http.ts';
+import { routeId } from '../lib/route-id.ts';
+import { restStamp } from '../profile/rest-stamp.ts';
+
+/** The runner's workouts: by date range, one by one, their edit history and their .FIT file. */
+export function workoutRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get('/', async (c) => {
+    const user = requireUser(c);
+    const { from, to } = readQuery(c, WorkoutRangeQuerySchema);
+    return c.json({ workouts: (await listWorkouts(deps.db, user.id, from, to)).map(publicWorkout) });
+  });
+
+  app.get('/:id', async (c) => {
+    const user = requireUser(c);
+    return c.json({ workout: publicWorkout(await getWorkout(deps.db, user.id, routeId(c.req.param('id'), 'The workout'))) });
+  });
+
+  app.patch('/:id', async (c) => {
+    const user = requireUser(c);
+    const id = routeId(c.req.param('id'), 'The workout');
+    const update = await readJson(c, WorkoutUpdateSchema);
+    const stamp = await restStamp(deps, user.id);
+    const { workout, warnings } = await deps.db.transaction((tx) => updateWorkout(tx, user.id, id, update, stamp, 'user'));
+    return c.json({ workout: publicWorkout(workout), warnings });
+  });
+
+  app.get('/:id/edits', async (c) => {
+    const user = requireUser(c);
+    return c.json({ edits: await listEdits(deps.db, user.id, routeId(c.req.param('id'), 'The workout')) });
+  });
+
+  app.get('/:id/fit', async (c) => {
+    const user = requireUser(c);
+    const workout = publicWorkout(await getWorkout(deps.db, user.id, routeId(c.req.param('id'), 'The workout')));
+    const profile = await getProfile(deps.db, user.id);
+    const { paces } = runnerPaces(engineProfile(profile), null, localDate(deps.now(), profile.time_zone));
+    const file = workoutFitFile({ workout, targetType: profile.target_type, paces, heartRates: heartRateTable(), units: profile.units });
+    if (!file.ok) throw new AppError(422, 'workout_not_encodable', 'This workout cannot be written as a .FIT file.', file.issues);
+    return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200, {
+      'Content-Type': 'application/vnd.ant.fit',
+      'Content-Disposition': `attachment; filename="${file.filename}"`,
+      'Cache-Control': 'private, no-store',
+    });
+  });
+
+  return app;
+}
