@@ -1,10 +1,8 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** One validation problem, with the path a person can read: `segments[1].work.distance_meters`. */
-export interface Issue {
-  path: string;
-  message: string;
-}
+export const IssueSchema = z.object({ path: z.string(), message: z.string() });
+export type Issue = z.infer<typeof IssueSchema>;
 
 /** Formats a zod path as `a.b[2].c`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isHlc } from './hlc.ts';
+import type { ErrorObject } from '../errors/envelope.ts';
 
 // The sync wire protocol (SYNC.md). A change of meaning is a new protocol or mutation version,
 // never an edit of an existing one.
@@ -72,11 +73,8 @@ export const PullRequestSchema = z
   .strict();
 export type PullRequest = z.infer<typeof PullRequestSchema>;
 
-export interface MutationError {
-  code: string;
-  message: string;
-  issues?: { path: string; message: string }[];
-}
+/** Why the server refused one change: the wire's one error shape. */
+export type MutationError = ErrorObject;
 
 export type MutationResult =
   | { id: number; status: 'applied'; version: number }
