@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
+import { wordsFor } from '#shared/errors/registry.ts';
 import type { ChatRequest, ContextSnapshot } from '#shared/schema/coach.ts';
-import { estimateTokens } from '../integrations/claude/budget.ts';
-import type { Claude } from '../integrations/claude/client.ts';
-import { ClaudeError, toAppError } from '../integrations/claude/errors.ts';
-import { checkClientMessage, conversationFor, insertUserMessage, publicMessage, storeReply, type ChatRow } from '../domain/chat.ts';
+import { estimateTokens } from './claude/budget.ts';
+import type { Claude } from './claude/client.ts';
+import { ClaudeError, toAppError } from './claude/errors.ts';
+import { checkClientMessage, conversationFor, insertUserMessage, publicMessage, storeReply, type ChatRow } from './chat-store.ts';
 import { chatMessages } from '../db/schema.ts';
-import { getProfile } from '../domain/profile.ts';
-import type { AppDeps } from '../lib/context.ts';
+import { getProfile } from '../profile/profile.ts';
+import type { AppDeps } from '../context.ts';
 import { AppError } from '../lib/errors.ts';
 import { buildCoachContext } from './context.ts';
 import { runnerFmt } from './context-blocks.ts';
@@ -42,7 +43,7 @@ export async function chatResponse(deps: AppDeps, claude: Claude, user: { id: st
   const context = await buildCoachContext(deps.db, userId, { now, profile, userName: user.name, dataInAi, current: request.message, currentId: messageId, conversationId, reservedTokens: TOOLS_TOKENS });
   await budget.require(context.tokens);
   // A concurrent retry (on this instance or another) gets a 409, not a second reply.
-  if (!(await claimReply(deps.db, userId, messageId, now))) throw new AppError(409, 'reply_in_progress', 'The coach is still answering this message.');
+  if (!(await claimReply(deps.db, userId, messageId, now))) throw new AppError('reply_in_progress');
   const claimTrouble = (error: unknown) => deps.log.warn('coach reply claim not renewed or released', { user_id: userId, code: (error as { code?: string }).code });
   const stopRenewing = renewWhileReplying(deps.db, messageId, deps.now, claimTrouble);
   const release = () => {
@@ -113,20 +114,14 @@ export async function chatResponse(deps: AppDeps, claude: Claude, user: { id: st
       sse.send('done', { message: stored ? publicMessage(stored) : null, usage: outcome.usage });
     } else {
       const why = outcome.error ?? new ClaudeError('aborted');
-      const app = toAppError(why);
-      sse.send('error', {
-        code: stored ? 'coach_interrupted' : app.code,
-        message: stored ? `The coach’s reply was cut off. What arrived is saved; ask again for the rest. (${why.message})` : app.message,
-        retryable: why.retryable,
-        status: app.status,
-        stored_message: stored ? publicMessage(stored) : null,
-      });
+      const error = stored ? new AppError('coach_interrupted', { message: `${wordsFor('coach_interrupted')} (${why.message})` }) : toAppError(why);
+      sse.sendError(error, { retryable: why.retryable, storedMessage: stored ? publicMessage(stored) : null });
     }
     sse.close();
   };
   const fail = (error: unknown) => {
     deps.log.error('coach reply failed', { user_id: userId, error: error instanceof Error ? error.message : String(error) });
-    sse.send('error', { code: 'internal_error', message: 'Something went wrong on our side. Please try again.', retryable: true, status: 500, stored_message: null });
+    sse.sendError(new AppError('internal_error'), { retryable: true, storedMessage: null });
     sse.close();
   };
 

@@ -1,7 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Proposal } from '#shared/schema/coach.ts';
-import { addUsage, type Claude, type Usage } from '../integrations/claude/client.ts';
-import { ClaudeError } from '../integrations/claude/errors.ts';
+import { addUsage, type Claude, type Usage } from './claude/client.ts';
+import { ClaudeError } from './claude/errors.ts';
 import { markLastMessage } from './cache-layout.ts';
 import { coachTools, runTool, type ToolEnv } from './tools.ts';
 

@@ -2,6 +2,9 @@
 // is handed out are buffered, so the route can wait to see whether the reply starts at all
 // (and answer a plain JSON error if it does not) without losing anything.
 
+import type { StreamError } from '#shared/errors/envelope.ts';
+import { errorBody, type AppError } from '../lib/errors.ts';
+
 const encoder = new TextEncoder();
 
 /** One text/event-stream response body. */
@@ -37,6 +40,15 @@ export class SseStream {
     } catch {
       this.closed = true;
     }
+  }
+
+  /**
+   * Writes the `error` event: the JSON envelope's error object (its code and words from the
+   * registry), whether asking again can help, and the reply as stored when part of it arrived.
+   */
+  sendError(error: AppError, more: { retryable: boolean; storedMessage: StreamError['stored_message'] }): void {
+    const { code, message } = errorBody(error).error;
+    this.send('error', { code, message, retryable: more.retryable, status: error.status, stored_message: more.storedMessage } satisfies StreamError);
   }
 
   /** Ends the stream. */

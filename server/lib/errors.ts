@@ -1,43 +1,72 @@
 import type { ZodError } from 'zod';
+import type { ErrorCode, ErrorStatus } from '#shared/errors/codes.ts';
+import type { ErrorObject } from '#shared/errors/envelope.ts';
+import { statusFor, wordsFor } from '#shared/errors/registry.ts';
 import { toIssues, type Issue } from '#shared/schema/issues.ts';
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 426 | 429 | 500 | 502 | 503 | 504 | 507;
+export type { ErrorCode, ErrorStatus };
 
-/** The one error type handlers throw; `onError` turns it into the JSON envelope. */
+/** What an AppError may carry besides its code; the message defaults to the registry's words. */
+export interface AppErrorDetails {
+  /** Say more than the words when the runner needs it: the wait, the missing fields, the rule. */
+  message?: string;
+  issues?: Issue[];
+  /** Extra top-level fields of the error object, e.g. `expected` for sync's 409. */
+  extra?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The one error type handlers throw; `onError` turns it into the JSON envelope. Its code must be
+ * in shared/errors/codes.ts (a type error otherwise), which gives its status and default words.
+ */
 export class AppError extends Error {
-  constructor(
-    readonly status: ErrorStatus,
-    readonly code: string,
-    message: string,
-    readonly issues?: Issue[],
-    /** Extra top-level fields of the error object, e.g. `expected` for sync's 409. */
-    readonly extra?: Record<string, unknown>,
-    readonly headers?: Record<string, string>,
-  ) {
-    super(message);
+  readonly status: ErrorStatus;
+  readonly code: ErrorCode;
+  readonly issues: Issue[] | undefined;
+  readonly extra: Record<string, unknown> | undefined;
+  readonly headers: Record<string, string> | undefined;
+
+  /** `new AppError('id_taken')`: the registry's status and words. */
+  constructor(code: ErrorCode, details?: AppErrorDetails);
+  /**
+   * The older spelling, status first. The status must be the registry's for the code
+   * (shared/errors/server-codes.test.ts checks every literal); only `bad_request` passes on the
+   * 4xx Hono chose.
+   */
+  constructor(status: ErrorStatus, code: ErrorCode, message?: string, issues?: Issue[], extra?: Record<string, unknown>, headers?: Record<string, string>);
+  constructor(first: ErrorCode | ErrorStatus, second?: ErrorCode | AppErrorDetails, message?: string, issues?: Issue[], extra?: Record<string, unknown>, headers?: Record<string, string>) {
+    const [status, code, details]: [ErrorStatus, ErrorCode, AppErrorDetails] =
+      typeof first === 'number' ? [first, second as ErrorCode, { message, issues, extra, headers }] : [statusFor(first), first, (second as AppErrorDetails | undefined) ?? {}];
+    super(details.message || wordsFor(code));
     this.name = 'AppError';
+    this.status = status;
+    this.code = code;
+    this.issues = details.issues;
+    this.extra = details.extra;
+    this.headers = details.headers;
   }
 
   /** A 400 listing every problem zod found, each with its path. */
-  static validation(error: ZodError, message = 'The request is not valid.'): AppError {
-    return new AppError(400, 'validation_failed', message, toIssues(error));
+  static validation(error: ZodError, message?: string): AppError {
+    return new AppError('validation_failed', { ...(message ? { message } : {}), issues: toIssues(error) });
   }
 
   static notFound(what: string): AppError {
-    return new AppError(404, 'not_found', `${what} was not found.`);
+    return new AppError('not_found', { message: `${what} was not found.` });
   }
 
   static unauthenticated(): AppError {
-    return new AppError(401, 'unauthenticated', 'Sign in first.');
+    return new AppError('unauthenticated');
   }
 }
 
-/** The JSON body of every error answer. */
-export function errorBody(error: AppError): { error: Record<string, unknown> } {
+/** The JSON body of every error answer: the wire's error object (shared/errors/envelope.ts) and any extra fields. */
+export function errorBody(error: AppError): { error: ErrorObject & Record<string, unknown> } {
   return {
     error: {
       code: error.code,
-      message: error.message,
+      message: error.message || wordsFor(error.code),
       ...(error.issues ? { issues: error.issues } : {}),
       ...error.extra,
     },
@@ -55,10 +84,10 @@ export function databaseTrouble(error: unknown): AppError | null {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     const code = String((e as { code?: unknown }).code ?? '');
     if (code === '53100' || code === 'ENOSPC' || /No space left on device/i.test(e.message)) {
-      return new AppError(507, 'storage_full', 'The server has run out of disk space, so your change was not saved. It will be sent again later.');
+      return new AppError('storage_full');
     }
     if (DATABASE_AWAY.has(code) || /Connection terminated|terminating connection|not queryable/i.test(e.message)) {
-      return new AppError(503, 'database_unavailable', 'The database is unavailable for a moment, so your change was not saved. It will be sent again shortly.', undefined, undefined, { 'Retry-After': '5' });
+      return new AppError('database_unavailable', { headers: { 'Retry-After': '5' } });
     }
   }
   return null;
@@ -70,7 +99,7 @@ export function databaseTrouble(error: unknown): AppError | null {
  * an id must not confirm that another runner exists or what they stored (issue 15, I3).
  */
 export function idTaken(): AppError {
-  return new AppError(409, 'id_taken', 'That id is already used; send it with a new id.');
+  return new AppError('id_taken');
 }
 
 /** The SQLSTATE (e.g. `23505`) of a database error or of one it wraps (drizzle wraps them), or null. */
@@ -91,7 +120,7 @@ export function databaseRefusal(error: unknown): AppError | null {
   const state = sqlState(error);
   if (state === '23505') return idTaken();
   if (state === '22021' || state === '22P05') {
-    return new AppError(400, 'invalid_text', 'A text field holds a character that cannot be stored (a NUL or an unpaired surrogate).');
+    return new AppError('invalid_text');
   }
   return null;
 }
@@ -103,6 +132,8 @@ export function databaseRefusal(error: unknown): AppError | null {
  */
 export function errorLogFields(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { error_class: typeof error };
+  // An outside client's error (StravaError) knows which of its fields are safe: operation and status, never a token or a body.
+  if ('toLogFields' in error && typeof error.toLogFields === 'function') return error.toLogFields() as Record<string, unknown>;
   const classes: string[] = [];
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) classes.push(e.constructor?.name || e.name);
   // The stack opens with "Name: message" (the message may span lines): cut it before keeping frames.
