@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { parseHlc, nodeIdFor } from '#shared/sync/hlc.ts';
 import { MAX_PUSH_BYTES, type SyncedEntity } from '#shared/sync/protocol.ts';
 import { toIssues, type Issue } from '#shared/schema/issues.ts';
+import { CodedError } from '../errors.ts';
 import { localTick } from './clock.ts';
 import type { Table } from 'dexie';
 import type { OutboxEntry, UserDb, ViewRow } from './db.ts';
@@ -58,13 +59,13 @@ export function applyTime(hlc: string): string {
 // A single change must fit in a push with room to spare, or it could never be sent.
 const MAX_MUTATION_BYTES = MAX_PUSH_BYTES / 2;
 
-/** A change the device refuses before queueing it (the server would refuse it too). */
-export class MutationInvalidError extends Error {
+/** A change the device refuses before queueing it (the server would refuse it too): `invalid_change`, with its issues. */
+export class MutationInvalidError extends CodedError {
   constructor(
     readonly mutation: string,
-    readonly issues: Issue[],
+    issues: Issue[],
   ) {
-    super(`${mutation}: ${issues.map((issue) => `${issue.path || 'args'} ${issue.message}`).join('; ')}`);
+    super('invalid_change', { issues, detail: issues.map((issue) => `${issue.path || mutation}: ${issue.message}`).join('; ') });
     this.name = 'MutationInvalidError';
   }
 }

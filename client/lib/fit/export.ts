@@ -2,6 +2,7 @@ import type { Profile } from '#shared/schema/profile.ts';
 import type { WorkoutStructure } from '#shared/schema/workout.ts';
 import { heartRateTable } from '#shared/training/paces.ts';
 import { runnerPaces } from '#shared/training/timeline.ts';
+import { CodedError } from '../errors.ts';
 import { todayIn } from '../workout-view.ts';
 
 /** What the exporter needs of a workout. */
@@ -40,7 +41,7 @@ export async function encodeOnDevice(workout: ExportableWorkout, profile: Profil
     todayIn(profile.time_zone),
   );
   const file = workoutFitFile({ workout, targetType: profile.target_type, paces, heartRates: heartRateTable(), units: profile.units });
-  if (!file.ok) throw new Error(`This workout cannot be written as a .FIT file: ${file.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  if (!file.ok) throw new CodedError('workout_not_encodable', { issues: file.issues, detail: file.issues.map((i) => `${i.path}: ${i.message}`).join('; ') });
   return { bytes: file.bytes, filename: file.filename };
 }
 

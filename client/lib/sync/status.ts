@@ -1,18 +1,25 @@
+import { wordsFor, type KnownErrorCode } from '#shared/errors/registry.ts';
+import { errorCode } from '../errors.ts';
 import type { TransportResponse } from './transport.ts';
 import { ErrorBodySchema } from './wire.ts';
 
-// What the engine tells the UI, and the words for each failure (one table, STYLE.md habit 3).
+// What the engine tells the UI. The words for each failure are the registry's
+// (shared/errors/device.ts and codes.ts); this table says only which a retry can fix.
 
-export type SyncErrorCode =
-  | 'offline'
-  | 'update_required'
-  | 'signed_out'
-  | 'client_id_taken'
-  | 'server_unavailable'
-  | 'too_large'
-  | 'protocol_error'
-  | 'storage_error'
-  | 'stopped';
+/** Whether trying again can help, per sync failure; false until the runner acts (update, sign in). */
+const RETRY = {
+  offline: true,
+  update_required: false,
+  signed_out: false,
+  client_id_taken: false,
+  server_unavailable: true,
+  too_large: false,
+  protocol_error: true,
+  storage_error: true,
+  stopped: false,
+} as const satisfies Partial<Record<KnownErrorCode, boolean>>;
+
+export type SyncErrorCode = keyof typeof RETRY;
 
 export interface SyncError {
   code: SyncErrorCode;
@@ -31,22 +38,10 @@ export interface SyncStatus {
 
 export type SyncOutcome = { ok: true } | { ok: false; error: SyncError };
 
-const WORDS: Record<SyncErrorCode, [string, boolean]> = {
-  offline: ['You are offline. Your changes are saved on this device and will sync when you are back online.', true],
-  update_required: ['This version of RunCoach is too old to sync. Reload the app to update it.', false],
-  signed_out: ['You are signed out. Sign in again to sync the changes saved on this device.', false],
-  client_id_taken: ['The data on this device belongs to another account. Sign in again on this device.', false],
-  server_unavailable: ['The RunCoach server is not answering right now. Your changes are safe and will sync later.', true],
-  too_large: ['A change is too large to sync. It stays on this device; please tell us about it.', false],
-  protocol_error: ['Sync failed unexpectedly. Your changes are safe on this device; it will try again.', true],
-  storage_error: ['This device could not save sync data (storage full or blocked). Your changes may not sync.', true],
-  stopped: ['Sync is stopped for this account.', false],
-};
-
 /** A sync error with its words. */
 export function syncError(code: SyncErrorCode, detail?: string): SyncError {
-  const [message, retry] = WORDS[code];
-  return { code, message: detail ? `${message} (${detail})` : message, retry };
+  const message = wordsFor(code);
+  return { code, message: detail ? `${message} (${detail})` : message, retry: RETRY[code] };
 }
 
 /** The failure an unsuccessful HTTP answer means. */
@@ -54,7 +49,7 @@ export function errorForResponse(response: TransportResponse): SyncError {
   const body = ErrorBodySchema.safeParse(response.json);
   const detail = body.success ? body.data.error.code : `HTTP ${response.status}`;
   if (response.status === 401) return syncError('signed_out');
-  if (response.status === 403 && body.success && body.data.error.code === 'client_id_taken') return syncError('client_id_taken');
+  if (response.status === 403 && body.success && errorCode(body.data.error) === 'client_id_taken') return syncError('client_id_taken');
   if (response.status === 426) return syncError('update_required');
   if (response.status === 413) return syncError('too_large');
   if (response.status === 408 || response.status === 429 || response.status >= 500) return syncError('server_unavailable', detail);

@@ -1,16 +1,14 @@
 import { z } from 'zod';
+import { ErrorObjectSchema } from '#shared/errors/envelope.ts';
 import type { MutationResult, PullResponse, PushResponse } from '#shared/sync/protocol.ts';
 
 // Parsers for the server's sync answers. The protocol module declares these shapes as types
 // only; these schemas check the same shapes (`satisfies` keeps them in step) so a proxy's
 // HTML page or a newer server's surprise becomes a clear error, not corrupt local data.
 
-const IssueSchema = z.object({ path: z.string(), message: z.string() });
-const MutationErrorSchema = z.object({ code: z.string(), message: z.string(), issues: z.array(IssueSchema).optional() });
-
 const ResultSchema = z.discriminatedUnion('status', [
   z.object({ id: z.number().int(), status: z.literal('applied'), version: z.number() }),
-  z.object({ id: z.number().int(), status: z.literal('rejected'), version: z.number(), error: MutationErrorSchema }),
+  z.object({ id: z.number().int(), status: z.literal('rejected'), version: z.number(), error: ErrorObjectSchema }),
 ]) satisfies z.ZodType<MutationResult>;
 
 export const PushResponseSchema = z.object({
@@ -48,5 +46,5 @@ export const PullResponseSchema = z.union([PullResetSchema, PullPageSchema]);
 
 /** The API's error envelope, with the extra fields sync answers carry (`expected`). */
 export const ErrorBodySchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), expected: z.number().int().optional() }),
+  error: ErrorObjectSchema.extend({ expected: z.number().int().optional() }),
 });
