@@ -1,19 +1,6 @@
-import type { Issue } from '#shared/schema/issues.ts';
+import { CodedError, errorFromAnswer } from '../errors.ts';
 
-/** An error answer from the API, in its envelope's terms. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly issues: Issue[] = [],
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
-/** Calls the API with JSON in and out; throws ApiError with the server's message on failure. */
+/** Calls the API with JSON in and out; throws a CodedError (the server's code and words, or `offline`) on failure. */
 export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
@@ -24,13 +11,10 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
       body: body === undefined ? null : JSON.stringify(body),
     });
   } catch {
-    throw new ApiError(0, 'offline', 'Cannot reach RunCoach. Check your connection and try again.');
+    throw new CodedError('offline');
   }
   if (response.status === 204) return undefined as T;
-  const payload = (await response.json().catch(() => null)) as { error?: { code: string; message: string; issues?: Issue[] } } | null;
-  if (!response.ok) {
-    const error = payload?.error;
-    throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `The server answered ${response.status}.`, error?.issues);
-  }
+  const payload: unknown = await response.json().catch(() => null);
+  if (!response.ok) throw errorFromAnswer(response.status, payload);
   return payload as T;
 }

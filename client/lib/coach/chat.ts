@@ -1,5 +1,8 @@
+import { StreamErrorSchema, type StreamError } from '#shared/errors/envelope.ts';
+import { wordsFor } from '#shared/errors/registry.ts';
 import type { Proposal } from '#shared/schema/coach.ts';
-import { api, ApiError } from '../api/client.ts';
+import { api } from '../api/client.ts';
+import { CodedError, errorCode, errorFromAnswer } from '../errors.ts';
 import { readSse } from './sse.ts';
 
 // The coach's endpoints: status, the streamed chat reply, and deciding a proposal.
@@ -28,7 +31,7 @@ export type ChatEvent =
   | { type: 'tool'; name: string }
   | { type: 'proposal'; proposal: Proposal }
   | { type: 'done'; message: ChatMessage | null }
-  | { type: 'error'; code: string; message: string; retryable: boolean };
+  | ({ type: 'error' } & StreamError);
 
 /** Whether the coach is set up on this server, and today's budget. */
 export function coachStatus(): Promise<CoachStatus> {
@@ -42,7 +45,7 @@ const REPLY_WAIT_MS = 3000;
 /**
  * Sends a message (in `conversationId`'s thread when given, else the latest) and calls `onEvent`
  * for each streamed event. Errors before the stream starts (not configured, over budget,
- * offline) throw ApiError, in the api() client's terms.
+ * offline) throw a CodedError, as api() does.
  */
 export async function streamChat(message: string, clientMessageId: string, onEvent: (event: ChatEvent) => void, options: { signal?: AbortSignal; conversationId?: string | undefined } = {}): Promise<void> {
   const { signal, conversationId } = options;
@@ -57,26 +60,36 @@ export async function streamChat(message: string, clientMessageId: string, onEve
         ...(signal ? { signal } : {}),
       });
     } catch {
-      throw new ApiError(0, 'offline', 'Cannot reach RunCoach. Check your connection and try again.');
+      throw new CodedError('offline');
     }
     if (response.ok && response.body) break;
-    const payload = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-    const code = payload?.error?.code ?? 'http_error';
+    const error = errorFromAnswer(response.status, await response.json().catch(() => null));
     // Asked again while the server is still answering it (or a server that died mid-answer still
     // holds it for a few seconds): wait, then either the stored reply or a fresh one arrives.
-    if (code === 'reply_in_progress' && attempt < REPLY_WAIT_ATTEMPTS && !signal?.aborted) {
+    if (errorCode(error) === 'reply_in_progress' && attempt < REPLY_WAIT_ATTEMPTS && !signal?.aborted) {
       await new Promise((resolve) => setTimeout(resolve, REPLY_WAIT_MS));
       continue;
     }
-    throw new ApiError(response.status, code, payload?.error?.message ?? `The server answered ${response.status}.`);
+    throw error;
   }
   let finished = false;
   for await (const { event, data } of readSse(response.body, signal)) {
     const payload = JSON.parse(data) as Record<string, unknown>;
-    onEvent({ type: event, ...payload } as ChatEvent);
+    onEvent(event === 'error' ? streamError(payload) : ({ type: event, ...payload } as ChatEvent));
     if (event === 'done' || event === 'error') finished = true;
   }
-  if (!finished) onEvent({ type: 'error', code: 'interrupted', message: 'The reply was cut off. Try again.', retryable: true });
+  if (!finished) onEvent(cutOff());
+}
+
+/** The stream's `error` event, in the wire's one error shape (one this build cannot read counts as cut off). */
+function streamError(payload: unknown): ChatEvent {
+  const parsed = StreamErrorSchema.safeParse(payload);
+  return parsed.success ? { type: 'error', ...parsed.data } : cutOff();
+}
+
+/** The stream ended without `done` or `error`: the connection dropped mid-reply. */
+function cutOff(): ChatEvent {
+  return { type: 'error', code: 'reply_cut_off', message: wordsFor('reply_cut_off'), retryable: true, status: 0, stored_message: null };
 }
 
 /** Accepts or rejects a proposal; answers the updated proposal. */

@@ -1,6 +1,7 @@
 import type { Observable } from 'dexie';
-import { api, ApiError } from '../api/client.ts';
+import { api } from '../api/client.ts';
 import type { UserDb } from '../data/db.ts';
+import { CodedError, describeError } from '../errors.ts';
 import { pendingCount$, workouts$ } from '../data/readers.ts';
 import { syncState } from './sync.svelte.ts';
 
@@ -73,10 +74,8 @@ class PlanGeneration {
       return true;
     } catch (error) {
       this.phase = 'error';
-      this.error =
-        error instanceof ApiError
-          ? error.message
-          : 'The plan could not be built right now. Your goal is saved; try again in a moment.';
+      // The server's refusal says what to change; anything else (a wait that ran out) is this step's failure.
+      this.error = error instanceof CodedError ? describeError(error) : 'The plan could not be built right now. Your goal is saved; try again in a moment.';
       return false;
     }
   }

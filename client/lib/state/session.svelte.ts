@@ -1,6 +1,7 @@
 import type { Profile, ProfileUpdate } from '#shared/schema/profile.ts';
 import type { LoginRequest, RegisterRequest, User } from '#shared/schema/auth.ts';
-import { api, ApiError } from '../api/client.ts';
+import { api } from '../api/client.ts';
+import { errorCode } from '../errors.ts';
 
 type StoredProfile = Omit<Profile, 'calendar_url'>;
 
@@ -21,7 +22,7 @@ class SessionState {
       this.user = me.user;
       this.profile = me.profile;
     } catch (error) {
-      if (!(error instanceof ApiError) || error.status !== 401) throw error;
+      if (errorCode(error) !== 'unauthenticated') throw error;
       this.user = null;
       this.profile = null;
     }

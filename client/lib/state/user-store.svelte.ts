@@ -1,7 +1,7 @@
 import type { User } from '#shared/schema/auth.ts';
-import { ApiError } from '../api/client.ts';
 import type { UserDb } from '../data/db.ts';
 import { closeUserStore, eraseUserStore } from '../data/store.ts';
+import { errorCode } from '../errors.ts';
 import { startUserSync } from '../sync/start.ts';
 import { session } from './session.svelte.ts';
 import { syncState } from './sync.svelte.ts';
@@ -23,7 +23,7 @@ class UserStore {
       this.offlineSession = false;
     } catch (error) {
       const cached = readLastUser();
-      if (error instanceof ApiError && error.status === 0 && cached) {
+      if (errorCode(error) === 'offline' && cached) {
         session.user = cached;
         this.offlineSession = true;
       }

@@ -1,4 +1,5 @@
-import { api, ApiError } from '../api/client.ts';
+import { api } from '../api/client.ts';
+import { errorCode } from '../errors.ts';
 import { onStoreClose, openUserStore } from '../data/store.ts';
 import type { UserDb } from '../data/db.ts';
 import { SyncEngine } from './engine.ts';
@@ -26,7 +27,7 @@ async function sessionUserId(): Promise<string | null> {
   try {
     return (await api<{ user: { id: string } }>('GET', '/auth/me')).user.id;
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return null;
+    if (errorCode(error) === 'unauthenticated') return null;
     throw error;
   }
 }
