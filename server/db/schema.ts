@@ -104,6 +104,18 @@ export const userProfiles = pgTable('user_profiles', {
   units: text('units').$type<'mi' | 'km'>().notNull().default('mi'),
   target_type: text('target_type').$type<'pace' | 'heart_rate'>().notNull().default('pace'),
   time_zone: text('time_zone').notNull().default('UTC'),
+  // Product columns beside the seed's (issue 23 §1–2, issue 17): the runner's own heart rate,
+  // for hrTSS and heart-rate targets, and the time constants of their fitness (CTL) and
+  // fatigue (ATL). Ranges and resting < max are checked in shared/schema/profile.ts.
+  /** Beats per minute; null: unknown (targets then assume a typical runner). */
+  max_hr: integer('max_hr'),
+  resting_hr: integer('resting_hr'),
+  /** Lactate-threshold heart rate, when measured; else it is estimated from max and resting. */
+  lthr: integer('lthr'),
+  /** A birth year rather than an age: it never goes stale (age is worked out from the day in question). */
+  birth_year: integer('birth_year'),
+  ctl_days: integer('ctl_days').notNull().default(42),
+  atl_days: integer('atl_days').notNull().default(7),
   field_hlc: syncedFields.field_hlc,
   ...timestamps,
 });

@@ -100,3 +100,42 @@ describe('migration 0011 (the seed names)', () => {
     expect(await one('select notification_type, channel, content from notifications')).toEqual([{ notification_type: 'weekly_journal', channel: 'email', content: 'Your week: 30 km in 3 runs' }]);
   });
 });
+
+// Migration 0013 adds the runner's heart rate and load time constants to user_profiles. Devices
+// hold profile rows as the server last sent them, so every existing profile must get a new
+// change-log version: otherwise no device would ever receive the new columns (SYNC.md G3).
+describe('migration 0013 (heart rate and load constants on the profile)', () => {
+  // Opened in the test, not while collecting: a second database starting up beside the 0011
+  // test's would slow it past its timeout on a busy machine.
+  let client: PGlite | undefined;
+  let old: string | undefined;
+  afterAll(async () => {
+    await client?.close();
+    if (old) rmSync(old, { recursive: true, force: true });
+  });
+
+  it('gives existing profiles the defaults and a new version devices will pull', async () => {
+    client = new PGlite();
+    const db = drizzle(client);
+    old = migrationsUpTo('0012_readiness');
+    await migrate(db, { migrationsFolder: old });
+    const user = '66666666-6666-4666-8666-666666666666';
+    await client.exec(`
+      insert into users (id, email, name, password_hash) values ('${user}', 'bo@example.com', 'Bo', 'x');
+      insert into user_profiles (user_id, easy_pace_per_mile_seconds) values ('${user}', 570);
+    `);
+    const version = async () =>
+      (await client!.query<{ version: number }>(`select version::int from change_log where entity = 'user_profiles' and entity_id = '${user}'`)).rows[0]?.version;
+    const before = await version();
+    expect(before).toBeGreaterThan(0);
+
+    await migrate(db, { migrationsFolder: MIGRATIONS });
+    const rows = (await client.query('select easy_pace_per_mile_seconds, max_hr, resting_hr, lthr, birth_year, ctl_days, atl_days from user_profiles')).rows;
+    expect(rows).toEqual([{ easy_pace_per_mile_seconds: 570, max_hr: null, resting_hr: null, lthr: null, birth_year: null, ctl_days: 42, atl_days: 7 }]);
+    expect(await version()).toBeGreaterThan(before!);
+    // New profiles get the defaults from the columns themselves.
+    await client.exec(`insert into users (id, email, name, password_hash) values (gen_random_uuid(), 'cy@example.com', 'Cy', 'x')`);
+    await client.exec(`insert into user_profiles (user_id) select id from users where email = 'cy@example.com'`);
+    expect((await client.query(`select ctl_days, atl_days from user_profiles p join users u on u.id = p.user_id where u.email = 'cy@example.com'`)).rows).toEqual([{ ctl_days: 42, atl_days: 7 }]);
+  });
+});
