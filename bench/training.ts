@@ -1,6 +1,7 @@
 /** Benchmark: generating and checking a plan, the work behind POST /api/plans/generate. */
 import { generatePlan } from '../shared/training/engine.ts';
-import { checkPlan } from '../shared/training/guardrails.ts';
+import { checkPlan, isSavable } from '../shared/training/guardrails.ts';
+import { LOAD_RULES } from '../shared/training/load-plan.ts';
 import type { GenerateInput } from '../shared/training/engine.ts';
 import { medianMs, type BenchFigure } from './lib.ts';
 
@@ -19,7 +20,8 @@ export async function benchTraining(): Promise<BenchFigure[]> {
     const r = generatePlan(input);
     if (!r.ok) throw new Error('bench input is invalid');
     const violations = checkPlan(r.plan, { profile: input.profile, goal: input.goal, today: input.today });
-    if (violations.length > 0) throw new Error('bench plan broke a guardrail');
+    // Soft findings (the load forecast's advice on race-day form) are part of the report, not a failure.
+    if (!isSavable(violations) || violations.some((v) => v.severity === 'soft' && !LOAD_RULES.has(v.rule))) throw new Error('bench plan broke a guardrail');
   };
   const ms = await medianMs(once, 200, 20);
   return [{ name: 'plan: generate + check 18-week marathon', value: Math.round(ms * 100) / 100, unit: 'ms', target: '< 50 ms', ok: ms < 50 }];

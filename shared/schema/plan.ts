@@ -136,6 +136,9 @@ export const GUARDRAIL_RULES = [
   'days_available',
   'hard_days_in_row',
   'injury',
+  // The load forecast's findings (issue 23 §6): soft only, they explain and never block.
+  'fitness_ramp',
+  'race_day_form',
 ] as const;
 export const GuardrailRuleSchema = z.enum(GUARDRAIL_RULES);
 export type GuardrailRule = z.infer<typeof GuardrailRuleSchema>;

@@ -2,8 +2,10 @@
 import type { CompletedRun, HealthReport, Plan, PlannedWorkout, PlanWeek, TrainingProfile, Violation } from '../schema/plan.ts';
 import { fromDayNumber, toDayNumber } from './dates.ts';
 import { composePlan } from './engine.ts';
-import { buildFrame } from './frame.ts';
+import { buildFrame, type Frame } from './frame.ts';
 import { checkPlan } from './guardrails.ts';
+import { LOAD_RULES } from './load-plan.ts';
+import { composeForRaceForm } from './taper-form.ts';
 import { baselineLongestRun, isInjured } from './rules.ts';
 
 export interface AdaptInput {
@@ -49,7 +51,8 @@ export function adaptPlan(input: AdaptInput): AdaptResult {
     // that changed since the plan was made, e.g. a race that aged out of the fitness estimate)
     // is re-sized from today rather than left failing.
     const edited = new Set(plan.workouts.filter((w) => w.edited_by_user).map((w) => w.id));
-    if (violations.every((v) => v.workout_id !== undefined && edited.has(v.workout_id))) {
+    // The load forecast's findings are advice for the runner, not a reason to rewrite the plan.
+    if (violations.every((v) => LOAD_RULES.has(v.rule) || (v.workout_id !== undefined && edited.has(v.workout_id)))) {
       return { plan, changed: false, reasons: [], removed_workout_ids: [], profile, violations };
     }
     reasons.push(`the coming weeks no longer fit your current paces (${violations[0]!.reason})`);
@@ -87,14 +90,15 @@ export function adaptPlan(input: AdaptInput): AdaptResult {
   runs.push({ day: toDayNumber(plan.start_date) - 1, meters: baselineLongestRun(profile), assumed: true });
   for (const w of kept) runs.push({ day: toDayNumber(w.scheduled_date), meters: w.estimated_distance_meters });
 
-  const next = composePlan({
+  // As for a new plan, the taper is sized for race-day form (issue 23 §6).
+  const compose = (f: Frame, newId: () => string) => composePlan({
     profile,
     goal: plan.goal,
     start_date: plan.start_date,
     today,
     methodology: plan.methodology,
-    newId: input.newId,
-    frame,
+    newId,
+    frame: f,
     fromWeek,
     firstDay: resumeDay,
     priorVolumes,
@@ -104,6 +108,7 @@ export function adaptPlan(input: AdaptInput): AdaptResult {
     kept,
     comeback: comebackFor(report, fromWeek, weekOf(resumeDay)),
   });
+  const next = composeForRaceForm(frame, compose, ctx, input.newId);
 
   const keptPast = plan.workouts.filter((w) => toDayNumber(w.scheduled_date) < todayDay);
   const workouts = [...keptPast, ...next.workouts].sort((a, b) => (a.scheduled_date < b.scheduled_date ? -1 : a.scheduled_date > b.scheduled_date ? 1 : 0));

@@ -1,12 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PlanSchema, type Plan } from '../schema/plan.ts';
+import { PlanSchema, type Plan, type Violation } from '../schema/plan.ts';
 import { WorkoutStructureSchema } from '../schema/workout.ts';
 import { inputArb } from './arbitraries.test-helpers.ts';
-import { addDays, daysBetween } from './dates.ts';
-import { generatePlan, type GenerateInput } from './engine.ts';
+import { composePlan, generatePlan, type GenerateInput } from './engine.ts';
+import { buildFrame } from './frame.ts';
+import { addDays, daysBetween, toDayNumber } from './dates.ts';
+import { LOAD_RULES, planLoad } from './load-plan.ts';
+import { buildTimeline } from './timeline.ts';
+import { HARD_TYPES, baselineLongestRun } from './rules.ts';
 import { checkPlan } from './guardrails.ts';
-import { HARD_TYPES } from './rules.ts';
 import { propertyRuns } from '../testing/properties.ts';
 
 function planOf(input: GenerateInput): Plan {
@@ -15,9 +18,25 @@ function planOf(input: GenerateInput): Plan {
   return r.plan;
 }
 
+/**
+ * The plan-quality report on an engine plan: no guardrail broken, and every load finding
+ * (issue 23 §6: a steep fitness ramp, race-day form off the band) explained in the plan's own
+ * reasons, which the runner reads on the Plan screen.
+ */
+function assertReported(plan: Plan, violations: readonly Violation[]): void {
+  expect(violations.filter((v) => !LOAD_RULES.has(v.rule))).toEqual([]);
+  for (const v of violations) {
+    if (v.rule === 'race_day_form') {
+      expect(plan.reason).toMatch(/race-day form is forecast at [+-]?\d+/);
+      expect(plan.weeks.some((w) => w.is_taper && /race-day form is forecast/.test(w.reason))).toBe(true);
+    }
+    if (v.rule === 'fitness_ramp') expect(plan.weeks.some((w) => /fitness is forecast to climb about [\d.]+ points a week/.test(w.reason))).toBe(true);
+  }
+}
+
 /** Everything a valid engine plan must satisfy, beyond the guardrails themselves. */
 function assertSound(input: GenerateInput, plan: Plan): void {
-  expect(checkPlan(plan, { profile: input.profile, goal: input.goal, today: input.today })).toEqual([]);
+  assertReported(plan, checkPlan(plan, { profile: input.profile, goal: input.goal, today: input.today }));
   expect(PlanSchema.safeParse(plan).success).toBe(true);
   for (const w of plan.workouts) {
     expect(WorkoutStructureSchema.safeParse(w.structure).success).toBe(true);
@@ -37,9 +56,11 @@ function assertSound(input: GenerateInput, plan: Plan): void {
 }
 
 describe('generatePlan: properties over random valid inputs', () => {
+  // About half of race plans compose a second taper for race-day form (taper-form.ts): more
+  // work per run than the default timeout allows on a busy two-core machine.
   it('race plans (5 km–marathon, 2–7 days, 8–30 weeks) pass every guardrail', () => {
     fc.assert(fc.property(inputArb('race'), (input) => assertSound(input, planOf(input))), propertyRuns(1200));
-  });
+  }, 90_000);
 
   it('one-day-a-week runners get one run a week and still pass', () => {
     fc.assert(
@@ -123,6 +144,34 @@ describe('generatePlan: shape of a plan', () => {
     expect(planOf({ ...base, profile: { ...heavy, days_available_per_week: 6 } }).reason).not.toMatch(/running days a week/);
   });
 
+  // Issue 23 §6: the engine reads its plan's load forecast (the one the plan-quality report reads).
+  it('sizes the taper for race-day form: a marathon that would arrive at +17 gets a lighter taper that lands in +5…+15', () => {
+    const input = { ...base, profile: { ...base.profile, days_available_per_week: 6 }, goal: { kind: 'race' as const, target_race_distance_meters: 42_195, target_race_date: '2026-05-31' } };
+    const plan = planOf(input);
+    const ctx = { profile: input.profile, goal: input.goal, today: input.today };
+    const load = planLoad(plan, buildTimeline(plan, ctx), ctx);
+    const form = load.days.find((d) => d.date === '2026-05-31')!.tsb;
+    expect(form).toBeGreaterThanOrEqual(5);
+    expect(form).toBeLessThanOrEqual(15);
+    expect(plan.reason).toMatch(/taper lightened so race-day form lands at \+1[0-5] \(was \+1[6-9]/);
+    expect(plan.weeks.filter((w) => w.is_taper).some((w) => /taper lightened/.test(w.reason))).toBe(true);
+    expect(checkPlan(plan, ctx).filter((v) => v.rule === 'race_day_form')).toEqual([]);
+    // Lighter means more running in the taper than the shares alone give.
+    const untuned = composePlan({ ...input, frame: buildFrame(input.goal, input.start_date, 'daniels', false, 0), fromWeek: 0, firstDay: toDayNumber(input.start_date), priorVolumes: [], runs: [{ day: toDayNumber(input.start_date) - 1, meters: baselineLongestRun(input.profile) }], prevLongest: 0, carried: new Map(), kept: [] });
+    const taperMeters = (p: Plan) => p.weeks.filter((w) => w.is_taper && w.start_date < '2026-05-31').reduce((a, w) => a + w.estimated_distance_meters, 0);
+    expect(taperMeters(plan)).toBeGreaterThan(taperMeters(untuned));
+  });
+
+  it('explains race-day form the taper rule keeps it from reaching (55 mi/week, 5 km: about +22)', () => {
+    const input = { ...base, profile: { ...base.profile, current_weekly_mileage_miles: 55, days_available_per_week: 6 }, goal: { kind: 'race' as const, target_race_distance_meters: 5000, target_race_date: '2026-05-31' } };
+    const plan = planOf(input);
+    const found = checkPlan(plan, { profile: input.profile, goal: input.goal, today: input.today }).filter((v) => v.rule === 'race_day_form');
+    expect(found).toEqual([expect.objectContaining({ severity: 'soft', date: '2026-05-31', reason: expect.stringMatching(/fresher than a race needs/) })]);
+    expect(plan.reason).toMatch(/race-day form is forecast at \+2\d, fresher than the \+5 to \+\d+ a race needs: the taper cannot keep more running within the taper rule/);
+    const lastTaper = plan.weeks.filter((w) => w.is_taper && w.start_date < '2026-05-31').at(-1)!;
+    expect(lastTaper.reason).toMatch(/race-day form is forecast/);
+  });
+
   it('returns issues, not exceptions, for bad input', () => {
     const r = generatePlan({ ...base, start_date: '2026-01-01' });
     expect(r).toEqual({ ok: false, issues: [expect.objectContaining({ path: 'start_date' })] });
@@ -148,7 +197,8 @@ describe('generatePlan with runs already done this week', () => {
       newId: (() => { let n = 0; return () => `w${++n}`; })(),
       history,
     };
-    expect(checkPlan(planOf(input), { profile: input.profile, goal: input.goal, today: input.today, history })).toEqual([]);
+    const plan = planOf(input);
+    assertReported(plan, checkPlan(plan, { profile: input.profile, goal: input.goal, today: input.today, history }));
   });
 
   it('passes every hard guardrail, counting the week\'s past runs', () => {

@@ -7,6 +7,7 @@ import { addDays, daysBetween, isIsoDate, toDayNumber } from './dates.ts';
 import { buildFrame, type Frame, type WeekRole } from './frame.ts';
 import { estimateWorkout } from './estimate.ts';
 import { LIMITS, baselineLongestRun, baselineWeeklyMeters, isDownWeek, isInjured, longRunCapSeconds, raceBucket, rampReference, taperDays } from './rules.ts';
+import { composeForRaceForm } from './taper-form.ts';
 import { runnerPaces } from './timeline.ts';
 import { buildWeek, weekCeilingMeters, type WeekEnv, type WeekState } from './week.ts';
 import { metersToMiles, milesToMeters } from './units.ts';
@@ -75,7 +76,10 @@ export function generatePlan(input: GenerateInput): GenerateResult {
     const k = Math.floor((day - anchorDay) / 7);
     carried.set(k, (carried.get(k) ?? 0) + r.distance_meters);
   }
-  return { ok: true, plan: composePlan({ ...input, profile, frame, fromWeek: 0, firstDay: startDay, priorVolumes: [], runs, prevLongest: 0, carried, kept: [] }) };
+  // The taper is sized for race-day form from the plan's own load forecast (issue 23 §6).
+  const compose = (f: Frame, newId: () => string) => composePlan({ ...input, profile, newId, frame: f, fromWeek: 0, firstDay: startDay, priorVolumes: [], runs, prevLongest: 0, carried, kept: [] });
+  const ctx = { profile, goal: input.goal, today: input.today, ...(input.history ? { history: input.history } : {}) };
+  return { ok: true, plan: composeForRaceForm(frame, compose, ctx, input.newId) };
 }
 
 /** What `composePlan` continues from: adaptation passes the real past and the runner's kept workouts. */

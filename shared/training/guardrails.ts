@@ -3,11 +3,15 @@ import { PlanLikeSchema, type Violation } from '../schema/plan.ts';
 import { formatPath } from '../schema/issues.ts';
 import { checkDays, checkEasyShare, checkRaceDay, checkSessions, checkStructures } from './guardrails-sessions.ts';
 import { checkLongRuns, checkRamps, checkRecoveryWeeks, checkSpikes, checkTaper } from './guardrails-volume.ts';
+import { checkPlanLoad } from './load-plan.ts';
 import { buildTimeline, type GuardrailContext } from './timeline.ts';
 
 export type { GuardrailContext } from './timeline.ts';
 
-/** Checks a plan (any source) against every guardrail; an empty list means it may be saved. */
+/**
+ * The plan-quality report: checks a plan (any source) against every guardrail and reads its load
+ * forecast; it may be saved when no violation is hard (`isSavable`).
+ */
 export function checkPlan(plan: unknown, ctx: GuardrailContext): Violation[] {
   const parsed = PlanLikeSchema.safeParse(plan);
   if (!parsed.success) {
@@ -33,6 +37,8 @@ export function checkPlan(plan: unknown, ctx: GuardrailContext): Violation[] {
     ...checkEasyShare(t),
     ...checkRecoveryWeeks(t, flagged),
     ...checkTaper(t),
+    // The load forecast (issue 23 §6): a too-steep fitness ramp, race-day form off the band.
+    ...checkPlanLoad(parsed.data, t, ctx),
   ];
 }
 

@@ -11,9 +11,22 @@ export const LOAD_CHECK = {
   maxRampPerWeek: 7,
   /** With injury notes, the lower end of that range. */
   maxRampPerWeekInjured: 5,
-  /** Race-day form (TSB at the start of race day) runners race best in. */
+  /** Race-day form (TSB at the start of race day) runners race best in, at typical fitness (CTL ~60). */
   raceForm: { min: 5, max: 15 },
+  /**
+   * Form is fatigue measured against fitness (intervals.icu reads it as a share of CTL), so for
+   * very low or very high fitness the band's edges move out to this share of CTL: a beginner at
+   * CTL 8 cannot reach +5 without a week off (TSB ≤ CTL), and a runner at CTL 100 who tapers to
+   * the 60%-of-peak the taper rule allows arrives near +25, the top of TrainingPeaks' race band.
+   */
+  raceFormShareOfFitness: 0.25,
 } as const;
+
+/** The race-day form band for a runner whose fitness (CTL) on race day is `ctl`. */
+export function raceFormBand(ctl: number, band: { min: number; max: number } = LOAD_CHECK.raceForm): { min: number; max: number } {
+  const share = LOAD_CHECK.raceFormShareOfFitness * Math.max(0, ctl);
+  return { min: Math.min(band.min, share), max: Math.max(band.max, share) };
+}
 
 export interface LoadCheckOptions {
   /** Findings are about days from here on: the past cannot be changed. */
@@ -54,8 +67,8 @@ export function checkLoadForecast(days: readonly LoadDay[], options: LoadCheckOp
 
   if (options.raceDate !== undefined) {
     const race = days.find((d) => d.date === options.raceDate);
-    const band = options.raceForm ?? LOAD_CHECK.raceForm;
     if (race && (options.today === undefined || race.date >= options.today)) {
+      const band = raceFormBand(race.ctl, options.raceForm);
       const words = formWords(formBand(race.tsb));
       if (race.tsb < band.min) {
         findings.push({
@@ -63,7 +76,7 @@ export function checkLoadForecast(days: readonly LoadDay[], options: LoadCheckOp
           severity: 'soft',
           date: race.date,
           value: round1(race.tsb),
-          reason: `On race day your form is forecast at ${signed(race.tsb)} (${words}): you would start the race still tired. A longer or deeper taper helps; aim for ${signed(band.min)} to ${signed(band.max)}.`,
+          reason: `On race day your form is forecast at ${signed(race.tsb)} (${words}): you would start the race still tired. A longer or deeper taper helps; aim for ${signed(Math.round(band.min))} to ${signed(Math.round(band.max))}.`,
         });
       } else if (race.tsb > band.max) {
         findings.push({
@@ -71,7 +84,7 @@ export function checkLoadForecast(days: readonly LoadDay[], options: LoadCheckOp
           severity: 'soft',
           date: race.date,
           value: round1(race.tsb),
-          reason: `On race day your form is forecast at ${signed(race.tsb)}: fresher than a race needs, so the taper gives back more fitness than it has to. A shorter or lighter taper keeps more of it; aim for ${signed(band.min)} to ${signed(band.max)}.`,
+          reason: `On race day your form is forecast at ${signed(race.tsb)}: fresher than a race needs, so the taper gives back more fitness than it has to. A shorter or lighter taper keeps more of it; aim for ${signed(Math.round(band.min))} to ${signed(Math.round(band.max))}.`,
         });
       }
     }

@@ -1,7 +1,7 @@
 /** Reads a plan from any source into dated, estimated runs and weekly volumes for the guardrail check. */
 import type { Goal } from '../schema/goal.ts';
 import type { CompletedRun, PlanLike, TrainingProfile } from '../schema/plan.ts';
-import { WorkoutStructureSchema, type PaceTable, type WorkoutType } from '../schema/workout.ts';
+import { WorkoutStructureSchema, type PaceTable, type WorkoutStructure, type WorkoutType } from '../schema/workout.ts';
 import { toDayNumber } from './dates.ts';
 import { estimateWorkout, type WorkoutEstimate } from './estimate.ts';
 import { paceTable } from './paces.ts';
@@ -30,6 +30,8 @@ export interface TimelineWorkout {
   meters: number;
   seconds: number;
   estimate: WorkoutEstimate | null;
+  /** The structure, parsed (null when absent or invalid). */
+  structure: WorkoutStructure | null;
   /** Before `today`: done or missed, not planned any more. */
   past: boolean;
 }
@@ -105,6 +107,7 @@ export function buildTimeline(plan: PlanLike, ctx: GuardrailContext): Timeline {
       meters,
       seconds,
       estimate,
+      structure: parsed?.success ? parsed.data : null,
       past: todayDay !== null && day < todayDay,
     };
   });
