@@ -4,9 +4,15 @@ import { decodeWorkout } from '#shared/fit/decode.ts';
 import type { WorkoutStructure } from '#shared/schema/workout.ts';
 import { encodeOnDevice } from './fit/export.ts';
 import { addDays } from '#shared/training/dates.ts';
-import { intensityOf, planWeekStart, structureBars, targetsFor, targetsOf, weekProgress } from './workout-view.ts';
+import { intensityOf, planWeekStart, plannedDistanceText, structureBars, targetsFor, targetsOf, weekProgress } from './workout-view.ts';
 
 describe('workout view helpers', () => {
+  it('shows no distance for a rest day, even one that still carries the swapped session’s figures', () => {
+    expect(plannedDistanceText({ workout_type: 'rest', estimated_distance_meters: 10_000 }, 'km')).toBe('—');
+    expect(plannedDistanceText({ workout_type: 'easy', estimated_distance_meters: 5000 }, 'km')).toBe('5.0 km');
+    expect(plannedDistanceText({ workout_type: 'easy', estimated_distance_meters: null }, 'km')).toBe('—');
+  });
+
   it('expands intervals into bars coloured by intensity', () => {
     const bars = structureBars(
       { segments: [{ type: 'warmup', duration_seconds: 600, pace_target: 'easy' }, { type: 'interval', repeats: 3, work: { distance_meters: 1000, pace_target: 'interval' }, recovery: { duration_seconds: 120 } }] },

@@ -114,6 +114,14 @@ export function distanceText(meters: number | null | undefined, unit: DistanceUn
 }
 
 /**
+ * A planned workout's distance: a rest day has none, whatever figures its row still carries (a
+ * session swapped for rest on a poor morning keeps the session's steps and planned figures).
+ */
+export function plannedDistanceText(workout: { workout_type: string; estimated_distance_meters: number | null }, unit: DistanceUnit): string {
+  return workout.workout_type === 'rest' ? '—' : distanceText(workout.estimated_distance_meters, unit);
+}
+
+/**
  * The ranges a runner's workouts show. A runner who trains by heart rate sees bpm: the same
  * table their .FIT files carry (client/lib/fit/export.ts), which the profile cannot personalise
  * yet (it has no max or resting heart rate), so it is the typical runner's. Others see paces,

@@ -42,6 +42,28 @@ describe('workout mutations, applied locally as the server applies them', () => 
     expect(run(workoutDelete, rows(), { id: W }, h(20)).get(`workouts:${W}`)).toMatchObject({ deleted: true });
   });
 
+  it('sizes a new structure as the server will (its planned distance and minutes), so a swap made offline shows the right distance', () => {
+    const profile: ViewRow = { user_id: USER, easy_pace_per_mile_seconds: 540, current_weekly_mileage_miles: 30, days_available_per_week: 5, injury_notes: null, time_zone: 'UTC', _hlc: {} };
+    const withProfile = () => new Map(rows()).set(`user_profiles:${USER}`, profile);
+    const tempo = { ...workout, workout_type: 'tempo', estimated_distance_meters: 12_000, estimated_duration_minutes: 60 };
+    const base = () => withProfile().set(`workouts:${W}`, tempo);
+    const easy5k = { segments: [{ type: 'steady' as const, distance_meters: 5000, pace_target: 'easy' as const }] };
+    const edited = run(workoutUpdate, base(), { id: W, set: { structure: easy5k, workout_type: 'easy' } }, h(20));
+    expect(edited.get(`workouts:${W}`)).toMatchObject({ estimated_distance_meters: 5000, workout_type: 'easy' });
+    // 5 km at the middle of the easy range: between 25 and 40 minutes for a 9:00/mi easy runner.
+    const minutes = Number(edited.get(`workouts:${W}`)!.estimated_duration_minutes);
+    expect(minutes).toBeGreaterThan(25);
+    expect(minutes).toBeLessThan(40);
+    // The profile is only read.
+    expect(edited.get(`user_profiles:${USER}`)).toBe(profile);
+    // A change that is not to the structure, a structure edit that loses, or no paces yet: the figures stay.
+    expect(run(workoutUpdate, base(), { id: W, set: { title: 'Tempo!' } }, h(20)).get(`workouts:${W}`)).toMatchObject({ estimated_distance_meters: 12_000 });
+    const newer = { ...tempo, _hlc: { structure: h(30) } };
+    expect(run(workoutUpdate, withProfile().set(`workouts:${W}`, newer), { id: W, set: { structure: easy5k } }, h(20)).get(`workouts:${W}`)).toMatchObject({ estimated_distance_meters: 12_000 });
+    const noPace = new Map(base()).set(`user_profiles:${USER}`, { ...profile, easy_pace_per_mile_seconds: null });
+    expect(run(workoutUpdate, noPace, { id: W, set: { structure: easy5k } }, h(20)).get(`workouts:${W}`)).toMatchObject({ estimated_distance_meters: 12_000 });
+  });
+
   it('records one completion per workout and mirrors its verdict on the workout', () => {
     const done = run(workoutComplete, rows(), { id: W, completion_id: C, rpe: 6, notes: 'fine' }, h(20));
     expect(done.get(`workout_completions:${C}`)).toMatchObject({ id: C, workout_id: W, completion_status: 'completed', rpe: 6, notes: 'fine', strava_activity_id: null });

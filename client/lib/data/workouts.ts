@@ -1,12 +1,15 @@
 import { MUTATION_ARGS } from '#shared/sync/mutation-args.ts';
 import type { WorkoutStructure } from '#shared/schema/workout.ts';
+import { estimateWorkout } from '#shared/training/estimate.ts';
+import { pacesFor, todayIn } from '../workout-view.ts';
 import type { ViewRow } from './db.ts';
 import { defineMutation, setFields, type ApplyContext } from './define.ts';
 
 // Workout mutations: the wire names and args of server/sync/mutations.ts, applied locally the
 // way server/domain/workouts.ts (updateWorkout: per-field LWW, edited_by_user) and
 // server/domain/completions.ts (one completion per workout) apply them. The edit-history rows
-// and the re-estimated planned figures are the server's to write: they arrive with the pull.
+// are the server's to write: they arrive with the pull; the planned figures of a new structure
+// are predicted here as the server computes them, and the server's replace them on the pull.
 
 /** A workout row as devices hold it (the wire row of `workouts`). */
 export interface WorkoutRow {
@@ -76,14 +79,29 @@ function update(ctx: ApplyContext, id: string, set: Record<string, unknown>): vo
   const row = existing(ctx, id);
   if (!row) return; // not_found
   const next = setFields(row, set, ctx.hlc);
-  if (next) ctx.put('workouts', { ...next, edited_by_user: true, updated_at: ctx.now });
+  if (next) ctx.put('workouts', { ...next, ...(next._hlc.structure === ctx.hlc ? plannedFigures(ctx, next.structure as WorkoutStructure) : {}), edited_by_user: true, updated_at: ctx.now });
+}
+
+/**
+ * The planned distance and minutes of a new structure, as the server re-estimates them when a
+ * structure edit wins (its estimateFor: the runner's paces, no goal): without them a swap made
+ * offline (a tempo turned easy run on a poor morning) would show the tempo's distance until a pull.
+ */
+function plannedFigures(ctx: ApplyContext, structure: WorkoutStructure): Record<string, number> {
+  const profile = ctx.get('user_profiles', ctx.userId);
+  const zone = typeof profile?.time_zone === 'string' ? profile.time_zone : 'UTC';
+  const paces = pacesFor(profile as Parameters<typeof pacesFor>[0], todayIn(zone, new Date(ctx.now)));
+  if (!paces) return {};
+  const estimate = estimateWorkout(structure, paces);
+  return { estimated_distance_meters: estimate.distance_meters, estimated_duration_minutes: Math.round(estimate.duration_seconds / 60) };
 }
 
 export const workoutUpdate = defineMutation({
   name: 'workout.update',
   v: 2,
   args: MUTATION_ARGS['workout.update@2'],
-  keys: (args) => [{ entity: 'workouts', key: args.id }],
+  // The profile is read, never written: its paces size a new structure (plannedFigures).
+  keys: (args, userId) => [{ entity: 'workouts', key: args.id }, { entity: 'user_profiles', key: userId }],
   apply: (ctx, { id, set }) => update(ctx, id, set),
 });
 
