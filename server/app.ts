@@ -53,7 +53,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
-        throw new AppError(413, 'payload_too_large', `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
+        throw new AppError('payload_too_large', { message: `The body is larger than ${MAX_BODY_BYTES / 1024} KB.` });
       },
     }),
   );
@@ -82,7 +82,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
   api.route('/strava', stravaRoutes(deps));
   api.route('/activities', activityRoutes(deps));
   api.all('*', () => {
-    throw new AppError(404, 'not_found', 'There is no such API route.');
+    throw new AppError('not_found', { message: 'There is no such API route.' });
   });
   app.route('/api', api);
 
@@ -138,7 +138,7 @@ function handleError(error: Error, c: Context<AppEnv>, deps: AppDeps): Response 
   // Unexpected: the operator gets where and what kind (never the message: a database error's
   // quotes the query's parameters), the caller an id to quote and nothing internal.
   deps.log.error('unhandled error', { ...where(c), code: 'internal_error', ...errorLogFields(error) });
-  const body = errorBody(new AppError(500, 'internal_error', `Something went wrong on our side. Please try again; if it goes on, quote ${c.get('requestId')}.`));
+  const body = errorBody(new AppError('internal_error', { message: `Something went wrong on our side. Please try again; if it goes on, quote ${c.get('requestId')}.` }));
   return c.json({ error: { ...body.error, request_id: c.get('requestId') } }, 500);
 }
 

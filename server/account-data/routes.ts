@@ -37,7 +37,7 @@ export function accountRoutes(deps: AppDeps): Hono<AppEnv> {
     const attempt = await takeAttempts(deps, [[THROTTLE_RULES.accountPassword, user.id]]);
     if (!('tickets' in attempt)) throw tooManyAttempts('wrong passwords', attempt.retryAfterSeconds);
     if (!(await authenticate(deps.db, user.email, password))) {
-      throw new AppError(403, 'password_mismatch', 'That password is not right; your account was not deleted.');
+      throw new AppError('password_mismatch', { message: 'That password is not right; your account was not deleted.' });
     }
     const strava = await revokeAndPurgeStrava(deps, user.id);
     await deleteAccount(deps.db, user.id, { at: deps.now(), detail: { strava: strava.revoked }, ...auditSource(c, deps.config.trustProxy) });

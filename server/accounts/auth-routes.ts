@@ -41,7 +41,7 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
     const failed = (reason: 'throttled' | 'invalid_credentials') =>
       recordFailedSignIn(deps, { at: deps.now(), email: input.email, reason, ...auditSource(c, deps.config.trustProxy) });
     // Per address: stops spraying many accounts. Per account: a device that signed in to it
-    // before has its own budget, everyone else shares the e-mail's (lib/throttle.ts says why).
+    // before has its own budget, everyone else shares the e-mail's (throttle.ts says why).
     const device = await knownDeviceFor(c, deps, input.email);
     const own: [ThrottleRule, string] = device ? [THROTTLE_RULES.signInDevice, device.deviceId] : [THROTTLE_RULES.signInEmail, input.email];
     const attempt = await takeAttempts(deps, [[THROTTLE_RULES.signInAddress, address], own]);
@@ -53,7 +53,7 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
     if (!user) {
       deps.log.warn('sign-in failed', { address });
       await failed('invalid_credentials');
-      throw new AppError(401, 'invalid_credentials', 'That e-mail and password do not match an account.');
+      throw new AppError('invalid_credentials', { message: 'That e-mail and password do not match an account.' });
     }
     // The address counts only failures; the account's (or device's) budget starts afresh.
     await refundAttempt(deps.db, attempt.tickets[0]!);

@@ -69,5 +69,5 @@ export async function takeAttempts(deps: AppDeps, checks: [ThrottleRule, string]
 
 /** The 429 for a full limit: `what` names the attempts ("sign-in attempts"). */
 export function tooManyAttempts(what: string, seconds: number): AppError {
-  return new AppError(429, 'too_many_attempts', `Too many ${what}. Try again in ${Math.ceil(seconds / 60)} min.`, undefined, { retry_after_seconds: seconds }, { 'Retry-After': String(seconds) });
+  return new AppError('too_many_attempts', { message: `Too many ${what}. Try again in ${Math.ceil(seconds / 60)} min.`, extra: { retry_after_seconds: seconds }, headers: { 'Retry-After': String(seconds) } });
 }

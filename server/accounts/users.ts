@@ -65,17 +65,17 @@ export async function registerUser(db: Database, input: z.output<typeof Register
 async function checkRegistration(db: Executor, input: z.output<typeof RegisterRequestSchema>, now: Date, lock: boolean): Promise<void> {
   const byCode = db.select().from(inviteCodes).where(eq(inviteCodes.code_hash, hashInvite(input.invite_code)));
   const [invite] = lock ? await byCode.for('update') : await byCode;
-  if (!invite) throw new AppError(400, 'invite_code_invalid', 'That invite code does not exist. Check it for typos.');
-  if (invite.used_at) throw new AppError(400, 'invite_code_used', 'That invite code has already been used.');
+  if (!invite) throw new AppError('invite_code_invalid', { message: 'That invite code does not exist. Check it for typos.' });
+  if (invite.used_at) throw new AppError('invite_code_used', { message: 'That invite code has already been used.' });
   if (invite.expires_at && invite.expires_at <= now) {
-    throw new AppError(400, 'invite_code_expired', 'That invite code has expired. Ask for a new one.');
+    throw new AppError('invite_code_expired', { message: 'That invite code has expired. Ask for a new one.' });
   }
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, input.email));
   if (existing) throw emailTaken();
 }
 
 function emailTaken(): AppError {
-  return new AppError(409, 'email_taken', 'An account with that e-mail address already exists. Sign in instead.');
+  return new AppError('email_taken', { message: 'An account with that e-mail address already exists. Sign in instead.' });
 }
 
 /** The id of the account with this e-mail, or null; no password involved. */

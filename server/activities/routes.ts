@@ -19,7 +19,7 @@ export function activityRoutes(deps: AppDeps): Hono<AppEnv> {
     const range = readQuery(c, RangeSchema);
     const to = range.to ?? (await userToday(deps.db, user.id, deps.now()));
     const from = range.from ?? addDays(to, -90);
-    if (from > to) throw new AppError(400, 'validation_failed', '`from` must not be after `to`.', [{ path: 'from', message: 'is after to' }]);
+    if (from > to) throw new AppError('validation_failed', { message: '`from` must not be after `to`.', issues: [{ path: 'from', message: 'is after to' }] });
     return c.json({ activities: await listActivities(deps.db, user.id, from, to) });
   });
 

@@ -137,7 +137,7 @@ export async function decideProposal(db: Database, userId: string, proposalId: s
     const wanted = decision === 'accept' ? 'accepted' : 'rejected';
     if (proposal.status === wanted) return { proposal, workouts: [] as WorkoutRow[], stale: false };
     if (proposal.status !== 'pending') {
-      throw new AppError(409, 'proposal_decided', `This proposal was already ${proposal.status === 'stale' ? 'overtaken by a later change' : proposal.status}.`);
+      throw new AppError('proposal_decided', { message: `This proposal was already ${proposal.status === 'stale' ? 'overtaken by a later change' : proposal.status}.` });
     }
     const changed: WorkoutRow[] = [];
     let status = wanted as Proposal['status'];
@@ -163,7 +163,7 @@ export async function decideProposal(db: Database, userId: string, proposalId: s
     return { proposal: decided, workouts: changed, stale: status === 'stale' };
   });
   if (result.stale) {
-    throw new AppError(409, 'proposal_stale', 'The workout changed after the coach proposed this, so the proposal no longer applies. Ask the coach again.');
+    throw new AppError('proposal_stale', { message: 'The workout changed after the coach proposed this, so the proposal no longer applies. Ask the coach again.' });
   }
   return { proposal: result.proposal, workouts: result.workouts };
 }

@@ -14,11 +14,9 @@ import { routeId } from '../lib/route-id.ts';
 
 /** The 503 every coach call answers when the server has no Claude key; the rest of the app works. */
 export function coachNotConfigured(): AppError {
-  return new AppError(
-    503,
-    'coach_not_configured',
-    'The AI coach is offline: this server has no ANTHROPIC_API_KEY. Your plan, workouts, journal and memories still work.',
-  );
+  return new AppError('coach_not_configured', {
+    message: 'The AI coach is offline: this server has no ANTHROPIC_API_KEY. Your plan, workouts, journal and memories still work.',
+  });
 }
 
 /** The AI coach: streamed chat, its proposals (accept/reject) and its status. */

@@ -28,7 +28,7 @@ export async function checkIn(db: Executor, userId: string, id: string, date: st
 
 /** The runner's check-ins from `from` to `to` (both included), newest first. */
 export async function listCheckins(db: Executor, userId: string, from: string, to: string): Promise<ReadinessCheckinRow[]> {
-  if (from > to) throw new AppError(400, 'invalid_range', 'from is after to');
+  if (from > to) throw new AppError('invalid_range', { message: 'from is after to' });
   return db
     .select()
     .from(readinessCheckins)

@@ -59,7 +59,7 @@ export async function createGoal(db: Executor, userId: string, input: GoalCreate
 export async function createGoals(db: Executor, userId: string, items: { input: GoalCreate; stamp: WriteStamp; id?: string }[]): Promise<GoalRow[]> {
   const values = items.map(({ input, stamp, id }) => {
     if (input.goal_type === 'race' && input.target_race_date <= stamp.today) {
-      throw new AppError(400, 'race_date_in_past', 'The race date must be after today.', [{ path: 'target_race_date', message: 'must be after today' }]);
+      throw new AppError('race_date_in_past', { message: 'The race date must be after today.', issues: [{ path: 'target_race_date', message: 'must be after today' }] });
     }
     const fields = {
       goal_type: input.goal_type,
@@ -85,7 +85,7 @@ export async function updateGoal(db: Executor, userId: string, id: string, updat
   const mileageOnly = ['target_weekly_mileage_miles', 'end_date'];
   const wrong = Object.keys(update).filter((key) => (row.goal_type === 'race' ? mileageOnly : raceOnly).includes(key));
   if (wrong.length > 0) {
-    throw new AppError(400, 'field_not_for_goal_type', `A ${row.goal_type} goal has no ${wrong.join(', ')}.`, wrong.map((path) => ({ path, message: `not a field of a ${row.goal_type} goal` })));
+    throw new AppError('field_not_for_goal_type', { message: `A ${row.goal_type} goal has no ${wrong.join(', ')}.`, issues: wrong.map((path) => ({ path, message: `not a field of a ${row.goal_type} goal` })) });
   }
   const { set, fieldHlc } = applyFields(row.field_hlc, update, stamp);
   if (Object.keys(set).length === 0) return row;

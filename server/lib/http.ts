@@ -10,7 +10,7 @@ import { AppError } from './errors.ts';
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/json\b/i.test(type)) {
-    throw new AppError(415, 'unsupported_media_type', 'Send the body as JSON with Content-Type: application/json.');
+    throw new AppError('unsupported_media_type', { message: 'Send the body as JSON with Content-Type: application/json.' });
   }
   const text = await c.req.text();
   let body: unknown;
@@ -18,7 +18,7 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
     body = JSON.parse(text);
   } catch (error) {
     const detail = error instanceof SyntaxError ? `: ${error.message}` : '';
-    throw new AppError(400, 'invalid_json', `The body is not valid JSON${detail}.`);
+    throw new AppError('invalid_json', { message: `The body is not valid JSON${detail}.` });
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw AppError.validation(parsed.error);

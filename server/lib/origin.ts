@@ -31,7 +31,7 @@ export function sameOriginOnly(publicUrl: string): MiddlewareHandler {
       const fetchSite = c.req.header('sec-fetch-site');
       const ok = origin !== undefined ? allowed.has(origin) : fetchSite !== 'cross-site';
       if (!ok) {
-        throw new AppError(403, 'cross_origin_refused', 'This request came from another site and was refused.');
+        throw new AppError('cross_origin_refused', { message: 'This request came from another site and was refused.' });
       }
     }
     await next();

@@ -58,7 +58,7 @@ export function quietHoursOf(prefs: PreferenceFields): QuietHours | null {
 
 function refuseProblem(merged: PreferenceFields): void {
   const problem = preferencesProblem(merged);
-  if (problem) throw new AppError(400, 'validation_failed', 'The notification settings are not valid.', [{ path: problem.path, message: problem.message }]);
+  if (problem) throw new AppError('validation_failed', { message: 'The notification settings are not valid.', issues: [{ path: problem.path, message: problem.message }] });
 }
 
 /**

@@ -20,9 +20,9 @@ import { updateWorkout } from '../workouts/workouts.ts';
 export async function adaptActivePlan(db: Executor, userId: string, planId: string, report: HealthReport | undefined, stamp: WriteStamp, options: { preview?: boolean } = {}) {
   const [planRow] = await db.select().from(trainingPlans).where(and(eq(trainingPlans.id, planId), eq(trainingPlans.user_id, userId)));
   if (!planRow) throw AppError.notFound('The plan');
-  if (planRow.status !== 'active') throw new AppError(409, 'plan_archived', 'Only your active plan can be adapted.');
+  if (planRow.status !== 'active') throw new AppError('plan_archived', { message: 'Only your active plan can be adapted.' });
   const [goal] = planRow.goal_id ? await db.select().from(goals).where(eq(goals.id, planRow.goal_id)) : [];
-  if (!goal) throw new AppError(409, 'plan_without_goal', 'This plan has no goal any more; make a new plan instead.');
+  if (!goal) throw new AppError('plan_without_goal', { message: 'This plan has no goal any more; make a new plan instead.' });
   const profileRow = await getProfile(db, userId);
   const rows = await db.select().from(workouts).where(and(eq(workouts.training_plan_id, planId), eq(workouts.user_id, userId), eq(workouts.deleted, false)));
   const done = await db.select().from(workoutCompletions).where(eq(workoutCompletions.user_id, userId));

@@ -12,7 +12,7 @@ export function calendarRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get('/', async (c) => {
     const { token } = readQuery(c, z.object({ token: z.string().max(200) }).strict());
     const userId = await calendarOwner(deps.db, deps.config.sessionSecret, token);
-    if (!userId) throw new AppError(404, 'not_found', 'This calendar link is not valid any more. Copy the new one from Settings.');
+    if (!userId) throw new AppError('not_found', { message: 'This calendar link is not valid any more. Copy the new one from Settings.' });
     const body = await calendarFeed(deps.db, userId, { now: deps.now(), publicUrl: deps.config.publicUrl });
     return c.body(body, 200, { 'Content-Type': 'text/calendar; charset=utf-8', 'Cache-Control': 'private, max-age=300' });
   });

@@ -72,7 +72,7 @@ export async function generatePlanForGoal(db: Database, userId: string, request:
   const methodology = request.methodology ?? 'daniels';
   const startDate = request.start_date ?? today;
   const result = generatePlan({ profile, goal: engineGoal(goal), start_date: startDate, today, methodology, newId: randomUUID, history });
-  if (!result.ok) throw new AppError(400, 'plan_input_invalid', 'A plan cannot be made from this goal and start date.', result.issues);
+  if (!result.ok) throw new AppError('plan_input_invalid', { message: 'A plan cannot be made from this goal and start date.', issues: result.issues });
   const violations = checkPlan(result.plan, { profile, goal: engineGoal(goal), today, history });
   // The engine's own plans pass by construction (property-tested); a hard violation here is a bug.
   if (!isSavable(violations)) throw new Error(`engine plan failed its guardrails: ${JSON.stringify(violations)}`);
@@ -173,14 +173,14 @@ export async function getPlanWithWorkouts(db: Executor, userId: string, id: stri
 export async function saveDevicePlan(tx: Executor, userId: string, args: { plan_id: string; goal_id: string; plan: Plan }, stamp: { now: Date; today: string }) {
   const goal = await getGoal(tx, userId, args.goal_id);
   if (JSON.stringify(engineGoal(goal)) !== JSON.stringify(args.plan.goal)) {
-    throw new AppError(409, 'plan_goal_changed', 'The goal changed since this plan was made; make the plan again.');
+    throw new AppError('plan_goal_changed', { message: 'The goal changed since this plan was made; make the plan again.' });
   }
   const profile = engineProfile(await getProfile(tx, userId));
   const history = await runHistory(tx, userId, stamp.today);
   const violations = checkPlan(args.plan, { profile, goal: args.plan.goal, today: stamp.today, history });
   if (!isSavable(violations)) {
     const hard = violations.filter((v) => v.severity === 'hard');
-    throw new AppError(422, 'guardrail_violation', `This plan breaks a safety rule: ${hard[0]!.reason}`, hard.map((v) => ({ path: v.rule, message: v.reason })));
+    throw new AppError('guardrail_violation', { message: `This plan breaks a safety rule: ${hard[0]!.reason}`, issues: hard.map((v) => ({ path: v.rule, message: v.reason })) });
   }
   const context = { source: 'device', methodology: args.plan.methodology, inputs: { profile, goal: args.plan.goal, start_date: args.plan.start_date, today: stamp.today }, vdot: args.plan.vdot, vdot_source: args.plan.vdot_source, warnings: violations, generated_at: stamp.now.toISOString() };
   await savePlan(tx, userId, goal.id, args.plan, context, stamp.now, args.plan_id);

@@ -17,12 +17,10 @@ const REQUIRED = {
 export function engineProfile(row: ProfileRow): TrainingProfile {
   const missing = (Object.keys(REQUIRED) as (keyof typeof REQUIRED)[]).filter((key) => row[key] === null);
   if (missing.length > 0) {
-    throw new AppError(
-      400,
-      'profile_incomplete',
-      `Your coach needs ${missing.map((key) => REQUIRED[key]).join(', ')} first. Complete your profile.`,
-      missing.map((path) => ({ path, message: 'is required to plan' })),
-    );
+    throw new AppError('profile_incomplete', {
+      message: `Your coach needs ${missing.map((key) => REQUIRED[key]).join(', ')} first. Complete your profile.`,
+      issues: missing.map((path) => ({ path, message: 'is required to plan' })),
+    });
   }
   return {
     current_weekly_mileage_miles: row.current_weekly_mileage_miles!,

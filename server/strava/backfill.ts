@@ -113,14 +113,14 @@ export async function requestSync(db: Executor, userId: string, now: Date): Prom
   return db.transaction(async (tx) => {
     const [state] = await tx.select().from(stravaConnections).where(eq(stravaConnections.user_id, userId)).for('update');
     const tokens = await loadTokens(tx, userId);
-    if (!state || !tokens) throw new AppError(409, 'strava_not_connected', 'Connect Strava first: there is nothing to sync yet.');
-    if (state.needs_reconnect) throw new AppError(409, 'strava_reconnect_needed', 'Strava needs you to connect again before it sends more runs.');
+    if (!state || !tokens) throw new AppError('strava_not_connected', { message: 'Connect Strava first: there is nothing to sync yet.' });
+    if (state.needs_reconnect) throw new AppError('strava_reconnect_needed', { message: 'Strava needs you to connect again before it sends more runs.' });
     const underWay = state.backfill_status === 'pending' || state.backfill_status === 'running';
     if (underWay && now.getTime() - state.updated_at.getTime() < STUCK_AFTER_MS) return null;
     const since = state.backfill_started_at ? now.getTime() - state.backfill_started_at.getTime() : Infinity;
     if (!underWay && since < SYNC_INTERVAL_MS) {
       const minutes = Math.ceil((SYNC_INTERVAL_MS - since) / 60_000);
-      throw new AppError(429, 'sync_too_soon', `You synced a few minutes ago, and new runs arrive by themselves. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+      throw new AppError('sync_too_soon', { message: `You synced a few minutes ago, and new runs arrive by themselves. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` });
     }
     const [newest] = await tx
       .select({ start: max(stravaActivities.start_date) })

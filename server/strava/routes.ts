@@ -69,7 +69,7 @@ export function stravaRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get('/webhook', (c) => {
     requireStravaConfigured(deps.config);
     const answer = webhookChallenge(new URL(c.req.url).searchParams, deps.config.strava.webhookVerifyToken);
-    if (!answer) throw new AppError(403, 'verify_token_mismatch', 'The verify token does not match this server.');
+    if (!answer) throw new AppError('verify_token_mismatch', { message: 'The verify token does not match this server.' });
     return c.json(answer);
   });
 

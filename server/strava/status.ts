@@ -27,7 +27,7 @@ export function stravaConfigured(config: Config): boolean {
 
 /** Throws the 503 `strava_not_configured` unless the server has Strava credentials. */
 export function requireStravaConfigured(config: Config): void {
-  if (!stravaConfigured(config)) throw new AppError(503, 'strava_not_configured', STRAVA_NOT_CONFIGURED);
+  if (!stravaConfigured(config)) throw new AppError('strava_not_configured', { message: STRAVA_NOT_CONFIGURED });
 }
 
 /** The runner's Strava connection as the Settings screen shows it. */

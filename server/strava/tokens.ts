@@ -26,14 +26,14 @@ export interface StravaCallContext {
 /** The user has no Strava connection (never connected, or disconnected meanwhile). */
 export class StravaNotConnected extends AppError {
   constructor() {
-    super(409, 'strava_not_connected', 'Strava is not connected. Connect it in Settings.');
+    super('strava_not_connected', { message: 'Strava is not connected. Connect it in Settings.' });
   }
 }
 
 /** Strava no longer accepts our tokens: the runner must connect again. */
 export class StravaNeedsReconnect extends AppError {
   constructor() {
-    super(409, 'strava_reconnect_needed', 'Strava no longer accepts our access. Please connect Strava again in Settings.');
+    super('strava_reconnect_needed', { message: 'Strava no longer accepts our access. Please connect Strava again in Settings.' });
   }
 }
 

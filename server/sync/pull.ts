@@ -44,7 +44,7 @@ export async function pull(db: Database, userId: string, request: PullRequest, n
     if (cursor.v < Number(page.horizon)) return { reset: true, reason: 'cursor_too_old', epoch };
   }
   if (page.client_user !== null && page.client_user !== userId) {
-    throw new AppError(403, 'client_id_taken', 'This device id belongs to another account. Sign in again on this device.');
+    throw new AppError('client_id_taken', { message: 'This device id belongs to another account. Sign in again on this device.' });
   }
   const from = cursor?.v ?? 0;
   const next = page.has_more ? Number(page.last_version) : Math.max(from, userVersion);

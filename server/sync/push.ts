@@ -56,7 +56,7 @@ async function applyRequest(db: Database, userId: string, request: PushRequest, 
     const expected = client.last_mutation_id + 1;
     if (fresh.length > 0 && fresh[0]!.id !== expected) {
       // Nothing of this request may apply past a gap: answer 409 and let the device resend from `expected`.
-      throw new AppError(409, 'out_of_order', `Mutation ${fresh[0]!.id} arrived but ${expected} was expected.`, undefined, { expected });
+      throw new AppError('out_of_order', { message: `Mutation ${fresh[0]!.id} arrived but ${expected} was expected.`, extra: { expected } });
     }
     if (fresh.length > 0) {
       const prepared = prepare(fresh, now, await userTimeZone(tx, userId));
@@ -149,7 +149,7 @@ async function lockClient(tx: Transaction, userId: string, request: PushRequest,
     .onConflictDoNothing();
   const [client] = await tx.select().from(syncClient).where(eq(syncClient.client_id, request.clientId)).for('update');
   if (!client || client.user_id !== userId) {
-    throw new AppError(403, 'client_id_taken', 'This device id belongs to another account. Sign in again on this device.');
+    throw new AppError('client_id_taken', { message: 'This device id belongs to another account. Sign in again on this device.' });
   }
   return client;
 }
@@ -174,7 +174,7 @@ async function userTimeZone(tx: Transaction, userId: string): Promise<string> {
 
 /** 426: the device must update before it may sync. */
 export function clientTooOld(): AppError {
-  return new AppError(426, 'client_too_old', 'This version of RunCoach is too old to sync. Reload the app to update it.', undefined, {
+  return new AppError('client_too_old', { message: 'This version of RunCoach is too old to sync. Reload the app to update it.', extra: {
     minSchemaVersion: MIN_SCHEMA_VERSION,
-  });
+  } });
 }

@@ -44,7 +44,7 @@ export function syncRoutes(deps: AppDeps): Hono<AppEnv> {
 }
 
 function tooLarge(): AppError {
-  return new AppError(413, 'payload_too_large', `A push may carry at most ${MAX_PUSH_BYTES / 1024} KB; send fewer mutations at a time.`);
+  return new AppError('payload_too_large', { message: `A push may carry at most ${MAX_PUSH_BYTES / 1024} KB; send fewer mutations at a time.` });
 }
 
 /** Size limits (413) and the protocol check (426) come before the body is judged by this protocol's schema. */
@@ -58,10 +58,10 @@ async function refuseOtherProtocols(c: Context): Promise<void> {
     return; // readJson reports the malformed body
   }
   if (Array.isArray(body?.mutations) && body.mutations.length > MAX_MUTATIONS_PER_PUSH) {
-    throw new AppError(413, 'payload_too_large', `A push may carry at most ${MAX_MUTATIONS_PER_PUSH} mutations.`);
+    throw new AppError('payload_too_large', { message: `A push may carry at most ${MAX_MUTATIONS_PER_PUSH} mutations.` });
   }
   const protocol = body?.protocol;
   if (protocol !== undefined && protocol !== PROTOCOL_VERSION) {
-    throw new AppError(426, 'protocol_unsupported', `This server speaks sync protocol ${PROTOCOL_VERSION}. Reload the app to update it.`, undefined, { protocol: PROTOCOL_VERSION });
+    throw new AppError('protocol_unsupported', { message: `This server speaks sync protocol ${PROTOCOL_VERSION}. Reload the app to update it.`, extra: { protocol: PROTOCOL_VERSION } });
   }
 }

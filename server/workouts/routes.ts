@@ -48,7 +48,7 @@ export function workoutRoutes(deps: AppDeps): Hono<AppEnv> {
     const profile = await getProfile(deps.db, user.id);
     const { paces } = runnerPaces(engineProfile(profile), null, localDate(deps.now(), profile.time_zone));
     const file = workoutFitFile({ workout, targetType: profile.target_type, paces, heartRates: heartRateTable(), units: profile.units });
-    if (!file.ok) throw new AppError(422, 'workout_not_encodable', 'This workout cannot be written as a .FIT file.', file.issues);
+    if (!file.ok) throw new AppError('workout_not_encodable', { message: 'This workout cannot be written as a .FIT file.', issues: file.issues });
     return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200, {
       'Content-Type': 'application/vnd.ant.fit',
       'Content-Disposition': `attachment; filename="${file.filename}"`,

@@ -151,7 +151,7 @@ async function guardrailsAfter(db: Executor, userId: string, row: WorkoutRow, se
   const fresh = after.filter((v) => !before.has(key(v)));
   const hard = fresh.filter((v) => v.severity === 'hard');
   if (hard.length) {
-    throw new AppError(422, 'guardrail_violation', `This change would break your plan's safety rules: ${hard[0]!.reason}`, hard.map((v) => ({ path: v.rule, message: v.reason })));
+    throw new AppError('guardrail_violation', { message: `This change would break your plan's safety rules: ${hard[0]!.reason}`, issues: hard.map((v) => ({ path: v.rule, message: v.reason })) });
   }
   return fresh;
 }

@@ -35,14 +35,11 @@ export function budgetExceededError({ now, timeZone }: { now: Date; timeZone: st
   const seconds = Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000));
   const minutes = Math.ceil(seconds / 60);
   const wait = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
-  return new AppError(
-    429,
-    'coach_budget_spent',
-    `You’ve used today’s coaching allowance. It resets at midnight (${zone} time), in ${wait}. The plan and workouts still work meanwhile.`,
-    undefined,
-    { resets_at: resetsAt.toISOString() },
-    { 'Retry-After': String(seconds) },
-  );
+  return new AppError('coach_budget_spent', {
+    message: `You’ve used today’s coaching allowance. It resets at midnight (${zone} time), in ${wait}. The plan and workouts still work meanwhile.`,
+    extra: { resets_at: resetsAt.toISOString() },
+    headers: { 'Retry-After': String(seconds) },
+  });
 }
 
 function safeZone(timeZone: string): string {

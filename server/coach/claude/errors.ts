@@ -115,10 +115,10 @@ export function retryAfterMs(headers: Headers, now: number = Date.now()): number
 
 /** The HTTP answer for a failed coach call: 503 `coach_unavailable` when trying again can help, else 502 `coach_error`. */
 export function toAppError(error: ClaudeError): AppError {
-  if (!error.retryable) return new AppError(502, 'coach_error', error.message);
+  if (!error.retryable) return new AppError('coach_error', { message: error.message });
   const headers = error.details.retryAfterSeconds ? { 'Retry-After': String(error.details.retryAfterSeconds) } : undefined;
   const message = /try again/i.test(error.message) ? error.message : `${error.message} Try again in a moment.`;
-  return new AppError(503, 'coach_unavailable', message, undefined, undefined, headers);
+  return new AppError('coach_unavailable', { message, headers });
 }
 
 function redact(text: string, apiKey: string): string {

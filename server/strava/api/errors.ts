@@ -1,4 +1,4 @@
-import { AppError, type ErrorStatus } from '../../lib/errors.ts';
+import { AppError } from '../../lib/errors.ts';
 
 /**
  * What went wrong talking to Strava. Jobs branch on it:
@@ -24,32 +24,7 @@ export type StravaErrorKind =
   | 'not_configured';
 
 // Extends AppError so a StravaError reaching the app's onError becomes a sensible answer
-// (`strava_<kind>`, 502/503/504) without every route translating it.
-const STATUS: Record<StravaErrorKind, ErrorStatus> = {
-  rate_limited: 503,
-  not_found: 502,
-  unauthorized: 502,
-  invalid_grant: 502,
-  bad_request: 502,
-  server: 502,
-  timeout: 504,
-  network: 502,
-  invalid_response: 502,
-  not_configured: 503,
-};
-
-const MESSAGES: Record<StravaErrorKind, string> = {
-  rate_limited: 'Strava is busy right now. We will try again shortly.',
-  not_found: 'Strava could not find that activity (yet).',
-  unauthorized: 'Strava no longer accepts our access. Please connect Strava again.',
-  invalid_grant: 'Strava did not accept the authorization. Please connect Strava again.',
-  bad_request: 'Strava rejected the request.',
-  server: 'Strava is having trouble. We will try again later.',
-  timeout: 'Strava did not answer in time. We will try again later.',
-  network: 'We could not reach Strava. We will try again later.',
-  invalid_response: 'Strava sent an answer we could not read.',
-  not_configured: 'Strava is not set up on this server.',
-};
+// (`strava_<kind>`, its status and words from shared/errors/codes.ts) without every route translating it.
 
 export interface StravaErrorDetails {
   /** HTTP status Strava answered with, when it answered. */
@@ -72,7 +47,7 @@ export class StravaError extends AppError {
 
   constructor(kind: StravaErrorKind, details: StravaErrorDetails = {}, cause?: unknown) {
     const retryAfter = details.retryAt ? Math.max(1, Math.ceil((details.retryAt.getTime() - Date.now()) / 1000)) : undefined;
-    super(STATUS[kind], `strava_${kind}`, MESSAGES[kind], undefined, undefined, retryAfter ? { 'Retry-After': String(retryAfter) } : undefined);
+    super(`strava_${kind}`, retryAfter ? { headers: { 'Retry-After': String(retryAfter) } } : {});
     this.name = 'StravaError';
     this.kind = kind;
     this.httpStatus = details.httpStatus;
