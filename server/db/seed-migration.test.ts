@@ -98,7 +98,7 @@ describe('migration 0011 (the seed names)', () => {
       { summary_type: 'training_week', start: '2026-02-23', end: '2026-03-01' },
     ]);
     expect(await one('select notification_type, channel, content from notifications')).toEqual([{ notification_type: 'weekly_journal', channel: 'email', content: 'Your week: 30 km in 3 runs' }]);
-  });
+  }, 120_000); // every migration on a fresh PGlite, twice: seconds alone, much longer while other suites share the two cores
 });
 
 // Migration 0013 adds the runner's heart rate and load time constants to user_profiles. Devices
