@@ -11,14 +11,23 @@ const importsFrom = (patterns, message, ...more) => ['error', { patterns: [...pa
 // loop): lib/, db/ and jobs/ are infrastructure below every feature, and only app.ts mounts routes.
 const serverNeverImports = ['**/client/**', '#client/*', '$lib/*', '$app/*', 'dexie', 'svelte*'];
 const serverNeverMessage = 'server/ never imports client code.';
-const notAnotherFeaturesRoutes = { group: ['../**/routes.ts', '../**/*-routes.ts', '#server/**/routes.ts', '#server/**/*-routes.ts'], message: "A feature never imports another feature's routes: move what they share out of the route module." };
-const infrastructure = (allowed, message) => ({ group: ['../*/**', '../*.ts', '#server/**', ...allowed.flatMap((dir) => [`!../${dir}/**`, `!#server/${dir}/**`])], message });
+const notAnotherFeaturesRoutes = {
+  group: ['../**/routes.ts', '../**/*-routes.ts', '#server/**/routes.ts', '#server/**/*-routes.ts'],
+  message: "A feature never imports another feature's routes: move what they share out of the route module.",
+};
+const infrastructure = (allowed, message) => ({
+  group: ['../*/**', '../*.ts', '#server/**', ...allowed.flatMap((dir) => [`!../${dir}/**`, `!#server/${dir}/**`])],
+  message,
+});
 
 const impureShared = [
   { selector: "MemberExpression[object.name='Date'][property.name='now']", message: 'shared/ takes the time as an argument.' },
   { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'shared/ takes the time as an argument.' },
   { selector: "MemberExpression[object.name='Math'][property.name='random']", message: 'shared/ takes randomness as an argument.' },
-  { selector: "MemberExpression[object.name='crypto'][property.name=/^(randomUUID|getRandomValues)$/]", message: 'shared/ takes ids and randomness as arguments.' },
+  {
+    selector: "MemberExpression[object.name='crypto'][property.name=/^(randomUUID|getRandomValues)$/]",
+    message: 'shared/ takes ids and randomness as arguments.',
+  },
   { selector: "CallExpression[callee.name='fetch']", message: 'shared/ does no I/O.' },
 ];
 
@@ -30,7 +39,11 @@ export default ts.config(
   {
     languageOptions: {
       globals: { ...globals.browser, ...globals.node },
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js', 'client/static/*.js'] }, extraFileExtensions: ['.svelte'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js', 'client/static/*.js'] },
+        extraFileExtensions: ['.svelte'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -42,7 +55,12 @@ export default ts.config(
   { files: ['**/*.svelte', '**/*.svelte.ts'], languageOptions: { parserOptions: { parser: ts.parser } } },
   {
     files: ['client/**'],
-    rules: { 'no-restricted-imports': importsFrom(['**/server/**', '#server/*', 'node:*', 'pg', 'drizzle-orm*', '@electric-sql/*', 'hono*'], 'client/ never imports server code or Node-only modules.') },
+    rules: {
+      'no-restricted-imports': importsFrom(
+        ['**/server/**', '#server/*', 'node:*', 'pg', 'drizzle-orm*', '@electric-sql/*', 'hono*'],
+        'client/ never imports server code or Node-only modules.',
+      ),
+    },
   },
   {
     files: ['server/**'],
@@ -63,14 +81,35 @@ export default ts.config(
   {
     files: ['server/jobs/**'],
     ignores: ['server/**/*.test.ts', 'server/jobs/restart-child.ts'],
-    rules: { 'no-restricted-imports': importsFrom(serverNeverImports, serverNeverMessage, infrastructure(['lib', 'db'], 'jobs/ is the queue, the runner and the foreground gate: it imports only lib/ and db/, never a feature.')) },
+    rules: {
+      'no-restricted-imports': importsFrom(
+        serverNeverImports,
+        serverNeverMessage,
+        infrastructure(['lib', 'db'], 'jobs/ is the queue, the runner and the foreground gate: it imports only lib/ and db/, never a feature.'),
+      ),
+    },
   },
   {
     files: ['shared/**'],
     ignores: ['shared/**/*.test.ts'],
     rules: {
       'no-restricted-imports': importsFrom(
-        ['**/client/**', '**/server/**', '#client/*', '#server/*', '$lib/*', 'node:*', 'fs', 'path', 'pg', 'drizzle-orm*', 'dexie', 'hono*', '@electric-sql/*', '@anthropic-ai/*'],
+        [
+          '**/client/**',
+          '**/server/**',
+          '#client/*',
+          '#server/*',
+          '$lib/*',
+          'node:*',
+          'fs',
+          'path',
+          'pg',
+          'drizzle-orm*',
+          'dexie',
+          'hono*',
+          '@electric-sql/*',
+          '@anthropic-ai/*',
+        ],
         'shared/ is pure: it imports only zod, @garmin/fitsdk and shared/*.',
       ),
       'no-restricted-syntax': ['error', ...impureShared],

@@ -16,7 +16,16 @@ const testProjects = [
 ].map(({ name, include, exclude, extends: inherit, setupFiles = [], ...rest }) => ({
   ...(inherit ? { extends: true as const } : {}),
   // Every project seeds fast-check the same way: npm test is deterministic (FC_SEED, FC_RUNS to widen).
-  test: { name, include, exclude, environment: 'node', testTimeout: 20_000, hookTimeout: 30_000, setupFiles: ['shared/testing/properties.setup.ts', ...setupFiles], ...rest },
+  test: {
+    name,
+    include,
+    exclude,
+    environment: 'node',
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    setupFiles: ['shared/testing/properties.setup.ts', ...setupFiles],
+    ...rest,
+  },
 }));
 
 export default defineConfig({

@@ -37,9 +37,7 @@ const gzipBytes = (files: Iterable<string>) => [...files].reduce((sum, file) => 
 
 /** The node module SvelteKit generated for a route file, e.g. the "/" page. */
 function nodeKeyFor(manifest: Manifest, routeFile: string): string {
-  const key = Object.keys(manifest).find(
-    (k) => k.includes('generated/client-optimized/nodes/') && readFileSync(join(root, k), 'utf8').includes(routeFile),
-  );
+  const key = Object.keys(manifest).find((k) => k.includes('generated/client-optimized/nodes/') && readFileSync(join(root, k), 'utf8').includes(routeFile));
   if (!key) throw new Error(`no built node for ${routeFile}`);
   return key;
 }
@@ -52,11 +50,7 @@ export async function benchClient(): Promise<BenchFigure[]> {
   if (!existsSync(manifestPath)) throw new Error('vite did not write its manifest');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
   const entries = Object.keys(manifest).filter((k) => manifest[k]!.isEntry && !k.includes('nodes/'));
-  const shell = closure(manifest, [
-    ...entries,
-    nodeKeyFor(manifest, 'client/routes/+layout.svelte'),
-    nodeKeyFor(manifest, 'client/routes/+page.svelte'),
-  ]);
+  const shell = closure(manifest, [...entries, nodeKeyFor(manifest, 'client/routes/+layout.svelte'), nodeKeyFor(manifest, 'client/routes/+page.svelte')]);
   // What the first "Download .FIT" adds on top of the workout screen that shows the button.
   const workoutScreen = closure(manifest, [nodeKeyFor(manifest, 'client/routes/workouts/[id]/+page.svelte')]);
   const fit = [...closure(manifest, ['shared/fit/workout-file.ts'])].filter((file) => !shell.has(file) && !workoutScreen.has(file));

@@ -42,25 +42,47 @@ export async function benchCoach(): Promise<BenchFigure[]> {
   const standinUrl = await ask<string>(child, '', 'baseUrl');
   const dataDir = mkdtempSync(join(tmpdir(), 'runcoach-bench-coach-'));
   // COACH_PRICES and ANTHROPIC_MODEL from the environment price the turns (`COACH_PRICES=claude-sonnet-5-5=3/15 npm run bench -- coach`).
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standinUrl, COACH_DAILY_TOKEN_BUDGET: '1000000000', ANTHROPIC_MODEL: process.env.ANTHROPIC_MODEL, COACH_PRICES: process.env.COACH_PRICES });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: '0',
+    ANTHROPIC_API_KEY: KEY,
+    ANTHROPIC_BASE_URL: standinUrl,
+    COACH_DAILY_TOKEN_BUDGET: '1000000000',
+    ANTHROPIC_MODEL: process.env.ANTHROPIC_MODEL,
+    COACH_PRICES: process.env.COACH_PRICES,
+  });
   // The job workers poll the same PGlite: off here, so the figure is the chat path's own cost.
   const server = await startServer(config, { host: '127.0.0.1', log: quiet, jobs: { work: false, schedule: false } });
   try {
     const api = async (path: string, body: unknown, cookie?: string) => {
-      const res = await fetch(`${server.url}/api${path}`, { method: path === '/profile' ? 'PUT' : 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
+      const res = await fetch(`${server.url}/api${path}`, {
+        method: path === '/profile' ? 'PUT' : 'POST',
+        headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+        body: JSON.stringify(body),
+      });
       return { res, json: (await res.json()) as any };
     };
     const { code } = await createInvite(server.deps.db, { now: new Date() });
     const registered = await api('/auth/register', { invite_code: code, name: 'Bench Runner', email: 'bench@example.com', password: 'long enough password' });
     const cookie = registered.res.headers.get('set-cookie')!.split(';')[0]!;
     await api('/profile', { current_weekly_mileage_miles: 30, days_available_per_week: 5, easy_pace_per_mile_seconds: 570, time_zone: 'UTC' }, cookie);
-    const goal = (await api('/goals', { goal_type: 'race', target_race_distance_meters: 42_195, target_race_date: isoDaysFromNow(120), target_time_seconds: 4 * 3600 }, cookie)).json.goal;
+    const goal = (
+      await api(
+        '/goals',
+        { goal_type: 'race', target_race_distance_meters: 42_195, target_race_date: isoDaysFromNow(120), target_time_seconds: 4 * 3600 },
+        cookie,
+      )
+    ).json.goal;
     await api('/plans/generate', { goal_id: goal.id }, cookie);
 
     // Through the server: POST /api/coach/chat until the first `delta` event arrives.
     const viaServer = async (n: number) => {
       const start = performance.now();
-      const res = await fetch(`${server.url}/api/coach/chat`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ message: `How is my training going? (${n})` }) });
+      const res = await fetch(`${server.url}/api/coach/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({ message: `How is my training going? (${n})` }),
+      });
       const reader = res.body!.getReader();
       const decoder = new TextDecoder();
       let seen = '';
@@ -76,18 +98,33 @@ export async function benchCoach(): Promise<BenchFigure[]> {
     };
     // One question through the server; the usage the `done` event reports (summed over the tool loop).
     const usageOf = async (message: string): Promise<Usage> => {
-      const res = await fetch(`${server.url}/api/coach/chat`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ message }) });
+      const res = await fetch(`${server.url}/api/coach/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({ message }),
+      });
       const text = await res.text();
       const done = text.split('\n\n').find((block) => block.startsWith('event: done'));
       if (!done) throw new Error(`no done event: ${text.slice(0, 200)}`);
-      return JSON.parse(done.split('\n').find((l) => l.startsWith('data: '))!.slice(6)).usage as Usage;
+      return JSON.parse(
+        done
+          .split('\n')
+          .find((l) => l.startsWith('data: '))!
+          .slice(6),
+      ).usage as Usage;
     };
     // Direct: the same SDK client, the same request body (the last one the server sent), to the same stand-in.
     const claude = createClaude(config.anthropic)!;
     const direct = async (body: any) => {
       const start = performance.now();
       let first = 0;
-      await claude.stream({ system: body.system, messages: body.messages, tools: body.tools, maxTokens: body.max_tokens, onText: () => (first ||= performance.now() - start) });
+      await claude.stream({
+        system: body.system,
+        messages: body.messages,
+        tools: body.tools,
+        maxTokens: body.max_tokens,
+        onText: () => (first ||= performance.now() - start),
+      });
       return first;
     };
     const lastBody = () => ask<any>(child, 'last', 'last');
@@ -138,10 +175,28 @@ export async function benchCoach(): Promise<BenchFigure[]> {
       { name: 'coach: latency the server adds to the first delta', value: r2(added), unit: 'ms', target: '< 20 ms', ratio: r2(s / d), ok: added < 20 },
       { name: `coach: build context, a year of history (${year}) → ~${tokens} tokens`, value: r2(coldMs), unit: 'ms' },
       { name: 'coach: build context again, runner data unchanged (block cache)', value: r2(warmMs), unit: 'ms' },
-      { name: 'coach: 10 questions, prompt tokens per turn (median; all billed as input without caching)', value: median(turns.map(promptTokens)), unit: 'tokens' },
-      { name: 'coach: 10 questions, uncached input per turn with caching (input + cache writes, turns 2–10 median)', value: median(later.map((u) => u.input_tokens + (u.cache_creation_input_tokens ?? 0))), unit: 'tokens' },
-      { name: 'coach: 10 questions, share of prompt read from cache (lowest of turns 2–10)', value: r2(minShare * 100), unit: '%', target: '≥ 70%', ok: minShare >= 0.7 },
-      { name: `coach: est. cost per turn without caching (${config.anthropic.models.chat} at $${price.input}/$${price.output} per M)`, value: cents(costNo), unit: '¢' },
+      {
+        name: 'coach: 10 questions, prompt tokens per turn (median; all billed as input without caching)',
+        value: median(turns.map(promptTokens)),
+        unit: 'tokens',
+      },
+      {
+        name: 'coach: 10 questions, uncached input per turn with caching (input + cache writes, turns 2–10 median)',
+        value: median(later.map((u) => u.input_tokens + (u.cache_creation_input_tokens ?? 0))),
+        unit: 'tokens',
+      },
+      {
+        name: 'coach: 10 questions, share of prompt read from cache (lowest of turns 2–10)',
+        value: r2(minShare * 100),
+        unit: '%',
+        target: '≥ 70%',
+        ok: minShare >= 0.7,
+      },
+      {
+        name: `coach: est. cost per turn without caching (${config.anthropic.models.chat} at $${price.input}/$${price.output} per M)`,
+        value: cents(costNo),
+        unit: '¢',
+      },
       { name: 'coach: est. cost per turn with caching (mean of 10, writes 1.25×, reads 0.1×)', value: cents(costYes), unit: '¢', ratio: r2(costYes / costNo) },
     ];
   } finally {
@@ -193,15 +248,50 @@ async function seedYear(db: Awaited<ReturnType<typeof startServer>>['deps']['db'
     average_heartrate: 140 + (i % 10),
     total_elevation_gain: 30 + (i % 5) * 10,
   }));
-  const activityRows = await db.insert(stravaActivities).values(runs).returning({ id: stravaActivities.id, date: stravaActivities.local_date, source: stravaActivities.source });
+  const activityRows = await db
+    .insert(stravaActivities)
+    .values(runs)
+    .returning({ id: stravaActivities.id, date: stravaActivities.local_date, source: stravaActivities.source });
   const past = await db
     .insert(workouts)
-    .values(Array.from({ length: 200 }, (_, i) => ({ user_id: userId, scheduled_date: day(i + 1), workout_type: 'easy', title: `Easy ${i}`, structure: { segments: [{ type: 'steady', duration_seconds: 2400, pace_target: 'easy' }] }, estimated_distance_meters: 7000, estimated_duration_minutes: 40, status: 'completed' })))
+    .values(
+      Array.from({ length: 200 }, (_, i) => ({
+        user_id: userId,
+        scheduled_date: day(i + 1),
+        workout_type: 'easy',
+        title: `Easy ${i}`,
+        structure: { segments: [{ type: 'steady', duration_seconds: 2400, pace_target: 'easy' }] },
+        estimated_distance_meters: 7000,
+        estimated_duration_minutes: 40,
+        status: 'completed',
+      })),
+    )
     .returning({ id: workouts.id, date: workouts.scheduled_date });
   const byDate = new Map(activityRows.map((a) => [a.date, a]));
-  await db.insert(workoutCompletions).values(
-    past.map((w, i) => ({ user_id: userId, workout_id: w.id, strava_activity_id: byDate.get(w.date)?.id ?? null, completion_status: 'completed' as const, distance_meters: 7000, duration_seconds: 2400, rpe: 4, notes: i % 5 ? null : 'felt fine' })),
-  );
-  await db.insert(chatMessages).values(Array.from({ length: 200 }, (_, i) => ({ user_id: userId, conversation_id: '7a1f0c2e-0000-4000-8000-000000000001', role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant', content: `Message ${i}: ${'how should I pace my long run this weekend? '.repeat(3)}`, created_at: new Date(Date.now() - (200 - i) * 3_600_000) })));
+  await db
+    .insert(workoutCompletions)
+    .values(
+      past.map((w, i) => ({
+        user_id: userId,
+        workout_id: w.id,
+        strava_activity_id: byDate.get(w.date)?.id ?? null,
+        completion_status: 'completed' as const,
+        distance_meters: 7000,
+        duration_seconds: 2400,
+        rpe: 4,
+        notes: i % 5 ? null : 'felt fine',
+      })),
+    );
+  await db
+    .insert(chatMessages)
+    .values(
+      Array.from({ length: 200 }, (_, i) => ({
+        user_id: userId,
+        conversation_id: '7a1f0c2e-0000-4000-8000-000000000001',
+        role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant',
+        content: `Message ${i}: ${'how should I pace my long run this weekend? '.repeat(3)}`,
+        created_at: new Date(Date.now() - (200 - i) * 3_600_000),
+      })),
+    );
   return '365 runs, 200 past workouts + a plan, 200 messages';
 }

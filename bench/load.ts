@@ -15,7 +15,12 @@ function yearOfRuns(): DatedRun[] {
     if (day % 7 === 2 || day % 7 === 5) continue;
     const km = day % 7 === 0 ? 18 : 6 + (day % 5);
     const secondsPerKm = day % 7 === 3 ? 260 : 330 + (day % 11);
-    const laps = Array.from({ length: km }, (_, i) => ({ index: i, distance_meters: 1000, elapsed_time_seconds: secondsPerKm + (i % 3), moving_time_seconds: secondsPerKm + (i % 3) }));
+    const laps = Array.from({ length: km }, (_, i) => ({
+      index: i,
+      distance_meters: 1000,
+      elapsed_time_seconds: secondsPerKm + (i % 3),
+      moving_time_seconds: secondsPerKm + (i % 3),
+    }));
     runs.push({
       id: `r${day}`,
       activity_type: day % 13 === 0 ? 'TrailRun' : 'Run',

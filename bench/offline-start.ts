@@ -16,9 +16,16 @@ const RUNS = 10;
 
 /** Median of 10 offline cold starts to first content in headless Chromium. */
 export async function benchOfflineStart(): Promise<BenchFigure[]> {
-  const server = await startServer(loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'runcoach-bench-')), PORT: '0' }), { staticDir: await buildPwa(), log: memoryLogger(), host: '127.0.0.1' });
+  const server = await startServer(loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'runcoach-bench-')), PORT: '0' }), {
+    staticDir: await buildPwa(),
+    log: memoryLogger(),
+    host: '127.0.0.1',
+  });
   const url = server.url.replace('127.0.0.1', 'localhost');
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
   try {
     const { code } = await createInvite(server.deps.db, { now: new Date() });
     const api = async (method: string, path: string, body: unknown, cookie = '') =>
@@ -27,7 +34,9 @@ export async function benchOfflineStart(): Promise<BenchFigure[]> {
     const cookie = registered.headers.get('set-cookie')!.split(';')[0]!;
     await api('PUT', '/profile', { current_weekly_mileage_miles: 25, days_available_per_week: 5, easy_pace_per_mile_seconds: 570 }, cookie);
     const race = new Date(Date.now() + 84 * 86_400_000).toISOString().slice(0, 10);
-    const goal = (await (await api('POST', '/goals', { goal_type: 'race', target_race_distance_meters: 21_097.5, target_race_date: race }, cookie)).json()) as { goal: { id: string } };
+    const goal = (await (await api('POST', '/goals', { goal_type: 'race', target_race_distance_meters: 21_097.5, target_race_date: race }, cookie)).json()) as {
+      goal: { id: string };
+    };
     await api('POST', '/plans/generate', { goal_id: goal.goal.id }, cookie);
 
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });

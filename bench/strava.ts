@@ -66,14 +66,24 @@ export async function benchStrava(): Promise<BenchFigure[]> {
     const now = new Date();
     // Events are accepted only for the subscription the operator recorded, and at most 100 per
     // runner an hour: the burst comes from RUNNERS runners, as a club's would.
-    await db.insert(stravaSettings).values({ id: 1, subscription_id: '120001' }).onConflictDoUpdate({ target: stravaSettings.id, set: { subscription_id: '120001' } });
+    await db
+      .insert(stravaSettings)
+      .values({ id: 1, subscription_id: '120001' })
+      .onConflictDoUpdate({ target: stravaSettings.id, set: { subscription_id: '120001' } });
     const runners: { userId: string; athleteId: string }[] = [];
     for (let r = 0; r < RUNNERS; r++) {
       const { code } = await createInvite(db, { now });
       const user = await registerUser(db, { invite_code: code, name: `Bench ${r}`, email: `bench${r}@example.com`, password: 'long enough password' }, now);
       const athleteId = String(18_014_398_509_481_985n + BigInt(r));
       const tokens = standin.issueTokens(athleteId);
-      await saveConnection(db, config.tokenEncryptionKey, user.id, { ...tokens, expiresAt: new Date(now.getTime() + 6 * 3600_000), athleteId, athlete: { id: athleteId } }, 'read,activity:read_all', now);
+      await saveConnection(
+        db,
+        config.tokenEncryptionKey,
+        user.id,
+        { ...tokens, expiresAt: new Date(now.getTime() + 6 * 3600_000), athleteId, athlete: { id: athleteId } },
+        'read,activity:read_all',
+        now,
+      );
       runners.push({ userId: user.id, athleteId });
     }
     const userIds = runners.map((r) => r.userId);
@@ -83,7 +93,8 @@ export async function benchStrava(): Promise<BenchFigure[]> {
     const events = Array.from({ length: total }, (_, i) => ({ id: String(18_100_000_000_000_000n + BigInt(i)), owner: runners[i % RUNNERS]!.athleteId }));
     for (const { id, owner } of events) standin.putActivity(id, fixture.replace('"id": 1946417534', `"id": ${id}`), 0, owner);
     const bodies = events.map(
-      ({ id, owner }, i) => `{"aspect_type":"create","event_time":${1_772_000_000 + i},"object_id":${id},"object_type":"activity","owner_id":${owner},"subscription_id":120001,"updates":{}}`,
+      ({ id, owner }, i) =>
+        `{"aspect_type":"create","event_time":${1_772_000_000 + i},"object_id":${id},"object_type":"activity","owner_id":${owner},"subscription_id":120001,"updates":{}}`,
     );
 
     const url = new URL(`${server.url}/api/strava/webhook`);
@@ -109,7 +120,12 @@ export async function benchStrava(): Promise<BenchFigure[]> {
     // then let the warm-up's jobs finish so the measured burst starts from an idle server.
     const cold = await burst(bodies.slice(0, WARMUP));
     const settledCount = async () =>
-      (await db.select({ n: sql<number>`count(*)::int` }).from(stravaEvents).where(sql`${inArray(stravaEvents.user_id, userIds)} and ${stravaEvents.status} <> 'received'`))[0]!.n;
+      (
+        await db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(stravaEvents)
+          .where(sql`${inArray(stravaEvents.user_id, userIds)} and ${stravaEvents.status} <> 'received'`)
+      )[0]!.n;
     const deadline = Date.now() + 300_000;
     while ((await settledCount()) < WARMUP && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 
@@ -127,8 +143,18 @@ export async function benchStrava(): Promise<BenchFigure[]> {
     // Processing: every event settled, each activity fetched once and stored once.
     while ((await settledCount()) < total && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     const processedMs = performance.now() - burstStart;
-    const processed = (await db.select({ n: sql<number>`count(*)::int` }).from(stravaEvents).where(sql`${inArray(stravaEvents.user_id, userIds)} and ${stravaEvents.status} = 'processed'`))[0]!.n;
-    const stored = (await db.select({ n: sql<number>`count(*)::int` }).from(stravaActivities).where(inArray(stravaActivities.user_id, userIds)))[0]!.n;
+    const processed = (
+      await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(stravaEvents)
+        .where(sql`${inArray(stravaEvents.user_id, userIds)} and ${stravaEvents.status} = 'processed'`)
+    )[0]!.n;
+    const stored = (
+      await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(stravaActivities)
+        .where(inArray(stravaActivities.user_id, userIds))
+    )[0]!.n;
     const fetches = standin.state.requests.filter((r) => r.route === 'activity').map((r) => r.path);
     const once = processed === total && stored === total && fetches.length === total && new Set(fetches).size === total && refused === 0;
 
@@ -151,5 +177,8 @@ export async function benchStrava(): Promise<BenchFigure[]> {
 
 // `npx tsx bench/strava.ts` prints the figures on its own.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const figure of await benchStrava()) console.log(`${figure.name}: ${figure.value.toFixed(figure.unit === 'ms' ? 2 : 1)} ${figure.unit}${figure.ok === undefined ? '' : figure.ok ? ' (ok)' : ' (NOT MET)'}`);
+  for (const figure of await benchStrava())
+    console.log(
+      `${figure.name}: ${figure.value.toFixed(figure.unit === 'ms' ? 2 : 1)} ${figure.unit}${figure.ok === undefined ? '' : figure.ok ? ' (ok)' : ' (NOT MET)'}`,
+    );
 }

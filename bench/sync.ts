@@ -29,10 +29,18 @@ async function runner(handle: DatabaseHandle) {
   const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'runcoach-bench-')) });
   const app = createApp({ db: handle.db, dbKind: handle.kind, config, now: () => new Date(), log: memoryLogger() });
   const { code } = await createInvite(handle.db, { now: new Date() });
-  const user = await registerUser(handle.db, { invite_code: code, name: 'Bench', email: `bench-${randomUUID()}@example.com`, password: 'long enough password' }, new Date());
+  const user = await registerUser(
+    handle.db,
+    { invite_code: code, name: 'Bench', email: `bench-${randomUUID()}@example.com`, password: 'long enough password' },
+    new Date(),
+  );
   const { token } = await createSession(handle.db, config.sessionSecret, user.id, new Date());
   const post = async (path: string, body: unknown) => {
-    const res = await app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `rc_session=${token}` }, body: JSON.stringify(body) });
+    const res = await app.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: `rc_session=${token}` },
+      body: JSON.stringify(body),
+    });
     if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
     return res.json() as Promise<any>;
   };
@@ -48,7 +56,13 @@ async function timePush(handle: DatabaseHandle): Promise<{ ms: number; userId: s
   for (let sent = 0; sent < TOTAL; sent += BATCH) {
     const mutations = Array.from({ length: BATCH }, () => {
       id += 1;
-      return { id, name: 'goal.create', v: 1, hlc: formatHlc({ wallMs: Date.now(), counter: id % 0xffff, node }), args: { id: randomUUID(), goal: goalArgs() } };
+      return {
+        id,
+        name: 'goal.create',
+        v: 1,
+        hlc: formatHlc({ wallMs: Date.now(), counter: id % 0xffff, node }),
+        args: { id: randomUUID(), goal: goalArgs() },
+      };
     });
     const res = await r.post('/api/sync/push', { protocol: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, clientId, mutations });
     if (res.results.some((x: { status: string }) => x.status !== 'applied')) throw new Error('a bench mutation was rejected');
@@ -108,7 +122,14 @@ async function measure(label: string, handle: DatabaseHandle): Promise<BenchFigu
   }
   const [p, r, l, s] = [median(push), median(raw), median(pull), median(select)];
   return [
-    { name: `sync push, 10k mutations in 100s (${label})`, value: TOTAL / (p / 1000), unit: 'mutations/s', target: '≤ 3× raw insert', ratio: p / r, ok: p / r <= 3 },
+    {
+      name: `sync push, 10k mutations in 100s (${label})`,
+      value: TOTAL / (p / 1000),
+      unit: 'mutations/s',
+      target: '≤ 3× raw insert',
+      ratio: p / r,
+      ok: p / r <= 3,
+    },
     { name: `raw insert of the same rows (${label})`, value: TOTAL / (r / 1000), unit: 'rows/s' },
     { name: `sync pull, 10k changes from empty (${label})`, value: l, unit: 'ms', target: '≤ 3× raw select', ratio: l / s, ok: l / s <= 3 },
     { name: `raw select of the same rows (${label})`, value: s, unit: 'ms' },

@@ -48,7 +48,8 @@ function exchange(url: string, options: { method?: string; headers?: Record<stri
 
 const kb = (bytes: number) => bytes / 1024;
 
-const decode = (wire: Wire) => (wire.encoding === 'br' ? brotliDecompressSync(wire.body) : wire.encoding === 'gzip' ? gunzipSync(wire.body) : wire.body).toString();
+const decode = (wire: Wire) =>
+  (wire.encoding === 'br' ? brotliDecompressSync(wire.body) : wire.encoding === 'gzip' ? gunzipSync(wire.body) : wire.body).toString();
 
 function pair(name: string, raw: number, compressed: number): BenchFigure[] {
   return [
@@ -60,14 +61,21 @@ function pair(name: string, raw: number, compressed: number): BenchFigure[] {
 /** Transfer sizes (first load signed out, first and incremental pulls) and compression CPU per pull. */
 export async function benchTransfer(): Promise<BenchFigure[]> {
   const { dir } = await ensureBuild();
-  const server = await startServer(loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'runcoach-bench-')), PORT: '0' }), { staticDir: dir, log: memoryLogger(), host: '127.0.0.1' });
+  const server = await startServer(loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'runcoach-bench-')), PORT: '0' }), {
+    staticDir: dir,
+    log: memoryLogger(),
+    host: '127.0.0.1',
+  });
   const url = server.url.replace('127.0.0.1', 'localhost');
   try {
     const figures: BenchFigure[] = [];
 
     // First load signed out: every URL Chromium asks for (the service worker blocked: its
     // precache is reported on its own line), each fetched again plain and with br.
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    });
     const urls = new Set<string>();
     try {
       const context = await browser.newContext({ viewport: { width: 390, height: 844 }, serviceWorkers: 'block' });
@@ -103,7 +111,11 @@ export async function benchTransfer(): Promise<BenchFigure[]> {
     const { code } = await createInvite(server.deps.db, { now: new Date() });
     // No Origin header: a server-side caller, as sameOriginOnly lets through.
     const json = { 'content-type': 'application/json' };
-    const registered = await fetch(`${url}/api/auth/register`, { method: 'POST', headers: json, body: JSON.stringify({ invite_code: code, name: 'Bench', email: 'bench@example.com', password: 'long enough password' }) });
+    const registered = await fetch(`${url}/api/auth/register`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ invite_code: code, name: 'Bench', email: 'bench@example.com', password: 'long enough password' }),
+    });
     if (registered.status !== 201) throw new Error(`register answered ${registered.status}: ${await registered.text()}`);
     const cookie = registered.headers.get('set-cookie')!.split(';')[0]!;
     const clientId = `c_bench_${randomUUID().slice(0, 8)}`;
@@ -113,14 +125,33 @@ export async function benchTransfer(): Promise<BenchFigure[]> {
       for (let sent = 0; sent < count; sent += 100) {
         const mutations = Array.from({ length: Math.min(100, count - sent) }, () => {
           id += 1;
-          return { id, name: 'goal.create', v: 1, hlc: formatHlc({ wallMs: Date.now(), counter: id % 0xffff, node }), args: { id: randomUUID(), goal: { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: '2027-05-09', target_time_seconds: 3000 } } };
+          return {
+            id,
+            name: 'goal.create',
+            v: 1,
+            hlc: formatHlc({ wallMs: Date.now(), counter: id % 0xffff, node }),
+            args: {
+              id: randomUUID(),
+              goal: { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: '2027-05-09', target_time_seconds: 3000 },
+            },
+          };
         });
-        await exchange(`${url}/api/sync/push`, { method: 'POST', headers: { ...json, cookie }, body: JSON.stringify({ protocol: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, clientId, mutations }) });
+        await exchange(`${url}/api/sync/push`, {
+          method: 'POST',
+          headers: { ...json, cookie },
+          body: JSON.stringify({ protocol: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, clientId, mutations }),
+        });
       }
     };
     await push(CHANGES);
-    const pullBody = (cursor: string | null) => JSON.stringify({ protocol: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, clientId: 'c_bench_reader', cursor, limit: DEFAULT_PULL_LIMIT });
-    const pullOnce = (body: string, acceptEncoding: string | null) => exchange(`${url}/api/sync/pull`, { method: 'POST', headers: { ...json, cookie, ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}) }, body });
+    const pullBody = (cursor: string | null) =>
+      JSON.stringify({ protocol: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, clientId: 'c_bench_reader', cursor, limit: DEFAULT_PULL_LIMIT });
+    const pullOnce = (body: string, acceptEncoding: string | null) =>
+      exchange(`${url}/api/sync/pull`, {
+        method: 'POST',
+        headers: { ...json, cookie, ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}) },
+        body,
+      });
     /** Pages from `cursor` to the end; returns the bytes and each page's request. */
     const pullAll = async (cursor: string | null, acceptEncoding: string | null) => {
       let bytes = 0;

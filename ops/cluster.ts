@@ -82,8 +82,12 @@ process.exit(exitCode);
 
 async function run(world: World): Promise<number> {
   const balancer = world.balancer!;
-  log(`cluster: ${INSTANCES} instances on one Postgres behind HAProxy (round-robin, no stickiness); ${RUNNERS} runners + ${BUSY} syncing without pause, ${WEBHOOKS_PER_SECOND} webhooks/s, ${CHATS_PER_SECOND} chats/s`);
-  log(`windows: ${WARMUP_SECONDS} s warm-up, ${SECONDS} s with 1 instance, ${SECONDS} s with ${INSTANCES}, then ${names[KILLED]} kill -9ed, restarted after ${RESTART_DELAY_SECONDS} s, ${REJOINED_SECONDS} s after it rejoins`);
+  log(
+    `cluster: ${INSTANCES} instances on one Postgres behind HAProxy (round-robin, no stickiness); ${RUNNERS} runners + ${BUSY} syncing without pause, ${WEBHOOKS_PER_SECOND} webhooks/s, ${CHATS_PER_SECOND} chats/s`,
+  );
+  log(
+    `windows: ${WARMUP_SECONDS} s warm-up, ${SECONDS} s with 1 instance, ${SECONDS} s with ${INSTANCES}, then ${names[KILLED]} kill -9ed, restarted after ${RESTART_DELAY_SECONDS} s, ${REJOINED_SECONDS} s after it rejoins`,
+  );
   log(`machine: ${cpus().length} cores shared by the load generator, HAProxy, Postgres and every instance: throughput figures are lower bounds`);
   log(`database: a fresh database on ${new URL(baseUrl()).host}; logs: ${world.logPath.replace(/\.log$/, '*.log')}`);
   await balancer.start(log);
@@ -115,7 +119,10 @@ async function run(world: World): Promise<number> {
     syncLoops(runners, [3000, 5000], [1, 5], { spreadMs: 4000 }),
     syncLoops(busy, [0, 0], [1, 5], { routes: { push: 'busy.push', pull: 'busy.pull' } }),
   ];
-  const others = [every(WEBHOOKS_PER_SECOND, () => void sender.create(pick(staying))), every(CHATS_PER_SECOND, () => void chats.push(askCoach(world.http, pick(runners))))];
+  const others = [
+    every(WEBHOOKS_PER_SECOND, () => void sender.create(pick(staying))),
+    every(CHATS_PER_SECOND, () => void chats.push(askCoach(world.http, pick(runners)))),
+  ];
 
   // CPU in a window, in cores: the instances together (from /proc/<pid>/stat), the load generator (this
   // process, with the stand-ins), and the whole machine (/proc/stat; the rest is Postgres, HAProxy and anything else).
@@ -204,7 +211,13 @@ async function run(world: World): Promise<number> {
   }
   // Notifications go out from a once-a-minute dispatcher: wait for them (at most a minute and a half).
   const notificationWait = leaving.length
-    ? await waitFor(async () => (await world.query(`select count(*)::int as n from notifications where notification_type = 'strava_disconnected' and status = 'sent'`)).rows[0].n >= leaving.length, 90_000, 'the deauthorization e-mails').then(
+    ? await waitFor(
+        async () =>
+          (await world.query(`select count(*)::int as n from notifications where notification_type = 'strava_disconnected' and status = 'sent'`)).rows[0].n >=
+          leaving.length,
+        90_000,
+        'the deauthorization e-mails',
+      ).then(
         () => '',
         (error: Error) => error.message,
       )
@@ -213,7 +226,8 @@ async function run(world: World): Promise<number> {
   const events = await auditEvents((sql, params) => world.query(sql, params), sender, world.strava, { mails: world.smtp!.messages });
   if (left !== 0) events.problems.unshift(`${left} events still unprocessed after 120 s`);
   if (notificationWait) events.problems.push(notificationWait);
-  const notificationRows = (await world.query(`select notification_type as kind, status, count(*)::int as n from notifications group by 1, 2 order by 1, 2`)).rows as { kind: string; status: string; n: number }[];
+  const notificationRows = (await world.query(`select notification_type as kind, status, count(*)::int as n from notifications group by 1, 2 order by 1, 2`))
+    .rows as { kind: string; status: string; n: number }[];
   const sentRows = notificationRows.filter((r) => r.status === 'sent').reduce((sum, r) => sum + r.n, 0);
   const mails = world.smtp!.messages.length;
   if (mails !== sentRows) events.problems.push(`${mails} e-mails received for ${sentRows} notifications sent`);
@@ -235,10 +249,14 @@ async function run(world: World): Promise<number> {
     const n = generations.get(d.messageId.slice(0, 8)) ?? 0;
     const endings = d.results.map((r) => r.ending).join(' + ');
     const attempts = d.results.reduce((sum, r) => sum + r.attempts, 0);
-    const stored = (await world.query(`select count(*)::int as n from chat_messages where role = 'assistant' and metadata->>'reply_to' = $1`, [d.messageId])).rows[0].n as number;
+    const stored = (await world.query(`select count(*)::int as n from chat_messages where role = 'assistant' and metadata->>'reply_to' = $1`, [d.messageId]))
+      .rows[0].n as number;
     if (!d.results.some((r) => r.ending === 'done')) doubleProblems.push(`${d.messageId}: never answered (${endings})`);
     else if (stored !== 1) doubleProblems.push(`${d.messageId}: ${stored} stored replies (${endings})`);
-    else if (n < 1 || n > Math.max(1, attempts - 1)) doubleProblems.push(`${d.messageId}: sent twice at once → ${n} coach replies generated (${endings}; answered by ${d.results.map((r) => r.instance ?? '?').join(' + ')})`);
+    else if (n < 1 || n > Math.max(1, attempts - 1))
+      doubleProblems.push(
+        `${d.messageId}: sent twice at once → ${n} coach replies generated (${endings}; answered by ${d.results.map((r) => r.instance ?? '?').join(' + ')})`,
+      );
     else doubleAnsweredOnce++;
   }
 
@@ -250,7 +268,8 @@ async function run(world: World): Promise<number> {
     for (const runner of all) {
       const res = await direct.call('audit.session', 'GET', '/api/auth/me', { cookie: runner.cookie });
       sessionChecks++;
-      if (res.status !== 200 || res.json?.user?.id !== runner.userId) sessionProblems.push(`${runner.email} on ${names[i]}: ${res.status} ${res.error ?? res.text.slice(0, 80)}`);
+      if (res.status !== 200 || res.json?.user?.id !== runner.userId)
+        sessionProblems.push(`${runner.email} on ${names[i]}: ${res.status} ${res.error ?? res.text.slice(0, 80)}`);
     }
     direct.close();
   }
@@ -267,7 +286,9 @@ async function run(world: World): Promise<number> {
   const retriedAll = every5xx.reduce((sum, [, t]) => sum + t.retried, 0);
   const failedAttempts = every5xx.reduce((sum, [, t]) => sum + t.balancerErrors + t.networkErrors, 0);
   const rate = (p: (typeof phases)[number], filter: (route: string) => boolean = () => true) =>
-    Object.entries(figures[p]).filter(([route]) => filter(route)).reduce((sum, [, f]) => sum + f.perSecond, 0);
+    Object.entries(figures[p])
+      .filter(([route]) => filter(route))
+      .reduce((sum, [, f]) => sum + f.perSecond, 0);
   const isBusy = (route: string) => route.startsWith('busy.');
   const one = rate('one');
   const three = rate('all');
@@ -277,10 +298,21 @@ async function run(world: World): Promise<number> {
   const unhandled = world.servers.flatMap((s, i) => s.grep(/"level":"error"/).map((line) => `${names[i]}: ${line}`));
 
   for (const p of phases) {
-    const title = { one: `1 instance (${SECONDS} s measured)`, all: `${INSTANCES} instances (${SECONDS} s measured)`, kill: `${names[KILLED]} kill -9 → back in the balancer (${world.metrics.seconds('kill').toFixed(1)} s)`, rejoined: `after it rejoined (${REJOINED_SECONDS} s)` }[p];
+    const title = {
+      one: `1 instance (${SECONDS} s measured)`,
+      all: `${INSTANCES} instances (${SECONDS} s measured)`,
+      kill: `${names[KILLED]} kill -9 → back in the balancer (${world.metrics.seconds('kill').toFixed(1)} s)`,
+      rejoined: `after it rejoined (${REJOINED_SECONDS} s)`,
+    }[p];
     log(`\n${title}:`);
     console.table(routeTable(figures[p], { balancer: true }));
-    log(`answers by instance: ${Object.entries(world.metrics.instances(p)).map(([name, n]) => `${name} ${n}`).join(', ') || 'none'}`);
+    log(
+      `answers by instance: ${
+        Object.entries(world.metrics.instances(p))
+          .map(([name, n]) => `${name} ${n}`)
+          .join(', ') || 'none'
+      }`,
+    );
   }
   const summary = Object.fromEntries(
     phases.map((p) => {
@@ -307,16 +339,35 @@ async function run(world: World): Promise<number> {
   );
   log(`\nsummary (CPU: the instances together and the load generator in cores, the machine's ${cpus().length} cores in % busy):`);
   console.table(summary);
-  log(`throughput, ${INSTANCES} instances vs 1: ${three.toFixed(1)} / ${one.toFixed(1)} req/s = ×${ratio.toFixed(2)} (the runners syncing without pause: ×${busyRatio.toFixed(2)}); ${cpus().length} cores shared with the load generator, HAProxy and Postgres`);
-  log(`kill: ${killedInFlight.balancerErrors} balancer 502/503 + ${killedInFlight.networkErrors} connection errors (the killed instance's requests in flight), ${retriedAll} attempts sent again, all answered after the retry: ${retriedAll === failedAttempts ? 'yes' : 'NO'}; ${names[KILLED]} back after ${backAfter.toFixed(1)} s and answered ${rejoinedShare[names[KILLED]!] ?? 0} requests after it rejoined`);
-  log(`5xx from the instances: ${instance5xx} (all phases, target 0); balancer 502/503 or connection errors outside the kill: ${strayErrors} (target 0)${stray.length ? `: ${stray.map(([p, t]) => `${p} ${t.balancerErrors} + ${t.networkErrors}`).join(', ')}` : ''}`);
-  log(`HAProxy at the end: ${balancerStates.map((s) => `${s.name} ${s.status} (${s.sessions} requests, ${s.retries} retried, ${s.redispatches} redispatched)`).join('; ')}`);
-  log(`audit: ${settled}/${all.length} runners settled, ${all.reduce((sum, r) => sum + r.mutationsMade, 0)} mutations, digests compared; ${runnerProblems.length} problems${runnerProblems.length ? `:\n  ${runnerProblems.slice(0, 20).join('\n  ')}` : ''}`);
+  log(
+    `throughput, ${INSTANCES} instances vs 1: ${three.toFixed(1)} / ${one.toFixed(1)} req/s = ×${ratio.toFixed(2)} (the runners syncing without pause: ×${busyRatio.toFixed(2)}); ${cpus().length} cores shared with the load generator, HAProxy and Postgres`,
+  );
+  log(
+    `kill: ${killedInFlight.balancerErrors} balancer 502/503 + ${killedInFlight.networkErrors} connection errors (the killed instance's requests in flight), ${retriedAll} attempts sent again, all answered after the retry: ${retriedAll === failedAttempts ? 'yes' : 'NO'}; ${names[KILLED]} back after ${backAfter.toFixed(1)} s and answered ${rejoinedShare[names[KILLED]!] ?? 0} requests after it rejoined`,
+  );
+  log(
+    `5xx from the instances: ${instance5xx} (all phases, target 0); balancer 502/503 or connection errors outside the kill: ${strayErrors} (target 0)${stray.length ? `: ${stray.map(([p, t]) => `${p} ${t.balancerErrors} + ${t.networkErrors}`).join(', ')}` : ''}`,
+  );
+  log(
+    `HAProxy at the end: ${balancerStates.map((s) => `${s.name} ${s.status} (${s.sessions} requests, ${s.retries} retried, ${s.redispatches} redispatched)`).join('; ')}`,
+  );
+  log(
+    `audit: ${settled}/${all.length} runners settled, ${all.reduce((sum, r) => sum + r.mutationsMade, 0)} mutations, digests compared; ${runnerProblems.length} problems${runnerProblems.length ? `:\n  ${runnerProblems.slice(0, 20).join('\n  ')}` : ''}`,
+  );
   const f = events.figures;
-  log(`webhooks: ${f.events} events (${f.unacked} never got a 200 in 3 attempts), ${f.processed} processed once, ${f.activities} activities, ${f.fetches} Strava fetches; notifications: ${f.notificationsSent}/${leaving.length} deauthorizations notified once, ${mails} e-mails (${notificationRows.map((r) => `${r.kind} ${r.status} ${r.n}`).join(', ') || 'no notifications'}); ${events.problems.length} problems${events.problems.length ? `:\n  ${events.problems.join('\n  ')}` : ''}`);
-  log(`chats: ${chatOutcomes.length} asked, ${chatsDone} answered to the end, ${chatOutcomes.filter((c) => c.attempts > 1).length} sent again after the kill; ${chatProblems.length} problems${chatProblems.length ? `:\n  ${chatProblems.slice(0, 10).join('\n  ')}` : ''}`);
-  if (doubles.length) log(`chats sent twice at once: ${doubleAnsweredOnce}/${doubles.length} answered once; ${doubleProblems.length} problems${doubleProblems.length ? `:\n  ${doubleProblems.slice(0, 10).join('\n  ')}` : ''}`);
-  log(`sessions: ${sessionChecks - sessionProblems.length}/${sessionChecks} (runner × instance) still signed in${sessionProblems.length ? `:\n  ${sessionProblems.slice(0, 10).join('\n  ')}` : ''}`);
+  log(
+    `webhooks: ${f.events} events (${f.unacked} never got a 200 in 3 attempts), ${f.processed} processed once, ${f.activities} activities, ${f.fetches} Strava fetches; notifications: ${f.notificationsSent}/${leaving.length} deauthorizations notified once, ${mails} e-mails (${notificationRows.map((r) => `${r.kind} ${r.status} ${r.n}`).join(', ') || 'no notifications'}); ${events.problems.length} problems${events.problems.length ? `:\n  ${events.problems.join('\n  ')}` : ''}`,
+  );
+  log(
+    `chats: ${chatOutcomes.length} asked, ${chatsDone} answered to the end, ${chatOutcomes.filter((c) => c.attempts > 1).length} sent again after the kill; ${chatProblems.length} problems${chatProblems.length ? `:\n  ${chatProblems.slice(0, 10).join('\n  ')}` : ''}`,
+  );
+  if (doubles.length)
+    log(
+      `chats sent twice at once: ${doubleAnsweredOnce}/${doubles.length} answered once; ${doubleProblems.length} problems${doubleProblems.length ? `:\n  ${doubleProblems.slice(0, 10).join('\n  ')}` : ''}`,
+    );
+  log(
+    `sessions: ${sessionChecks - sessionProblems.length}/${sessionChecks} (runner × instance) still signed in${sessionProblems.length ? `:\n  ${sessionProblems.slice(0, 10).join('\n  ')}` : ''}`,
+  );
   if (unhandled.length) log(`the instances logged ${unhandled.length} errors, e.g.:\n  ${unhandled.slice(0, 3).join('\n  ')}`);
   for (const p of judged) {
     for (const [route, d] of Object.entries(world.metrics.details(p))) if (d.examples.length) log(`  ${p} ${route} failures: ${d.examples.join(' | ')}`);
@@ -343,12 +394,30 @@ async function run(world: World): Promise<number> {
       {
         date: new Date().toISOString(),
         machine: { cores: cpus().length, note: 'load generator, HAProxy, Postgres and every instance share the cores' },
-        settings: { instances: INSTANCES, runners: RUNNERS, busy: BUSY, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, webhooksPerSecond: WEBHOOKS_PER_SECOND, chatsPerSecond: CHATS_PER_SECOND, deauths: DEAUTHS, doubleChats: DOUBLE_CHATS },
+        settings: {
+          instances: INSTANCES,
+          runners: RUNNERS,
+          busy: BUSY,
+          seconds: SECONDS,
+          warmupSeconds: WARMUP_SECONDS,
+          webhooksPerSecond: WEBHOOKS_PER_SECOND,
+          chatsPerSecond: CHATS_PER_SECOND,
+          deauths: DEAUTHS,
+          doubleChats: DOUBLE_CHATS,
+        },
         figures,
         summary,
         ratio: { oneInstance: one, all: three, ratio, busyRatio },
         kill: { killedInFlight, retried: retriedAll, backAfterSeconds: backAfter, rejoinedShare },
-        audit: { runnerProblems: runnerProblems.slice(0, 50), events: events.figures, eventProblems: events.problems, chatProblems, doubleProblems, sessionProblems: sessionProblems.slice(0, 50), notificationRows },
+        audit: {
+          runnerProblems: runnerProblems.slice(0, 50),
+          events: events.figures,
+          eventProblems: events.problems,
+          chatProblems,
+          doubleProblems,
+          sessionProblems: sessionProblems.slice(0, 50),
+          notificationRows,
+        },
         checks,
         ok,
       },
@@ -356,7 +425,11 @@ async function run(world: World): Promise<number> {
       2,
     )}\n`,
   );
-  log(`\n${Object.entries(checks).map(([name, pass]) => `${pass ? 'PASS' : 'FAIL'} ${name}`).join('\n')}`);
+  log(
+    `\n${Object.entries(checks)
+      .map(([name, pass]) => `${pass ? 'PASS' : 'FAIL'} ${name}`)
+      .join('\n')}`,
+  );
   log(`${ok ? 'PASS' : 'FAIL'}: cluster run in ${elapsed()} (results in ${results})`);
   return ok ? 0 : 1;
 }

@@ -47,7 +47,9 @@ for (const [name, run] of Object.entries(scenarios)) {
   let result: ScenarioResult;
   try {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`did not finish within ${SCENARIO_TIMEOUT_MS / 1000} s`)), SCENARIO_TIMEOUT_MS)));
+    const timeout = new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`did not finish within ${SCENARIO_TIMEOUT_MS / 1000} s`)), SCENARIO_TIMEOUT_MS)),
+    );
     result = await Promise.race([run(), timeout]).finally(() => clearTimeout(timer));
   } catch (error) {
     await cleanUp();
@@ -61,5 +63,7 @@ for (const [name, run] of Object.entries(scenarios)) {
 }
 
 const failed = results.filter((r) => !r.ok);
-process.stdout.write(`\nfaults: ${results.length - failed.length} passed, ${failed.length} failed in ${((performance.now() - started) / 1000).toFixed(0)} s${failed.length ? ` (failed: ${failed.map((r) => r.name).join(', ')})` : ''}\n`);
+process.stdout.write(
+  `\nfaults: ${results.length - failed.length} passed, ${failed.length} failed in ${((performance.now() - started) / 1000).toFixed(0)} s${failed.length ? ` (failed: ${failed.map((r) => r.name).join(', ')})` : ''}\n`,
+);
 process.exit(failed.length ? 1 : 0);

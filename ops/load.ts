@@ -87,7 +87,8 @@ async function run(world: World): Promise<number> {
   let printed = -1;
   const progress = setInterval(() => {
     const last = memory.samples.at(-1);
-    if (last && last.t % 5 === 0 && last.t !== printed && (printed = last.t) >= 0) log(`  t=${String(last.t).padStart(3)} s  rss ${last.rssMb.toFixed(0)} MB  (${last.phase})`);
+    if (last && last.t % 5 === 0 && last.t !== printed && (printed = last.t) >= 0)
+      log(`  t=${String(last.t).padStart(3)} s  rss ${last.rssMb.toFixed(0)} MB  (${last.phase})`);
   }, 1000);
   await sleep(WARMUP_SECONDS * 1000);
   world.metrics.phase('measured');
@@ -139,15 +140,34 @@ async function run(world: World): Promise<number> {
   console.table(routeTable(warmup));
   log(`measured (${SECONDS} s):`);
   console.table(routeTable(measured));
-  log(`total: ${total.requests} requests, ${total.perSecond.toFixed(1)} req/s, ${total.s5xx} 5xx (target 0), ${total.networkErrors} connection errors, ${total.timeouts} client timeouts`);
-  log(`server CPU while measured: ${(serverCpu * 100).toFixed(0)} % of one core (the server is one Node process; Postgres, the generator and other work share the ${cpus().length} cores)`);
-  log(`memory every 5 s (VmRSS MB / V8 heap used MB; w = warm-up): ${memory.samples.filter((s) => s.t % 5 === 0).map((s) => `${s.t}s:${s.rssMb.toFixed(0)}/${s.heapMb?.toFixed(0) ?? '?'}${s.phase === 'warm-up' ? 'w' : ''}`).join(' ')}`);
-  log(`RSS after warm-up: median of first ${mem.windowS} s ${mem.first.toFixed(1)} MB → last ${mem.windowS} s ${mem.last.toFixed(1)} MB (${(mem.growth * 100).toFixed(1)} %): ${mem.ok ? 'flat' : 'grew (see the heap after GC for whether it is held)'}`);
-  log(`live heap after a full GC: ${liveBefore?.heapUsed.toFixed(1)} MB at the start of the measured run → ${liveAfter?.heapUsed.toFixed(1)} MB at its end (${(liveGrowth * 100).toFixed(1)} %, limit 10 %; RSS then ${liveBefore?.rss.toFixed(0)} → ${liveAfter?.rss.toFixed(0)} MB): ${liveOk ? 'ok' : 'GROWING'}`);
-  log(`audit: ${settled}/${runners.length} runners settled, ${mutations} mutations; ${runnerProblems.length} problems${runnerProblems.length ? `:\n  ${runnerProblems.slice(0, 20).join('\n  ')}` : ''}`);
-  log(`webhooks: ${events.figures.events} events, ${events.figures.processed} processed once, ${events.figures.activities} activities, ${events.figures.fetches} activity fetches; ${events.problems.length} problems${events.problems.length ? `:\n  ${events.problems.join('\n  ')}` : ''}`);
+  log(
+    `total: ${total.requests} requests, ${total.perSecond.toFixed(1)} req/s, ${total.s5xx} 5xx (target 0), ${total.networkErrors} connection errors, ${total.timeouts} client timeouts`,
+  );
+  log(
+    `server CPU while measured: ${(serverCpu * 100).toFixed(0)} % of one core (the server is one Node process; Postgres, the generator and other work share the ${cpus().length} cores)`,
+  );
+  log(
+    `memory every 5 s (VmRSS MB / V8 heap used MB; w = warm-up): ${memory.samples
+      .filter((s) => s.t % 5 === 0)
+      .map((s) => `${s.t}s:${s.rssMb.toFixed(0)}/${s.heapMb?.toFixed(0) ?? '?'}${s.phase === 'warm-up' ? 'w' : ''}`)
+      .join(' ')}`,
+  );
+  log(
+    `RSS after warm-up: median of first ${mem.windowS} s ${mem.first.toFixed(1)} MB → last ${mem.windowS} s ${mem.last.toFixed(1)} MB (${(mem.growth * 100).toFixed(1)} %): ${mem.ok ? 'flat' : 'grew (see the heap after GC for whether it is held)'}`,
+  );
+  log(
+    `live heap after a full GC: ${liveBefore?.heapUsed.toFixed(1)} MB at the start of the measured run → ${liveAfter?.heapUsed.toFixed(1)} MB at its end (${(liveGrowth * 100).toFixed(1)} %, limit 10 %; RSS then ${liveBefore?.rss.toFixed(0)} → ${liveAfter?.rss.toFixed(0)} MB): ${liveOk ? 'ok' : 'GROWING'}`,
+  );
+  log(
+    `audit: ${settled}/${runners.length} runners settled, ${mutations} mutations; ${runnerProblems.length} problems${runnerProblems.length ? `:\n  ${runnerProblems.slice(0, 20).join('\n  ')}` : ''}`,
+  );
+  log(
+    `webhooks: ${events.figures.events} events, ${events.figures.processed} processed once, ${events.figures.activities} activities, ${events.figures.fetches} activity fetches; ${events.problems.length} problems${events.problems.length ? `:\n  ${events.problems.join('\n  ')}` : ''}`,
+  );
   const webhook = measured['strava.webhook'];
-  log(`webhook answers later than Strava's 2 s: ${webhook?.timeouts ?? 0} of ${webhook?.requests ?? 0}; events without a 200 after 3 attempts (Strava would drop them): ${events.figures.unacked}`);
+  log(
+    `webhook answers later than Strava's 2 s: ${webhook?.timeouts ?? 0} of ${webhook?.requests ?? 0}; events without a 200 after 3 attempts (Strava would drop them): ${events.figures.unacked}`,
+  );
   log(`chats: ${chatOutcomes.length} asked, ${chatsDone} answered to the end`);
   if (unhandled.length) log(`server logged ${unhandled.length} errors, e.g.:\n  ${unhandled.slice(0, 3).join('\n  ')}`);
   const fiveHundreds = world.metrics.details('measured');
@@ -169,13 +189,28 @@ async function run(world: World): Promise<number> {
       {
         date: new Date().toISOString(),
         machine: { cores: cpus().length, note: 'load generator, stand-ins and server share the cores' },
-        settings: { runners: RUNNERS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, webhooksPerSecond: WEBHOOKS_PER_SECOND, chatsPerSecond: CHATS_PER_SECOND },
+        settings: {
+          runners: RUNNERS,
+          seconds: SECONDS,
+          warmupSeconds: WARMUP_SECONDS,
+          webhooksPerSecond: WEBHOOKS_PER_SECOND,
+          chatsPerSecond: CHATS_PER_SECOND,
+        },
         measured,
         warmup,
         total,
         serverCpuCores: serverCpu,
         memory: { samples: memory.samples, rssVerdict: mem, liveHeap: { before: liveBefore, after: liveAfter, growth: liveGrowth, ok: liveOk } },
-        audit: { runners: runners.length, settled, mutations, problems: runnerProblems.slice(0, 50), events: events.figures, eventProblems: events.problems, chats: chatOutcomes.length, chatsDone },
+        audit: {
+          runners: runners.length,
+          settled,
+          mutations,
+          problems: runnerProblems.slice(0, 50),
+          events: events.figures,
+          eventProblems: events.problems,
+          chats: chatOutcomes.length,
+          chatsDone,
+        },
         checks,
         ok,
       },
@@ -183,7 +218,11 @@ async function run(world: World): Promise<number> {
       2,
     )}\n`,
   );
-  log(`\n${Object.entries(checks).map(([name, pass]) => `${pass ? 'PASS' : 'FAIL'} ${name}`).join('\n')}`);
+  log(
+    `\n${Object.entries(checks)
+      .map(([name, pass]) => `${pass ? 'PASS' : 'FAIL'} ${name}`)
+      .join('\n')}`,
+  );
   log(`${ok ? 'PASS' : 'FAIL'}: load run (results in ops/load-results.json)`);
   return ok ? 0 : 1;
 }

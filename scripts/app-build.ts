@@ -72,10 +72,15 @@ function viteBuild(): Promise<void> {
   const vite = join(root, 'node_modules/vite/bin/vite.js');
   return new Promise((resolve, reject) => {
     // NODE_ENV=test (vitest) would make a development bundle without the service worker.
-    execFile(process.execPath, [vite, 'build'], { cwd: root, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NODE_ENV: 'production' } }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`vite build failed:\n${stdout}${stderr}`));
-      else resolve();
-    });
+    execFile(
+      process.execPath,
+      [vite, 'build'],
+      { cwd: root, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NODE_ENV: 'production' } },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`vite build failed:\n${stdout}${stderr}`));
+        else resolve();
+      },
+    );
   });
 }
 

@@ -117,11 +117,12 @@ function loopImports(loop: string[]): string[] {
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
   const { edges, loops, violations } = checkShape();
-  if (process.argv.includes('--graph'))
-    for (const [from, to] of [...edges].sort()) console.log(`${from.padEnd(16)} -> ${[...to].sort().join(', ')}`);
+  if (process.argv.includes('--graph')) for (const [from, to] of [...edges].sort()) console.log(`${from.padEnd(16)} -> ${[...to].sort().join(', ')}`);
   for (const loop of loops) console.log(`folder loop: ${loop.join(' <-> ')}\n${loopImports(loop).join('\n')}`);
   for (const violation of violations) console.log(`boundary: ${violation}`);
   const nodes = new Set([...edges.keys(), ...[...edges.values()].flatMap((to) => [...to])]);
-  console.log(`server shape: ${nodes.size} folders and top-level files, ${[...edges.values()].reduce((n, to) => n + to.size, 0)} folder imports, ${loops.length} loops, ${violations.length} boundary violations`);
+  console.log(
+    `server shape: ${nodes.size} folders and top-level files, ${[...edges.values()].reduce((n, to) => n + to.size, 0)} folder imports, ${loops.length} loops, ${violations.length} boundary violations`,
+  );
   if (loops.length || violations.length) process.exit(1);
 }

@@ -13,11 +13,27 @@ const mark = (scale: number) => `
   </g>`;
 
 const icons = [
-  { file: 'icon-192.png', size: 192, svg: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512"><rect width="512" height="512" rx="112" fill="#0f766e"/>${mark(0.9)}</svg>` },
-  { file: 'icon-512.png', size: 512, svg: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512"><rect width="512" height="512" rx="112" fill="#0f766e"/>${mark(0.9)}</svg>` },
+  {
+    file: 'icon-192.png',
+    size: 192,
+    svg: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512"><rect width="512" height="512" rx="112" fill="#0f766e"/>${mark(0.9)}</svg>`,
+  },
+  {
+    file: 'icon-512.png',
+    size: 512,
+    svg: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512"><rect width="512" height="512" rx="112" fill="#0f766e"/>${mark(0.9)}</svg>`,
+  },
   // Maskable: full-bleed background, the mark inside the 80 % safe circle.
-  { file: 'maskable-512.png', size: 512, svg: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512"><rect width="512" height="512" fill="#0f766e"/>${mark(0.66)}</svg>` },
-  { file: 'apple-touch-icon.png', size: 180, svg: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512"><rect width="512" height="512" fill="#0f766e"/>${mark(0.8)}</svg>` },
+  {
+    file: 'maskable-512.png',
+    size: 512,
+    svg: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512"><rect width="512" height="512" fill="#0f766e"/>${mark(0.66)}</svg>`,
+  },
+  {
+    file: 'apple-touch-icon.png',
+    size: 180,
+    svg: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512"><rect width="512" height="512" fill="#0f766e"/>${mark(0.8)}</svg>`,
+  },
 ];
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });

@@ -21,7 +21,9 @@ export function precompressDir(dir: string): { files: number; rawBytes: number; 
     const path = join(entry.parentPath, entry.name);
     if (statSync(path).size < PRECOMPRESS_MIN_BYTES) continue;
     const raw = readFileSync(path);
-    const br = brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: raw.byteLength } });
+    const br = brotliCompressSync(raw, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: raw.byteLength },
+    });
     const gz = gzipSync(raw, { level: constants.Z_BEST_COMPRESSION });
     // A twin that saves under a tenth is not worth a decompression on the phone.
     if (br.byteLength < raw.byteLength * 0.9) writeFileSync(`${path}.br`, br);

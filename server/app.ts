@@ -138,7 +138,9 @@ function handleError(error: Error, c: Context<AppEnv>, deps: AppDeps): Response 
   // Unexpected: the operator gets where and what kind (never the message: a database error's
   // quotes the query's parameters), the caller an id to quote and nothing internal.
   deps.log.error('unhandled error', { ...where(c), code: 'internal_error', ...errorLogFields(error) });
-  const body = errorBody(new AppError('internal_error', { message: `Something went wrong on our side. Please try again; if it goes on, quote ${c.get('requestId')}.` }));
+  const body = errorBody(
+    new AppError('internal_error', { message: `Something went wrong on our side. Please try again; if it goes on, quote ${c.get('requestId')}.` }),
+  );
   return c.json({ error: { ...body.error, request_id: c.get('requestId') } }, 500);
 }
 

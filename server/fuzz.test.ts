@@ -130,9 +130,17 @@ const recipe = (overrides: Partial<Recipe>): Recipe => ({
 describe('the fuzz checks', () => {
   it('catch a leak, a 5xx, missing headers and a cross-site write that went through', () => {
     const request = buildRequest(recipe({ route: routes.findIndex((r) => r.path === '/api/goals' && r.method === 'GET') }), routes, world);
-    const headers = () => new Headers({ 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" });
+    const headers = () =>
+      new Headers({
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'x-frame-options': 'DENY',
+        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      });
     expect(() => check(request, { status: 200, headers: headers(), text: '{"goals":[]}' })).not.toThrow();
-    expect(() => check(request, { status: 200, headers: headers(), text: JSON.stringify({ title: `${world.a.markers.find((m) => m.startsWith('marker-a-'))}-goal` }) })).toThrow(/leaked/);
+    expect(() =>
+      check(request, { status: 200, headers: headers(), text: JSON.stringify({ title: `${world.a.markers.find((m) => m.startsWith('marker-a-'))}-goal` }) }),
+    ).toThrow(/leaked/);
     expect(() => check(request, { status: 200, headers: headers(), text: world.a.ids.goal })).toThrow(/leaked/);
     expect(() => check(request, { status: 502, headers: headers(), text: '' })).toThrow(/status 502/);
     expect(() => check(request, { status: 200, headers: new Headers(), text: '' })).toThrow(/nosniff/);
@@ -145,7 +153,9 @@ describe('fuzzing every route', () => {
   it('enumerates the routes from the app itself', () => {
     const names = routes.map((r) => `${r.method} ${r.path}`);
     expect(names.length).toBeGreaterThan(50);
-    expect(names).toEqual(expect.arrayContaining(['POST /api/sync/push', 'GET /api/goals/:id', 'PATCH /api/workouts/:id', 'GET /api/admin/audit', 'POST /api/strava/webhook']));
+    expect(names).toEqual(
+      expect.arrayContaining(['POST /api/sync/push', 'GET /api/goals/:id', 'PATCH /api/workouts/:id', 'GET /api/admin/audit', 'POST /api/strava/webhook']),
+    );
     // A valid request for a route that no longer exists would silently fuzz nothing.
     for (const key of Object.keys(TEMPLATES)) expect(names, key).toContain(key);
   });
@@ -172,17 +182,36 @@ describe('fuzzing every route', () => {
     }
     // The valid requests are valid: most routes did their real work for B.
     expect(okForB.length, `refused for B:\n${notOkForB.join('\n')}`).toBeGreaterThan(35);
-    for (const route of ['POST /api/sync/push', 'PATCH /api/goals/:id', 'PATCH /api/workouts/:id', 'POST /api/plans/generate', 'POST /api/coach/chat', 'GET /api/export']) expect(okForB, `refused for B:\n${notOkForB.join('\n')}`).toContain(route);
+    for (const route of [
+      'POST /api/sync/push',
+      'PATCH /api/goals/:id',
+      'PATCH /api/workouts/:id',
+      'POST /api/plans/generate',
+      'POST /api/coach/chat',
+      'GET /api/export',
+    ])
+      expect(okForB, `refused for B:\n${notOkForB.join('\n')}`).toContain(route);
   }, 180_000);
 
   it('answers 413 to a body over 1 MB on every route, and never a 5xx to 10,000-deep JSON', async () => {
     const huge = JSON.stringify({ message: 'x'.repeat(1024 * 1024 + 10) });
-    const deep = [deepJsonText(10_000, 'array'), deepJsonText(10_000, 'object'), `{"protocol":1,"schemaVersion":2,"clientId":"c_deepdeepdeep","mutations":[{"id":1,"name":"goal.update","v":1,"hlc":"x","args":${deepJsonText(10_000, 'object')}}]}`];
+    const deep = [
+      deepJsonText(10_000, 'array'),
+      deepJsonText(10_000, 'object'),
+      `{"protocol":1,"schemaVersion":2,"clientId":"c_deepdeepdeep","mutations":[{"id":1,"name":"goal.update","v":1,"hlc":"x","args":${deepJsonText(10_000, 'object')}}]}`,
+    ];
     for (const [index, route] of routes.entries()) {
       if (route.method === 'GET') continue;
       for (const credential of ['b', 'none'] as Credential[]) {
         const base = buildRequest(recipe({ route: index, credential }), routes, world);
-        const withLength = { ...base, init: { ...base.init, body: huge, headers: { ...base.init.headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(huge)) } } };
+        const withLength = {
+          ...base,
+          init: {
+            ...base.init,
+            body: huge,
+            headers: { ...base.init.headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(huge)) },
+          },
+        };
         const answer = await send(withLength);
         check(withLength, answer);
         expect(answer.status, describeExchange(withLength, answer)).toBe(413);
@@ -210,11 +239,21 @@ describe('fuzzing every route', () => {
     for (const route of routes) expect(hits.get(`${route.method} ${route.path}`) ?? 0, `${route.method} ${route.path}`).toBeGreaterThan(20);
   }, 240_000);
 
-  it('answers NUL, lone surrogates and ids already used (A\'s and B\'s own) in every field of every valid body below 500', async () => {
+  it("answers NUL, lone surrogates and ids already used (A's and B's own) in every field of every valid body below 500", async () => {
     // Issue 15 (M5, I3): every string of every template, one at a time, with a NUL or an unpaired
     // surrogate; every UUID with an id already used. Each push variant under a client id of its own,
     // so none is answered from a stored result.
-    const used = [world.a.ids.goal, world.a.ids.chat, world.a.ids.plan, world.a.ids.activity, world.a.ids.workouts[1]!, world.b.ids.goal, world.b.ids.chat, world.b.ids.plan, world.b.ids.activity];
+    const used = [
+      world.a.ids.goal,
+      world.a.ids.chat,
+      world.a.ids.plan,
+      world.a.ids.activity,
+      world.a.ids.workouts[1]!,
+      world.b.ids.goal,
+      world.b.ids.chat,
+      world.b.ids.plan,
+      world.b.ids.activity,
+    ];
     const statuses = new Map<number, number>();
     const pushResults = new Map<string, number>();
     let sweep = 0;

@@ -46,7 +46,10 @@ describe('text with a NUL or an unpaired surrogate (M5)', () => {
     const { cookie } = await runnerWithPlan(c.t);
     const asked = c.standin.requests.length;
     expectBadText(await call(c.t.app, 'POST', '/api/coach/chat', { cookie, body: { message: 'How far \u0000 today?' } }), 'message');
-    expectBadText(await call(c.t.app, 'POST', '/api/coach/chat', { cookie, body: { message: 'How far \ud800 today?', client_message_id: randomUUID() } }), 'message');
+    expectBadText(
+      await call(c.t.app, 'POST', '/api/coach/chat', { cookie, body: { message: 'How far \ud800 today?', client_message_id: randomUUID() } }),
+      'message',
+    );
     expect(c.standin.requests.length).toBe(asked);
     expect((await call(c.t.app, 'GET', '/api/chat/messages', { cookie })).json.messages).toEqual([]);
   });
@@ -73,7 +76,10 @@ describe('impossible calendar dates (I5)', () => {
     const { cookie } = await signUp(c.t);
     for (const hlc of ['2026-02-30T07:15:09.120Z-0000-8f3a1c0d9e2b4a67', '2026-03-01T24:00:00.000Z-0000-8f3a1c0d9e2b4a67']) {
       const mutations = [{ id: 1, name: 'goal.create', v: 1, hlc, args: { id: randomUUID(), goal: RACE } }];
-      const res = await call(c.t.app, 'POST', '/api/sync/push', { cookie, body: { protocol: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, clientId: `c_badclock_${hlc.slice(8, 10)}xx`, mutations } });
+      const res = await call(c.t.app, 'POST', '/api/sync/push', {
+        cookie,
+        body: { protocol: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, clientId: `c_badclock_${hlc.slice(8, 10)}xx`, mutations },
+      });
       expect(res.status, hlc).toBe(400);
       expect(res.json.error.issues.map((i: { path: string }) => i.path)).toContain('mutations[0].hlc');
     }
@@ -126,7 +132,15 @@ describe('an unexpected 500 (M5: the log never carries parameters or bodies)', (
     const text = lines[0]!;
     for (const leak of [secret, hash, 'Failed query', 'params', 'select', 'must not hold', '123']) expect(text, leak).not.toContain(leak);
     const line = JSON.parse(text) as Record<string, unknown>;
-    expect(line).toMatchObject({ level: 'error', message: 'unhandled error', route: '/boom/:id', method: 'POST', code: 'internal_error', request_id: requestId, sqlstate: '22P02' });
+    expect(line).toMatchObject({
+      level: 'error',
+      message: 'unhandled error',
+      route: '/boom/:id',
+      method: 'POST',
+      code: 'internal_error',
+      request_id: requestId,
+      sqlstate: '22P02',
+    });
     expect(line.error_class).toMatch(/DrizzleQueryError/);
     expect((line.stack as string[]).every((frame) => frame.startsWith('at '))).toBe(true);
     expect(text.length).toBeLessThan(4000);

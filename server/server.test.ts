@@ -37,7 +37,12 @@ describe('the server on a PGlite data directory', () => {
     const first = await start(dataDir);
     const code = await inviteCommand(dataDir, '--expires-days', '7');
     expect(code).toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/);
-    const register = await post(`${first.url}/api/auth/register`, { invite_code: code, name: 'Restart', email: 'restart@example.com', password: 'long enough password' });
+    const register = await post(`${first.url}/api/auth/register`, {
+      invite_code: code,
+      name: 'Restart',
+      email: 'restart@example.com',
+      password: 'long enough password',
+    });
     expect(register.status).toBe(201);
     const cookie = register.headers.get('set-cookie')!.split(';')[0]!;
     await first.close();
@@ -51,7 +56,12 @@ describe('the server on a PGlite data directory', () => {
     // With no server running the command opens PGlite itself, and the next server sees the code.
     const offlineCode = await inviteCommand(dataDir);
     const third = await start(dataDir);
-    const again = await post(`${third.url}/api/auth/register`, { invite_code: offlineCode, name: 'Later', email: 'later@example.com', password: 'long enough password' });
+    const again = await post(`${third.url}/api/auth/register`, {
+      invite_code: offlineCode,
+      name: 'Later',
+      email: 'later@example.com',
+      password: 'long enough password',
+    });
     expect(again.status).toBe(201);
   }, 90_000); // three servers and two CLI processes: far beyond the default on a loaded 2-core machine
 

@@ -44,7 +44,12 @@ export class ScenarioResult {
  * names the pushes and pulls in the metrics (default sync.push, sync.pull); `spreadMs` spreads
  * the first syncs over that many milliseconds.
  */
-export function syncLoops(runners: SimRunner[], pauseMs: [number, number], changes: [number, number] = [1, 5], options: { routes?: { push: string; pull: string }; spreadMs?: number } = {}) {
+export function syncLoops(
+  runners: SimRunner[],
+  pauseMs: [number, number],
+  changes: [number, number] = [1, 5],
+  options: { routes?: { push: string; pull: string }; spreadMs?: number } = {},
+) {
   let stopping = false;
   const loops = runners.map(async (runner) => {
     if (options.spreadMs) await sleep(jitter(0, options.spreadMs));

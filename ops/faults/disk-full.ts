@@ -46,7 +46,11 @@ export async function diskFull(): Promise<ScenarioResult> {
     result.note(`pushes on a full disk: ${statuses.join(' ')}; health ${health.status}`);
     result.note(statusLine(world, 'full', 'sync.push'));
     const refused = statuses.filter((s) => s !== '200');
-    result.check('writes on a full disk refused with 507 or 503', refused.length > 0 && refused.every((s) => s === '507' || s === '503'), `statuses: ${[...new Set(statuses)].join(', ')}`);
+    result.check(
+      'writes on a full disk refused with 507 or 503',
+      refused.length > 0 && refused.every((s) => s === '507' || s === '503'),
+      `statuses: ${[...new Set(statuses)].join(', ')}`,
+    );
     const survived = world.server.running;
     result.check('the server process did not crash', survived);
 

@@ -42,18 +42,38 @@ export async function hangingUpstreams(): Promise<ScenarioResult> {
     world.metrics.end();
 
     result.note(`chat while Claude hangs: ${chat.status} ${chat.ending} after ${(chat.ms / 1000).toFixed(1)} s`);
-    result.check('the chat got a clear timeout error (503 coach_unavailable), not a hang', chat.status === 503 && chat.ending === 'coach_unavailable', `${chat.status} ${chat.ending}`);
+    result.check(
+      'the chat got a clear timeout error (503 coach_unavailable), not a hang',
+      chat.status === 503 && chat.ending === 'coach_unavailable',
+      `${chat.status} ${chat.ending}`,
+    );
     const healthMs = world.metrics.latencies('hanging', 'health');
     const syncMs = [...world.metrics.latencies('hanging', 'sync.push'), ...world.metrics.latencies('hanging', 'sync.pull')];
     result.note(latencyLine(world, 'hanging', 'health'));
     result.note(latencyLine(world, 'hanging', 'sync.push'));
     const figures = world.metrics.figures('hanging');
     const failures = Object.values(figures).reduce((sum, f) => sum + f.s5xx + f.networkErrors + f.timeouts, 0);
-    result.check(`health p99 under ${HEALTH_P99_MS} ms while the upstreams hang`, healthMs.length > 0 && percentile(healthMs, 99) < HEALTH_P99_MS, `p99 ${percentile(healthMs, 99).toFixed(0)} ms`);
-    result.check(`sync p99 under ${SYNC_P99_MS} ms while the upstreams hang`, syncMs.length > 0 && percentile(syncMs, 99) < SYNC_P99_MS, `p99 ${percentile(syncMs, 99).toFixed(0)} ms`);
+    result.check(
+      `health p99 under ${HEALTH_P99_MS} ms while the upstreams hang`,
+      healthMs.length > 0 && percentile(healthMs, 99) < HEALTH_P99_MS,
+      `p99 ${percentile(healthMs, 99).toFixed(0)} ms`,
+    );
+    result.check(
+      `sync p99 under ${SYNC_P99_MS} ms while the upstreams hang`,
+      syncMs.length > 0 && percentile(syncMs, 99) < SYNC_P99_MS,
+      `p99 ${percentile(syncMs, 99).toFixed(0)} ms`,
+    );
     result.check('no 5xx or unanswered request apart from the chat', failures - (chat.status === 503 ? 1 : 0) === 0, `${failures} failures`);
-    result.check('webhooks answered at once although Strava hangs', sender.events.every((e) => e.acked && e.attempts === 1), `${sender.events.filter((e) => e.attempts > 1).length} needed a retry`);
-    result.check('Strava jobs tried, timed out and stayed queued for a retry', fetchesWhileHanging > 0 && stillQueued > 0, `${fetchesWhileHanging} hung fetches, ${stillQueued} events still queued`);
+    result.check(
+      'webhooks answered at once although Strava hangs',
+      sender.events.every((e) => e.acked && e.attempts === 1),
+      `${sender.events.filter((e) => e.attempts > 1).length} needed a retry`,
+    );
+    result.check(
+      'Strava jobs tried, timed out and stayed queued for a retry',
+      fetchesWhileHanging > 0 && stillQueued > 0,
+      `${fetchesWhileHanging} hung fetches, ${stillQueued} events still queued`,
+    );
 
     // The upstreams answer again.
     world.strava.state.faults.length = 0;
@@ -65,7 +85,11 @@ export async function hangingUpstreams(): Promise<ScenarioResult> {
     result.check('every queued Strava event processed after the recovery', left === 0, `${left} left`);
     await sleep(500);
     const audit = await auditEvents((sql, params) => world.query(sql, params), sender, world.strava, { requireAcked: true });
-    result.check('audit: each event processed exactly once', audit.ok, `${audit.figures.processed}/${EVENTS} processed, ${audit.figures.activities} activities, ${audit.figures.fetches} fetches${audit.problems.length ? `; ${audit.problems.join('; ')}` : ''}`);
+    result.check(
+      'audit: each event processed exactly once',
+      audit.ok,
+      `${audit.figures.processed}/${EVENTS} processed, ${audit.figures.activities} activities, ${audit.figures.fetches} fetches${audit.problems.length ? `; ${audit.problems.join('; ')}` : ''}`,
+    );
     await auditRunners(result, world, runners);
     const errors = loggedErrors(world);
     result.note(`server logged ${errors.length} errors${errors.length ? `, e.g. ${errors[0]!.slice(0, 200)}` : ''}`);

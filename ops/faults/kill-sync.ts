@@ -12,7 +12,11 @@ const RUNNERS = { postgres: 16, pglite: 8 };
 
 export async function killDuringSync(database: 'postgres' | 'pglite'): Promise<ScenarioResult> {
   const result = new ScenarioResult(`kill -9 during a sync burst (${database})`);
-  const world = await World.create({ name: `kill-sync-${database}`, ...(database === 'postgres' ? { postgresBase: baseUrl() } : {}), requestTimeoutMs: 10_000 });
+  const world = await World.create({
+    name: `kill-sync-${database}`,
+    ...(database === 'postgres' ? { postgresBase: baseUrl() } : {}),
+    requestTimeoutMs: 10_000,
+  });
   try {
     await world.server.start();
     const runners = await world.addRunners(RUNNERS[database]);

@@ -51,7 +51,11 @@ export async function killDuringWebhooks(): Promise<ScenarioResult> {
     world.metrics.end();
     result.note(statusLine(world, 'burst', 'strava.webhook'));
     const hooks = world.metrics.figures('burst')['strava.webhook'];
-    result.check('the kill interrupted webhook deliveries', (hooks?.networkErrors ?? 0) + (hooks?.timeouts ?? 0) > 0, `${hooks?.networkErrors ?? 0} refused/reset, ${hooks?.timeouts ?? 0} timed out`);
+    result.check(
+      'the kill interrupted webhook deliveries',
+      (hooks?.networkErrors ?? 0) + (hooks?.timeouts ?? 0) > 0,
+      `${hooks?.networkErrors ?? 0} refused/reset, ${hooks?.timeouts ?? 0} timed out`,
+    );
 
     const left = await waitForEvents((sql) => world.query(sql), 60_000);
     result.check('every stored event processed', left === 0, `${left} left unprocessed`);
@@ -64,7 +68,9 @@ export async function killDuringWebhooks(): Promise<ScenarioResult> {
       result.note(`jobs of the unprocessed events: ${JSON.stringify(jobs.rows)}`);
     }
     // Notifications are sent by the minute's dispatcher (or at start): wait for it, at most a minute and a bit.
-    const sent = async () => (await world.query(`select count(*)::int as n from notifications where notification_type = 'strava_disconnected' and status = 'sent'`)).rows[0].n >= DEAUTHORIZING;
+    const sent = async () =>
+      (await world.query(`select count(*)::int as n from notifications where notification_type = 'strava_disconnected' and status = 'sent'`)).rows[0].n >=
+      DEAUTHORIZING;
     await waitFor(sent, 80_000, 'the deauthorization e-mails').catch((error: Error) => result.note(error.message));
     await sleep(1_000); // a doubled send would arrive now
     const audit = await auditEvents((sql, params) => world.query(sql, params), sender, world.strava, { mails: world.smtp!.messages, requireAcked: true });

@@ -52,9 +52,14 @@ export async function postgresRestart(): Promise<ScenarioResult> {
     result.check('the restarts hit requests in flight (else this proved nothing)', interrupted > 0, `${interrupted} answered with an error`);
     const fiveHundreds = Object.values(world.metrics.details('restarts')).reduce((sum, d) => sum + (d.statuses['500'] ?? 0), 0);
     result.check('errors while the database was away are 503 database_unavailable, not 500', fiveHundreds === 0, `${fiveHundreds} answered 500`);
-    result.check('recovered: health 200 and pushes accepted at the end', health.answers.at(-1)?.status === 200 && (await runners[0]!.push('final.push')) === 200);
+    result.check(
+      'recovered: health 200 and pushes accepted at the end',
+      health.answers.at(-1)?.status === 200 && (await runners[0]!.push('final.push')) === 200,
+    );
     const serverErrors = Object.values(figures).reduce((sum, f) => sum + f.s5xx, 0);
-    const codes = [...new Set(Object.values(world.metrics.details('restarts')).flatMap((d) => d.examples.map((e) => /"code":"(\w+)"/.exec(e)?.[1] ?? e.slice(0, 40))))];
+    const codes = [
+      ...new Set(Object.values(world.metrics.details('restarts')).flatMap((d) => d.examples.map((e) => /"code":"(\w+)"/.exec(e)?.[1] ?? e.slice(0, 40)))),
+    ];
     result.note(`5xx answers during the restarts: ${serverErrors} (${codes.join(', ') || 'none'}); each rolled back and was retried`);
     world.metrics.phase('audit');
     await auditRunners(result, world, runners);

@@ -50,7 +50,11 @@ export function ensureHaproxy(log: (line: string) => void): string {
   let path = found();
   if (path) return path;
   log('haproxy is not installed: installing it now (apt-get install -y haproxy)…');
-  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'haproxy'], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const install = () =>
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'haproxy'], {
+      encoding: 'utf8',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   let result = install();
   if (result.status !== 0) {
     log('apt-get install failed; running apt-get update first…');
@@ -123,7 +127,13 @@ export class Balancer {
     return rows
       .map((line) => line.split(','))
       .filter((row) => at(row, 'pxname') === 'instances' && /^app\d+$/.test(at(row, 'svname')))
-      .map((row) => ({ name: at(row, 'svname'), status: at(row, 'status'), sessions: Number(at(row, 'stot')), retries: Number(at(row, 'wretr')), redispatches: Number(at(row, 'wredis')) }));
+      .map((row) => ({
+        name: at(row, 'svname'),
+        status: at(row, 'status'),
+        sessions: Number(at(row, 'stot')),
+        retries: Number(at(row, 'wretr')),
+        redispatches: Number(at(row, 'wredis')),
+      }));
   }
 
   /** Waits until exactly the instances named in `up` are UP and the others DOWN (health checks settle in ~2 s). */
@@ -132,7 +142,10 @@ export class Balancer {
     for (;;) {
       const states = await this.states().catch(() => []);
       if (states.length && states.every((s) => (up.includes(s.name) ? s.status === 'UP' : s.status.startsWith('DOWN')))) return;
-      if (Date.now() > deadline) throw new Error(`haproxy did not see ${up.join(', ')} up (and the others down) within ${timeoutMs} ms: ${states.map((s) => `${s.name} ${s.status}`).join(', ')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `haproxy did not see ${up.join(', ')} up (and the others down) within ${timeoutMs} ms: ${states.map((s) => `${s.name} ${s.status}`).join(', ')}`,
+        );
       await sleep(200);
     }
   }

@@ -25,7 +25,13 @@ export class MemorySampler {
     this.started = performance.now();
     const sample = () => {
       const rss = this.server.rssMb();
-      if (rss !== null) this.samples.push({ t: Math.round((performance.now() - this.started) / 1000), rssMb: rss, heapMb: this.server.heap?.heapUsed ?? null, phase: this.phase });
+      if (rss !== null)
+        this.samples.push({
+          t: Math.round((performance.now() - this.started) / 1000),
+          rssMb: rss,
+          heapMb: this.server.heap?.heapUsed ?? null,
+          phase: this.phase,
+        });
     };
     sample();
     this.timer = setInterval(sample, 1000);

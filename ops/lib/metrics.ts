@@ -94,7 +94,11 @@ export class Metrics {
   private samples(route: string): RouteSamples {
     const routes = this.phases.get(this.current)!.routes;
     let samples = routes.get(route);
-    if (!samples) routes.set(route, (samples = { latencies: [], s4xx: 0, s5xx: 0, networkErrors: 0, timeouts: 0, balancerErrors: 0, retried: 0, statuses: new Map(), examples: [] }));
+    if (!samples)
+      routes.set(
+        route,
+        (samples = { latencies: [], s4xx: 0, s5xx: 0, networkErrors: 0, timeouts: 0, balancerErrors: 0, retried: 0, statuses: new Map(), examples: [] }),
+      );
     return samples;
   }
 

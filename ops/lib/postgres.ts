@@ -82,7 +82,16 @@ export class PrivatePostgres {
     asPostgres('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
     const cluster = new PrivatePostgres(dir, await freePort());
     clusters.add(cluster);
-    asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-l', join(dir, 'log'), '-w', '-o', `-p ${cluster.port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on`, 'start']);
+    asPostgres('pg_ctl', [
+      '-D',
+      join(dir, 'data'),
+      '-l',
+      join(dir, 'log'),
+      '-w',
+      '-o',
+      `-p ${cluster.port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on`,
+      'start',
+    ]);
     return cluster;
   }
 

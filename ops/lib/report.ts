@@ -28,7 +28,15 @@ export function routeTable(figures: Record<string, RouteFigures>, options: { bal
 }
 
 /** Totals over routes. */
-export function totals(figures: Record<string, RouteFigures>): { requests: number; perSecond: number; s5xx: number; networkErrors: number; timeouts: number; balancerErrors: number; retried: number } {
+export function totals(figures: Record<string, RouteFigures>): {
+  requests: number;
+  perSecond: number;
+  s5xx: number;
+  networkErrors: number;
+  timeouts: number;
+  balancerErrors: number;
+  retried: number;
+} {
   const all = Object.values(figures);
   return {
     requests: all.reduce((sum, f) => sum + f.requests, 0),

@@ -48,7 +48,15 @@ export class SimRunner {
   /** Mutations not yet acknowledged, oldest first. */
   outbox: Mutation[] = [];
   readonly mirror = new Map<SyncedEntity, Map<string, Row>>(SYNCED_ENTITIES.map((e) => [e, new Map()]));
-  readonly intent: Intent = { goalsCreated: new Set(), goalTitles: new Map(), workoutNotes: new Map(), notesSent: [], injuryNotes: null, chatSent: new Set(), chatAnswered: new Set() };
+  readonly intent: Intent = {
+    goalsCreated: new Set(),
+    goalTitles: new Map(),
+    workoutNotes: new Map(),
+    notesSent: [],
+    injuryNotes: null,
+    chatSent: new Set(),
+    chatAnswered: new Set(),
+  };
   goalIds: string[] = [];
   workoutIds: string[] = [];
   /** Mutations the server refused (none expected: the generator only makes valid ones). */
@@ -67,15 +75,26 @@ export class SimRunner {
   /** Signs up with `inviteCode`, fills the profile, sets a marathon goal and generates its plan. */
   async setUp(inviteCode: string, today: Date): Promise<void> {
     const password = 'long enough password for ops';
-    const registered = await this.expect(201, this.http.call('setup.register', 'POST', '/api/auth/register', { body: { invite_code: inviteCode, name: this.name, email: this.email, password } }));
+    const registered = await this.expect(
+      201,
+      this.http.call('setup.register', 'POST', '/api/auth/register', { body: { invite_code: inviteCode, name: this.name, email: this.email, password } }),
+    );
     this.cookie = registered.headers!.get('set-cookie')!.split(';')[0]!;
     this.userId = registered.json.user.id;
     const profile = { current_weekly_mileage_miles: 25, days_available_per_week: 5, easy_pace_per_mile_seconds: 600, time_zone: 'Europe/London' };
     await this.expect(200, this.http.call('setup.profile', 'PUT', '/api/profile', { cookie: this.cookie, body: profile }));
-    const marathon = { goal_type: 'race', target_race_distance_meters: 42195, target_race_date: isoDateAfter(today, 7 * 18), target_time_seconds: 4 * 3600 + 30 * 60 };
+    const marathon = {
+      goal_type: 'race',
+      target_race_distance_meters: 42195,
+      target_race_date: isoDateAfter(today, 7 * 18),
+      target_time_seconds: 4 * 3600 + 30 * 60,
+    };
     const goal = await this.expect(201, this.http.call('setup.goal', 'POST', '/api/goals', { cookie: this.cookie, body: marathon }));
     this.goalIds.push(goal.json.goal.id);
-    const plan = await this.expect(201, this.http.call('setup.plan', 'POST', '/api/plans/generate', { cookie: this.cookie, body: { goal_id: goal.json.goal.id } }));
+    const plan = await this.expect(
+      201,
+      this.http.call('setup.plan', 'POST', '/api/plans/generate', { cookie: this.cookie, body: { goal_id: goal.json.goal.id } }),
+    );
     this.workoutIds = (plan.json.workouts as { id: string }[]).map((w) => w.id);
     await this.pullAll('setup.pull');
   }
@@ -216,9 +235,11 @@ export class SimRunner {
     const goals = this.mirror.get('goals')!;
     for (const id of this.intent.goalsCreated) if (!goals.has(id)) problems.push(`${who}: goal ${id} lost`);
     if (goals.size !== this.intent.goalsCreated.size + 1) problems.push(`${who}: ${goals.size} goals, expected ${this.intent.goalsCreated.size + 1}`);
-    for (const [id, title] of this.intent.goalTitles) if (goals.get(id)?.title !== title) problems.push(`${who}: goal ${id} title ${String(goals.get(id)?.title)} ≠ ${title}`);
+    for (const [id, title] of this.intent.goalTitles)
+      if (goals.get(id)?.title !== title) problems.push(`${who}: goal ${id} title ${String(goals.get(id)?.title)} ≠ ${title}`);
     const workouts = this.mirror.get('workouts')!;
-    for (const [id, notes] of this.intent.workoutNotes) if (workouts.get(id)?.notes !== notes) problems.push(`${who}: workout ${id} notes ${String(workouts.get(id)?.notes)} ≠ ${notes}`);
+    for (const [id, notes] of this.intent.workoutNotes)
+      if (workouts.get(id)?.notes !== notes) problems.push(`${who}: workout ${id} notes ${String(workouts.get(id)?.notes)} ≠ ${notes}`);
     const edits = new Map<string, number>();
     for (const edit of this.mirror.get('workout_edits')!.values()) {
       if (edit.field === 'notes' && typeof edit.new_value === 'string') edits.set(edit.new_value, (edits.get(edit.new_value) ?? 0) + 1);
@@ -228,7 +249,8 @@ export class SimRunner {
       if (times !== 1) problems.push(`${who}: note "${notes}" is in the edit history ${times} times (expected once)`);
     }
     const profile = [...this.mirror.get('user_profiles')!.values()][0];
-    if (this.intent.injuryNotes !== null && profile?.injury_notes !== this.intent.injuryNotes) problems.push(`${who}: injury notes ${String(profile?.injury_notes)} ≠ ${this.intent.injuryNotes}`);
+    if (this.intent.injuryNotes !== null && profile?.injury_notes !== this.intent.injuryNotes)
+      problems.push(`${who}: injury notes ${String(profile?.injury_notes)} ≠ ${this.intent.injuryNotes}`);
     const messages = this.mirror.get('chat_messages')!;
     for (const id of this.intent.chatSent) if (!messages.has(id)) problems.push(`${who}: chat message ${id} lost`);
     for (const id of this.intent.chatAnswered) {

@@ -58,7 +58,10 @@ export class ServerProcess {
     child.stderr!.pipe(this.log, { end: false });
     await new Promise<void>((resolve, reject) => {
       let out = '';
-      const timer = setTimeout(() => fail(new Error(`the server did not listen within ${this.options.startTimeoutMs ?? 60_000} ms`)), this.options.startTimeoutMs ?? 60_000);
+      const timer = setTimeout(
+        () => fail(new Error(`the server did not listen within ${this.options.startTimeoutMs ?? 60_000} ms`)),
+        this.options.startTimeoutMs ?? 60_000,
+      );
       const fail = (error: Error) => {
         clearTimeout(timer);
         reject(new Error(`${error.message}\n${this.tail(15)}`));
@@ -158,7 +161,9 @@ export class ServerProcess {
   /** Lines of the log matching `pattern` (e.g. unhandled errors), across every start. */
   grep(pattern: RegExp): string[] {
     try {
-      return readFileSync(this.options.logPath, 'utf8').split('\n').filter((line) => pattern.test(line));
+      return readFileSync(this.options.logPath, 'utf8')
+        .split('\n')
+        .filter((line) => pattern.test(line));
     } catch {
       return [];
     }

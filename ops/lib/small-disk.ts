@@ -40,7 +40,10 @@ export class SmallDisk {
       } catch (loopError) {
         rmSync(image, { force: true });
         rmSync(dir, { recursive: true, force: true });
-        throw new Error(`cannot make a small filesystem here: tmpfs (${(tmpfsError as Error).message.trim()}), loop ext4 (${(loopError as Error).message.trim()})`, { cause: loopError });
+        throw new Error(
+          `cannot make a small filesystem here: tmpfs (${(tmpfsError as Error).message.trim()}), loop ext4 (${(loopError as Error).message.trim()})`,
+          { cause: loopError },
+        );
       }
     }
   }

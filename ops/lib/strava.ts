@@ -23,13 +23,27 @@ export async function connectRunners(db: Database, key: Buffer, standin: StravaS
     const athleteId = String(FIRST_ATHLETE + BigInt(offset + i));
     // Tokens of the runner's own athlete: a revocation on "strava.com" (revokeAccess) ends exactly these.
     const tokens = standin.issueTokens(athleteId);
-    await saveConnection(db, key, runner.userId, { ...tokens, expiresAt: new Date(now.getTime() + 6 * 3600_000), athleteId, athlete: { id: athleteId } }, 'read,activity:read_all', now);
+    await saveConnection(
+      db,
+      key,
+      runner.userId,
+      { ...tokens, expiresAt: new Date(now.getTime() + 6 * 3600_000), athleteId, athlete: { id: athleteId } },
+      'read,activity:read_all',
+      now,
+    );
     runner.athleteId = athleteId;
   }
 }
 
 /** An event as Strava sends it: ids as bare (64-bit) integers. */
-function eventJson(event: { object_type: 'activity' | 'athlete'; object_id: string; aspect_type: string; owner_id: string; event_time: number; updates?: Record<string, string> }): string {
+function eventJson(event: {
+  object_type: 'activity' | 'athlete';
+  object_id: string;
+  aspect_type: string;
+  owner_id: string;
+  event_time: number;
+  updates?: Record<string, string>;
+}): string {
   return (
     `{"aspect_type":"${event.aspect_type}","event_time":${event.event_time},"object_id":${event.object_id},` +
     `"object_type":"${event.object_type}","owner_id":${event.owner_id},"subscription_id":${SUBSCRIPTION_ID},"updates":${JSON.stringify(event.updates ?? {})}}`
@@ -77,7 +91,14 @@ export class WebhookSender {
    */
   deauthorize(runner: SimRunner): SentEvent {
     this.standin.revokeAccess(runner.athleteId!);
-    const body = eventJson({ object_type: 'athlete', object_id: runner.athleteId!, aspect_type: 'update', owner_id: runner.athleteId!, event_time: this.eventTime++, updates: { authorized: 'false' } });
+    const body = eventJson({
+      object_type: 'athlete',
+      object_id: runner.athleteId!,
+      aspect_type: 'update',
+      owner_id: runner.athleteId!,
+      event_time: this.eventTime++,
+      updates: { authorized: 'false' },
+    });
     return this.send({ kind: 'deauthorize', runner, objectId: runner.athleteId!, body, attempts: 0, acked: false });
   }
 
@@ -149,10 +170,17 @@ export async function auditEvents(
   const unacked = sender.events.filter((e) => !e.acked);
   if (options.requireAcked && unacked.length) problems.push(`${unacked.length} events never got a 200 from the webhook`);
   const ids = creates.map((e) => e.objectId);
-  const events = (await query(`select object_id, status, count(*)::int as n from strava_events where object_type = 'activity' and aspect_type = 'create' and object_id = any($1) group by object_id, status`, [ids])).rows;
+  const events = (
+    await query(
+      `select object_id, status, count(*)::int as n from strava_events where object_type = 'activity' and aspect_type = 'create' and object_id = any($1) group by object_id, status`,
+      [ids],
+    )
+  ).rows;
   const byId = new Map<string, { status: string; n: number }[]>();
   for (const row of events) byId.set(row.object_id, [...(byId.get(row.object_id) ?? []), row]);
-  const activities = (await query(`select external_id, count(*)::int as n from strava_activities where source = 'strava' and external_id = any($1) group by external_id`, [ids])).rows;
+  const activities = (
+    await query(`select external_id, count(*)::int as n from strava_activities where source = 'strava' and external_id = any($1) group by external_id`, [ids])
+  ).rows;
   const activityCount = new Map(activities.map((r: { external_id: string; n: number }) => [r.external_id, r.n]));
   let processed = 0;
   for (const event of creates) {
@@ -168,7 +196,9 @@ export async function auditEvents(
   const fetches = standin.state.requests.filter((r) => r.route === 'activity' && ids.includes(r.path.split('/').pop()!)).length;
   let notificationsSent = 0;
   for (const event of deauths) {
-    const rows = (await query(`select status, attempts from notifications where user_id = $1 and notification_type = 'strava_disconnected'`, [event.runner.userId])).rows;
+    const rows = (
+      await query(`select status, attempts from notifications where user_id = $1 and notification_type = 'strava_disconnected'`, [event.runner.userId])
+    ).rows;
     if (rows.length !== 1) problems.push(`${event.runner.email}: ${rows.length} strava_disconnected notifications (expected 1)`);
     else if (mails && rows[0].status !== 'sent') problems.push(`${event.runner.email}: notification is ${rows[0].status}`);
     else notificationsSent++;
@@ -181,6 +211,14 @@ export async function auditEvents(
   return {
     ok: problems.length === 0,
     problems: limited,
-    figures: { events: sender.events.length, unacked: unacked.length, processed, activities: activities.length, fetches, notificationsSent, mails: mails?.length ?? 0 },
+    figures: {
+      events: sender.events.length,
+      unacked: unacked.length,
+      processed,
+      activities: activities.length,
+      fetches,
+      notificationsSent,
+      mails: mails?.length ?? 0,
+    },
   };
 }

@@ -107,7 +107,9 @@ export class World {
     const balancer = options.balancer ? await Balancer.create(ports, logPath.replace(/\.log$/, '-haproxy.log')) : null;
     // Behind a balancer the instances must agree on everything they sign, encrypt or compare,
     // so it comes from the environment (DATA_DIR's generated secrets are per machine).
-    const shared: Record<string, string> = balancer ? { SESSION_SECRET: randomBytes(32).toString('base64url'), TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'), TRUST_PROXY: 'true' } : {};
+    const shared: Record<string, string> = balancer
+      ? { SESSION_SECRET: randomBytes(32).toString('base64url'), TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'), TRUST_PROXY: 'true' }
+      : {};
     const env: Record<string, string> = {
       DATA_DIR: dataDir,
       PUBLIC_URL: balancer ? balancer.url : `http://127.0.0.1:${port}`,
@@ -130,7 +132,13 @@ export class World {
     const config = loadConfig({ ...env, PORT: String(port) });
     // With Postgres the instances share DATA_DIR (it holds only the generated operator token then); each has its own log.
     const servers = ports.map(
-      (p, i) => new ServerProcess({ env, port: p, logPath: i === 0 ? logPath : logPath.replace(/\.log$/, `-app${i + 1}.log`), ...(options.serverNodeArgs ? { nodeArgs: options.serverNodeArgs } : {}) }),
+      (p, i) =>
+        new ServerProcess({
+          env,
+          port: p,
+          logPath: i === 0 ? logPath : logPath.replace(/\.log$/, `-app${i + 1}.log`),
+          ...(options.serverNodeArgs ? { nodeArgs: options.serverNodeArgs } : {}),
+        }),
     );
     const metrics = new Metrics();
     const timeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -163,7 +171,10 @@ export class World {
    */
   async connectStrava(runners: SimRunner[]): Promise<void> {
     if (!this.database) throw new Error('connectStrava needs the Postgres database');
-    await this.query(`insert into strava_settings (id, subscription_id) values (1, $1) on conflict (id) do update set subscription_id = excluded.subscription_id`, [SUBSCRIPTION_ID]);
+    await this.query(
+      `insert into strava_settings (id, subscription_id) values (1, $1) on conflict (id) do update set subscription_id = excluded.subscription_id`,
+      [SUBSCRIPTION_ID],
+    );
     const handle = await openDatabase({ databaseUrl: this.database.url, dataDir: null });
     try {
       await connectRunners(handle.db, this.config.tokenEncryptionKey, this.strava, runners);

@@ -9,7 +9,11 @@ import { recordAudit, type AuditEvent } from '../audit/audit.ts';
 
 /** JSON-ready: dates as ISO strings, the sync clocks left out (they mean nothing to a person). */
 function plain(row: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(row).filter(([key]) => key !== 'field_hlc').map(([key, value]) => [key, value instanceof Date ? value.toISOString() : value]));
+  return Object.fromEntries(
+    Object.entries(row)
+      .filter(([key]) => key !== 'field_hlc')
+      .map(([key, value]) => [key, value instanceof Date ? value.toISOString() : value]),
+  );
 }
 
 /** Everything RunCoach holds about the runner, as one JSON document (no secrets, no tokens). */
@@ -31,7 +35,13 @@ export async function deleteAccount(db: Database, userId: string, audit: Omit<Au
   await db.transaction(async (tx) => {
     const clients = await tx.select({ id: syncClient.client_id }).from(syncClient).where(eq(syncClient.user_id, userId));
     await tx.delete(users).where(eq(users.id, userId));
-    if (clients.length) await tx.delete(syncMutationResult).where(inArray(syncMutationResult.client_id, clients.map((c) => c.id)));
+    if (clients.length)
+      await tx.delete(syncMutationResult).where(
+        inArray(
+          syncMutationResult.client_id,
+          clients.map((c) => c.id),
+        ),
+      );
     await tx.delete(syncClient).where(eq(syncClient.user_id, userId));
     await tx.delete(changeLog).where(eq(changeLog.user_id, userId));
     await tx.delete(syncUser).where(eq(syncUser.user_id, userId));

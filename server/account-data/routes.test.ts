@@ -9,19 +9,34 @@ const t = useTestApp();
 
 async function plannedRunner() {
   const runner = await signUp(t);
-  await call(t.app, 'PUT', '/api/profile', { cookie: runner.cookie, body: { current_weekly_mileage_miles: 20, days_available_per_week: 4, easy_pace_per_mile_seconds: 600 } });
-  const goal = (await call(t.app, 'POST', '/api/goals', { cookie: runner.cookie, body: { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-10' } })).json.goal;
+  await call(t.app, 'PUT', '/api/profile', {
+    cookie: runner.cookie,
+    body: { current_weekly_mileage_miles: 20, days_available_per_week: 4, easy_pace_per_mile_seconds: 600 },
+  });
+  const goal = (
+    await call(t.app, 'POST', '/api/goals', {
+      cookie: runner.cookie,
+      body: { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-10' },
+    })
+  ).json.goal;
   const { workouts: list } = (await call(t.app, 'POST', '/api/plans/generate', { cookie: runner.cookie, body: { goal_id: goal.id } })).json;
   return { ...runner, goal, workouts: list as { id: string; scheduled_date: string; estimated_distance_meters: number }[] };
 }
 
 const upload = (date: string, meters: number) => ({
-  source: 'fit_upload', external_id: `fit-test-${randomUUID()}`, activity_type: 'Run', start_time: `${date}T07:00:00.000Z`, local_date: date,
-  distance_meters: meters, moving_time_seconds: Math.round(meters * 0.36), elapsed_time_seconds: Math.round(meters * 0.37), laps: [],
+  source: 'fit_upload',
+  external_id: `fit-test-${randomUUID()}`,
+  activity_type: 'Run',
+  start_time: `${date}T07:00:00.000Z`,
+  local_date: date,
+  distance_meters: meters,
+  moving_time_seconds: Math.round(meters * 0.36),
+  elapsed_time_seconds: Math.round(meters * 0.37),
+  laps: [],
 });
 
 describe('activity.upload', () => {
-  it('stores a run decoded on the device under its id and matches it to the day\'s workout', async () => {
+  it("stores a run decoded on the device under its id and matches it to the day's workout", async () => {
     const runner = await plannedRunner();
     const first = runner.workouts[0]!;
     const phone = new TestDevice(t.app, runner.cookie, () => t.clock.now().getTime());
@@ -30,7 +45,11 @@ describe('activity.upload', () => {
     expect(res.json.results[0].status).toBe('applied');
     const pulled = (await phone.pullAll()).changes;
     expect(pulled.find((c) => c.entity === 'strava_activities' && c.id === id)?.row).toMatchObject({ source: 'fit_upload', local_date: first.scheduled_date });
-    expect(pulled.find((c) => c.entity === 'workout_completions')?.row).toMatchObject({ workout_id: first.id, strava_activity_id: id, completion_status: 'completed' });
+    expect(pulled.find((c) => c.entity === 'workout_completions')?.row).toMatchObject({
+      workout_id: first.id,
+      strava_activity_id: id,
+      completion_status: 'completed',
+    });
   });
 
   it('refuses an upload that claims to come from Strava', async () => {
@@ -71,7 +90,15 @@ describe('account deletion', () => {
     const res = await call(t.app, 'DELETE', '/api/account', { cookie: runner.cookie, body: { password: runner.password } });
     expect(res.status).toBe(204);
     expect(res.headers.get('set-cookie')).toMatch(/rc_session=;/);
-    for (const [table, column] of [[users, users.id], [goals, goals.user_id], [workouts, workouts.user_id], [sessions, sessions.user_id], [changeLog, changeLog.user_id], [syncUser, syncUser.user_id], [syncClient, syncClient.user_id]] as const) {
+    for (const [table, column] of [
+      [users, users.id],
+      [goals, goals.user_id],
+      [workouts, workouts.user_id],
+      [sessions, sessions.user_id],
+      [changeLog, changeLog.user_id],
+      [syncUser, syncUser.user_id],
+      [syncClient, syncClient.user_id],
+    ] as const) {
       expect(await t.deps.db.select().from(table).where(eq(column, runner.user.id))).toEqual([]);
     }
     expect((await call(t.app, 'GET', '/api/auth/me', { cookie: runner.cookie })).status).toBe(401);

@@ -42,15 +42,23 @@ suite('sign-in throttle on Postgres', () => {
   it('lets at most 5 of 40 concurrent sign-ins to one account (39 wrong, then the right one) over two instances be checked', async () => {
     const { code } = await createInvite(a.deps.db, { now: a.clock.now() });
     const email = 'raced@example.com';
-    const res = await a.app.request('/api/auth/register', { method: 'POST', headers: { origin: PUBLIC_URL, 'content-type': 'application/json' }, body: JSON.stringify({ invite_code: code, name: 'Raced', email, password: PASSWORD }) });
+    const res = await a.app.request('/api/auth/register', {
+      method: 'POST',
+      headers: { origin: PUBLIC_URL, 'content-type': 'application/json' },
+      body: JSON.stringify({ invite_code: code, name: 'Raced', email, password: PASSWORD }),
+    });
     expect(res.status).toBe(201);
-    const statuses = tally(await Promise.all(Array.from({ length: 40 }, (_, i) => login(i % 2 ? b : a, '198.51.100.1', email, i < 39 ? `wrong password ${i}` : PASSWORD))));
+    const statuses = tally(
+      await Promise.all(Array.from({ length: 40 }, (_, i) => login(i % 2 ? b : a, '198.51.100.1', email, i < 39 ? `wrong password ${i}` : PASSWORD))),
+    );
     expect((statuses[401] ?? 0) + (statuses[200] ?? 0)).toBeLessThanOrEqual(5);
     expect(statuses[429]).toBeGreaterThanOrEqual(35);
   });
 
   it('lets at most 20 of 40 concurrent sign-ins spraying 40 accounts from one address through', async () => {
-    const statuses = tally(await Promise.all(Array.from({ length: 40 }, (_, i) => login(i % 2 ? b : a, '198.51.100.2', `spray-${i}@example.com`, 'guess guess'))));
+    const statuses = tally(
+      await Promise.all(Array.from({ length: 40 }, (_, i) => login(i % 2 ? b : a, '198.51.100.2', `spray-${i}@example.com`, 'guess guess'))),
+    );
     expect(statuses[401]).toBeLessThanOrEqual(20);
     expect(statuses[429]).toBeGreaterThanOrEqual(20);
   });

@@ -44,14 +44,21 @@ afterAll(async () => {
 async function send(app: TestApp, method: string, path: string, options: { ip: string; body?: unknown; cookie?: string | undefined }) {
   const headers: Record<string, string> = { origin: PUBLIC_URL, 'content-type': 'application/json' };
   if (options.cookie) headers.cookie = options.cookie;
-  const response = await app.app.request(path, { method, headers, body: JSON.stringify(options.body) }, { incoming: { socket: { remoteAddress: options.ip } } });
+  const response = await app.app.request(
+    path,
+    { method, headers, body: JSON.stringify(options.body) },
+    { incoming: { socket: { remoteAddress: options.ip } } },
+  );
   const text = await response.text();
   return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : null };
 }
 
 /** The `name=value` of the cookie `name` among the response's Set-Cookie headers. */
 function cookieOf(headers: Headers, name: string): string | undefined {
-  return headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith(`${name}=`));
+  return headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .find((c) => c.startsWith(`${name}=`));
 }
 
 let serial = 0;
@@ -64,7 +71,8 @@ async function register(ip: string) {
   return { email, userId: res.json.user.id as string, session: cookieOf(res.headers, 'rc_session')!, device: cookieOf(res.headers, 'rc_device') };
 }
 
-const login = (app: TestApp, ip: string, email: string, password: string, cookie?: string) => send(app, 'POST', '/api/auth/login', { ip, body: { email, password }, cookie });
+const login = (app: TestApp, ip: string, email: string, password: string, cookie?: string) =>
+  send(app, 'POST', '/api/auth/login', { ip, body: { email, password }, cookie });
 
 function tally(statuses: number[]): Record<number, number> {
   const out: Record<number, number> = {};
@@ -89,7 +97,10 @@ describe('sign-in throttle under concurrency (M2)', () => {
     expect((statuses[401] ?? 0) + (statuses[200] ?? 0)).toBeLessThanOrEqual(5);
     expect(statuses[429]).toBeGreaterThanOrEqual(35);
     const blocked = answers.find((a) => a.status === 429)!;
-    expect(blocked.json.error).toMatchObject({ code: 'too_many_attempts', message: expect.stringMatching(/^Too many sign-in attempts\. Try again in 15 min\.$/) });
+    expect(blocked.json.error).toMatchObject({
+      code: 'too_many_attempts',
+      message: expect.stringMatching(/^Too many sign-in attempts\. Try again in 15 min\.$/),
+    });
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
     nextWindow();
   });
@@ -158,7 +169,12 @@ describe('sign-up (M3, L2)', () => {
     const before = scrypt.calls;
     const answers = [];
     for (let i = 0; i < 15; i++) {
-      answers.push(await send(t, 'POST', '/api/auth/register', { ip: '198.51.100.20', body: { invite_code: `MADE-UP0-CODE-${1000 + i}`, name: 'Flood', email: `flood-${i}@example.com`, password: 'long enough password' } }));
+      answers.push(
+        await send(t, 'POST', '/api/auth/register', {
+          ip: '198.51.100.20',
+          body: { invite_code: `MADE-UP0-CODE-${1000 + i}`, name: 'Flood', email: `flood-${i}@example.com`, password: 'long enough password' },
+        }),
+      );
     }
     expect(scrypt.calls - before).toBe(0);
     expect(answers.slice(0, 10).map((a) => a.json.error.code)).toEqual(Array(10).fill('invite_code_invalid'));
@@ -177,7 +193,15 @@ describe('sign-up (M3, L2)', () => {
     const { email } = await register('203.0.113.20');
     const { code } = await createInvite(t.deps.db, { now: t.clock.now() });
     const statuses = [];
-    for (let i = 0; i < 12; i++) statuses.push((await send(t, 'POST', '/api/auth/register', { ip: '198.51.100.22', body: { invite_code: code, name: 'Probe', email, password: 'long enough password' } })).status);
+    for (let i = 0; i < 12; i++)
+      statuses.push(
+        (
+          await send(t, 'POST', '/api/auth/register', {
+            ip: '198.51.100.22',
+            body: { invite_code: code, name: 'Probe', email, password: 'long enough password' },
+          })
+        ).status,
+      );
     expect(statuses).toEqual([...Array(10).fill(409), 429, 429]);
     nextWindow();
   });

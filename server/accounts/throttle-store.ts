@@ -86,6 +86,9 @@ export async function clearAttempts(db: Executor, rule: ThrottleRule, value: str
 
 /** Deletes counters whose window has passed; returns how many. */
 export async function purgeExpiredThrottles(db: Executor, now: Date): Promise<number> {
-  const result = await db.delete(authThrottle).where(sql`${authThrottle.window_ends_at} <= ${now}`).returning({ key: authThrottle.key });
+  const result = await db
+    .delete(authThrottle)
+    .where(sql`${authThrottle.window_ends_at} <= ${now}`)
+    .returning({ key: authThrottle.key });
   return result.length;
 }

@@ -42,7 +42,13 @@ export function setKnownDevice(c: Context, deps: AppDeps, userId: string, device
   const deviceId = device?.userId === userId ? device.deviceId : randomToken(16);
   const value = `${userId}.${deviceId}.${deviceMac(deps.config.sessionSecret, userId, deviceId)}`;
   // Only sign-in reads it, and no other site ever needs to send it: Strict, on /api/auth alone.
-  setCookie(c, DEVICE_COOKIE, value, { httpOnly: true, sameSite: 'Strict', secure: deps.config.secureCookies, path: '/api/auth', maxAge: DEVICE_DAYS * 24 * 3600 });
+  setCookie(c, DEVICE_COOKIE, value, {
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: deps.config.secureCookies,
+    path: '/api/auth',
+    maxAge: DEVICE_DAYS * 24 * 3600,
+  });
 }
 
 /** Forgets the known-device cookie (the account is gone). */
@@ -69,5 +75,9 @@ export async function takeAttempts(deps: AppDeps, checks: [ThrottleRule, string]
 
 /** The 429 for a full limit: `what` names the attempts ("sign-in attempts"). */
 export function tooManyAttempts(what: string, seconds: number): AppError {
-  return new AppError('too_many_attempts', { message: `Too many ${what}. Try again in ${Math.ceil(seconds / 60)} min.`, extra: { retry_after_seconds: seconds }, headers: { 'Retry-After': String(seconds) } });
+  return new AppError('too_many_attempts', {
+    message: `Too many ${what}. Try again in ${Math.ceil(seconds / 60)} min.`,
+    extra: { retry_after_seconds: seconds },
+    headers: { 'Retry-After': String(seconds) },
+  });
 }

@@ -20,7 +20,10 @@ export function publicUser(user: UserRow) {
 }
 
 /** Creates a single-use invite code and returns it; only its hash is stored. */
-export async function createInvite(db: Executor, options: { now: Date; expiresDays?: number | undefined }): Promise<{ code: string; expires_at: string | null }> {
+export async function createInvite(
+  db: Executor,
+  options: { now: Date; expiresDays?: number | undefined },
+): Promise<{ code: string; expires_at: string | null }> {
   // Grouped for reading aloud: 4 groups of 4 from an unambiguous alphabet (~80 bits).
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
   const bytes = Buffer.from(randomToken(16), 'base64url');
@@ -49,21 +52,34 @@ export async function registerUser(db: Database, input: z.output<typeof Register
     await checkRegistration(tx, input, now, true);
     const inserted = await tx
       .insert(users)
-      .values({ email: input.email, name: input.name, password_hash: passwordHash, invite_code: hashInvite(input.invite_code), created_at: now, updated_at: now })
+      .values({
+        email: input.email,
+        name: input.name,
+        password_hash: passwordHash,
+        invite_code: hashInvite(input.invite_code),
+        created_at: now,
+        updated_at: now,
+      })
       .onConflictDoNothing({ target: users.email })
       .returning();
     const user = inserted[0];
     // A concurrent registration with the same e-mail won the race.
     if (!user) throw emailTaken();
     await tx.insert(userProfiles).values({ user_id: user.id, created_at: now, updated_at: now });
-    await tx.update(inviteCodes).set({ used_at: now, used_by: user.id }).where(eq(inviteCodes.code_hash, hashInvite(input.invite_code)));
+    await tx
+      .update(inviteCodes)
+      .set({ used_at: now, used_by: user.id })
+      .where(eq(inviteCodes.code_hash, hashInvite(input.invite_code)));
     return user;
   });
 }
 
 /** Throws unless the invite code is usable and the e-mail free; `lock` holds the invite's row. */
 async function checkRegistration(db: Executor, input: z.output<typeof RegisterRequestSchema>, now: Date, lock: boolean): Promise<void> {
-  const byCode = db.select().from(inviteCodes).where(eq(inviteCodes.code_hash, hashInvite(input.invite_code)));
+  const byCode = db
+    .select()
+    .from(inviteCodes)
+    .where(eq(inviteCodes.code_hash, hashInvite(input.invite_code)));
   const [invite] = lock ? await byCode.for('update') : await byCode;
   if (!invite) throw new AppError('invite_code_invalid', { message: 'That invite code does not exist. Check it for typos.' });
   if (invite.used_at) throw new AppError('invite_code_used', { message: 'That invite code has already been used.' });
@@ -138,6 +154,9 @@ export async function endSession(db: Executor, tokenHash: string): Promise<void>
 
 /** Deletes expired sessions; returns how many. */
 export async function purgeExpiredSessions(db: Executor, now: Date): Promise<number> {
-  const result = await db.delete(sessions).where(sql`${sessions.expires_at} <= ${now}`).returning({ h: sessions.token_hash });
+  const result = await db
+    .delete(sessions)
+    .where(sql`${sessions.expires_at} <= ${now}`)
+    .returning({ h: sessions.token_hash });
   return result.length;
 }

@@ -29,7 +29,16 @@ const TODAY = '2026-03-04';
 async function plan(userId: string, date: string, type: string, distance: number | null, duration: number | null = null) {
   const [row] = await t.deps.db
     .insert(workouts)
-    .values({ user_id: userId, scheduled_date: date, workout_type: type, title: type, structure: { segments: [] }, estimated_distance_meters: distance, estimated_duration_minutes: duration, created_at: new Date('2026-02-01T00:00:00Z') })
+    .values({
+      user_id: userId,
+      scheduled_date: date,
+      workout_type: type,
+      title: type,
+      structure: { segments: [] },
+      estimated_distance_meters: distance,
+      estimated_duration_minutes: duration,
+      created_at: new Date('2026-02-01T00:00:00Z'),
+    })
     .returning();
   return row!;
 }
@@ -38,7 +47,17 @@ let ids = 0;
 function fitRun(date: string, distance: number, seconds: number, hour = 7): Activity {
   ids++;
   const start = `${date}T${String(hour).padStart(2, '0')}:00:00Z`;
-  return { source: 'fit_upload', external_id: `fit-${ids}`, activity_type: 'Run', start_time: start, local_date: date, distance_meters: distance, moving_time_seconds: seconds, elapsed_time_seconds: seconds, laps: [] };
+  return {
+    source: 'fit_upload',
+    external_id: `fit-${ids}`,
+    activity_type: 'Run',
+    start_time: start,
+    local_date: date,
+    distance_meters: distance,
+    moving_time_seconds: seconds,
+    elapsed_time_seconds: seconds,
+    laps: [],
+  };
 }
 
 async function store(userId: string, activity: Activity, raw: unknown = null) {
@@ -50,12 +69,20 @@ async function store(userId: string, activity: Activity, raw: unknown = null) {
 const completion = async (workoutId: string) => (await t.deps.db.select().from(workoutCompletions).where(eq(workoutCompletions.workout_id, workoutId)))[0];
 const statusOf = async (workoutId: string) => (await t.deps.db.select({ status: workouts.status }).from(workouts).where(eq(workouts.id, workoutId)))[0]!.status;
 
-describe('matching a run to the day\'s workout', () => {
+describe("matching a run to the day's workout", () => {
   it('completes at 80 % of the planned distance or time, partial below', () => {
-    expect(verdict({ distance_meters: 8000, moving_time_seconds: 100 }, { estimated_distance_meters: 10_000, estimated_duration_minutes: null })).toBe('completed');
-    expect(verdict({ distance_meters: 7999, moving_time_seconds: 100 }, { estimated_distance_meters: 10_000, estimated_duration_minutes: null })).toBe('partial');
-    expect(verdict({ distance_meters: 1000, moving_time_seconds: 2400 }, { estimated_distance_meters: 10_000, estimated_duration_minutes: 50 })).toBe('completed');
-    expect(verdict({ distance_meters: 1000, moving_time_seconds: 60 }, { estimated_distance_meters: null, estimated_duration_minutes: null })).toBe('completed');
+    expect(verdict({ distance_meters: 8000, moving_time_seconds: 100 }, { estimated_distance_meters: 10_000, estimated_duration_minutes: null })).toBe(
+      'completed',
+    );
+    expect(verdict({ distance_meters: 7999, moving_time_seconds: 100 }, { estimated_distance_meters: 10_000, estimated_duration_minutes: null })).toBe(
+      'partial',
+    );
+    expect(verdict({ distance_meters: 1000, moving_time_seconds: 2400 }, { estimated_distance_meters: 10_000, estimated_duration_minutes: 50 })).toBe(
+      'completed',
+    );
+    expect(verdict({ distance_meters: 1000, moving_time_seconds: 60 }, { estimated_distance_meters: null, estimated_duration_minutes: null })).toBe(
+      'completed',
+    );
   });
 
   it('matches an uploaded run on the same day and the Strava run of another day, with the Strava link', async () => {
@@ -63,12 +90,33 @@ describe('matching a run to the day\'s workout', () => {
     const monday = await plan(user.id, '2026-03-02', 'easy', 8000);
     const tuesday = await plan(user.id, '2026-03-03', 'tempo', 10_000);
     const upload = await store(user.id, fitRun('2026-03-02', 8100, 2800));
-    expect(await completion(monday.id)).toMatchObject({ completion_status: 'completed', strava_activity_id: upload.id, strava_activity_url: null, distance_meters: 8100, duration_seconds: 2800 });
+    expect(await completion(monday.id)).toMatchObject({
+      completion_status: 'completed',
+      strava_activity_id: upload.id,
+      strava_activity_url: null,
+      distance_meters: 8100,
+      duration_seconds: 2800,
+    });
     expect(await statusOf(monday.id)).toBe('completed');
 
-    const strava = toActivity({ id: '18000000000000300', sport_type: 'Run', start_date: '2026-03-03T06:00:00Z', start_date_local: '2026-03-03T07:00:00Z', distance: 6000, moving_time: 1800, elapsed_time: 1900 }, { fetchedAt: NOW });
+    const strava = toActivity(
+      {
+        id: '18000000000000300',
+        sport_type: 'Run',
+        start_date: '2026-03-03T06:00:00Z',
+        start_date_local: '2026-03-03T07:00:00Z',
+        distance: 6000,
+        moving_time: 1800,
+        elapsed_time: 1900,
+      },
+      { fetchedAt: NOW },
+    );
     const row = await store(user.id, strava.activity, {});
-    expect(await completion(tuesday.id)).toMatchObject({ completion_status: 'partial', strava_activity_id: row.id, strava_activity_url: 'https://www.strava.com/activities/18000000000000300' });
+    expect(await completion(tuesday.id)).toMatchObject({
+      completion_status: 'partial',
+      strava_activity_id: row.id,
+      strava_activity_url: 'https://www.strava.com/activities/18000000000000300',
+    });
     expect(await statusOf(tuesday.id)).toBe('partial');
 
     // Matching again with nothing new writes nothing (no new version for devices).
@@ -98,14 +146,25 @@ describe('matching a run to the day\'s workout', () => {
     const monday = await plan(user.id, '2026-03-02', 'easy', 8000);
     const tuesday = await plan(user.id, '2026-03-03', 'easy', 8000);
     // 21:30 on Monday in New York is already Tuesday in UTC.
-    const evening = toActivity({ id: '18000000000000301', sport_type: 'Run', start_date: '2026-03-03T02:30:00Z', start_date_local: '2026-03-02T21:30:00Z', distance: 8000, moving_time: 2700, elapsed_time: 2700 }, { fetchedAt: NOW });
+    const evening = toActivity(
+      {
+        id: '18000000000000301',
+        sport_type: 'Run',
+        start_date: '2026-03-03T02:30:00Z',
+        start_date_local: '2026-03-02T21:30:00Z',
+        distance: 8000,
+        moving_time: 2700,
+        elapsed_time: 2700,
+      },
+      { fetchedAt: NOW },
+    );
     expect(evening.activity.local_date).toBe('2026-03-02');
     const row = await store(user.id, evening.activity, {});
     expect((await completion(monday.id))?.strava_activity_id).toBe(row.id);
     expect(await completion(tuesday.id)).toBeUndefined();
   });
 
-  it('links a run to the runner\'s own verdict without overwriting it', async () => {
+  it("links a run to the runner's own verdict without overwriting it", async () => {
     const { user } = await signUp(t);
     const skipped = await plan(user.id, '2026-03-02', 'easy', 8000);
     const done = await plan(user.id, '2026-03-03', 'easy', 8000);
@@ -131,7 +190,7 @@ describe('matching a run to the day\'s workout', () => {
 });
 
 describe('missed workouts and undoing matches', () => {
-  it('marks a past workout with no run as missed in the runner\'s time zone, and a late run still completes it', async () => {
+  it("marks a past workout with no run as missed in the runner's time zone, and a late run still completes it", async () => {
     const { user } = await signUp(t);
     await t.deps.db.update(userProfiles).set({ time_zone: 'America/Los_Angeles' }).where(eq(userProfiles.user_id, user.id));
     const yesterday = await plan(user.id, '2026-03-03', 'easy', 8000);
@@ -162,7 +221,10 @@ describe('missed workouts and undoing matches', () => {
     const now = await plan(user.id, '2026-03-04', 'easy', 8000);
     await store(user.id, fitRun('2026-03-03', 8000, 2700));
     const todays = await store(user.id, fitRun('2026-03-04', 8000, 2700));
-    for (const [id, date] of [[`fit-${ids - 1}`, '2026-03-03'], [todays.external_id, '2026-03-04']] as const) {
+    for (const [id, date] of [
+      [`fit-${ids - 1}`, '2026-03-03'],
+      [todays.external_id, '2026-03-04'],
+    ] as const) {
       expect(await deleteActivity(t.deps.db, user.id, 'fit_upload', id)).toBe(date);
       await rematchDay(t.deps.db, user.id, date, NOW, TODAY);
     }
@@ -176,9 +238,15 @@ describe('missed workouts and undoing matches', () => {
     const workout = await plan(user.id, '2026-03-02', 'easy', 8000);
     await store(user.id, fitRun('2026-03-02', 8000, 2700));
     const c = await completion(workout.id);
-    const logged = await t.deps.db.select().from(changeLog).where(and(eq(changeLog.user_id, user.id), eq(changeLog.entity, 'workout_completions')));
+    const logged = await t.deps.db
+      .select()
+      .from(changeLog)
+      .where(and(eq(changeLog.user_id, user.id), eq(changeLog.entity, 'workout_completions')));
     expect(logged.map((l) => [l.entity_id, l.op])).toEqual([[c!.id, 'u']]);
-    const workoutLog = await t.deps.db.select().from(changeLog).where(and(eq(changeLog.user_id, user.id), eq(changeLog.entity_id, workout.id)));
+    const workoutLog = await t.deps.db
+      .select()
+      .from(changeLog)
+      .where(and(eq(changeLog.user_id, user.id), eq(changeLog.entity_id, workout.id)));
     expect(workoutLog).toHaveLength(1);
   });
 });

@@ -48,7 +48,8 @@ export function matchCost(run: ActivityRow, workout: WorkoutRow): number {
       : 1;
   const size = Math.abs(Math.log(Math.max(planned, 0.01)));
   const tag = stravaTag(run);
-  const typeFits = tag === null || (tag === 'race' ? workout.workout_type === 'race' : tag === 'long' ? workout.workout_type === 'long' : QUALITY.has(workout.workout_type));
+  const typeFits =
+    tag === null || (tag === 'race' ? workout.workout_type === 'race' : tag === 'long' ? workout.workout_type === 'long' : QUALITY.has(workout.workout_type));
   return size + (typeFits ? 0 : 0.5);
 }
 
@@ -64,7 +65,10 @@ export async function userToday(db: Executor, userId: string, now: Date): Promis
 }
 
 async function setWorkoutStatus(db: Executor, workoutId: string, status: string, now: Date): Promise<void> {
-  await db.update(workouts).set({ status, updated_at: now }).where(and(eq(workouts.id, workoutId), or(isNull(workouts.status), notInArray(workouts.status, [status]))));
+  await db
+    .update(workouts)
+    .set({ status, updated_at: now })
+    .where(and(eq(workouts.id, workoutId), or(isNull(workouts.status), notInArray(workouts.status, [status]))));
 }
 
 /**
@@ -80,7 +84,18 @@ export async function rematchDay(db: Executor, userId: string, date: string, now
     .where(and(eq(stravaActivities.user_id, userId), eq(stravaActivities.local_date, date), inArray(stravaActivities.activity_type, [...RUN_SPORT_TYPES])))
     .orderBy(asc(stravaActivities.start_date), asc(stravaActivities.id));
   if (planned.length === 0) return;
-  const completions = await db.select().from(workoutCompletions).where(and(eq(workoutCompletions.user_id, userId), inArray(workoutCompletions.workout_id, planned.map((w) => w.id))));
+  const completions = await db
+    .select()
+    .from(workoutCompletions)
+    .where(
+      and(
+        eq(workoutCompletions.user_id, userId),
+        inArray(
+          workoutCompletions.workout_id,
+          planned.map((w) => w.id),
+        ),
+      ),
+    );
   const byWorkout = new Map(completions.map((c) => [c.workout_id, c]));
 
   // A run the runner's own completion already links to stays with it.
@@ -110,7 +125,15 @@ export async function rematchDay(db: Executor, userId: string, date: string, now
   }
 }
 
-async function settle(db: Executor, userId: string, workout: WorkoutRow, current: CompletionRow | undefined, run: ActivityRow | undefined, now: Date, dayPassed: boolean): Promise<void> {
+async function settle(
+  db: Executor,
+  userId: string,
+  workout: WorkoutRow,
+  current: CompletionRow | undefined,
+  run: ActivityRow | undefined,
+  now: Date,
+  dayPassed: boolean,
+): Promise<void> {
   const url = run?.source === 'strava' ? stravaActivityUrl(run.external_id) : null;
   if (run && current && isRunnersOwn(current)) {
     if (current.strava_activity_id === run.id) return;
@@ -127,8 +150,20 @@ async function settle(db: Executor, userId: string, workout: WorkoutRow, current
     return;
   }
   if (run) {
-    const values = { completion_status: verdict(run, workout), strava_activity_id: run.id, strava_activity_url: url, distance_meters: run.distance_meters, duration_seconds: run.moving_time_seconds };
-    const same = current && current.completion_status === values.completion_status && current.strava_activity_id === values.strava_activity_id && current.strava_activity_url === url && current.distance_meters === values.distance_meters && current.duration_seconds === values.duration_seconds;
+    const values = {
+      completion_status: verdict(run, workout),
+      strava_activity_id: run.id,
+      strava_activity_url: url,
+      distance_meters: run.distance_meters,
+      duration_seconds: run.moving_time_seconds,
+    };
+    const same =
+      current &&
+      current.completion_status === values.completion_status &&
+      current.strava_activity_id === values.strava_activity_id &&
+      current.strava_activity_url === url &&
+      current.distance_meters === values.distance_meters &&
+      current.duration_seconds === values.duration_seconds;
     if (same) return;
     const stamped = { ...values, matched_at: now, updated_at: now };
     await db
@@ -143,7 +178,15 @@ async function settle(db: Executor, userId: string, workout: WorkoutRow, current
   if (dayPassed) {
     await db
       .update(workoutCompletions)
-      .set({ completion_status: 'missed', strava_activity_id: null, strava_activity_url: null, distance_meters: null, duration_seconds: null, matched_at: now, updated_at: now })
+      .set({
+        completion_status: 'missed',
+        strava_activity_id: null,
+        strava_activity_url: null,
+        distance_meters: null,
+        duration_seconds: null,
+        matched_at: now,
+        updated_at: now,
+      })
       .where(eq(workoutCompletions.id, current.id));
     await setWorkoutStatus(db, workout.id, 'missed', now);
   } else {

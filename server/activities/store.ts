@@ -46,7 +46,14 @@ export async function upsertActivity(
   const [row] = await db
     .insert(stravaActivities)
     // A device-made id (an upload) is kept, so the phone's optimistic row and the server's are one.
-    .values({ ...(extra.id ? { id: extra.id } : {}), user_id: userId, source: activity.source, external_id: activity.external_id, ...values, created_at: extra.now })
+    .values({
+      ...(extra.id ? { id: extra.id } : {}),
+      user_id: userId,
+      source: activity.source,
+      external_id: activity.external_id,
+      ...values,
+      created_at: extra.now,
+    })
     .onConflictDoUpdate({ target: [stravaActivities.user_id, stravaActivities.source, stravaActivities.external_id], set: values })
     .returning();
   const previous = before && before.local_date !== row!.local_date ? before.local_date : null;
@@ -70,7 +77,16 @@ export async function upsertActivities(
   const before = await db
     .select({ local_date: stravaActivities.local_date })
     .from(stravaActivities)
-    .where(and(eq(stravaActivities.user_id, userId), eq(stravaActivities.source, source), inArray(stravaActivities.external_id, items.map((i) => i.activity.external_id))));
+    .where(
+      and(
+        eq(stravaActivities.user_id, userId),
+        eq(stravaActivities.source, source),
+        inArray(
+          stravaActivities.external_id,
+          items.map((i) => i.activity.external_id),
+        ),
+      ),
+    );
   const rows = items.map(({ activity, name, raw, fetchedAt }) => ({
     user_id: userId,
     source: activity.source,
@@ -129,7 +145,11 @@ export function publicActivity(row: ActivityRow, match: { workout_id: string; st
 async function matchesFor(db: Executor, userId: string, ids: string[]) {
   if (ids.length === 0) return new Map<string, { workout_id: string; status: string }>();
   const rows = await db
-    .select({ strava_activity_id: workoutCompletions.strava_activity_id, workout_id: workoutCompletions.workout_id, completion_status: workoutCompletions.completion_status })
+    .select({
+      strava_activity_id: workoutCompletions.strava_activity_id,
+      workout_id: workoutCompletions.workout_id,
+      completion_status: workoutCompletions.completion_status,
+    })
     .from(workoutCompletions)
     .where(and(eq(workoutCompletions.user_id, userId), inArray(workoutCompletions.strava_activity_id, ids)));
   return new Map(rows.map((r) => [r.strava_activity_id!, { workout_id: r.workout_id, status: r.completion_status }]));
@@ -142,13 +162,20 @@ export async function listActivities(db: Executor, userId: string, from: string,
     .from(stravaActivities)
     .where(and(eq(stravaActivities.user_id, userId), gte(stravaActivities.local_date, from), lte(stravaActivities.local_date, to)))
     .orderBy(asc(stravaActivities.start_date));
-  const matches = await matchesFor(db, userId, rows.map((r) => r.id));
+  const matches = await matchesFor(
+    db,
+    userId,
+    rows.map((r) => r.id),
+  );
   return rows.map((row) => publicActivity(row, matches.get(row.id) ?? null));
 }
 
 /** One of the user's activities; 404 for anyone else's. */
 export async function getActivity(db: Executor, userId: string, id: string) {
-  const [row] = await db.select().from(stravaActivities).where(and(eq(stravaActivities.id, id), eq(stravaActivities.user_id, userId)));
+  const [row] = await db
+    .select()
+    .from(stravaActivities)
+    .where(and(eq(stravaActivities.id, id), eq(stravaActivities.user_id, userId)));
   if (!row) throw AppError.notFound('The activity');
   const matches = await matchesFor(db, userId, [row.id]);
   return publicActivity(row, matches.get(row.id) ?? null);

@@ -11,7 +11,10 @@ import type { WriteStamp } from '../lib/write-stamp.ts';
  */
 export async function uploadActivity(db: Executor, userId: string, id: string, activity: Activity, stamp: WriteStamp): Promise<void> {
   if (activity.source !== 'fit_upload') {
-    throw new AppError('wrong_source', { message: 'Uploaded activities come from .FIT files (source fit_upload).', issues: [{ path: 'activity.source', message: 'must be fit_upload' }] });
+    throw new AppError('wrong_source', {
+      message: 'Uploaded activities come from .FIT files (source fit_upload).',
+      issues: [{ path: 'activity.source', message: 'must be fit_upload' }],
+    });
   }
   const { row, previousLocalDate } = await upsertActivity(db, userId, activity, { now: stamp.now, id });
   const days = [row.local_date, ...(previousLocalDate ? [previousLocalDate] : [])];

@@ -79,10 +79,21 @@ export async function recordAuditAfter(deps: { db: Executor; log: Logger }, even
  * e-mails tried from one address is what shows credential stuffing. The account, when the
  * e-mail has one, is named too, so "failures on my account" is one query.
  */
-export async function recordFailedSignIn(deps: { db: Executor; log: Logger }, event: AuditSource & { at: Date; email: string; reason: 'throttled' | 'invalid_credentials' }): Promise<void> {
+export async function recordFailedSignIn(
+  deps: { db: Executor; log: Logger },
+  event: AuditSource & { at: Date; email: string; reason: 'throttled' | 'invalid_credentials' },
+): Promise<void> {
   try {
     const [account] = await deps.db.select({ id: users.id }).from(users).where(eq(users.email, event.email));
-    await recordAudit(deps.db, { at: event.at, kind: 'sign_in_failed', user_id: account?.id ?? null, email: event.email, ip: event.ip, user_agent: event.user_agent, detail: { reason: event.reason } });
+    await recordAudit(deps.db, {
+      at: event.at,
+      kind: 'sign_in_failed',
+      user_id: account?.id ?? null,
+      email: event.email,
+      ip: event.ip,
+      user_agent: event.user_agent,
+      detail: { reason: event.reason },
+    });
   } catch (error) {
     deps.log.error('audit event not recorded', { kind: 'sign_in_failed', error: error instanceof Error ? error.message : 'unknown' });
   }

@@ -36,9 +36,29 @@ if (route.kind === 'server') {
 const k = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(0)}k` : String(n));
 const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
 const header = [report.by, 'runner', 'calls', 'input', 'cache write', 'cache read', 'output', 'cached', 'est. cost'];
-const lines = report.rows.map((r) => [r.period, r.email, String(r.calls), k(r.input_tokens), k(r.cache_creation_input_tokens), k(r.cache_read_input_tokens), k(r.output_tokens), `${Math.round(r.cache_share * 100)}%`, `${usd(r.cost_usd)}${r.unpriced_models.length ? '*' : ''}`]);
+const lines = report.rows.map((r) => [
+  r.period,
+  r.email,
+  String(r.calls),
+  k(r.input_tokens),
+  k(r.cache_creation_input_tokens),
+  k(r.cache_read_input_tokens),
+  k(r.output_tokens),
+  `${Math.round(r.cache_share * 100)}%`,
+  `${usd(r.cost_usd)}${r.unpriced_models.length ? '*' : ''}`,
+]);
 const t = report.total;
-lines.push(['total', `${t.runners} runner(s)`, String(t.calls), k(t.input_tokens), k(t.cache_creation_input_tokens), k(t.cache_read_input_tokens), k(t.output_tokens), `${Math.round(t.cache_share * 100)}%`, usd(t.cost_usd)]);
+lines.push([
+  'total',
+  `${t.runners} runner(s)`,
+  String(t.calls),
+  k(t.input_tokens),
+  k(t.cache_creation_input_tokens),
+  k(t.cache_read_input_tokens),
+  k(t.output_tokens),
+  `${Math.round(t.cache_share * 100)}%`,
+  usd(t.cost_usd),
+]);
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
 const print = (cells: string[]) => console.log(cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  '));
 if (report.rows.length === 0) console.log('No coach usage in that range.');
@@ -46,5 +66,6 @@ else {
   print(header);
   for (const line of lines) print(line);
   console.log(`\nPer runner over the range: ${usd(t.cost_per_runner_usd)}.`);
-  if (t.unpriced_models.length) console.log(`* priced as Sonnet (no price known): ${t.unpriced_models.join(', ')}; set COACH_PRICES=model=input/output (USD per million tokens).`);
+  if (t.unpriced_models.length)
+    console.log(`* priced as Sonnet (no price known): ${t.unpriced_models.join(', ')}; set COACH_PRICES=model=input/output (USD per million tokens).`);
 }

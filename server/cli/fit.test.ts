@@ -23,7 +23,13 @@ async function fitCommand(input: unknown, out: string) {
   }
 }
 
-const intervals = { segments: [{ type: 'warmup', duration_seconds: 900, pace_target: 'easy' }, { type: 'interval', repeats: 6, work: { distance_meters: 800, pace_target: 'interval' }, recovery: { duration_seconds: 120, pace_target: 'jog' } }, { type: 'cooldown', open: true }] };
+const intervals = {
+  segments: [
+    { type: 'warmup', duration_seconds: 900, pace_target: 'easy' },
+    { type: 'interval', repeats: 6, work: { distance_meters: 800, pace_target: 'interval' }, recovery: { duration_seconds: 120, pace_target: 'jog' } },
+    { type: 'cooldown', open: true },
+  ],
+};
 
 describe('npm run fit', () => {
   it('writes a .FIT file that decodes to the workout', async () => {

@@ -62,9 +62,7 @@ if (input.vdot !== undefined || input.paces !== undefined) {
 if ((input.pace_table === undefined) === (input.heart_rate_table === undefined)) {
   fail(['give exactly one of "pace_table" or "heart_rate_table".']);
 }
-const targets: Targets = input.pace_table
-  ? { kind: 'pace', table: input.pace_table }
-  : { kind: 'heart_rate', table: input.heart_rate_table ?? {} };
+const targets: Targets = input.pace_table ? { kind: 'pace', table: input.pace_table } : { kind: 'heart_rate', table: input.heart_rate_table ?? {} };
 
 const result = encodeWorkout({
   name: input.name,

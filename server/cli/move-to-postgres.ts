@@ -25,7 +25,9 @@ try {
 
 const lock = acquireLock(config.dataDir, 'command');
 if (!lock.ok) {
-  fail(`A RunCoach ${lock.holder.role === 'server' ? 'server' : 'command'} (pid ${lock.holder.pid}) is using ${config.dataDir}. Stop it, then run the move again: a household must not change while it is copied.`);
+  fail(
+    `A RunCoach ${lock.holder.role === 'server' ? 'server' : 'command'} (pid ${lock.holder.pid}) is using ${config.dataDir}. Stop it, then run the move again: a household must not change while it is copied.`,
+  );
 }
 
 try {
@@ -42,7 +44,9 @@ try {
 } catch (error) {
   lock.release();
   if (error instanceof MoveRefused) fail(error.message);
-  fail(`The move did not complete, and nothing was kept in the target: ${error instanceof Error ? error.message : String(error)}\nFix the cause and run the same command again.`);
+  fail(
+    `The move did not complete, and nothing was kept in the target: ${error instanceof Error ? error.message : String(error)}\nFix the cause and run the same command again.`,
+  );
 }
 lock.release();
 

@@ -72,7 +72,11 @@ describe('prompt caching', () => {
 
   it('counts cached reads at their weight in the daily budget', async () => {
     const { cookie, user } = await runnerWithPlan(c.t);
-    c.standin.script({ type: 'text', text: 'Easy does it.', usage: { input_tokens: 100, output_tokens: 50, cache_creation_input_tokens: 2000, cache_read_input_tokens: 10_000 } });
+    c.standin.script({
+      type: 'text',
+      text: 'Easy does it.',
+      usage: { input_tokens: 100, output_tokens: 50, cache_creation_input_tokens: 2000, cache_read_input_tokens: 10_000 },
+    });
     await chat(c.t, cookie, { message: 'Hi' });
     const [day] = await c.t.deps.db.select().from(coachUsage).where(eq(coachUsage.user_id, user.id));
     expect(day).toMatchObject({ input_tokens: 100, output_tokens: 50, cache_creation_input_tokens: 2000, cache_read_input_tokens: 10_000, calls: 1 });
@@ -91,7 +95,12 @@ describe('prompt caching', () => {
     await seedRun(c.t, runner.user.id, { source: 'strava', local_date: '2026-02-26', distance_meters: 23_456.7 }, 'Zorblax Ridge Strava Run');
     await seedRun(c.t, runner.user.id, { source: 'fit_upload', local_date: '2026-02-27', distance_meters: 8123 }, 'Lakeside Watch Run');
     // The same runner through a server that allows Strava data in AI: the block cache now holds it.
-    const allowing = buildTestApp(c.handle, { ANTHROPIC_API_KEY: TEST_KEY, ANTHROPIC_BASE_URL: c.standin.baseUrl, SESSION_SECRET: c.t.deps.config.sessionSecret, STRAVA_DATA_IN_AI: 'true' });
+    const allowing = buildTestApp(c.handle, {
+      ANTHROPIC_API_KEY: TEST_KEY,
+      ANTHROPIC_BASE_URL: c.standin.baseUrl,
+      SESSION_SECRET: c.t.deps.config.sessionSecret,
+      STRAVA_DATA_IN_AI: 'true',
+    });
     await chat(allowing, runner.cookie, { message: 'How was my ridge run?' });
     expect(allRequests(c.standin)).toContain('Zorblax');
     c.standin.requests.length = 0;

@@ -35,7 +35,11 @@ export type ChangeOutcome<T extends ChangeTarget> =
   | { ok: true; edits: Edit<T>[] }
   | { ok: false; code: 'not_found' | 'in_the_past' | 'race_day_fixed' | 'not_applicable'; message: string };
 
-const refuse = <T extends ChangeTarget>(code: Exclude<ChangeOutcome<T>, { ok: true }>['code'], message: string): ChangeOutcome<T> => ({ ok: false, code, message });
+const refuse = <T extends ChangeTarget>(code: Exclude<ChangeOutcome<T>, { ok: true }>['code'], message: string): ChangeOutcome<T> => ({
+  ok: false,
+  code,
+  message,
+});
 
 /**
  * The edits a change makes to `list` (the workouts of one plan). Workouts are found only in
@@ -59,7 +63,8 @@ export function planChange<T extends ChangeTarget>(change: WorkoutChange, list: 
       if (!other) return refuse('not_found', `There is no workout with id ${change.other_workout_id} in this runner's plan.`);
       if (other.scheduled_date < today) return refuse('in_the_past', 'The other workout is in the past; only coming workouts can change.');
       if (other.workout_type === 'race') return refuse('race_day_fixed', 'The race itself stays on race day.');
-      if (other.id === target.id || other.scheduled_date === target.scheduled_date) return refuse('not_applicable', 'Both workouts are on the same day already.');
+      if (other.id === target.id || other.scheduled_date === target.scheduled_date)
+        return refuse('not_applicable', 'Both workouts are on the same day already.');
       return {
         ok: true,
         edits: [
@@ -78,7 +83,19 @@ export function planChange<T extends ChangeTarget>(change: WorkoutChange, list: 
       return { ok: true, edits: [{ workout: target, set: { deleted: true } }] };
     case 'easy': {
       if (target.workout_type === 'easy' || target.workout_type === 'recovery') return refuse('not_applicable', 'That workout is already an easy run.');
-      return { ok: true, edits: [{ workout: target, set: { workout_type: 'easy', title: 'Easy run', structure: easyStructure(target.estimated_duration_minutes === null ? null : target.estimated_duration_minutes * 60) } }] };
+      return {
+        ok: true,
+        edits: [
+          {
+            workout: target,
+            set: {
+              workout_type: 'easy',
+              title: 'Easy run',
+              structure: easyStructure(target.estimated_duration_minutes === null ? null : target.estimated_duration_minutes * 60),
+            },
+          },
+        ],
+      };
     }
   }
 }

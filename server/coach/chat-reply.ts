@@ -40,11 +40,21 @@ export async function chatResponse(deps: AppDeps, claude: Claude, user: { id: st
   const dataInAi = deps.config.strava.dataInAi;
   // A message already stored (sent offline through sync) keeps the conversation it was stored in.
   const conversationId = (await storedConversation(deps, userId, messageId)) ?? (await conversationFor(deps.db, userId, request.conversation_id));
-  const context = await buildCoachContext(deps.db, userId, { now, profile, userName: user.name, dataInAi, current: request.message, currentId: messageId, conversationId, reservedTokens: TOOLS_TOKENS });
+  const context = await buildCoachContext(deps.db, userId, {
+    now,
+    profile,
+    userName: user.name,
+    dataInAi,
+    current: request.message,
+    currentId: messageId,
+    conversationId,
+    reservedTokens: TOOLS_TOKENS,
+  });
   await budget.require(context.tokens);
   // A concurrent retry (on this instance or another) gets a 409, not a second reply.
   if (!(await claimReply(deps.db, userId, messageId, now))) throw new AppError('reply_in_progress');
-  const claimTrouble = (error: unknown) => deps.log.warn('coach reply claim not renewed or released', { user_id: userId, code: (error as { code?: string }).code });
+  const claimTrouble = (error: unknown) =>
+    deps.log.warn('coach reply claim not renewed or released', { user_id: userId, code: (error as { code?: string }).code });
   const stopRenewing = renewWhileReplying(deps.db, messageId, deps.now, claimTrouble);
   const release = () => {
     stopRenewing();
@@ -125,7 +135,13 @@ export async function chatResponse(deps: AppDeps, claude: Claude, user: { id: st
     sse.close();
   };
 
-  await Promise.race([gate, reply.then(() => undefined, () => undefined)]);
+  await Promise.race([
+    gate,
+    reply.then(
+      () => undefined,
+      () => undefined,
+    ),
+  ]);
   if (!opened) {
     try {
       await finish(await reply);
@@ -139,10 +155,7 @@ export async function chatResponse(deps: AppDeps, claude: Claude, user: { id: st
     }
     return sse.response();
   }
-  void reply
-    .then(finish, fail)
-    .catch(fail)
-    .finally(release);
+  void reply.then(finish, fail).catch(fail).finally(release);
   return sse.response();
 }
 
@@ -154,11 +167,21 @@ function payload(event: CoachEvent): unknown {
 
 /** The conversation of a message the runner already stored, if any. */
 async function storedConversation(deps: AppDeps, userId: string, messageId: string): Promise<string | null> {
-  const [row] = await deps.db.select({ id: chatMessages.conversation_id }).from(chatMessages).where(and(eq(chatMessages.id, messageId), eq(chatMessages.user_id, userId)));
+  const [row] = await deps.db
+    .select({ id: chatMessages.conversation_id })
+    .from(chatMessages)
+    .where(and(eq(chatMessages.id, messageId), eq(chatMessages.user_id, userId)));
   return row?.id ?? null;
 }
 
-async function store(deps: AppDeps, userId: string, messageId: string, model: string, outcome: ReplyOutcome, contextSnapshot: ContextSnapshot): Promise<ChatRow> {
+async function store(
+  deps: AppDeps,
+  userId: string,
+  messageId: string,
+  model: string,
+  outcome: ReplyOutcome,
+  contextSnapshot: ContextSnapshot,
+): Promise<ChatRow> {
   const metadata: Record<string, unknown> = {
     model,
     usage: outcome.usage,

@@ -85,7 +85,15 @@ function nextMessageTime(userId: string, now: Date) {
  * Stores the runner's message once under `id`. Returns the stored row and whether it is new;
  * an id used by someone else, or for other words, is a 409 (the same one: issue 15, I3).
  */
-export async function insertUserMessage(db: Executor, userId: string, id: string, content: string, now: Date, conversationId: string, metadata: Record<string, unknown> = {}) {
+export async function insertUserMessage(
+  db: Executor,
+  userId: string,
+  id: string,
+  content: string,
+  now: Date,
+  conversationId: string,
+  metadata: Record<string, unknown> = {},
+) {
   const createdAt = nextMessageTime(userId, now);
   const [inserted] = await db
     .insert(chatMessages)
@@ -104,7 +112,10 @@ export async function insertUserMessage(db: Executor, userId: string, id: string
  * messages). Returns the reply already stored for it, if any.
  */
 export async function checkClientMessage(db: Executor, userId: string, id: string, content: string): Promise<ChatRow | null> {
-  const rows = await db.select().from(chatMessages).where(inArray(chatMessages.id, [id, replyId(id)]));
+  const rows = await db
+    .select()
+    .from(chatMessages)
+    .where(inArray(chatMessages.id, [id, replyId(id)]));
   const message = rows.find((r) => r.id === id);
   if (message && (message.user_id !== userId || message.role !== 'user' || message.content !== content)) throw idTaken();
   return rows.find((r) => r.id === replyId(id) && r.user_id === userId) ?? null;
@@ -112,7 +123,10 @@ export async function checkClientMessage(db: Executor, userId: string, id: strin
 
 /** The stored reply to one of the user's messages, if any. */
 export async function findReply(db: Executor, userId: string, userMessageId: string): Promise<ChatRow | null> {
-  const [row] = await db.select().from(chatMessages).where(and(eq(chatMessages.id, replyId(userMessageId)), eq(chatMessages.user_id, userId)));
+  const [row] = await db
+    .select()
+    .from(chatMessages)
+    .where(and(eq(chatMessages.id, replyId(userMessageId)), eq(chatMessages.user_id, userId)));
   return row ?? null;
 }
 
@@ -126,7 +140,10 @@ export async function storeReply(
 ): Promise<ChatRow> {
   const id = replyId(userMessageId);
   const createdAt = nextMessageTime(userId, now);
-  const conversation = db.select({ id: chatMessages.conversation_id }).from(chatMessages).where(and(eq(chatMessages.id, userMessageId), eq(chatMessages.user_id, userId)));
+  const conversation = db
+    .select({ id: chatMessages.conversation_id })
+    .from(chatMessages)
+    .where(and(eq(chatMessages.id, userMessageId), eq(chatMessages.user_id, userId)));
   const [row] = await db
     .insert(chatMessages)
     .values({
@@ -149,7 +166,12 @@ export async function storeReply(
 }
 
 /** The user's last `limit` messages (of one conversation, if named), oldest first, leaving out `excludeId` (the message being answered). */
-export async function recentMessages(db: Executor, userId: string, limit: number, options: { excludeId?: string | undefined; conversationId?: string | undefined } = {}): Promise<ChatRow[]> {
+export async function recentMessages(
+  db: Executor,
+  userId: string,
+  limit: number,
+  options: { excludeId?: string | undefined; conversationId?: string | undefined } = {},
+): Promise<ChatRow[]> {
   const rows = await db
     .select()
     .from(chatMessages)
@@ -166,10 +188,17 @@ export async function recentMessages(db: Executor, userId: string, limit: number
 }
 
 /** One page of history, newest page first, messages oldest first within it. */
-export async function listMessages(db: Executor, userId: string, options: { before?: string | undefined; conversation_id?: string | undefined; limit: number }) {
+export async function listMessages(
+  db: Executor,
+  userId: string,
+  options: { before?: string | undefined; conversation_id?: string | undefined; limit: number },
+) {
   let cursor: ChatRow | undefined;
   if (options.before) {
-    [cursor] = await db.select().from(chatMessages).where(and(eq(chatMessages.id, options.before), eq(chatMessages.user_id, userId)));
+    [cursor] = await db
+      .select()
+      .from(chatMessages)
+      .where(and(eq(chatMessages.id, options.before), eq(chatMessages.user_id, userId)));
     if (!cursor) throw AppError.notFound('The message');
   }
   const older = cursor

@@ -79,9 +79,10 @@ export function profileBlock(name: string, p: Profile, today: string, f: Fmt): B
 /** Goals with the feasibility verdict computed from allowed data. */
 export function goalsBlock(goals: { row: GoalRow; feasibility: Feasibility | null }[], f: Fmt): Block {
   const lines = goals.map(({ row, feasibility }) => {
-    const what = row.goal_type === 'race'
-      ? `${f.dist(row.target_race_distance_meters)} race on ${row.target_race_date}${row.target_time_seconds ? `, target ${f.dur(row.target_time_seconds)}` : ', to finish'}`
-      : `${row.target_weekly_mileage_miles} miles a week${row.end_date ? ` by ${row.end_date}` : ''}`;
+    const what =
+      row.goal_type === 'race'
+        ? `${f.dist(row.target_race_distance_meters)} race on ${row.target_race_date}${row.target_time_seconds ? `, target ${f.dur(row.target_time_seconds)}` : ', to finish'}`
+        : `${row.target_weekly_mileage_miles} miles a week${row.end_date ? ` by ${row.end_date}` : ''}`;
     const verdict = feasibility ? ` Feasibility: ${feasibility.verdict.replace('_', ' ')} — ${feasibility.sentence}` : '';
     return `- "${row.title}" (${row.status}): ${what}.${verdict}`;
   });
@@ -89,7 +90,12 @@ export function goalsBlock(goals: { row: GoalRow; feasibility: Feasibility | nul
 }
 
 function workoutLine(w: WorkoutRow, f: Fmt, withheld: Set<string>, detail: boolean): string {
-  const size = [w.estimated_distance_meters ? f.dist(w.estimated_distance_meters) : null, w.estimated_duration_minutes ? f.dur(w.estimated_duration_minutes * 60) : null].filter(Boolean).join(', ');
+  const size = [
+    w.estimated_distance_meters ? f.dist(w.estimated_distance_meters) : null,
+    w.estimated_duration_minutes ? f.dur(w.estimated_duration_minutes * 60) : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const steps = detail ? f.structure(w.structure) : '';
   const notes = w.notes ? `; runner's notes: "${w.notes}"` : '';
   const rpe = w.rpe ? `; RPE ${w.rpe}` : '';
@@ -99,7 +105,8 @@ function workoutLine(w: WorkoutRow, f: Fmt, withheld: Set<string>, detail: boole
 /** This week and next in detail, with workout ids the tools accept. */
 export function nearPlanBlock(plan: PlanRow | null, near: WorkoutRow[], f: Fmt, withheld: Set<string>): Block {
   if (!plan) return { key: 'plan', title: 'Plan', priority: 2, lines: ['No active plan.'] };
-  const head = `Plan ${plan.methodology}, ${plan.start_date} to ${plan.end_date}${plan.vdot ? `, VDOT ${plan.vdot.toFixed(1)}` : ''}. ${plan.reason ?? ''}`.trim();
+  const head =
+    `Plan ${plan.methodology}, ${plan.start_date} to ${plan.end_date}${plan.vdot ? `, VDOT ${plan.vdot.toFixed(1)}` : ''}. ${plan.reason ?? ''}`.trim();
   const lines = near.map((w) => workoutLine(w, f, withheld, true));
   return { key: 'plan', title: 'Plan: the next two weeks', priority: 2, lines: [head, ...(lines.length ? lines : ['No workouts in the next two weeks.'])] };
 }
@@ -108,7 +115,8 @@ export function nearPlanBlock(plan: PlanRow | null, near: WorkoutRow[], f: Fmt, 
 export function laterPlanBlock(plan: PlanRow | null, from: string, f: Fmt): Block {
   const weeks = ((plan?.weeks ?? []) as PlanWeek[]).filter((w) => addDays(w.start_date, 6) >= from);
   const lines = weeks.map(
-    (w) => `- Week ${w.index + 1} from ${w.start_date} (${w.phase}${w.is_recovery ? ', recovery' : ''}${w.is_taper && w.phase !== 'taper' ? ', taper' : ''}): ${f.dist(w.estimated_distance_meters)}, ${f.dur(w.estimated_duration_minutes * 60)}`,
+    (w) =>
+      `- Week ${w.index + 1} from ${w.start_date} (${w.phase}${w.is_recovery ? ', recovery' : ''}${w.is_taper && w.phase !== 'taper' ? ', taper' : ''}): ${f.dist(w.estimated_distance_meters)}, ${f.dur(w.estimated_duration_minutes * 60)}`,
   );
   return { key: 'later', title: 'Plan: later weeks', priority: 7, lines };
 }
@@ -123,15 +131,26 @@ export function recentBlock(completions: AiCompletion[], runs: AiActivity[], f: 
       continue;
     }
     const done = c.distance_meters || c.duration_seconds ? ` ${f.dist(c.distance_meters)} in ${f.dur(c.duration_seconds)}` : '';
-    items.push({ date: c.date, line: `- ${f.day(c.date)} ${c.title} (planned ${f.dist(c.estimated_distance_meters)}): ${c.status}${done}${feel ? `; ${feel}` : ''}` });
+    items.push({
+      date: c.date,
+      line: `- ${f.day(c.date)} ${c.title} (planned ${f.dist(c.estimated_distance_meters)}): ${c.status}${done}${feel ? `; ${feel}` : ''}`,
+    });
   }
   for (const r of runs) {
     const hr = r.average_heartrate ? `, avg HR ${Math.round(r.average_heartrate)}` : '';
     const climb = r.total_elevation_gain ? `, climb ${Math.round(r.total_elevation_gain)} m` : '';
-    items.push({ date: r.local_date, line: `- ${f.day(r.local_date)} run${r.name ? ` "${r.name}"` : ''} (${r.source === 'fit_upload' ? 'watch file' : r.source}): ${f.dist(r.distance_meters)} in ${f.dur(r.moving_time_seconds)}${hr}${climb}` });
+    items.push({
+      date: r.local_date,
+      line: `- ${f.day(r.local_date)} run${r.name ? ` "${r.name}"` : ''} (${r.source === 'fit_upload' ? 'watch file' : r.source}): ${f.dist(r.distance_meters)} in ${f.dur(r.moving_time_seconds)}${hr}${climb}`,
+    });
   }
   items.sort((a, b) => b.date.localeCompare(a.date));
-  return { key: 'recent', title: 'Recent training (last 4 weeks)', priority: 5, lines: items.length ? items.map((i) => i.line) : ['Nothing logged in the last 4 weeks.'] };
+  return {
+    key: 'recent',
+    title: 'Recent training (last 4 weeks)',
+    priority: 5,
+    lines: items.length ? items.map((i) => i.line) : ['Nothing logged in the last 4 weeks.'],
+  };
 }
 
 /** Injuries and preferences the coach remembers (always relevant). */

@@ -20,10 +20,19 @@ describe('buildCoachContext', () => {
   it('stays within the budget, keeping the profile and the newest messages', async () => {
     const { user } = await runnerWithPlan(c.t);
     const base = c.t.clock.now().getTime();
-    await c.t.deps.db.insert(chatMessages).values(
-      Array.from({ length: 30 }, (_, i) => ({ user_id: user.id, conversation_id: '7a1f0c2e-0000-4000-8000-000000000001', role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant', content: `message ${i} ${'about my long run pacing '.repeat(20)}`, created_at: new Date(base - (30 - i) * 60_000) })),
-    );
-    for (let d = 1; d <= 20; d++) await seedRun(c.t, user.id, { source: 'manual', local_date: `2026-02-${String(d).padStart(2, '0')}`, distance_meters: 5000 + d });
+    await c.t.deps.db
+      .insert(chatMessages)
+      .values(
+        Array.from({ length: 30 }, (_, i) => ({
+          user_id: user.id,
+          conversation_id: '7a1f0c2e-0000-4000-8000-000000000001',
+          role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant',
+          content: `message ${i} ${'about my long run pacing '.repeat(20)}`,
+          created_at: new Date(base - (30 - i) * 60_000),
+        })),
+      );
+    for (let d = 1; d <= 20; d++)
+      await seedRun(c.t, user.id, { source: 'manual', local_date: `2026-02-${String(d).padStart(2, '0')}`, distance_meters: 5000 + d });
     const now = c.t.clock.now();
     const roomy = await buildCoachContext(c.t.deps.db, user.id, { now, dataInAi: false, current: 'How is it going?' });
     expect(roomy.included.history).toBe(20); // the last 20 messages, no more
@@ -58,8 +67,19 @@ describe('buildCoachContext', () => {
   it('keeps in its snapshot the memories the coach saw, not those the policy or the budget left out', async () => {
     const { user } = await runnerWithPlan(c.t);
     const now = c.t.clock.now();
-    const memory = (summary_type: 'injury' | 'training_week', content: string, data: Record<string, unknown> = {}) => ({ id: randomUUID(), summary_type, source_date_range_start: '2026-02-23', source_date_range_end: '2026-03-01', content, data });
-    const [knee, week, fromStrava] = [memory('injury', 'Right knee aches after hills'), memory('training_week', '3 runs, 24 km'), memory('training_week', '2 runs from Strava', { strava_included: true })];
+    const memory = (summary_type: 'injury' | 'training_week', content: string, data: Record<string, unknown> = {}) => ({
+      id: randomUUID(),
+      summary_type,
+      source_date_range_start: '2026-02-23',
+      source_date_range_end: '2026-03-01',
+      content,
+      data,
+    });
+    const [knee, week, fromStrava] = [
+      memory('injury', 'Right knee aches after hills'),
+      memory('training_week', '3 runs, 24 km'),
+      memory('training_week', '2 runs from Strava', { strava_included: true }),
+    ];
     for (const m of [knee, week, fromStrava]) await insertMemoryOnce(c.t.deps.db, user.id, m, now);
     const roomy = await buildCoachContext(c.t.deps.db, user.id, { now, dataInAi: false, current: 'hi' });
     expect(roomy.snapshot.memory_ids.sort()).toEqual([knee.id, week.id].sort());
@@ -67,7 +87,8 @@ describe('buildCoachContext', () => {
     // The largest budget that leaves the past weeks' block out (it yields before the injury notes):
     // the snapshot no longer claims the coach saw that week.
     let tight = roomy;
-    for (let max = roomy.tokens; (tight.included.weeks ?? 0) > 0; max -= 25) tight = await buildCoachContext(c.t.deps.db, user.id, { now, dataInAi: false, current: 'hi', maxTokens: max });
+    for (let max = roomy.tokens; (tight.included.weeks ?? 0) > 0; max -= 25)
+      tight = await buildCoachContext(c.t.deps.db, user.id, { now, dataInAi: false, current: 'hi', maxTokens: max });
     expect(tight.included.memory).toBe(1);
     expect(tight.snapshot.memory_ids).toEqual([knee.id]);
   });

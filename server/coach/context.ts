@@ -14,7 +14,19 @@ import { localDate } from '../lib/write-stamp.ts';
 import { engineProfile } from '../profile/training-context.ts';
 import type { WorkoutRow } from '../workouts/workouts.ts';
 import { estimateTokens } from './claude/budget.ts';
-import { goalsBlock, runnerFmt, laterPlanBlock, nearPlanBlock, notesMemoryBlock, profileBlock, readinessBlock, recentBlock, totalsBlock, weeksMemoryBlock, type Block } from './context-blocks.ts';
+import {
+  goalsBlock,
+  runnerFmt,
+  laterPlanBlock,
+  nearPlanBlock,
+  notesMemoryBlock,
+  profileBlock,
+  readinessBlock,
+  recentBlock,
+  totalsBlock,
+  weeksMemoryBlock,
+  type Block,
+} from './context-blocks.ts';
 import { listCheckins } from '../fitness/readiness.ts';
 import { allowedActivities, allowedCompletions, allowedTotals, planWorkoutsForAi, type AiCompletion } from './policy.ts';
 import { COACH_PRINCIPLES, DATA_HEADING } from './prompt.ts';
@@ -105,7 +117,13 @@ export async function buildCoachContext(db: Executor, userId: string, options: C
 }
 
 /** The last messages, from a start that moves only every HISTORY_STEP messages (so the cached conversation stays valid). */
-async function historyWindow(db: Executor, userId: string, limit: number, currentId: string | undefined, conversationId: string | undefined): Promise<ChatRow[]> {
+async function historyWindow(
+  db: Executor,
+  userId: string,
+  limit: number,
+  currentId: string | undefined,
+  conversationId: string | undefined,
+): Promise<ChatRow[]> {
   const [rows, [total]] = await Promise.all([
     recentMessages(db, userId, limit + HISTORY_STEP - 1, { excludeId: currentId, conversationId }),
     db
@@ -163,7 +181,10 @@ async function runnerBlocks(db: Executor, userId: string, profile: ProfileRow, n
   const f = runnerFmt(profile, goals[0] ? engineGoal(goals[0]) : null, today);
   return [
     profileBlock(name, profile, today, f),
-    goalsBlock(goals.map((row) => ({ row, feasibility: feasibility(row) })), f),
+    goalsBlock(
+      goals.map((row) => ({ row, feasibility: feasibility(row) })),
+      f,
+    ),
     nearPlanBlock(plan ?? null, near, f, withheld),
     notesMemoryBlock(memories),
     readinessBlock(checkins, f),
@@ -207,7 +228,9 @@ function fit(blocks: Block[], history: ChatRow[], options: ContextOptions, today
   const kept = new Map<string, string[]>();
   const keptMessages: ChatRow[] = [];
   const HISTORY_PRIORITY = 4;
-  const queue = [...blocks.map((b) => ({ priority: b.priority, block: b as Block | null })), { priority: HISTORY_PRIORITY, block: null }].sort((a, b) => a.priority - b.priority);
+  const queue = [...blocks.map((b) => ({ priority: b.priority, block: b as Block | null })), { priority: HISTORY_PRIORITY, block: null }].sort(
+    (a, b) => a.priority - b.priority,
+  );
   for (const { block } of queue) {
     if (!block) {
       for (const message of [...history].reverse()) {
@@ -239,7 +262,10 @@ function fit(blocks: Block[], history: ChatRow[], options: ContextOptions, today
   const systemBlocks = cachedSystem([`${COACH_PRINCIPLES}\n\n${DATA_HEADING}`, section(SLOW_BLOCKS), section(VOLATILE_BLOCKS)]);
   const system = systemBlocks.map((b) => b.text).join('\n\n');
   const messages = toMessages(keptMessages, current);
-  const tokens = estimateTokens(system) + messages.reduce((sum, m) => sum + estimateTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content)), 0) + (options.reservedTokens ?? 0);
+  const tokens =
+    estimateTokens(system) +
+    messages.reduce((sum, m) => sum + estimateTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content)), 0) +
+    (options.reservedTokens ?? 0);
   const included = Object.fromEntries([...kept].map(([key, lines]) => [key, lines.length]));
   return { system, systemBlocks, messages, tokens, included: { ...included, history: keptMessages.length }, today, timeZone };
 }

@@ -51,7 +51,15 @@ export async function coachReply(params: ReplyParams): Promise<ReplyOutcome> {
   const maxTurns = params.maxTurns ?? 4;
   const tools = coachTools();
   const messages = [...params.messages];
-  const out: ReplyOutcome = { text: '', proposals: [], toolCalls: [], turns: 0, usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, interrupted: false, budgetStopped: false };
+  const out: ReplyOutcome = {
+    text: '',
+    proposals: [],
+    toolCalls: [],
+    turns: 0,
+    usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+    interrupted: false,
+    budgetStopped: false,
+  };
   let emitted = false;
   const emit = (event: CoachEvent) => {
     emitted = true;

@@ -31,8 +31,10 @@ export function weekInsights(week: WeekStats, earlier: readonly WeekStats[], pla
     out.achievements.push(`Your longest run in ${span} weeks: ${dist(week.longest_run_meters)} on ${week.longest_run_date}.`);
   }
   const biggestBefore = Math.max(0, ...earlier.map((w) => w.distance_meters));
-  if (earlier.some((w) => w.runs > 0) && week.distance_meters > biggestBefore) out.achievements.push(`Your biggest week in ${span} weeks: ${dist(week.distance_meters)}.`);
-  if (plan.planned_sessions > 0 && plan.completed === plan.planned_sessions) out.achievements.push(`Every planned session done (${plan.completed} of ${plan.planned_sessions}).`);
+  if (earlier.some((w) => w.runs > 0) && week.distance_meters > biggestBefore)
+    out.achievements.push(`Your biggest week in ${span} weeks: ${dist(week.distance_meters)}.`);
+  if (plan.planned_sessions > 0 && plan.completed === plan.planned_sessions)
+    out.achievements.push(`Every planned session done (${plan.completed} of ${plan.planned_sessions}).`);
   const long = plan.sessions.find((s) => s.workout_type === 'long');
   if (long && long.status === 'completed') out.achievements.push(`Long run done: ${long.title}.`);
   let streak = 0;
@@ -47,21 +49,30 @@ export function weekInsights(week: WeekStats, earlier: readonly WeekStats[], pla
     const paceChange = (week.average_pace_seconds_per_km - previous.average_pace_seconds_per_km) / previous.average_pace_seconds_per_km;
     const hrChange = week.average_heartrate !== null && previous.average_heartrate !== null ? week.average_heartrate - previous.average_heartrate : null;
     if (Math.abs(paceChange) <= 0.03 && hrChange !== null && hrChange <= -3) {
-      out.patterns.push(`Average heart rate ${Math.round(week.average_heartrate!)} bpm, ${Math.round(-hrChange)} lower than last week at a similar pace: your aerobic fitness is improving.`);
+      out.patterns.push(
+        `Average heart rate ${Math.round(week.average_heartrate!)} bpm, ${Math.round(-hrChange)} lower than last week at a similar pace: your aerobic fitness is improving.`,
+      );
     } else if (Math.abs(paceChange) <= 0.03 && hrChange !== null && hrChange >= 5) {
-      out.patterns.push(`Average heart rate ${Math.round(hrChange)} bpm higher than last week at a similar pace: heat, poor sleep, stress or a cold can do that.`);
+      out.patterns.push(
+        `Average heart rate ${Math.round(hrChange)} bpm higher than last week at a similar pace: heat, poor sleep, stress or a cold can do that.`,
+      );
     } else if (Math.abs(paceChange) > 0.03) {
-      out.patterns.push(`Average pace ${formatPace(week.average_pace_seconds_per_km, unit)}, ${paceChange < 0 ? 'faster' : 'slower'} than last week's ${formatPace(previous.average_pace_seconds_per_km, unit)}.`);
+      out.patterns.push(
+        `Average pace ${formatPace(week.average_pace_seconds_per_km, unit)}, ${paceChange < 0 ? 'faster' : 'slower'} than last week's ${formatPace(previous.average_pace_seconds_per_km, unit)}.`,
+      );
     }
   }
 
   if (previous && previous.distance_meters > 0 && week.distance_meters > 8000) {
     const ramp = (week.distance_meters - previous.distance_meters) / previous.distance_meters;
-    if (ramp > 0.1) out.to_improve.push(`Volume up ${Math.round(ramp * 100)}% on last week: more than the ~10% a body adapts to safely. Hold it steady next week.`);
+    if (ramp > 0.1)
+      out.to_improve.push(`Volume up ${Math.round(ramp * 100)}% on last week: more than the ~10% a body adapts to safely. Hold it steady next week.`);
   }
   const missedQuality = plan.sessions.filter((s) => QUALITY.has(s.workout_type) && (s.status === 'missed' || s.status === 'skipped'));
-  if (missedQuality.length) out.to_improve.push(`Quality session${missedQuality.length > 1 ? 's' : ''} missed: ${missedQuality.map((s) => `${s.title} (${s.date})`).join(', ')}.`);
-  if (long && (long.status === 'missed' || long.status === 'skipped')) out.to_improve.push(`The long run (${long.title}) was missed: it is the backbone of the week.`);
+  if (missedQuality.length)
+    out.to_improve.push(`Quality session${missedQuality.length > 1 ? 's' : ''} missed: ${missedQuality.map((s) => `${s.title} (${s.date})`).join(', ')}.`);
+  if (long && (long.status === 'missed' || long.status === 'skipped'))
+    out.to_improve.push(`The long run (${long.title}) was missed: it is the backbone of the week.`);
   const otherMissed = plan.missed + plan.skipped - missedQuality.length - (long && (long.status === 'missed' || long.status === 'skipped') ? 1 : 0);
   if (otherMissed > 0) out.to_improve.push(`${otherMissed} other planned run${otherMissed > 1 ? 's' : ''} missed or skipped.`);
   return out;

@@ -33,6 +33,13 @@ describe('weekly memory job', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
       memories = (await call(c.t.app, 'GET', '/api/memory', { cookie })).json.memories;
     }
-    expect(memories).toEqual([expect.objectContaining({ summary_type: 'training_week', source_date_range_start: '2026-02-23', source_date_range_end: '2026-03-01', content: expect.stringMatching(/^1 run, 9\.0 km/) })]);
+    expect(memories).toEqual([
+      expect.objectContaining({
+        summary_type: 'training_week',
+        source_date_range_start: '2026-02-23',
+        source_date_range_end: '2026-03-01',
+        content: expect.stringMatching(/^1 run, 9\.0 km/),
+      }),
+    ]);
   }, 30_000);
 });

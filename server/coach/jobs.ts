@@ -27,7 +27,10 @@ export async function startCoachJobs(deps: AppDeps, jobs: Jobs, options: { work?
     await jobs.boss.work(name, poll, async ([job]) => {
       if (!job) return;
       const claude = createClaude(deps.config.anthropic);
-      const result = claude && deps.config.anthropic.batchWeekly ? await writeWeeklyMemoriesInBatch(deps, claude, deps.now()) : await writeWeeklyMemories(deps, deps.now(), { claude });
+      const result =
+        claude && deps.config.anthropic.batchWeekly
+          ? await writeWeeklyMemoriesInBatch(deps, claude, deps.now())
+          : await writeWeeklyMemories(deps, deps.now(), { claude });
       deps.log.info('job done', { queue: name, job: job.id, ...result });
     });
   }

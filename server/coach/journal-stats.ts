@@ -13,7 +13,6 @@ import { listWorkouts } from '../workouts/workouts.ts';
 
 type ActivityRow = typeof stravaActivities.$inferSelect;
 
-
 /** The numbers of one week from its runs. */
 export function weekStats(weekStart: string, runs: readonly ActivityRow[]): WeekStats {
   const end = addDays(weekStart, 6);
@@ -54,15 +53,24 @@ export async function runsBetween(db: Executor, userId: string, from: string, to
     .orderBy(asc(stravaActivities.local_date), asc(stravaActivities.start_date));
 }
 
-
-
 const NOT_RUNS = new Set(['rest', 'cross_training']);
 
 /** The week's planned sessions (active plans) against their completions. */
 export async function plannedVsDone(db: Executor, userId: string, weekStart: string): Promise<PlannedVsDone> {
   const planned = (await listWorkouts(db, userId, weekStart, addDays(weekStart, 6))).filter((w) => !NOT_RUNS.has(w.workout_type));
   const completions = planned.length
-    ? await db.select().from(workoutCompletions).where(and(eq(workoutCompletions.user_id, userId), inArray(workoutCompletions.workout_id, planned.map((w) => w.id))))
+    ? await db
+        .select()
+        .from(workoutCompletions)
+        .where(
+          and(
+            eq(workoutCompletions.user_id, userId),
+            inArray(
+              workoutCompletions.workout_id,
+              planned.map((w) => w.id),
+            ),
+          ),
+        )
     : [];
   const byWorkout = new Map(completions.map((c) => [c.workout_id, c]));
   const sessions = planned.map((w) => {
@@ -93,9 +101,11 @@ export async function plannedVsDone(db: Executor, userId: string, weekStart: str
   };
 }
 
-
 /** Week-over-week changes of each figure. */
-export function trends(week: WeekStats, previous: WeekStats): Record<'distance_meters' | 'moving_time_seconds' | 'average_pace_seconds_per_km' | 'elevation_gain_meters' | 'average_heartrate' | 'runs', Trend> {
+export function trends(
+  week: WeekStats,
+  previous: WeekStats,
+): Record<'distance_meters' | 'moving_time_seconds' | 'average_pace_seconds_per_km' | 'elevation_gain_meters' | 'average_heartrate' | 'runs', Trend> {
   const t = (a: number | null, b: number | null): Trend => ({
     value: a,
     previous: b,

@@ -19,18 +19,60 @@ async function runnerWithHistory() {
   const runner = await runnerWithPlan(c.t);
   const id = runner.user.id;
   // The week before: two easy runs.
-  await seedRun(c.t, id, { source: 'fit_upload', local_date: '2026-02-17', distance_meters: 8000, moving_time_seconds: 2880, average_heartrate: 150, total_elevation_gain: 40 });
-  await seedRun(c.t, id, { source: 'fit_upload', local_date: '2026-02-21', distance_meters: 10_000, moving_time_seconds: 3600, average_heartrate: 152, total_elevation_gain: 60 });
+  await seedRun(c.t, id, {
+    source: 'fit_upload',
+    local_date: '2026-02-17',
+    distance_meters: 8000,
+    moving_time_seconds: 2880,
+    average_heartrate: 150,
+    total_elevation_gain: 40,
+  });
+  await seedRun(c.t, id, {
+    source: 'fit_upload',
+    local_date: '2026-02-21',
+    distance_meters: 10_000,
+    moving_time_seconds: 3600,
+    average_heartrate: 152,
+    total_elevation_gain: 60,
+  });
   // The journal's week: three runs, one of them from Strava, and a bigger long run.
-  await seedRun(c.t, id, { source: 'fit_upload', local_date: '2026-02-24', distance_meters: 8000, moving_time_seconds: 2880, average_heartrate: 144, total_elevation_gain: 50 });
-  await seedRun(c.t, id, { source: 'strava', local_date: '2026-02-26', distance_meters: 6000, moving_time_seconds: 2160, average_heartrate: 146, total_elevation_gain: 20 }, 'Quokka Strava Jog');
+  await seedRun(c.t, id, {
+    source: 'fit_upload',
+    local_date: '2026-02-24',
+    distance_meters: 8000,
+    moving_time_seconds: 2880,
+    average_heartrate: 144,
+    total_elevation_gain: 50,
+  });
+  await seedRun(
+    c.t,
+    id,
+    { source: 'strava', local_date: '2026-02-26', distance_meters: 6000, moving_time_seconds: 2160, average_heartrate: 146, total_elevation_gain: 20 },
+    'Quokka Strava Jog',
+  );
   await seedRun(c.t, id, { source: 'manual', local_date: '2026-03-01', distance_meters: 14_000, moving_time_seconds: 5040 });
   // Planned that week: an easy run (done) and a tempo (missed).
   const rows = await c.t.deps.db
     .insert(workouts)
     .values([
-      { user_id: id, scheduled_date: '2026-02-24', workout_type: 'easy', title: 'Easy 8 km', structure: steady, estimated_distance_meters: 8000, status: 'completed' },
-      { user_id: id, scheduled_date: '2026-02-27', workout_type: 'tempo', title: 'Tempo 6 km', structure: steady, estimated_distance_meters: 9000, status: 'missed' },
+      {
+        user_id: id,
+        scheduled_date: '2026-02-24',
+        workout_type: 'easy',
+        title: 'Easy 8 km',
+        structure: steady,
+        estimated_distance_meters: 8000,
+        status: 'completed',
+      },
+      {
+        user_id: id,
+        scheduled_date: '2026-02-27',
+        workout_type: 'tempo',
+        title: 'Tempo 6 km',
+        structure: steady,
+        estimated_distance_meters: 9000,
+        status: 'missed',
+      },
     ])
     .returning();
   await c.t.deps.db.insert(workoutCompletions).values([
@@ -49,13 +91,29 @@ describe('weekly journal', () => {
     expect(res.status).toBe(200);
     const j = res.json;
     expect(j).toMatchObject({ week: '2026-02-23', week_end: '2026-03-01', units: 'km' });
-    expect(j.stats).toMatchObject({ runs: 3, distance_meters: 28_000, moving_time_seconds: 10_080, average_pace_seconds_per_km: 360, elevation_gain_meters: 70, average_heartrate: 144.9, longest_run_meters: 14_000, longest_run_date: '2026-03-01' });
+    expect(j.stats).toMatchObject({
+      runs: 3,
+      distance_meters: 28_000,
+      moving_time_seconds: 10_080,
+      average_pace_seconds_per_km: 360,
+      elevation_gain_meters: 70,
+      average_heartrate: 144.9,
+      longest_run_meters: 14_000,
+      longest_run_date: '2026-03-01',
+    });
     expect(j.trends.distance_meters).toEqual({ value: 28_000, previous: 18_000, change: 10_000, change_pct: 55.6 });
     expect(j.trends.average_heartrate.change).toBeCloseTo(144.9 - 151.1, 1);
     expect(j.planned_vs_done).toMatchObject({ planned_sessions: 2, completed: 1, missed: 1, completion_rate: 0.5 });
-    expect(j.insights.achievements).toEqual(expect.arrayContaining([expect.stringMatching(/longest run in 8 weeks: 14\.0 km/), expect.stringMatching(/biggest week in 8 weeks: 28\.0 km/)]));
-    expect(j.insights.to_improve).toEqual(expect.arrayContaining([expect.stringMatching(/Volume up 56% on last week/), expect.stringMatching(/Quality session missed: Tempo 6 km/)]));
-    expect(j.insights.patterns).toEqual(['You ran on Tuesday, Thursday, Sunday.', 'Average heart rate 145 bpm, 6 lower than last week at a similar pace: your aerobic fitness is improving.']);
+    expect(j.insights.achievements).toEqual(
+      expect.arrayContaining([expect.stringMatching(/longest run in 8 weeks: 14\.0 km/), expect.stringMatching(/biggest week in 8 weeks: 28\.0 km/)]),
+    );
+    expect(j.insights.to_improve).toEqual(
+      expect.arrayContaining([expect.stringMatching(/Volume up 56% on last week/), expect.stringMatching(/Quality session missed: Tempo 6 km/)]),
+    );
+    expect(j.insights.patterns).toEqual([
+      'You ran on Tuesday, Thursday, Sunday.',
+      'Average heart rate 145 bpm, 6 lower than last week at a similar pace: your aerobic fitness is improving.',
+    ]);
     expect(j.narrative).toMatchObject({ text: 'A bigger week with a strong long run.', source: 'coach' });
     expect(j.narrative_status).toBe('ready');
 

@@ -49,7 +49,10 @@ export async function buildJournal(deps: AppDeps, claude: Claude | null, userId:
 
 async function narrativeFor(deps: AppDeps, claude: Claude | null, userId: string, week: string, today: string, now: Date) {
   const read = async () => {
-    const [row] = await deps.db.select().from(userMemorySummaries).where(eq(userMemorySummaries.id, memoryId(userId, 'training_week', week)));
+    const [row] = await deps.db
+      .select()
+      .from(userMemorySummaries)
+      .where(eq(userMemorySummaries.id, memoryId(userId, 'training_week', week)));
     if (!row || row.deleted) return null;
     const data = row.data as { source?: string; strava_included?: boolean };
     if (data.strava_included && !deps.config.strava.dataInAi) return null;

@@ -44,7 +44,10 @@ export async function listMemories(db: Executor, userId: string): Promise<Memory
 }
 
 async function getMemory(db: Executor, userId: string, id: string, includeDeleted = false): Promise<MemoryRow> {
-  const [row] = await db.select().from(userMemorySummaries).where(and(eq(userMemorySummaries.id, id), eq(userMemorySummaries.user_id, userId)));
+  const [row] = await db
+    .select()
+    .from(userMemorySummaries)
+    .where(and(eq(userMemorySummaries.id, id), eq(userMemorySummaries.user_id, userId)));
   if (!row || (row.deleted && !includeDeleted)) throw AppError.notFound('The memory');
   return row;
 }
@@ -53,7 +56,14 @@ async function getMemory(db: Executor, userId: string, id: string, includeDelete
  * The runner corrects a memory (per-field last writer wins, like every synced row). Sync passes
  * `includeDeleted`: an offline edit of a memory deleted elsewhere lands, and it stays deleted.
  */
-export async function updateMemory(db: Executor, userId: string, id: string, update: { content: string }, stamp: WriteStamp, options: { includeDeleted?: boolean } = {}): Promise<MemoryRow> {
+export async function updateMemory(
+  db: Executor,
+  userId: string,
+  id: string,
+  update: { content: string },
+  stamp: WriteStamp,
+  options: { includeDeleted?: boolean } = {},
+): Promise<MemoryRow> {
   const row = await getMemory(db, userId, id, options.includeDeleted);
   const { set, fieldHlc } = applyFields(row.field_hlc, update, stamp);
   if (Object.keys(set).length === 0) return row;
@@ -81,7 +91,14 @@ export async function deleteMemory(db: Executor, userId: string, id: string, sta
 export async function insertMemoryOnce(
   db: Executor,
   userId: string,
-  memory: { id: string; summary_type: MemoryKind; source_date_range_start: string | null; source_date_range_end: string | null; content: string; data: Record<string, unknown> },
+  memory: {
+    id: string;
+    summary_type: MemoryKind;
+    source_date_range_start: string | null;
+    source_date_range_end: string | null;
+    content: string;
+    data: Record<string, unknown>;
+  },
   now: Date,
 ): Promise<boolean> {
   const rows = await db

@@ -17,7 +17,13 @@ const memories = async (cookie: string) => (await call(c.t.app, 'GET', '/api/mem
 /** A runner with last week (2026-02-23 to 03-01) on record: two runs from their watch and a chat message. */
 async function lastWeek() {
   const runner = await runnerWithPlan(c.t);
-  await seedRun(c.t, runner.user.id, { source: 'fit_upload', local_date: '2026-02-24', distance_meters: 8000, moving_time_seconds: 2880, average_heartrate: 145 });
+  await seedRun(c.t, runner.user.id, {
+    source: 'fit_upload',
+    local_date: '2026-02-24',
+    distance_meters: 8000,
+    moving_time_seconds: 2880,
+    average_heartrate: 145,
+  });
   await seedRun(c.t, runner.user.id, { source: 'manual', local_date: '2026-02-28', distance_meters: 12_000, moving_time_seconds: 4500 });
   return runner;
 }
@@ -30,7 +36,11 @@ describe('weekly memories', () => {
     c.t.clock.advance(7 * 86_400_000); // Monday 2026-03-09: last week is 03-02 to 03-08
     await seedRun(c.t, user.id, { source: 'fit_upload', local_date: '2026-03-03', distance_meters: 6000 });
     c.standin.requests.length = 0;
-    c.standin.script({ type: 'tool_use', name: 'weekly_memory', input: { narrative: 'You ran 6 km and mentioned a sore knee.', injuries: ['Right knee aches after long runs'], preferences: ['Runs before work'] } });
+    c.standin.script({
+      type: 'tool_use',
+      name: 'weekly_memory',
+      input: { narrative: 'You ran 6 km and mentioned a sore knee.', injuries: ['Right knee aches after long runs'], preferences: ['Runs before work'] },
+    });
     const first = await writeWeeklyMemories(c.t.deps, c.t.clock.now(), { userIds: [user.id] });
     expect(first).toEqual({ users: 1, written: 3, narratives: 1 });
     const request = c.standin.requests[0]!.body;
@@ -44,7 +54,11 @@ describe('weekly memories', () => {
         ['preference', 'Runs before work', '2026-03-02'],
       ]),
     );
-    expect(rows.find((m) => m.summary_type === 'training_week').data).toMatchObject({ source: 'coach', stats: { runs: 1, distance_meters: 6000 }, strava_included: false });
+    expect(rows.find((m) => m.summary_type === 'training_week').data).toMatchObject({
+      source: 'coach',
+      stats: { runs: 1, distance_meters: 6000 },
+      strava_included: false,
+    });
     // Idempotent: a second run (a retried job) writes nothing and asks nothing.
     c.standin.requests.length = 0;
     expect(await writeWeeklyMemories(c.t.deps, c.t.clock.now(), { userIds: [user.id] })).toEqual({ users: 1, written: 0, narratives: 0 });
@@ -58,7 +72,12 @@ describe('weekly memories', () => {
     const result = await writeWeeklyMemories(c.t.deps, c.t.clock.now(), { userIds: [user.id], claude: null });
     expect(result).toMatchObject({ written: 1, narratives: 0 });
     const [week] = await memories(cookie);
-    expect(week).toMatchObject({ summary_type: 'training_week', source_date_range_start: '2026-02-23', source_date_range_end: '2026-03-01', data: { source: 'computed', stats: { runs: 2, distance_meters: 20_000 } } });
+    expect(week).toMatchObject({
+      summary_type: 'training_week',
+      source_date_range_start: '2026-02-23',
+      source_date_range_end: '2026-03-01',
+      data: { source: 'computed', stats: { runs: 2, distance_meters: 20_000 } },
+    });
     expect(week.content).toMatch(/^2 runs, 20\.0 km in 2:03:00/);
   });
 

@@ -21,7 +21,8 @@ async function runner(t: TestApp, profile: Record<string, unknown> = PROFILE) {
   return { ...r, goal, engine };
 }
 
-const generate = (t: TestApp, cookie: string, goalId: string) => call(t.app, 'POST', '/api/plans/generate', { cookie, body: { goal_id: goalId, personalize: true } });
+const generate = (t: TestApp, cookie: string, goalId: string) =>
+  call(t.app, 'POST', '/api/plans/generate', { cookie, body: { goal_id: goalId, personalize: true } });
 
 /** The adaptation tool answer. */
 const adapt = (changes: unknown[], summary = 'Adapted to your week.') => ({ type: 'tool_use' as const, name: 'adapt_plan', input: { summary, changes } });
@@ -51,7 +52,13 @@ describe('plan personalisation', () => {
     expect(promptText(request.messages[0].content)).toContain('sore left calf');
     expect(res.json.plan.generation_context).toMatchObject({
       source: 'coach',
-      personalization: { requested: true, outcome: 'personalized', model: 'claude-sonnet-5-5', summary: 'Shorter first runs for the calf.', inputs: { injury_notes: true, history_sources: ['fit_upload', 'manual'] } },
+      personalization: {
+        requested: true,
+        outcome: 'personalized',
+        model: 'claude-sonnet-5-5',
+        summary: 'Shorter first runs for the calf.',
+        inputs: { injury_notes: true, history_sources: ['fit_upload', 'manual'] },
+      },
     });
     const before = engine.workouts.find(firstEasy);
     const after = res.json.workouts.find((w: any) => w.scheduled_date === before.scheduled_date);
@@ -85,7 +92,9 @@ describe('plan personalisation', () => {
       [false, true, false],
       [false, false, true],
     ]);
-    expect(res.json.workouts.map((w: any) => [w.scheduled_date, w.workout_type, w.estimated_distance_meters])).toEqual(engine.workouts.map((w: any) => [w.scheduled_date, w.workout_type, w.estimated_distance_meters]));
+    expect(res.json.workouts.map((w: any) => [w.scheduled_date, w.workout_type, w.estimated_distance_meters])).toEqual(
+      engine.workouts.map((w: any) => [w.scheduled_date, w.workout_type, w.estimated_distance_meters]),
+    );
   });
 
   it('keeps the engine plan without asking when the day’s budget is spent', async () => {
@@ -109,7 +118,10 @@ describe('without an API key', () => {
       const { cookie, goal } = await runner(t);
       const res = await generate(t, cookie, goal.id);
       expect(res.status).toBe(201);
-      expect(res.json.plan.generation_context).toMatchObject({ source: 'engine', personalization: { requested: true, outcome: 'not_configured', note: expect.stringMatching(/not configured/) } });
+      expect(res.json.plan.generation_context).toMatchObject({
+        source: 'engine',
+        personalization: { requested: true, outcome: 'not_configured', note: expect.stringMatching(/not configured/) },
+      });
     } finally {
       await handle.close();
     }

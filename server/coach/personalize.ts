@@ -42,7 +42,9 @@ export function coachPersonalizer(deps: AppDeps, claude: Claude | null): PlanPer
   return async (input) => {
     const engine = (outcome: Exclude<Outcome, 'personalized' | 'repaired'>, extra: Record<string, unknown> = {}) => ({
       plan: input.enginePlan,
-      context: { personalization: { requested: true, outcome, note: NOTES[outcome], ...(claude ? { model: deps.config.anthropic.models.personalize } : {}), ...extra } },
+      context: {
+        personalization: { requested: true, outcome, note: NOTES[outcome], ...(claude ? { model: deps.config.anthropic.models.personalize } : {}), ...extra },
+      },
     });
     if (!claude) return engine('not_configured');
     const model = deps.config.anthropic.models.personalize;
@@ -50,7 +52,9 @@ export function coachPersonalizer(deps: AppDeps, claude: Claude | null): PlanPer
     // What the model sees is built from allowed sources only; the final check uses every run.
     const aiHistory = dataInAi ? input.history : await allowedHistory(deps.db, input.userId, input.today, false);
     const base = aiHistory.length === input.history.length ? input.enginePlan : (rebuild(input, aiHistory) ?? input.enginePlan);
-    const memories = (await listMemories(deps.db, input.userId)).filter((m) => m.summary_type !== 'training_week' && (dataInAi || (m.data as { strava_included?: boolean }).strava_included !== true));
+    const memories = (await listMemories(deps.db, input.userId)).filter(
+      (m) => m.summary_type !== 'training_week' && (dataInAi || (m.data as { strava_included?: boolean }).strava_included !== true),
+    );
     // Short labels (w1, w2 …) instead of uuids: fewer tokens, fewer copying mistakes.
     const ids = new Map(base.workouts.map((w, i) => [`w${i + 1}`, w.id]));
     const byId = (change: WorkoutChange): WorkoutChange => ({
@@ -58,7 +62,11 @@ export function coachPersonalizer(deps: AppDeps, claude: Claude | null): PlanPer
       workout_id: ids.get(change.workout_id) ?? change.workout_id,
       ...(change.other_workout_id ? { other_workout_id: ids.get(change.other_workout_id) ?? change.other_workout_id } : {}),
     });
-    const prompt = describe(input, base, memories.map((m) => `${m.summary_type}: ${m.content}`));
+    const prompt = describe(
+      input,
+      base,
+      memories.map((m) => `${m.summary_type}: ${m.content}`),
+    );
     const budget = new TokenBudget(deps.db, input.userId, deps.config.anthropic.dailyTokenBudget, deps.now(), input.timeZone);
     if (!(await budget.allows(2 * (estimateTokens(SYSTEM + prompt) + 2000)))) return engine('budget_spent');
 
@@ -103,7 +111,10 @@ export function coachPersonalizer(deps: AppDeps, claude: Claude | null): PlanPer
             const final = check(adapted.plan, input.history);
             if (!isSavable(final)) {
               attempts.push({ ok: false, violations: final.filter((v) => v.severity === 'hard'), usage: answer.usage });
-              return engine('engine_fallback', { attempts, note: 'The coach’s adaptation broke a safety rule given your recent runs, so this is the rule engine’s plan.' });
+              return engine('engine_fallback', {
+                attempts,
+                note: 'The coach’s adaptation broke a safety rule given your recent runs, so this is the rule engine’s plan.',
+              });
             }
             attempts.push({ ok: true, usage: answer.usage });
             return {
@@ -111,7 +122,15 @@ export function coachPersonalizer(deps: AppDeps, claude: Claude | null): PlanPer
               context: {
                 source: 'coach',
                 warnings: final,
-                personalization: { requested: true, outcome: attempt === 0 ? 'personalized' : 'repaired', model, summary: adaptation.summary, changes: adaptation.changes.map(byId), attempts, inputs: { memories: memories.length, injury_notes: Boolean(input.profile.injury_notes), history_sources: aiSources(dataInAi) } },
+                personalization: {
+                  requested: true,
+                  outcome: attempt === 0 ? 'personalized' : 'repaired',
+                  model,
+                  summary: adaptation.summary,
+                  changes: adaptation.changes.map(byId),
+                  attempts,
+                  inputs: { memories: memories.length, injury_notes: Boolean(input.profile.injury_notes), history_sources: aiSources(dataInAi) },
+                },
               },
             };
           }
@@ -127,13 +146,24 @@ export function coachPersonalizer(deps: AppDeps, claude: Claude | null): PlanPer
 
 /** The engine's plan built from allowed history only: what the model may see. */
 function rebuild(input: PersonalizeInput, history: CompletedRun[]): Plan | null {
-  const result = generatePlan({ profile: input.profile, goal: engineGoal(input.goal), start_date: input.startDate, today: input.today, methodology: input.methodology, newId: randomUUID, history });
+  const result = generatePlan({
+    profile: input.profile,
+    goal: engineGoal(input.goal),
+    start_date: input.startDate,
+    today: input.today,
+    methodology: input.methodology,
+    newId: randomUUID,
+    history,
+  });
   return result.ok ? result.plan : null;
 }
 
 function describe(input: PersonalizeInput, plan: Plan, memories: string[]): string {
   const p = input.profile;
-  const lines = plan.workouts.map((w, i) => `w${i + 1} | ${w.scheduled_date} | week ${w.week_index + 1} | ${w.workout_type} | ${w.title} | ${(w.estimated_distance_meters / 1000).toFixed(1)} km | ${w.estimated_duration_minutes} min`);
+  const lines = plan.workouts.map(
+    (w, i) =>
+      `w${i + 1} | ${w.scheduled_date} | week ${w.week_index + 1} | ${w.workout_type} | ${w.title} | ${(w.estimated_distance_meters / 1000).toFixed(1)} km | ${w.estimated_duration_minutes} min`,
+  );
   return [
     `Runner: ${p.current_weekly_mileage_miles} miles a week now, ${p.days_available_per_week} days a week, injury notes: ${p.injury_notes?.trim() || 'none'}.`,
     `Goal: ${input.goal.title}. Methodology: ${plan.methodology}. Plan ${plan.start_date} to ${plan.end_date}. Today: ${input.today}.`,
@@ -143,6 +173,9 @@ function describe(input: PersonalizeInput, plan: Plan, memories: string[]): stri
 }
 
 function repairRequest(previous: PlanAdaptation | null, issues: Issue[], violations: Violation[]): string {
-  const problems = [...issues.map((i) => `${i.path || 'answer'}: ${i.message}`), ...violations.map((v) => `${v.rule}${v.date ? ` (${v.date})` : ''}: ${v.reason}`)];
+  const problems = [
+    ...issues.map((i) => `${i.path || 'answer'}: ${i.message}`),
+    ...violations.map((v) => `${v.rule}${v.date ? ` (${v.date})` : ''}: ${v.reason}`),
+  ];
   return `Your previous answer${previous ? ` (${JSON.stringify(previous)})` : ''} could not be used:\n${problems.map((p) => `- ${p}`).join('\n')}\nReturn a corrected adaptation that keeps every guardrail.`;
 }

@@ -15,12 +15,37 @@ const STRAVA_MARKS = ['Zorblax', '23456', '23.5 km', '2:09:37', 'avg HR 173', '"
 
 async function seedRunner(c: CoachTest) {
   const runner = await runnerWithPlan(c.t);
-  const strava = await seedRun(c.t, runner.user.id, { source: 'strava', external_id: '98765432101234', local_date: '2026-02-26', distance_meters: 23_456.7, moving_time_seconds: 7777, average_heartrate: 173.4 }, 'Zorblax Ridge Strava Run');
-  await seedRun(c.t, runner.user.id, { source: 'fit_upload', local_date: '2026-02-27', distance_meters: 8123, moving_time_seconds: 2900, average_heartrate: 141 }, 'Lakeside Watch Run');
+  const strava = await seedRun(
+    c.t,
+    runner.user.id,
+    {
+      source: 'strava',
+      external_id: '98765432101234',
+      local_date: '2026-02-26',
+      distance_meters: 23_456.7,
+      moving_time_seconds: 7777,
+      average_heartrate: 173.4,
+    },
+    'Zorblax Ridge Strava Run',
+  );
+  await seedRun(
+    c.t,
+    runner.user.id,
+    { source: 'fit_upload', local_date: '2026-02-27', distance_meters: 8123, moving_time_seconds: 2900, average_heartrate: 141 },
+    'Lakeside Watch Run',
+  );
   // A workout the matcher completed from the Strava run; the runner added a note of their own.
   const [w] = await c.t.deps.db
     .insert(workouts)
-    .values({ user_id: runner.user.id, scheduled_date: '2026-02-26', workout_type: 'long', title: 'Long run by the river', structure: { segments: [{ type: 'steady', distance_meters: 20000, pace_target: 'easy' }] }, estimated_distance_meters: 20000, status: 'completed' })
+    .values({
+      user_id: runner.user.id,
+      scheduled_date: '2026-02-26',
+      workout_type: 'long',
+      title: 'Long run by the river',
+      structure: { segments: [{ type: 'steady', distance_meters: 20000, pace_target: 'easy' }] },
+      estimated_distance_meters: 20000,
+      status: 'completed',
+    })
     .returning();
   await c.t.deps.db.insert(workoutCompletions).values({
     user_id: runner.user.id,

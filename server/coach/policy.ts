@@ -51,10 +51,20 @@ export interface RunTotals {
  * an allowed source, and the last four weeks, in one read.
  */
 export async function allowedTotals(db: Executor, userId: string, today: string, dataInAi: boolean): Promise<{ all: RunTotals; lastFourWeeks: RunTotals }> {
-  const allowed = and(eq(stravaActivities.user_id, userId), inArray(stravaActivities.source, aiSources(dataInAi)), inArray(stravaActivities.activity_type, [...RUN_SPORT_TYPES]), lte(stravaActivities.local_date, today));
+  const allowed = and(
+    eq(stravaActivities.user_id, userId),
+    inArray(stravaActivities.source, aiSources(dataInAi)),
+    inArray(stravaActivities.activity_type, [...RUN_SPORT_TYPES]),
+    lte(stravaActivities.local_date, today),
+  );
   const totals = (where: ReturnType<typeof and>) =>
     db
-      .select({ runs: count(), meters: sum(stravaActivities.distance_meters), seconds: sum(stravaActivities.moving_time_seconds), since: min(stravaActivities.local_date) })
+      .select({
+        runs: count(),
+        meters: sum(stravaActivities.distance_meters),
+        seconds: sum(stravaActivities.moving_time_seconds),
+        since: min(stravaActivities.local_date),
+      })
       .from(stravaActivities)
       .where(where)
       .then(([row]) => ({ runs: Number(row?.runs ?? 0), meters: Number(row?.meters ?? 0), seconds: Number(row?.seconds ?? 0), since: row?.since ?? null }));
@@ -129,7 +139,15 @@ export async function planWorkoutsForAi(db: Executor, userId: string, planId: st
     .from(workouts)
     .leftJoin(workoutCompletions, and(eq(workoutCompletions.workout_id, workouts.id), eq(workoutCompletions.user_id, userId)))
     .leftJoin(stravaActivities, and(eq(stravaActivities.id, workoutCompletions.strava_activity_id), eq(stravaActivities.user_id, userId)))
-    .where(and(eq(workouts.user_id, userId), eq(workouts.training_plan_id, planId), eq(workouts.deleted, false), gte(workouts.scheduled_date, from), lte(workouts.scheduled_date, to)))
+    .where(
+      and(
+        eq(workouts.user_id, userId),
+        eq(workouts.training_plan_id, planId),
+        eq(workouts.deleted, false),
+        gte(workouts.scheduled_date, from),
+        lte(workouts.scheduled_date, to),
+      ),
+    )
     .orderBy(asc(workouts.scheduled_date));
   const withheld = new Set(dataInAi ? [] : rows.filter((r) => isStravaDerived(r.source, r.url)).map((r) => r.w.id));
   return { rows: rows.map((r) => r.w), withheld };

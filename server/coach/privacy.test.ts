@@ -22,9 +22,17 @@ describe('privacy between runners', () => {
     await call(c.t.app, 'PATCH', `/api/goals/${b.goal.id}`, { cookie: b.cookie, body: { title: 'Xylophone Marathon' } });
     const bWorkout = b.workouts.find((w) => w.scheduled_date > '2026-03-02')!;
     await call(c.t.app, 'PATCH', `/api/workouts/${bWorkout.id}`, { cookie: b.cookie, body: { notes: 'b-note-plugh' } });
-    await insertMemoryOnce(c.t.deps.db, b.user.id, { id: randomUUID(), summary_type: 'preference', source_date_range_start: null, source_date_range_end: null, content: 'b-memory-xyzzy', data: {} }, c.t.clock.now());
+    await insertMemoryOnce(
+      c.t.deps.db,
+      b.user.id,
+      { id: randomUUID(), summary_type: 'preference', source_date_range_start: null, source_date_range_end: null, content: 'b-memory-xyzzy', data: {} },
+      c.t.clock.now(),
+    );
     await seedRun(c.t, b.user.id, { source: 'fit_upload', local_date: '2026-02-28', distance_meters: 12_000 }, 'Saltmarsh Secret Loop');
-    c.standin.script({ type: 'tool_use', name: 'propose_change', input: { kind: 'shorten', workout_id: bWorkout.id, fraction: 0.8, reason: 'b-reason' } }, { type: 'text', text: 'ok' });
+    c.standin.script(
+      { type: 'tool_use', name: 'propose_change', input: { kind: 'shorten', workout_id: bWorkout.id, fraction: 0.8, reason: 'b-reason' } },
+      { type: 'text', text: 'ok' },
+    );
     const bChat = await chat(c.t, b.cookie, { message: 'b-chat-frobozz' });
     const bProposal = bChat.events.find((e) => e.event === 'proposal')!.data.proposal;
 
@@ -63,7 +71,12 @@ describe('privacy between runners', () => {
   it('A cannot read, correct or delete B’s memories', async () => {
     const b = await runnerWithPlan(c.t);
     const id = randomUUID();
-    await insertMemoryOnce(c.t.deps.db, b.user.id, { id, summary_type: 'injury', source_date_range_start: null, source_date_range_end: null, content: 'b knee', data: {} }, c.t.clock.now());
+    await insertMemoryOnce(
+      c.t.deps.db,
+      b.user.id,
+      { id, summary_type: 'injury', source_date_range_start: null, source_date_range_end: null, content: 'b knee', data: {} },
+      c.t.clock.now(),
+    );
     const a = await runnerWithPlan(c.t);
     expect((await call(c.t.app, 'GET', '/api/memory', { cookie: a.cookie })).json.memories).toEqual([]);
     expect((await call(c.t.app, 'PATCH', `/api/memory/${id}`, { cookie: a.cookie, body: { content: 'hacked' } })).status).toBe(404);

@@ -12,7 +12,10 @@ const c = useCoachTest();
 /** A runner, and the coach proposing `input` through the tool, then saying `text`. */
 async function proposed(input: (workouts: any[]) => Record<string, unknown>) {
   const runner = await runnerWithPlan(c.t);
-  c.standin.script({ type: 'tool_use', name: 'propose_change', input: input(runner.workouts), text: 'Here is a change.' }, { type: 'text', text: 'Accept it if it suits you.' });
+  c.standin.script(
+    { type: 'tool_use', name: 'propose_change', input: input(runner.workouts), text: 'Here is a change.' },
+    { type: 'text', text: 'Accept it if it suits you.' },
+  );
   const res = await chat(c.t, runner.cookie, { message: 'My Tuesday is busy' });
   return { ...runner, res, toolResult: c.standin.requests[1]?.body.messages.at(-1).content[0] };
 }
@@ -29,7 +32,11 @@ describe('coach proposals', () => {
       return { kind: 'move', workout_id: easy.id, new_date: addDays(easy.scheduled_date, 1), reason: 'Tuesday is busy' };
     });
     const proposal = res.events.find((e) => e.event === 'proposal')!.data.proposal;
-    expect(proposal).toMatchObject({ status: 'pending', change: { kind: 'move' }, diff: [{ workout_id: easy.id, fields: [{ field: 'scheduled_date', before: easy.scheduled_date, after: addDays(easy.scheduled_date, 1) }] }] });
+    expect(proposal).toMatchObject({
+      status: 'pending',
+      change: { kind: 'move' },
+      diff: [{ workout_id: easy.id, fields: [{ field: 'scheduled_date', before: easy.scheduled_date, after: addDays(easy.scheduled_date, 1) }] }],
+    });
     expect(JSON.parse(toolResult.content)).toMatchObject({ proposal_id: proposal.id });
     // Nothing changed yet, and the proposal travels with the chat message.
     expect((await workout(cookie, easy.id)).scheduled_date).toBe(easy.scheduled_date);
@@ -40,7 +47,14 @@ describe('coach proposals', () => {
     expect(accepted.status).toBe(200);
     expect(accepted.json.proposal).toMatchObject({ id: proposal.id, status: 'accepted' });
     expect((await workout(cookie, easy.id)).scheduled_date).toBe(addDays(easy.scheduled_date, 1));
-    expect(await edits(cookie, easy.id)).toEqual([expect.objectContaining({ edited_by: 'coach', field: 'scheduled_date', new_value: addDays(easy.scheduled_date, 1), edit_reason: 'Coach: Tuesday is busy' })]);
+    expect(await edits(cookie, easy.id)).toEqual([
+      expect.objectContaining({
+        edited_by: 'coach',
+        field: 'scheduled_date',
+        new_value: addDays(easy.scheduled_date, 1),
+        edit_reason: 'Coach: Tuesday is busy',
+      }),
+    ]);
     const history = (await call(c.t.app, 'GET', '/api/chat/messages', { cookie })).json.messages;
     expect(history.at(-1).metadata.proposals[0].status).toBe('accepted');
     // Accepting again is the same answer; rejecting now is a conflict.

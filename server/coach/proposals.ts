@@ -48,13 +48,21 @@ export async function proposeChange(env: ProposalEnv, change: WorkoutChange): Pr
     throw error;
   }
   const list = row.training_plan_id
-    ? await db.select().from(workouts).where(and(eq(workouts.user_id, userId), eq(workouts.training_plan_id, row.training_plan_id), eq(workouts.deleted, false)))
+    ? await db
+        .select()
+        .from(workouts)
+        .where(and(eq(workouts.user_id, userId), eq(workouts.training_plan_id, row.training_plan_id), eq(workouts.deleted, false)))
     : [row];
   const outcome = planChange(change, list, today);
   if (!outcome.ok) return outcome;
   const check = await checkEdits(env, row.training_plan_id, list, applyEdits(list, outcome.edits));
   if (check.refused.length > 0) {
-    return { ok: false, code: 'guardrail_violation', message: `This change would break the plan's safety rules: ${check.refused[0]!.reason}`, violations: check.refused };
+    return {
+      ok: false,
+      code: 'guardrail_violation',
+      message: `This change would break the plan's safety rules: ${check.refused[0]!.reason}`,
+      violations: check.refused,
+    };
   }
   const proposal: Proposal = {
     id: randomUUID(),
@@ -84,12 +92,25 @@ export async function proposeChange(env: ProposalEnv, change: WorkoutChange): Pr
 async function checkEdits(env: ProposalEnv, planId: string | null, before: WorkoutRow[], after: WorkoutRow[]) {
   const none = { refused: [] as { rule: string; reason: string }[], warnings: [] as Violation[] };
   if (!planId) return none;
-  const [plan] = await env.db.select().from(trainingPlans).where(and(eq(trainingPlans.id, planId), eq(trainingPlans.user_id, env.userId)));
+  const [plan] = await env.db
+    .select()
+    .from(trainingPlans)
+    .where(and(eq(trainingPlans.id, planId), eq(trainingPlans.user_id, env.userId)));
   if (!plan || plan.status !== 'active') return none;
   const profileRow = await getProfile(env.db, env.userId);
-  if (profileRow.easy_pace_per_mile_seconds === null || profileRow.current_weekly_mileage_miles === null || profileRow.days_available_per_week === null) return none;
-  const [goal] = plan.goal_id ? await env.db.select().from(goals).where(and(eq(goals.id, plan.goal_id), eq(goals.user_id, env.userId))) : [];
-  const asPlan = (list: WorkoutRow[]) => ({ start_date: plan.start_date, weeks: plan.weeks as never, workouts: list.map((w) => ({ id: w.id, scheduled_date: w.scheduled_date, workout_type: w.workout_type, structure: w.structure })) });
+  if (profileRow.easy_pace_per_mile_seconds === null || profileRow.current_weekly_mileage_miles === null || profileRow.days_available_per_week === null)
+    return none;
+  const [goal] = plan.goal_id
+    ? await env.db
+        .select()
+        .from(goals)
+        .where(and(eq(goals.id, plan.goal_id), eq(goals.user_id, env.userId)))
+    : [];
+  const asPlan = (list: WorkoutRow[]) => ({
+    start_date: plan.start_date,
+    weeks: plan.weeks as never,
+    workouts: list.map((w) => ({ id: w.id, scheduled_date: w.scheduled_date, workout_type: w.workout_type, structure: w.structure })),
+  });
   const fresh = (history: CompletedRun[]) => {
     const ctx = { profile: engineProfile(profileRow), goal: goal ? engineGoal(goal) : null, today: env.today, history };
     const key = (v: Violation) => `${v.rule}|${v.reason}`;
@@ -112,7 +133,13 @@ async function lockProposalMessage(tx: Executor, userId: string, proposalId: str
   const [message] = await tx
     .select()
     .from(chatMessages)
-    .where(and(eq(chatMessages.user_id, userId), eq(chatMessages.role, 'assistant'), sql`${chatMessages.metadata} @> ${JSON.stringify({ proposals: [{ id: proposalId }] })}::jsonb`))
+    .where(
+      and(
+        eq(chatMessages.user_id, userId),
+        eq(chatMessages.role, 'assistant'),
+        sql`${chatMessages.metadata} @> ${JSON.stringify({ proposals: [{ id: proposalId }] })}::jsonb`,
+      ),
+    )
     .for('update');
   const proposals = ((message?.metadata as { proposals?: unknown[] } | undefined)?.proposals ?? []).map((p) => ProposalSchema.parse(p));
   const index = proposals.findIndex((p) => p.id === proposalId);
@@ -128,7 +155,13 @@ export type Decision = 'accept' | 'reject';
  * transaction (the guardrails are checked again by updateWorkout); a workout changed since the
  * proposal makes it stale (409). Answering the same way twice returns the same result.
  */
-export async function decideProposal(db: Database, userId: string, proposalId: string, decision: Decision, now: Date): Promise<{ proposal: Proposal; workouts: WorkoutRow[] }> {
+export async function decideProposal(
+  db: Database,
+  userId: string,
+  proposalId: string,
+  decision: Decision,
+  now: Date,
+): Promise<{ proposal: Proposal; workouts: WorkoutRow[] }> {
   // PGlite has one connection: read the profile before the transaction takes it.
   const stamp = serverStamp(now, (await getProfile(db, userId)).time_zone);
   const result = await db.transaction(async (tx) => {
@@ -137,7 +170,9 @@ export async function decideProposal(db: Database, userId: string, proposalId: s
     const wanted = decision === 'accept' ? 'accepted' : 'rejected';
     if (proposal.status === wanted) return { proposal, workouts: [] as WorkoutRow[], stale: false };
     if (proposal.status !== 'pending') {
-      throw new AppError('proposal_decided', { message: `This proposal was already ${proposal.status === 'stale' ? 'overtaken by a later change' : proposal.status}.` });
+      throw new AppError('proposal_decided', {
+        message: `This proposal was already ${proposal.status === 'stale' ? 'overtaken by a later change' : proposal.status}.`,
+      });
     }
     const changed: WorkoutRow[] = [];
     let status = wanted as Proposal['status'];
@@ -163,7 +198,9 @@ export async function decideProposal(db: Database, userId: string, proposalId: s
     return { proposal: decided, workouts: changed, stale: status === 'stale' };
   });
   if (result.stale) {
-    throw new AppError('proposal_stale', { message: 'The workout changed after the coach proposed this, so the proposal no longer applies. Ask the coach again.' });
+    throw new AppError('proposal_stale', {
+      message: 'The workout changed after the coach proposed this, so the proposal no longer applies. Ask the coach again.',
+    });
   }
   return { proposal: result.proposal, workouts: result.workouts };
 }

@@ -18,16 +18,21 @@ afterAll(async () => {
 });
 
 describe('one coach reply per message, across instances', () => {
-  it('renews the claim while the reply is written, so only a dead instance\'s claim runs out', async () => {
+  it("renews the claim while the reply is written, so only a dead instance's claim runs out", async () => {
     const runner = await runnerWithPlan(c.t);
     const id = randomUUID();
     const start = c.t.clock.now();
     expect(await claimReply(c.t.deps.db, runner.user.id, id, start)).toBe(true);
     expect(await claimReply(c.t.deps.db, runner.user.id, id, start)).toBe(false);
     const later = new Date(start.getTime() + 60_000);
-    const stop = renewWhileReplying(c.t.deps.db, id, () => later, (error) => {
-      throw error;
-    });
+    const stop = renewWhileReplying(
+      c.t.deps.db,
+      id,
+      () => later,
+      (error) => {
+        throw error;
+      },
+    );
     await new Promise((resolve) => setTimeout(resolve, RENEW_EVERY_MS + 500));
     stop();
     const [claim] = await c.t.deps.db.select().from(coachReplyClaims).where(eq(coachReplyClaims.message_id, id));
@@ -51,7 +56,10 @@ describe('one coach reply per message, across instances', () => {
     expect(c.standin.requests.length).toBe(calls);
 
     // That instance died mid-reply: once its lease has run out the message gets its answer.
-    await c.t.deps.db.update(coachReplyClaims).set({ claimed_until: new Date(now.getTime() - 1) }).where(eq(coachReplyClaims.message_id, id));
+    await c.t.deps.db
+      .update(coachReplyClaims)
+      .set({ claimed_until: new Date(now.getTime() - 1) })
+      .where(eq(coachReplyClaims.message_id, id));
     c.standin.script({ type: 'text', text: 'Ten easy miles.' });
     const answered = await chat(c.t, runner.cookie, { message: 'How far on Sunday?', client_message_id: id });
     expect(answered.status).toBe(200);

@@ -32,7 +32,10 @@ export async function claimReply(db: Executor, userId: string, messageId: string
 export function renewWhileReplying(db: Executor, messageId: string, now: () => Date, onError: (error: unknown) => void): () => void {
   const timer = setInterval(() => {
     const until = new Date(now().getTime() + REPLY_LEASE_MS);
-    db.update(coachReplyClaims).set({ claimed_until: until }).where(eq(coachReplyClaims.message_id, messageId)).then(() => undefined, onError);
+    db.update(coachReplyClaims)
+      .set({ claimed_until: until })
+      .where(eq(coachReplyClaims.message_id, messageId))
+      .then(() => undefined, onError);
   }, RENEW_EVERY_MS);
   timer.unref();
   return () => clearInterval(timer);
@@ -45,6 +48,9 @@ export async function releaseReply(db: Executor, messageId: string): Promise<voi
 
 /** Claims a crashed instance left behind, long expired (the hourly purge). */
 export async function purgeStaleClaims(db: Executor, now: Date): Promise<number> {
-  const rows = await db.delete(coachReplyClaims).where(and(lt(coachReplyClaims.claimed_until, now))).returning({ id: coachReplyClaims.message_id });
+  const rows = await db
+    .delete(coachReplyClaims)
+    .where(and(lt(coachReplyClaims.claimed_until, now)))
+    .returning({ id: coachReplyClaims.message_id });
   return rows.length;
 }

@@ -29,7 +29,10 @@ describe.skipIf(!url)('coach on Postgres', () => {
   it('chats, proposes, and applies a proposal accepted twice at once exactly once', async () => {
     const { cookie, workouts } = await runnerWithPlan(t);
     const easy = workouts.find((w) => w.workout_type === 'easy' && w.scheduled_date > '2026-03-02')!;
-    standin.script({ type: 'tool_use', name: 'propose_change', input: { kind: 'shorten', workout_id: easy.id, fraction: 0.8, reason: 'Busy day' } }, { type: 'text', text: 'Shorter run proposed.' });
+    standin.script(
+      { type: 'tool_use', name: 'propose_change', input: { kind: 'shorten', workout_id: easy.id, fraction: 0.8, reason: 'Busy day' } },
+      { type: 'text', text: 'Shorter run proposed.' },
+    );
     const res = await chat(t, cookie, { message: 'Busy tomorrow' });
     expect(streamedText(res.events)).toBe('Shorter run proposed.');
     const proposal = res.events.find((e) => e.event === 'proposal')!.data.proposal;

@@ -66,7 +66,19 @@ describe('coach chat', () => {
     const { cookie, user } = await runnerWithPlan(c.t);
     c.standin.script({ type: 'text', text: 'Noted: long runs on Saturdays.' });
     await chat(c.t, cookie, { message: 'I prefer my long runs on Saturdays.' });
-    await insertMemoryOnce(c.t.deps.db, user.id, { id: randomUUID(), summary_type: 'injury', source_date_range_start: '2026-02-23', source_date_range_end: '2026-02-23', content: 'Left achilles felt tight after hills', data: {} }, c.t.clock.now());
+    await insertMemoryOnce(
+      c.t.deps.db,
+      user.id,
+      {
+        id: randomUUID(),
+        summary_type: 'injury',
+        source_date_range_start: '2026-02-23',
+        source_date_range_end: '2026-02-23',
+        content: 'Left achilles felt tight after hills',
+        data: {},
+      },
+      c.t.clock.now(),
+    );
     c.standin.requests.length = 0;
     c.standin.script({ type: 'text', text: 'Keep the hills gentle this week.' });
     await chat(c.t, cookie, { message: 'Any hills this week?' });
@@ -82,7 +94,10 @@ describe('coach chat', () => {
 
   it('runs the tools the coach calls and feeds the results back', async () => {
     const { cookie, workouts } = await runnerWithPlan(c.t);
-    c.standin.script({ type: 'tool_use', name: 'get_workouts', input: { from: '2026-03-02', to: '2026-03-08' }, text: 'Let me look.' }, { type: 'text', text: 'This week has three runs.' });
+    c.standin.script(
+      { type: 'tool_use', name: 'get_workouts', input: { from: '2026-03-02', to: '2026-03-08' }, text: 'Let me look.' },
+      { type: 'text', text: 'This week has three runs.' },
+    );
     const res = await chat(c.t, cookie, { message: 'What is on this week?' });
     expect(res.events.filter((e) => e.event === 'tool').map((e) => e.data.name)).toEqual(['get_workouts']);
     expect(streamedText(res.events)).toBe('Let me look.\n\nThis week has three runs.');
@@ -114,7 +129,11 @@ describe('coach chat', () => {
   it('keeps what arrived when the runner goes away mid-reply', async () => {
     const { cookie } = await runnerWithPlan(c.t);
     c.standin.script({ type: 'stall', text: 'Start easy and build the middle miles gradually.', afterDeltas: 2 });
-    const response = await c.t.app.request('/api/coach/chat', { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ message: 'Pacing?' }) });
+    const response = await c.t.app.request('/api/coach/chat', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ message: 'Pacing?' }),
+    });
     const reader = response.body!.getReader();
     let seen = '';
     while (!seen.includes('event: delta')) seen += new TextDecoder().decode((await reader.read()).value);
@@ -205,7 +224,10 @@ describe('without an API key', () => {
       expect((await call(t.app, 'GET', '/api/coach/status', { cookie })).json.configured).toBe(false);
       expect((await call(t.app, 'GET', '/api/chat/messages', { cookie })).status).toBe(200);
       expect((await call(t.app, 'GET', '/api/memory', { cookie })).status).toBe(200);
-      expect((await call(t.app, 'GET', '/api/journal?week=2026-02-23', { cookie })).json).toMatchObject({ narrative: null, narrative_status: 'not_configured' });
+      expect((await call(t.app, 'GET', '/api/journal?week=2026-02-23', { cookie })).json).toMatchObject({
+        narrative: null,
+        narrative_status: 'not_configured',
+      });
     } finally {
       await handle.close();
     }

@@ -56,13 +56,24 @@ export function useCoachTest(env: Record<string, string> = {}): CoachTest {
 }
 
 /** A complete profile: 20 mi a week on 4 days, km units. */
-export const PROFILE = { current_weekly_mileage_miles: 20, days_available_per_week: 4, easy_pace_per_mile_seconds: 600, time_zone: 'Europe/London', units: 'km' };
+export const PROFILE = {
+  current_weekly_mileage_miles: 20,
+  days_available_per_week: 4,
+  easy_pace_per_mile_seconds: 600,
+  time_zone: 'Europe/London',
+  units: 'km',
+};
 
 /** A runner with a profile, a 10K goal and an engine plan starting today (2026-03-02). */
 export async function runnerWithPlan(t: TestApp, name?: string) {
   const runner = await signUp(t, name ? { name } : {});
   expect((await call(t.app, 'PUT', '/api/profile', { cookie: runner.cookie, body: PROFILE })).status).toBe(200);
-  const goal = (await call(t.app, 'POST', '/api/goals', { cookie: runner.cookie, body: { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-10' } })).json.goal;
+  const goal = (
+    await call(t.app, 'POST', '/api/goals', {
+      cookie: runner.cookie,
+      body: { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-10' },
+    })
+  ).json.goal;
   const res = await call(t.app, 'POST', '/api/plans/generate', { cookie: runner.cookie, body: { goal_id: goal.id } });
   expect(res.status).toBe(201);
   return { ...runner, goal, plan: res.json.plan, workouts: res.json.workouts as ReturnType<typeof publicWorkout>[] };
@@ -93,7 +104,11 @@ export function parseSse(text: string): SseEvent[] {
 
 /** POST /api/coach/chat; the SSE events when it streamed, else the JSON body. */
 export async function chat(t: TestApp, cookie: string, body: unknown) {
-  const response = await t.app.request('/api/coach/chat', { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+  const response = await t.app.request('/api/coach/chat', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
   const type = response.headers.get('content-type') ?? '';
   return {
@@ -106,11 +121,19 @@ export async function chat(t: TestApp, cookie: string, body: unknown) {
 
 /** The text the deltas carried. */
 export function streamedText(events: SseEvent[]): string {
-  return events.filter((e) => e.event === 'delta').map((e) => e.data.text).join('');
+  return events
+    .filter((e) => e.event === 'delta')
+    .map((e) => e.data.text)
+    .join('');
 }
 
 /** Stores a run for `userId` as the activity sources do. */
-export async function seedRun(t: TestApp, userId: string, run: Partial<Activity> & { local_date: string; distance_meters: number; source: Activity['source'] }, name: string | null = null) {
+export async function seedRun(
+  t: TestApp,
+  userId: string,
+  run: Partial<Activity> & { local_date: string; distance_meters: number; source: Activity['source'] },
+  name: string | null = null,
+) {
   const activity: Activity = {
     // Strava ids are unique across runners (the seed's UNIQUE): each runner's made-up ids are their own.
     external_id: `${run.source}-${userId.slice(0, 8)}-${run.local_date}-${run.distance_meters}`,

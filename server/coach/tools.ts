@@ -42,9 +42,15 @@ const Empty = z.object({}).strict();
 
 const SPECS = {
   get_plan: { schema: Empty, description: "The runner's active training plan: dates, methodology, and each week's phase and volume." },
-  get_workouts: { schema: GetWorkouts, description: "The runner's planned workouts between two dates (YYYY-MM-DD, at most 62 days apart), with ids, steps and status." },
-  get_workout: { schema: GetWorkout, description: 'One of the runner\'s workouts by id, with its steps, status and notes.' },
-  get_history: { schema: GetHistory, description: 'What the runner did in the last `days` days (default 28): completed workouts with their RPE and notes, and logged runs.' },
+  get_workouts: {
+    schema: GetWorkouts,
+    description: "The runner's planned workouts between two dates (YYYY-MM-DD, at most 62 days apart), with ids, steps and status.",
+  },
+  get_workout: { schema: GetWorkout, description: "One of the runner's workouts by id, with its steps, status and notes." },
+  get_history: {
+    schema: GetHistory,
+    description: 'What the runner did in the last `days` days (default 28): completed workouts with their RPE and notes, and logged runs.',
+  },
   propose_change: {
     schema: WorkoutChangeSchema,
     description:
@@ -94,7 +100,10 @@ export async function runTool(env: ToolEnv, name: string, input: unknown): Promi
       const p = outcome.proposal;
       // workout_updated_at stays out: a matcher's write (maybe from Strava) sets it.
       const changes = p.diff.map((d) => ({ workout_id: d.workout_id, title: d.title, scheduled_date: d.scheduled_date, fields: d.fields }));
-      return { ...result({ proposal_id: p.id, status: 'waiting for the runner to accept or reject', changes, warnings: p.warnings.map((w) => w.reason) }), proposal: p };
+      return {
+        ...result({ proposal_id: p.id, status: 'waiting for the runner to accept or reject', changes, warnings: p.warnings.map((w) => w.reason) }),
+        proposal: p,
+      };
     }
   }
 }
@@ -105,7 +114,12 @@ function workoutJson(env: ToolEnv, w: WorkoutRow, withheld: Set<string>) {
     date: env.fmt.day(w.scheduled_date),
     workout_type: w.workout_type,
     title: w.title,
-    planned: [w.estimated_distance_meters ? env.fmt.dist(w.estimated_distance_meters) : null, w.estimated_duration_minutes ? env.fmt.dur(w.estimated_duration_minutes * 60) : null].filter(Boolean).join(', '),
+    planned: [
+      w.estimated_distance_meters ? env.fmt.dist(w.estimated_distance_meters) : null,
+      w.estimated_duration_minutes ? env.fmt.dur(w.estimated_duration_minutes * 60) : null,
+    ]
+      .filter(Boolean)
+      .join(', '),
     steps: env.fmt.structure(w.structure),
     status: aiWorkoutStatus(w, withheld),
     ...(w.rpe ? { rpe: w.rpe } : {}),
@@ -144,9 +158,22 @@ async function listWorkouts(env: ToolEnv, from: string, to: string): Promise<Too
   const rows = await env.db
     .select()
     .from(workouts)
-    .where(and(eq(workouts.user_id, env.userId), eq(workouts.training_plan_id, plan.id), eq(workouts.deleted, false), gte(workouts.scheduled_date, from), lte(workouts.scheduled_date, to)))
+    .where(
+      and(
+        eq(workouts.user_id, env.userId),
+        eq(workouts.training_plan_id, plan.id),
+        eq(workouts.deleted, false),
+        gte(workouts.scheduled_date, from),
+        lte(workouts.scheduled_date, to),
+      ),
+    )
     .orderBy(asc(workouts.scheduled_date));
-  const withheld = await withheldWorkoutIds(env.db, env.userId, env.dataInAi, rows.map((w) => w.id));
+  const withheld = await withheldWorkoutIds(
+    env.db,
+    env.userId,
+    env.dataInAi,
+    rows.map((w) => w.id),
+  );
   return result({ workouts: rows.map((w) => workoutJson(env, w, withheld)) });
 }
 
@@ -155,7 +182,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 async function getWorkout(env: ToolEnv, id: string): Promise<ToolOutcome> {
   const notFound = failure('not_found', `There is no workout with id ${id} in this runner's plan.`);
   if (!UUID.test(id)) return notFound;
-  const [row] = await env.db.select().from(workouts).where(and(eq(workouts.id, id), eq(workouts.user_id, env.userId), eq(workouts.deleted, false)));
+  const [row] = await env.db
+    .select()
+    .from(workouts)
+    .where(and(eq(workouts.id, id), eq(workouts.user_id, env.userId), eq(workouts.deleted, false)));
   if (!row) return notFound;
   return result({ workout: workoutJson(env, row, await withheldWorkoutIds(env.db, env.userId, env.dataInAi, [row.id])) });
 }
@@ -169,7 +199,13 @@ async function getHistory(env: ToolEnv, days: number): Promise<ToolOutcome> {
       date: c.date,
       title: c.title,
       planned: env.fmt.dist(c.estimated_distance_meters),
-      ...(c.withheld ? { outcome: 'not shared with the coach' } : { status: c.status, done: c.distance_meters ? env.fmt.dist(c.distance_meters) : undefined, time: c.duration_seconds ? env.fmt.dur(c.duration_seconds) : undefined }),
+      ...(c.withheld
+        ? { outcome: 'not shared with the coach' }
+        : {
+            status: c.status,
+            done: c.distance_meters ? env.fmt.dist(c.distance_meters) : undefined,
+            time: c.duration_seconds ? env.fmt.dur(c.duration_seconds) : undefined,
+          }),
       ...(c.rpe ? { rpe: c.rpe } : {}),
       ...(c.notes ? { notes: c.notes } : {}),
     })),

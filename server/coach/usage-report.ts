@@ -74,8 +74,25 @@ export async function coachUsageReport(db: Executor, query: CoachUsageQuery, pri
   const rows = new Map<string, UsageRow>();
   for (const g of groups) {
     const key = `${g.period}|${g.user_id}`;
-    const row = rows.get(key) ?? { period: g.period, user_id: g.user_id, email: g.email, calls: 0, input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0, cache_share: 0, cost_usd: 0, unpriced_models: [] };
-    const usage = { input_tokens: Number(g.input_tokens), output_tokens: Number(g.output_tokens), cache_creation_input_tokens: Number(g.cache_creation_input_tokens), cache_read_input_tokens: Number(g.cache_read_input_tokens) };
+    const row = rows.get(key) ?? {
+      period: g.period,
+      user_id: g.user_id,
+      email: g.email,
+      calls: 0,
+      input_tokens: 0,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      output_tokens: 0,
+      cache_share: 0,
+      cost_usd: 0,
+      unpriced_models: [],
+    };
+    const usage = {
+      input_tokens: Number(g.input_tokens),
+      output_tokens: Number(g.output_tokens),
+      cache_creation_input_tokens: Number(g.cache_creation_input_tokens),
+      cache_read_input_tokens: Number(g.cache_read_input_tokens),
+    };
     const price = priceOf(g.model, prices);
     row.calls += Number(g.calls);
     row.input_tokens += usage.input_tokens;
@@ -88,7 +105,18 @@ export async function coachUsageReport(db: Executor, query: CoachUsageQuery, pri
   }
   const list = [...rows.values()].sort((a, b) => a.period.localeCompare(b.period) || a.email.localeCompare(b.email));
   for (const row of list) row.cache_share = share(row);
-  const total = { runners: new Set(list.map((r) => r.user_id)).size, calls: 0, input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0, cache_share: 0, cost_usd: 0, cost_per_runner_usd: 0, unpriced_models: [] as string[] };
+  const total = {
+    runners: new Set(list.map((r) => r.user_id)).size,
+    calls: 0,
+    input_tokens: 0,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    output_tokens: 0,
+    cache_share: 0,
+    cost_usd: 0,
+    cost_per_runner_usd: 0,
+    unpriced_models: [] as string[],
+  };
   for (const row of list) {
     total.calls += row.calls;
     total.input_tokens += row.input_tokens;

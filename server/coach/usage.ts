@@ -32,7 +32,14 @@ export async function tokensUsed(db: Executor, userId: string, day: string): Pro
 }
 
 /** Adds one call's usage to the user's day, and keeps the call's own row. */
-export async function recordUsage(db: Executor, userId: string, day: string, usage: Usage, now: Date, call: CallInfo = { job: 'chat', model: 'unknown' }): Promise<void> {
+export async function recordUsage(
+  db: Executor,
+  userId: string,
+  day: string,
+  usage: Usage,
+  now: Date,
+  call: CallInfo = { job: 'chat', model: 'unknown' },
+): Promise<void> {
   const n = (value: number | undefined) => Math.max(0, Math.round(value ?? 0));
   const counts = {
     input_tokens: n(usage.input_tokens),

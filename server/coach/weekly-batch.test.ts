@@ -65,9 +65,16 @@ describe('weekly memories through a Message Batch', () => {
     expect((await call(c.t.app, 'GET', '/api/memory', { cookie })).json.memories).toEqual([]);
 
     c.standin.endBatches();
-    expect(await writeWeeklyMemoriesInBatch(c.t.deps, claude, c.t.clock.now(), [user.id])).toMatchObject({ batches_applied: 1, written: 1, narratives: 1, submitted: 0 });
+    expect(await writeWeeklyMemoriesInBatch(c.t.deps, claude, c.t.clock.now(), [user.id])).toMatchObject({
+      batches_applied: 1,
+      written: 1,
+      narratives: 1,
+      submitted: 0,
+    });
     const memories = (await call(c.t.app, 'GET', '/api/memory', { cookie })).json.memories;
-    expect(memories).toMatchObject([{ summary_type: 'training_week', content: 'You ran twice, 20 km in all.', data: { source: 'coach', model: 'claude-haiku-5-5' } }]);
+    expect(memories).toMatchObject([
+      { summary_type: 'training_week', content: 'You ran twice, 20 km in all.', data: { source: 'coach', model: 'claude-haiku-5-5' } },
+    ]);
     const calls = await c.t.deps.db.select().from(coachCalls).where(eq(coachCalls.user_id, user.id));
     expect(calls.map((r) => [r.job, r.model, r.batch])).toEqual([['memory', 'claude-haiku-5-5', true]]);
     expect((await c.t.deps.db.select().from(coachBatches)).every((b) => b.applied_at !== null)).toBe(true);

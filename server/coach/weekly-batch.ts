@@ -103,7 +103,11 @@ async function applyBatch(deps: AppDeps, claude: Claude, batch: typeof coachBatc
       if (answer?.ok) {
         const usage = fromApiUsage(answer.message.usage);
         const zone = prep.kind === 'ready' ? prep.profile.time_zone : 'UTC';
-        await new TokenBudget(deps.db, userId, deps.config.anthropic.dailyTokenBudget, now, zone).record(usage, { job: 'memory', model: batch.model, batch: true });
+        await new TokenBudget(deps.db, userId, deps.config.anthropic.dailyTokenBudget, now, zone).record(usage, {
+          job: 'memory',
+          model: batch.model,
+          batch: true,
+        });
       }
       if (prep.kind !== 'ready') continue;
       const result = answer?.ok ? claude.structuredResult(answer.message, { schema: WeeklyMemoryOutputSchema, name: 'weekly_memory', maxTokens: 800 }) : null;
@@ -114,7 +118,11 @@ async function applyBatch(deps: AppDeps, claude: Claude, batch: typeof coachBatc
       out.written += saved.written;
       if (saved.narrative === 'coach') out.narratives += 1;
     } catch (error) {
-      deps.log.error('weekly memory batch: apply failed', { user_id: userId, week_start: weekStart, error: error instanceof Error ? error.message : String(error) });
+      deps.log.error('weekly memory batch: apply failed', {
+        user_id: userId,
+        week_start: weekStart,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   await deps.db.update(coachBatches).set({ applied_at: now }).where(eq(coachBatches.id, batch.id));

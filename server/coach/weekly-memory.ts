@@ -26,7 +26,8 @@ export function mondayOf(date: string): string {
   return addDays(date, -((weekday(date) + 6) % 7));
 }
 
-const INJURY_WORDS = /\b(pain|painful|injur\w*|hurts?|sore(ness)?|ache|aching|niggle|strain\w*|sprain\w*|shin ?splints?|tendon\w*|plantar|it ?band|knee|achilles|calf|hamstring)\b/i;
+const INJURY_WORDS =
+  /\b(pain|painful|injur\w*|hurts?|sore(ness)?|ache|aching|niggle|strain\w*|sprain\w*|shin ?splints?|tendon\w*|plantar|it ?band|knee|achilles|calf|hamstring)\b/i;
 
 const MAX_TOKENS = 800;
 
@@ -53,7 +54,11 @@ export async function writeWeeklyMemories(deps: AppDeps, now: Date, options: { c
       if (result.narrative === 'coach') summary.narratives += 1;
     } catch (error) {
       // One runner's failure must not stop the others; the next run retries them (idempotent).
-      deps.log.error('weekly memory failed', { user_id: profile.user_id, week_start: weekStart, error: error instanceof Error ? error.message : String(error) });
+      deps.log.error('weekly memory failed', {
+        user_id: profile.user_id,
+        week_start: weekStart,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   return summary;
@@ -72,7 +77,14 @@ async function weekFacts(deps: AppDeps, userId: string, weekStart: string, tz: s
     await deps.db
       .select()
       .from(chatMessages)
-      .where(and(eq(chatMessages.user_id, userId), eq(chatMessages.role, 'user'), gte(chatMessages.created_at, new Date(`${addDays(weekStart, -1)}T00:00:00Z`)), lt(chatMessages.created_at, new Date(`${addDays(end, 2)}T00:00:00Z`))))
+      .where(
+        and(
+          eq(chatMessages.user_id, userId),
+          eq(chatMessages.role, 'user'),
+          gte(chatMessages.created_at, new Date(`${addDays(weekStart, -1)}T00:00:00Z`)),
+          lt(chatMessages.created_at, new Date(`${addDays(end, 2)}T00:00:00Z`)),
+        ),
+      )
   )
     .filter((m) => {
       const day = localDate(m.created_at, tz);
@@ -85,7 +97,11 @@ async function weekFacts(deps: AppDeps, userId: string, weekStart: string, tz: s
   return {
     stats: weekStats(weekStart, runs),
     previous: weekStats(addDays(weekStart, -7), runs),
-    plan: { planned_sessions: counted.length, completed: shared.filter((c) => c.status === 'completed').length, skipped_or_missed: shared.filter((c) => c.status === 'skipped' || c.status === 'missed').length },
+    plan: {
+      planned_sessions: counted.length,
+      completed: shared.filter((c) => c.status === 'completed').length,
+      skipped_or_missed: shared.filter((c) => c.status === 'skipped' || c.status === 'missed').length,
+    },
     notes,
     chat,
     stravaIncluded: dataInAi && runs.some((r) => r.source === 'strava'),
@@ -119,13 +135,31 @@ export async function prepareWeek(deps: AppDeps, userId: string, weekStart: stri
   const facts = await weekFacts(deps, userId, weekStart, profile.time_zone);
   if (facts.stats.runs === 0 && facts.plan.planned_sessions === 0 && facts.notes.length === 0 && facts.chat.length === 0) return { kind: 'empty' };
   const known = (await listMemories(deps.db, userId)).filter((m) => m.summary_type === 'preference').map((m) => m.content);
-  const input = JSON.stringify({ week_start: weekStart, units: profile.units, this_week: facts.stats, previous_week: facts.previous, plan: facts.plan, runner_notes: facts.notes, runner_chat: facts.chat, known_preferences: known });
+  const input = JSON.stringify({
+    week_start: weekStart,
+    units: profile.units,
+    this_week: facts.stats,
+    previous_week: facts.previous,
+    plan: facts.plan,
+    runner_notes: facts.notes,
+    runner_chat: facts.chat,
+    known_preferences: known,
+  });
   return { kind: 'ready', profile, facts, input };
 }
 
 /** The structured() request for one week (the same for a direct call and a batch entry). */
 export function weekRequest(input: string, model: string) {
-  return { model, system: SYSTEM, messages: [{ role: 'user' as const, content: input }], schema: WeeklyMemoryOutputSchema, name: 'weekly_memory', description: 'The memory of this training week.', maxTokens: MAX_TOKENS, timeoutMs: 60_000 };
+  return {
+    model,
+    system: SYSTEM,
+    messages: [{ role: 'user' as const, content: input }],
+    schema: WeeklyMemoryOutputSchema,
+    name: 'weekly_memory',
+    description: 'The memory of this training week.',
+    maxTokens: MAX_TOKENS,
+    timeoutMs: 60_000,
+  };
 }
 
 /** Whether the runner's budget still has room for one week's request. */
@@ -137,7 +171,14 @@ export function weekFits(budget: TokenBudget, input: string): Promise<boolean> {
  * Writes one week's memories for one runner, once. Returns how many rows it wrote and where the
  * narrative came from ('exists' when the week was already written or deleted by the runner).
  */
-export async function writeWeekMemory(deps: AppDeps, claude: Claude | null, userId: string, weekStart: string, now: Date, job: WeekJob = 'memory'): Promise<{ written: number; narrative: 'coach' | 'computed' | 'exists' | 'empty' }> {
+export async function writeWeekMemory(
+  deps: AppDeps,
+  claude: Claude | null,
+  userId: string,
+  weekStart: string,
+  now: Date,
+  job: WeekJob = 'memory',
+): Promise<{ written: number; narrative: 'coach' | 'computed' | 'exists' | 'empty' }> {
   const prep = await prepareWeek(deps, userId, weekStart);
   if (prep.kind !== 'ready') return { written: 0, narrative: prep.kind };
   let output: WeeklyMemoryOutput | null = null;
@@ -161,14 +202,50 @@ export async function writeWeekMemory(deps: AppDeps, claude: Claude | null, user
 }
 
 /** Writes the week's rows: the coach's answer when there is one, else the computed narrative and the injury words found. */
-export async function saveWeek(deps: AppDeps, userId: string, weekStart: string, prep: Extract<WeekPrep, { kind: 'ready' }>, output: WeeklyMemoryOutput | null, model: string | null, now: Date): Promise<{ written: number; narrative: 'coach' | 'computed' }> {
+export async function saveWeek(
+  deps: AppDeps,
+  userId: string,
+  weekStart: string,
+  prep: Extract<WeekPrep, { kind: 'ready' }>,
+  output: WeeklyMemoryOutput | null,
+  model: string | null,
+  now: Date,
+): Promise<{ written: number; narrative: 'coach' | 'computed' }> {
   const { facts, profile } = prep;
-  const injuries = output ? output.injuries : [...facts.notes, ...facts.chat].filter((line) => INJURY_WORDS.test(line)).slice(0, 5).map((line) => `Mentioned: “${line}”`);
+  const injuries = output
+    ? output.injuries
+    : [...facts.notes, ...facts.chat]
+        .filter((line) => INJURY_WORDS.test(line))
+        .slice(0, 5)
+        .map((line) => `Mentioned: “${line}”`);
   const preferences = output?.preferences ?? [];
-  const data = { stats: facts.stats, previous_week: facts.previous, plan: facts.plan, source: output ? 'coach' : 'computed', model, strava_included: facts.stravaIncluded, complete: true };
+  const data = {
+    stats: facts.stats,
+    previous_week: facts.previous,
+    plan: facts.plan,
+    source: output ? 'coach' : 'computed',
+    model,
+    strava_included: facts.stravaIncluded,
+    complete: true,
+  };
   let written = 0;
   const add = async (kind: 'training_week' | 'injury' | 'preference', content: string, i: number, extra: Record<string, unknown> = {}) => {
-    if (await insertMemoryOnce(deps.db, userId, { id: memoryId(userId, kind, weekStart, i), summary_type: kind, source_date_range_start: weekStart, source_date_range_end: addDays(weekStart, 6), content, data: { ...extra, strava_included: facts.stravaIncluded } }, now)) written += 1;
+    if (
+      await insertMemoryOnce(
+        deps.db,
+        userId,
+        {
+          id: memoryId(userId, kind, weekStart, i),
+          summary_type: kind,
+          source_date_range_start: weekStart,
+          source_date_range_end: addDays(weekStart, 6),
+          content,
+          data: { ...extra, strava_included: facts.stravaIncluded },
+        },
+        now,
+      )
+    )
+      written += 1;
   };
   // The week's summary last: its id marks the week as done, so a crash before it means a clean retry.
   for (const [i, note] of injuries.entries()) await add('injury', note, i, { source: output ? 'coach' : 'notes' });

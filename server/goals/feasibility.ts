@@ -53,7 +53,14 @@ async function recentTraining(db: Executor, userId: string, goalId: string, toda
     .from(workouts)
     .innerJoin(trainingPlans, and(eq(trainingPlans.id, workouts.training_plan_id), eq(trainingPlans.goal_id, goalId), eq(trainingPlans.status, 'active')))
     .leftJoin(workoutCompletions, eq(workoutCompletions.workout_id, workouts.id))
-    .where(and(eq(workouts.user_id, userId), eq(workouts.deleted, false), gte(workouts.scheduled_date, addDays(today, -RECENT_DAYS)), lt(workouts.scheduled_date, today)));
+    .where(
+      and(
+        eq(workouts.user_id, userId),
+        eq(workouts.deleted, false),
+        gte(workouts.scheduled_date, addDays(today, -RECENT_DAYS)),
+        lt(workouts.scheduled_date, today),
+      ),
+    );
   if (rows.length === 0) return {};
   let planned = 0;
   let completed = 0;
@@ -79,7 +86,11 @@ async function flagGoal(db: Executor, userId: string, goal: GoalRow, feasibility
         : null;
   if (!update || (update.status === goal.status && update.flagged_reason === goal.flagged_reason)) return goal;
   const { set, fieldHlc } = applyFields(goal.field_hlc, update, stamp);
-  const [row] = await db.update(goals).set({ ...set, field_hlc: fieldHlc, updated_at: stamp.now }).where(and(eq(goals.id, goal.id), eq(goals.user_id, userId))).returning();
+  const [row] = await db
+    .update(goals)
+    .set({ ...set, field_hlc: fieldHlc, updated_at: stamp.now })
+    .where(and(eq(goals.id, goal.id), eq(goals.user_id, userId)))
+    .returning();
   if (row!.status === 'flagged_unrealistic' && goal.status !== 'flagged_unrealistic') await notifyGoalUnrealistic(db, userId, row!, stamp.now);
   return row!;
 }

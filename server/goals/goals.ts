@@ -34,13 +34,19 @@ export function engineGoal(row: GoalRow): Goal {
 
 /** The user's goals (not deleted), newest first. */
 export async function listGoals(db: Executor, userId: string): Promise<GoalRow[]> {
-  const rows = await db.select().from(goals).where(and(eq(goals.user_id, userId), eq(goals.deleted, false)));
+  const rows = await db
+    .select()
+    .from(goals)
+    .where(and(eq(goals.user_id, userId), eq(goals.deleted, false)));
   return rows.sort((a, b) => b.created_at.getTime() - a.created_at.getTime());
 }
 
 /** One of the user's goals; 404 for anyone else's, or a deleted one. */
 export async function getGoal(db: Executor, userId: string, id: string): Promise<GoalRow> {
-  const [row] = await db.select().from(goals).where(and(eq(goals.id, id), eq(goals.user_id, userId), eq(goals.deleted, false)));
+  const [row] = await db
+    .select()
+    .from(goals)
+    .where(and(eq(goals.id, id), eq(goals.user_id, userId), eq(goals.deleted, false)));
   if (!row) throw AppError.notFound('The goal');
   return row;
 }
@@ -59,13 +65,20 @@ export async function createGoal(db: Executor, userId: string, input: GoalCreate
 export async function createGoals(db: Executor, userId: string, items: { input: GoalCreate; stamp: WriteStamp; id?: string }[]): Promise<GoalRow[]> {
   const values = items.map(({ input, stamp, id }) => {
     if (input.goal_type === 'race' && input.target_race_date <= stamp.today) {
-      throw new AppError('race_date_in_past', { message: 'The race date must be after today.', issues: [{ path: 'target_race_date', message: 'must be after today' }] });
+      throw new AppError('race_date_in_past', {
+        message: 'The race date must be after today.',
+        issues: [{ path: 'target_race_date', message: 'must be after today' }],
+      });
     }
     const fields = {
       goal_type: input.goal_type,
       title: input.title ?? defaultGoalTitle(input),
       ...(input.goal_type === 'race'
-        ? { target_race_distance_meters: input.target_race_distance_meters, target_race_date: input.target_race_date, target_time_seconds: input.target_time_seconds ?? null }
+        ? {
+            target_race_distance_meters: input.target_race_distance_meters,
+            target_race_date: input.target_race_date,
+            target_time_seconds: input.target_time_seconds ?? null,
+          }
         : { target_weekly_mileage_miles: input.target_weekly_mileage_miles, end_date: input.end_date ?? null }),
     };
     const hlc = stamp.hlc ?? serverWriteHlc({}, stamp.now.getTime());
@@ -85,7 +98,10 @@ export async function updateGoal(db: Executor, userId: string, id: string, updat
   const mileageOnly = ['target_weekly_mileage_miles', 'end_date'];
   const wrong = Object.keys(update).filter((key) => (row.goal_type === 'race' ? mileageOnly : raceOnly).includes(key));
   if (wrong.length > 0) {
-    throw new AppError('field_not_for_goal_type', { message: `A ${row.goal_type} goal has no ${wrong.join(', ')}.`, issues: wrong.map((path) => ({ path, message: `not a field of a ${row.goal_type} goal` })) });
+    throw new AppError('field_not_for_goal_type', {
+      message: `A ${row.goal_type} goal has no ${wrong.join(', ')}.`,
+      issues: wrong.map((path) => ({ path, message: `not a field of a ${row.goal_type} goal` })),
+    });
   }
   const { set, fieldHlc } = applyFields(row.field_hlc, update, stamp);
   if (Object.keys(set).length === 0) return row;
@@ -102,7 +118,10 @@ export async function deleteGoal(db: Executor, userId: string, id: string, stamp
   const row = await getGoal(db, userId, id);
   const { set, fieldHlc } = applyFields(row.field_hlc, { deleted: true }, stamp);
   if (Object.keys(set).length === 0) return;
-  await db.update(goals).set({ deleted: true, field_hlc: fieldHlc, updated_at: stamp.now }).where(and(eq(goals.id, id), eq(goals.user_id, userId)));
+  await db
+    .update(goals)
+    .set({ deleted: true, field_hlc: fieldHlc, updated_at: stamp.now })
+    .where(and(eq(goals.id, id), eq(goals.user_id, userId)));
   await db
     .update(trainingPlans)
     .set({ status: 'archived', updated_at: stamp.now })

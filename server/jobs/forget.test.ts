@@ -22,7 +22,8 @@ afterAll(async () => {
 });
 
 const jobsNaming = async (userId: string) =>
-  ((await t.deps.db.execute(sql`select count(*)::int as n from pgboss.job where data::text like ${`%${userId}%`}`)) as unknown as { rows: { n: number }[] }).rows[0]!.n;
+  ((await t.deps.db.execute(sql`select count(*)::int as n from pgboss.job where data::text like ${`%${userId}%`}`)) as unknown as { rows: { n: number }[] })
+    .rows[0]!.n;
 
 describe('deleting an account', () => {
   it('removes the jobs that name the runner, and only theirs', async () => {

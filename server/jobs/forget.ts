@@ -11,5 +11,7 @@ export async function forgetUserJobs(tx: Executor, userId: string): Promise<numb
   const exists = await tx.execute(sql`select to_regclass('pgboss.job') is not null as present`);
   if (!(exists as unknown as { rows: { present: boolean }[] }).rows[0]?.present) return 0;
   const deleted = await tx.execute(sql`delete from pgboss.job where data->>'userId' = ${userId} or data->>'user_id' = ${userId}`);
-  return (deleted as unknown as { rowCount?: number | null; affectedRows?: number }).rowCount ?? (deleted as unknown as { affectedRows?: number }).affectedRows ?? 0;
+  return (
+    (deleted as unknown as { rowCount?: number | null; affectedRows?: number }).rowCount ?? (deleted as unknown as { affectedRows?: number }).affectedRows ?? 0
+  );
 }

@@ -109,7 +109,13 @@ export async function openQueue(deps: { log: Logger }, database: JobsDatabase, o
   const boss =
     database.kind === 'pglite'
       ? new PgBoss({ db: fromPglite(database.client), backend: 'pglite', schedule: options.schedule, useListenNotify: true })
-      : new PgBoss({ connectionString: database.connectionString, max: 5, schedule: options.schedule, useListenNotify: true, application_name: 'runcoach-jobs' });
+      : new PgBoss({
+          connectionString: database.connectionString,
+          max: 5,
+          schedule: options.schedule,
+          useListenNotify: true,
+          application_name: 'runcoach-jobs',
+        });
   // pg-boss reports background trouble as events; without a listener an 'error' would throw.
   boss.on('error', (error: Error) => deps.log.error('job queue error', { error: error.message }));
   boss.on('warning', (warning: { message: string }) => deps.log.warn('job queue warning', { warning: warning.message }));
@@ -156,7 +162,10 @@ function insertBatcher(boss: PgBoss, log: Logger) {
     running = (async () => {
       for (const [name, jobs] of batches) {
         try {
-          await boss.insert(name, [...jobs.entries()].map(([id, data]) => ({ id, data })));
+          await boss.insert(
+            name,
+            [...jobs.entries()].map(([id, data]) => ({ id, data })),
+          );
         } catch (error) {
           log.error('jobs not queued (the sweep will queue them)', { queue: name, count: jobs.size, error: (error as Error).message });
         }

@@ -32,7 +32,14 @@ afterAll(async () => {
 const ACTIVITIES = ['18000000000000701', '18000000000000702', '18000000000000703'];
 
 function env(dataDir: string): Record<string, string> {
-  return { DATA_DIR: dataDir, PORT: '0', STRAVA_CLIENT_ID: standin.clientId, STRAVA_CLIENT_SECRET: standin.clientSecret, STRAVA_OAUTH_URL: standin.oauthUrl, STRAVA_API_URL: standin.apiUrl };
+  return {
+    DATA_DIR: dataDir,
+    PORT: '0',
+    STRAVA_CLIENT_ID: standin.clientId,
+    STRAVA_CLIENT_SECRET: standin.clientSecret,
+    STRAVA_OAUTH_URL: standin.oauthUrl,
+    STRAVA_API_URL: standin.apiUrl,
+  };
 }
 
 /** A data directory with one runner connected to the stand-in's athlete. */
@@ -42,11 +49,22 @@ async function prepare(): Promise<{ dataDir: string; userId: string }> {
   const handle = await openDatabase({ dataDir });
   const now = new Date();
   const { code } = await createInvite(handle.db, { now });
-  const user = await registerUser(handle.db, { invite_code: code, name: 'Restart', email: `restart-${Date.now()}@example.com`, password: 'long enough password' }, now);
+  const user = await registerUser(
+    handle.db,
+    { invite_code: code, name: 'Restart', email: `restart-${Date.now()}@example.com`, password: 'long enough password' },
+    now,
+  );
   const tokens = standin.issueTokens();
   // The subscription the operator command records: events naming no recorded one are refused.
   await handle.db.insert(stravaSettings).values({ id: 1, subscription_id: TEST_SUBSCRIPTION_ID });
-  await saveConnection(handle.db, config.tokenEncryptionKey, user.id, { ...tokens, expiresAt: new Date(now.getTime() + 6 * 3600_000), athleteId: standin.athleteId, athlete: { id: standin.athleteId } }, 'read,activity:read_all', now);
+  await saveConnection(
+    handle.db,
+    config.tokenEncryptionKey,
+    user.id,
+    { ...tokens, expiresAt: new Date(now.getTime() + 6 * 3600_000), athleteId: standin.athleteId, athlete: { id: standin.athleteId } },
+    'read,activity:read_all',
+    now,
+  );
   await handle.close();
   for (const id of ACTIVITIES) standin.putActivity(id, readStravaFixture('activity_detailed_run.json').replace('"id": 1946417534', `"id": ${id}`));
   return { dataDir, userId: user.id };
@@ -55,7 +73,11 @@ async function prepare(): Promise<{ dataDir: string; userId: string }> {
 /** Each event three times, all at once, as Strava's retries might arrive. */
 async function pushEvents(url: string, time: number): Promise<void> {
   const bodies = ACTIVITIES.map((id, i) => eventJson({ aspect_type: 'create', object_id: id, owner_id: standin.athleteId, event_time: time + i }));
-  const statuses = await Promise.all([...bodies, ...bodies, ...bodies].map(async (body) => (await fetch(`${url}/api/strava/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status));
+  const statuses = await Promise.all(
+    [...bodies, ...bodies, ...bodies].map(
+      async (body) => (await fetch(`${url}/api/strava/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status,
+    ),
+  );
   expect(statuses).toEqual(Array(9).fill(200));
 }
 
@@ -85,7 +107,10 @@ describe('a restart with events queued', () => {
 
   it('processes them once after the server process is killed', { timeout: 60_000 }, async () => {
     const { dataDir, userId } = await prepare();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/jobs/restart-child.ts'], { env: { ...process.env, ...env(dataDir) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/jobs/restart-child.ts'], {
+      env: { ...process.env, ...env(dataDir) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';

@@ -39,7 +39,13 @@ export function lastAttempt(job: JobWithMetadata<unknown>): boolean {
 /**
  * Runs `handler` for one job. RetryLater re-queues the job for later; other errors are rethrown.
  */
-export async function runJob<T extends object>(deps: { log: Logger; now: () => Date }, jobs: Jobs, name: QueueName, job: JobWithMetadata<T>, handler: Handler<T>): Promise<void> {
+export async function runJob<T extends object>(
+  deps: { log: Logger; now: () => Date },
+  jobs: Jobs,
+  name: QueueName,
+  job: JobWithMetadata<T>,
+  handler: Handler<T>,
+): Promise<void> {
   try {
     const outcome = await handler(job.data, job);
     deps.log.info('job done', { queue: name, job: job.id, outcome });

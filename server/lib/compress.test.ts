@@ -40,7 +40,11 @@ async function pushGoals(cookie: string): Promise<void> {
     hlc: formatHlc({ wallMs: c.t.clock.now().getTime(), counter: i + 1, node }),
     args: { id: randomUUID(), goal: { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: '2027-05-09', target_time_seconds: 3000 } },
   }));
-  const res = await c.t.app.request('/api/sync/push', { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ protocol: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, clientId, mutations }) });
+  const res = await c.t.app.request('/api/sync/push', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ protocol: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, clientId, mutations }),
+  });
   expect(res.status).toBe(200);
 }
 
@@ -126,7 +130,11 @@ describe('JSON answers', () => {
     const { cookie } = await runnerWithPlan(c.t);
     const reply = 'Keep the easy runs easy and the long run conversational. '.repeat(40);
     c.standin.script({ type: 'text', text: reply });
-    const res = await c.t.app.request('/api/coach/chat', { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'accept-encoding': 'br, gzip' }, body: JSON.stringify({ message: 'How should my week feel?' }) });
+    const res = await c.t.app.request('/api/coach/chat', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'accept-encoding': 'br, gzip' },
+      body: JSON.stringify({ message: 'How should my week feel?' }),
+    });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(res.headers.get('content-encoding')).toBeNull();
     const text = await res.text();

@@ -16,7 +16,10 @@ const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === '
 /** COACH_PRICES: `model=input/output` pairs in USD per million tokens, comma-separated. */
 const priceTable = z
   .string()
-  .regex(/^\s*[\w.:-]+\s*=\s*\d+(\.\d+)?\s*\/\s*\d+(\.\d+)?\s*(,\s*[\w.:-]+\s*=\s*\d+(\.\d+)?\s*\/\s*\d+(\.\d+)?\s*)*$/, 'must be model=input/output pairs in USD per million tokens, e.g. claude-sonnet-5-5=3/15,claude-haiku-5-5=1/5')
+  .regex(
+    /^\s*[\w.:-]+\s*=\s*\d+(\.\d+)?\s*\/\s*\d+(\.\d+)?\s*(,\s*[\w.:-]+\s*=\s*\d+(\.\d+)?\s*\/\s*\d+(\.\d+)?\s*)*$/,
+    'must be model=input/output pairs in USD per million tokens, e.g. claude-sonnet-5-5=3/15,claude-haiku-5-5=1/5',
+  )
   .transform((v) =>
     Object.fromEntries(
       v.split(',').map((pair) => {
@@ -30,7 +33,10 @@ const priceTable = z
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   // Loopback unless the operator says otherwise (HOST=0.0.0.0 in a container, behind a proxy).
-  HOST: z.string().regex(/^[0-9A-Za-z.:[\]-]+$/, 'must be a host name or an IP address').default('127.0.0.1'),
+  HOST: z
+    .string()
+    .regex(/^[0-9A-Za-z.:[\]-]+$/, 'must be a host name or an IP address')
+    .default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   PUBLIC_URL: url(['http:', 'https:']).optional(),
@@ -60,7 +66,10 @@ const EnvSchema = z.object({
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   RESEND_API_KEY: optionalString,
   RESEND_BASE_URL: url(['http:', 'https:']).default('https://api.resend.com'),
-  EMAIL_FROM: z.string().regex(/^[^@\s<>]+@[^@\s<>]+$|^.+<[^@\s<>]+@[^@\s<>]+>$/, 'must be an e-mail address').default('coach@localhost'),
+  EMAIL_FROM: z
+    .string()
+    .regex(/^[^@\s<>]+@[^@\s<>]+$|^.+<[^@\s<>]+@[^@\s<>]+>$/, 'must be an e-mail address')
+    .default('coach@localhost'),
   TRUST_PROXY: booleanFlag.default(false),
 });
 

@@ -28,7 +28,10 @@ describe('database trouble', () => {
     const full = thrownBy(() => writeFileSync('/dev/full', 'x'));
     expect(databaseTrouble(full)).toMatchObject({ status: 507, code: 'storage_full' });
     expect(databaseTrouble(new Error('query failed', { cause: full }))).toMatchObject({ status: 507 });
-    const refused = await unreachable.query('select 1').then(() => null, (error: Error) => error);
+    const refused = await unreachable.query('select 1').then(
+      () => null,
+      (error: Error) => error,
+    );
     expect(databaseTrouble(refused)).toMatchObject({ status: 503, code: 'database_unavailable', headers: { 'Retry-After': '5' } });
     expect(databaseTrouble(new Error('duplicate key value violates unique constraint'))).toBeNull();
     expect(databaseTrouble('not an error')).toBeNull();

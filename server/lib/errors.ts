@@ -35,9 +35,18 @@ export class AppError extends Error {
    * 4xx Hono chose.
    */
   constructor(status: ErrorStatus, code: ErrorCode, message?: string, issues?: Issue[], extra?: Record<string, unknown>, headers?: Record<string, string>);
-  constructor(first: ErrorCode | ErrorStatus, second?: ErrorCode | AppErrorDetails, message?: string, issues?: Issue[], extra?: Record<string, unknown>, headers?: Record<string, string>) {
+  constructor(
+    first: ErrorCode | ErrorStatus,
+    second?: ErrorCode | AppErrorDetails,
+    message?: string,
+    issues?: Issue[],
+    extra?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ) {
     const [status, code, details]: [ErrorStatus, ErrorCode, AppErrorDetails] =
-      typeof first === 'number' ? [first, second as ErrorCode, { message, issues, extra, headers }] : [statusFor(first), first, (second as AppErrorDetails | undefined) ?? {}];
+      typeof first === 'number'
+        ? [first, second as ErrorCode, { message, issues, extra, headers }]
+        : [statusFor(first), first, (second as AppErrorDetails | undefined) ?? {}];
     super(details.message || wordsFor(code));
     this.name = 'AppError';
     this.status = status;

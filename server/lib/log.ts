@@ -21,7 +21,11 @@ export function safeLogFields(fields: Record<string, unknown> | undefined): Reco
     if (!value || typeof value !== 'object') return value;
     if (depth > 4) return '[nested too deep]';
     if (Array.isArray(value)) return value.slice(0, 50).map((item) => clean(item, depth + 1));
-    return Object.fromEntries(Object.entries(value).slice(0, 50).map(([key, item]) => [key, clean(item, depth + 1)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .slice(0, 50)
+        .map(([key, item]) => [key, clean(item, depth + 1)]),
+    );
   };
   return (clean(fields ?? {}, 0) as Record<string, unknown>) ?? {};
 }
@@ -36,7 +40,6 @@ export function jsonLogger(): Logger {
 /** A logger that keeps lines in memory, for tests that assert nothing secret is logged. */
 export function memoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  const write = (level: string) => (message: string, fields?: Record<string, unknown>) =>
-    void lines.push(JSON.stringify({ level, message, ...fields }));
+  const write = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push(JSON.stringify({ level, message, ...fields }));
   return { lines, info: write('info'), warn: write('warn'), error: write('error') };
 }

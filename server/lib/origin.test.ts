@@ -8,7 +8,9 @@ import { allowedOrigins } from './origin.ts';
 const t = useTestApp();
 
 async function changeProfile(url: string, origin: string, cookie: string): Promise<number> {
-  const res = await t.app.request(new Request(url, { method: 'PUT', headers: { origin, cookie, 'content-type': 'application/json' }, body: JSON.stringify({ units: 'km' }) }));
+  const res = await t.app.request(
+    new Request(url, { method: 'PUT', headers: { origin, cookie, 'content-type': 'application/json' }, body: JSON.stringify({ units: 'km' }) }),
+  );
   return res.status;
 }
 

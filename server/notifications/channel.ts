@@ -25,6 +25,7 @@ export function channelName(config: Config): 'smtp' | 'resend' | null {
 export function createChannel(config: Config, options: ChannelOptions = {}): EmailChannel | null {
   const timeoutMs = options.timeoutMs ?? 60_000;
   if (config.email.smtpUrl) return smtpChannel(config.email.smtpUrl, { timeoutMs });
-  if (config.email.resendApiKey) return resendChannel({ apiKey: config.email.resendApiKey, baseUrl: config.email.resendBaseUrl, timeoutMs, fetch: options.fetch ?? fetch });
+  if (config.email.resendApiKey)
+    return resendChannel({ apiKey: config.email.resendApiKey, baseUrl: config.email.resendBaseUrl, timeoutMs, fetch: options.fetch ?? fetch });
   return null;
 }

@@ -35,9 +35,21 @@ describe('a server killed between the mail server accepting and the record', () 
     const now = new Date();
     const tomorrow = new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10);
     const { code } = await createInvite(first.db, { now });
-    const user = await registerUser(first.db, { invite_code: code, name: 'Kill', email: `kill-${Date.now()}@example.com`, password: 'long enough password' }, now);
-    const [workout] = await first.db.insert(workouts).values({ user_id: user.id, scheduled_date: tomorrow, ...TEMPO }).returning();
-    const payload = { date: tomorrow, units: 'km' as const, rest: false, workouts: [{ id: workout!.id, title: TEMPO.title, type: 'tempo', lines: [], distance_meters: 10_000, duration_seconds: null, reason: null }] };
+    const user = await registerUser(
+      first.db,
+      { invite_code: code, name: 'Kill', email: `kill-${Date.now()}@example.com`, password: 'long enough password' },
+      now,
+    );
+    const [workout] = await first.db
+      .insert(workouts)
+      .values({ user_id: user.id, scheduled_date: tomorrow, ...TEMPO })
+      .returning();
+    const payload = {
+      date: tomorrow,
+      units: 'km' as const,
+      rest: false,
+      workouts: [{ id: workout!.id, title: TEMPO.title, type: 'tempo', lines: [], distance_meters: 10_000, duration_seconds: null, reason: null }],
+    };
     const id = (await createNotification(first.db, { userId: user.id, kind: 'workout_reminder', key: `crash:${user.id}`, dueAt: now, payload }))!;
     await first.close();
 
@@ -49,7 +61,10 @@ describe('a server killed between the mail server accepting and the record', () 
       received();
       await held;
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/notifications/crash-child.ts', id], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/notifications/crash-child.ts', id], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -49,18 +49,36 @@ export async function createNotification(db: Executor, n: NewNotification, setti
   const dueAt = quietHoursEnd(n.dueAt, quietHoursOf(runner.prefs), runner.zone) ?? n.dueAt;
   const [row] = await db
     .insert(notifications)
-    .values({ user_id: n.userId, notification_type: n.kind, status: 'pending', scheduled_for: dueAt, idempotency_key: n.key, subject: subjectFor(n.kind, n.payload), content: contentFor(n.kind, n.payload), payload: n.payload })
+    .values({
+      user_id: n.userId,
+      notification_type: n.kind,
+      status: 'pending',
+      scheduled_for: dueAt,
+      idempotency_key: n.key,
+      subject: subjectFor(n.kind, n.payload),
+      content: contentFor(n.kind, n.payload),
+      payload: n.payload,
+    })
     .onConflictDoNothing({ target: notifications.idempotency_key })
     .returning({ id: notifications.id });
   return row?.id ?? null;
 }
 
 /** The goal was just flagged unrealistic: tell the runner (at most once per goal and local day). */
-export async function notifyGoalUnrealistic(db: Executor, userId: string, goal: { id: string; title: string; flagged_reason: string | null }, now: Date): Promise<void> {
+export async function notifyGoalUnrealistic(
+  db: Executor,
+  userId: string,
+  goal: { id: string; title: string; flagged_reason: string | null },
+  now: Date,
+): Promise<void> {
   const runner = await runnerSettings(db, userId);
   if (!runner) return;
   const payload: GoalPayload = { goal_id: goal.id, title: goal.title, reason: goal.flagged_reason };
-  await createNotification(db, { userId, kind: 'goal_unrealistic', key: `goal_unrealistic:${goal.id}:${localDate(now, runner.zone)}`, dueAt: now, payload }, runner);
+  await createNotification(
+    db,
+    { userId, kind: 'goal_unrealistic', key: `goal_unrealistic:${goal.id}:${localDate(now, runner.zone)}`, dueAt: now, payload },
+    runner,
+  );
 }
 
 /**
@@ -74,17 +92,32 @@ export async function notifyStravaDisconnected(db: Executor, userId: string, rea
   const [recent] = await db
     .select({ id: notifications.id, status: notifications.status, payload: notifications.payload })
     .from(notifications)
-    .where(and(eq(notifications.user_id, userId), eq(notifications.notification_type, 'strava_disconnected'), gt(notifications.scheduled_for, new Date(now.getTime() - DISCONNECT_NOTICE_MS))))
+    .where(
+      and(
+        eq(notifications.user_id, userId),
+        eq(notifications.notification_type, 'strava_disconnected'),
+        gt(notifications.scheduled_for, new Date(now.getTime() - DISCONNECT_NOTICE_MS)),
+      ),
+    )
     .orderBy(desc(notifications.scheduled_for))
     .limit(1);
   if (recent) {
     if (reason === 'deauthorized' && recent.status === 'pending' && (recent.payload as StravaPayload).reason !== reason) {
       const payload: StravaPayload = { reason };
-      await db.update(notifications).set({ payload, subject: subjectFor('strava_disconnected', payload), content: contentFor('strava_disconnected', payload) }).where(and(eq(notifications.id, recent.id), eq(notifications.status, 'pending')));
+      await db
+        .update(notifications)
+        .set({ payload, subject: subjectFor('strava_disconnected', payload), content: contentFor('strava_disconnected', payload) })
+        .where(and(eq(notifications.id, recent.id), eq(notifications.status, 'pending')));
     }
     return;
   }
-  await createNotification(db, { userId, kind: 'strava_disconnected', key: `strava_disconnected:${userId}:${reason}:${episode}`, dueAt: now, payload: { reason } });
+  await createNotification(db, {
+    userId,
+    kind: 'strava_disconnected',
+    key: `strava_disconnected:${userId}:${reason}:${episode}`,
+    dueAt: now,
+    payload: { reason },
+  });
 }
 
 /** Within this long of a "Strava is disconnected" message, another disconnection signal adds none. */
@@ -93,11 +126,28 @@ const DISCONNECT_NOTICE_MS = 3600_000;
 /** How long a proposal waits for the runner (who usually answers in the chat) before an e-mail nudges them. */
 export const PROPOSAL_NUDGE_MS = 30 * 60_000;
 
-const CHANGE_WORDS: Record<string, string> = { move: 'Move', shorten: 'Shorten', swap: 'Swap the day of', rest: 'Rest instead of', easy: 'Run easy instead of' };
+const CHANGE_WORDS: Record<string, string> = {
+  move: 'Move',
+  shorten: 'Shorten',
+  swap: 'Swap the day of',
+  rest: 'Rest instead of',
+  easy: 'Run easy instead of',
+};
 
 /** The coach proposed a change: nudge the runner if it is still unanswered after a while. */
-export async function notifyProposalWaiting(db: Executor, userId: string, proposal: { id: string; kind: string; title: string; date: string; reason: string }, now: Date): Promise<void> {
+export async function notifyProposalWaiting(
+  db: Executor,
+  userId: string,
+  proposal: { id: string; kind: string; title: string; date: string; reason: string },
+  now: Date,
+): Promise<void> {
   const summary = `${CHANGE_WORDS[proposal.kind] ?? 'Change'} “${proposal.title}” (${proposal.date}): ${proposal.reason}`;
   const payload: ProposalPayload = { proposal_id: proposal.id, summary };
-  await createNotification(db, { userId, kind: 'coach_proposal', key: `coach_proposal:${proposal.id}`, dueAt: new Date(now.getTime() + PROPOSAL_NUDGE_MS), payload });
+  await createNotification(db, {
+    userId,
+    kind: 'coach_proposal',
+    key: `coach_proposal:${proposal.id}`,
+    dueAt: new Date(now.getTime() + PROPOSAL_NUDGE_MS),
+    payload,
+  });
 }

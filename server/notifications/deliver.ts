@@ -70,10 +70,15 @@ export async function deliver(env: DeliveryEnv, id: string): Promise<DeliveryOut
   // Before anything can have reached a provider, the runner's settings and the facts decide;
   // after a hand-over the message may be out already, and only the outcome is left to settle.
   if (!row.handed_over_at) {
-    if (!ctx || !kindEnabled(ctx.prefs, kind)) return settle(env, row, row.attempts, 'skipped', { status: 'skipped', error: 'Turned off in your notification settings.' });
+    if (!ctx || !kindEnabled(ctx.prefs, kind))
+      return settle(env, row, row.attempts, 'skipped', { status: 'skipped', error: 'Turned off in your notification settings.' });
     const quietEnd = quietHoursEnd(now, quietHoursOf(ctx.prefs), ctx.zone);
     if (quietEnd) return settle(env, row, row.attempts, 'deferred', { scheduled_for: quietEnd });
-    if (!env.channel) return settle(env, row, row.attempts, 'skipped', { status: 'skipped', error: 'No e-mail channel configured: the server has neither SMTP_URL nor RESEND_API_KEY.' });
+    if (!env.channel)
+      return settle(env, row, row.attempts, 'skipped', {
+        status: 'skipped',
+        error: 'No e-mail channel configured: the server has neither SMTP_URL nor RESEND_API_KEY.',
+      });
     const stale = await staleReason(env.db, row.user_id, kind, row.payload as Payload, localDate(now, ctx.zone));
     if (stale) return settle(env, row, row.attempts, 'skipped', { status: 'skipped', error: stale });
   }
@@ -81,12 +86,22 @@ export async function deliver(env: DeliveryEnv, id: string): Promise<DeliveryOut
   const claimed = await claim(env, row, channel?.name ?? null);
   if (claimed === null) return 'busy';
   if (!ctx || !channel || (row.handed_over_at && !channel.dedupes)) {
-    return settle(env, row, claimed, 'sent_unconfirmed', { status: 'sent', sent_at: now, error: 'Unconfirmed: an earlier attempt stopped after handing the e-mail to the mail server; it was not sent again, to avoid a duplicate.' });
+    return settle(env, row, claimed, 'sent_unconfirmed', {
+      status: 'sent',
+      sent_at: now,
+      error: 'Unconfirmed: an earlier attempt stopped after handing the e-mail to the mail server; it was not sent again, to avoid a duplicate.',
+    });
   }
   const mail = compose(env.config, row, ctx);
   const handOver = async () => {
     // Fenced by this attempt's claim: once the attempt settled (or lost the row), a late marker cannot land.
-    const fence = and(eq(notifications.id, row.id), eq(notifications.status, 'pending'), eq(notifications.attempts, claimed), isNotNull(notifications.claimed_at), ...(channel.dedupes ? [] : [isNull(notifications.handed_over_at)]));
+    const fence = and(
+      eq(notifications.id, row.id),
+      eq(notifications.status, 'pending'),
+      eq(notifications.attempts, claimed),
+      isNotNull(notifications.claimed_at),
+      ...(channel.dedupes ? [] : [isNull(notifications.handed_over_at)]),
+    );
     const marked = await env.db.update(notifications).set({ handed_over_at: env.now() }).where(fence).returning({ id: notifications.id });
     if (marked.length === 0) throw new LostClaim();
   };
@@ -117,7 +132,11 @@ async function failed(env: DeliveryEnv, row: Row, attempt: number, error: Delive
   const now = env.now();
   if (error.kind === 'permanent') return settle(env, row, attempt, 'failed', { status: 'failed', error: error.message });
   if (error.kind === 'uncertain' && !dedupes) {
-    return settle(env, row, attempt, 'sent_unconfirmed', { status: 'sent', sent_at: now, error: `Unconfirmed: ${error.message} It was not sent again, to avoid a duplicate.` });
+    return settle(env, row, attempt, 'sent_unconfirmed', {
+      status: 'sent',
+      sent_at: now,
+      error: `Unconfirmed: ${error.message} It was not sent again, to avoid a duplicate.`,
+    });
   }
   if (attempt >= MAX_ATTEMPTS) return settle(env, row, attempt, 'failed', { status: 'failed', error: `Gave up after ${attempt} attempts. ${error.message}` });
   // A definite refusal means nothing was accepted: the marker goes. An uncertain one (Resend) stays.
@@ -130,7 +149,13 @@ async function claim(env: DeliveryEnv, row: Row, channel: string | null): Promis
   const now = env.now();
   const [claimed] = await env.db
     .update(notifications)
-    .set({ attempts: row.attempts + 1, claimed_at: now, channel: channel ?? row.channel, message_id: row.message_id ?? messageIdFor(env.config, row.id), updated_at: now })
+    .set({
+      attempts: row.attempts + 1,
+      claimed_at: now,
+      channel: channel ?? row.channel,
+      message_id: row.message_id ?? messageIdFor(env.config, row.id),
+      updated_at: now,
+    })
     .where(and(eq(notifications.id, row.id), eq(notifications.status, 'pending'), eq(notifications.attempts, row.attempts)))
     .returning({ attempts: notifications.attempts });
   return claimed?.attempts ?? null;

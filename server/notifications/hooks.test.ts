@@ -26,12 +26,27 @@ const rowsOf = (userId: string) => n.t.deps.db.select().from(notifications).wher
 describe('goal flagged unrealistic', () => {
   it('records one notification when the evaluation flags the goal, and e-mails it', async () => {
     const { cookie, user } = await runner(n.t, { workoutOn: null });
-    await call(n.t.app, 'PUT', '/api/profile', { cookie, body: { current_weekly_mileage_miles: 15, days_available_per_week: 4, easy_pace_per_mile_seconds: 630 } });
-    const goal = (await call(n.t.app, 'POST', '/api/goals', { cookie, body: { goal_type: 'race', title: 'Sub-3 marathon', target_race_distance_meters: 42195, target_race_date: '2026-05-11', target_time_seconds: 3 * 3600 } })).json.goal;
+    await call(n.t.app, 'PUT', '/api/profile', {
+      cookie,
+      body: { current_weekly_mileage_miles: 15, days_available_per_week: 4, easy_pace_per_mile_seconds: 630 },
+    });
+    const goal = (
+      await call(n.t.app, 'POST', '/api/goals', {
+        cookie,
+        body: { goal_type: 'race', title: 'Sub-3 marathon', target_race_distance_meters: 42195, target_race_date: '2026-05-11', target_time_seconds: 3 * 3600 },
+      })
+    ).json.goal;
     expect((await call(n.t.app, 'POST', `/api/goals/${goal.id}/evaluate`, { cookie })).json.goal.status).toBe('flagged_unrealistic');
     await call(n.t.app, 'POST', `/api/goals/${goal.id}/evaluate`, { cookie }); // still flagged: no second one
     const rows = await rowsOf(user.id);
-    expect(rows).toEqual([expect.objectContaining({ notification_type: 'goal_unrealistic', status: 'pending', subject: 'Your goal “Sub-3 marathon” looks out of reach', scheduled_for: n.t.clock.now() })]);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        notification_type: 'goal_unrealistic',
+        status: 'pending',
+        subject: 'Your goal “Sub-3 marathon” looks out of reach',
+        scheduled_for: n.t.clock.now(),
+      }),
+    ]);
     expect(await deliver(n.env, rows[0]!.id)).toBe('sent');
     const mail = n.smtp!.messages.at(-1)!;
     expect(mail.envelopeTo).toEqual([user.email]);
@@ -40,9 +55,17 @@ describe('goal flagged unrealistic', () => {
 
   it('records nothing when the runner turned the kind off', async () => {
     const { cookie, user } = await runner(n.t, { workoutOn: null });
-    await call(n.t.app, 'PUT', '/api/profile', { cookie, body: { current_weekly_mileage_miles: 15, days_available_per_week: 4, easy_pace_per_mile_seconds: 630 } });
+    await call(n.t.app, 'PUT', '/api/profile', {
+      cookie,
+      body: { current_weekly_mileage_miles: 15, days_available_per_week: 4, easy_pace_per_mile_seconds: 630 },
+    });
     await call(n.t.app, 'PUT', '/api/notifications/preferences', { cookie, body: { goal_unrealistic: false } });
-    const goal = (await call(n.t.app, 'POST', '/api/goals', { cookie, body: { goal_type: 'race', target_race_distance_meters: 42195, target_race_date: '2026-05-11', target_time_seconds: 3 * 3600 } })).json.goal;
+    const goal = (
+      await call(n.t.app, 'POST', '/api/goals', {
+        cookie,
+        body: { goal_type: 'race', target_race_distance_meters: 42195, target_race_date: '2026-05-11', target_time_seconds: 3 * 3600 },
+      })
+    ).json.goal;
     expect((await call(n.t.app, 'POST', `/api/goals/${goal.id}/evaluate`, { cookie })).json.goal.status).toBe('flagged_unrealistic');
     expect(await rowsOf(user.id)).toEqual([]);
   });
@@ -56,8 +79,16 @@ describe('coach proposal waiting', () => {
     // The coach's reply with the proposal, as chat-reply.ts stores it.
     const messageId = randomUUID();
     await insertUserMessage(n.t.deps.db, userId, messageId, 'My legs are tired', n.t.clock.now(), randomUUID());
-    await storeReply(n.t.deps.db, userId, messageId, { content: 'Let us make it easy.', metadata: { proposals: [outcome.proposal] }, contextSnapshot: null }, n.t.clock.now());
-    const [row] = (await rowsOf(userId)).filter((r) => r.notification_type === 'coach_proposal' && (r.payload as { proposal_id: string }).proposal_id === outcome.proposal.id);
+    await storeReply(
+      n.t.deps.db,
+      userId,
+      messageId,
+      { content: 'Let us make it easy.', metadata: { proposals: [outcome.proposal] }, contextSnapshot: null },
+      n.t.clock.now(),
+    );
+    const [row] = (await rowsOf(userId)).filter(
+      (r) => r.notification_type === 'coach_proposal' && (r.payload as { proposal_id: string }).proposal_id === outcome.proposal.id,
+    );
     return { proposal: outcome.proposal, row: row! };
   }
 

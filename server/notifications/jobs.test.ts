@@ -31,10 +31,14 @@ const setClock = (iso: string) => n.t.clock.advance(Date.parse(iso) - n.t.clock.
 const pass = () => runSchedulePass(n.t.deps, jobs);
 const mailTo = (email: string) => n.smtp!.messages.filter((m) => m.envelopeTo.includes(email));
 async function settled(userId: string, count: number) {
-  return waitFor(async () => {
-    const rows = await n.t.deps.db.select().from(notifications).where(eq(notifications.user_id, userId));
-    return rows.length >= count && rows.every((r) => r.status !== 'pending') ? rows : null;
-  }, 15_000, 'notifications settled');
+  return waitFor(
+    async () => {
+      const rows = await n.t.deps.db.select().from(notifications).where(eq(notifications.user_id, userId));
+      return rows.length >= count && rows.every((r) => r.status !== 'pending') ? rows : null;
+    },
+    15_000,
+    'notifications settled',
+  );
 }
 
 describe('scheduled notifications through the queue', () => {
@@ -75,7 +79,12 @@ describe('scheduled notifications through the queue', () => {
     await settled(york.user.id, 1);
     expect(mailTo(york.user.email).map((m) => m.subject)).toEqual(['Tomorrow: Threshold 3 × 2 km (6.2 mi)']);
     expect((await call(n.t.app, 'GET', '/api/notifications', { cookie: york.cookie })).json.notifications).toEqual([
-      expect.objectContaining({ notification_type: 'workout_reminder', status: 'sent', scheduled_for: '2026-03-03T00:00:00.000Z', sent_at: '2026-03-03T00:00:00.000Z' }),
+      expect.objectContaining({
+        notification_type: 'workout_reminder',
+        status: 'sent',
+        scheduled_for: '2026-03-03T00:00:00.000Z',
+        sent_at: '2026-03-03T00:00:00.000Z',
+      }),
     ]);
   });
 
@@ -128,7 +137,16 @@ describe('scheduled notifications through the queue', () => {
 
   it('keeps local time across the spring-forward change', async () => {
     const r = await runner(n.t, { zone: 'Europe/Paris', workoutOn: '2026-03-29' });
-    await n.t.deps.db.insert(workouts).values({ user_id: r.user.id, scheduled_date: '2026-03-30', workout_type: 'easy', title: 'Easy 40 min', structure: { segments: [{ type: 'steady', duration_seconds: 2400, pace_target: 'easy' }] }, estimated_duration_minutes: 40 });
+    await n.t.deps.db
+      .insert(workouts)
+      .values({
+        user_id: r.user.id,
+        scheduled_date: '2026-03-30',
+        workout_type: 'easy',
+        title: 'Easy 40 min',
+        structure: { segments: [{ type: 'steady', duration_seconds: 2400, pace_target: 'easy' }] },
+        estimated_duration_minutes: 40,
+      });
     setClock('2026-03-28T17:59:00Z');
     await pass();
     setClock('2026-03-28T18:00:00Z'); // 19:00 CET

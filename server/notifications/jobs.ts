@@ -57,10 +57,20 @@ export async function dispatchDue(deps: AppDeps, jobs: Jobs, leaseMs = LEASE_MS)
   const due = await deps.db
     .select({ id: notifications.id, scheduled_for: notifications.scheduled_for, attempts: notifications.attempts })
     .from(notifications)
-    .where(and(eq(notifications.status, 'pending'), lte(notifications.scheduled_for, now), or(isNull(notifications.claimed_at), lte(notifications.claimed_at, new Date(now.getTime() - leaseMs)))))
+    .where(
+      and(
+        eq(notifications.status, 'pending'),
+        lte(notifications.scheduled_for, now),
+        or(isNull(notifications.claimed_at), lte(notifications.claimed_at, new Date(now.getTime() - leaseMs))),
+      ),
+    )
     .orderBy(asc(notifications.scheduled_for))
     .limit(1000);
-  if (due.length > 0) await jobs.boss.insert(NOTIFICATION_QUEUES.send, due.map((row) => ({ id: sendJobId(row), data: { id: row.id } })));
+  if (due.length > 0)
+    await jobs.boss.insert(
+      NOTIFICATION_QUEUES.send,
+      due.map((row) => ({ id: sendJobId(row), data: { id: row.id } })),
+    );
   return due.length;
 }
 
@@ -70,7 +80,15 @@ export async function startNotificationJobs(deps: AppDeps, jobs: Jobs, options: 
   const queues = {
     // Retries here are for our own trouble (the database); the provider's answers are handled
     // by deliver(), which moves the row's scheduled_for instead.
-    [NOTIFICATION_QUEUES.send]: { retryLimit: 3, retryDelay: 30, retryBackoff: true, retryDelayMax: 600, expireInSeconds: Math.ceil((2 * leaseMs) / 1000), deleteAfterSeconds: 24 * 3600, notify: true },
+    [NOTIFICATION_QUEUES.send]: {
+      retryLimit: 3,
+      retryDelay: 30,
+      retryBackoff: true,
+      retryDelayMax: 600,
+      expireInSeconds: Math.ceil((2 * leaseMs) / 1000),
+      deleteAfterSeconds: 24 * 3600,
+      notify: true,
+    },
   };
   for (const [name, settings] of Object.entries(queues)) {
     await jobs.boss.createQueue(name, settings);

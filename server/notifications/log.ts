@@ -27,7 +27,11 @@ export function publicNotification(row: Row): Notification {
 }
 
 /** The runner's notifications, newest first. */
-export async function listNotifications(db: Executor, userId: string, query: { status?: NotificationStatus | undefined; notification_type?: NotificationKind | undefined; limit: number }): Promise<Row[]> {
+export async function listNotifications(
+  db: Executor,
+  userId: string,
+  query: { status?: NotificationStatus | undefined; notification_type?: NotificationKind | undefined; limit: number },
+): Promise<Row[]> {
   const filters: SQL[] = [eq(notifications.user_id, userId)];
   if (query.status) filters.push(eq(notifications.status, query.status));
   if (query.notification_type) filters.push(eq(notifications.notification_type, query.notification_type));
@@ -41,7 +45,10 @@ export async function listNotifications(db: Executor, userId: string, query: { s
 
 /** One of the runner's notifications; another runner's is a 404, as if it did not exist. */
 export async function getNotification(db: Executor, userId: string, id: string): Promise<Row> {
-  const [row] = await db.select().from(notifications).where(and(eq(notifications.id, id), eq(notifications.user_id, userId)));
+  const [row] = await db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.id, id), eq(notifications.user_id, userId)));
   if (!row) throw AppError.notFound('The notification');
   return row;
 }

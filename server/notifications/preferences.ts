@@ -1,5 +1,12 @@
 import { eq } from 'drizzle-orm';
-import { DEFAULT_PREFERENCES, preferencesProblem, type NotificationKind, type PreferenceFields, type Preferences, type PreferencesUpdate } from '#shared/schema/notifications.ts';
+import {
+  DEFAULT_PREFERENCES,
+  preferencesProblem,
+  type NotificationKind,
+  type PreferenceFields,
+  type Preferences,
+  type PreferencesUpdate,
+} from '#shared/schema/notifications.ts';
 import type { Executor } from '../db/database.ts';
 import { notificationPreferences } from '../db/schema.ts';
 import { applyFields, type WriteStamp } from '../lib/write-stamp.ts';
@@ -58,14 +65,23 @@ export function quietHoursOf(prefs: PreferenceFields): QuietHours | null {
 
 function refuseProblem(merged: PreferenceFields): void {
   const problem = preferencesProblem(merged);
-  if (problem) throw new AppError('validation_failed', { message: 'The notification settings are not valid.', issues: [{ path: problem.path, message: problem.message }] });
+  if (problem)
+    throw new AppError('validation_failed', {
+      message: 'The notification settings are not valid.',
+      issues: [{ path: problem.path, message: problem.message }],
+    });
 }
 
 /**
  * Applies a partial update (REST or the notifications.preferences.update@1 mutation), field by
  * field, last writer wins. Quiet hours must end up with both ends or neither (400 otherwise).
  */
-export async function updatePreferences(db: Executor, userId: string, update: PreferencesUpdate, stamp: WriteStamp): Promise<PreferenceFields & { updated_at: Date | null }> {
+export async function updatePreferences(
+  db: Executor,
+  userId: string,
+  update: PreferencesUpdate,
+  stamp: WriteStamp,
+): Promise<PreferenceFields & { updated_at: Date | null }> {
   let row = await loadRow(db, userId);
   if (!row) {
     const { set, fieldHlc } = applyFields({}, update, stamp);

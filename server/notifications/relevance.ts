@@ -20,12 +20,26 @@ export async function staleReason(db: Executor, userId: string, kind: Notificati
       const still = await db
         .select({ id: workouts.id })
         .from(workouts)
-        .where(and(eq(workouts.user_id, userId), inArray(workouts.id, p.workouts.map((w) => w.id)), eq(workouts.scheduled_date, p.date), eq(workouts.deleted, false), eq(workouts.status, 'scheduled')));
+        .where(
+          and(
+            eq(workouts.user_id, userId),
+            inArray(
+              workouts.id,
+              p.workouts.map((w) => w.id),
+            ),
+            eq(workouts.scheduled_date, p.date),
+            eq(workouts.deleted, false),
+            eq(workouts.status, 'scheduled'),
+          ),
+        );
       return still.length > 0 ? null : 'The workout was moved, done or removed before the reminder was due.';
     }
     case 'goal_unrealistic': {
       const p = payload as GoalPayload;
-      const [goal] = await db.select({ status: goals.status, deleted: goals.deleted }).from(goals).where(and(eq(goals.id, p.goal_id), eq(goals.user_id, userId)));
+      const [goal] = await db
+        .select({ status: goals.status, deleted: goals.deleted })
+        .from(goals)
+        .where(and(eq(goals.id, p.goal_id), eq(goals.user_id, userId)));
       return goal && !goal.deleted && goal.status === 'flagged_unrealistic' ? null : 'The goal is no longer flagged as out of reach.';
     }
     case 'coach_proposal': {
@@ -34,7 +48,9 @@ export async function staleReason(db: Executor, userId: string, kind: Notificati
         .select({ metadata: chatMessages.metadata })
         .from(chatMessages)
         .where(and(eq(chatMessages.user_id, userId), sql`${chatMessages.metadata} @> ${JSON.stringify({ proposals: [{ id: p.proposal_id }] })}::jsonb`));
-      const proposals = ((message?.metadata as { proposals?: { id: string; status: string }[] } | undefined)?.proposals ?? []).filter((x) => x.id === p.proposal_id);
+      const proposals = ((message?.metadata as { proposals?: { id: string; status: string }[] } | undefined)?.proposals ?? []).filter(
+        (x) => x.id === p.proposal_id,
+      );
       if (proposals.length === 0) return 'The coach’s reply with this proposal was never stored.';
       return proposals[0]!.status === 'pending' ? null : 'The proposal was already answered.';
     }

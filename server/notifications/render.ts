@@ -28,7 +28,11 @@ export function subjectFor(kind: NotificationKind, payload: Payload): string {
       const p = payload as ReminderPayload;
       if (p.rest || p.workouts.length === 0) return 'Tomorrow is a rest day';
       const first = p.workouts[0]!;
-      const size = first.distance_meters ? ` (${formatDistance(first.distance_meters, p.units)})` : first.duration_seconds ? ` (${formatDuration(first.duration_seconds)})` : '';
+      const size = first.distance_meters
+        ? ` (${formatDistance(first.distance_meters, p.units)})`
+        : first.duration_seconds
+          ? ` (${formatDuration(first.duration_seconds)})`
+          : '';
       return `Tomorrow: ${first.title}${size}${p.workouts.length > 1 ? ` and ${p.workouts.length - 1} more` : ''}`;
     }
     case 'weekly_journal':
@@ -47,14 +51,26 @@ function bodyFor(kind: NotificationKind, payload: Payload): Body {
     case 'workout_reminder': {
       const p = payload as ReminderPayload;
       if (p.rest || p.workouts.length === 0) {
-        return { intro: `${day(p.date)} is a rest day in your plan.`, paragraphs: ['Rest is where the training sinks in: an easy walk is fine, a hard run is not.'], list: [], action: { label: 'Open your plan', path: '/' } };
+        return {
+          intro: `${day(p.date)} is a rest day in your plan.`,
+          paragraphs: ['Rest is where the training sinks in: an easy walk is fine, a hard run is not.'],
+          list: [],
+          action: { label: 'Open your plan', path: '/' },
+        };
       }
       const list = p.workouts.flatMap((w) => {
-        const size = [w.distance_meters ? formatDistance(w.distance_meters, p.units) : null, w.duration_seconds ? formatDuration(w.duration_seconds) : null].filter(Boolean).join(', ');
+        const size = [w.distance_meters ? formatDistance(w.distance_meters, p.units) : null, w.duration_seconds ? formatDuration(w.duration_seconds) : null]
+          .filter(Boolean)
+          .join(', ');
         return [`${w.title}${size ? ` — ${size}` : ''}`, ...w.lines.map((line) => `  ${line}`), ...(w.reason ? [`  Why: ${w.reason}`] : [])];
       });
       const first = p.workouts[0]!;
-      return { intro: `Tomorrow, ${day(p.date)}:`, paragraphs: ['Sleep well, and have your watch charged.'], list, action: { label: 'See the workout', path: `/workouts/${first.id}` } };
+      return {
+        intro: `Tomorrow, ${day(p.date)}:`,
+        paragraphs: ['Sleep well, and have your watch charged.'],
+        list,
+        action: { label: 'See the workout', path: `/workouts/${first.id}` },
+      };
     }
     case 'weekly_journal': {
       const p = payload as JournalPayload;
@@ -65,7 +81,12 @@ function bodyFor(kind: NotificationKind, payload: Payload): Body {
         ...(p.planned_sessions > 0 ? [`${p.completed} of ${p.planned_sessions} planned sessions done`] : []),
         ...p.insights,
       ];
-      return { intro: `Your week of ${day(p.week)} to ${day(p.week_end)}:`, paragraphs: p.narrative ? [p.narrative] : [], list, action: { label: 'Open your journal', path: `/journal?week=${p.week}` } };
+      return {
+        intro: `Your week of ${day(p.week)} to ${day(p.week_end)}:`,
+        paragraphs: p.narrative ? [p.narrative] : [],
+        list,
+        action: { label: 'Open your journal', path: `/journal?week=${p.week}` },
+      };
     }
     case 'goal_unrealistic': {
       const p = payload as GoalPayload;
@@ -79,7 +100,10 @@ function bodyFor(kind: NotificationKind, payload: Payload): Body {
     case 'strava_disconnected': {
       const p = payload as StravaPayload;
       return {
-        intro: p.reason === 'deauthorized' ? 'RunCoach no longer has access to your Strava account, and the Strava data we held has been deleted.' : 'Strava stopped accepting RunCoach’s access to your account.',
+        intro:
+          p.reason === 'deauthorized'
+            ? 'RunCoach no longer has access to your Strava account, and the Strava data we held has been deleted.'
+            : 'Strava stopped accepting RunCoach’s access to your account.',
         paragraphs: ['New runs will not be matched to your plan until you connect Strava again in Settings. Runs you upload as FIT files still count.'],
         list: [],
         action: { label: 'Reconnect Strava', path: '/settings' },
@@ -87,7 +111,12 @@ function bodyFor(kind: NotificationKind, payload: Payload): Body {
     }
     case 'coach_proposal': {
       const p = payload as ProposalPayload;
-      return { intro: 'Your coach proposed a change to your plan and is waiting for your answer:', paragraphs: [], list: [p.summary], action: { label: 'Accept or reject it', path: '/coach' } };
+      return {
+        intro: 'Your coach proposed a change to your plan and is waiting for your answer:',
+        paragraphs: [],
+        list: [p.summary],
+        action: { label: 'Accept or reject it', path: '/coach' },
+      };
     }
   }
 }
@@ -103,7 +132,11 @@ export function contentFor(kind: NotificationKind, payload: Payload): string {
   return [body.intro, ...body.list.map((line) => (line.startsWith('  ') ? line : `- ${line}`)), ...body.paragraphs].join('\n');
 }
 
-export function renderBodies(kind: NotificationKind, payload: Payload, ctx: { name: string; publicUrl: string; unsubscribeUrl: string }): { text: string; html: string } {
+export function renderBodies(
+  kind: NotificationKind,
+  payload: Payload,
+  ctx: { name: string; publicUrl: string; unsubscribeUrl: string },
+): { text: string; html: string } {
   const body = bodyFor(kind, payload);
   const action = body.action ? { label: body.action.label, url: `${ctx.publicUrl}${body.action.path}` } : null;
   const footer = `You get this e-mail because “${KIND_LABELS[kind]}” is on in your RunCoach settings.`;
@@ -121,14 +154,18 @@ export function renderBodies(kind: NotificationKind, payload: Payload, ctx: { na
     `All e-mail settings: ${ctx.publicUrl}/settings`,
     '',
   ].join('\r\n');
-  const items = body.list.map((line) => (line.startsWith('  ') ? `<li style="list-style:none;color:#475569">${escapeHtml(line.trim())}</li>` : `<li>${escapeHtml(line)}</li>`)).join('');
+  const items = body.list
+    .map((line) => (line.startsWith('  ') ? `<li style="list-style:none;color:#475569">${escapeHtml(line.trim())}</li>` : `<li>${escapeHtml(line)}</li>`))
+    .join('');
   const html = [
     '<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#0f172a;max-width:560px">',
     `<p>Hi ${escapeHtml(ctx.name)},</p>`,
     `<p>${escapeHtml(body.intro)}</p>`,
     items ? `<ul>${items}</ul>` : '',
     ...body.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
-    action ? `<p><a href="${escapeHtml(action.url)}" style="background:#0f766e;color:#fff;padding:8px 14px;border-radius:6px;text-decoration:none">${escapeHtml(action.label)}</a></p>` : '',
+    action
+      ? `<p><a href="${escapeHtml(action.url)}" style="background:#0f766e;color:#fff;padding:8px 14px;border-radius:6px;text-decoration:none">${escapeHtml(action.label)}</a></p>`
+      : '',
     `<hr><p style="font-size:12px;color:#64748b">${escapeHtml(footer)} <a href="${escapeHtml(ctx.unsubscribeUrl)}">Unsubscribe</a> · <a href="${escapeHtml(ctx.publicUrl)}/settings">All e-mail settings</a></p>`,
     '</body></html>',
   ].join('\r\n');

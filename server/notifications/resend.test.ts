@@ -20,7 +20,12 @@ describe('Resend delivery', () => {
     const id = await recordReminder(n.t, user.id, workoutId!);
     expect(await deliver(n.env, id)).toBe('sent');
     const [email] = n.resend!.emails;
-    expect(email).toMatchObject({ idempotencyKey: `runcoach-notification/${id}`, from: 'RunCoach <coach@runcoach.test>', to: [user.email], subject: 'Tomorrow: Threshold 3 × 2 km (10.0 km)' });
+    expect(email).toMatchObject({
+      idempotencyKey: `runcoach-notification/${id}`,
+      from: 'RunCoach <coach@runcoach.test>',
+      to: [user.email],
+      subject: 'Tomorrow: Threshold 3 × 2 km (10.0 km)',
+    });
     expect(email!.headers['List-Unsubscribe']).toMatch(/^<http:\/\/localhost:8787\/api\/notifications\/unsubscribe\?token=/);
     expect(email!.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     expect(email!.text).toContain('10.0 km');

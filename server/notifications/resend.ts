@@ -16,7 +16,8 @@ export function classifyResendAnswer(status: number, body: ResendErrorBody): Del
   if (status === 429) return new DeliveryError('temporary', `Resend asked to slow down (${detail}).`);
   if (status >= 500) return new DeliveryError('temporary', `Resend had a problem (${detail}).`);
   // Another attempt with this key is still in flight: it will settle, then the key answers.
-  if (status === 409 && body.name === 'concurrent_idempotent_requests') return new DeliveryError('temporary', `Resend is still handling an earlier attempt (${detail}).`);
+  if (status === 409 && body.name === 'concurrent_idempotent_requests')
+    return new DeliveryError('temporary', `Resend is still handling an earlier attempt (${detail}).`);
   if (status === 401 || status === 403) return new DeliveryError('permanent', `Resend refused the API key or sender (${detail}).`);
   if (status === 422 || status === 400) return new DeliveryError('permanent', `Resend refused the e-mail (${detail}).`);
   return new DeliveryError('permanent', `Resend answered ${detail}.`);
@@ -34,7 +35,12 @@ export function resendChannel(options: { apiKey: string; baseUrl: string; timeou
       try {
         response = await options.fetch(endpoint, {
           method: 'POST',
-          headers: { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json', 'idempotency-key': mail.idempotencyKey, 'user-agent': 'runcoach' },
+          headers: {
+            authorization: `Bearer ${options.apiKey}`,
+            'content-type': 'application/json',
+            'idempotency-key': mail.idempotencyKey,
+            'user-agent': 'runcoach',
+          },
           body: JSON.stringify({ from: mail.from, to: [mail.to], subject: mail.subject, text: mail.text, html: mail.html, headers: mail.headers }),
           signal: AbortSignal.timeout(options.timeoutMs),
         });

@@ -23,9 +23,18 @@ describe('notification preferences', () => {
     const first = await call(t.app, 'GET', '/api/notifications/preferences', { cookie });
     expect(first.json.preferences).toEqual({ user_id: user.id, ...DEFAULT_PREFERENCES, updated_at: null, email_channel: null });
 
-    const put = await call(t.app, 'PUT', '/api/notifications/preferences', { cookie, body: { reminder_time: '06:45', weekly_journal: false, quiet_hours_start: '22:30', quiet_hours_end: '06:30' } });
+    const put = await call(t.app, 'PUT', '/api/notifications/preferences', {
+      cookie,
+      body: { reminder_time: '06:45', weekly_journal: false, quiet_hours_start: '22:30', quiet_hours_end: '06:30' },
+    });
     expect(put.status).toBe(200);
-    expect(put.json.preferences).toMatchObject({ reminder_time: '06:45', weekly_journal: false, workout_reminder: true, quiet_hours_start: '22:30', quiet_hours_end: '06:30' });
+    expect(put.json.preferences).toMatchObject({
+      reminder_time: '06:45',
+      weekly_journal: false,
+      workout_reminder: true,
+      quiet_hours_start: '22:30',
+      quiet_hours_end: '06:30',
+    });
     const again = await call(t.app, 'PUT', '/api/notifications/preferences', { cookie, body: { remind_rest_days: true } });
     expect(again.json.preferences).toMatchObject({ reminder_time: '06:45', weekly_journal: false, remind_rest_days: true });
     expect((await call(t.app, 'GET', '/api/notifications/preferences', { cookie })).json.preferences.updated_at).toBe(t.clock.now().toISOString());
@@ -59,7 +68,11 @@ describe('notification preferences', () => {
     expect(pushed.json.results).toEqual([expect.objectContaining({ status: 'applied' })]);
     const rejected = await phone.push([phone.mutation('notifications.preferences.update', { set: { quiet_hours_end: '07:00' } })]);
     expect(rejected.json.results).toEqual([expect.objectContaining({ status: 'rejected', error: expect.objectContaining({ code: 'validation_failed' }) })]);
-    expect((await call(t.app, 'GET', '/api/notifications/preferences', { cookie })).json.preferences).toMatchObject({ reminder_time: '20:15', weekly_journal: false, quiet_hours_end: null });
+    expect((await call(t.app, 'GET', '/api/notifications/preferences', { cookie })).json.preferences).toMatchObject({
+      reminder_time: '20:15',
+      weekly_journal: false,
+      quiet_hours_end: null,
+    });
   });
 });
 
@@ -85,7 +98,10 @@ describe('one-click unsubscribe', () => {
   it('accepts the RFC 8058 one-click POST a mail client sends', async () => {
     const { cookie, user } = await signUp(t);
     const token = unsubscribeToken(t.deps.config.sessionSecret, user.id, 'workout_reminder');
-    const res = await call(t.app, 'POST', `/api/notifications/unsubscribe?token=${token}`, { raw: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await call(t.app, 'POST', `/api/notifications/unsubscribe?token=${token}`, {
+      raw: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.status).toBe(200);
     expect((await call(t.app, 'GET', '/api/notifications/preferences', { cookie })).json.preferences.workout_reminder).toBe(false);
   });
@@ -106,15 +122,32 @@ describe('one-click unsubscribe', () => {
 describe('the notification log', () => {
   it('records notifications as skipped when no e-mail channel is configured, and shows them', async () => {
     const { cookie, user } = await signUp(t);
-    const id = await createNotification(t.deps.db, { userId: user.id, kind: 'strava_disconnected', key: `test:${user.id}`, dueAt: t.clock.now(), payload: { reason: 'deauthorized' } });
+    const id = await createNotification(t.deps.db, {
+      userId: user.id,
+      kind: 'strava_disconnected',
+      key: `test:${user.id}`,
+      dueAt: t.clock.now(),
+      payload: { reason: 'deauthorized' },
+    });
     expect((await logOf(cookie)).notifications).toEqual([expect.objectContaining({ id, status: 'pending' })]);
     expect(await deliver(deliveryEnv(t.deps), id!)).toBe('skipped');
     const log = await logOf(cookie);
     expect(log.email_channel).toBeNull();
     expect(log.notifications).toEqual([
-      expect.objectContaining({ id, notification_type: 'strava_disconnected', status: 'skipped', channel: 'email', subject: 'Strava is disconnected from RunCoach', sent_at: null, attempts: 0, error: 'No e-mail channel configured: the server has neither SMTP_URL nor RESEND_API_KEY.' }),
+      expect.objectContaining({
+        id,
+        notification_type: 'strava_disconnected',
+        status: 'skipped',
+        channel: 'email',
+        subject: 'Strava is disconnected from RunCoach',
+        sent_at: null,
+        attempts: 0,
+        error: 'No e-mail channel configured: the server has neither SMTP_URL nor RESEND_API_KEY.',
+      }),
     ]);
-    expect((await call(t.app, 'GET', '/api/notifications?status=skipped&notification_type=strava_disconnected', { cookie })).json.notifications).toHaveLength(1);
+    expect((await call(t.app, 'GET', '/api/notifications?status=skipped&notification_type=strava_disconnected', { cookie })).json.notifications).toHaveLength(
+      1,
+    );
     expect((await call(t.app, 'GET', '/api/notifications?status=sent', { cookie })).json.notifications).toHaveLength(0);
     expect((await call(t.app, 'GET', '/api/notifications?status=bogus', { cookie })).status).toBe(400);
   });
@@ -122,7 +155,13 @@ describe('the notification log', () => {
   it('never shows one runner’s notifications to another', async () => {
     const a = await signUp(t);
     const b = await signUp(t);
-    const id = await createNotification(t.deps.db, { userId: a.user.id, kind: 'coach_proposal', key: `test:${a.user.id}`, dueAt: t.clock.now(), payload: { proposal_id: 'p', summary: 'Move the long run' } });
+    const id = await createNotification(t.deps.db, {
+      userId: a.user.id,
+      kind: 'coach_proposal',
+      key: `test:${a.user.id}`,
+      dueAt: t.clock.now(),
+      payload: { proposal_id: 'p', summary: 'Move the long run' },
+    });
     expect((await call(t.app, 'GET', `/api/notifications/${id}`, { cookie: a.cookie })).status).toBe(200);
     const other = await call(t.app, 'GET', `/api/notifications/${id}`, { cookie: b.cookie });
     expect(other.status).toBe(404);

@@ -70,12 +70,22 @@ function escapeHtml(text: string): string {
 function page(c: Context, status: 200 | 404, title: string, text: string, form = ''): Response {
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><title>${escapeHtml(title)} · RunCoach</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#0f172a"><h1 style="font-size:1.4rem">${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>${form}</body></html>`;
   // The token is in this page's URL: no referrer leaves it, and no cache keeps the page.
-  return c.html(html, status, { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'" });
+  return c.html(html, status, {
+    'Cache-Control': 'no-store',
+    'Referrer-Policy': 'no-referrer',
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+  });
 }
 
 function unsubscribedPage(c: Context, kind: NotificationKind, token: string): Response {
   const form = `<form method="post" action="/api/notifications/resubscribe?token=${encodeURIComponent(token)}"><button type="submit">Turn them back on</button></form>`;
-  return page(c, 200, 'You are unsubscribed', `You will not get “${KIND_LABELS[kind]}” any more. Other e-mails are not affected; you can change them in RunCoach → Settings.`, form);
+  return page(
+    c,
+    200,
+    'You are unsubscribed',
+    `You will not get “${KIND_LABELS[kind]}” any more. Other e-mails are not affected; you can change them in RunCoach → Settings.`,
+    form,
+  );
 }
 
 function resubscribedPage(c: Context, kind: NotificationKind): Response {

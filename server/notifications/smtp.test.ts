@@ -44,7 +44,9 @@ describe('SMTP delivery', () => {
     expect(stored.provider_response).toMatch(/^250 /);
     const log = (await call(n.t.app, 'GET', '/api/notifications', { cookie })).json;
     expect(log.email_channel).toBe('smtp');
-    expect(log.notifications).toEqual([expect.objectContaining({ id, notification_type: 'workout_reminder', status: 'sent', channel: 'smtp', subject: 'Tomorrow: Threshold 3 × 2 km (6.2 mi)' })]);
+    expect(log.notifications).toEqual([
+      expect.objectContaining({ id, notification_type: 'workout_reminder', status: 'sent', channel: 'smtp', subject: 'Tomorrow: Threshold 3 × 2 km (6.2 mi)' }),
+    ]);
     // Nothing about the e-mail's content or its token reaches the log.
     expect(n.t.log.lines.join('\n')).not.toContain(unsubscribe![2]!);
     expect(n.t.log.lines.join('\n')).not.toContain('Threshold');
@@ -152,7 +154,9 @@ describe('SMTP delivery', () => {
     const { cookie, user, workoutId } = await runner(n.t, { zone: 'Europe/Paris' });
     const id = await recordReminder(n.t, user.id, workoutId!);
     // 08:00 in Paris now: quiet until 09:30.
-    expect((await call(n.t.app, 'PUT', '/api/notifications/preferences', { cookie, body: { quiet_hours_start: '22:00', quiet_hours_end: '09:30' } })).status).toBe(200);
+    expect(
+      (await call(n.t.app, 'PUT', '/api/notifications/preferences', { cookie, body: { quiet_hours_start: '22:00', quiet_hours_end: '09:30' } })).status,
+    ).toBe(200);
     expect(await deliver(n.env, id)).toBe('deferred');
     expect((await row(n.t, id)).scheduled_for.toISOString()).toBe('2026-03-03T08:30:00.000Z');
     n.t.clock.advance(90 * 60_000);

@@ -40,7 +40,9 @@ export function bareAddress(from: string): string {
 /** The MIME message (multipart/alternative, text and HTML). */
 export async function composeMime(mail: OutgoingEmail, date: Date): Promise<Buffer> {
   const headers = Object.fromEntries(Object.entries(mail.headers).map(([name, value]) => [name, { prepared: true, value }]));
-  return new MailComposer({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId, date, headers }).compile().build();
+  return new MailComposer({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId, date, headers })
+    .compile()
+    .build();
 }
 
 /** A stream of `raw` that calls `beforeLast` (and waits for it) before releasing the last byte. */
@@ -76,7 +78,10 @@ export function classifySmtpError(error: unknown, handedOver: boolean): Delivery
     if (e.code === 'EAUTH') return new DeliveryError('temporary', `The mail server refused the configured credentials (${reply}).`);
     const permanent = e.permanent ?? (e.responseCode >= 500 && e.responseCode !== 503);
     if (!permanent) return new DeliveryError('temporary', `The mail server asked to try again later (${reply}).`);
-    return new DeliveryError('permanent', /RCPT/i.test(e.command ?? '') ? `The mail server refused the address (${reply}).` : `The mail server refused the e-mail (${reply}).`);
+    return new DeliveryError(
+      'permanent',
+      /RCPT/i.test(e.command ?? '') ? `The mail server refused the address (${reply}).` : `The mail server refused the e-mail (${reply}).`,
+    );
   }
   const what = e.code ?? 'error';
   if (handedOver) return new DeliveryError('uncertain', `The connection ended before the mail server confirmed the e-mail (${what}).`);
@@ -104,7 +109,15 @@ export function smtpChannel(url: string, options: { timeoutMs: number }): EmailC
   const idle: Pooled[] = [];
 
   const open = async (): Promise<Pooled> => {
-    const conn = new SMTPConnection({ host: settings.host, port: settings.port, secure: settings.secure, connectionTimeout: step, greetingTimeout: step, socketTimeout: step, name: 'runcoach' });
+    const conn = new SMTPConnection({
+      host: settings.host,
+      port: settings.port,
+      secure: settings.secure,
+      connectionTimeout: step,
+      greetingTimeout: step,
+      socketTimeout: step,
+      name: 'runcoach',
+    });
     const pooled: Pooled = { conn, dead: false };
     // Always listening: an idle connection's error must not go unhandled.
     conn.on('error', () => (pooled.dead = true));
@@ -147,7 +160,9 @@ export function smtpChannel(url: string, options: { timeoutMs: number }): EmailC
         await hooks.handOver();
         state.handedOver = true;
       });
-      const sent = new Promise<{ response?: string }>((resolve, reject) => p.conn.send({ from: bareAddress(mail.from), to: [mail.to] }, body, (error, info) => (error ? reject(error) : resolve(info))));
+      const sent = new Promise<{ response?: string }>((resolve, reject) =>
+        p.conn.send({ from: bareAddress(mail.from), to: [mail.to] }, body, (error, info) => (error ? reject(error) : resolve(info))),
+      );
       const info = await Promise.race([sent, failure]);
       return clip(info.response ?? '250 accepted', 200);
     } finally {

@@ -14,19 +14,40 @@ import { deliveryEnv } from './jobs.ts';
 const t = useStravaTestApp({ jobs: false });
 
 const rowsOf = (userId: string) => t.deps.db.select().from(notifications).where(eq(notifications.user_id, userId));
-const ctx = (): StravaCallContext => ({ db: t.deps.db, dbKind: t.deps.dbKind, config: t.deps.config, now: t.deps.now, http: { timeoutMs: 2000, now: t.deps.now }, uncertainRefreshWaitMs: 600_000 });
+const ctx = (): StravaCallContext => ({
+  db: t.deps.db,
+  dbKind: t.deps.dbKind,
+  config: t.deps.config,
+  now: t.deps.now,
+  http: { timeoutMs: 2000, now: t.deps.now },
+  uncertainRefreshWaitMs: 600_000,
+});
 
 describe('Strava disconnected', () => {
   it('notifies once when the athlete deauthorizes RunCoach on Strava', async () => {
     const { cookie, user } = await signUp(t);
     await connectStrava(t, cookie);
-    const deauth = eventJson({ object_type: 'athlete', aspect_type: 'update', object_id: t.standin.athleteId, owner_id: t.standin.athleteId, event_time: 1_772_437_100, updates: { authorized: 'false' } });
+    const deauth = eventJson({
+      object_type: 'athlete',
+      aspect_type: 'update',
+      object_id: t.standin.athleteId,
+      owner_id: t.standin.athleteId,
+      event_time: 1_772_437_100,
+      updates: { authorized: 'false' },
+    });
     t.standin.revokeAccess(); // on strava.com: our token stops working, so the job can confirm the event
     expect(await pushEvent(t, deauth)).toBe(200);
     expect(await pushEvent(t, deauth)).toBe(200); // Strava repeats itself
     await processStoredEvents(t);
     const rows = await rowsOf(user.id);
-    expect(rows).toEqual([expect.objectContaining({ notification_type: 'strava_disconnected', status: 'pending', subject: 'Strava is disconnected from RunCoach', payload: { reason: 'deauthorized' } })]);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        notification_type: 'strava_disconnected',
+        status: 'pending',
+        subject: 'Strava is disconnected from RunCoach',
+        payload: { reason: 'deauthorized' },
+      }),
+    ]);
     // No channel in this app: recorded as skipped, with the reason.
     expect(await deliver(deliveryEnv(t.deps), rows[0]!.id)).toBe('skipped');
   });
@@ -39,10 +60,18 @@ describe('Strava disconnected', () => {
     await expect(accessTokenFor(ctx(), user.id)).rejects.toBeInstanceOf(StravaNeedsReconnect);
     await expect(accessTokenFor(ctx(), user.id)).rejects.toBeInstanceOf(StravaNeedsReconnect);
     const rows = await rowsOf(user.id);
-    expect(rows).toEqual([expect.objectContaining({ notification_type: 'strava_disconnected', subject: 'Reconnect Strava to keep your runs coming in', payload: { reason: 'token_revoked' } })]);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        notification_type: 'strava_disconnected',
+        subject: 'Reconnect Strava to keep your runs coming in',
+        payload: { reason: 'token_revoked' },
+      }),
+    ]);
 
     await connectStrava(t, cookie);
-    expect(await deliver({ ...deliveryEnv(t.deps), channel: { name: 'smtp', dedupes: false, send: () => Promise.reject(new Error('must not send')) } }, rows[0]!.id)).toBe('skipped');
+    expect(
+      await deliver({ ...deliveryEnv(t.deps), channel: { name: 'smtp', dedupes: false, send: () => Promise.reject(new Error('must not send')) } }, rows[0]!.id),
+    ).toBe('skipped');
     expect((await rowsOf(user.id))[0]).toMatchObject({ status: 'skipped', error: 'Strava was connected again.' });
   });
 
@@ -52,11 +81,20 @@ describe('Strava disconnected', () => {
     t.standin.revokeAccess();
     t.clock.advance(7 * 3600_000);
     await expect(accessTokenFor(ctx(), user.id)).rejects.toBeInstanceOf(StravaNeedsReconnect);
-    const deauth = eventJson({ object_type: 'athlete', aspect_type: 'update', object_id: t.standin.athleteId, owner_id: t.standin.athleteId, event_time: Math.floor(t.clock.now().getTime() / 1000), updates: { authorized: 'false' } });
+    const deauth = eventJson({
+      object_type: 'athlete',
+      aspect_type: 'update',
+      object_id: t.standin.athleteId,
+      owner_id: t.standin.athleteId,
+      event_time: Math.floor(t.clock.now().getTime() / 1000),
+      updates: { authorized: 'false' },
+    });
     expect(await pushEvent(t, deauth)).toBe(200);
     await processStoredEvents(t);
     const rows = await rowsOf(user.id);
-    expect(rows).toEqual([expect.objectContaining({ status: 'pending', subject: 'Strava is disconnected from RunCoach', payload: { reason: 'deauthorized' } })]);
+    expect(rows).toEqual([
+      expect.objectContaining({ status: 'pending', subject: 'Strava is disconnected from RunCoach', payload: { reason: 'deauthorized' } }),
+    ]);
     // With its tokens purged, the deauthorized message is still news (a token_revoked one would be skipped).
     expect(await deliver(deliveryEnv(t.deps), rows[0]!.id)).toBe('skipped');
     expect((await rowsOf(user.id))[0]!.error).not.toMatch(/disconnected in RunCoach|connected again/);

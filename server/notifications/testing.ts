@@ -28,7 +28,10 @@ export interface NotifyTest {
 export const EMAIL_FROM = 'RunCoach <coach@runcoach.test>';
 
 /** Starts the app with one channel: a loopback SMTP server, the Resend stand-in, or none. */
-export async function startNotifyTest(channel: 'smtp' | 'resend' | 'none', options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<NotifyTest> {
+export async function startNotifyTest(
+  channel: 'smtp' | 'resend' | 'none',
+  options: { timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<NotifyTest> {
   const handle = await openTestPglite();
   const smtp = channel === 'smtp' ? await startSmtpStandin() : null;
   const resend = channel === 'resend' ? await startResendStandin() : null;
@@ -68,7 +71,13 @@ export const TEMPO = {
 /** A runner with a complete profile in `zone` and `units`, and optionally a workout on `date`. */
 export async function runner(t: TestApp, options: { zone?: string; units?: 'km' | 'mi'; workoutOn?: string | null; email?: string; name?: string } = {}) {
   const r = await signUp(t, { ...(options.email ? { email: options.email } : {}), ...(options.name ? { name: options.name } : {}) });
-  const profile = { current_weekly_mileage_miles: 25, days_available_per_week: 5, easy_pace_per_mile_seconds: 570, time_zone: options.zone ?? 'Europe/Paris', units: options.units ?? 'km' };
+  const profile = {
+    current_weekly_mileage_miles: 25,
+    days_available_per_week: 5,
+    easy_pace_per_mile_seconds: 570,
+    time_zone: options.zone ?? 'Europe/Paris',
+    units: options.units ?? 'km',
+  };
   expect((await call(t.app, 'PUT', '/api/profile', { cookie: r.cookie, body: profile })).status).toBe(200);
   let workoutId: string | null = null;
   if (options.workoutOn !== null) {
@@ -88,7 +97,17 @@ export async function recordReminder(t: TestApp, userId: string, workoutId: stri
     date: workout!.date,
     units,
     rest: false,
-    workouts: [{ id: workoutId, title: TEMPO.title, type: 'tempo', lines: ['Warm-up: 15:00 easy'], distance_meters: TEMPO.estimated_distance_meters, duration_seconds: TEMPO.estimated_duration_minutes * 60, reason: null }],
+    workouts: [
+      {
+        id: workoutId,
+        title: TEMPO.title,
+        type: 'tempo',
+        lines: ['Warm-up: 15:00 easy'],
+        distance_meters: TEMPO.estimated_distance_meters,
+        duration_seconds: TEMPO.estimated_duration_minutes * 60,
+        reason: null,
+      },
+    ],
   };
   const id = await createNotification(t.deps.db, { userId, kind: 'workout_reminder', key, dueAt: t.clock.now(), payload });
   if (!id) throw new Error('the reminder was not recorded');

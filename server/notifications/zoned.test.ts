@@ -55,7 +55,8 @@ describe('when scheduled notifications fall due', () => {
     profile: { user_id: '00000000-0000-4000-8000-000000000001', time_zone: zone } as typeof userProfiles.$inferSelect,
     prefs: { ...DEFAULT_PREFERENCES, ...prefs },
   });
-  const kinds = (zone: string, at: string, prefs?: Partial<PreferenceFields>) => dueFor(runner(zone, prefs), new Date(at)).map((d) => `${d.kind} ${d.date} ${d.dueAt.toISOString()}`);
+  const kinds = (zone: string, at: string, prefs?: Partial<PreferenceFields>) =>
+    dueFor(runner(zone, prefs), new Date(at)).map((d) => `${d.kind} ${d.date} ${d.dueAt.toISOString()}`);
 
   it('reminds at 19:00 local about the next day, across the spring-forward change', () => {
     expect(kinds('Europe/Paris', '2026-03-28T17:59:00Z')).toEqual([]);

@@ -37,7 +37,10 @@ async function register(email: string, password = 'a long enough password', ip =
 
 const eventsOf = async (userId: string, kind?: AuditKind) => listAudit(t.deps.db, { userId, kind, limit: 1000 });
 const admin = (query: string, options: { ip?: string; token?: string; headers?: Record<string, string> } = {}) =>
-  send('GET', `/api/admin/audit${query}`, { ip: options.ip ?? '127.0.0.1', headers: { authorization: `Bearer ${options.token ?? t.deps.config.adminToken}`, ...options.headers } });
+  send('GET', `/api/admin/audit${query}`, {
+    ip: options.ip ?? '127.0.0.1',
+    headers: { authorization: `Bearer ${options.token ?? t.deps.config.adminToken}`, ...options.headers },
+  });
 
 describe('recording', () => {
   it('records sign-up, sign-in, a wrong password, sign-out and an export once each, with the runner, address and browser', async () => {
@@ -45,7 +48,9 @@ describe('recording', () => {
     expect(await eventsOf(user.id, 'sign_up')).toMatchObject([{ user_id: user.id, ip: '203.0.113.10', user_agent: UA, email: null }]);
 
     expect((await send('POST', '/api/auth/login', { ip: '203.0.113.11', body: { email: user.email, password: 'not the password' } })).status).toBe(401);
-    expect(await eventsOf(user.id, 'sign_in_failed')).toMatchObject([{ user_id: user.id, ip: '203.0.113.11', email: 'audit.one@example.com', detail: { reason: 'invalid_credentials' } }]);
+    expect(await eventsOf(user.id, 'sign_in_failed')).toMatchObject([
+      { user_id: user.id, ip: '203.0.113.11', email: 'audit.one@example.com', detail: { reason: 'invalid_credentials' } },
+    ]);
 
     const login = await send('POST', '/api/auth/login', { ip: '203.0.113.12', body: { email: user.email, password } });
     expect(login.status).toBe(200);
@@ -96,7 +101,14 @@ describe('recording', () => {
     expect(await eventsOf(user.id, 'strava_disconnected')).toMatchObject([{ ip: '203.0.113.20', detail: { by: 'runner', revoked: 'revoked' } }]);
 
     await connectStrava(t, cookie);
-    const deauth = eventJson({ object_type: 'athlete', aspect_type: 'update', object_id: t.standin.athleteId, owner_id: t.standin.athleteId, event_time: 1_772_437_100, updates: { authorized: 'false' } });
+    const deauth = eventJson({
+      object_type: 'athlete',
+      aspect_type: 'update',
+      object_id: t.standin.athleteId,
+      owner_id: t.standin.athleteId,
+      event_time: 1_772_437_100,
+      updates: { authorized: 'false' },
+    });
     t.standin.revokeAccess(); // on strava.com: our token stops working, so the job can confirm the event
     expect(await pushEvent(t, deauth)).toBe(200);
     await processStoredEvents(t);
@@ -133,15 +145,7 @@ describe('recording', () => {
     await send('DELETE', '/api/account', { cookie, body: { password } });
 
     const table = JSON.stringify(await t.deps.db.select().from(auditEvents));
-    const secrets = [
-      password,
-      'a wrong password 99',
-      code,
-      cookie.split('=')[1]!,
-      t.deps.config.adminToken,
-      t.deps.config.sessionSecret,
-      ...stravaTokens,
-    ];
+    const secrets = [password, 'a wrong password 99', code, cookie.split('=')[1]!, t.deps.config.adminToken, t.deps.config.sessionSecret, ...stravaTokens];
     for (const secret of secrets) expect(table).not.toContain(secret);
   });
 

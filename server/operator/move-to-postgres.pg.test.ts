@@ -47,7 +47,9 @@ async function emptyDatabase(): Promise<string> {
 /** The command as an operator runs it; resolves with its exit code and output. */
 async function moveCommand(dataDir: string, target: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'server/cli/move-to-postgres.ts', target], { env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' } });
+    const { stdout, stderr } = await run('npx', ['tsx', 'server/cli/move-to-postgres.ts', target], {
+      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -57,8 +59,16 @@ async function moveCommand(dataDir: string, target: string): Promise<{ code: num
 
 async function plannedRunner(t: TestApp, email: string) {
   const runner = await signUp(t, { email });
-  await call(t.app, 'PUT', '/api/profile', { cookie: runner.cookie, body: { current_weekly_mileage_miles: 20, days_available_per_week: 4, easy_pace_per_mile_seconds: 600 } });
-  const goal = (await call(t.app, 'POST', '/api/goals', { cookie: runner.cookie, body: { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-10' } })).json.goal;
+  await call(t.app, 'PUT', '/api/profile', {
+    cookie: runner.cookie,
+    body: { current_weekly_mileage_miles: 20, days_available_per_week: 4, easy_pace_per_mile_seconds: 600 },
+  });
+  const goal = (
+    await call(t.app, 'POST', '/api/goals', {
+      cookie: runner.cookie,
+      body: { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-10' },
+    })
+  ).json.goal;
   const plan = (await call(t.app, 'POST', '/api/plans/generate', { cookie: runner.cookie, body: { goal_id: goal.id } })).json;
   return { ...runner, workouts: plan.workouts as { id: string }[] };
 }
@@ -107,7 +117,12 @@ describe.skipIf(!baseUrl)('moving a household from the embedded database to Post
     const moved = await moveCommand(dataDir, target);
     expect(moved.stderr).toMatch(/row counts and the sync digests of all 2 runners match/);
     expect(moved.code).toBe(0);
-    const env = Object.fromEntries(moved.stdout.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+    const env = Object.fromEntries(
+      moved.stdout
+        .trim()
+        .split('\n')
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
     expect(Object.keys(env)).toEqual(['DATABASE_URL', 'SESSION_SECRET', 'TOKEN_ENCRYPTION_KEY', 'STRAVA_WEBHOOK_VERIFY_TOKEN']);
     expect(env.DATABASE_URL).toBe(target);
 
@@ -118,7 +133,11 @@ describe.skipIf(!baseUrl)('moving a household from the embedded database to Post
 
     const handle = await openDatabase({ databaseUrl: env.DATABASE_URL!, dataDir: null });
     cleanups.push(() => handle.close());
-    const after = buildTestApp(handle, { SESSION_SECRET: env.SESSION_SECRET!, TOKEN_ENCRYPTION_KEY: env.TOKEN_ENCRYPTION_KEY!, STRAVA_WEBHOOK_VERIFY_TOKEN: env.STRAVA_WEBHOOK_VERIFY_TOKEN! });
+    const after = buildTestApp(handle, {
+      SESSION_SECRET: env.SESSION_SECRET!,
+      TOKEN_ENCRYPTION_KEY: env.TOKEN_ENCRYPTION_KEY!,
+      STRAVA_WEBHOOK_VERIFY_TOKEN: env.STRAVA_WEBHOOK_VERIFY_TOKEN!,
+    });
 
     // Sessions made before the move still sign the runner in; the Strava token still decrypts.
     expect((await call(after.app, 'GET', '/api/auth/me', { cookie: ann.cookie })).json.user.email).toBe('ann@example.com');

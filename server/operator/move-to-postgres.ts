@@ -36,11 +36,15 @@ export class MoveRefused extends Error {
 
 /** Public tables of `db` in an order where every referenced table comes before its referrers. */
 async function tablesInCopyOrder(db: Database): Promise<string[]> {
-  const tables = rowsOf<{ name: string }>(await db.execute(sql.raw(`select tablename as name from pg_tables where schemaname = 'public' order by tablename`))).map((r) => r.name);
+  const tables = rowsOf<{ name: string }>(
+    await db.execute(sql.raw(`select tablename as name from pg_tables where schemaname = 'public' order by tablename`)),
+  ).map((r) => r.name);
   const edges = rowsOf<{ child: string; parent: string }>(
-    await db.execute(sql.raw(`select c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent
+    await db.execute(
+      sql.raw(`select c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent
       from pg_constraint c join pg_namespace n on n.oid = c.connamespace
-      where c.contype = 'f' and n.nspname = 'public' and c.conrelid <> c.confrelid`)),
+      where c.contype = 'f' and n.nspname = 'public' and c.conrelid <> c.confrelid`),
+    ),
   );
   const unquote = (name: string) => name.replace(/^"|"$/g, '').replace(/^public\./, '');
   const parents = new Map(tables.map((t) => [t, new Set<string>()]));
@@ -69,7 +73,8 @@ async function assertEmptyTarget(targetUrl: string): Promise<void> {
     if (!ours) throw new MoveRefused(`The target database already has ${tables.length} tables that are not RunCoach's. Move into a new, empty database.`);
     // A RunCoach schema with no runner is what a failed earlier move leaves: safe to fill again.
     const users = tables.some((t) => t.name === 'users') ? Number((await client.query('select count(*) as n from users')).rows[0].n) : 0;
-    if (users > 0) throw new MoveRefused(`The target database already holds ${users} runner account${users === 1 ? '' : 's'}. Move into a new, empty database.`);
+    if (users > 0)
+      throw new MoveRefused(`The target database already holds ${users} runner account${users === 1 ? '' : 's'}. Move into a new, empty database.`);
   } finally {
     await client.end();
   }

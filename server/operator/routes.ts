@@ -13,7 +13,14 @@ import { isLoopback, readJson, readQuery } from '../lib/http.ts';
 
 const InviteRequestSchema = z.object({ expires_days: z.number().int().min(1).max(365).optional() }).strict();
 const SubscriptionRequestSchema = z
-  .object({ action: z.enum(['create', 'view', 'delete']), callback_url: z.url().max(255).optional(), id: z.string().regex(/^\d{1,20}$/).optional() })
+  .object({
+    action: z.enum(['create', 'view', 'delete']),
+    callback_url: z.url().max(255).optional(),
+    id: z
+      .string()
+      .regex(/^\d{1,20}$/)
+      .optional(),
+  })
   .strict();
 
 /**
@@ -59,7 +66,12 @@ export function adminRoutes(deps: AppDeps): Hono<AppEnv> {
   app.post('/strava/subscription', async (c) => {
     const input = await readJson(c, SubscriptionRequestSchema);
     requireStravaConfigured(deps.config);
-    const result = await manageSubscription(deps.db, deps.config, input.action, { callbackUrl: input.callback_url, id: input.id, now: deps.now(), http: { now: deps.now } });
+    const result = await manageSubscription(deps.db, deps.config, input.action, {
+      callbackUrl: input.callback_url,
+      id: input.id,
+      now: deps.now(),
+      http: { now: deps.now },
+    });
     deps.log.info('strava subscription command', { action: input.action, recorded: result.recorded });
     return c.json(result);
   });

@@ -17,14 +17,27 @@ import { updateWorkout } from '../workouts/workouts.ts';
  * report or runs well off plan. The past is never touched, workouts the runner edited are
  * kept, and every change lands in the workouts' history as a `system` edit with its reason.
  */
-export async function adaptActivePlan(db: Executor, userId: string, planId: string, report: HealthReport | undefined, stamp: WriteStamp, options: { preview?: boolean } = {}) {
-  const [planRow] = await db.select().from(trainingPlans).where(and(eq(trainingPlans.id, planId), eq(trainingPlans.user_id, userId)));
+export async function adaptActivePlan(
+  db: Executor,
+  userId: string,
+  planId: string,
+  report: HealthReport | undefined,
+  stamp: WriteStamp,
+  options: { preview?: boolean } = {},
+) {
+  const [planRow] = await db
+    .select()
+    .from(trainingPlans)
+    .where(and(eq(trainingPlans.id, planId), eq(trainingPlans.user_id, userId)));
   if (!planRow) throw AppError.notFound('The plan');
   if (planRow.status !== 'active') throw new AppError('plan_archived', { message: 'Only your active plan can be adapted.' });
   const [goal] = planRow.goal_id ? await db.select().from(goals).where(eq(goals.id, planRow.goal_id)) : [];
   if (!goal) throw new AppError('plan_without_goal', { message: 'This plan has no goal any more; make a new plan instead.' });
   const profileRow = await getProfile(db, userId);
-  const rows = await db.select().from(workouts).where(and(eq(workouts.training_plan_id, planId), eq(workouts.user_id, userId), eq(workouts.deleted, false)));
+  const rows = await db
+    .select()
+    .from(workouts)
+    .where(and(eq(workouts.training_plan_id, planId), eq(workouts.user_id, userId), eq(workouts.deleted, false)));
   const done = await db.select().from(workoutCompletions).where(eq(workoutCompletions.user_id, userId));
   const history = [
     ...(await runHistory(db, userId, stamp.today, 60)),
@@ -42,7 +55,7 @@ export async function adaptActivePlan(db: Executor, userId: string, planId: stri
     start_date: planRow.start_date,
     end_date: planRow.end_date,
     vdot: planRow.vdot ?? 0,
-    vdot_source: ((planRow.generation_context as { vdot_source?: Plan['vdot_source'] }).vdot_source ?? 'easy_pace'),
+    vdot_source: (planRow.generation_context as { vdot_source?: Plan['vdot_source'] }).vdot_source ?? 'easy_pace',
     phases: planRow.phases as Plan['phases'],
     weeks: planRow.weeks as Plan['weeks'],
     reason: planRow.reason ?? '',
@@ -84,22 +97,53 @@ export async function adaptActivePlan(db: Executor, userId: string, planId: stri
     const before = existing.get(w.id);
     if (!before) {
       await db.insert(workouts).values({
-        id: w.id, user_id: userId, training_plan_id: planId, scheduled_date: w.scheduled_date, week_index: w.week_index, workout_type: w.workout_type, title: w.title,
-        structure: w.structure, estimated_distance_meters: w.estimated_distance_meters, estimated_duration_minutes: Math.round(w.estimated_duration_minutes),
-        reason: w.reason, created_at: stamp.now, updated_at: stamp.now,
+        id: w.id,
+        user_id: userId,
+        training_plan_id: planId,
+        scheduled_date: w.scheduled_date,
+        week_index: w.week_index,
+        workout_type: w.workout_type,
+        title: w.title,
+        structure: w.structure,
+        estimated_distance_meters: w.estimated_distance_meters,
+        estimated_duration_minutes: Math.round(w.estimated_duration_minutes),
+        reason: w.reason,
+        created_at: stamp.now,
+        updated_at: stamp.now,
       });
-    } else if (JSON.stringify([before.structure, before.scheduled_date, before.workout_type, before.title]) !== JSON.stringify([w.structure, w.scheduled_date, w.workout_type, w.title])) {
-      await updateWorkout(db, userId, w.id, { structure: w.structure, scheduled_date: w.scheduled_date, workout_type: w.workout_type, title: w.title, edit_reason: reason }, stamp, 'system');
+    } else if (
+      JSON.stringify([before.structure, before.scheduled_date, before.workout_type, before.title]) !==
+      JSON.stringify([w.structure, w.scheduled_date, w.workout_type, w.title])
+    ) {
+      await updateWorkout(
+        db,
+        userId,
+        w.id,
+        { structure: w.structure, scheduled_date: w.scheduled_date, workout_type: w.workout_type, title: w.title, edit_reason: reason },
+        stamp,
+        'system',
+      );
     }
   }
-  const adaptations = [...((planRow.generation_context as { adaptations?: unknown[] }).adaptations ?? []), { at: stamp.now.toISOString(), reasons: result.reasons, report: report ?? null }];
+  const adaptations = [
+    ...((planRow.generation_context as { adaptations?: unknown[] }).adaptations ?? []),
+    { at: stamp.now.toISOString(), reasons: result.reasons, report: report ?? null },
+  ];
   await db
     .update(trainingPlans)
-    .set({ weeks: result.plan.weeks, phases: result.plan.phases, generation_context: { ...(planRow.generation_context as object), adaptations }, updated_at: stamp.now })
+    .set({
+      weeks: result.plan.weeks,
+      phases: result.plan.phases,
+      generation_context: { ...(planRow.generation_context as object), adaptations },
+      updated_at: stamp.now,
+    })
     .where(eq(trainingPlans.id, planId));
   if (result.profile.injury_notes !== profileRow.injury_notes) {
     const { set, fieldHlc } = applyFields(profileRow.field_hlc, { injury_notes: result.profile.injury_notes ?? null }, stamp);
-    await db.update(userProfiles).set({ ...set, field_hlc: fieldHlc, updated_at: stamp.now }).where(eq(userProfiles.user_id, userId));
+    await db
+      .update(userProfiles)
+      .set({ ...set, field_hlc: fieldHlc, updated_at: stamp.now })
+      .where(eq(userProfiles.user_id, userId));
   }
   return { changed: true, reasons: result.reasons, violations: result.violations };
 }

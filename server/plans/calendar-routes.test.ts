@@ -5,8 +5,16 @@ const t = useTestApp();
 
 async function plannedRunner(units: 'km' | 'mi') {
   const runner = await signUp(t);
-  await call(t.app, 'PUT', '/api/profile', { cookie: runner.cookie, body: { current_weekly_mileage_miles: 20, days_available_per_week: 4, easy_pace_per_mile_seconds: 600, units } });
-  const goal = (await call(t.app, 'POST', '/api/goals', { cookie: runner.cookie, body: { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-10' } })).json.goal;
+  await call(t.app, 'PUT', '/api/profile', {
+    cookie: runner.cookie,
+    body: { current_weekly_mileage_miles: 20, days_available_per_week: 4, easy_pace_per_mile_seconds: 600, units },
+  });
+  const goal = (
+    await call(t.app, 'POST', '/api/goals', {
+      cookie: runner.cookie,
+      body: { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-10' },
+    })
+  ).json.goal;
   const { workouts } = (await call(t.app, 'POST', '/api/plans/generate', { cookie: runner.cookie, body: { goal_id: goal.id } })).json;
   const url = new URL((await call(t.app, 'GET', '/api/profile', { cookie: runner.cookie })).json.profile.calendar_url);
   return { ...runner, workouts, feedPath: `${url.pathname}${url.search}` };
@@ -18,11 +26,19 @@ function events(ics: string): Map<string, string>[] {
   return unfolded
     .split('BEGIN:VEVENT\r\n')
     .slice(1)
-    .map((block) => new Map(block.split('\r\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)])));
+    .map(
+      (block) =>
+        new Map(
+          block
+            .split('\r\n')
+            .filter((l) => l.includes(':'))
+            .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]),
+        ),
+    );
 }
 
 describe('calendar feed', () => {
-  it('serves one all-day event per workout with paces in the runner\'s unit, CRLF-terminated', async () => {
+  it("serves one all-day event per workout with paces in the runner's unit, CRLF-terminated", async () => {
     const { workouts, feedPath } = await plannedRunner('km');
     const res = await t.app.request(feedPath);
     expect(res.status).toBe(200);
@@ -43,7 +59,10 @@ describe('calendar feed', () => {
     // An easy run moved to a free day of its own week keeps the week's volume (and guardrails).
     const w = workouts.find((x: { workout_type: string }) => x.workout_type === 'easy');
     const taken = new Set(workouts.map((x: { scheduled_date: string }) => x.scheduled_date));
-    const sameWeek = workouts.filter((x: { week_index: number }) => x.week_index === w.week_index).map((x: { scheduled_date: string }) => x.scheduled_date).sort();
+    const sameWeek = workouts
+      .filter((x: { week_index: number }) => x.week_index === w.week_index)
+      .map((x: { scheduled_date: string }) => x.scheduled_date)
+      .sort();
     const day = (offset: number) => new Date(Date.parse(`${sameWeek[0]}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
     const target = [1, 2, 3, 4, 5, 6].map(day).find((d) => !taken.has(d) && d <= sameWeek.at(-1)!)!;
     const before = events(await (await t.app.request(feedPath)).text()).find((e) => e.get('UID') === `${w.id}@localhost`)!;

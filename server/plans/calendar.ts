@@ -18,9 +18,8 @@ export async function calendarFeed(db: Executor, userId: string, options: { now:
     .where(and(eq(workouts.user_id, userId), eq(workouts.deleted, false), or(isNull(workouts.training_plan_id), eq(trainingPlans.status, 'active'))))
     .orderBy(asc(workouts.scheduled_date));
   const unit = profile?.units ?? 'mi';
-  const paces = profile && profile.easy_pace_per_mile_seconds !== null
-    ? runnerPaces(engineProfile(profile), null, localDate(options.now, profile.time_zone)).paces
-    : null;
+  const paces =
+    profile && profile.easy_pace_per_mile_seconds !== null ? runnerPaces(engineProfile(profile), null, localDate(options.now, profile.time_zone)).paces : null;
   return buildCalendar({
     calendarName: 'RunCoach training plan',
     productId: '-//RunCoach//Training plan//EN',

@@ -80,7 +80,17 @@ export async function generatePlanForGoal(db: Database, userId: string, request:
   let extra: Record<string, unknown> = {};
   // Outside the transaction: the coach may take seconds, and PGlite has one connection.
   if (request.personalize && personalize) {
-    ({ plan, context: extra } = await personalize({ userId, goal, profile, timeZone: profileRow.time_zone, enginePlan: result.plan, methodology, startDate, today, history }));
+    ({ plan, context: extra } = await personalize({
+      userId,
+      goal,
+      profile,
+      timeZone: profileRow.time_zone,
+      enginePlan: result.plan,
+      methodology,
+      startDate,
+      today,
+      history,
+    }));
   }
   const context = {
     source: 'engine',
@@ -96,12 +106,23 @@ export async function generatePlanForGoal(db: Database, userId: string, request:
 }
 
 /** Saves a checked plan and its workouts; archives the goal's earlier active plan. */
-export async function savePlan(tx: Executor, userId: string, goalId: string, plan: Plan, context: Record<string, unknown>, now: Date, planId: string = randomUUID()) {
+export async function savePlan(
+  tx: Executor,
+  userId: string,
+  goalId: string,
+  plan: Plan,
+  context: Record<string, unknown>,
+  now: Date,
+  planId: string = randomUUID(),
+) {
   await tx
     .update(trainingPlans)
     .set({ status: 'archived', updated_at: now })
     .where(and(eq(trainingPlans.user_id, userId), eq(trainingPlans.goal_id, goalId), eq(trainingPlans.status, 'active')));
-  const [goal] = await tx.select({ title: goals.title }).from(goals).where(and(eq(goals.id, goalId), eq(goals.user_id, userId)));
+  const [goal] = await tx
+    .select({ title: goals.title })
+    .from(goals)
+    .where(and(eq(goals.id, goalId), eq(goals.user_id, userId)));
   const [row] = await tx
     .insert(trainingPlans)
     .values({
@@ -155,7 +176,10 @@ export async function listPlans(db: Executor, userId: string): Promise<PlanRow[]
 
 /** One of the runner's plans with its workouts; 404 for anyone else's. */
 export async function getPlanWithWorkouts(db: Executor, userId: string, id: string) {
-  const [row] = await db.select().from(trainingPlans).where(and(eq(trainingPlans.id, id), eq(trainingPlans.user_id, userId)));
+  const [row] = await db
+    .select()
+    .from(trainingPlans)
+    .where(and(eq(trainingPlans.id, id), eq(trainingPlans.user_id, userId)));
   if (!row) throw AppError.notFound('The plan');
   const rows = await db
     .select()
@@ -170,7 +194,12 @@ export async function getPlanWithWorkouts(db: Executor, userId: string, id: stri
  * its goal must be the runner's and match, and it must pass the guardrails with what the
  * server knows (profile, runs). The earlier plan of the goal is archived.
  */
-export async function saveDevicePlan(tx: Executor, userId: string, args: { plan_id: string; goal_id: string; plan: Plan }, stamp: { now: Date; today: string }) {
+export async function saveDevicePlan(
+  tx: Executor,
+  userId: string,
+  args: { plan_id: string; goal_id: string; plan: Plan },
+  stamp: { now: Date; today: string },
+) {
   const goal = await getGoal(tx, userId, args.goal_id);
   if (JSON.stringify(engineGoal(goal)) !== JSON.stringify(args.plan.goal)) {
     throw new AppError('plan_goal_changed', { message: 'The goal changed since this plan was made; make the plan again.' });
@@ -180,8 +209,19 @@ export async function saveDevicePlan(tx: Executor, userId: string, args: { plan_
   const violations = checkPlan(args.plan, { profile, goal: args.plan.goal, today: stamp.today, history });
   if (!isSavable(violations)) {
     const hard = violations.filter((v) => v.severity === 'hard');
-    throw new AppError('guardrail_violation', { message: `This plan breaks a safety rule: ${hard[0]!.reason}`, issues: hard.map((v) => ({ path: v.rule, message: v.reason })) });
+    throw new AppError('guardrail_violation', {
+      message: `This plan breaks a safety rule: ${hard[0]!.reason}`,
+      issues: hard.map((v) => ({ path: v.rule, message: v.reason })),
+    });
   }
-  const context = { source: 'device', methodology: args.plan.methodology, inputs: { profile, goal: args.plan.goal, start_date: args.plan.start_date, today: stamp.today }, vdot: args.plan.vdot, vdot_source: args.plan.vdot_source, warnings: violations, generated_at: stamp.now.toISOString() };
+  const context = {
+    source: 'device',
+    methodology: args.plan.methodology,
+    inputs: { profile, goal: args.plan.goal, start_date: args.plan.start_date, today: stamp.today },
+    vdot: args.plan.vdot,
+    vdot_source: args.plan.vdot_source,
+    warnings: violations,
+    generated_at: stamp.now.toISOString(),
+  };
   await savePlan(tx, userId, goal.id, args.plan, context, stamp.now, args.plan_id);
 }

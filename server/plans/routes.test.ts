@@ -35,7 +35,10 @@ describe('plans', () => {
 
   it('archives the earlier plan of a goal when a new one is generated', async () => {
     const { goal, plan, cookie } = await planned();
-    const second = await call(t.app, 'POST', '/api/plans/generate', { cookie, body: { goal_id: goal.id, methodology: 'pfitzinger', start_date: '2026-03-09' } });
+    const second = await call(t.app, 'POST', '/api/plans/generate', {
+      cookie,
+      body: { goal_id: goal.id, methodology: 'pfitzinger', start_date: '2026-03-09' },
+    });
     expect(second.status).toBe(201);
     const plans = (await call(t.app, 'GET', '/api/plans', { cookie })).json.plans;
     expect(plans.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([
@@ -53,7 +56,11 @@ describe('plans', () => {
     const res = await call(t.app, 'POST', '/api/plans/generate', { cookie, body: { goal_id: goal.id } });
     expect(res.status).toBe(400);
     expect(res.json.error.code).toBe('profile_incomplete');
-    expect(res.json.error.issues.map((i: { path: string }) => i.path)).toEqual(['current_weekly_mileage_miles', 'days_available_per_week', 'easy_pace_per_mile_seconds']);
+    expect(res.json.error.issues.map((i: { path: string }) => i.path)).toEqual([
+      'current_weekly_mileage_miles',
+      'days_available_per_week',
+      'easy_pace_per_mile_seconds',
+    ]);
   });
 
   it.each([
@@ -86,7 +93,16 @@ describe('workouts', () => {
     expect(res.status).toBe(200);
     expect(res.json.workout).toMatchObject({ structure, edited_by_user: true, estimated_duration_minutes: 30 });
     const edits = (await call(t.app, 'GET', `/api/workouts/${easy.id}/edits`, { cookie })).json.edits;
-    expect(edits).toEqual([expect.objectContaining({ edited_by: 'user', field: 'structure', previous_value: easy.structure, new_value: structure, edit_reason: 'short on time', won: true })]);
+    expect(edits).toEqual([
+      expect.objectContaining({
+        edited_by: 'user',
+        field: 'structure',
+        previous_value: easy.structure,
+        new_value: structure,
+        edit_reason: 'short on time',
+        won: true,
+      }),
+    ]);
   });
 
   it('refuses an invalid structure naming the path, changing nothing', async () => {
@@ -155,7 +171,7 @@ describe('workouts', () => {
 });
 
 describe('adaptation', () => {
-  it('re-plans the coming weeks after an illness report, keeping the past and the runner\'s own edits', async () => {
+  it("re-plans the coming weeks after an illness report, keeping the past and the runner's own edits", async () => {
     const { plan, workouts, cookie } = await planned();
     t.clock.advance(8 * 86_400_000); // a week into the plan
     const today = '2026-03-10';
@@ -168,19 +184,27 @@ describe('adaptation', () => {
     expect(res.json.reasons.join(' ')).toMatch(/ill/i);
     const after = res.json.workouts as any[];
     for (const w of workouts.filter((x) => x.scheduled_date < today)) {
-      expect(after.find((x) => x.id === w.id), 'the past is untouched').toMatchObject({ structure: w.structure, scheduled_date: w.scheduled_date });
+      expect(
+        after.find((x) => x.id === w.id),
+        'the past is untouched',
+      ).toMatchObject({ structure: w.structure, scheduled_date: w.scheduled_date });
     }
     expect(after.find((x) => x.id === kept.id).structure).toEqual(mine);
     const sick = after.filter((w) => w.scheduled_date >= today && w.scheduled_date < '2026-03-15' && w.workout_type !== 'rest');
     const before = workouts.filter((w) => w.scheduled_date >= today && w.scheduled_date < '2026-03-15');
     expect(sick.reduce((s, w) => s + w.estimated_distance_meters, 0)).toBeLessThan(before.reduce((s, w) => s + w.estimated_distance_meters, 0));
     const byId = new Map(workouts.map((w) => [w.id, w]));
-    const changed = after.filter((x) => x.id !== kept.id && x.scheduled_date >= today && byId.has(x.id) && JSON.stringify(byId.get(x.id).structure) !== JSON.stringify(x.structure));
+    const changed = after.filter(
+      (x) => x.id !== kept.id && x.scheduled_date >= today && byId.has(x.id) && JSON.stringify(byId.get(x.id).structure) !== JSON.stringify(x.structure),
+    );
     const added = after.filter((x) => !byId.has(x.id));
     expect(changed.length + added.length).toBeGreaterThan(0);
     for (const w of changed) {
       const edits = (await call(t.app, 'GET', `/api/workouts/${w.id}/edits`, { cookie })).json.edits;
-      expect(edits.some((e: { edited_by: string; reason: string }) => e.edited_by === 'system' && /ill/i.test(e.reason)), JSON.stringify(edits)).toBe(true);
+      expect(
+        edits.some((e: { edited_by: string; reason: string }) => e.edited_by === 'system' && /ill/i.test(e.reason)),
+        JSON.stringify(edits),
+      ).toBe(true);
     }
     expect((await call(t.app, 'GET', `/api/plans/${plan.id}`, { cookie })).json.plan.generation_context.adaptations).toHaveLength(1);
   });
@@ -188,18 +212,23 @@ describe('adaptation', () => {
   it('previews an illness re-plan without saving it: the workouts it would write, and nothing changed yet', async () => {
     const { plan, workouts, cookie } = await planned();
     t.clock.advance(8 * 86_400_000);
-    const res = await call(t.app, 'POST', `/api/plans/${plan.id}/adapt`, { cookie, body: { report: { kind: 'illness', date: '2026-03-10', days: 5 }, preview: true } });
+    const res = await call(t.app, 'POST', `/api/plans/${plan.id}/adapt`, {
+      cookie,
+      body: { report: { kind: 'illness', date: '2026-03-10', days: 5 }, preview: true },
+    });
     expect(res.status, JSON.stringify(res.json)).toBe(200);
     expect(res.json.changed).toBe(true);
     expect(res.json.reasons.join(' ')).toMatch(/ill/i);
     expect(res.json.preview.workouts.length).toBeGreaterThan(0);
-    expect(res.json.preview.workouts[0]).toEqual(expect.objectContaining({ id: expect.any(String), scheduled_date: expect.any(String), workout_type: expect.any(String), structure: expect.any(Object) }));
+    expect(res.json.preview.workouts[0]).toEqual(
+      expect.objectContaining({ id: expect.any(String), scheduled_date: expect.any(String), workout_type: expect.any(String), structure: expect.any(Object) }),
+    );
     const after = await call(t.app, 'GET', `/api/plans/${plan.id}`, { cookie });
     expect(after.json.plan.generation_context.adaptations ?? []).toHaveLength(0);
     expect(after.json.workouts.map((w: { id: string; structure: unknown }) => [w.id, w.structure])).toEqual(workouts.map((w) => [w.id, w.structure]));
   });
 
-  it('changes nothing when there is no reason to, and refuses bad reports and other runners\' plans', async () => {
+  it("changes nothing when there is no reason to, and refuses bad reports and other runners' plans", async () => {
     const { plan, cookie } = await planned();
     const calm = await call(t.app, 'POST', `/api/plans/${plan.id}/adapt`, { cookie, body: {} });
     expect(calm.status).toBe(200);

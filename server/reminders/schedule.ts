@@ -58,7 +58,8 @@ export function dueFor(runner: Runner, now: Date): Due[] {
       const journal = zonedInstant(day, JOURNAL_TIME, zone);
       const sinceJournal = now.getTime() - journal.getTime();
       const week = addDays(day, -7);
-      if (sinceJournal >= 0 && sinceJournal < JOURNAL_CATCH_UP_MS) out.push({ runner, kind: 'weekly_journal', key: `weekly_journal:${profile.user_id}:${week}`, date: week, dueAt: journal });
+      if (sinceJournal >= 0 && sinceJournal < JOURNAL_CATCH_UP_MS)
+        out.push({ runner, kind: 'weekly_journal', key: `weekly_journal:${profile.user_id}:${week}`, date: week, dueAt: journal });
     }
   }
   return out;
@@ -66,12 +67,16 @@ export function dueFor(runner: Runner, now: Date): Due[] {
 
 /** Records every scheduled notification due at `now` and not yet recorded; returns how many. */
 export async function planDue(deps: AppDeps, now: Date): Promise<{ reminders: number; journals: number }> {
-  const rows = await deps.db.select({ profile: userProfiles, prefs: notificationPreferences }).from(userProfiles).leftJoin(notificationPreferences, eq(notificationPreferences.user_id, userProfiles.user_id));
+  const rows = await deps.db
+    .select({ profile: userProfiles, prefs: notificationPreferences })
+    .from(userProfiles)
+    .leftJoin(notificationPreferences, eq(notificationPreferences.user_id, userProfiles.user_id));
   const due = rows.flatMap((row) => dueFor({ profile: row.profile, prefs: fieldsOf(row.prefs) }, now));
   const recorded = new Set<string>();
   for (let i = 0; i < due.length; i += 500) {
     const keys = due.slice(i, i + 500).map((d) => d.key);
-    for (const r of await deps.db.select({ key: notifications.idempotency_key }).from(notifications).where(inArray(notifications.idempotency_key, keys))) recorded.add(r.key);
+    for (const r of await deps.db.select({ key: notifications.idempotency_key }).from(notifications).where(inArray(notifications.idempotency_key, keys)))
+      recorded.add(r.key);
   }
   const todo = due.filter((d) => !recorded.has(d.key));
   const reminders = todo.filter((d) => d.kind === 'workout_reminder');
@@ -89,7 +94,11 @@ export async function planDue(deps: AppDeps, now: Date): Promise<{ reminders: nu
 }
 
 function record(deps: AppDeps, d: Due, payload: ReminderPayload | JournalPayload): Promise<string | null> {
-  return createNotification(deps.db, { userId: d.runner.profile.user_id, kind: d.kind, key: d.key, dueAt: d.dueAt, payload }, { prefs: d.runner.prefs, zone: d.runner.profile.time_zone });
+  return createNotification(
+    deps.db,
+    { userId: d.runner.profile.user_id, kind: d.kind, key: d.key, dueAt: d.dueAt, payload },
+    { prefs: d.runner.prefs, zone: d.runner.profile.time_zone },
+  );
 }
 
 type WorkoutRow = typeof workouts.$inferSelect;
@@ -104,7 +113,14 @@ async function workoutsOn(deps: AppDeps, reminders: Due[]): Promise<Map<string, 
     .select({ workout: workouts })
     .from(workouts)
     .leftJoin(trainingPlans, eq(trainingPlans.id, workouts.training_plan_id))
-    .where(and(inArray(workouts.user_id, userIds), inArray(workouts.scheduled_date, dates), eq(workouts.deleted, false), or(isNull(workouts.training_plan_id), eq(trainingPlans.status, 'active'))));
+    .where(
+      and(
+        inArray(workouts.user_id, userIds),
+        inArray(workouts.scheduled_date, dates),
+        eq(workouts.deleted, false),
+        or(isNull(workouts.training_plan_id), eq(trainingPlans.status, 'active')),
+      ),
+    );
   for (const { workout } of rows) {
     const key = `${workout.user_id}:${workout.scheduled_date}`;
     out.set(key, [...(out.get(key) ?? []), workout]);

@@ -49,7 +49,9 @@ describe('backfill under Strava rate limits', () => {
     // A webhook event during the pause waits too: nothing is sent to Strava while paused.
     const detail = readStravaFixture('activity_detailed_run.json').replace('"id": 1946417534', '"id": 18000000000009999');
     t.standin.putActivity('18000000000009999', detail);
-    expect(await pushEvent(t, eventJson({ aspect_type: 'create', object_id: '18000000000009999', owner_id: t.standin.athleteId, event_time: 1_772_500_000 }))).toBe(200);
+    expect(
+      await pushEvent(t, eventJson({ aspect_type: 'create', object_id: '18000000000009999', owner_id: t.standin.athleteId, event_time: 1_772_500_000 })),
+    ).toBe(200);
     const requestsWhilePaused = t.standin.state.requests.length;
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(t.standin.state.requests.length).toBe(requestsWhilePaused);
@@ -63,15 +65,22 @@ describe('backfill under Strava rate limits', () => {
     for (let window = 0; window < 10; window++) {
       const done = (await progress(user.id)).backfill_status === 'done' && (await allSettled(t, user.id));
       if (done) break;
-      const until = await waitFor(async () => {
-        const paused = await pausedUntil();
-        if (paused && paused.getTime() > t.clock.now().getTime()) return paused;
-        return (await progress(user.id)).backfill_status === 'done' && (await allSettled(t, user.id)) ? new Date(0) : null;
-      }, 10_000, 'a pause or the end');
+      const until = await waitFor(
+        async () => {
+          const paused = await pausedUntil();
+          if (paused && paused.getTime() > t.clock.now().getTime()) return paused;
+          return (await progress(user.id)).backfill_status === 'done' && (await allSettled(t, user.id)) ? new Date(0) : null;
+        },
+        10_000,
+        'a pause or the end',
+      );
       if (until.getTime() > 0) nextWindow(until);
     }
     expect(await progress(user.id)).toMatchObject({ backfill_status: 'done', backfill_activities: 500, backfill_next_page: 4 });
-    const [{ n }] = (await t.deps.db.select({ n: sql<number>`count(*)::int` }).from(stravaActivities).where(eq(stravaActivities.user_id, user.id))) as [{ n: number }];
+    const [{ n }] = (await t.deps.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(stravaActivities)
+      .where(eq(stravaActivities.user_id, user.id))) as [{ n: number }];
     expect(n).toBe(501);
     // Page 3 was asked twice (429, then served): no page skipped, none stored twice.
     expect(pagesRequested()).toEqual([1, 2, 3, 3, 4]);

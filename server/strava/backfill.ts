@@ -38,7 +38,10 @@ export interface BackfillContext {
  * page's job for the caller to queue. A job for another generation or page than the stored one
  * is stale (a duplicate, or from an earlier connection): it does nothing.
  */
-export async function backfillStep(ctx: BackfillContext, job: BackfillJob): Promise<{ outcome: 'stale' | 'done' | 'failed' } | { outcome: 'page_stored'; next: BackfillJob }> {
+export async function backfillStep(
+  ctx: BackfillContext,
+  job: BackfillJob,
+): Promise<{ outcome: 'stale' | 'done' | 'failed' } | { outcome: 'page_stored'; next: BackfillJob }> {
   const db = ctx.call.db;
   const isCurrent = and(
     eq(stravaConnections.user_id, job.userId),
@@ -51,7 +54,11 @@ export async function backfillStep(ctx: BackfillContext, job: BackfillJob): Prom
   let page;
   try {
     const token = await accessTokenFor(ctx.call, job.userId);
-    page = await ctx.client.listAthleteActivities(token, { page: job.page, perPage: ctx.pageSize, ...(state.backfill_after ? { after: state.backfill_after } : {}) });
+    page = await ctx.client.listAthleteActivities(token, {
+      page: job.page,
+      perPage: ctx.pageSize,
+      ...(state.backfill_after ? { after: state.backfill_after } : {}),
+    });
   } catch (error) {
     if (error instanceof StravaNotConnected) return { outcome: 'stale' };
     const reconnect = error instanceof StravaNeedsReconnect || isStravaError(error, 'unauthorized');
@@ -64,14 +71,16 @@ export async function backfillStep(ctx: BackfillContext, job: BackfillJob): Prom
   const now = ctx.call.now();
   // The list is the token owner's, so another athlete's activity here would be Strava's error; keep only the runner's own.
   const athlete = (await loadTokens(db, job.userId))?.strava_athlete_id;
-  const items = page.filter((json) => isRun(json) && athleteIdOf(json) === athlete).flatMap((json) => {
-    try {
-      const record = toActivity(json, { fetchedAt: now });
-      return [{ activity: record.activity, name: typeof json.name === 'string' ? json.name.slice(0, 200) : null, raw: json, fetchedAt: now }];
-    } catch {
-      return []; // one unreadable summary must not stop the backfill
-    }
-  });
+  const items = page
+    .filter((json) => isRun(json) && athleteIdOf(json) === athlete)
+    .flatMap((json) => {
+      try {
+        const record = toActivity(json, { fetchedAt: now });
+        return [{ activity: record.activity, name: typeof json.name === 'string' ? json.name.slice(0, 200) : null, raw: json, fetchedAt: now }];
+      } catch {
+        return []; // one unreadable summary must not stop the backfill
+      }
+    });
   return db.transaction(async (tx) => {
     // Re-checked under the transaction: a concurrent duplicate of this job may have stored the page.
     const [still] = await tx.select({ id: stravaConnections.user_id }).from(stravaConnections).where(isCurrent).for('update');
@@ -120,7 +129,9 @@ export async function requestSync(db: Executor, userId: string, now: Date): Prom
     const since = state.backfill_started_at ? now.getTime() - state.backfill_started_at.getTime() : Infinity;
     if (!underWay && since < SYNC_INTERVAL_MS) {
       const minutes = Math.ceil((SYNC_INTERVAL_MS - since) / 60_000);
-      throw new AppError('sync_too_soon', { message: `You synced a few minutes ago, and new runs arrive by themselves. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` });
+      throw new AppError('sync_too_soon', {
+        message: `You synced a few minutes ago, and new runs arrive by themselves. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      });
     }
     const [newest] = await tx
       .select({ start: max(stravaActivities.start_date) })

@@ -31,7 +31,7 @@ export async function confirmDeauthorization(ctx: EventContext, event: StoredEve
   try {
     const token = await accessTokenFor(ctx.call, userId);
     await ctx.client.getAthlete(token);
-    ctx.log.warn('strava deauthorization event not confirmed (the runner\'s token still works at Strava): ignored', { user: userId, event: event.id });
+    ctx.log.warn("strava deauthorization event not confirmed (the runner's token still works at Strava): ignored", { user: userId, event: event.id });
     return finish(db, event.id, 'ignored', ctx.call.now(), 'forged_deauthorization');
   } catch (error) {
     if (error instanceof StravaNotConnected) return finish(db, event.id, 'ignored', ctx.call.now(), 'strava_not_connected');

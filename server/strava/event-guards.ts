@@ -41,7 +41,9 @@ export async function hasConfirmedDelete(db: Executor, userId: string, objectId:
   const [row] = await db
     .select({ id: stravaEvents.id })
     .from(stravaEvents)
-    .where(and(eq(stravaEvents.user_id, userId), eq(stravaEvents.object_id, objectId), eq(stravaEvents.aspect_type, 'delete'), eq(stravaEvents.status, 'processed')))
+    .where(
+      and(eq(stravaEvents.user_id, userId), eq(stravaEvents.object_id, objectId), eq(stravaEvents.aspect_type, 'delete'), eq(stravaEvents.status, 'processed')),
+    )
     .limit(1);
   return row !== undefined;
 }
@@ -60,7 +62,9 @@ export async function hasSeenActivity(db: Executor, userId: string, objectId: st
   const [processed] = await db
     .select({ id: stravaEvents.id })
     .from(stravaEvents)
-    .where(and(eq(stravaEvents.user_id, userId), eq(stravaEvents.object_id, objectId), eq(stravaEvents.status, 'processed'), ne(stravaEvents.aspect_type, 'delete')))
+    .where(
+      and(eq(stravaEvents.user_id, userId), eq(stravaEvents.object_id, objectId), eq(stravaEvents.status, 'processed'), ne(stravaEvents.aspect_type, 'delete')),
+    )
     .limit(1);
   return processed !== undefined;
 }

@@ -1,14 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { stravaEvents } from '../db/schema.ts';
-import {
-  athleteIdOf,
-  isDeauthorization,
-  isRun,
-  isStravaError,
-  toActivity,
-  type StravaActivityJson,
-} from './api/index.ts';
+import { athleteIdOf, isDeauthorization, isRun, isStravaError, toActivity, type StravaActivityJson } from './api/index.ts';
 import { deleteActivity, upsertActivity } from '../activities/store.ts';
 import { rematchDays, userToday } from '../activities/matching.ts';
 import { confirmDeauthorization } from './deauthorization.ts';
@@ -49,7 +42,11 @@ export async function processEvent(ctx: EventContext, eventId: string): Promise<
   const seen = await hasSeenActivity(db, userId, event.object_id);
   if (!seen && (await missesLeft(db, userId, now)) <= 0) {
     // Made-up ids answer 404: past the runner's budget of such misses, no more calls for ids we never saw.
-    ctx.log.warn('strava event for an unknown activity not looked up: too many misses for this runner this hour', { user: userId, event: event.id, aspect: event.aspect_type });
+    ctx.log.warn('strava event for an unknown activity not looked up: too many misses for this runner this hour', {
+      user: userId,
+      event: event.id,
+      aspect: event.aspect_type,
+    });
     return finish(db, event.id, 'ignored', now, 'strava_lookup_budget_spent');
   }
   let json: StravaActivityJson;

@@ -37,7 +37,14 @@ let nextEventTime = 1_772_600_000;
 const event = (aspect: 'create' | 'update' | 'delete', id: string, updates: Record<string, string> = {}) =>
   eventJson({ aspect_type: aspect, object_id: id, owner_id: t.standin.athleteId, event_time: nextEventTime++, updates });
 const deauthorization = () =>
-  eventJson({ object_type: 'athlete', aspect_type: 'update', object_id: t.standin.athleteId, owner_id: t.standin.athleteId, event_time: nextEventTime++, updates: { authorized: 'false' } });
+  eventJson({
+    object_type: 'athlete',
+    aspect_type: 'update',
+    object_id: t.standin.athleteId,
+    owner_id: t.standin.athleteId,
+    event_time: nextEventTime++,
+    updates: { authorized: 'false' },
+  });
 
 const activityGets = (id?: string) => t.standin.state.requests.filter((r) => r.route === 'activity' && (id === undefined || r.path.endsWith(`/${id}`))).length;
 const activitiesOf = (userId: string) => t.deps.db.select().from(stravaActivities).where(eq(stravaActivities.user_id, userId));
@@ -47,7 +54,11 @@ const tokensOf = (userId: string) => t.deps.db.select().from(stravaTokens).where
 async function runner() {
   const account = await signUp(t);
   expect(await connectStrava(t, account.cookie)).toBe('/settings?strava=connected');
-  await waitFor(async () => (await t.deps.db.select().from(stravaConnections).where(eq(stravaConnections.user_id, account.user.id)))[0]?.backfill_status === 'done', 10_000, 'backfill');
+  await waitFor(
+    async () => (await t.deps.db.select().from(stravaConnections).where(eq(stravaConnections.user_id, account.user.id)))[0]?.backfill_status === 'done',
+    10_000,
+    'backfill',
+  );
   return account;
 }
 
@@ -62,7 +73,7 @@ async function runnerWithRun(id: string) {
 }
 
 describe('forged events change nothing; the real ones still do', () => {
-  it('ignores a deauthorization while the runner\'s token still works at Strava, and purges once Strava confirms it', async () => {
+  it("ignores a deauthorization while the runner's token still works at Strava, and purges once Strava confirms it", async () => {
     const { user } = await runnerWithRun('18000000000000701');
     expect(await pushEvent(t, deauthorization())).toBe(200);
     await waitFor(() => allSettled(t, user.id), 10_000, 'deauthorization processed');
@@ -80,7 +91,9 @@ describe('forged events change nothing; the real ones still do', () => {
     await waitFor(async () => (await tokensOf(user.id)).length === 0, 10_000, 'purge');
     expect(await activitiesOf(user.id)).toHaveLength(0);
     expect(await eventsOf(user.id)).toHaveLength(0);
-    expect(await t.deps.db.select().from(notifications).where(eq(notifications.user_id, user.id))).toEqual([expect.objectContaining({ notification_type: 'strava_disconnected', payload: { reason: 'deauthorized' } })]);
+    expect(await t.deps.db.select().from(notifications).where(eq(notifications.user_id, user.id))).toEqual([
+      expect.objectContaining({ notification_type: 'strava_disconnected', payload: { reason: 'deauthorized' } }),
+    ]);
     expect(await t.deps.db.select().from(auditEvents).where(eq(auditEvents.user_id, user.id))).toEqual(
       expect.arrayContaining([expect.objectContaining({ kind: 'strava_disconnected', detail: { by: 'strava' } })]),
     );
@@ -109,7 +122,12 @@ describe('forged events change nothing; the real ones still do', () => {
     expect(await pushEvent(t, event('update', id))).toBe(200);
     await waitFor(() => allSettled(t, user.id), 10_000, 'late update settled');
     expect(activityGets(id)).toBe(gets);
-    expect((await eventsOf(user.id)).filter((e) => e.aspect_type === 'delete').map((e) => e.status).sort()).toEqual(['ignored', 'processed']);
+    expect(
+      (await eventsOf(user.id))
+        .filter((e) => e.aspect_type === 'delete')
+        .map((e) => e.status)
+        .sort(),
+    ).toEqual(['ignored', 'processed']);
   });
 
   it('does not import an activity of another athlete', async () => {
@@ -122,9 +140,20 @@ describe('forged events change nothing; the real ones still do', () => {
   });
 });
 
-describe('another athlete\'s activities', () => {
+describe("another athlete's activities", () => {
   it('are not imported by the backfill either', async () => {
-    const summary = (id: string, athlete: string) => ({ id, athlete: { id: athlete, resource_state: 1 }, name: `Run ${id}`, sport_type: 'Run', type: 'Run', start_date: '2026-02-20T06:00:00Z', start_date_local: '2026-02-20T07:00:00Z', distance: 5000, moving_time: 1500, elapsed_time: 1560 });
+    const summary = (id: string, athlete: string) => ({
+      id,
+      athlete: { id: athlete, resource_state: 1 },
+      name: `Run ${id}`,
+      sport_type: 'Run',
+      type: 'Run',
+      start_date: '2026-02-20T06:00:00Z',
+      start_date_local: '2026-02-20T07:00:00Z',
+      distance: 5000,
+      moving_time: 1500,
+      elapsed_time: 1560,
+    });
     t.standin.state.activities.push(summary('18000000000000731', t.standin.athleteId), summary('18000000000000732', '424242'));
     try {
       const { user } = await runner();
@@ -173,7 +202,7 @@ describe('made-up activity ids', () => {
     expect(await activitiesOf(other.user.id)).toHaveLength(1);
   });
 
-  it('still acts on a real deauthorization after a flood of forged creates filled the runner\'s hourly cap', async () => {
+  it("still acts on a real deauthorization after a flood of forged creates filled the runner's hourly cap", async () => {
     const { user } = await runnerWithRun('18000000000000741');
     const ids = Array.from({ length: EVENTS_PER_RUNNER_PER_HOUR + 10 }, (_, i) => String(18_000_000_000_950_000n + BigInt(i)));
     await Promise.all(ids.map((id) => pushEvent(t, event('create', id))));

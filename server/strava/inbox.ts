@@ -26,7 +26,11 @@ export function eventInbox(deps: AppDeps): { receive(event: StravaWebhookEvent):
       const batch = waiting;
       waiting = [];
       try {
-        const outcomes = await storeEvents(deps.db, batch.map((w) => w.event), deps.now());
+        const outcomes = await storeEvents(
+          deps.db,
+          batch.map((w) => w.event),
+          deps.now(),
+        );
         batch.forEach((w, i) => w.resolve(outcomes[i]!));
       } catch (error) {
         batch.forEach((w) => w.reject(error));

@@ -52,7 +52,8 @@ describe.skipIf(!url)('Strava jobs on Postgres', () => {
   }
 
   const detail = (id: string) => readStravaFixture('activity_detailed_run.json').replace('"id": 1946417534', `"id": ${id}`);
-  const doneBy = (w: { log: { lines: string[] } }) => w.log.lines.filter((l) => l.includes('"job done"') && l.includes('"strava.event"') && l.includes('"processed"')).length;
+  const doneBy = (w: { log: { lines: string[] } }) =>
+    w.log.lines.filter((l) => l.includes('"job done"') && l.includes('"strava.event"') && l.includes('"processed"')).length;
 
   it('two worker processes share the events and process each exactly once', { timeout: 60_000 }, async () => {
     const { cookie, user } = await signUp(web);
@@ -85,12 +86,21 @@ describe.skipIf(!url)('Strava jobs on Postgres', () => {
     const before = web.standin.state.refreshCalls;
     const ids = Array.from({ length: 12 }, (_, i) => String(18_000_000_000_000_900n + BigInt(i)));
     for (const id of ids) web.standin.putActivity(id, detail(id));
-    await Promise.all(ids.map((id, i) => pushEvent(web, eventJson({ aspect_type: 'create', object_id: id, owner_id: web.standin.athleteId, event_time: 1_772_900_000 + i }))));
+    await Promise.all(
+      ids.map((id, i) => pushEvent(web, eventJson({ aspect_type: 'create', object_id: id, owner_id: web.standin.athleteId, event_time: 1_772_900_000 + i }))),
+    );
     await waitFor(() => allSettled(web, user.id), 30_000, 'events processed');
     expect(web.standin.state.refreshCalls - before).toBe(1);
 
     web.clock.advance(6 * 3600_000);
-    const ctx = { db: web.deps.db, dbKind: web.deps.dbKind, config: web.deps.config, now: web.deps.now, http: { now: web.deps.now }, uncertainRefreshWaitMs: 600_000 };
+    const ctx = {
+      db: web.deps.db,
+      dbKind: web.deps.dbKind,
+      config: web.deps.config,
+      now: web.deps.now,
+      http: { now: web.deps.now },
+      uncertainRefreshWaitMs: 600_000,
+    };
     const tokens = await Promise.all(Array.from({ length: 6 }, () => accessTokenFor(ctx, user.id)));
     expect(new Set(tokens).size).toBe(1);
     expect(web.standin.state.refreshCalls - before).toBe(2);
@@ -106,9 +116,12 @@ describe.skipIf(!url)('Strava jobs on Postgres', () => {
     } else {
       // No pg_dump here: every table's rows as text instead.
       const pool = (handle.raw as { kind: 'postgres'; pool: pg.Pool }).pool;
-      const tables = await pool.query<{ s: string; t: string }>(`select table_schema s, table_name t from information_schema.tables where table_schema in ('public', 'pgboss') and table_type = 'BASE TABLE'`);
+      const tables = await pool.query<{ s: string; t: string }>(
+        `select table_schema s, table_name t from information_schema.tables where table_schema in ('public', 'pgboss') and table_type = 'BASE TABLE'`,
+      );
       const parts: string[] = [];
-      for (const { s: schema, t: table } of tables.rows) parts.push(...(await pool.query<{ line: string }>(`select x::text as line from "${schema}"."${table}" x`)).rows.map((r) => r.line));
+      for (const { s: schema, t: table } of tables.rows)
+        parts.push(...(await pool.query<{ line: string }>(`select x::text as line from "${schema}"."${table}" x`)).rows.map((r) => r.line));
       dump = parts.join('\n');
     }
     expect(dump).toContain(web.standin.athleteId);

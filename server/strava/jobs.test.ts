@@ -30,7 +30,16 @@ afterAll(async () => {
 /** The fixture's detailed run as Strava would serve it for `id`, with some fields changed. */
 function detail(id: string, fields: Record<string, unknown> = {}): string {
   const { id: _id, ...fixture } = JSON.parse(readStravaFixture('activity_detailed_run.json')) as Record<string, unknown>;
-  const body = { ...fixture, workout_type: 0, start_date: '2026-03-02T06:10:00Z', start_date_local: '2026-03-02T07:10:00Z', distance: 8200, moving_time: 2900, elapsed_time: 3000, ...fields };
+  const body = {
+    ...fixture,
+    workout_type: 0,
+    start_date: '2026-03-02T06:10:00Z',
+    start_date_local: '2026-03-02T07:10:00Z',
+    distance: 8200,
+    moving_time: 2900,
+    elapsed_time: 3000,
+    ...fields,
+  };
   return `{"id":${id},${JSON.stringify(body).slice(1)}`;
 }
 
@@ -43,12 +52,19 @@ async function runner() {
   const account = await signUp(t);
   expect(await connectStrava(t, account.cookie)).toBe('/settings?strava=connected');
   // The stand-in lists no activities here: the backfill ends at its first, empty page.
-  await waitFor(async () => (await t.deps.db.select().from(stravaConnections).where(eq(stravaConnections.user_id, account.user.id)))[0]?.backfill_status === 'done', 10_000, 'backfill');
+  await waitFor(
+    async () => (await t.deps.db.select().from(stravaConnections).where(eq(stravaConnections.user_id, account.user.id)))[0]?.backfill_status === 'done',
+    10_000,
+    'backfill',
+  );
   return account;
 }
 
 async function planWorkout(userId: string, date: string, distance: number) {
-  const [row] = await t.deps.db.insert(workouts).values({ user_id: userId, scheduled_date: date, workout_type: 'easy', title: 'Easy', structure: { segments: [] }, estimated_distance_meters: distance }).returning();
+  const [row] = await t.deps.db
+    .insert(workouts)
+    .values({ user_id: userId, scheduled_date: date, workout_type: 'easy', title: 'Easy', structure: { segments: [] }, estimated_distance_meters: distance })
+    .returning();
   return row!;
 }
 
@@ -56,7 +72,7 @@ const activitiesOf = (userId: string) => t.deps.db.select().from(stravaActivitie
 const completionOf = async (workoutId: string) => (await t.deps.db.select().from(workoutCompletions).where(eq(workoutCompletions.workout_id, workoutId)))[0];
 
 describe('Strava webhook events through the job queue', () => {
-  it('creates, updates and deletes an activity, matching it to the day\'s workout', async () => {
+  it("creates, updates and deletes an activity, matching it to the day's workout", async () => {
     const { user } = await runner();
     const workout = await planWorkout(user.id, '2026-03-02', 8000);
     t.standin.putActivity('18000000000000501', detail('18000000000000501', { name: 'Morning easy' }));
@@ -66,7 +82,11 @@ describe('Strava webhook events through the job queue', () => {
     expect(stored).toMatchObject({ source: 'strava', external_id: '18000000000000501', name: 'Morning easy', local_date: '2026-03-02', distance_meters: 8200 });
     expect(stored!.raw_data).toMatchObject({ id: '18000000000000501', name: 'Morning easy' });
     expect(stored!.fetched_at).toEqual(t.clock.now());
-    expect(await completionOf(workout.id)).toMatchObject({ completion_status: 'completed', strava_activity_id: stored!.id, strava_activity_url: 'https://www.strava.com/activities/18000000000000501' });
+    expect(await completionOf(workout.id)).toMatchObject({
+      completion_status: 'completed',
+      strava_activity_id: stored!.id,
+      strava_activity_url: 'https://www.strava.com/activities/18000000000000501',
+    });
 
     // An update (the title changed on Strava) refetches the current state.
     t.standin.putActivity('18000000000000501', detail('18000000000000501', { name: 'Renamed', distance: 5000 }));
@@ -119,7 +139,10 @@ describe('Strava webhook events through the job queue', () => {
     // An id we never held: the first try and one more look, not the 1, 5 and 15 minute retries.
     expect(activityGets('18000000000000599')).toBe(2);
     const rows = await t.deps.db.select().from(stravaEvents).where(eq(stravaEvents.user_id, user.id));
-    expect(rows.map((r) => [r.object_id, r.status]).sort()).toEqual([['18000000000000505', 'processed'], ['18000000000000599', 'not_found']]);
+    expect(rows.map((r) => [r.object_id, r.status]).sort()).toEqual([
+      ['18000000000000505', 'processed'],
+      ['18000000000000599', 'not_found'],
+    ]);
     expect((await activitiesOf(user.id)).map((a) => a.external_id)).toEqual(['18000000000000505']);
   });
 
@@ -172,7 +195,11 @@ describe('Strava webhook events through the job queue', () => {
     t.standin.fault('token', 'hang', 1);
     t.standin.putActivity('18000000000000509', detail('18000000000000509'));
     await pushEvent(t, event('create', '18000000000000509'));
-    await waitFor(async () => (await t.deps.db.select().from(stravaConnections).where(eq(stravaConnections.user_id, user.id)))[0]?.refresh_uncertain_at, 10_000, 'refresh timed out');
+    await waitFor(
+      async () => (await t.deps.db.select().from(stravaConnections).where(eq(stravaConnections.user_id, user.id)))[0]?.refresh_uncertain_at,
+      10_000,
+      'refresh timed out',
+    );
     // The job keeps being deferred (every 150 ms here) without touching the refresh token…
     await new Promise((resolve) => setTimeout(resolve, 1200));
     expect(t.standin.state.refreshCalls - before).toBe(1);
@@ -188,7 +215,7 @@ describe('Strava webhook events through the job queue', () => {
 });
 
 describe('the 7-day purge', () => {
-  it('drops Strava\'s raw data and details after 7 days; the completion keeps its Strava link', async () => {
+  it("drops Strava's raw data and details after 7 days; the completion keeps its Strava link", async () => {
     const { user } = await runner();
     const date = t.clock.now().toISOString().slice(0, 10);
     const workout = await planWorkout(user.id, date, 8000);
@@ -201,9 +228,26 @@ describe('the 7-day purge', () => {
     t.clock.advance(2 * 60_000);
     expect(await runRetentionPurge(t.deps, t.deps.jobs)).toMatch(/purged [1-9]\d* activities/);
     const [purged] = await activitiesOf(user.id);
-    expect(purged).toMatchObject({ raw_data: null, name: null, laps: null, average_heartrate: null, raw_purged_at: t.clock.now(), distance_meters: 8200, local_date: date });
-    expect(await completionOf(workout.id)).toMatchObject({ completion_status: 'completed', strava_activity_id: purged!.id, strava_activity_url: 'https://www.strava.com/activities/18000000000000510' });
-    const leftovers = await t.deps.db.select({ n: sql<number>`count(*)::int` }).from(stravaActivities).where(and(eq(stravaActivities.source, 'strava'), sql`raw_data is not null`, sql`fetched_at <= ${new Date(t.clock.now().getTime() - 7 * 24 * 3600_000)}`));
+    expect(purged).toMatchObject({
+      raw_data: null,
+      name: null,
+      laps: null,
+      average_heartrate: null,
+      raw_purged_at: t.clock.now(),
+      distance_meters: 8200,
+      local_date: date,
+    });
+    expect(await completionOf(workout.id)).toMatchObject({
+      completion_status: 'completed',
+      strava_activity_id: purged!.id,
+      strava_activity_url: 'https://www.strava.com/activities/18000000000000510',
+    });
+    const leftovers = await t.deps.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(stravaActivities)
+      .where(
+        and(eq(stravaActivities.source, 'strava'), sql`raw_data is not null`, sql`fetched_at <= ${new Date(t.clock.now().getTime() - 7 * 24 * 3600_000)}`),
+      );
     expect(leftovers[0]!.n).toBe(0);
   });
 

@@ -52,52 +52,72 @@ function stravaSession(deps: AppDeps, jobs: Jobs): { call: StravaCallContext; cl
 
 /** Records a deauthorization Strava confirmed in the audit log: Strava's doing, not the runner's (no address or browser of theirs). */
 export function auditDeauthorization(deps: AppDeps): (userId: string) => Promise<void> {
-  return (userId) => recordAuditAfter(deps, { at: deps.now(), kind: 'strava_disconnected', user_id: userId, detail: { by: 'strava' }, ip: null, user_agent: null });
+  return (userId) =>
+    recordAuditAfter(deps, { at: deps.now(), kind: 'strava_disconnected', user_id: userId, detail: { by: 'strava' }, ip: null, user_agent: null });
 }
 
-const handleEvent = (deps: AppDeps, jobs: Jobs): Handler<EventJob> => async ({ eventId }, job) => {
-  await jobs.foregroundQuiet();
-  await assertNotPaused(deps.db, deps.now());
-  const session = stravaSession(deps, jobs);
-  try {
-    return await processEvent({ call: session.call, client: session.client, log: deps.log, notFoundDelaysMs: jobs.options.notFoundDelaysMs, onDeauthorized: auditDeauthorization(deps) }, eventId);
-  } catch (caught) {
-    const error = await deferIfRateLimited(deps, caught);
-    if (lastAttempt(job) && !isDeferral(error)) {
-      await deps.db
-        .update(stravaEvents)
-        .set({ status: 'failed', processed_at: deps.now(), error: error instanceof Error && 'code' in error ? String(error.code) : 'processing_failed' })
-        .where(and(eq(stravaEvents.id, eventId), eq(stravaEvents.status, 'received')));
+const handleEvent =
+  (deps: AppDeps, jobs: Jobs): Handler<EventJob> =>
+  async ({ eventId }, job) => {
+    await jobs.foregroundQuiet();
+    await assertNotPaused(deps.db, deps.now());
+    const session = stravaSession(deps, jobs);
+    try {
+      return await processEvent(
+        {
+          call: session.call,
+          client: session.client,
+          log: deps.log,
+          notFoundDelaysMs: jobs.options.notFoundDelaysMs,
+          onDeauthorized: auditDeauthorization(deps),
+        },
+        eventId,
+      );
+    } catch (caught) {
+      const error = await deferIfRateLimited(deps, caught);
+      if (lastAttempt(job) && !isDeferral(error)) {
+        await deps.db
+          .update(stravaEvents)
+          .set({ status: 'failed', processed_at: deps.now(), error: error instanceof Error && 'code' in error ? String(error.code) : 'processing_failed' })
+          .where(and(eq(stravaEvents.id, eventId), eq(stravaEvents.status, 'received')));
+      }
+      throw error;
+    } finally {
+      await session.settle();
     }
-    throw error;
-  } finally {
-    await session.settle();
-  }
-};
+  };
 
-const handleBackfill = (deps: AppDeps, jobs: Jobs): Handler<BackfillJob> => async (data, job) => {
-  await jobs.foregroundQuiet();
-  await assertNotPaused(deps.db, deps.now());
-  const session = stravaSession(deps, jobs);
-  try {
-    const result = await backfillStep({ call: session.call, client: session.client, pageSize: jobs.options.backfillPageSize }, data);
-    if (result.outcome === 'page_stored') await queueBackfill(jobs, result.next);
-    return result.outcome;
-  } catch (caught) {
-    const error = await deferIfRateLimited(deps, caught);
-    if (lastAttempt(job) && !isDeferral(error)) {
-      const now = deps.now();
-      await recordConnectionError(deps.db, data.userId, 'strava_backfill_failed', now);
-      await deps.db
-        .update(stravaConnections)
-        .set({ backfill_status: 'failed', updated_at: now })
-        .where(and(eq(stravaConnections.user_id, data.userId), eq(stravaConnections.backfill_generation, data.generation), sql`${stravaConnections.backfill_status} in ('pending', 'running')`));
+const handleBackfill =
+  (deps: AppDeps, jobs: Jobs): Handler<BackfillJob> =>
+  async (data, job) => {
+    await jobs.foregroundQuiet();
+    await assertNotPaused(deps.db, deps.now());
+    const session = stravaSession(deps, jobs);
+    try {
+      const result = await backfillStep({ call: session.call, client: session.client, pageSize: jobs.options.backfillPageSize }, data);
+      if (result.outcome === 'page_stored') await queueBackfill(jobs, result.next);
+      return result.outcome;
+    } catch (caught) {
+      const error = await deferIfRateLimited(deps, caught);
+      if (lastAttempt(job) && !isDeferral(error)) {
+        const now = deps.now();
+        await recordConnectionError(deps.db, data.userId, 'strava_backfill_failed', now);
+        await deps.db
+          .update(stravaConnections)
+          .set({ backfill_status: 'failed', updated_at: now })
+          .where(
+            and(
+              eq(stravaConnections.user_id, data.userId),
+              eq(stravaConnections.backfill_generation, data.generation),
+              sql`${stravaConnections.backfill_status} in ('pending', 'running')`,
+            ),
+          );
+      }
+      throw error;
+    } finally {
+      await session.settle();
     }
-    throw error;
-  } finally {
-    await session.settle();
-  }
-};
+  };
 
 /** Starts the Strava workers in this process. */
 export async function workStrava(deps: AppDeps, jobs: Jobs): Promise<void> {

@@ -52,7 +52,16 @@ export async function purgeExpiredStravaData(db: Executor, now: Date): Promise<{
   const cutoff = new Date(now.getTime() - STRAVA_CACHE_MS);
   const purged = await db
     .update(stravaActivities)
-    .set({ raw_data: null, name: null, laps: null, average_heartrate: null, max_heartrate: null, total_elevation_gain: null, raw_purged_at: now, updated_at: now })
+    .set({
+      raw_data: null,
+      name: null,
+      laps: null,
+      average_heartrate: null,
+      max_heartrate: null,
+      total_elevation_gain: null,
+      raw_purged_at: now,
+      updated_at: now,
+    })
     .where(and(eq(stravaActivities.source, 'strava'), isNull(stravaActivities.raw_purged_at), lte(stravaActivities.fetched_at, cutoff)))
     .returning({ id: stravaActivities.id });
   const events = await db

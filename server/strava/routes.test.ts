@@ -21,7 +21,12 @@ describe('without Strava credentials', () => {
   it('answers 503 strava_not_configured saying how to configure it, and the status says so too', async () => {
     const bare = buildTestApp(t.handle);
     const { cookie } = await signUp(bare);
-    for (const [method, path] of [['GET', '/api/strava/connect'], ['GET', '/api/strava/callback?code=x&state=y'], ['POST', '/api/strava/disconnect'], ['POST', '/api/strava/webhook']] as const) {
+    for (const [method, path] of [
+      ['GET', '/api/strava/connect'],
+      ['GET', '/api/strava/callback?code=x&state=y'],
+      ['POST', '/api/strava/disconnect'],
+      ['POST', '/api/strava/webhook'],
+    ] as const) {
       const response = await call(bare.app, method, path, { cookie });
       expect(response.status, path).toBe(503);
       expect(response.json.error.code).toBe('strava_not_configured');
@@ -38,10 +43,18 @@ describe('connecting with OAuth', () => {
     const { cookie, user } = await signUp(t);
     expect(await connectStrava(t, cookie)).toBe('/settings?strava=connected');
     const authorize = t.standin.state.authorizeQueries.at(-1)!;
-    expect(authorize).toMatchObject({ client_id: t.standin.clientId, response_type: 'code', scope: 'read,activity:read_all', redirect_uri: 'http://localhost:8787/api/strava/callback' });
+    expect(authorize).toMatchObject({
+      client_id: t.standin.clientId,
+      response_type: 'code',
+      scope: 'read,activity:read_all',
+      redirect_uri: 'http://localhost:8787/api/strava/callback',
+    });
     expect(authorize.state!.length).toBeGreaterThanOrEqual(32);
 
-    const [row] = await t.deps.db.select().from(stravaTokens).where(sql`user_id = ${user.id}`);
+    const [row] = await t.deps.db
+      .select()
+      .from(stravaTokens)
+      .where(sql`user_id = ${user.id}`);
     expect(row!.strava_athlete_id).toBe('18014398509481985'); // beyond 2^53, exact
     const issued = [...t.standin.state.accessTokens.keys()];
     expect(issued).toContain(decryptToken(t.deps.config.tokenEncryptionKey, row!.access_token, `strava:access:${user.id}`));
@@ -63,7 +76,7 @@ describe('connecting with OAuth', () => {
     expect(status.json.policy).toMatch(/7 days/);
   });
 
-  it('refuses a reused, a wrong, another session\'s or an expired state without exchanging the code', async () => {
+  it("refuses a reused, a wrong, another session's or an expired state without exchanging the code", async () => {
     const { cookie } = await signUp(t);
     let replay = '';
     expect(await connectStrava(t, cookie, (url) => void (replay = `${url.pathname}${url.search}`))).toBe('/settings?strava=connected');
@@ -97,7 +110,12 @@ describe('connecting with OAuth', () => {
     });
     expect(denied).toBe('/settings?strava=denied');
     expect(await connectStrava(t, cookie, (url) => url.searchParams.set('scope', 'read'))).toBe('/settings?strava=missing_scope');
-    expect(await t.deps.db.select().from(stravaTokens).where(sql`user_id = ${user.id}`)).toHaveLength(0);
+    expect(
+      await t.deps.db
+        .select()
+        .from(stravaTokens)
+        .where(sql`user_id = ${user.id}`),
+    ).toHaveLength(0);
     expect((await call(t.app, 'GET', '/api/strava/status', { cookie })).json.connected).toBe(false);
   });
 
@@ -134,14 +152,27 @@ describe('the webhook', () => {
     for (let i = 0; i < 3; i++) expect(await pushEvent(t, create)).toBe(200);
     expect(await pushEvent(t, eventJson({ aspect_type: 'create', object_id: '5', owner_id: '999', event_time: 1 }))).toBe(200);
     expect(await pushEvent(t, 'not an event')).toBe(200);
-    const rows = await t.deps.db.select().from(stravaEvents).where(sql`user_id = ${user.id}`);
+    const rows = await t.deps.db
+      .select()
+      .from(stravaEvents)
+      .where(sql`user_id = ${user.id}`);
     expect(rows.map((r) => [r.object_id, r.status])).toEqual([['18000000000000001', 'received']]);
     expect(t.log.lines.some((line) => line.includes('unknown_owner'))).toBe(true);
 
     // Events naming another subscription than the one our command recorded are ignored.
-    expect(await pushEvent(t, eventJson({ aspect_type: 'update', object_id: '18000000000000001', owner_id: owner, subscription_id: '666', event_time: 1_772_435_100 }))).toBe(200);
+    expect(
+      await pushEvent(
+        t,
+        eventJson({ aspect_type: 'update', object_id: '18000000000000001', owner_id: owner, subscription_id: '666', event_time: 1_772_435_100 }),
+      ),
+    ).toBe(200);
     expect(await pushEvent(t, eventJson({ aspect_type: 'update', object_id: '18000000000000001', owner_id: owner, event_time: 1_772_435_200 }))).toBe(200);
-    expect(await t.deps.db.select().from(stravaEvents).where(sql`user_id = ${user.id}`)).toHaveLength(2);
+    expect(
+      await t.deps.db
+        .select()
+        .from(stravaEvents)
+        .where(sql`user_id = ${user.id}`),
+    ).toHaveLength(2);
   });
 
   it('refuses every event while no subscription is recorded: nothing stored, no Strava call', async () => {
@@ -154,14 +185,29 @@ describe('the webhook', () => {
       const forged = [
         eventJson({ aspect_type: 'create', object_id: '18000000000000003', owner_id: owner, subscription_id: '777', event_time: 1_772_435_300 }),
         eventJson({ aspect_type: 'delete', object_id: '18000000000000003', owner_id: owner, subscription_id: '777', event_time: 1_772_435_301 }),
-        eventJson({ object_type: 'athlete', aspect_type: 'update', object_id: owner, owner_id: owner, subscription_id: '777', event_time: 1_772_435_302, updates: { authorized: 'false' } }),
+        eventJson({
+          object_type: 'athlete',
+          aspect_type: 'update',
+          object_id: owner,
+          owner_id: owner,
+          subscription_id: '777',
+          event_time: 1_772_435_302,
+          updates: { authorized: 'false' },
+        }),
       ];
       for (const body of forged) expect(await pushEvent(t, body)).toBe(200);
-      expect(await t.deps.db.select().from(stravaEvents).where(sql`user_id = ${user.id}`)).toHaveLength(0);
+      expect(
+        await t.deps.db
+          .select()
+          .from(stravaEvents)
+          .where(sql`user_id = ${user.id}`),
+      ).toHaveLength(0);
       expect(t.standin.state.requests.length).toBe(calls);
       expect(t.log.lines.some((line) => line.includes('no_subscription'))).toBe(true);
       // The validation GET still works: creating the subscription needs it.
-      expect((await call(t.app, 'GET', '/api/strava/webhook?hub.mode=subscribe&hub.challenge=abc&hub.verify_token=verify-me')).json).toEqual({ 'hub.challenge': 'abc' });
+      expect((await call(t.app, 'GET', '/api/strava/webhook?hub.mode=subscribe&hub.challenge=abc&hub.verify_token=verify-me')).json).toEqual({
+        'hub.challenge': 'abc',
+      });
     } finally {
       await recordSubscription(t, TEST_SUBSCRIPTION_ID);
     }
@@ -170,8 +216,20 @@ describe('the webhook', () => {
   it(`stores at most ${EVENTS_PER_RUNNER_PER_HOUR} events per runner an hour, a burst in one batch included`, async () => {
     const { cookie, user } = await signUp(t);
     await connectStrava(t, cookie);
-    const stored = async () => (await t.deps.db.select().from(stravaEvents).where(sql`user_id = ${user.id}`)).length;
-    const body = (i: number) => eventJson({ aspect_type: 'update', object_id: String(18_000_000_000_100_000n + BigInt(i)), owner_id: t.standin.athleteId, event_time: 1_772_500_000 + i });
+    const stored = async () =>
+      (
+        await t.deps.db
+          .select()
+          .from(stravaEvents)
+          .where(sql`user_id = ${user.id}`)
+      ).length;
+    const body = (i: number) =>
+      eventJson({
+        aspect_type: 'update',
+        object_id: String(18_000_000_000_100_000n + BigInt(i)),
+        owner_id: t.standin.athleteId,
+        event_time: 1_772_500_000 + i,
+      });
     const statuses = await Promise.all(Array.from({ length: EVENTS_PER_RUNNER_PER_HOUR + 10 }, (_, i) => pushEvent(t, body(i))));
     expect(statuses.every((s) => s === 200)).toBe(true);
     expect(await stored()).toBe(EVENTS_PER_RUNNER_PER_HOUR);
@@ -191,37 +249,105 @@ describe('the webhook', () => {
     const now = t.clock.now();
     const [workout] = await t.deps.db
       .insert(workouts)
-      .values({ user_id: user.id, scheduled_date: '2026-03-02', workout_type: 'easy', title: 'Easy 8 km', structure: { segments: [] }, estimated_distance_meters: 8000 })
+      .values({
+        user_id: user.id,
+        scheduled_date: '2026-03-02',
+        workout_type: 'easy',
+        title: 'Easy 8 km',
+        structure: { segments: [] },
+        estimated_distance_meters: 8000,
+      })
       .returning();
-    const run = toActivity({ id: '18000000000000077', sport_type: 'Run', start_date: '2026-03-02T06:00:00Z', start_date_local: '2026-03-02T06:00:00Z', distance: 8100, moving_time: 2700, elapsed_time: 2800 }, { fetchedAt: now });
+    const run = toActivity(
+      {
+        id: '18000000000000077',
+        sport_type: 'Run',
+        start_date: '2026-03-02T06:00:00Z',
+        start_date_local: '2026-03-02T06:00:00Z',
+        distance: 8100,
+        moving_time: 2700,
+        elapsed_time: 2800,
+      },
+      { fetchedAt: now },
+    );
     await upsertActivity(t.deps.db, user.id, run.activity, { raw: {}, fetchedAt: now, now });
     await rematchDay(t.deps.db, user.id, '2026-03-02', now, '2026-03-02');
 
     const calls = t.standin.state.requests.length;
-    expect(await pushEvent(t, eventJson({ aspect_type: 'delete', object_id: '18000000000000077', owner_id: t.standin.athleteId, event_time: 1_772_436_000 }))).toBe(200);
-    const deauth = eventJson({ object_type: 'athlete', aspect_type: 'update', object_id: t.standin.athleteId, owner_id: t.standin.athleteId, event_time: 1_772_437_100, updates: { authorized: 'false' } });
+    expect(
+      await pushEvent(t, eventJson({ aspect_type: 'delete', object_id: '18000000000000077', owner_id: t.standin.athleteId, event_time: 1_772_436_000 })),
+    ).toBe(200);
+    const deauth = eventJson({
+      object_type: 'athlete',
+      aspect_type: 'update',
+      object_id: t.standin.athleteId,
+      owner_id: t.standin.athleteId,
+      event_time: 1_772_437_100,
+      updates: { authorized: 'false' },
+    });
     expect(await pushEvent(t, deauth)).toBe(200);
     // No job queue runs here: both wait, stored, and the webhook asked Strava nothing.
     expect(t.standin.state.requests.length).toBe(calls);
-    const events = await t.deps.db.select().from(stravaEvents).where(sql`user_id = ${user.id}`);
-    expect(events.map((e) => [e.object_type, e.aspect_type, e.status]).sort()).toEqual([['activity', 'delete', 'received'], ['athlete', 'update', 'received']]);
-    expect(await t.deps.db.select().from(stravaActivities).where(sql`user_id = ${user.id}`)).toHaveLength(1);
-    expect((await t.deps.db.select().from(workoutCompletions).where(sql`workout_id = ${workout!.id}`))[0]?.completion_status).toBe('completed');
-    expect(await t.deps.db.select().from(stravaTokens).where(sql`user_id = ${user.id}`)).toHaveLength(1);
+    const events = await t.deps.db
+      .select()
+      .from(stravaEvents)
+      .where(sql`user_id = ${user.id}`);
+    expect(events.map((e) => [e.object_type, e.aspect_type, e.status]).sort()).toEqual([
+      ['activity', 'delete', 'received'],
+      ['athlete', 'update', 'received'],
+    ]);
+    expect(
+      await t.deps.db
+        .select()
+        .from(stravaActivities)
+        .where(sql`user_id = ${user.id}`),
+    ).toHaveLength(1);
+    expect(
+      (
+        await t.deps.db
+          .select()
+          .from(workoutCompletions)
+          .where(sql`workout_id = ${workout!.id}`)
+      )[0]?.completion_status,
+    ).toBe('completed');
+    expect(
+      await t.deps.db
+        .select()
+        .from(stravaTokens)
+        .where(sql`user_id = ${user.id}`),
+    ).toHaveLength(1);
     expect((await call(t.app, 'GET', '/api/strava/status', { cookie })).json.connected).toBe(true);
   });
 });
 
 describe('disconnecting and privacy', () => {
-  it('revokes at Strava and purges the user\'s Strava data, keeping the completion verdict', async () => {
+  it("revokes at Strava and purges the user's Strava data, keeping the completion verdict", async () => {
     const { cookie, user } = await signUp(t);
     await connectStrava(t, cookie);
     const now = t.clock.now();
     const [workout] = await t.deps.db
       .insert(workouts)
-      .values({ user_id: user.id, scheduled_date: '2026-03-01', workout_type: 'easy', title: 'Easy', structure: { segments: [] }, estimated_distance_meters: 5000 })
+      .values({
+        user_id: user.id,
+        scheduled_date: '2026-03-01',
+        workout_type: 'easy',
+        title: 'Easy',
+        structure: { segments: [] },
+        estimated_distance_meters: 5000,
+      })
       .returning();
-    const run = toActivity({ id: '18000000000000090', sport_type: 'Run', start_date: '2026-03-01T06:00:00Z', start_date_local: '2026-03-01T07:00:00Z', distance: 5000, moving_time: 1500, elapsed_time: 1500 }, { fetchedAt: now });
+    const run = toActivity(
+      {
+        id: '18000000000000090',
+        sport_type: 'Run',
+        start_date: '2026-03-01T06:00:00Z',
+        start_date_local: '2026-03-01T07:00:00Z',
+        distance: 5000,
+        moving_time: 1500,
+        elapsed_time: 1500,
+      },
+      { fetchedAt: now },
+    );
     await upsertActivity(t.deps.db, user.id, run.activity, { raw: { secret: 'strava data' }, fetchedAt: now, now });
     await rematchDay(t.deps.db, user.id, '2026-03-01', now, '2026-03-02');
 
@@ -229,23 +355,51 @@ describe('disconnecting and privacy', () => {
     expect(response.status).toBe(200);
     expect(response.json).toEqual({ disconnected: true, revoked: 'revoked', activities_deleted: 1 });
     expect(t.standin.state.requests.at(-1)!.route).toBe('deauthorize');
-    expect(await t.deps.db.select().from(stravaTokens).where(sql`user_id = ${user.id}`)).toHaveLength(0);
-    expect(await t.deps.db.select().from(stravaActivities).where(sql`user_id = ${user.id}`)).toHaveLength(0);
-    const [completion] = await t.deps.db.select().from(workoutCompletions).where(sql`workout_id = ${workout!.id}`);
+    expect(
+      await t.deps.db
+        .select()
+        .from(stravaTokens)
+        .where(sql`user_id = ${user.id}`),
+    ).toHaveLength(0);
+    expect(
+      await t.deps.db
+        .select()
+        .from(stravaActivities)
+        .where(sql`user_id = ${user.id}`),
+    ).toHaveLength(0);
+    const [completion] = await t.deps.db
+      .select()
+      .from(workoutCompletions)
+      .where(sql`workout_id = ${workout!.id}`);
     expect(completion).toMatchObject({ completion_status: 'completed', strava_activity_id: null, strava_activity_url: null, distance_meters: null });
     // Again: nothing left to revoke.
     expect((await call(t.app, 'POST', '/api/strava/disconnect', { cookie })).json.revoked).toBe('not_connected');
   });
 
-  it('answers 404 for another user\'s activity ids and lists only one\'s own', async () => {
+  it("answers 404 for another user's activity ids and lists only one's own", async () => {
     const a = await signUp(t);
     const b = await signUp(t);
     const now = t.clock.now();
-    const run = toActivity({ id: '18000000000000111', sport_type: 'Run', start_date: '2026-03-01T06:00:00Z', start_date_local: '2026-03-01T07:00:00Z', distance: 5000, moving_time: 1500, elapsed_time: 1500 }, { fetchedAt: now });
+    const run = toActivity(
+      {
+        id: '18000000000000111',
+        sport_type: 'Run',
+        start_date: '2026-03-01T06:00:00Z',
+        start_date_local: '2026-03-01T07:00:00Z',
+        distance: 5000,
+        moving_time: 1500,
+        elapsed_time: 1500,
+      },
+      { fetchedAt: now },
+    );
     const { row } = await upsertActivity(t.deps.db, a.user.id, run.activity, { raw: { x: 1 }, fetchedAt: now, now });
     const own = await call(t.app, 'GET', `/api/activities/${row.id}`, { cookie: a.cookie });
     expect(own.status).toBe(200);
-    expect(own.json.activity).toMatchObject({ id: row.id, external_id: '18000000000000111', strava_url: 'https://www.strava.com/activities/18000000000000111' });
+    expect(own.json.activity).toMatchObject({
+      id: row.id,
+      external_id: '18000000000000111',
+      strava_url: 'https://www.strava.com/activities/18000000000000111',
+    });
     expect(own.json.activity).not.toHaveProperty('raw');
     expect((await call(t.app, 'GET', `/api/activities/${row.id}`, { cookie: b.cookie })).status).toBe(404);
     expect((await call(t.app, 'GET', '/api/activities/not-a-uuid', { cookie: b.cookie })).status).toBe(404);
@@ -257,14 +411,21 @@ describe('disconnecting and privacy', () => {
   it('keeps every token out of the database in clear and out of the log', async () => {
     const { cookie } = await signUp(t);
     await connectStrava(t, cookie);
-    const tables = await t.deps.db.execute(sql`select table_schema, table_name from information_schema.tables where table_schema in ('public', 'pgboss', 'drizzle') and table_type = 'BASE TABLE'`);
+    const tables = await t.deps.db.execute(
+      sql`select table_schema, table_name from information_schema.tables where table_schema in ('public', 'pgboss', 'drizzle') and table_type = 'BASE TABLE'`,
+    );
     let dump = '';
     for (const { table_schema: schema, table_name: name } of (tables as unknown as { rows: { table_schema: string; table_name: string }[] }).rows) {
       const rows = await t.deps.db.execute(sql.raw(`select t::text as line from "${schema}"."${name}" t`));
       dump += (rows as unknown as { rows: { line: string }[] }).rows.map((r) => r.line).join('\n');
     }
     expect(dump).toContain('18014398509481985'); // the athlete id is there: the dump is real
-    const secrets = [...t.standin.state.accessTokens.keys(), ...t.standin.state.refreshTokens, ...t.standin.state.codes.keys(), ...t.standin.state.requests.flatMap((r) => (r.form?.code ? [r.form.code] : []))];
+    const secrets = [
+      ...t.standin.state.accessTokens.keys(),
+      ...t.standin.state.refreshTokens,
+      ...t.standin.state.codes.keys(),
+      ...t.standin.state.requests.flatMap((r) => (r.form?.code ? [r.form.code] : [])),
+    ];
     expect(secrets.length).toBeGreaterThan(5);
     for (const secret of secrets) {
       expect(dump).not.toContain(secret);

@@ -62,7 +62,13 @@ export function stravaRoutes(deps: AppDeps): Hono<AppEnv> {
     const user = requireUser(c);
     requireStravaConfigured(deps.config);
     const { revoked, activities } = await revokeAndPurgeStrava(deps, user.id);
-    await recordAuditAfter(deps, { at: deps.now(), kind: 'strava_disconnected', user_id: user.id, detail: { by: 'runner', revoked, activities }, ...auditSource(c, deps.config.trustProxy) });
+    await recordAuditAfter(deps, {
+      at: deps.now(),
+      kind: 'strava_disconnected',
+      user_id: user.id,
+      detail: { by: 'runner', revoked, activities },
+      ...auditSource(c, deps.config.trustProxy),
+    });
     return c.json({ disconnected: true, revoked, activities_deleted: activities });
   });
 

@@ -30,11 +30,18 @@ afterAll(async () => {
   await standin.close();
 });
 
-const stravaEnv = () => ({ STRAVA_CLIENT_ID: standin.clientId, STRAVA_CLIENT_SECRET: standin.clientSecret, STRAVA_OAUTH_URL: standin.oauthUrl, STRAVA_API_URL: standin.apiUrl });
+const stravaEnv = () => ({
+  STRAVA_CLIENT_ID: standin.clientId,
+  STRAVA_CLIENT_SECRET: standin.clientSecret,
+  STRAVA_OAUTH_URL: standin.oauthUrl,
+  STRAVA_API_URL: standin.apiUrl,
+});
 
 async function command(dataDir: string, extraEnv: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'server/strava/subscription-cli.ts', ...args], { env: { ...process.env, DATA_DIR: dataDir, ...extraEnv } });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'server/strava/subscription-cli.ts', ...args], {
+      env: { ...process.env, DATA_DIR: dataDir, ...extraEnv },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -48,9 +55,20 @@ describe('npm run strava:subscription', () => {
     const config = loadConfig({ DATA_DIR: dataDir, ...stravaEnv() });
     const handle = await openDatabase({ dataDir });
     const now = new Date();
-    const user = await registerUser(handle.db, { invite_code: (await createInvite(handle.db, { now })).code, name: 'Op', email: 'op@example.com', password: 'long enough password' }, now);
+    const user = await registerUser(
+      handle.db,
+      { invite_code: (await createInvite(handle.db, { now })).code, name: 'Op', email: 'op@example.com', password: 'long enough password' },
+      now,
+    );
     const tokens = standin.issueTokens();
-    await saveConnection(handle.db, config.tokenEncryptionKey, user.id, { ...tokens, expiresAt: new Date(now.getTime() + 6 * 3600_000), athleteId: standin.athleteId, athlete: { id: standin.athleteId } }, 'read,activity:read_all', now);
+    await saveConnection(
+      handle.db,
+      config.tokenEncryptionKey,
+      user.id,
+      { ...tokens, expiresAt: new Date(now.getTime() + 6 * 3600_000), athleteId: standin.athleteId, athlete: { id: standin.athleteId } },
+      'read,activity:read_all',
+      now,
+    );
     await handle.close();
 
     server = await startServer(loadConfig({ DATA_DIR: dataDir, PORT: '0', ...stravaEnv() }), { host: '127.0.0.1', log: memoryLogger(), jobs: FAST_JOBS });
@@ -64,10 +82,22 @@ describe('npm run strava:subscription', () => {
 
     // Strava delivers to the callback: the event names our subscription and our runner.
     standin.putActivity('18000000000000990', readStravaFixture('activity_detailed_run.json').replace('"id": 1946417534', '"id": 18000000000000990'));
-    const event = { aspect_type: 'create', event_time: 1_773_000_000, object_id: '18000000000000990', object_type: 'activity', owner_id: standin.athleteId, subscription_id: id, updates: {} };
+    const event = {
+      aspect_type: 'create',
+      event_time: 1_773_000_000,
+      object_id: '18000000000000990',
+      object_type: 'activity',
+      owner_id: standin.athleteId,
+      subscription_id: id,
+      updates: {},
+    };
     expect(await standin.pushEvent(event)).toBe(200);
     const db = server.deps.db;
-    await waitFor(async () => (await db.select().from(stravaEvents).where(eq(stravaEvents.user_id, user.id)))[0]?.status === 'processed', 15_000, 'the delivered event');
+    await waitFor(
+      async () => (await db.select().from(stravaEvents).where(eq(stravaEvents.user_id, user.id)))[0]?.status === 'processed',
+      15_000,
+      'the delivered event',
+    );
 
     expect((await command(dataDir, stravaEnv(), 'delete')).stdout).toContain(`Deleted subscription ${id}`);
     expect(standin.state.subscriptions).toHaveLength(0);

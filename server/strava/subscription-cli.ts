@@ -25,7 +25,8 @@ const action = parsed.positionals[0] as SubscriptionAction | undefined;
 if (!action || !ACTIONS.includes(action) || parsed.positionals.length > 1) fail(USAGE);
 const callbackUrl = parsed.values['callback-url'];
 const id = parsed.values.id;
-if (callbackUrl !== undefined && (!/^https?:\/\//.test(callbackUrl) || callbackUrl.length > 255)) fail('--callback-url must be an http(s) URL of at most 255 characters.');
+if (callbackUrl !== undefined && (!/^https?:\/\//.test(callbackUrl) || callbackUrl.length > 255))
+  fail('--callback-url must be an http(s) URL of at most 255 characters.');
 if (id !== undefined && !/^\d{1,20}$/.test(id)) fail('--id must be a subscription id (digits).');
 
 // Checked before opening anything: without credentials there is nothing to do.
@@ -39,7 +40,11 @@ const route = await operatorRoute();
 let result: SubscriptionResult | undefined;
 let problem: string | undefined;
 if (route.kind === 'server') {
-  result = (await route.call('/strava/subscription', { action, ...(callbackUrl ? { callback_url: callbackUrl } : {}), ...(id ? { id } : {}) })) as SubscriptionResult;
+  result = (await route.call('/strava/subscription', {
+    action,
+    ...(callbackUrl ? { callback_url: callbackUrl } : {}),
+    ...(id ? { id } : {}),
+  })) as SubscriptionResult;
 } else {
   try {
     result = await manageSubscription(route.db, route.config, action, { callbackUrl, id, now: new Date() });

@@ -24,7 +24,10 @@ export function defaultCallbackUrl(config: Config): string {
 
 async function record(db: Executor, id: string | null, callbackUrl: string | null, now: Date): Promise<void> {
   const values = { subscription_id: id, callback_url: callbackUrl, updated_at: now };
-  await db.insert(stravaSettings).values({ id: 1, ...values }).onConflictDoUpdate({ target: stravaSettings.id, set: values });
+  await db
+    .insert(stravaSettings)
+    .values({ id: 1, ...values })
+    .onConflictDoUpdate({ target: stravaSettings.id, set: values });
 }
 
 /**

@@ -22,13 +22,22 @@ afterAll(async () => {
 });
 
 const progress = async (userId: string) => (await t.deps.db.select().from(stravaConnections).where(eq(stravaConnections.user_id, userId)))[0]!;
-const imported = async (userId: string) => (await t.deps.db.select().from(stravaActivities).where(eq(stravaActivities.user_id, userId))).map((a) => a.strava_activity_id).sort();
+const imported = async (userId: string) =>
+  (await t.deps.db.select().from(stravaActivities).where(eq(stravaActivities.user_id, userId))).map((a) => a.strava_activity_id).sort();
 const sync = (cookie: string) => call(t.app, 'POST', '/api/strava/sync', { cookie });
 
 /** A new run on Strava, newer than every other. */
 function newRunOnStrava(id: string, start: string) {
   const template = t.standin.state.activities[0]!;
-  t.standin.state.activities.unshift({ ...template, id, name: `Run ${id}`, start_date: start, start_date_local: start, upload_id: Number(id.slice(-6)), upload_id_str: id.slice(-6) });
+  t.standin.state.activities.unshift({
+    ...template,
+    id,
+    name: `Run ${id}`,
+    start_date: start,
+    start_date_local: start,
+    upload_id: Number(id.slice(-6)),
+    upload_id_str: id.slice(-6),
+  });
 }
 
 describe('sync now', () => {
@@ -66,14 +75,20 @@ describe('sync now', () => {
     expect(await connectStrava(t, cookie)).toBe('/settings?strava=connected');
     await waitFor(async () => (await progress(user.id)).backfill_status === 'done', 10_000, 'first import');
     // An import that claims to run but stored nothing for a minute: still under way.
-    await t.deps.db.update(stravaConnections).set({ backfill_status: 'running', updated_at: new Date(t.clock.now().getTime() - 60_000) }).where(eq(stravaConnections.user_id, user.id));
+    await t.deps.db
+      .update(stravaConnections)
+      .set({ backfill_status: 'running', updated_at: new Date(t.clock.now().getTime() - 60_000) })
+      .where(eq(stravaConnections.user_id, user.id));
     const generation = (await progress(user.id)).backfill_generation;
     const busy = await sync(cookie);
     expect(busy.status).toBe(202);
     expect(busy.json).toMatchObject({ started: false, status: { backfill: { status: 'running' } } });
     expect((await progress(user.id)).backfill_generation).toBe(generation);
     // Eleven minutes without a page: its job was lost; sync now starts it again.
-    await t.deps.db.update(stravaConnections).set({ updated_at: new Date(t.clock.now().getTime() - 11 * 60_000) }).where(eq(stravaConnections.user_id, user.id));
+    await t.deps.db
+      .update(stravaConnections)
+      .set({ updated_at: new Date(t.clock.now().getTime() - 11 * 60_000) })
+      .where(eq(stravaConnections.user_id, user.id));
     const restarted = await sync(cookie);
     expect(restarted.json).toMatchObject({ started: true });
     expect((await progress(user.id)).backfill_generation).toBe(generation + 1);

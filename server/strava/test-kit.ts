@@ -53,7 +53,10 @@ export const TEST_SUBSCRIPTION_ID = '120001';
 
 /** Records `id` as the app's push subscription (null: none, as before the operator created one). */
 export async function recordSubscription(t: TestApp, id: string | null): Promise<void> {
-  await t.deps.db.insert(stravaSettings).values({ id: 1, subscription_id: id }).onConflictDoUpdate({ target: stravaSettings.id, set: { subscription_id: id } });
+  await t.deps.db
+    .insert(stravaSettings)
+    .values({ id: 1, subscription_id: id })
+    .onConflictDoUpdate({ target: stravaSettings.id, set: { subscription_id: id } });
 }
 
 /**
@@ -94,7 +97,12 @@ export async function stravaTestApp(
  * final redirect. The stand-in has one athlete, so by default an earlier test user's link to
  * it is dropped first (`keepOtherLinks` to test that a second account cannot take it).
  */
-export async function connectStrava(t: StravaTestApp, cookie: string, tamper: (callback: URL) => void = () => {}, options: { keepOtherLinks?: boolean } = {}): Promise<string> {
+export async function connectStrava(
+  t: StravaTestApp,
+  cookie: string,
+  tamper: (callback: URL) => void = () => {},
+  options: { keepOtherLinks?: boolean } = {},
+): Promise<string> {
   if (!options.keepOtherLinks) await t.deps.db.delete(stravaTokens).where(eq(stravaTokens.strava_athlete_id, t.standin.athleteId));
   const connect = await call(t.app, 'GET', '/api/strava/connect', { cookie });
   if (connect.status !== 302) throw new Error(`connect answered ${connect.status}: ${JSON.stringify(connect.json)}`);
@@ -106,7 +114,15 @@ export async function connectStrava(t: StravaTestApp, cookie: string, tamper: (c
 }
 
 /** A webhook event as Strava sends it: ids as bare JSON integers (beyond 2^53 too). */
-export function eventJson(event: { object_type?: string; object_id: string; aspect_type: string; owner_id: string; subscription_id?: string; event_time: number; updates?: Record<string, string> }): string {
+export function eventJson(event: {
+  object_type?: string;
+  object_id: string;
+  aspect_type: string;
+  owner_id: string;
+  subscription_id?: string;
+  event_time: number;
+  updates?: Record<string, string>;
+}): string {
   return (
     `{"aspect_type":"${event.aspect_type}","event_time":${event.event_time},"object_id":${event.object_id},` +
     `"object_type":"${event.object_type ?? 'activity'}","owner_id":${event.owner_id},"subscription_id":${event.subscription_id ?? TEST_SUBSCRIPTION_ID},` +
@@ -126,7 +142,13 @@ export async function pushEvent(t: TestApp, body: string): Promise<number> {
 export async function processStoredEvents(t: TestApp): Promise<string[]> {
   const http = { now: t.deps.now, timeoutMs: 2000 };
   const call = { db: t.deps.db, dbKind: t.deps.dbKind, config: t.deps.config, now: t.deps.now, http, uncertainRefreshWaitMs: 600_000 };
-  const ctx = { call, client: createStravaClient({ ...http, apiUrl: t.deps.config.strava.apiUrl }), log: t.deps.log, notFoundDelaysMs: [1], onDeauthorized: auditDeauthorization(t.deps) };
+  const ctx = {
+    call,
+    client: createStravaClient({ ...http, apiUrl: t.deps.config.strava.apiUrl }),
+    log: t.deps.log,
+    notFoundDelaysMs: [1],
+    onDeauthorized: auditDeauthorization(t.deps),
+  };
   const outcomes: string[] = [];
   for (const id of await pendingEvents(t.deps.db)) {
     try {

@@ -49,7 +49,10 @@ export async function saveConnection(db: Executor, key: Buffer, userId: string, 
     scope,
     updated_at: now,
   };
-  await db.insert(stravaTokens).values({ user_id: userId, ...values, created_at: now }).onConflictDoUpdate({ target: stravaTokens.user_id, set: values });
+  await db
+    .insert(stravaTokens)
+    .values({ user_id: userId, ...values, created_at: now })
+    .onConflictDoUpdate({ target: stravaTokens.user_id, set: values });
   const fresh = {
     backfill_status: 'pending' as const,
     backfill_next_page: 1,
@@ -84,7 +87,13 @@ export async function loadTokens(db: Executor, userId: string) {
 }
 
 /** Records what went wrong for the status screen; `needsReconnect` when only a new connection helps. */
-export async function recordConnectionError(db: Executor, userId: string, code: string, now: Date, options: { needsReconnect?: boolean; refreshUncertain?: boolean } = {}): Promise<void> {
+export async function recordConnectionError(
+  db: Executor,
+  userId: string,
+  code: string,
+  now: Date,
+  options: { needsReconnect?: boolean; refreshUncertain?: boolean } = {},
+): Promise<void> {
   const [state] = await db
     .update(stravaConnections)
     .set({

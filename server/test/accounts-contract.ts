@@ -159,7 +159,13 @@ export function accountsContract(name: string, open: () => Promise<DatabaseHandl
     describe('profile', () => {
       it('reads and updates any subset of fields', async () => {
         const { cookie } = await signUp(t);
-        const update = { current_weekly_mileage_miles: 24.5, days_available_per_week: 5, easy_pace_per_mile_seconds: 570, units: 'km', time_zone: 'Europe/Paris' };
+        const update = {
+          current_weekly_mileage_miles: 24.5,
+          days_available_per_week: 5,
+          easy_pace_per_mile_seconds: 570,
+          units: 'km',
+          time_zone: 'Europe/Paris',
+        };
         const put = await call(t.app, 'PUT', '/api/profile', { cookie, body: update });
         expect(put.status).toBe(200);
         expect(put.json.profile).toMatchObject(update);

@@ -101,7 +101,13 @@ function blocks(body: any): PromptBlock[] {
   const add = (kind: string, index: number, value: any) => {
     const { cache_control: mark, ...rest } = value ?? {};
     const json = `${kind}:${JSON.stringify(rest)}`;
-    out.push({ kind, index, hash: sha(json), tokens: Math.ceil(JSON.stringify(rest).length / 4), ...(mark ? { ttlMs: mark.ttl === '1h' ? 3_600_000 : 300_000 } : {}) });
+    out.push({
+      kind,
+      index,
+      hash: sha(json),
+      tokens: Math.ceil(JSON.stringify(rest).length / 4),
+      ...(mark ? { ttlMs: mark.ttl === '1h' ? 3_600_000 : 300_000 } : {}),
+    });
   };
   for (const [i, tool] of (Array.isArray(body?.tools) ? body.tools : []).entries()) add('tool', i, tool);
   const system = body?.system;

@@ -137,7 +137,8 @@ export async function startAnthropicStandin(options: StandinOptions = {}): Promi
     if (problem) return sendError(res, problem.status, problem.type, problem.message);
     const [, id, results] = /^\/v1\/messages\/batches(?:\/([^/]+))?(\/results)?$/.exec(path) ?? [];
     if (method === 'POST' && !id) {
-      if (!Array.isArray(body?.requests) || body.requests.length === 0) return sendError(res, 400, 'invalid_request_error', 'requests: at least one request is required');
+      if (!Array.isArray(body?.requests) || body.requests.length === 0)
+        return sendError(res, 400, 'invalid_request_error', 'requests: at least one request is required');
       const batchId = `msgbatch_standin_${++counter}`;
       const answers = body.requests.map((r: any) => batchAnswer(r));
       const created = new Date().toISOString();
@@ -155,10 +156,21 @@ export async function startAnthropicStandin(options: StandinOptions = {}): Promi
   function batchAnswer(request: any) {
     const params = request?.params;
     const problem = checkRequest({ 'x-api-key': 'batch', 'anthropic-version': 'batch' }, params, undefined) ?? checkCache(params);
-    if (problem) return { custom_id: request?.custom_id, result: { type: 'errored', error: { type: 'error', error: { type: problem.type, message: problem.message }, request_id: null } } };
+    if (problem)
+      return {
+        custom_id: request?.custom_id,
+        result: { type: 'errored', error: { type: 'error', error: { type: problem.type, message: problem.message }, request_id: null } },
+      };
     const reply = queue.shift() ?? { type: 'text', text: `Echo: ${lastUserText(params.messages)}` };
-    if (reply.type === 'error') return { custom_id: request.custom_id, result: { type: 'errored', error: { type: 'error', error: { type: reply.errorType, message: reply.message ?? reply.errorType }, request_id: null } } };
-    return { custom_id: request.custom_id, result: { type: 'succeeded', message: messageJson(reply, `msg_standin_${++counter}`, params.model, cache.use(params)) } };
+    if (reply.type === 'error')
+      return {
+        custom_id: request.custom_id,
+        result: { type: 'errored', error: { type: 'error', error: { type: reply.errorType, message: reply.message ?? reply.errorType }, request_id: null } },
+      };
+    return {
+      custom_id: request.custom_id,
+      result: { type: 'succeeded', message: messageJson(reply, `msg_standin_${++counter}`, params.model, cache.use(params)) },
+    };
   }
 
   function batchJson(id: string) {
@@ -169,7 +181,9 @@ export async function startAnthropicStandin(options: StandinOptions = {}): Promi
       id,
       type: 'message_batch',
       processing_status: batch.ended ? 'ended' : 'in_progress',
-      request_counts: batch.ended ? { processing: 0, succeeded: n - failed, errored: failed, canceled: 0, expired: 0 } : { processing: n, succeeded: 0, errored: 0, canceled: 0, expired: 0 },
+      request_counts: batch.ended
+        ? { processing: 0, succeeded: n - failed, errored: failed, canceled: 0, expired: 0 }
+        : { processing: n, succeeded: 0, errored: 0, canceled: 0, expired: 0 },
       created_at: batch.created,
       ended_at: batch.ended,
       expires_at: new Date(Date.parse(batch.created) + 86_400_000).toISOString(),
@@ -336,7 +350,11 @@ function searchable(body: any): any {
 function lastUserText(messages: any[]): string {
   const last = [...messages].reverse().find((m) => m?.role === 'user');
   if (typeof last?.content === 'string') return last.content;
-  if (Array.isArray(last?.content)) return last.content.filter((b: any) => b?.type === 'text').map((b: any) => b.text).join(' ');
+  if (Array.isArray(last?.content))
+    return last.content
+      .filter((b: any) => b?.type === 'text')
+      .map((b: any) => b.text)
+      .join(' ');
   return '';
 }
 

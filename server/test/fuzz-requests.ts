@@ -76,7 +76,17 @@ function mutationArgs(name: string, f: Fill, serial: number): unknown {
     'plan.generate@2': { plan_id: id, goal_id: f.b.goal, plan: devicePlanCopy() },
     'activity.upload@2': {
       id,
-      activity: { source: 'fit_upload', external_id: `fit-fuzz-${serial}`, activity_type: 'Run', start_time: '2026-03-01T07:00:00.000Z', local_date: '2026-03-01', distance_meters: 5000, moving_time_seconds: 1800, elapsed_time_seconds: 1850, laps: [] },
+      activity: {
+        source: 'fit_upload',
+        external_id: `fit-fuzz-${serial}`,
+        activity_type: 'Run',
+        start_time: '2026-03-01T07:00:00.000Z',
+        local_date: '2026-03-01',
+        distance_meters: 5000,
+        moving_time_seconds: 1800,
+        elapsed_time_seconds: 1850,
+        laps: [],
+      },
     },
     'notifications.preferences.update@1': { set: { weekly_journal: false } },
   };
@@ -95,12 +105,19 @@ function pushBody(f: Fill): unknown {
   const name = names[f.pick % names.length]!;
   const clientId = `c_fuzz${f.serial}_${(f.pick % 99991).toString(36)}xx`;
   const [base, v] = name.split('@') as [string, string];
-  return { protocol: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, clientId, mutations: [{ id: 1, name: base, v: Number(v), hlc: hlcAt(NOW_MS, clientId), args: mutationArgs(name, f, f.serial) }] };
+  return {
+    protocol: PROTOCOL_VERSION,
+    schemaVersion: SCHEMA_VERSION,
+    clientId,
+    mutations: [{ id: 1, name: base, v: Number(v), hlc: hlcAt(NOW_MS, clientId), args: mutationArgs(name, f, f.serial) }],
+  };
 }
 
 /** Valid requests, by `METHOD path`; a route without one gets generic input only. */
 export const TEMPLATES: Record<string, Template> = {
-  'POST /api/auth/register': { body: (f) => ({ invite_code: f.invite(), name: 'Fuzz Runner', email: `fuzz-${f.serial}@example.com`, password: 'long enough password' }) },
+  'POST /api/auth/register': {
+    body: (f) => ({ invite_code: f.invite(), name: 'Fuzz Runner', email: `fuzz-${f.serial}@example.com`, password: 'long enough password' }),
+  },
   'POST /api/auth/login': { body: (f) => ({ email: f.pick % 2 ? f.aEmail : f.bEmail, password: 'not the right password' }) },
   'PUT /api/profile': { body: () => PROFILE },
   'POST /api/goals': { body: () => RACE },
@@ -111,13 +128,17 @@ export const TEMPLATES: Record<string, Template> = {
   'GET /api/workouts': { query: () => ({ from: '2026-03-01', to: '2026-04-01' }) },
   'GET /api/activities': { query: () => ({ from: '2026-02-01', to: '2026-03-02' }) },
   'POST /api/sync/push': { body: pushBody },
-  'POST /api/sync/pull': { body: (f) => ({ protocol: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, clientId: `c_fuzzpull${f.serial}`, cursor: null, limit: 20 }) },
+  'POST /api/sync/pull': {
+    body: (f) => ({ protocol: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, clientId: `c_fuzzpull${f.serial}`, cursor: null, limit: 20 }),
+  },
   'GET /api/calendar.ics': { query: () => ({ token: 'not-a-calendar-token' }) },
   'POST /api/coach/chat': { body: () => ({ message: 'How did my week go?' }) },
   'GET /api/chat/messages': { query: (f) => ({ limit: '10', before: f.b.chat }) },
   'PATCH /api/memory/:id': { body: () => ({ content: 'fuzzed memory' }) },
   'GET /api/journal': { query: () => ({ week: '2026-03-02' }) },
-  'PUT /api/notifications/preferences': { body: () => ({ weekly_journal: false, reminder_time: '18:30', quiet_hours_start: '22:00', quiet_hours_end: '07:00' }) },
+  'PUT /api/notifications/preferences': {
+    body: () => ({ weekly_journal: false, reminder_time: '18:30', quiet_hours_start: '22:00', quiet_hours_end: '07:00' }),
+  },
   'GET /api/notifications': { query: () => ({ limit: '10' }) },
   'GET /api/notifications/unsubscribe': { query: () => ({ token: 'not-a-token' }) },
   'POST /api/notifications/unsubscribe': { query: () => ({ token: 'not-a-token' }) },
@@ -157,7 +178,10 @@ function idKind(route: Route, ids: RunnerIds, spare?: FuzzWorld['b']['spare']): 
   return ids.goal;
 }
 
-const allIds = (ids: RunnerIds) => Object.values(ids).flat().filter((v): v is string => typeof v === 'string');
+const allIds = (ids: RunnerIds) =>
+  Object.values(ids)
+    .flat()
+    .filter((v): v is string => typeof v === 'string');
 
 export const PATH_TRICKS = [
   '..%2f..%2fprofile',
@@ -185,7 +209,13 @@ export const PATH_TRICKS = [
 ];
 
 /** The values a generator picks for a `:param`. */
-export type ParamChoice = { kind: 'b-own' } | { kind: 'a-own' } | { kind: 'a-any'; n: number } | { kind: 'a-upper' } | { kind: 'random'; n: number } | { kind: 'trick'; n: number };
+export type ParamChoice =
+  | { kind: 'b-own' }
+  | { kind: 'a-own' }
+  | { kind: 'a-any'; n: number }
+  | { kind: 'a-upper' }
+  | { kind: 'random'; n: number }
+  | { kind: 'trick'; n: number };
 
 export const paramArb: fc.Arbitrary<ParamChoice> = fc.oneof(
   { arbitrary: fc.constant({ kind: 'b-own' as const }), weight: 3 },
@@ -216,7 +246,34 @@ function paramValue(choice: ParamChoice, route: Route, world: FuzzWorld): string
 
 /** Values of the wrong type, size or shape for any field. A's data never appears here (see leaks). */
 export const wrongValueArb: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(null, true, false, 0, -1, -0, 1.5, 1e308, -1e308, 2 ** 53 + 1, '', ' ', '0', 'null', 'true', '2026-02-30', '2026-13-01', '9999-12-31', '0000-00-00', '25:61', 'NaN', '\u0000', '\ud800', '‮rtl', '%00', '../../x'),
+  fc.constantFrom(
+    null,
+    true,
+    false,
+    0,
+    -1,
+    -0,
+    1.5,
+    1e308,
+    -1e308,
+    2 ** 53 + 1,
+    '',
+    ' ',
+    '0',
+    'null',
+    'true',
+    '2026-02-30',
+    '2026-13-01',
+    '9999-12-31',
+    '0000-00-00',
+    '25:61',
+    'NaN',
+    '\u0000',
+    '\ud800',
+    '‮rtl',
+    '%00',
+    '../../x',
+  ),
   fc.integer(),
   fc.double(),
   fc.string({ maxLength: 40 }),
@@ -329,7 +386,25 @@ export type BodyChoice =
   | { kind: 'invalid'; n: number }
   | { kind: 'none' };
 
-const INVALID_JSON = ['{', '}', '{"a":}', '{"a":1,}', "{'a':1}", '[1,2', 'nul', 'NaN', '{"a":1}{"b":2}', '\ufeff{}', '\u0000', '"unterminated', '{"a":"\\uZZZZ"}', '1e999999', '{"__proto__":', '<xml/>', 'a=1&b=2'];
+const INVALID_JSON = [
+  '{',
+  '}',
+  '{"a":}',
+  '{"a":1,}',
+  "{'a':1}",
+  '[1,2',
+  'nul',
+  'NaN',
+  '{"a":1}{"b":2}',
+  '\ufeff{}',
+  '\u0000',
+  '"unterminated',
+  '{"a":"\\uZZZZ"}',
+  '1e999999',
+  '{"__proto__":',
+  '<xml/>',
+  'a=1&b=2',
+];
 
 export const bodyArb: fc.Arbitrary<BodyChoice> = fc.oneof(
   { arbitrary: fc.constant({ kind: 'template' as const }), weight: 2 },
@@ -341,7 +416,21 @@ export const bodyArb: fc.Arbitrary<BodyChoice> = fc.oneof(
 
 export type QueryChoice = { kind: 'template' } | { kind: 'mutated'; m: BodyMutation } | { kind: 'raw'; text: string };
 
-const RAW_QUERIES = ['%', '%zz', 'a=%E0%A4%A', '=&=&', '&&&', 'from=2026-03-01&from=2026-03-05&to=2026-03-02', 'from[]=1&to[]=2', `q=${'x'.repeat(20_000)}`, 'limit=1e3', 'limit=-1', 'limit=0x10', 'token=%00', 'week=2026-03-02%00'];
+const RAW_QUERIES = [
+  '%',
+  '%zz',
+  'a=%E0%A4%A',
+  '=&=&',
+  '&&&',
+  'from=2026-03-01&from=2026-03-05&to=2026-03-02',
+  'from[]=1&to[]=2',
+  `q=${'x'.repeat(20_000)}`,
+  'limit=1e3',
+  'limit=-1',
+  'limit=0x10',
+  'token=%00',
+  'week=2026-03-02%00',
+];
 
 export const queryArb: fc.Arbitrary<QueryChoice> = fc.oneof(
   { arbitrary: fc.constant({ kind: 'template' as const }), weight: 2 },
@@ -349,11 +438,44 @@ export const queryArb: fc.Arbitrary<QueryChoice> = fc.oneof(
   { arbitrary: fc.oneof(fc.constantFrom(...RAW_QUERIES), fc.string({ maxLength: 60 })).map((text) => ({ kind: 'raw' as const, text })), weight: 2 },
 );
 
-export const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON', 'application/json-patch+json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=xyz', 'application/octet-stream', ''];
-export const EVIL_ORIGINS = ['https://evil.example', 'null', 'http://localhost:8787.evil.example', 'http://localhost:8788', 'https://localhost:8787', 'file://'];
+export const CONTENT_TYPES = [
+  'application/json',
+  'application/json; charset=utf-8',
+  'APPLICATION/JSON',
+  'application/json-patch+json',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=xyz',
+  'application/octet-stream',
+  '',
+];
+export const EVIL_ORIGINS = [
+  'https://evil.example',
+  'null',
+  'http://localhost:8787.evil.example',
+  'http://localhost:8788',
+  'https://localhost:8787',
+  'file://',
+];
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 /** Paths no route declares: normalisation tricks and neighbours of real routes. */
-export const EXTRA_PATHS = ['/', '/settings', '/api', '/api/', '//api/goals', '/api//goals', '/api/GOALS', '/api/goals/', '/api/%2e%2e/api/profile', '/api/goals/..%2f..%2fprofile', '/api/admin', '/api/admin/../profile', '/.env', '/api/sync', '/api/export/..'];
+export const EXTRA_PATHS = [
+  '/',
+  '/settings',
+  '/api',
+  '/api/',
+  '//api/goals',
+  '/api//goals',
+  '/api/GOALS',
+  '/api/goals/',
+  '/api/%2e%2e/api/profile',
+  '/api/goals/..%2f..%2fprofile',
+  '/api/admin',
+  '/api/admin/../profile',
+  '/.env',
+  '/api/sync',
+  '/api/export/..',
+];
 
 export interface Recipe {
   route: number;
@@ -413,7 +535,16 @@ export function buildRequest(recipe: Recipe, routes: Route[], world: FuzzWorld):
   const path = route.path.replace(/:[a-z_]+/gi, () => paramValue(recipe.params[paramIndex++ % recipe.params.length]!, route, world));
   const template = TEMPLATES[`${route.method} ${route.path}`] ?? {};
   serial += 1;
-  const fill: Fill = { a: world.a.ids, b: world.b.ids, spare: world.b.spare, aEmail: world.a.email, bEmail: world.b.email, invite: () => world.invites.pop() ?? 'NO-MORE-CODES', pick: recipe.pick, serial };
+  const fill: Fill = {
+    a: world.a.ids,
+    b: world.b.ids,
+    spare: world.b.spare,
+    aEmail: world.a.email,
+    bEmail: world.b.email,
+    invite: () => world.invites.pop() ?? 'NO-MORE-CODES',
+    pick: recipe.pick,
+    serial,
+  };
   const aIds = allIds(world.a.ids);
   const bIds = allIds(world.b.ids);
 
@@ -422,7 +553,10 @@ export function buildRequest(recipe: Recipe, routes: Route[], world: FuzzWorld):
   if (recipe.query.kind === 'raw') query = recipe.query.text;
   else {
     const q = recipe.query.kind === 'mutated' ? mutateJson(baseQuery, recipe.query.m, aIds, bIds) : baseQuery;
-    query = q && typeof q === 'object' && !Array.isArray(q) ? new URLSearchParams(Object.entries(q).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v) ?? ''])).toString() : encodeURIComponent(String(JSON.stringify(q)));
+    query =
+      q && typeof q === 'object' && !Array.isArray(q)
+        ? new URLSearchParams(Object.entries(q).map(([k, v]) => [k, typeof v === 'string' ? v : (JSON.stringify(v) ?? '')])).toString()
+        : encodeURIComponent(String(JSON.stringify(q)));
   }
 
   let body: string | undefined;
@@ -450,7 +584,14 @@ export function buildRequest(recipe: Recipe, routes: Route[], world: FuzzWorld):
   const cookie = cookieFor(credential, recipe.pick, world);
   if (cookie) headers.cookie = cookie;
   const url = `${site}${path}${query ? `?${query}` : ''}`;
-  return { url, init: { method, headers, body }, route: `${route.method} ${route.path}`, credential, https: recipe.https, sent: `${url} ${body ?? ''} ${cookie ?? ''}` };
+  return {
+    url,
+    init: { method, headers, body },
+    route: `${route.method} ${route.path}`,
+    credential,
+    https: recipe.https,
+    sent: `${url} ${body ?? ''} ${cookie ?? ''}`,
+  };
 }
 
 function tryParse(text: string): unknown {
@@ -511,7 +652,10 @@ export function hostileVariants(valid: unknown, usedIds: string[], limit = 12): 
     return copy;
   };
   return [
-    ...spread(texts).flatMap((path, i) => [setAt(path, (old) => `${old}${POISON[i % POISON.length]}`), setAt(path, (old) => `${POISON[(i + 2) % POISON.length]}${old}`)]),
+    ...spread(texts).flatMap((path, i) => [
+      setAt(path, (old) => `${old}${POISON[i % POISON.length]}`),
+      setAt(path, (old) => `${POISON[(i + 2) % POISON.length]}${old}`),
+    ]),
     ...spread(ids).flatMap((path) => usedIds.map((id) => setAt(path, () => id))),
   ];
 }

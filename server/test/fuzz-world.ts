@@ -22,7 +22,13 @@ export const HTTPS_URL = 'https://coach.example.com';
 export const SUBSCRIPTION_ID = '770077';
 const TEST_KEY = 'sk-ant-fuzz-0123456789';
 
-export const PROFILE = { current_weekly_mileage_miles: 20, days_available_per_week: 4, easy_pace_per_mile_seconds: 600, time_zone: 'Europe/London', units: 'km' };
+export const PROFILE = {
+  current_weekly_mileage_miles: 20,
+  days_available_per_week: 4,
+  easy_pace_per_mile_seconds: 600,
+  time_zone: 'Europe/London',
+  units: 'km',
+};
 export const RACE = { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-10' };
 
 /** The ids of one runner's rows, by kind. */
@@ -70,13 +76,22 @@ export interface FuzzWorld {
 export async function buildFuzzWorld(handle: DatabaseHandle, tag: string): Promise<FuzzWorld> {
   const anthropic: AnthropicStandin = await startAnthropicStandin({ apiKey: TEST_KEY, chunkDelayMs: 0 });
   const t = await stravaTestApp(handle, { jobs: false, env: { ANTHROPIC_API_KEY: TEST_KEY, ANTHROPIC_BASE_URL: anthropic.baseUrl } });
-  const https = buildTestApp(handle, { ...stravaEnv(t), ANTHROPIC_API_KEY: TEST_KEY, ANTHROPIC_BASE_URL: anthropic.baseUrl, PUBLIC_URL: HTTPS_URL, DATA_DIR: t.deps.config.dataDir });
+  const https = buildTestApp(handle, {
+    ...stravaEnv(t),
+    ANTHROPIC_API_KEY: TEST_KEY,
+    ANTHROPIC_BASE_URL: anthropic.baseUrl,
+    PUBLIC_URL: HTTPS_URL,
+    DATA_DIR: t.deps.config.dataDir,
+  });
   https.clock = t.clock;
   https.deps.now = t.clock.now;
 
   const a = await seedRunner(t, `a-${tag}`, true);
   const b = await seedRunner(t, `b-${tag}`, false);
-  await t.deps.db.insert(stravaSettings).values({ id: 1, subscription_id: SUBSCRIPTION_ID }).onConflictDoUpdate({ target: stravaSettings.id, set: { subscription_id: SUBSCRIPTION_ID } });
+  await t.deps.db
+    .insert(stravaSettings)
+    .values({ id: 1, subscription_id: SUBSCRIPTION_ID })
+    .onConflictDoUpdate({ target: stravaSettings.id, set: { subscription_id: SUBSCRIPTION_ID } });
 
   const day = 24 * 3600 * 1000;
   const expired = await createSession(t.deps.db, t.deps.config.sessionSecret, a.ids.user, new Date(t.clock.now().getTime() - 31 * day));
@@ -84,7 +99,9 @@ export async function buildFuzzWorld(handle: DatabaseHandle, tag: string): Promi
   const storedHash = (stored as unknown as { rows: { token_hash: string }[] }).rows[0]!.token_hash;
   const profile = (await call(t.app, 'GET', '/api/profile', { cookie: a.cookie })).json.profile;
   const markers = [
-    ...Object.values(a.ids).flat().filter((id): id is string => typeof id === 'string'),
+    ...Object.values(a.ids)
+      .flat()
+      .filter((id): id is string => typeof id === 'string'),
     a.email,
     // In A's name, notes, goal, workout, memory, chat message and run.
     `marker-a-${tag}`,
@@ -98,7 +115,12 @@ export async function buildFuzzWorld(handle: DatabaseHandle, tag: string): Promi
   for (let i = 0; i < 25; i++) {
     spare.goals.push((await call(t.app, 'POST', '/api/goals', { cookie: b.cookie, body: { ...RACE, title: `spare ${i}` } })).json.goal.id);
     const memory = randomUUID();
-    await insertMemoryOnce(t.deps.db, b.ids.user, { id: memory, summary_type: 'preference', source_date_range_start: null, source_date_range_end: null, content: `spare ${i}`, data: {} }, t.clock.now());
+    await insertMemoryOnce(
+      t.deps.db,
+      b.ids.user,
+      { id: memory, summary_type: 'preference', source_date_range_start: null, source_date_range_end: null, content: `spare ${i}`, data: {} },
+      t.clock.now(),
+    );
     spare.memories.push(memory);
   }
 
@@ -152,12 +174,22 @@ async function seedRunner(t: StravaTestApp, label: string, withStrava: boolean):
   expectOk('workout', await call(t.app, 'PATCH', `/api/workouts/${workouts[0]}`, { cookie, body: { notes: `${marker}-workout` } }));
 
   const memory = randomUUID();
-  await insertMemoryOnce(t.deps.db, user.id, { id: memory, summary_type: 'preference', source_date_range_start: null, source_date_range_end: null, content: `${marker}-memory`, data: {} }, t.clock.now());
+  await insertMemoryOnce(
+    t.deps.db,
+    user.id,
+    { id: memory, summary_type: 'preference', source_date_range_start: null, source_date_range_end: null, content: `${marker}-memory`, data: {} },
+    t.clock.now(),
+  );
   const phone = new TestDevice(t.app, cookie, () => t.clock.now().getTime());
   const chat = randomUUID();
   const pushed = await phone.push([phone.mutation('chat.send', { id: chat, content: `${marker}-chat` })]);
   if (pushed.json.results?.[0]?.status !== 'applied') throw new Error(`seeding chat: ${JSON.stringify(pushed.json)}`);
-  const run = await seedRun(t, user.id, { local_date: '2026-03-01', distance_meters: 8000, source: 'fit_upload', external_id: `${marker}-run` }, `${marker}-run`);
+  const run = await seedRun(
+    t,
+    user.id,
+    { local_date: '2026-03-01', distance_meters: 8000, source: 'fit_upload', external_id: `${marker}-run` },
+    `${marker}-run`,
+  );
 
   let notification: string | null = null;
   if (withStrava) {
@@ -197,7 +229,9 @@ export async function snapshotOf(t: TestApp, userId: string): Promise<Record<str
   for (const table of [...tables, 'users']) {
     const column = table === 'users' ? 'id' : 'user_id';
     const rows = await t.deps.db.execute(
-      sql.raw(`select count(*)::text || ':' || coalesce(md5(string_agg(x::text, '|' order by x::text)), '') as print from "${table}" x where "${column}" = '${userId}'`),
+      sql.raw(
+        `select count(*)::text || ':' || coalesce(md5(string_agg(x::text, '|' order by x::text)), '') as print from "${table}" x where "${column}" = '${userId}'`,
+      ),
     );
     snapshot[table] = (rows as unknown as { rows: { print: string }[] }).rows[0]!.print;
   }

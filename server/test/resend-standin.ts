@@ -70,17 +70,28 @@ export async function startResendStandin(apiKey = 're_test_0123456789'): Promise
       }
       const to = typeof body.to === 'string' ? [body.to] : (body.to ?? []);
       if (!body.from || to.length === 0 || !body.subject) return error(res, 422, 'missing_required_field', 'Missing `from`, `to` or `subject` field.');
-      if (to.some((address) => standin.badAddresses.has(address.toLowerCase()))) return error(res, 422, 'validation_error', 'Invalid `to` field. The email address needs to follow the `email@example.com` format.');
+      if (to.some((address) => standin.badAddresses.has(address.toLowerCase())))
+        return error(res, 422, 'validation_error', 'Invalid `to` field. The email address needs to follow the `email@example.com` format.');
       const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
       const hash = createHash('sha256').update(text).digest('hex');
       if (key) {
         const seen = keys.get(key);
         if (seen && seen.hash !== hash) return error(res, 409, 'invalid_idempotent_request', 'Same idempotency key used with a different request payload.');
-        if (seen && !seen.response) return error(res, 409, 'concurrent_idempotent_requests', 'Same idempotency key used while original request is still in progress.');
+        if (seen && !seen.response)
+          return error(res, 409, 'concurrent_idempotent_requests', 'Same idempotency key used while original request is still in progress.');
         if (seen?.response) return answer(res, 200, seen.response);
         keys.set(key, { hash, response: null });
       }
-      const email: ResendEmail = { id: randomUUID(), idempotencyKey: key, from: body.from, to, subject: body.subject, text: body.text ?? '', html: body.html ?? '', headers: body.headers ?? {} };
+      const email: ResendEmail = {
+        id: randomUUID(),
+        idempotencyKey: key,
+        from: body.from,
+        to,
+        subject: body.subject,
+        text: body.text ?? '',
+        html: body.html ?? '',
+        headers: body.headers ?? {},
+      };
       standin.emails.push(email);
       if (key) keys.set(key, { hash, response: { id: email.id } });
       if (standin.beforeAnswer) await standin.beforeAnswer(email);

@@ -57,7 +57,11 @@ export function seedColumns(document: string): SeedColumn[] {
 
 /** The seed's `CREATE INDEX name ON table(columns)` lines. */
 export function seedIndexes(document: string): { name: string; table: string; columns: string[] }[] {
-  return [...document.matchAll(/CREATE INDEX (\w+) ON (\w+)\(([^)]+)\);/g)].map(([, name, table, cols]) => ({ name: name!, table: table!, columns: cols!.split(',').map((c) => c.trim()) }));
+  return [...document.matchAll(/CREATE INDEX (\w+) ON (\w+)\(([^)]+)\);/g)].map(([, name, table, cols]) => ({
+    name: name!,
+    table: table!,
+    columns: cols!.split(',').map((c) => c.trim()),
+  }));
 }
 
 /** The Postgres types a seed type may be stored as without losing what the seed can hold. */
@@ -119,7 +123,8 @@ export function seedContract(label: string, open: () => Promise<DatabaseHandle>)
           problems.push(`${key} is missing`);
           continue;
         }
-        if (!compatible(column.type).includes(found.data_type) && !TYPE_EXCEPTIONS[key]) problems.push(`${key} is ${found.data_type}, the seed says ${column.type}`);
+        if (!compatible(column.type).includes(found.data_type) && !TYPE_EXCEPTIONS[key])
+          problems.push(`${key} is ${found.data_type}, the seed says ${column.type}`);
         if (column.notNull && found.is_nullable === 'YES' && !RELAXED_NOT_NULL[key]) problems.push(`${key} may be null, the seed says NOT NULL`);
         if (column.unique && !uniques.has(key)) problems.push(`${key} is not unique, the seed says UNIQUE`);
       }
@@ -146,8 +151,16 @@ export function seedContract(label: string, open: () => Promise<DatabaseHandle>)
     /** A runner with a profile, a race goal and an engine plan; one of its workouts. */
     async function runnerWithWorkout() {
       const runner = await signUp(t);
-      await call(t.app, 'PUT', '/api/profile', { cookie: runner.cookie, body: { current_weekly_mileage_miles: 25, days_available_per_week: 5, easy_pace_per_mile_seconds: 570 } });
-      const goal = (await call(t.app, 'POST', '/api/goals', { cookie: runner.cookie, body: { goal_type: 'race', title: 'Spring 10K', target_race_distance_meters: 10_000, target_race_date: '2026-05-10' } })).json.goal;
+      await call(t.app, 'PUT', '/api/profile', {
+        cookie: runner.cookie,
+        body: { current_weekly_mileage_miles: 25, days_available_per_week: 5, easy_pace_per_mile_seconds: 570 },
+      });
+      const goal = (
+        await call(t.app, 'POST', '/api/goals', {
+          cookie: runner.cookie,
+          body: { goal_type: 'race', title: 'Spring 10K', target_race_distance_meters: 10_000, target_race_date: '2026-05-10' },
+        })
+      ).json.goal;
       const plan = await call(t.app, 'POST', '/api/plans/generate', { cookie: runner.cookie, body: { goal_id: goal.id } });
       expect(plan.status, JSON.stringify(plan.json)).toBe(201);
       const workout = (plan.json.workouts as { id: string; workout_type: string }[]).find((w) => w.workout_type !== 'race')!;
@@ -176,7 +189,10 @@ export function seedContract(label: string, open: () => Promise<DatabaseHandle>)
 
     it('accepts the printed structure through PATCH, returns it normalised, and exports it as 6 × (800 m + 400 m)', async () => {
       const { cookie, workout } = await runnerWithWorkout();
-      const res = await call(t.app, 'PATCH', `/api/workouts/${workout.id}`, { cookie, body: { structure: printed, description: 'The seed’s example session', edit_reason: 'as the seed prints it' } });
+      const res = await call(t.app, 'PATCH', `/api/workouts/${workout.id}`, {
+        cookie,
+        body: { structure: printed, description: 'The seed’s example session', edit_reason: 'as the seed prints it' },
+      });
       expect(res.status, JSON.stringify(res.json)).toBe(200);
       expect(res.json.workout.structure).toEqual(canonical);
       expect(res.json.workout.description).toBe('The seed’s example session');
@@ -189,7 +205,15 @@ export function seedContract(label: string, open: () => Promise<DatabaseHandle>)
       expect(decoder.checkIntegrity()).toBe(true);
       const { messages, errors } = decoder.read();
       expect(errors).toEqual([]);
-      const steps = messages.workoutStepMesgs as { intensity?: string; durationType?: string; durationValue?: number; durationDistance?: number; durationTime?: number; targetRepeatSteps?: number; repeatSteps?: number }[];
+      const steps = messages.workoutStepMesgs as {
+        intensity?: string;
+        durationType?: string;
+        durationValue?: number;
+        durationDistance?: number;
+        durationTime?: number;
+        targetRepeatSteps?: number;
+        repeatSteps?: number;
+      }[];
       const distances = steps.filter((s) => s.durationType === 'distance').map((s) => s.durationDistance);
       expect(distances).toEqual([800, 400]);
       const repeat = steps.find((s) => s.durationType === 'repeatUntilStepsCmplt');

@@ -68,9 +68,11 @@ function decode(body: string, encoding: string | undefined): string {
 
 /** Decodes RFC 2047 encoded-words (`=?UTF-8?Q?…?=`, `=?UTF-8?B?…?=`). */
 function decodeWords(value: string): string {
-  return value.replace(/\?=\s+=\?/g, '?==?').replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_, mode: string, text: string) =>
-    mode.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : decode(text.replace(/_/g, ' '), 'quoted-printable'),
-  );
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_, mode: string, text: string) =>
+      mode.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : decode(text.replace(/_/g, ' '), 'quoted-printable'),
+    );
 }
 
 /** The text/plain and text/html parts of a (possibly multipart) message. */
@@ -78,7 +80,10 @@ function parts(raw: string): { text: string; html: string } {
   const { headers, body } = parseHeaders(raw);
   const type = headers.get('content-type') ?? 'text/plain';
   const boundary = /boundary="?([^";]+)"?/i.exec(type)?.[1];
-  if (!boundary) return /text\/html/i.test(type) ? { text: '', html: decode(body, headers.get('content-transfer-encoding')) } : { text: decode(body, headers.get('content-transfer-encoding')), html: '' };
+  if (!boundary)
+    return /text\/html/i.test(type)
+      ? { text: '', html: decode(body, headers.get('content-transfer-encoding')) }
+      : { text: decode(body, headers.get('content-transfer-encoding')), html: '' };
   const out = { text: '', html: '' };
   for (const part of body.split(`--${boundary}`).slice(1)) {
     if (part.startsWith('--')) break;

@@ -24,8 +24,14 @@ export type StandinFault = 500 | 429 | 'hang';
 
 /** Overall (every request) and read (GET) limits and usage; usage goes up per request, 429 once over. */
 export interface RateLimitCounters {
-  limit15: number; limitDaily: number; readLimit15: number; readLimitDaily: number;
-  usage15: number; usageDaily: number; readUsage15: number; readUsageDaily: number;
+  limit15: number;
+  limitDaily: number;
+  readLimit15: number;
+  readLimitDaily: number;
+  usage15: number;
+  usageDaily: number;
+  readUsage15: number;
+  readUsageDaily: number;
 }
 
 export interface StandinOptions {
@@ -175,9 +181,29 @@ export async function startStravaStandin(options: StandinOptions = {}): Promise<
   const now = () => (options.now ?? (() => new Date()))().getTime();
   const ttl = (options.accessTokenTtlSeconds ?? 21_600) * 1000;
   const state: StandinState = {
-    requests: [], authorizeQueries: [], refreshCalls: 0, codes: new Map(), accessTokens: new Map(), refreshTokens: new Set(), refreshOwners: new Map(),
-    activities: generateActivities(options, athleteId), details: new Map(), notReady: new Map(), subscriptions: [], faults: [],
-    rateLimit: { limit15: 200, limitDaily: 2000, readLimit15: 100, readLimitDaily: 1000, usage15: 0, usageDaily: 0, readUsage15: 0, readUsageDaily: 0, ...options.limits },
+    requests: [],
+    authorizeQueries: [],
+    refreshCalls: 0,
+    codes: new Map(),
+    accessTokens: new Map(),
+    refreshTokens: new Set(),
+    refreshOwners: new Map(),
+    activities: generateActivities(options, athleteId),
+    details: new Map(),
+    notReady: new Map(),
+    subscriptions: [],
+    faults: [],
+    rateLimit: {
+      limit15: 200,
+      limitDaily: 2000,
+      readLimit15: 100,
+      readLimitDaily: 1000,
+      usage15: 0,
+      usageDaily: 0,
+      readUsage15: 0,
+      readUsageDaily: 0,
+      ...options.limits,
+    },
   };
   const hanging = new Set<ServerResponse>();
   const token = (prefix: string) => `${prefix}${randomBytes(20).toString('hex')}`;
@@ -195,7 +221,13 @@ export async function startStravaStandin(options: StandinOptions = {}): Promise<
   };
   const tokenBody = (pair: { accessToken: string; refreshToken: string }) => {
     const expiresAt = state.accessTokens.get(pair.accessToken)!.expiresAt;
-    return { token_type: 'Bearer', access_token: pair.accessToken, refresh_token: pair.refreshToken, expires_at: Math.floor(expiresAt / 1000), expires_in: Math.floor((expiresAt - now()) / 1000) };
+    return {
+      token_type: 'Bearer',
+      access_token: pair.accessToken,
+      refresh_token: pair.refreshToken,
+      expires_at: Math.floor(expiresAt / 1000),
+      expires_in: Math.floor((expiresAt - now()) / 1000),
+    };
   };
 
   function handle(req: IncomingMessage, res: ServerResponse, record: RecordedRequest): void {
@@ -231,7 +263,10 @@ export async function startStravaStandin(options: StandinOptions = {}): Promise<
       return send(fault.fault, fault.fault === 429 ? ERRORS.limit : ERRORS.server);
     }
     const rl = state.rateLimit;
-    const over = rl.usage15 > rl.limit15 || rl.usageDaily > rl.limitDaily || (method === 'GET' && (rl.readUsage15 > rl.readLimit15 || rl.readUsageDaily > rl.readLimitDaily));
+    const over =
+      rl.usage15 > rl.limit15 ||
+      rl.usageDaily > rl.limitDaily ||
+      (method === 'GET' && (rl.readUsage15 > rl.readLimit15 || rl.readUsageDaily > rl.readLimitDaily));
     if (route !== 'authorize' && over) return send(429, ERRORS.limit);
     const credentialsOk = (fields: Record<string, string>) => fields.client_id === clientId && fields.client_secret === clientSecret;
     const bearer = () => {
@@ -312,10 +347,21 @@ export async function startStravaStandin(options: StandinOptions = {}): Promise<
 
   async function subscriptions(record: RecordedRequest, send: (status: number, body?: unknown) => void): Promise<void> {
     const fields = record.method === 'POST' ? (record.form ?? {}) : record.query;
-    if (!fields.client_id || fields.client_id !== clientId || fields.client_secret !== clientSecret) return send(401, { ...ERRORS.auth, errors: [{ resource: 'Application', field: 'client_id', code: 'invalid' }] });
+    if (!fields.client_id || fields.client_id !== clientId || fields.client_secret !== clientSecret)
+      return send(401, { ...ERRORS.auth, errors: [{ resource: 'Application', field: 'client_id', code: 'invalid' }] });
     const id = /\/push_subscriptions\/([^/]+)$/.exec(record.path)?.[1];
     if (record.method === 'GET' && !id) {
-      return send(200, state.subscriptions.map((s) => ({ id: s.id, resource_state: 2, application_id: clientId, callback_url: s.callback_url, created_at: s.created_at, updated_at: s.created_at })));
+      return send(
+        200,
+        state.subscriptions.map((s) => ({
+          id: s.id,
+          resource_state: 2,
+          application_id: clientId,
+          callback_url: s.callback_url,
+          created_at: s.created_at,
+          updated_at: s.created_at,
+        })),
+      );
     }
     if (record.method === 'DELETE' && id) {
       const index = state.subscriptions.findIndex((s) => s.id === id);
@@ -336,7 +382,12 @@ export async function startStravaStandin(options: StandinOptions = {}): Promise<
         .catch(() => undefined);
       if (echoed !== challenge) return send(400, ERRORS.bad('PushSubscription', 'callback url', 'GET to callback URL does not return 200'));
     }
-    const created = { id: String(120_000 + state.requests.length), callback_url: callbackUrl, verify_token: fields.verify_token ?? '', created_at: new Date(now()).toISOString() };
+    const created = {
+      id: String(120_000 + state.requests.length),
+      callback_url: callbackUrl,
+      verify_token: fields.verify_token ?? '',
+      created_at: new Date(now()).toISOString(),
+    };
     state.subscriptions.push(created);
     return send(201, { id: created.id });
   }

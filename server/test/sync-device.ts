@@ -7,7 +7,6 @@ import { call } from './harness.ts';
 
 let devices = 0;
 
-
 /**
  * A minimal device for server tests: numbers its mutations, stamps them with its own HLC
  * (whose wall clock the test sets), and pushes/pulls through app.request().

@@ -62,7 +62,10 @@ export async function listWorkouts(db: Executor, userId: string, from: string, t
  * sync, where an offline edit of a workout deleted elsewhere still lands in its history (SYNC.md 9).
  */
 export async function getWorkout(db: Executor, userId: string, id: string, options: { includeDeleted?: boolean } = {}): Promise<WorkoutRow> {
-  const [row] = await db.select().from(workouts).where(and(eq(workouts.id, id), eq(workouts.user_id, userId)));
+  const [row] = await db
+    .select()
+    .from(workouts)
+    .where(and(eq(workouts.id, id), eq(workouts.user_id, userId)));
   if (!row || (row.deleted && !options.includeDeleted)) throw AppError.notFound('The workout');
   return row;
 }
@@ -74,15 +77,24 @@ const TRACKED = ['structure', 'scheduled_date', 'title', 'workout_type', 'descri
  * lost to a newer one, is written to the edit history. A change that breaks a guardrail of
  * the plan (hard) is refused with the reasons; soft ones come back as warnings.
  */
-export async function updateWorkout(db: Executor, userId: string, id: string, update: WorkoutUpdate & { deleted?: boolean }, stamp: WriteStamp, editedBy: EditedBy, options: { includeDeleted?: boolean } = {}) {
+export async function updateWorkout(
+  db: Executor,
+  userId: string,
+  id: string,
+  update: WorkoutUpdate & { deleted?: boolean },
+  stamp: WriteStamp,
+  editedBy: EditedBy,
+  options: { includeDeleted?: boolean } = {},
+) {
   const row = await getWorkout(db, userId, id, options);
   const { edit_reason: editReason, ...fields } = update;
   const { set, fieldHlc, lost } = applyFields(row.field_hlc, fields, stamp);
   // A `system` edit applies a plan already checked as a whole (adaptation); re-checking each
   // step would judge half-applied states.
-  const warnings = editedBy !== 'system' && !row.deleted && !set.deleted && Object.keys(set).some((key) => key === 'structure' || key === 'scheduled_date')
-    ? await guardrailsAfter(db, userId, row, set, stamp.today)
-    : [];
+  const warnings =
+    editedBy !== 'system' && !row.deleted && !set.deleted && Object.keys(set).some((key) => key === 'structure' || key === 'scheduled_date')
+      ? await guardrailsAfter(db, userId, row, set, stamp.today)
+      : [];
   const planned = set.structure ? await estimateFor(db, userId, set.structure, stamp.today) : null;
   const updated = Object.keys(set).length
     ? (
@@ -137,13 +149,23 @@ async function estimateFor(db: Executor, userId: string, structure: WorkoutStruc
 /** Checks the plan as it would be after the change; refuses new hard violations. */
 async function guardrailsAfter(db: Executor, userId: string, row: WorkoutRow, set: Partial<WorkoutRow>, today: string): Promise<Violation[]> {
   if (!row.training_plan_id) return [];
-  const [plan] = await db.select().from(trainingPlans).where(and(eq(trainingPlans.id, row.training_plan_id), eq(trainingPlans.user_id, userId)));
+  const [plan] = await db
+    .select()
+    .from(trainingPlans)
+    .where(and(eq(trainingPlans.id, row.training_plan_id), eq(trainingPlans.user_id, userId)));
   if (!plan || plan.status !== 'active') return [];
   const [goal] = plan.goal_id ? await db.select().from(goals).where(eq(goals.id, plan.goal_id)) : [];
   const profileRow = await getProfile(db, userId);
   if (profileRow.easy_pace_per_mile_seconds === null) return [];
-  const siblings = await db.select().from(workouts).where(and(eq(workouts.training_plan_id, plan.id), eq(workouts.deleted, false)));
-  const asPlan = (list: WorkoutRow[]) => ({ start_date: plan.start_date, weeks: plan.weeks as never, workouts: list.map((w) => ({ id: w.id, scheduled_date: w.scheduled_date, workout_type: w.workout_type, structure: w.structure })) });
+  const siblings = await db
+    .select()
+    .from(workouts)
+    .where(and(eq(workouts.training_plan_id, plan.id), eq(workouts.deleted, false)));
+  const asPlan = (list: WorkoutRow[]) => ({
+    start_date: plan.start_date,
+    weeks: plan.weeks as never,
+    workouts: list.map((w) => ({ id: w.id, scheduled_date: w.scheduled_date, workout_type: w.workout_type, structure: w.structure })),
+  });
   const ctx = { profile: engineProfile(profileRow), goal: goal ? engineGoal(goal) : null, today, history: await runHistory(db, userId, today) };
   const key = (v: Violation) => `${v.rule}|${v.reason}`;
   const before = new Set(checkPlan(asPlan(siblings), ctx).map(key));
@@ -151,7 +173,10 @@ async function guardrailsAfter(db: Executor, userId: string, row: WorkoutRow, se
   const fresh = after.filter((v) => !before.has(key(v)));
   const hard = fresh.filter((v) => v.severity === 'hard');
   if (hard.length) {
-    throw new AppError('guardrail_violation', { message: `This change would break your plan's safety rules: ${hard[0]!.reason}`, issues: hard.map((v) => ({ path: v.rule, message: v.reason })) });
+    throw new AppError('guardrail_violation', {
+      message: `This change would break your plan's safety rules: ${hard[0]!.reason}`,
+      issues: hard.map((v) => ({ path: v.rule, message: v.reason })),
+    });
   }
   return fresh;
 }

@@ -10,7 +10,9 @@ function stepText(step: Step, targets: TargetTable, unit: DistanceUnit): string 
     step.duration_seconds !== undefined
       ? formatDuration(step.duration_seconds)
       : step.distance_meters !== undefined
-        ? step.distance_meters < 1000 ? `${Math.round(step.distance_meters)} m` : formatDistance(step.distance_meters, unit)
+        ? step.distance_meters < 1000
+          ? `${Math.round(step.distance_meters)} m`
+          : formatDistance(step.distance_meters, unit)
         : 'until you press lap';
   if (!step.pace_target) return length;
   return `${length} ${TARGET_WORD[step.pace_target].toLowerCase()} (${targetRangeText(step.pace_target, targets, unit)})`;

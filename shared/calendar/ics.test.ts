@@ -106,7 +106,11 @@ describe('buildCalendar', () => {
 
   it('keeps UIDs stable and bumps SEQUENCE and LAST-MODIFIED when a workout moves', () => {
     const before = events(buildCalendar(input([workout()])))[0]!;
-    const moved = events(buildCalendar(input([workout({ scheduled_date: '2026-04-14', updated_at: new Date('2026-04-06T09:30:00Z') })], { now: new Date('2026-04-06T10:00:00Z') })))[0]!;
+    const moved = events(
+      buildCalendar(
+        input([workout({ scheduled_date: '2026-04-14', updated_at: new Date('2026-04-06T09:30:00Z') })], { now: new Date('2026-04-06T10:00:00Z') }),
+      ),
+    )[0]!;
     expect(moved.UID).toBe(before.UID);
     expect(moved.DTSTART).toBe('20260414');
     expect(Number(moved.SEQUENCE)).toBeGreaterThan(Number(before.SEQUENCE));

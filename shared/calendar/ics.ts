@@ -120,9 +120,7 @@ export function buildCalendar(input: BuildCalendarInput): string {
   if (input.domain === '' || /[\s@]/.test(input.domain)) throw new Error(`not a UID domain: ${input.domain}`);
   const stamp = utcStamp(toDate(input.now, 'now'));
   const refresh = `PT${Math.max(1, Math.round(input.refreshMinutes ?? 60))}M`;
-  const workouts = [...input.workouts].sort(
-    (a, b) => a.scheduled_date.localeCompare(b.scheduled_date) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
+  const workouts = [...input.workouts].sort((a, b) => a.scheduled_date.localeCompare(b.scheduled_date) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',

@@ -15,13 +15,24 @@ describe('AppError and the registry', () => {
   });
 
   it('says more than the words when told to, with issues, extra fields and headers', () => {
-    const error = new AppError('validation_failed', { message: 'The goal is not valid.', issues: [{ path: 'title', message: 'is empty' }], extra: { expected: 3 }, headers: { 'Retry-After': '5' } });
-    expect(errorBody(error)).toEqual({ error: { code: 'validation_failed', message: 'The goal is not valid.', issues: [{ path: 'title', message: 'is empty' }], expected: 3 } });
+    const error = new AppError('validation_failed', {
+      message: 'The goal is not valid.',
+      issues: [{ path: 'title', message: 'is empty' }],
+      extra: { expected: 3 },
+      headers: { 'Retry-After': '5' },
+    });
+    expect(errorBody(error)).toEqual({
+      error: { code: 'validation_failed', message: 'The goal is not valid.', issues: [{ path: 'title', message: 'is empty' }], expected: 3 },
+    });
     expect(error.headers).toEqual({ 'Retry-After': '5' });
   });
 
   it('still takes the status-first spelling, its message falling back to the words', () => {
-    expect(new AppError(429, 'sync_too_soon', 'Try again in 3 minutes.')).toMatchObject({ status: 429, code: 'sync_too_soon', message: 'Try again in 3 minutes.' });
+    expect(new AppError(429, 'sync_too_soon', 'Try again in 3 minutes.')).toMatchObject({
+      status: 429,
+      code: 'sync_too_soon',
+      message: 'Try again in 3 minutes.',
+    });
     expect(new AppError(409, 'id_taken', '').message).toBe(wordsFor('id_taken'));
     // bad_request passes on the 4xx Hono chose, as server/app.ts does.
     expect(new AppError(405 as 400, 'bad_request', 'Method not allowed.').status).toBe(405);
@@ -42,7 +53,10 @@ describe('the chat stream’s error event', () => {
   it('carries the envelope’s error object: code and words from the registry', async () => {
     const sse = new SseStream();
     sse.sendError(new AppError('internal_error'), { retryable: true, storedMessage: null });
-    sse.sendError(new AppError('coach_interrupted', { message: `${wordsFor('coach_interrupted')} (network)` }), { retryable: true, storedMessage: { id: 'm1', content: 'Half' } });
+    sse.sendError(new AppError('coach_interrupted', { message: `${wordsFor('coach_interrupted')} (network)` }), {
+      retryable: true,
+      storedMessage: { id: 'm1', content: 'Half' },
+    });
     sse.close();
     const text = await new Response(sse.body).text();
     const events = text
@@ -51,7 +65,16 @@ describe('the chat stream’s error event', () => {
       .map((block) => ({ event: /^event: (.*)$/m.exec(block)![1], data: StreamErrorSchema.parse(JSON.parse(/^data: (.*)$/m.exec(block)![1]!)) }));
     expect(events).toEqual([
       { event: 'error', data: { code: 'internal_error', message: wordsFor('internal_error'), retryable: true, status: 500, stored_message: null } },
-      { event: 'error', data: { code: 'coach_interrupted', message: `${wordsFor('coach_interrupted')} (network)`, retryable: true, status: 502, stored_message: { id: 'm1', content: 'Half' } } },
+      {
+        event: 'error',
+        data: {
+          code: 'coach_interrupted',
+          message: `${wordsFor('coach_interrupted')} (network)`,
+          retryable: true,
+          status: 502,
+          stored_message: { id: 'm1', content: 'Half' },
+        },
+      },
     ]);
   });
 });

@@ -47,7 +47,9 @@ describe('the error registry', () => {
 
 describe('the wire’s error shape', () => {
   it('parses the envelope and the chat stream’s error event, codes it does not know included', () => {
-    expect(ErrorEnvelopeSchema.parse({ error: { code: 'a_newer_code', message: 'Words.', expected: 3 } })).toEqual({ error: { code: 'a_newer_code', message: 'Words.' } });
+    expect(ErrorEnvelopeSchema.parse({ error: { code: 'a_newer_code', message: 'Words.', expected: 3 } })).toEqual({
+      error: { code: 'a_newer_code', message: 'Words.' },
+    });
     expect(ErrorEnvelopeSchema.safeParse({ error: { code: 'id_taken' } }).success).toBe(false);
     expect(ErrorEnvelopeSchema.safeParse('<html>').success).toBe(false);
     const event = { code: 'coach_unavailable', message: wordsFor('coach_unavailable'), retryable: true, status: 503, stored_message: null };

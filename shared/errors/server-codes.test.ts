@@ -42,7 +42,9 @@ export function codeSites(text: string, file: string): Site[] {
 }
 
 function serverSources(): string[] {
-  return (readdirSync(SERVER, { recursive: true }) as string[]).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.split(/[\\/]/).includes('test'));
+  return (readdirSync(SERVER, { recursive: true }) as string[]).filter(
+    (file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.split(/[\\/]/).includes('test'),
+  );
 }
 
 const sites = serverSources().flatMap((file) => codeSites(readFileSync(new URL(file, SERVER), 'utf8'), `server/${file}`));
@@ -50,7 +52,9 @@ const sites = serverSources().flatMap((file) => codeSites(readFileSync(new URL(f
 describe('the server’s error codes', () => {
   it('finds the coded sites (the scan itself works)', () => {
     expect(sites.length).toBeGreaterThan(50);
-    expect(sites.map((site) => site.code)).toEqual(expect.arrayContaining(['validation_failed', 'client_id_taken', 'result_expired', 'strava_reconnect_needed', 'coach_interrupted']));
+    expect(sites.map((site) => site.code)).toEqual(
+      expect.arrayContaining(['validation_failed', 'client_id_taken', 'result_expired', 'strava_reconnect_needed', 'coach_interrupted']),
+    );
   });
 
   it('names only registered codes', () => {
@@ -59,11 +63,14 @@ describe('the server’s error codes', () => {
 
   it('gives each code the registry’s status where it writes one', () => {
     const wrong = sites.filter((site) => site.status !== null && isErrorCode(site.code) && SERVER_ERRORS[site.code].status !== site.status);
-    expect(wrong.map((site) => `${site.at} ${site.code} ${site.status} (registry: ${isErrorCode(site.code) ? SERVER_ERRORS[site.code].status : '?'})`)).toEqual([]);
+    expect(wrong.map((site) => `${site.at} ${site.code} ${site.status} (registry: ${isErrorCode(site.code) ? SERVER_ERRORS[site.code].status : '?'})`)).toEqual(
+      [],
+    );
   });
 
   it('would catch an unregistered code or a wrong status', () => {
-    const text = "throw new AppError(\n  400,\n  'no_such_code',\n  'x');\nthrow new AppError(404, 'id_taken');\nsuper(409, 'typo_code');\nerrors.push(boundedRejection({ code: 'made_up', message }));";
+    const text =
+      "throw new AppError(\n  400,\n  'no_such_code',\n  'x');\nthrow new AppError(404, 'id_taken');\nsuper(409, 'typo_code');\nerrors.push(boundedRejection({ code: 'made_up', message }));";
     const found = codeSites(text, 'sample.ts');
     expect(found.filter((site) => !isErrorCode(site.code)).map((site) => site.code)).toEqual(['no_such_code', 'typo_code', 'made_up']);
     expect(found.find((site) => site.code === 'id_taken')).toMatchObject({ status: 404, at: 'sample.ts:5' });

@@ -26,7 +26,22 @@ interface FileSpec {
 }
 
 // Like the encoder, build each kind of message through one function with one key order.
-const SESSION_KEYS = ['messageIndex', 'timestamp', 'startTime', 'totalElapsedTime', 'totalTimerTime', 'totalMovingTime', 'totalDistance', 'sport', 'subSport', 'avgHeartRate', 'maxHeartRate', 'totalAscent', 'numLaps', 'firstLapIndex'];
+const SESSION_KEYS = [
+  'messageIndex',
+  'timestamp',
+  'startTime',
+  'totalElapsedTime',
+  'totalTimerTime',
+  'totalMovingTime',
+  'totalDistance',
+  'sport',
+  'subSport',
+  'avgHeartRate',
+  'maxHeartRate',
+  'totalAscent',
+  'numLaps',
+  'firstLapIndex',
+];
 function mesg(mesgNum: number, keys: string[], fields: Record<string, unknown>): Encodable<Mesg> {
   const out: Encodable<Mesg> & Record<string, unknown> = { mesgNum };
   for (const key of keys) if (fields[key] !== undefined) out[key] = fields[key];
@@ -38,7 +53,13 @@ function activityFile(spec: FileSpec): Uint8Array {
   const { start, laps, sport = 'running', subSport = 'generic' } = spec;
   const encoder = new Encoder();
   encoder.writeMesg(
-    mesg(0, ['type', 'manufacturer', 'product', 'serialNumber', 'timeCreated'], { type: 'activity', manufacturer: 'garmin', product: 4315, serialNumber: spec.serial, timeCreated: start }),
+    mesg(0, ['type', 'manufacturer', 'product', 'serialNumber', 'timeCreated'], {
+      type: 'activity',
+      manufacturer: 'garmin',
+      product: 4315,
+      serialNumber: spec.serial,
+      timeCreated: start,
+    }),
   );
   let t = start.getTime();
   let distance = 0;
@@ -227,7 +248,14 @@ describe('decodeActivity refuses what it cannot read', () => {
       {
         ...propertyRuns(300),
         // test:explore (seed 502109932): damaged timestamps made an Invalid Date, and toISOString threw.
-        examples: [[[[687581510, 7], [402200001, 0]]]],
+        examples: [
+          [
+            [
+              [687581510, 7],
+              [402200001, 0],
+            ],
+          ],
+        ],
       },
     );
   });

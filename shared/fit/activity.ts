@@ -58,8 +58,7 @@ function sportType(sport: unknown, subSport: unknown): string {
   }
 }
 
-const movingOf = (s: Summary): number =>
-  num(s.totalMovingTime) ?? num(s.totalTimerTime) ?? num(s.totalElapsedTime) ?? 0;
+const movingOf = (s: Summary): number => num(s.totalMovingTime) ?? num(s.totalTimerTime) ?? num(s.totalElapsedTime) ?? 0;
 /** A date the file holds, unless damage made it one JavaScript cannot represent (an Invalid Date). */
 const readableDate = (value: unknown): Date | undefined => (value instanceof Date && Number.isFinite(value.getTime()) ? value : undefined);
 const startOf = (s: Summary): Date | undefined => readableDate(s.startTime);
@@ -129,7 +128,10 @@ function summarise(parts: Summary[], fallbackStart: Date | undefined) {
   return {
     start,
     activity_type: sports.size === 1 ? [...sports][0]! : 'Workout',
-    distance_meters: round(sum((s) => num(s.totalDistance)), 2),
+    distance_meters: round(
+      sum((s) => num(s.totalDistance)),
+      2,
+    ),
     moving_time_seconds: round(sum(movingOf), 3),
     elapsed_time_seconds: round(elapsed, 3),
     average_heartrate: avgHr === undefined ? undefined : Math.round(avgHr),

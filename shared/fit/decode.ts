@@ -115,9 +115,7 @@ export function decodeWorkout(bytes: Uint8Array): DecodeWorkoutResult {
   }
   const fileId = messages.fileIdMesgs?.[0];
   const workout = messages.workoutMesgs?.[0];
-  const steps = [...(messages.workoutStepMesgs ?? [])]
-    .map(decodeStep)
-    .sort((a, b) => a.index - b.index);
+  const steps = [...(messages.workoutStepMesgs ?? [])].map(decodeStep).sort((a, b) => a.index - b.index);
   const out: DecodedWorkout = { steps };
   const set = <K extends keyof DecodedWorkout>(key: K, value: DecodedWorkout[K] | undefined): void => {
     if (value !== undefined) out[key] = value;

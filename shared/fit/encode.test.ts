@@ -12,7 +12,13 @@ const table = {
 const structure: WorkoutStructure = {
   segments: [
     { type: 'warmup', duration_seconds: 900, pace_target: 'easy' },
-    { type: 'interval', repeats: 6, work: { distance_meters: 800, pace_target: 'interval' }, recovery: { duration_seconds: 120, pace_target: 'jog' }, notes: 'Even splits' },
+    {
+      type: 'interval',
+      repeats: 6,
+      work: { distance_meters: 800, pace_target: 'interval' },
+      recovery: { duration_seconds: 120, pace_target: 'jog' },
+      notes: 'Even splits',
+    },
     { type: 'cooldown', duration_seconds: 600, pace_target: 'easy' },
   ],
 };
@@ -90,7 +96,16 @@ describe('encodeWorkout', () => {
       input({
         structure: {
           segments: [
-            { type: 'repeat', repeats: 3, steps: [{ duration_seconds: 90, pace_target: 'interval' }, { duration_seconds: 60, pace_target: 'jog' }, { distance_meters: 1609.344 }, { open: true, pace_target: 'interval' }] },
+            {
+              type: 'repeat',
+              repeats: 3,
+              steps: [
+                { duration_seconds: 90, pace_target: 'interval' },
+                { duration_seconds: 60, pace_target: 'jog' },
+                { distance_meters: 1609.344 },
+                { open: true, pace_target: 'interval' },
+              ],
+            },
             { type: 'strides', duration_seconds: 20 },
           ],
         },

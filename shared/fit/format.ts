@@ -114,5 +114,8 @@ export function clipUtf8(text: string, maxBytes: number): string {
  */
 export function cleanText(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/(?:[\u0000-\u001f\u007f\ufffd]|\p{Cs})+/gu, ' ').replace(/ {2,}/g, ' ').trim();
+  return text
+    .replace(/(?:[\u0000-\u001f\u007f\ufffd]|\p{Cs})+/gu, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }

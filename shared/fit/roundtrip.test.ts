@@ -36,9 +36,7 @@ const PACES: PaceTable = {
   half: { slow_seconds_per_km: 276, fast_seconds_per_km: 270 },
   race: { slow_seconds_per_km: 250, fast_seconds_per_km: 244 },
 };
-const HR: HeartRateTable = Object.fromEntries(
-  Object.keys(PACES).map((k, i) => [k, { low_bpm: 120 + i * 4, high_bpm: 132 + i * 4 }]),
-) as HeartRateTable;
+const HR: HeartRateTable = Object.fromEntries(Object.keys(PACES).map((k, i) => [k, { low_bpm: 120 + i * 4, high_bpm: 132 + i * 4 }])) as HeartRateTable;
 
 // Expected raw values, written out from FIT.md rather than from the encoder's code.
 const time = (s: number) => ({ durationType: 'time', durationValue: s * 1000 });
@@ -152,7 +150,7 @@ describe('encode → decode with two independent decoders', () => {
     expect(dist(800).durationValue).toBe(80_000);
   });
 
-  it("the seed's structure as printed (nulls, \"5K\"): warm-up 600 s, 6 × (800 m + 400 m jog), cool-down 600 s", async () => {
+  it('the seed\'s structure as printed (nulls, "5K"): warm-up 600 s, 6 × (800 m + 400 m jog), cool-down 600 s', async () => {
     // In CI the repository is cloned beside `shared/`, so the seed lives at <repo>/../shared.
     const seed = seedStructure(readFileSync(new URL(SEED_DOCUMENT_FROM_REPO, new URL('../../', import.meta.url)), 'utf8'));
     await expectRoundTrip(
@@ -184,10 +182,14 @@ describe('encode → decode with two independent decoders', () => {
           type: 'repeat',
           repeats: 1,
           steps: [
-            { distance_meters: 800, pace_target: 'interval' }, jog(400),
-            { distance_meters: 1200, pace_target: 'interval' }, jog(400),
-            { distance_meters: 1600, pace_target: 'threshold' }, jog(400),
-            { distance_meters: 1200, pace_target: 'interval' }, jog(400),
+            { distance_meters: 800, pace_target: 'interval' },
+            jog(400),
+            { distance_meters: 1200, pace_target: 'interval' },
+            jog(400),
+            { distance_meters: 1600, pace_target: 'threshold' },
+            jog(400),
+            { distance_meters: 1200, pace_target: 'interval' },
+            jog(400),
           ],
         },
         { type: 'interval', repeats: 2, work: { distance_meters: 800, pace_target: 'interval' }, recovery: jog(400) },
@@ -201,11 +203,24 @@ describe('encode → decode with two independent decoders', () => {
       ladder,
       steps(
         { ...time(900), ...pace('easy'), intensity: 'warmup' },
-        work(400, 'repetition'), j(200), repeat(1, 2),
+        work(400, 'repetition'),
+        j(200),
+        repeat(1, 2),
         // Done once: plain steps, no repeat step.
-        work(800, 'interval'), j(400), work(1200, 'interval'), j(400), work(1600, 'threshold'), j(400), work(1200, 'interval'), j(400),
-        work(800, 'interval'), j(400), repeat(12, 2),
-        work(400, 'repetition'), { ...time(90), ...noTarget(), intensity: 'recovery' }, repeat(15, 3),
+        work(800, 'interval'),
+        j(400),
+        work(1200, 'interval'),
+        j(400),
+        work(1600, 'threshold'),
+        j(400),
+        work(1200, 'interval'),
+        j(400),
+        work(800, 'interval'),
+        j(400),
+        repeat(12, 2),
+        work(400, 'repetition'),
+        { ...time(90), ...noTarget(), intensity: 'recovery' },
+        repeat(15, 3),
         { ...open(), ...noTarget(), intensity: 'cooldown' },
       ),
     );
@@ -280,7 +295,19 @@ describe('encode → decode with two independent decoders', () => {
 // Arbitrary valid structures, each also spelled as another writer would (nulls, "5K"): both
 // decoders must agree with what the encoder planned, whichever spelling it was given.
 const spelledArb = structureArb.chain((structure) => fc.tuple(fc.constant(structure), otherSpelling(structure)));
-const foundByCi = { segments: [{ type: 'repeat', repeats: 1, steps: [{ duration_seconds: 1, notes: '\ufffd' }, { duration_seconds: 1, notes: 'a\ud800b' }] }, { type: 'interval', repeats: 1, work: { distance_meters: 1 } }] } as WorkoutStructure;
+const foundByCi = {
+  segments: [
+    {
+      type: 'repeat',
+      repeats: 1,
+      steps: [
+        { duration_seconds: 1, notes: '\ufffd' },
+        { duration_seconds: 1, notes: 'a\ud800b' },
+      ],
+    },
+    { type: 'interval', repeats: 1, work: { distance_meters: 1 } },
+  ],
+} as WorkoutStructure;
 
 describe('any valid structure', () => {
   it('decodes identically in the SDK and in fit-file-parser, as planned', async () => {
@@ -292,7 +319,16 @@ describe('any valid structure', () => {
         expect(Buffer.from(encode(spelled as WorkoutStructure, targets).bytes).equals(Buffer.from(bytes))).toBe(true);
         const sdk = fromSdk(bytes);
         const expected = planned.map((s) =>
-          prune({ messageIndex: s.messageIndex, durationType: s.durationType, durationValue: s.durationValue, targetType: s.targetType, targetValue: s.targetValue, low: s.customTargetValueLow, high: s.customTargetValueHigh, intensity: s.intensity }),
+          prune({
+            messageIndex: s.messageIndex,
+            durationType: s.durationType,
+            durationValue: s.durationValue,
+            targetType: s.targetType,
+            targetValue: s.targetValue,
+            low: s.customTargetValueLow,
+            high: s.customTargetValueHigh,
+            intensity: s.intensity,
+          }),
         );
         expect(sdk.steps).toEqual(expected);
         expect(await fromFitFileParser(bytes)).toEqual(expected);

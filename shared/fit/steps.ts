@@ -1,11 +1,4 @@
-import type {
-  HeartRateRange,
-  PaceRange,
-  PaceTarget,
-  SimpleSegment,
-  Step,
-  WorkoutStructure,
-} from '../schema/workout.ts';
+import type { HeartRateRange, PaceRange, PaceTarget, SimpleSegment, Step, WorkoutStructure } from '../schema/workout.ts';
 import {
   MAX_FIT_STRING_BYTES,
   MAX_STEP_NAME_CHARS,
@@ -159,13 +152,7 @@ function simpleName(segment: SimpleSegment): string {
 }
 
 /** Children first, then the repeat step pointing back at the first child (FIT.md). */
-function addBlock(
-  steps: FitStep[],
-  children: Array<{ step: Step; role: Role }>,
-  repeats: number,
-  notes: string | undefined,
-  ctx: Context,
-): void {
+function addBlock(steps: FitStep[], children: Array<{ step: Step; role: Role }>, repeats: number, notes: string | undefined, ctx: Context): void {
   const first = steps.length;
   children.forEach(({ step, role }, i) => {
     const intensity = intensityOf(role, step.pace_target);

@@ -26,19 +26,27 @@ const endArb = (maxSeconds: number, maxMeters: number) =>
     fc.constant({ open: true as const }),
   );
 const stepArb = (maxSeconds: number, maxMeters: number): fc.Arbitrary<Step> =>
-  fc.tuple(endArb(maxSeconds, maxMeters), targetArb, fc.option(fc.string({ unit: 'binary', maxLength: 500 }), { nil: undefined })).map(([end, pace_target, notes]) => ({
-    ...end,
-    ...(pace_target ? { pace_target } : {}),
-    ...(notes !== undefined ? { notes } : {}),
-  }));
+  fc
+    .tuple(endArb(maxSeconds, maxMeters), targetArb, fc.option(fc.string({ unit: 'binary', maxLength: 500 }), { nil: undefined }))
+    .map(([end, pace_target, notes]) => ({
+      ...end,
+      ...(pace_target ? { pace_target } : {}),
+      ...(notes !== undefined ? { notes } : {}),
+    }));
 // Simple steps range up to the per-step limits; repeated ones stay small so totals fit.
 const blockStep = stepArb(600, 2000);
 const segmentArb = fc.oneof(
   fc.tuple(fc.constantFrom(...SIMPLE_SEGMENT_TYPES), stepArb(18_000, 60_000)).map(([type, s]) => ({ type, ...s })),
-  fc.record({ type: fc.constant('interval' as const), repeats: fc.integer({ min: 1, max: 50 }), work: blockStep, recovery: fc.option(blockStep, { nil: undefined }) }, plain).map(
-    ({ recovery, ...rest }) => (recovery ? { ...rest, recovery } : rest),
+  fc
+    .record(
+      { type: fc.constant('interval' as const), repeats: fc.integer({ min: 1, max: 50 }), work: blockStep, recovery: fc.option(blockStep, { nil: undefined }) },
+      plain,
+    )
+    .map(({ recovery, ...rest }) => (recovery ? { ...rest, recovery } : rest)),
+  fc.record(
+    { type: fc.constant('repeat' as const), repeats: fc.integer({ min: 1, max: 12 }), steps: fc.array(blockStep, { minLength: 1, maxLength: 10 }) },
+    plain,
   ),
-  fc.record({ type: fc.constant('repeat' as const), repeats: fc.integer({ min: 1, max: 12 }), steps: fc.array(blockStep, { minLength: 1, maxLength: 10 }) }, plain),
 );
 
 /** Any valid structure, in the canonical form we store: absent fields left out, lower-case targets. */
@@ -48,7 +56,12 @@ export const structureArb: fc.Arbitrary<WorkoutStructure> = fc
   .filter((structure) => WorkoutStructureSchema.safeParse(structure).success);
 
 // Names for a target that mean it to any runner (the schema's aliases, written as people do).
-const OTHER_NAMES: Partial<Record<PaceTarget, string[]>> = { half: ['Half Marathon', 'half_marathon', 'HMP'], marathon: ['MP', 'Marathon pace'], '5k': ['5km'], '10k': ['10 KM'] };
+const OTHER_NAMES: Partial<Record<PaceTarget, string[]>> = {
+  half: ['Half Marathon', 'half_marathon', 'HMP'],
+  marathon: ['MP', 'Marathon pace'],
+  '5k': ['5km'],
+  '10k': ['10 KM'],
+};
 
 /** `target` as another writer may spell it: upper case, capitalised, "… pace", another name. */
 function paceSpelling(target: PaceTarget): fc.Arbitrary<string> {
@@ -79,7 +92,9 @@ export function otherSpelling(structure: WorkoutStructure): fc.Arbitrary<unknown
   const segments = structure.segments.map((segment): fc.Arbitrary<unknown> => {
     if (segment.type === 'interval') {
       const recovery = segment.recovery ? spellStep(segment.recovery) : orNull(undefined);
-      return fc.tuple(spellStep(segment.work), recovery, orNull(segment.notes)).map(([work, rest, notes]) => defined({ ...segment, work, recovery: rest, notes }));
+      return fc
+        .tuple(spellStep(segment.work), recovery, orNull(segment.notes))
+        .map(([work, rest, notes]) => defined({ ...segment, work, recovery: rest, notes }));
     }
     if (segment.type === 'repeat') {
       return fc.tuple(fc.tuple(...segment.steps.map(spellStep)), orNull(segment.notes)).map(([steps, notes]) => defined({ ...segment, steps, notes }));

@@ -39,7 +39,16 @@ function parseZip(zip: Uint8Array): Parsed[] {
     const extra = zip.subarray(at + 46 + nameLength, at + 46 + nameLength + extraLength);
     expect(view.getUint32(local, true)).toBe(0x04034b50);
     // The local header must agree with the central directory.
-    for (const [c, l] of [[8, 6], [10, 8], [12, 10], [14, 12], [16, 14], [20, 18], [24, 22], [28, 26]] as const) {
+    for (const [c, l] of [
+      [8, 6],
+      [10, 8],
+      [12, 10],
+      [14, 12],
+      [16, 14],
+      [20, 18],
+      [24, 22],
+      [28, 26],
+    ] as const) {
       expect(view.getUint16(local + l, true), `field at ${l} of ${name}`).toBe(view.getUint16(at + c, true));
     }
     const size = view.getUint32(at + 20, true);

@@ -105,8 +105,17 @@ export function zipFiles(entries: ReadonlyArray<ZipEntry>): Uint8Array {
       offset,
     };
     const header = fixed([
-      [LOCAL_HEADER, 4], [VERSION_NEEDED, 2], [FLAG_UTF8_NAMES, 2], [METHOD_STORED, 2], [item.time, 2], [item.date, 2],
-      [item.crc, 4], [item.bytes.length, 4], [item.bytes.length, 4], [item.name.length, 2], [item.extra.length, 2],
+      [LOCAL_HEADER, 4],
+      [VERSION_NEEDED, 2],
+      [FLAG_UTF8_NAMES, 2],
+      [METHOD_STORED, 2],
+      [item.time, 2],
+      [item.date, 2],
+      [item.crc, 4],
+      [item.bytes.length, 4],
+      [item.bytes.length, 4],
+      [item.name.length, 2],
+      [item.extra.length, 2],
     ]);
     chunks.push(header, item.name, item.extra, item.bytes);
     offset += header.length + item.name.length + item.extra.length + item.bytes.length;
@@ -116,17 +125,37 @@ export function zipFiles(entries: ReadonlyArray<ZipEntry>): Uint8Array {
   const directoryStart = offset;
   for (const item of prepared) {
     const header = fixed([
-      [CENTRAL_HEADER, 4], [VERSION_MADE_BY, 2], [VERSION_NEEDED, 2], [FLAG_UTF8_NAMES, 2], [METHOD_STORED, 2],
-      [item.time, 2], [item.date, 2], [item.crc, 4], [item.bytes.length, 4], [item.bytes.length, 4],
-      [item.name.length, 2], [item.extra.length, 2], [0, 2], [0, 2], [0, 2], [0, 4], [item.offset, 4],
+      [CENTRAL_HEADER, 4],
+      [VERSION_MADE_BY, 2],
+      [VERSION_NEEDED, 2],
+      [FLAG_UTF8_NAMES, 2],
+      [METHOD_STORED, 2],
+      [item.time, 2],
+      [item.date, 2],
+      [item.crc, 4],
+      [item.bytes.length, 4],
+      [item.bytes.length, 4],
+      [item.name.length, 2],
+      [item.extra.length, 2],
+      [0, 2],
+      [0, 2],
+      [0, 2],
+      [0, 4],
+      [item.offset, 4],
     ]);
     chunks.push(header, item.name, item.extra);
     offset += header.length + item.name.length + item.extra.length;
   }
   chunks.push(
     fixed([
-      [END_OF_CENTRAL_DIRECTORY, 4], [0, 2], [0, 2], [prepared.length, 2], [prepared.length, 2],
-      [offset - directoryStart, 4], [directoryStart, 4], [0, 2],
+      [END_OF_CENTRAL_DIRECTORY, 4],
+      [0, 2],
+      [0, 2],
+      [prepared.length, 2],
+      [prepared.length, 2],
+      [offset - directoryStart, 4],
+      [directoryStart, 4],
+      [0, 2],
     ]),
   );
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));

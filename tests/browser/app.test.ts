@@ -104,9 +104,17 @@ describe.skipIf(!executable)('the app, from invite to an offline workout', () =>
     await context.setOffline(false);
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
     await expect
-      .poll(async () => (await (await page.request.get(`${app.server.publicUrl}/api/workouts/${workoutId}`)).json()) as { workout: { status: string; rpe: number | null; structure: { segments: { duration_seconds?: number }[] } } }, { timeout: 30_000, interval: 500 })
+      .poll(
+        async () =>
+          (await (await page.request.get(`${app.server.publicUrl}/api/workouts/${workoutId}`)).json()) as {
+            workout: { status: string; rpe: number | null; structure: { segments: { duration_seconds?: number }[] } };
+          },
+        { timeout: 30_000, interval: 500 },
+      )
       .toMatchObject({ workout: { status: 'completed', rpe: 6, structure: { segments: [{ duration_seconds: 720 }] } } });
-    const edits = (await (await page.request.get(`${app.server.publicUrl}/api/workouts/${workoutId}/edits`)).json()) as { edits: { field: string; edit_reason: string | null; edited_by: string }[] };
+    const edits = (await (await page.request.get(`${app.server.publicUrl}/api/workouts/${workoutId}/edits`)).json()) as {
+      edits: { field: string; edit_reason: string | null; edited_by: string }[];
+    };
     expect(edits.edits).toContainEqual(expect.objectContaining({ field: 'structure', edit_reason: 'Short on time', edited_by: 'user' }));
     await page.getByText('Short on time', { exact: false }).waitFor();
 

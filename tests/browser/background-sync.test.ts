@@ -48,9 +48,19 @@ describe.skipIf(!executable)('Background Sync', () => {
     // A runner with a plan, through the API.
     const cookie = await registerRunner(server, 'Kofi');
     call = apiAs(server, cookie);
-    await call('PUT', '/profile', { units: 'km', current_weekly_mileage_miles: 25, days_available_per_week: 5, easy_pace_per_mile_seconds: 600, time_zone: 'UTC' });
+    await call('PUT', '/profile', {
+      units: 'km',
+      current_weekly_mileage_miles: 25,
+      days_available_per_week: 5,
+      easy_pace_per_mile_seconds: 600,
+      time_zone: 'UTC',
+    });
     const raceDate = new Date(Date.now() + 84 * 86_400_000).toISOString().slice(0, 10);
-    const { goal } = await call<{ goal: { id: string } }>('POST', '/goals', { goal_type: 'race', target_race_distance_meters: 21097.5, target_race_date: raceDate });
+    const { goal } = await call<{ goal: { id: string } }>('POST', '/goals', {
+      goal_type: 'race',
+      target_race_distance_meters: 21097.5,
+      target_race_date: raceDate,
+    });
     const { workouts } = await call<{ workouts: Workout[] }>('POST', '/plans/generate', { goal_id: goal.id });
     const today = new Date().toISOString().slice(0, 10);
     workout = workouts.find((w) => w.scheduled_date >= today && !['interval', 'repeat'].includes(w.structure.segments[0]!.type))!;
@@ -103,7 +113,10 @@ describe.skipIf(!executable)('Background Sync', () => {
   it('registers the tag for a change made offline, and the browser syncs it when the network returns', async () => {
     await context.setOffline(true);
     await editFirstStep(11);
-    const tags = () => page.evaluate(async () => ((await navigator.serviceWorker.ready) as ServiceWorkerRegistration & { sync: { getTags(): Promise<string[]> } }).sync.getTags());
+    const tags = () =>
+      page.evaluate(async () =>
+        ((await navigator.serviceWorker.ready) as ServiceWorkerRegistration & { sync: { getTags(): Promise<string[]> } }).sync.getTags(),
+      );
     await expect.poll(tags, { timeout: 10_000 }).toContain(TAG);
     // Offline, the browser holds the event back, and the tab's own triggers are silenced.
     await new Promise((resolve) => setTimeout(resolve, 2_000));

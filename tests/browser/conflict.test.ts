@@ -37,7 +37,6 @@ describe.skipIf(!executable)('two devices edit the same workout, one offline', (
   let call: ReturnType<typeof apiAs>;
   let email: string;
 
-
   beforeAll(async () => {
     server = await startAppServer(await buildPwa());
     browser = await launchChromium(executable!);
@@ -58,9 +57,19 @@ describe.skipIf(!executable)('two devices edit the same workout, one offline', (
     });
     expect(registered.status).toBe(201);
     call = apiAs(server, registered.headers.get('set-cookie')!.split(';')[0]!);
-    await call('PUT', '/profile', { units: 'km', current_weekly_mileage_miles: 25, days_available_per_week: 5, easy_pace_per_mile_seconds: 600, time_zone: 'UTC' });
+    await call('PUT', '/profile', {
+      units: 'km',
+      current_weekly_mileage_miles: 25,
+      days_available_per_week: 5,
+      easy_pace_per_mile_seconds: 600,
+      time_zone: 'UTC',
+    });
     const raceDate = new Date(Date.now() + 84 * 86_400_000).toISOString().slice(0, 10);
-    const { goal } = await call<{ goal: { id: string } }>('POST', '/goals', { goal_type: 'race', target_race_distance_meters: 21097.5, target_race_date: raceDate });
+    const { goal } = await call<{ goal: { id: string } }>('POST', '/goals', {
+      goal_type: 'race',
+      target_race_distance_meters: 21097.5,
+      target_race_date: raceDate,
+    });
     return (await call<{ workouts: Workout[] }>('POST', '/plans/generate', { goal_id: goal.id })).workouts;
   }
 
@@ -137,16 +146,30 @@ describe.skipIf(!executable)('two devices edit the same workout, one offline', (
     // A's 12:00 is kept in workout_edits with won = false.
     expect(await serverFirstStep()).toBe(15 * 60);
     const [winner, loser] = await edits();
-    expect(winner).toMatchObject({ won: true, edit_reason: 'B: longer warm-up', new_value: { segments: [expect.objectContaining({ duration_seconds: 15 * 60 })] } });
+    expect(winner).toMatchObject({
+      won: true,
+      edit_reason: 'B: longer warm-up',
+      new_value: { segments: [expect.objectContaining({ duration_seconds: 15 * 60 })] },
+    });
     // The seed's whole-structure record of the same edit, beside the per-field one.
     expect(winner!.new_structure).toEqual(winner!.new_value);
-    expect(loser).toMatchObject({ won: false, edit_reason: 'A: short on time', new_value: { segments: [expect.objectContaining({ duration_seconds: 12 * 60 })] }, previous_value: { segments: [expect.objectContaining({ duration_seconds: 15 * 60 })] } });
+    expect(loser).toMatchObject({
+      won: false,
+      edit_reason: 'A: short on time',
+      new_value: { segments: [expect.objectContaining({ duration_seconds: 12 * 60 })] },
+      previous_value: { segments: [expect.objectContaining({ duration_seconds: 15 * 60 })] },
+    });
 
     // Both screens, freshly opened, show the same steps (B's), and the losing edit in the history.
     for (const { page } of [a, b]) {
       await page.goto(path);
       await page.getByRole('heading', { level: 1 }).waitFor();
-      await expect.poll(() => historyOnScreen(page), { timeout: 15_000 }).toEqual([expect.stringMatching(/“B: longer warm-up”\)$/), expect.stringMatching(/“A: short on time”\) — a newer change won; it would have set: .*12:00/)]);
+      await expect
+        .poll(() => historyOnScreen(page), { timeout: 15_000 })
+        .toEqual([
+          expect.stringMatching(/“B: longer warm-up”\)$/),
+          expect.stringMatching(/“A: short on time”\) — a newer change won; it would have set: .*12:00/),
+        ]);
     }
     const [stepsA, stepsB] = [await stepsOnScreen(a.page), await stepsOnScreen(b.page)];
     expect(stepsA).toEqual(stepsB);

@@ -15,14 +15,21 @@ describe.skipIf(!executable)('FIT export in the browser', () => {
   async function runnerWithPlan() {
     const { code } = await createInvite(app.server.deps.db, { now: new Date() });
     const post = (path: string, body: unknown, cookie = '') =>
-      fetch(`${app.server.publicUrl}/api${path}`, { method: path === '/profile' ? 'PUT' : 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+      fetch(`${app.server.publicUrl}/api${path}`, {
+        method: path === '/profile' ? 'PUT' : 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify(body),
+      });
     const registered = await post('/auth/register', { invite_code: code, name: 'Fia', email: `fia-${code}@example.com`, password: 'a long enough password' });
     const cookie = registered.headers.get('set-cookie')!.split(';')[0]!;
     await post('/profile', { current_weekly_mileage_miles: 30, days_available_per_week: 5, easy_pace_per_mile_seconds: 540, units: 'km' }, cookie);
     const raceDate = new Date(Date.now() + 70 * 86_400_000).toISOString().slice(0, 10);
-    const goal = (await (await post('/goals', { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: raceDate }, cookie)).json()) as { goal: { id: string } };
+    const goal = (await (await post('/goals', { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: raceDate }, cookie)).json()) as {
+      goal: { id: string };
+    };
     const plan = (await (await post('/plans/generate', { goal_id: goal.goal.id }, cookie)).json()) as { workouts: { id: string; workout_type: string }[] };
-    const workout = plan.workouts.find((w) => w.workout_type === 'intervals' || w.workout_type === 'threshold' || w.workout_type === 'tempo') ?? plan.workouts[0]!;
+    const workout =
+      plan.workouts.find((w) => w.workout_type === 'intervals' || w.workout_type === 'threshold' || w.workout_type === 'tempo') ?? plan.workouts[0]!;
     return { cookie, workout };
   }
 
@@ -38,7 +45,11 @@ describe.skipIf(!executable)('FIT export in the browser', () => {
     expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
     const manifest = await (await fetch(`${app.server.publicUrl}/manifest.webmanifest`)).json();
     expect(manifest).toMatchObject({ name: 'RunCoach', display: 'standalone', theme_color: expect.any(String) });
-    expect(manifest.icons.map((i: { sizes: string; purpose?: string }) => `${i.sizes}${i.purpose ? ` ${i.purpose}` : ''}`)).toEqual(['192x192', '512x512', '512x512 maskable']);
+    expect(manifest.icons.map((i: { sizes: string; purpose?: string }) => `${i.sizes}${i.purpose ? ` ${i.purpose}` : ''}`)).toEqual([
+      '192x192',
+      '512x512',
+      '512x512 maskable',
+    ]);
     await context.close();
   });
 

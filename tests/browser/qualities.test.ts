@@ -8,7 +8,20 @@ import type { RunningServer } from '../../server/server.ts';
 import { startAnthropicStandin, type AnthropicStandin } from '../../server/test/anthropic-standin.ts';
 import { chromiumPath } from '../../server/test/requirements.ts';
 import { startStravaStandin, type StravaStandin } from '../../server/test/strava-standin.ts';
-import { accessibilityProblems, apiAs, buildPwa, fitRunFile, launchChromium, openSignedIn, registerRunner, SCREENSHOT_DIR, seedRunnerWithPlan, startAppServer, startConfiguredServer, type SeededWorkout } from './support.ts';
+import {
+  accessibilityProblems,
+  apiAs,
+  buildPwa,
+  fitRunFile,
+  launchChromium,
+  openSignedIn,
+  registerRunner,
+  SCREENSHOT_DIR,
+  seedRunnerWithPlan,
+  startAppServer,
+  startConfiguredServer,
+  type SeededWorkout,
+} from './support.ts';
 
 // The qualities issue 6 asks of every screen: dark mode (with contrast), touch targets of at
 // least 44 px, heart-rate targets for runners who train by heart rate, progress indicators for
@@ -24,7 +37,8 @@ type Server = RunningServer & { publicUrl: string };
 /** Puts `workout` on today (profile time zone UTC) and any other workout of today on its old day. */
 async function putOnToday(call: ReturnType<typeof apiAs>, workouts: SeededWorkout[], workout: SeededWorkout): Promise<void> {
   const today = todayUtc();
-  for (const other of workouts.filter((w) => w.scheduled_date === today && w.id !== workout.id)) await call('PATCH', `/workouts/${other.id}`, { scheduled_date: workout.scheduled_date });
+  for (const other of workouts.filter((w) => w.scheduled_date === today && w.id !== workout.id))
+    await call('PATCH', `/workouts/${other.id}`, { scheduled_date: workout.scheduled_date });
   if (workout.scheduled_date !== today) await call('PATCH', `/workouts/${workout.id}`, { scheduled_date: today });
 }
 
@@ -90,7 +104,14 @@ function screens(workoutId: string): Screen[] {
 }
 
 /** Opens each screen in turn in one signed-in and one signed-out context, and runs `check` on it. */
-async function visitAll(browser: Browser, server: Server, cookie: string, list: Screen[], options: Parameters<Browser['newContext']>[0], check: (page: Page, screen: Screen) => Promise<void>) {
+async function visitAll(
+  browser: Browser,
+  server: Server,
+  cookie: string,
+  list: Screen[],
+  options: Parameters<Browser['newContext']>[0],
+  check: (page: Page, screen: Screen) => Promise<void>,
+) {
   const contexts: Record<'in' | 'out', { context: BrowserContext; page: Page } | undefined> = { in: undefined, out: undefined };
   try {
     for (const screen of list) {
@@ -124,9 +145,12 @@ function smallTargets(page: Page): Promise<{ measured: number; small: string[] }
     };
     const inSentence = (el: HTMLElement) => {
       const sentence = el.closest('p');
-      return getComputedStyle(el).display === 'inline' && sentence !== null && (sentence.textContent ?? '').trim().length > (el.textContent ?? '').trim().length;
+      return (
+        getComputedStyle(el).display === 'inline' && sentence !== null && (sentence.textContent ?? '').trim().length > (el.textContent ?? '').trim().length
+      );
     };
-    const name = (el: HTMLElement) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}"`;
+    const name = (el: HTMLElement) =>
+      `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}"`;
     const problems: string[] = [];
     let measured = 0;
     for (const el of document.querySelectorAll<HTMLElement>('a[href], button, input:not([type=hidden]), select, textarea, [role=button], summary, label')) {
@@ -234,7 +258,11 @@ describe.skipIf(!executable)('qualities of every screen', () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Workout saved.').waitFor();
     await expect
-      .poll(async () => (await runner.call<{ workout: { structure: { segments: unknown[] } } }>('GET', `/workouts/${workout.id}`)).workout.structure.segments.at(-1), { timeout: 15_000 })
+      .poll(
+        async () =>
+          (await runner.call<{ workout: { structure: { segments: unknown[] } } }>('GET', `/workouts/${workout.id}`)).workout.structure.segments.at(-1),
+        { timeout: 15_000 },
+      )
       .toEqual({
         type: 'repeat',
         repeats: 2,
@@ -287,7 +315,12 @@ describe.skipIf(!executable)('progress indicators for slow work', () => {
   beforeAll(async () => {
     server = await startAppServer(await pwa());
     strava = await startStravaStandin({ activityCount: 5 });
-    stravaServer = await startConfiguredServer(await pwa(), { STRAVA_CLIENT_ID: strava.clientId, STRAVA_CLIENT_SECRET: strava.clientSecret, STRAVA_OAUTH_URL: strava.oauthUrl, STRAVA_API_URL: strava.apiUrl });
+    stravaServer = await startConfiguredServer(await pwa(), {
+      STRAVA_CLIENT_ID: strava.clientId,
+      STRAVA_CLIENT_SECRET: strava.clientSecret,
+      STRAVA_OAUTH_URL: strava.oauthUrl,
+      STRAVA_API_URL: strava.apiUrl,
+    });
     browser = await launchChromium(executable!);
   }, 240_000);
   afterAll(async () => {
@@ -365,7 +398,9 @@ describe.skipIf(!executable)('progress indicators for slow work', () => {
     expect(await page.getByTestId('sync-message').innerText()).toMatch(/You synced a few minutes ago.*Try again in \d+ minutes?\./);
     await context.close();
     // The stand-in has one athlete: let go of it for the next runner.
-    expect((await fetch(`${stravaServer.publicUrl}/api/strava/disconnect`, { method: 'POST', headers: { cookie, origin: stravaServer.publicUrl } })).status).toBe(200);
+    expect(
+      (await fetch(`${stravaServer.publicUrl}/api/strava/disconnect`, { method: 'POST', headers: { cookie, origin: stravaServer.publicUrl } })).status,
+    ).toBe(200);
   });
 
   it('while Strava history is imported', async () => {
@@ -412,7 +447,8 @@ describe.skipIf(!executable)('a chat message written offline', () => {
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByText('My calf is tight, should I skip tomorrow?').waitFor();
     await expect.poll(() => page.getByTestId('chat-pending').innerText()).toBe('Waiting to send: saved on this phone');
-    const messages = () => call<{ messages: { role: string; content: string; metadata: Record<string, unknown> }[] }>('GET', '/chat/messages').then((r) => r.messages);
+    const messages = () =>
+      call<{ messages: { role: string; content: string; metadata: Record<string, unknown> }[] }>('GET', '/chat/messages').then((r) => r.messages);
     expect(await messages()).toEqual([]);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/coach-offline-pending.png`, fullPage: true });
 
@@ -422,7 +458,9 @@ describe.skipIf(!executable)('a chat message written offline', () => {
     // Delivered by sync (chat.send), not by the chat request: the server marks it so.
     await expect
       .poll(messages, { timeout: 20_000 })
-      .toEqual(expect.arrayContaining([expect.objectContaining({ role: 'user', content: 'My calf is tight, should I skip tomorrow?', metadata: { via: 'sync' } })]));
+      .toEqual(
+        expect.arrayContaining([expect.objectContaining({ role: 'user', content: 'My calf is tight, should I skip tomorrow?', metadata: { via: 'sync' } })]),
+      );
     await expect.poll(() => page.getByTestId('chat-pending').count(), { timeout: 20_000 }).toBe(0);
     await page.getByText('Take tomorrow easy and see how the calf feels.').waitFor({ timeout: 20_000 });
     await expect.poll(async () => (await messages()).map((m) => m.role), { timeout: 20_000 }).toEqual(['user', 'assistant']);
@@ -430,7 +468,9 @@ describe.skipIf(!executable)('a chat message written offline', () => {
     const saw = page.getByTestId('coach-saw');
     await saw.waitFor({ timeout: 30_000 });
     await saw.getByText('What the coach saw').click();
-    expect(await saw.innerText()).toMatch(/The coach saw your profile, your goals, the next two weeks of your plan.* and no earlier message, as of \d{4}-\d\d-\d\d\. Nothing from Strava was shared with it\./s);
+    expect(await saw.innerText()).toMatch(
+      /The coach saw your profile, your goals, the next two weeks of your plan.* and no earlier message, as of \d{4}-\d\d-\d\d\. Nothing from Strava was shared with it\./s,
+    );
     await context.close();
   });
 });

@@ -6,7 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/server.ts';
 import { startAnthropicStandin, type AnthropicStandin } from '../../server/test/anthropic-standin.ts';
 import { chromiumPath } from '../../server/test/requirements.ts';
-import { accessibilityProblems, buildPwa, fitRunFile, launchChromium, openSignedIn, registerRunner, SCREENSHOT_DIR, startAppServer, startConfiguredServer } from './support.ts';
+import {
+  accessibilityProblems,
+  buildPwa,
+  fitRunFile,
+  launchChromium,
+  openSignedIn,
+  registerRunner,
+  SCREENSHOT_DIR,
+  startAppServer,
+  startConfiguredServer,
+} from './support.ts';
 
 const executable = await chromiumPath('browser screens');
 let built: Promise<string> | undefined;
@@ -24,7 +34,11 @@ describe.skipIf(!executable)('screens: Settings, Activities, Coach, Journal', ()
   let cookie: string;
 
   const call = (method: string, path: string, body?: unknown) =>
-    fetch(`${server.publicUrl}/api${path}`, { method, headers: { 'content-type': 'application/json', cookie }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    fetch(`${server.publicUrl}/api${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', cookie },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
 
   beforeAll(async () => {
     server = await startAppServer(await pwa());
@@ -48,7 +62,9 @@ describe.skipIf(!executable)('screens: Settings, Activities, Coach, Journal', ()
     const before = await calendar.inputValue();
 
     await page.getByLabel('Kilometres').check();
-    await expect.poll(async () => ((await (await call('GET', '/profile')).json()) as { profile: { units: string } }).profile.units, { timeout: 15_000 }).toBe('km');
+    await expect
+      .poll(async () => ((await (await call('GET', '/profile')).json()) as { profile: { units: string } }).profile.units, { timeout: 15_000 })
+      .toBe('km');
 
     await page.getByRole('button', { name: 'Make a new link' }).click();
     await expect.poll(() => calendar.inputValue()).not.toBe(before);
@@ -79,7 +95,9 @@ describe.skipIf(!executable)('screens: Settings, Activities, Coach, Journal', ()
     await expect.poll(() => card.textContent()).toMatch(/5(\.0)? km/);
     // The mutation reaches the server, which stores it as the runner's own upload.
     await expect
-      .poll(async () => ((await (await call('GET', '/activities')).json()) as { activities: { source: string; distance_meters: number }[] }).activities, { timeout: 15_000 })
+      .poll(async () => ((await (await call('GET', '/activities')).json()) as { activities: { source: string; distance_meters: number }[] }).activities, {
+        timeout: 15_000,
+      })
       .toEqual([expect.objectContaining({ source: 'fit_upload', distance_meters: 5000 })]);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/activities.png`, fullPage: true });
     await expectAccessible(page);
@@ -129,15 +147,28 @@ describe.skipIf(!executable)('Coach screen with the coach configured (loopback C
   it('streams a reply with a proposal, shows the diff, and accepts it', async () => {
     const cookie = await registerRunner(server, 'Bo');
     const call = (method: string, path: string, body?: unknown) =>
-      fetch(`${server.publicUrl}/api${path}`, { method, headers: { 'content-type': 'application/json', cookie }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      fetch(`${server.publicUrl}/api${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', cookie },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
     await call('PUT', '/profile', { current_weekly_mileage_miles: 20, days_available_per_week: 4, easy_pace_per_mile_seconds: 600, units: 'km' });
     const raceDate = new Date(Date.now() + 70 * 86_400_000).toISOString().slice(0, 10);
-    const goal = (await (await call('POST', '/goals', { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: raceDate })).json()) as { goal: { id: string } };
-    const plan = (await (await call('POST', '/plans/generate', { goal_id: goal.goal.id })).json()) as { workouts: { id: string; workout_type: string; estimated_distance_meters: number | null; scheduled_date: string }[] };
+    const goal = (await (await call('POST', '/goals', { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: raceDate })).json()) as {
+      goal: { id: string };
+    };
+    const plan = (await (await call('POST', '/plans/generate', { goal_id: goal.goal.id })).json()) as {
+      workouts: { id: string; workout_type: string; estimated_distance_meters: number | null; scheduled_date: string }[];
+    };
     const today = new Date().toISOString().slice(0, 10);
     const easy = plan.workouts.find((w) => w.workout_type === 'easy' && w.estimated_distance_meters && w.scheduled_date > today)!;
     standin.script(
-      { type: 'tool_use', name: 'propose_change', input: { kind: 'shorten', workout_id: easy.id, fraction: 0.8, reason: 'A busy week: keep it shorter.' }, text: 'Let me look.' },
+      {
+        type: 'tool_use',
+        name: 'propose_change',
+        input: { kind: 'shorten', workout_id: easy.id, fraction: 0.8, reason: 'A busy week: keep it shorter.' },
+        text: 'Let me look.',
+      },
       { type: 'text', text: 'I proposed a shorter easy run. Accept it if it suits you.' },
     );
 

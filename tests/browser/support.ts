@@ -36,7 +36,10 @@ async function freePort(): Promise<number> {
 }
 
 /** The real server on a fresh PGlite data directory, serving the built PWA on loopback. */
-export async function startAppServer(staticDir: string, dataDir = mkdtempSync(join(tmpdir(), 'runcoach-browser-'))): Promise<RunningServer & { dataDir: string; publicUrl: string }> {
+export async function startAppServer(
+  staticDir: string,
+  dataDir = mkdtempSync(join(tmpdir(), 'runcoach-browser-')),
+): Promise<RunningServer & { dataDir: string; publicUrl: string }> {
   const port = await freePort();
   const publicUrl = `http://localhost:${port}`;
   const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), PUBLIC_URL: publicUrl });
@@ -50,7 +53,15 @@ export async function launchChromium(executablePath: string): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -58,7 +69,10 @@ export async function launchChromium(executablePath: string): Promise<Browser> {
  * The built PWA on a real server and Chromium, for one describe block: started before its
  * tests, closed after. Read `browser` and `server` inside tests (they exist once started).
  */
-export function useAppInChromium(executablePath: string): { readonly browser: Browser; readonly server: RunningServer & { dataDir: string; publicUrl: string } } {
+export function useAppInChromium(executablePath: string): {
+  readonly browser: Browser;
+  readonly server: RunningServer & { dataDir: string; publicUrl: string };
+} {
   let browser: Browser | undefined;
   let server: (RunningServer & { dataDir: string; publicUrl: string }) | undefined;
   beforeAll(async () => {
@@ -88,7 +102,8 @@ export function useAppInChromium(executablePath: string): { readonly browser: Br
 export async function waitForServiceWorker(page: Page): Promise<void> {
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    if (!navigator.serviceWorker.controller)
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
   });
 }
 
@@ -117,7 +132,11 @@ export async function registerRunner(server: RunningServer & { publicUrl: string
 /** Calls the API as the runner with `cookie` (from Node, so a browser's offline switch does not apply). */
 export function apiAs(server: { publicUrl: string }, cookie: string) {
   return async <T = unknown>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${server.publicUrl}/api${path}`, { method, headers: { 'content-type': 'application/json', cookie }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const response = await fetch(`${server.publicUrl}/api${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', cookie },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
     return (await response.json()) as T;
   };
@@ -139,15 +158,32 @@ export interface SeededWorkout {
 export async function seedRunnerWithPlan(server: RunningServer & { publicUrl: string }, name: string, profile: Record<string, unknown> = {}) {
   const cookie = await registerRunner(server, name);
   const call = apiAs(server, cookie);
-  await call('PUT', '/profile', { current_weekly_mileage_miles: 25, days_available_per_week: 5, easy_pace_per_mile_seconds: 570, units: 'km', time_zone: 'UTC', ...profile });
+  await call('PUT', '/profile', {
+    current_weekly_mileage_miles: 25,
+    days_available_per_week: 5,
+    easy_pace_per_mile_seconds: 570,
+    units: 'km',
+    time_zone: 'UTC',
+    ...profile,
+  });
   const raceDate = new Date(Date.now() + 70 * 86_400_000).toISOString().slice(0, 10);
-  const { goal } = await call<{ goal: { id: string } }>('POST', '/goals', { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: raceDate });
+  const { goal } = await call<{ goal: { id: string } }>('POST', '/goals', {
+    goal_type: 'race',
+    target_race_distance_meters: 10_000,
+    target_race_date: raceDate,
+  });
   const { workouts } = await call<{ workouts: SeededWorkout[] }>('POST', '/plans/generate', { goal_id: goal.id });
   return { cookie, call, goalId: goal.id, workouts };
 }
 
 /** A browser context and page at 390×844 (a phone) signed in with `cookie`, accepting confirm() dialogs. */
-export async function openSignedIn(browser: Browser, baseUrl: string, cookie: string | null, path: string, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function openSignedIn(
+  browser: Browser,
+  baseUrl: string,
+  cookie: string | null,
+  path: string,
+  options: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, ...options });
   if (cookie) await context.addCookies([{ name: 'rc_session', value: cookie.split('=')[1]!, url: baseUrl }]);
   const page = await context.newPage();
@@ -163,7 +199,9 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
   // (scripts from our origin or by hash only) rightly refuses a script tag it did not ship.
   await page.evaluate(axe.source);
   const results = await page.evaluate(() => (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] }));
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** A 5 km run as a watch writes it (file_id, records, laps, session, activity), starting `start`. */
@@ -176,9 +214,34 @@ export function fitRunFile(start: Date): Uint8Array {
     const lapStart = new Date(t);
     write({ mesgNum: 20, timestamp: lapStart, distance: i * 1000, heartRate: 150 });
     t += 330_000;
-    write({ mesgNum: 19, messageIndex: i, timestamp: new Date(t), startTime: lapStart, totalElapsedTime: 330, totalTimerTime: 330, totalDistance: 1000, avgHeartRate: 150, sport: 'running' });
+    write({
+      mesgNum: 19,
+      messageIndex: i,
+      timestamp: new Date(t),
+      startTime: lapStart,
+      totalElapsedTime: 330,
+      totalTimerTime: 330,
+      totalDistance: 1000,
+      avgHeartRate: 150,
+      sport: 'running',
+    });
   }
-  write({ mesgNum: 18, messageIndex: 0, timestamp: new Date(t), startTime: start, totalElapsedTime: 1650, totalTimerTime: 1650, totalDistance: 5000, sport: 'running', subSport: 'generic', avgHeartRate: 150, maxHeartRate: 160, totalAscent: 42, numLaps: 5, firstLapIndex: 0 });
+  write({
+    mesgNum: 18,
+    messageIndex: 0,
+    timestamp: new Date(t),
+    startTime: start,
+    totalElapsedTime: 1650,
+    totalTimerTime: 1650,
+    totalDistance: 5000,
+    sport: 'running',
+    subSport: 'generic',
+    avgHeartRate: 150,
+    maxHeartRate: 160,
+    totalAscent: 42,
+    numLaps: 5,
+    firstLapIndex: 0,
+  });
   write({ mesgNum: 34, timestamp: new Date(t), totalTimerTime: 1650, numSessions: 1, type: 'manual', event: 'activity', eventType: 'stop' });
   return encoder.close();
 }

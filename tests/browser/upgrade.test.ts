@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { chromiumPath } from '../../server/test/requirements.ts';
 import { localTick } from '../../client/lib/data/clock.ts';
 import type { DeviceMeta, ServerRecord, ViewRow } from '../../client/lib/data/db.ts';
-import { deleteRawDatabase, readRawDatabase, toVersion2Clocks, toVersion2Row, VERSION_2_STORES, writeVersion2Database } from '../../client/lib/data/test-kit-v2.ts';
+import {
+  deleteRawDatabase,
+  readRawDatabase,
+  toVersion2Clocks,
+  toVersion2Row,
+  VERSION_2_STORES,
+  writeVersion2Database,
+} from '../../client/lib/data/test-kit-v2.ts';
 import { nodeIdFor } from '../../shared/sync/hlc.ts';
 import { SCHEMA_VERSION, SYNCED_ENTITIES } from '../../shared/sync/protocol.ts';
 import { openSignedIn, SCREENSHOT_DIR, seedRunnerWithPlan, useAppInChromium, waitForServiceWorker } from './support.ts';
@@ -15,7 +22,7 @@ import { openSignedIn, SCREENSHOT_DIR, seedRunnerWithPlan, useAppInChromium, wai
 
 const executable = await chromiumPath('browser upgrade from the old schema');
 
-describe.skipIf(!executable)('a phone updated from the build before the seed\'s names', () => {
+describe.skipIf(!executable)("a phone updated from the build before the seed's names", () => {
   const app = useAppInChromium(executable!);
 
   it('keeps an edit queued offline under the old names, shows it, and syncs it once online', async () => {
@@ -37,15 +44,24 @@ describe.skipIf(!executable)('a phone updated from the build before the seed\'s 
     await page.evaluate(deleteRawDatabase, name);
     const contents: Record<string, unknown[]> = { outbox: [], acked: held.acked ?? [], rejected: [] };
     for (const entity of SYNCED_ENTITIES) {
-      contents[`server_${entity}`] = ((held[`server_${entity}`] ?? []) as ServerRecord[]).map((r) => ({ key: r.key, row: toVersion2Row(entity, r.row), hlc: toVersion2Clocks(entity, r.hlc) }));
-      contents[entity] = ((held[entity] ?? []) as ViewRow[]).map(({ _hlc, ...row }) => ({ ...toVersion2Row(entity, row), _hlc: toVersion2Clocks(entity, _hlc) }));
+      contents[`server_${entity}`] = ((held[`server_${entity}`] ?? []) as ServerRecord[]).map((r) => ({
+        key: r.key,
+        row: toVersion2Row(entity, r.row),
+        hlc: toVersion2Clocks(entity, r.hlc),
+      }));
+      contents[entity] = ((held[entity] ?? []) as ViewRow[]).map(({ _hlc, ...row }) => ({
+        ...toVersion2Row(entity, row),
+        _hlc: toVersion2Clocks(entity, _hlc),
+      }));
     }
     // Offline, the old build changed the workout's type and title: queued as workout.update@1
     // (with `set.type`) and shown on its screens, never sent.
     const meta = held.meta![0] as DeviceMeta;
     const hlc = localTick(meta.hlc, Date.now() + meta.serverOffset, nodeIdFor(meta.clientId));
     const title = 'Tempo, changed on the train';
-    contents.outbox = [{ id: meta.nextMutationId, name: 'workout.update', v: 1, hlc, args: { id: workout.id, set: { type: 'tempo', title } }, createdAt: Date.now() }];
+    contents.outbox = [
+      { id: meta.nextMutationId, name: 'workout.update', v: 1, hlc, args: { id: workout.id, set: { type: 'tempo', title } }, createdAt: Date.now() },
+    ];
     const row = (contents.workouts as ViewRow[]).find((w) => w.id === workout.id)!;
     expect(row).toMatchObject({ type: workout.workout_type, status: 'planned' }); // the old shape
     Object.assign(row, { type: 'tempo', title, edited_by_user: true, _pending: true, _hlc: { ...row._hlc, type: hlc, title: hlc } });
@@ -69,7 +85,15 @@ describe.skipIf(!executable)('a phone updated from the build before the seed\'s 
     await page.getByText('saved on this phone').first().waitFor({ state: 'detached', timeout: 30_000 });
     const after = await page.evaluate(readRawDatabase, name);
     expect(after.outbox).toEqual([]);
-    expect(after.acked).toContainEqual(expect.objectContaining({ id: meta.nextMutationId, name: 'workout.update', v: 2, args: { id: workout.id, set: { workout_type: 'tempo', title } }, result: expect.objectContaining({ status: 'applied' }) }));
+    expect(after.acked).toContainEqual(
+      expect.objectContaining({
+        id: meta.nextMutationId,
+        name: 'workout.update',
+        v: 2,
+        args: { id: workout.id, set: { workout_type: 'tempo', title } },
+        result: expect.objectContaining({ status: 'applied' }),
+      }),
+    );
     expect(after.meta).toEqual([expect.objectContaining({ clientId: meta.clientId, schemaVersion: SCHEMA_VERSION })]);
     await context.close();
   });

@@ -120,7 +120,12 @@ export class StreamAccumulator {
       text,
       toolUses,
       stopReason: this.stopReason,
-      usage: { input_tokens: this.inputTokens, output_tokens: output, cache_creation_input_tokens: this.cacheCreation, cache_read_input_tokens: this.cacheRead },
+      usage: {
+        input_tokens: this.inputTokens,
+        output_tokens: output,
+        cache_creation_input_tokens: this.cacheCreation,
+        cache_read_input_tokens: this.cacheRead,
+      },
       interrupted: !this.complete,
       ...(error && !this.complete ? { error } : {}),
     };

@@ -30,7 +30,11 @@ export interface ClaudeBatches {
 
 /** The batches API over the SDK client, errors turned into ClaudeErrors by `fail`. */
 export function batchApi(sdk: Anthropic, fail: (error: unknown) => unknown): ClaudeBatches {
-  const status = (batch: Anthropic.Messages.MessageBatch): BatchStatus => ({ id: batch.id, ended: batch.processing_status === 'ended', counts: batch.request_counts });
+  const status = (batch: Anthropic.Messages.MessageBatch): BatchStatus => ({
+    id: batch.id,
+    ended: batch.processing_status === 'ended',
+    counts: batch.request_counts,
+  });
   const guard = async <T>(call: () => Promise<T>): Promise<T> => {
     try {
       return await call();
@@ -39,7 +43,8 @@ export function batchApi(sdk: Anthropic, fail: (error: unknown) => unknown): Cla
     }
   };
   return {
-    submit: (requests) => guard(async () => status(await sdk.messages.batches.create({ requests: requests.map((r) => ({ custom_id: r.customId, params: r.params })) }))),
+    submit: (requests) =>
+      guard(async () => status(await sdk.messages.batches.create({ requests: requests.map((r) => ({ custom_id: r.customId, params: r.params })) }))),
     status: (id) => guard(async () => status(await sdk.messages.batches.retrieve(id))),
     results: (id) =>
       guard(async () => {

@@ -39,10 +39,17 @@ describe('the stand-in prompt cache', () => {
 
   it('re-writes only what follows a changed block, streaming included', async () => {
     const first = await ask(system(big('principles'), big('runner')));
-    const changed = await claude.stream({ system: system(big('principles'), big('runner, one run more')), messages: [{ role: 'user', content: 'hi' }], maxTokens: 50, onText: () => {} });
+    const changed = await claude.stream({
+      system: system(big('principles'), big('runner, one run more')),
+      messages: [{ role: 'user', content: 'hi' }],
+      maxTokens: 50,
+      onText: () => {},
+    });
     expect(changed.usage.cache_read_input_tokens).toBeGreaterThan(1000);
     expect(changed.usage.cache_read_input_tokens).toBeLessThan(first.usage.cache_creation_input_tokens!);
-    expect(changed.usage.cache_read_input_tokens! + changed.usage.cache_creation_input_tokens!).toBeGreaterThanOrEqual(first.usage.cache_creation_input_tokens!);
+    expect(changed.usage.cache_read_input_tokens! + changed.usage.cache_creation_input_tokens!).toBeGreaterThanOrEqual(
+      first.usage.cache_creation_input_tokens!,
+    );
   });
 
   it('forgets an entry after its 5-minute TTL, and does not cache a prefix below the minimum', async () => {

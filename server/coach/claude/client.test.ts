@@ -58,7 +58,13 @@ describe('stream', () => {
     expect(deltas.length).toBeGreaterThan(5); // it really streamed, piece by piece
     expect(deltas.join('')).toBe(reply);
     expect(deltas[0]).toBe('Run ');
-    expect(result).toEqual({ text: reply, toolUses: [], stopReason: 'end_turn', usage: { input_tokens: 42, output_tokens: 13, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, interrupted: false });
+    expect(result).toEqual({
+      text: reply,
+      toolUses: [],
+      stopReason: 'end_turn',
+      usage: { input_tokens: 42, output_tokens: 13, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+      interrupted: false,
+    });
     expect(standin.requests[0]?.body).toMatchObject({ model: 'claude-sonnet-5-5', system: 'coach', stream: true, max_tokens: 500 });
   });
 

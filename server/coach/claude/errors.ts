@@ -64,7 +64,12 @@ export function toClaudeError(error: unknown, apiKey: string): ClaudeError | nul
   if (!(error instanceof APIError)) return new ClaudeError('server', { detail });
   const errorType = error.type ?? undefined;
   const retryAfterSeconds = error.headers ? retryAfterMs(error.headers) : undefined;
-  const common = { status: error.status, errorType, detail, retryAfterSeconds: retryAfterSeconds === undefined ? undefined : Math.ceil(retryAfterSeconds / 1000) };
+  const common = {
+    status: error.status,
+    errorType,
+    detail,
+    retryAfterSeconds: retryAfterSeconds === undefined ? undefined : Math.ceil(retryAfterSeconds / 1000),
+  };
   if (error.status === undefined) {
     // An `error` event inside a stream has no HTTP status, only the API's error type.
     if (errorType === 'overloaded_error') return new ClaudeError('overloaded', common);

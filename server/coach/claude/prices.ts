@@ -47,7 +47,12 @@ export function costOf(usage: Usage, price: Price, batch = false): number {
  * uncached input (a cache read counts a tenth, a cache write a quarter more), output as before.
  */
 export function budgetTokens(usage: Usage): number {
-  return usage.input_tokens + usage.output_tokens + CACHE_WRITE_WEIGHT * (usage.cache_creation_input_tokens ?? 0) + CACHE_READ_WEIGHT * (usage.cache_read_input_tokens ?? 0);
+  return (
+    usage.input_tokens +
+    usage.output_tokens +
+    CACHE_WRITE_WEIGHT * (usage.cache_creation_input_tokens ?? 0) +
+    CACHE_READ_WEIGHT * (usage.cache_read_input_tokens ?? 0)
+  );
 }
 
 /** All prompt tokens of a call, cached or not. */

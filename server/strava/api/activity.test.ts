@@ -85,7 +85,11 @@ describe('toActivity', () => {
       average_heartrate: 0,
       max_heartrate: 'n/a',
       total_elevation_gain: null,
-      laps: [{ lap_index: 2, distance: 500, elapsed_time: 100, moving_time: 99 }, { lap_index: 1, distance: 1000, elapsed_time: 300, moving_time: 290, average_heartrate: 150 }, { broken: true }],
+      laps: [
+        { lap_index: 2, distance: 500, elapsed_time: 100, moving_time: 99 },
+        { lap_index: 1, distance: 1000, elapsed_time: 300, moving_time: 290, average_heartrate: 150 },
+        { broken: true },
+      ],
       trainer: true,
       something_new: { nested: [1, 2] },
     };

@@ -17,7 +17,10 @@ function client(options: Partial<StravaClientOptions> = {}) {
 }
 
 async function caught(promise: Promise<unknown>): Promise<StravaError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(StravaError);
   return error as StravaError;
 }
@@ -54,8 +57,16 @@ describe('Strava API client', () => {
     await client().getActivity(accessToken, '1946417534');
     await caught(client().getActivity(accessToken, '42'));
     expect(seen).toEqual([
-      { overall: { limit15: 200, limitDaily: 2000, usage15: 1, usageDaily: 1 }, read: { limit15: 100, limitDaily: 1000, usage15: 1, usageDaily: 1 }, observedAt: clock },
-      { overall: { limit15: 200, limitDaily: 2000, usage15: 2, usageDaily: 2 }, read: { limit15: 100, limitDaily: 1000, usage15: 2, usageDaily: 2 }, observedAt: clock },
+      {
+        overall: { limit15: 200, limitDaily: 2000, usage15: 1, usageDaily: 1 },
+        read: { limit15: 100, limitDaily: 1000, usage15: 1, usageDaily: 1 },
+        observedAt: clock,
+      },
+      {
+        overall: { limit15: 200, limitDaily: 2000, usage15: 2, usageDaily: 2 },
+        read: { limit15: 100, limitDaily: 1000, usage15: 2, usageDaily: 2 },
+        observedAt: clock,
+      },
     ]);
   });
 

@@ -32,7 +32,9 @@ describe('parseStravaJson', () => {
 
   it('is JSON.parse for any JSON without id keys or unsafe integers', () => {
     const unsafeInteger = (v: unknown): boolean =>
-      typeof v === 'number' ? Number.isInteger(v) && !Number.isSafeInteger(v) && Math.abs(v) < 1e21 : typeof v === 'object' && v !== null && Object.values(v).some(unsafeInteger);
+      typeof v === 'number'
+        ? Number.isInteger(v) && !Number.isSafeInteger(v) && Math.abs(v) < 1e21
+        : typeof v === 'object' && v !== null && Object.values(v).some(unsafeInteger);
     const safe = fc.jsonValue().filter((v) => !/"(id|[^"]*_id)"\s*:/.test(JSON.stringify(v)) && !unsafeInteger(v));
     fc.assert(
       fc.property(safe, (value) => {

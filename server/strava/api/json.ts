@@ -10,8 +10,7 @@
 // strings are never touched, and an integer is only taken when it is not part of a fraction
 // or exponent. The output is still plain JSON.
 
-const TOKEN =
-  /("(?:[^"\\]|\\.)*")(\s*:\s*)(-?\d+)(?![\w.])|"(?:[^"\\]|\\.)*"|(?<![\w.+-])(-?\d+)(?![\w.])/g;
+const TOKEN = /("(?:[^"\\]|\\.)*")(\s*:\s*)(-?\d+)(?![\w.])|"(?:[^"\\]|\\.)*"|(?<![\w.+-])(-?\d+)(?![\w.])/g;
 
 function isIdKey(key: string): boolean {
   return key === 'id' || key.endsWith('_id');

@@ -22,7 +22,10 @@ async function authorize(url: string): Promise<URLSearchParams> {
 }
 
 async function caught(promise: Promise<unknown>): Promise<StravaError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(StravaError);
   return error as StravaError;
 }
@@ -65,7 +68,12 @@ describe('Strava OAuth', () => {
 
     const request = standin.state.requests.find((r) => r.route === 'token')!;
     expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
-    expect(request.form).toEqual({ client_id: standin.clientId, client_secret: standin.clientSecret, code: callback.get('code'), grant_type: 'authorization_code' });
+    expect(request.form).toEqual({
+      client_id: standin.clientId,
+      client_secret: standin.clientSecret,
+      code: callback.get('code'),
+      grant_type: 'authorization_code',
+    });
   });
 
   it('reports a grant without activity access (the user unticked it)', async () => {
@@ -105,7 +113,12 @@ describe('Strava OAuth', () => {
     const second = await refreshTokens({ config, refreshToken });
     expect(second.accessToken).not.toBe(first.accessToken);
     expect(standin.state.refreshCalls).toBe(2);
-    expect(standin.state.requests.at(-1)!.form).toEqual({ client_id: standin.clientId, client_secret: standin.clientSecret, refresh_token: refreshToken, grant_type: 'refresh_token' });
+    expect(standin.state.requests.at(-1)!.form).toEqual({
+      client_id: standin.clientId,
+      client_secret: standin.clientSecret,
+      refresh_token: refreshToken,
+      grant_type: 'refresh_token',
+    });
   });
 
   it('refreshes with rotation: the new refresh token works and the old one dies at once', async () => {

@@ -104,7 +104,9 @@ export function needsRefresh(expiresAt: Date, now: Date, marginMs = REFRESH_MARG
  * Revokes our access at Strava (POST {oauthUrl}/deauthorize). A token Strava already refuses
  * (401: the user revoked us first) counts as done, so a disconnect never gets stuck on it.
  */
-export async function deauthorize(options: StravaHttpOptions & { config: Pick<StravaConfig, 'oauthUrl'>; accessToken: string }): Promise<'revoked' | 'already_revoked'> {
+export async function deauthorize(
+  options: StravaHttpOptions & { config: Pick<StravaConfig, 'oauthUrl'>; accessToken: string },
+): Promise<'revoked' | 'already_revoked'> {
   try {
     await stravaRequest(options, {
       method: 'POST',

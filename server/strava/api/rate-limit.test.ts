@@ -8,7 +8,11 @@ const recorded = JSON.parse(readStravaFixture('rate_limit_headers.json')) as Rec
 const headersOf = (name: string) => new Headers(Object.entries(recorded[name]!.headers).map(([k, v]) => [k, v[0]!] as [string, string]));
 
 const at = (iso: string) => new Date(iso);
-const state = (overall: [number, number, number, number], read: [number, number, number, number] | null = null, observedAt = at('2026-03-02T10:07:00Z')): RateLimitState => ({
+const state = (
+  overall: [number, number, number, number],
+  read: [number, number, number, number] | null = null,
+  observedAt = at('2026-03-02T10:07:00Z'),
+): RateLimitState => ({
   overall: { limit15: overall[0], limitDaily: overall[1], usage15: overall[2], usageDaily: overall[3] },
   read: read && { limit15: read[0], limitDaily: read[1], usage15: read[2], usageDaily: read[3] },
   observedAt,
@@ -27,7 +31,12 @@ describe('parseRateLimit', () => {
 
   it('returns null without the headers and ignores malformed ones', () => {
     expect(parseRateLimit(new Headers(), new Date())).toBeNull();
-    const partial = new Headers({ 'X-RateLimit-Limit': '200,2000', 'X-RateLimit-Usage': 'lots', 'X-ReadRateLimit-Limit': '100,1000', 'X-ReadRateLimit-Usage': '1, 2' });
+    const partial = new Headers({
+      'X-RateLimit-Limit': '200,2000',
+      'X-RateLimit-Usage': 'lots',
+      'X-ReadRateLimit-Limit': '100,1000',
+      'X-ReadRateLimit-Usage': '1, 2',
+    });
     expect(parseRateLimit(partial, new Date())).toMatchObject({ overall: null, read: { usage15: 1, usageDaily: 2 } });
   });
 });

@@ -34,7 +34,10 @@ function startCallback(): Promise<void> {
 }
 
 async function caught(promise: Promise<unknown>): Promise<StravaError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(StravaError);
   return error as StravaError;
 }
@@ -70,7 +73,15 @@ describe('Strava push subscriptions', () => {
 
   it('delivers events to the callback with ids intact', async () => {
     await createSubscription({ config, callbackUrl, verifyToken: VERIFY_TOKEN });
-    const status = await standin.pushEvent({ aspect_type: 'create', event_time: 1549560669, object_id: '18014398509481985', object_type: 'activity', owner_id: standin.athleteId, subscription_id: '120475', updates: {} });
+    const status = await standin.pushEvent({
+      aspect_type: 'create',
+      event_time: 1549560669,
+      object_id: '18014398509481985',
+      object_type: 'activity',
+      owner_id: standin.athleteId,
+      subscription_id: '120475',
+      updates: {},
+    });
     expect(status).toBe(200);
     expect(received[0]).toMatchObject({ object_id: '18014398509481985', owner_id: standin.athleteId });
   });

@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { dedupeKey, isDeauthorization, parseStravaEvent, StravaWebhookEventSchema, webhookChallenge } from './webhook.ts';
 
 // As Strava sends them: ids as bare integers, `updates` values as strings.
-const CREATE = '{"aspect_type":"create","event_time":1549560669,"object_id":18014398509481985,"object_type":"activity","owner_id":134815,"subscription_id":120475,"updates":{}}';
-const UPDATE = '{"aspect_type":"update","event_time":1516126040,"object_id":1360128428,"object_type":"activity","owner_id":134815,"subscription_id":120475,"updates":{"title":"Messy","type":"Run","private":"true"}}';
-const DEAUTH = '{"aspect_type":"update","event_time":1516126040,"object_id":134815,"object_type":"athlete","owner_id":134815,"subscription_id":120475,"updates":{"authorized":"false"}}';
+const CREATE =
+  '{"aspect_type":"create","event_time":1549560669,"object_id":18014398509481985,"object_type":"activity","owner_id":134815,"subscription_id":120475,"updates":{}}';
+const UPDATE =
+  '{"aspect_type":"update","event_time":1516126040,"object_id":1360128428,"object_type":"activity","owner_id":134815,"subscription_id":120475,"updates":{"title":"Messy","type":"Run","private":"true"}}';
+const DEAUTH =
+  '{"aspect_type":"update","event_time":1516126040,"object_id":134815,"object_type":"athlete","owner_id":134815,"subscription_id":120475,"updates":{"authorized":"false"}}';
 
 describe('Strava webhook events', () => {
   it('parses an event with ids as exact strings', () => {
@@ -21,7 +24,9 @@ describe('Strava webhook events', () => {
   });
 
   it('tolerates a missing `updates`, non-string update values and unknown fields', () => {
-    const event = parseStravaEvent('{"aspect_type":"delete","event_time":1,"object_id":2,"object_type":"activity","owner_id":3,"subscription_id":4,"extra":true}');
+    const event = parseStravaEvent(
+      '{"aspect_type":"delete","event_time":1,"object_id":2,"object_type":"activity","owner_id":3,"subscription_id":4,"extra":true}',
+    );
     expect(event?.updates).toEqual({});
     expect(parseStravaEvent(UPDATE.replace('"private":"true"', '"private":true'))?.updates.private).toBe('true');
   });
@@ -53,7 +58,8 @@ describe('Strava webhook events', () => {
   });
 
   it('answers the subscription challenge only with the right verify token', () => {
-    const query = (token: string, mode = 'subscribe') => new URLSearchParams({ 'hub.mode': mode, 'hub.challenge': '15f7d1a91c1f40', 'hub.verify_token': token });
+    const query = (token: string, mode = 'subscribe') =>
+      new URLSearchParams({ 'hub.mode': mode, 'hub.challenge': '15f7d1a91c1f40', 'hub.verify_token': token });
     expect(webhookChallenge(query('secret'), 'secret')).toEqual({ 'hub.challenge': '15f7d1a91c1f40' });
     expect(webhookChallenge(query('wrong'), 'secret')).toBeNull();
     expect(webhookChallenge(query('secret', 'unsubscribe'), 'secret')).toBeNull();
