@@ -38,7 +38,7 @@ export async function trainingLoad(db: Executor, userId: string, query: Training
       laps: stravaActivities.laps,
     })
     .from(stravaActivities)
-    .where(and(eq(stravaActivities.user_id, userId), gte(stravaActivities.local_date, loadHistoryStart(query.from)), lte(stravaActivities.local_date, query.to)));
+    .where(and(eq(stravaActivities.user_id, userId), gte(stravaActivities.local_date, loadHistoryStart(query.from, profile ?? null)), lte(stravaActivities.local_date, query.to)));
 
   // Only open workouts are read (the report would drop the rest anyway).
   const planWorkouts = plan

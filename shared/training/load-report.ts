@@ -5,14 +5,15 @@
  * runs count, the thresholds, the rounding) is made here, once.
  */
 import type { Goal } from '../schema/goal.ts';
+import { runnerHeartRate, runnerLoadConstants } from '../schema/profile.ts';
 import type { TrainingLoadQuery, TrainingLoadResponse } from '../schema/load.ts';
 import type { TrainingProfile } from '../schema/plan.ts';
 import type { WorkoutType } from '../schema/workout.ts';
 import { addDays } from './dates.ts';
 import { checkLoadForecast } from './load-check.ts';
 import { forecastLoad, type DatedRun } from './load-forecast.ts';
-import { DEFAULT_LOAD_CONSTANTS, warmupDays } from './load-series.ts';
-import { loadThresholds, type PlannedLoadWorkout } from './load.ts';
+import { warmupDays } from './load-series.ts';
+import { heartRateZones, loadThresholds, type PlannedLoadWorkout } from './load.ts';
 import { isInjured } from './rules.ts';
 import { runnerPaces } from './timeline.ts';
 
@@ -25,6 +26,13 @@ export interface LoadProfile {
   current_weekly_mileage_miles: number | null;
   days_available_per_week: number | null;
   injury_notes: string | null;
+  /** The runner's heart rate (hrTSS) and time constants; absent on a device row pulled before they existed. */
+  max_hr?: number | null;
+  resting_hr?: number | null;
+  lthr?: number | null;
+  birth_year?: number | null;
+  ctl_days?: number;
+  atl_days?: number;
 }
 
 /** A workout of the active plan as stored; `completed` when a completion row exists for it. */
@@ -52,9 +60,9 @@ export interface LoadReportInput {
   runs: readonly LoadActivityRow[];
 }
 
-/** The first day of runs a report for `from` reads (earlier runs no longer move its numbers). */
-export function loadHistoryStart(from: string): string {
-  return addDays(from, -warmupDays(DEFAULT_LOAD_CONSTANTS));
+/** The first day of runs a report for `from` reads (earlier runs no longer move its numbers): further back for a runner with a longer fitness constant. */
+export function loadHistoryStart(from: string, profile: Pick<LoadProfile, 'ctl_days' | 'atl_days'> | null = null): string {
+  return addDays(from, -warmupDays(runnerLoadConstants(profile)));
 }
 
 /** True for a plan workout the forecast counts: scheduled, not deleted or completed, from `today` to `to`. */
@@ -65,7 +73,7 @@ export function isOpenWorkout(w: LoadPlanWorkout, today: string, to: string): bo
 /** The runner's fitness, fatigue and form for the query's days, with the plan's forecast from `today`. */
 export function trainingLoadReport(input: LoadReportInput): TrainingLoadResponse {
   const { query, today, profile, goal } = input;
-  const constants = DEFAULT_LOAD_CONSTANTS;
+  const constants = runnerLoadConstants(profile);
   const notes: string[] = [];
   const easyPace = profile?.easy_pace_per_mile_seconds ?? null;
   const engineProfile: TrainingProfile | null =
@@ -73,11 +81,16 @@ export function trainingLoadReport(input: LoadReportInput): TrainingLoadResponse
       ? null
       : { current_weekly_mileage_miles: profile?.current_weekly_mileage_miles ?? 0, days_available_per_week: profile?.days_available_per_week ?? 7, easy_pace_per_mile_seconds: easyPace, injury_notes: profile?.injury_notes ?? null };
   const fitted = engineProfile ? runnerPaces(engineProfile, goal, today) : null;
-  const thresholds = loadThresholds(fitted?.fitness.vdot ?? null);
-  if (!fitted) notes.push('Add your easy pace to your profile: until then each run is scored from its duration alone.');
-  notes.push('Runs are scored by pace; heart-rate scoring needs your max and resting heart rate, which the profile does not hold yet.');
+  const zones = heartRateZones(runnerHeartRate(profile, today));
+  const thresholds = loadThresholds(fitted?.fitness.vdot ?? null, zones);
+  if (!fitted) notes.push(`Add your easy pace to your profile: until then each run is scored from ${zones ? 'its heart rate, or its duration alone without one' : 'its duration alone'}.`);
+  notes.push(
+    zones
+      ? `Runs are scored by pace; trail runs, and runs without a usable pace, by heart rate against a threshold of ${Math.round(zones.lthr)} bpm (${zones.source === 'lthr' ? 'yours' : `from your ${zones.source === 'age' ? 'age' : 'max'} and resting heart rate`}).`
+      : 'Runs are scored by pace; add your max and resting heart rate to your profile to score trail runs, and runs without a usable pace, by heart rate.',
+  );
 
-  const historyStart = loadHistoryStart(query.from);
+  const historyStart = loadHistoryStart(query.from, profile);
   const runs = input.runs
     .filter((r) => r.local_date >= historyStart && r.local_date <= query.to)
     // Same order on every side, so sums of floats add up in the same order.
@@ -106,6 +119,7 @@ export function trainingLoadReport(input: LoadReportInput): TrainingLoadResponse
     to: query.to,
     today,
     constants,
+    heart_rate: zones ? { max_hr: zones.max_hr, resting_hr: zones.resting_hr, lthr: Math.round(zones.lthr), source: zones.source } : null,
     threshold: fitted && thresholds.threshold_speed ? { pace_seconds_per_km: round1(1000 / thresholds.threshold_speed), source: fitted.fitness.source } : null,
     race: raceDate ? { date: raceDate, tsb: raceDay ? round1(raceDay.tsb) : null, band: raceDay?.band ?? null } : null,
     findings,

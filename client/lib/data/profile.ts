@@ -1,3 +1,4 @@
+import { profileConflicts } from '#shared/schema/profile.ts';
 import { MUTATION_ARGS } from '#shared/sync/mutation-args.ts';
 import type { ViewRow } from './db.ts';
 import { defineMutation, setFields } from './define.ts';
@@ -14,6 +15,13 @@ export interface ProfileRow {
   units: 'mi' | 'km';
   target_type: 'pace' | 'heart_rate';
   time_zone: string;
+  /** Heart rate (bpm) and load time constants (days); a row pulled before server migration 0013 has none until the next pull. */
+  max_hr?: number | null;
+  resting_hr?: number | null;
+  lthr?: number | null;
+  birth_year?: number | null;
+  ctl_days?: number;
+  atl_days?: number;
   created_at: string;
   updated_at: string;
 }
@@ -30,6 +38,12 @@ function emptyProfile(userId: string, now: string): ViewRow {
     units: 'mi',
     target_type: 'pace',
     time_zone: 'UTC',
+    max_hr: null,
+    resting_hr: null,
+    lthr: null,
+    birth_year: null,
+    ctl_days: 42,
+    atl_days: 7,
     created_at: now,
     updated_at: now,
   };
@@ -44,6 +58,8 @@ export const profileUpdate = defineMutation({
   apply(ctx, { set }) {
     const row = ctx.get('user_profiles', ctx.userId) ?? emptyProfile(ctx.userId, ctx.now);
     const next = setFields(row, set, ctx.hlc);
-    if (next) ctx.put('user_profiles', { ...next, updated_at: ctx.now });
+    // The server refuses an update that leaves resting above max (and the like): predict that.
+    const changed = next ? Object.keys(set).filter((field) => next._hlc[field] === ctx.hlc) : [];
+    if (next && profileConflicts(next, changed, ctx.now.slice(0, 10)).length === 0) ctx.put('user_profiles', { ...next, updated_at: ctx.now });
   },
 });

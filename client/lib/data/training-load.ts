@@ -20,8 +20,8 @@ export interface DeviceLoadInputs {
   planId: string | null;
 }
 
-/** Reads the runner's profile, active plan, its goal and workouts, and runs from `historyFrom(today)` on. */
-export async function readLoadInputs(db: UserDb, historyFrom: (today: string) => string, now: Date = new Date(db.now())): Promise<DeviceLoadInputs> {
+/** Reads the runner's profile, active plan, its goal and workouts, and runs from `historyFrom(today, profile)` on (the runner's fitness constant sets how far back). */
+export async function readLoadInputs(db: UserDb, historyFrom: (today: string, profile: LoadProfile | null) => string, now: Date = new Date(db.now())): Promise<DeviceLoadInputs> {
   const profileRow = await db.view('user_profiles').get(db.userId);
   const today = todayIn(typeof profileRow?.time_zone === 'string' ? profileRow.time_zone : 'UTC', now);
   const plans = (await db.view('training_plans').toArray()).filter((row) => row.status === 'active' && row.deleted !== true);
@@ -35,13 +35,14 @@ export async function readLoadInputs(db: UserDb, historyFrom: (today: string) =>
     const rows = await db.view('workouts').where('training_plan_id').equals(String(plan.id)).toArray();
     planWorkouts = rows.map((row) => ({ ...(row as unknown as LoadPlanWorkout), completed: completed.has(String(row.id)) }));
   }
-  const runs = (await db.view('strava_activities').where('local_date').aboveOrEqual(historyFrom(today)).toArray()).map((row) => bare(row) as unknown as LoadActivityRow);
-  return { today, profile: profileRow ? (bare(profileRow) as unknown as LoadProfile) : null, goal, planWorkouts, runs, planId: plan ? String(plan.id) : null };
+  const profile = profileRow ? (bare(profileRow) as unknown as LoadProfile) : null;
+  const runs = (await db.view('strava_activities').where('local_date').aboveOrEqual(historyFrom(today, profile)).toArray()).map((row) => bare(row) as unknown as LoadActivityRow);
+  return { today, profile, goal, planWorkouts, runs, planId: plan ? String(plan.id) : null };
 }
 
 /** The device's answer to GET /api/training-load for `query`, from its own rows. */
 export async function deviceTrainingLoad(db: UserDb, query: TrainingLoadQuery, now?: Date): Promise<TrainingLoadResponse> {
-  const inputs = await readLoadInputs(db, () => loadHistoryStart(query.from), now);
+  const inputs = await readLoadInputs(db, (_today, profile) => loadHistoryStart(query.from, profile), now);
   return trainingLoadReport({ query, ...inputs });
 }
 
