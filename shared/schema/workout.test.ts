@@ -6,7 +6,7 @@ import { propertyRuns } from '../testing/properties.ts';
 import { otherSpelling, SEED_DOCUMENT_FROM_REPO, seedStructure, structureArb } from '../testing/structures.ts';
 import { toIssues } from './issues.ts';
 import { BAD_TEXT_MESSAGE } from './text.ts';
-import { StorableStructureSchema, validateStructure, WorkoutStructureSchema, type PaceTarget, type WorkoutStructure } from './workout.ts';
+import { SIMPLE_SEGMENT_TYPES, StorableStructureSchema, validateStructure, WorkoutStructureSchema, type PaceTarget, type WorkoutStructure } from './workout.ts';
 
 // The seed prints its structure with null for absent fields and "5K"; we store absent fields
 // left out and lower-case targets. Both are read; one form comes out.
@@ -60,9 +60,21 @@ describe("the seed's structure (seed §Workout Structure JSONB Schema)", () => {
 describe('null is read as absent', () => {
   it.each([
     ['a simple segment', steady({ distance_meters: null, open: null, pace_target: null, notes: null }), steady({})],
-    ['a work step', { segments: [{ type: 'interval', repeats: 3, work: { duration_seconds: 60, distance_meters: null, open: null, pace_target: null, notes: null } }] }, { segments: [{ type: 'interval', repeats: 3, work: { duration_seconds: 60 } }] }],
-    ['an interval without recovery or notes', { segments: [{ type: 'interval', repeats: 3, work: { open: true }, recovery: null, notes: null }] }, { segments: [{ type: 'interval', repeats: 3, work: { open: true } }] }],
-    ['a repeat block', { segments: [{ type: 'repeat', repeats: 2, steps: [{ duration_seconds: null, distance_meters: 400, pace_target: '5K', notes: null }], notes: null }] }, { segments: [{ type: 'repeat', repeats: 2, steps: [{ distance_meters: 400, pace_target: '5k' }] }] }],
+    [
+      'a work step',
+      { segments: [{ type: 'interval', repeats: 3, work: { duration_seconds: 60, distance_meters: null, open: null, pace_target: null, notes: null } }] },
+      { segments: [{ type: 'interval', repeats: 3, work: { duration_seconds: 60 } }] },
+    ],
+    [
+      'an interval without recovery or notes',
+      { segments: [{ type: 'interval', repeats: 3, work: { open: true }, recovery: null, notes: null }] },
+      { segments: [{ type: 'interval', repeats: 3, work: { open: true } }] },
+    ],
+    [
+      'a repeat block',
+      { segments: [{ type: 'repeat', repeats: 2, steps: [{ duration_seconds: null, distance_meters: 400, pace_target: '5K', notes: null }], notes: null }] },
+      { segments: [{ type: 'repeat', repeats: 2, steps: [{ distance_meters: 400, pace_target: '5k' }] }] },
+    ],
   ])('in %s', (_label, input, expected) => {
     expect(parsed(input)).toStrictEqual(expected);
   });
@@ -71,7 +83,13 @@ describe('null is read as absent', () => {
     const input = {
       segments: [
         { type: 'warmup', duration_seconds: null, distance_meters: 2000, open: null, pace_target: 'Easy', notes: null },
-        { type: 'interval', repeats: 5, work: { duration_seconds: 180, distance_meters: null, open: null, pace_target: '10K', notes: 'Relaxed' }, recovery: { duration_seconds: null, distance_meters: null, open: true, pace_target: null, notes: null }, notes: null },
+        {
+          type: 'interval',
+          repeats: 5,
+          work: { duration_seconds: 180, distance_meters: null, open: null, pace_target: '10K', notes: 'Relaxed' },
+          recovery: { duration_seconds: null, distance_meters: null, open: true, pace_target: null, notes: null },
+          notes: null,
+        },
         { type: 'repeat', repeats: 2, steps: [{ duration_seconds: null, distance_meters: 1000, open: null, pace_target: 'HALF', notes: null }], notes: null },
         { type: 'cooldown', duration_seconds: null, distance_meters: null, open: true, pace_target: null, notes: null },
       ],
@@ -133,7 +151,9 @@ describe('a structure that is truly wrong is still refused, in words a runner re
     expect(issuesOf({ segments: [{ type: 'interval', repeats: null, work: { duration_seconds: 60 } }] })).toEqual([
       { path: 'segments[0].repeats', message: 'Invalid input: expected number, received null' },
     ]);
-    expect(issuesOf({ segments: [{ type: 'interval', repeats: 3, work: null }] })).toEqual([{ path: 'segments[0].work', message: 'Invalid input: expected object, received null' }]);
+    expect(issuesOf({ segments: [{ type: 'interval', repeats: 3, work: null }] })).toEqual([
+      { path: 'segments[0].work', message: 'Invalid input: expected object, received null' },
+    ]);
     expect(issuesOf({ segments: [{ type: 'repeat', repeats: 3, steps: null }] })[0]!.path).toBe('segments[0].steps');
     expect(issuesOf({ segments: null })[0]!.path).toBe('segments');
     expect(issuesOf(null)[0]!.path).toBe('');
@@ -146,19 +166,25 @@ describe('a structure that is truly wrong is still refused, in words a runner re
   });
 
   it('a note that cannot be stored, beside nulls', () => {
-    const result = StorableStructureSchema.safeParse({ segments: [{ type: 'interval', repeats: 2, work: { distance_meters: 400, notes: 'a\u0000b', pace_target: null }, recovery: null }] });
+    const result = StorableStructureSchema.safeParse({
+      segments: [{ type: 'interval', repeats: 2, work: { distance_meters: 400, notes: 'a\u0000b', pace_target: null }, recovery: null }],
+    });
     expect(result.success ? [] : toIssues(result.error)).toEqual([{ path: 'segments[0].work.notes', message: BAD_TEXT_MESSAGE }]);
   });
 });
 
 describe('types and JSON Schema', () => {
   it('the parsed type has no null; the input type takes null and any spelling', () => {
+    // Simple segments share one object type whose `type` is the union of their names.
+    type Simple = { type: (typeof SIMPLE_SEGMENT_TYPES)[number] };
     type Parsed = WorkoutStructure['segments'][number];
-    expectTypeOf<Extract<Parsed, { type: 'steady' }>['pace_target']>().toEqualTypeOf<PaceTarget | undefined>();
-    expectTypeOf<Extract<Parsed, { type: 'steady' }>['duration_seconds']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<Extract<Parsed, { type: 'interval' }>['recovery']>().toEqualTypeOf<{ duration_seconds?: number; distance_meters?: number; open?: true; pace_target?: PaceTarget; notes?: string } | undefined>();
+    expectTypeOf<Extract<Parsed, Simple>['pace_target']>().toEqualTypeOf<PaceTarget | undefined>();
+    expectTypeOf<Extract<Parsed, Simple>['duration_seconds']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<Extract<Parsed, { type: 'interval' }>['recovery']>().toEqualTypeOf<
+      { duration_seconds?: number; distance_meters?: number; open?: true; pace_target?: PaceTarget; notes?: string } | undefined
+    >();
     type Input = z.input<typeof StorableStructureSchema>['segments'][number];
-    expectTypeOf<Extract<Input, { type: 'steady' }>['pace_target']>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<Extract<Input, Simple>['pace_target']>().toEqualTypeOf<string | null | undefined>();
     expectTypeOf<Extract<Input, { type: 'interval' }>['notes']>().toEqualTypeOf<string | null | undefined>();
   });
 
