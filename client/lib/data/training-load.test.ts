@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { addDays } from '#shared/training/dates.ts';
 import { openFreshUserDb } from './test-kit.ts';
-import { deviceTrainingLoad, deviceWhatIf, proposalEdits } from './training-load.ts';
+import { loadHistoryStart } from '#shared/training/load-report.ts';
+import { deviceTrainingLoad, deviceWhatIf, proposalEdits, readLoadInputs, workoutWhatIf } from './training-load.ts';
 
 // The Fitness screen and the what-if read the device's own rows (offline); the equality with the
 // server's answer is proven in tests/sync/training-load.test.ts.
@@ -46,5 +47,36 @@ describe('training load on the device', () => {
     const what = (await deviceWhatIf(db, proposalEdits(diff), now))!;
     expect(what.after.tsb).toBeGreaterThan(what.before.tsb);
     expect(what.words).toMatch(/^race-day form [+-]?\d+ → [+-]?\d+; ramp /);
+  });
+});
+
+describe('what the runner’s own edit does, before it is saved', () => {
+  const inputsOf = async () => readLoadInputs(await runnerDb(), loadHistoryStart, now);
+
+  it('moving a session to the day before the race costs race-day form; the words say before → after', async () => {
+    const inputs = await inputsOf();
+    const moved = workoutWhatIf(inputs, 'w2', { scheduled_date: addDays(race, -1) })!;
+    expect(moved.after.tsb).toBeLessThan(moved.before.tsb);
+    expect(moved.words).toMatch(/^race-day form [+-]?\d+ → [+-]?\d+; ramp -?\d+\.\d( → -?\d+\.\d)?\/wk$/);
+    // Moving it earlier, away from the race, gives form back instead.
+    const earlier = workoutWhatIf(inputs, 'w23', { scheduled_date: addDays(today, 1) })!;
+    expect(earlier.after.tsb).toBeGreaterThan(earlier.before.tsb);
+  });
+
+  it('longer steps in race week lower race-day form, shorter ones raise it', async () => {
+    const inputs = await inputsOf();
+    const steps = (minutes: number) => ({ segments: [{ type: 'steady' as const, duration_seconds: minutes * 60, pace_target: 'easy' as const }] });
+    const longer = workoutWhatIf(inputs, 'w24', { structure: steps(120) })!;
+    const shorter = workoutWhatIf(inputs, 'w24', { structure: steps(20) })!;
+    expect(longer.after.tsb).toBeLessThan(longer.before.tsb);
+    expect(shorter.after.tsb).toBeGreaterThan(shorter.before.tsb);
+    expect(longer.before).toEqual(shorter.before);
+  });
+
+  it('says nothing for a workout outside the active plan or a change that changes nothing', async () => {
+    const inputs = await inputsOf();
+    expect(workoutWhatIf(inputs, 'old', { scheduled_date: addDays(today, 5) })).toBeNull();
+    expect(workoutWhatIf(inputs, 'w2', { scheduled_date: addDays(today, 2) })).toBeNull();
+    expect(workoutWhatIf(inputs, 'nope', { scheduled_date: addDays(today, 2) })).toBeNull();
   });
 });

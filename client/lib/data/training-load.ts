@@ -1,5 +1,6 @@
 import { liveQuery, type Observable } from 'dexie';
 import type { TrainingLoadQuery, TrainingLoadResponse } from '#shared/schema/load.ts';
+import type { WorkoutStructure } from '#shared/schema/workout.ts';
 import { goalFromRow, type Goal, type GoalRowFields } from '#shared/schema/goal.ts';
 import { loadHistoryStart, trainingLoadReport, type LoadActivityRow, type LoadPlanWorkout, type LoadProfile } from '#shared/training/load-report.ts';
 import { loadWhatIf, type LoadWhatIf, type WorkoutEdit } from '#shared/training/load-whatif.ts';
@@ -60,6 +61,28 @@ function bare(row: ViewRow): Record<string, unknown> {
 export async function deviceWhatIf(db: UserDb, edits: readonly WorkoutEdit[], now?: Date): Promise<LoadWhatIf | null> {
   const inputs = await readLoadInputs(db, loadHistoryStart, now);
   return inputs.planWorkouts ? loadWhatIf(inputs, edits) : null;
+}
+
+/** The device's load inputs as a live query: an edit in progress reads its what-if from them at once. */
+export function loadInputs$(db: UserDb): Observable<DeviceLoadInputs> {
+  return liveQuery(() => readLoadInputs(db, loadHistoryStart));
+}
+
+/** A change the runner makes to one workout: its steps, or its day. */
+export interface WorkoutChange {
+  structure?: WorkoutStructure;
+  scheduled_date?: string;
+}
+
+/**
+ * What the runner's own change to a workout of the active plan does to race-day form and ramp,
+ * before it is saved (issue 23 §4); null when the workout is not in the plan or nothing changes.
+ */
+export function workoutWhatIf(inputs: DeviceLoadInputs, workoutId: string, change: WorkoutChange): LoadWhatIf | null {
+  const current = inputs.planWorkouts?.find((w) => w.id === workoutId && w.deleted !== true);
+  if (!current) return null;
+  const set = Object.fromEntries(Object.entries(change).filter(([field, value]) => value !== undefined && JSON.stringify((current as unknown as Record<string, unknown>)[field]) !== JSON.stringify(value)));
+  return Object.keys(set).length ? loadWhatIf(inputs, [{ workout_id: workoutId, set }]) : null;
 }
 
 /** A coach proposal's diff as edits: each field's `after`. */
