@@ -1,0 +1,145 @@
+import { liveQuery, type Observable } from 'dexie';
+import { goalFromRow, type GoalRowFields } from '#shared/schema/goal.ts';
+import type { CompletedRun, HealthReport, Plan, TrainingProfile } from '#shared/schema/plan.ts';
+import type { WorkoutStructure, WorkoutType } from '#shared/schema/workout.ts';
+import { adaptPlan, type AdaptInput } from '#shared/training/adapt.ts';
+import { addDays } from '#shared/training/dates.ts';
+import { loadHistoryStart } from '#shared/training/load-report.ts';
+import { loadWhatIf, type LoadWhatIf, type WorkoutEdit } from '#shared/training/load-whatif.ts';
+import { todayIn } from '../workout-view.ts';
+import type { UserDb, ViewRow } from './db.ts';
+import { readLoadInputs } from './training-load.ts';
+
+// The illness/injury re-plan on the phone (issue 23 §4, offline too): the same shared adaptPlan
+// the server runs for POST /api/plans/:id/adapt, given the same rows the server reads there
+// (server/plans/adaptation.ts), read from Dexie. The device previews with it; the server makes
+// the re-plan when the runner accepts (the acceptance waits here while the phone is offline).
+
+/** The fields of a re-planned workout the preview carries, as the server's preview does. */
+const PREVIEW_FIELDS = ['scheduled_date', 'workout_type', 'title', 'structure', 'estimated_distance_meters', 'estimated_duration_minutes'] as const;
+
+/** What a re-plan would do, computed on this phone. */
+export interface DevicePreview {
+  planId: string;
+  changed: boolean;
+  reasons: string[];
+  /** The re-plan as edits to the plan on the phone (new fields, removed workouts deleted). */
+  edits: WorkoutEdit[];
+  /** Race-day form and ramp with and without it. */
+  whatIf: LoadWhatIf | null;
+}
+
+/** Why the phone cannot re-plan (the server could not either). */
+export type PreviewBlocker = 'no_plan' | 'profile_incomplete';
+
+/** adaptPlan's input from this phone's rows (report and ids aside), or why there is none. */
+export async function readAdaptInput(db: UserDb, now: Date = new Date(db.now())): Promise<{ planId: string; input: Omit<AdaptInput, 'report' | 'newId'> } | { blocker: PreviewBlocker }> {
+  const profileRow = await db.view('user_profiles').get(db.userId);
+  const profile = engineProfile(profileRow);
+  const plans = (await db.view('training_plans').toArray()).filter((row) => row.status === 'active' && row.deleted !== true);
+  plans.sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
+  const planRow = plans[0];
+  const goalRow = planRow && typeof planRow.goal_id === 'string' ? await db.view('goals').get(planRow.goal_id) : undefined;
+  if (!planRow || !goalRow) return { blocker: 'no_plan' };
+  if (!profile) return { blocker: 'profile_incomplete' };
+  const today = todayIn(typeof profileRow?.time_zone === 'string' ? profileRow.time_zone : 'UTC', now);
+  const rows = (await db.view('workouts').where('training_plan_id').equals(String(planRow.id)).toArray()).filter((w) => w.deleted !== true);
+  const byId = new Map(rows.map((w) => [String(w.id), w]));
+  // The server's history: every stored activity of the last 60 days, and completions logged by hand at their planned size.
+  const runs = await db.view('strava_activities').where('local_date').aboveOrEqual(addDays(today, -60)).toArray();
+  const manual = (await db.view('workout_completions').toArray()).filter((c) => c.completion_status === 'completed' && c.strava_activity_id == null);
+  const history: CompletedRun[] = [
+    ...runs.map((r) => ({ date: String(r.local_date), distance_meters: Number(r.distance_meters), duration_seconds: Number(r.moving_time_seconds) })),
+    ...manual.flatMap((c) => {
+      const w = byId.get(String(c.workout_id));
+      return w ? [{ date: String(w.scheduled_date), distance_meters: Number(c.distance_meters ?? w.estimated_distance_meters ?? 0), workout_id: String(w.id) }] : [];
+    }),
+  ];
+  const context = (planRow.generation_context ?? {}) as { vdot_source?: Plan['vdot_source'] };
+  const plan: Plan = {
+    methodology: planRow.methodology as Plan['methodology'],
+    goal: goalFromRow(goalRow as unknown as GoalRowFields),
+    start_date: String(planRow.start_date),
+    end_date: String(planRow.end_date),
+    vdot: Number(planRow.vdot ?? 0),
+    vdot_source: context.vdot_source ?? 'easy_pace',
+    phases: planRow.phases as Plan['phases'],
+    weeks: planRow.weeks as Plan['weeks'],
+    reason: typeof planRow.reason === 'string' ? planRow.reason : '',
+    workouts: rows.map((w) => ({
+      id: String(w.id),
+      scheduled_date: String(w.scheduled_date),
+      week_index: Number(w.week_index ?? 0),
+      workout_type: w.workout_type as WorkoutType,
+      title: String(w.title),
+      structure: w.structure as WorkoutStructure,
+      estimated_distance_meters: Number(w.estimated_distance_meters ?? 0),
+      estimated_duration_minutes: Number(w.estimated_duration_minutes ?? 0),
+      reason: typeof w.reason === 'string' ? w.reason : '',
+      edited_by_user: w.edited_by_user === true,
+    })),
+  };
+  return { planId: String(planRow.id), input: { plan, profile, today, history } };
+}
+
+/** The re-plan `report` would make, and its what-if, from this phone's rows alone (offline too). */
+export async function deviceReplanPreview(db: UserDb, report: HealthReport, now: Date = new Date(db.now()), newId: () => string = () => crypto.randomUUID()): Promise<DevicePreview | { blocker: PreviewBlocker }> {
+  const read = await readAdaptInput(db, now);
+  if ('blocker' in read) return read;
+  const result = adaptPlan({ ...read.input, report, newId });
+  if (!result.changed) return { planId: read.planId, changed: false, reasons: [], edits: [], whatIf: null };
+  const edits: WorkoutEdit[] = [
+    ...result.plan.workouts.map((w) => ({ workout_id: w.id, set: Object.fromEntries(PREVIEW_FIELDS.map((f) => [f, w[f]])) })),
+    ...result.removed_workout_ids.map((id) => ({ workout_id: id, set: { deleted: true } })),
+  ];
+  const loadInputs = await readLoadInputs(db, loadHistoryStart, now);
+  return { planId: read.planId, changed: true, reasons: result.reasons, edits, whatIf: loadInputs.planWorkouts ? loadWhatIf(loadInputs, edits) : null };
+}
+
+/** The engine's view of the profile (the server's engineProfile), or null while it misses what planning needs. */
+function engineProfile(row: ViewRow | undefined): TrainingProfile | null {
+  if (!row || row.current_weekly_mileage_miles == null || row.days_available_per_week == null || row.easy_pace_per_mile_seconds == null) return null;
+  return {
+    current_weekly_mileage_miles: Number(row.current_weekly_mileage_miles),
+    days_available_per_week: Number(row.days_available_per_week),
+    easy_pace_per_mile_seconds: Number(row.easy_pace_per_mile_seconds),
+    injury_notes: typeof row.injury_notes === 'string' ? row.injury_notes : null,
+  };
+}
+
+/** A re-plan the runner accepted, waiting on this phone until the server can make it. */
+export interface AcceptedReplan {
+  planId: string;
+  report: HealthReport;
+  /** The what-if the runner accepted, to show while it waits. */
+  words: string | null;
+  acceptedAt: number;
+}
+
+// Kept in the device's own `meta` store under a key of its own: it is this phone's intent, not a
+// synced row (the re-plan itself is the server's to make, with every run it knows).
+const ACCEPTED_KEY = 'accepted-replan';
+const metaTable = (db: UserDb) => db.table<{ key: string; replan: AcceptedReplan }, string>('meta');
+
+/** Records the runner's acceptance of a re-plan (one at a time: a newer acceptance replaces it). */
+export async function recordAcceptedReplan(db: UserDb, replan: Omit<AcceptedReplan, 'acceptedAt'>): Promise<void> {
+  await metaTable(db).put({ key: ACCEPTED_KEY, replan: { ...replan, acceptedAt: db.now() } });
+}
+
+/** The acceptance still waiting for the server, if any. */
+export async function acceptedReplan(db: UserDb): Promise<AcceptedReplan | null> {
+  return (await metaTable(db).get(ACCEPTED_KEY))?.replan ?? null;
+}
+
+/** The waiting acceptance, live. */
+export function acceptedReplan$(db: UserDb): Observable<AcceptedReplan | null> {
+  return liveQuery(() => acceptedReplan(db));
+}
+
+/** Forgets the acceptance once the server made the re-plan (or refused it for good). */
+export async function clearAcceptedReplan(db: UserDb, acceptedAt: number): Promise<void> {
+  await db.transaction('rw', metaTable(db), async () => {
+    // A newer acceptance made meanwhile stays.
+    if ((await acceptedReplan(db))?.acceptedAt === acceptedAt) await metaTable(db).delete(ACCEPTED_KEY);
+  });
+}
