@@ -32,7 +32,7 @@ const impureShared = [
 ];
 
 export default ts.config(
-  { ignores: ['build/', '.svelte-kit/', 'node_modules/', 'data/', 'scratch/', 'test-results/', 'server/db/migrations/'] },
+  { ignores: ['build/', '.svelte-kit/', 'node_modules/', 'data/', 'scratch/', '.scratch/', 'test-results/', 'server/db/migrations/'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,

@@ -114,8 +114,6 @@ export function clipUtf8(text: string, maxBytes: number): string {
  */
 export function cleanText(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text
-    .replace(/(?:[\u0000-\u001f\u007f\ufffd]|\p{Cs})+/gu, ' ')
-    .replace(/ {2,}/g, ' ')
-    .trim();
+  const unprintable = /(?:[\u0000-\u001f\u007f\ufffd]|\p{Cs})+/gu;
+  return text.replace(unprintable, ' ').replace(/ {2,}/g, ' ').trim();
 }
