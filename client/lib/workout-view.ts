@@ -2,6 +2,7 @@ import type { PaceTable, PaceTarget, Step, WorkoutStructure } from '#shared/sche
 import { dateInZone } from '#shared/time/zone.ts';
 import { addDays } from '#shared/training/dates.ts';
 import { OPEN_STEP_SECONDS } from '#shared/training/estimate.ts';
+import { runnerHeartRate } from '#shared/schema/profile.ts';
 import { heartRateTable } from '#shared/training/paces.ts';
 import type { TargetTable } from '#shared/training/target-text.ts';
 import { runnerPaces } from '#shared/training/timeline.ts';
@@ -49,7 +50,8 @@ interface ProfileLike {
 
 /** The runner's pace table, or null until the profile has what it needs. */
 export function pacesFor(profile: ProfileLike | undefined | null, today: string): PaceTable | null {
-  if (!profile || profile.easy_pace_per_mile_seconds === null || profile.current_weekly_mileage_miles === null || profile.days_available_per_week === null) return null;
+  if (!profile || profile.easy_pace_per_mile_seconds === null || profile.current_weekly_mileage_miles === null || profile.days_available_per_week === null)
+    return null;
   return runnerPaces(
     {
       current_weekly_mileage_miles: profile.current_weekly_mileage_miles,
@@ -123,12 +125,18 @@ export function plannedDistanceText(workout: { workout_type: string; estimated_d
 
 /**
  * The ranges a runner's workouts show. A runner who trains by heart rate sees bpm: the same
- * table their .FIT files carry (client/lib/fit/export.ts), which the profile cannot personalise
- * yet (it has no max or resting heart rate), so it is the typical runner's. Others see paces,
- * once the profile has what paces need; null before that.
+ * table their .FIT files carry (client/lib/fit/export.ts), from their max and resting heart rate
+ * (or birth year), a typical runner's until the profile has them. Others see paces, once the
+ * profile has what paces need; null before that.
  */
-export function targetsFor(profile: (ProfileLike & { target_type: 'pace' | 'heart_rate' }) | undefined | null, today: string): TargetTable | null {
-  if (profile?.target_type === 'heart_rate') return { kind: 'heart_rate', table: heartRateTable() };
+export function targetsFor(
+  profile:
+    | (ProfileLike & { target_type: 'pace' | 'heart_rate'; max_hr?: number | null; resting_hr?: number | null; birth_year?: number | null })
+    | undefined
+    | null,
+  today: string,
+): TargetTable | null {
+  if (profile?.target_type === 'heart_rate') return { kind: 'heart_rate', table: heartRateTable(runnerHeartRate(profile, today)) };
   const paces = pacesFor(profile, today);
   return paces ? { kind: 'pace', table: paces } : null;
 }
@@ -159,7 +167,11 @@ interface CompletionLike {
 }
 
 /** Planned vs done distance of the workouts dated in [start, start+7). */
-export function weekProgress(workouts: WorkoutLike[], completions: Map<string, CompletionLike>, start: string): { plannedMeters: number; doneMeters: number; sessions: number; sessionsDone: number } {
+export function weekProgress(
+  workouts: WorkoutLike[],
+  completions: Map<string, CompletionLike>,
+  start: string,
+): { plannedMeters: number; doneMeters: number; sessions: number; sessionsDone: number } {
   const end = addDays(start, 7);
   let plannedMeters = 0;
   let doneMeters = 0;

@@ -1,11 +1,10 @@
 import { and, asc, eq, isNull, or } from 'drizzle-orm';
 import { buildCalendar } from '#shared/calendar/ics.ts';
-import { describeStructure } from '#shared/calendar/describe.ts';
+import { describeWithTargets } from '#shared/calendar/describe.ts';
 import type { WorkoutStructure } from '#shared/schema/workout.ts';
-import { runnerPaces } from '#shared/training/timeline.ts';
 import type { Executor } from '../db/database.ts';
 import { trainingPlans, userProfiles, workouts } from '../db/schema.ts';
-import { engineProfile } from '../profile/training-context.ts';
+import { runnerTargets } from '../profile/training-context.ts';
 import { localDate } from '../lib/write-stamp.ts';
 
 /** The runner's plan as an iCalendar feed: one all-day event per workout of an active plan. */
@@ -18,8 +17,8 @@ export async function calendarFeed(db: Executor, userId: string, options: { now:
     .where(and(eq(workouts.user_id, userId), eq(workouts.deleted, false), or(isNull(workouts.training_plan_id), eq(trainingPlans.status, 'active'))))
     .orderBy(asc(workouts.scheduled_date));
   const unit = profile?.units ?? 'mi';
-  const paces =
-    profile && profile.easy_pace_per_mile_seconds !== null ? runnerPaces(engineProfile(profile), null, localDate(options.now, profile.time_zone)).paces : null;
+  // Paces, or bpm from the runner's own heart rate for one who trains by heart rate.
+  const targets = profile ? runnerTargets(profile, localDate(options.now, profile.time_zone)) : null;
   return buildCalendar({
     calendarName: 'RunCoach training plan',
     productId: '-//RunCoach//Training plan//EN',
@@ -31,7 +30,7 @@ export async function calendarFeed(db: Executor, userId: string, options: { now:
       title: workout.title,
       updated_at: workout.updated_at,
       description: [
-        ...(paces ? describeStructure(workout.structure as WorkoutStructure, paces, unit) : []),
+        ...(targets ? describeWithTargets(workout.structure as WorkoutStructure, targets, unit) : []),
         ...(workout.reason ? ['', `Why: ${workout.reason}`] : []),
         '',
         `${options.publicUrl}/workouts/${workout.id}`,

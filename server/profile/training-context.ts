@@ -1,6 +1,10 @@
 import { and, eq, gte } from 'drizzle-orm';
 import type { CompletedRun, TrainingProfile } from '#shared/schema/plan.ts';
+import { runnerHeartRate } from '#shared/schema/profile.ts';
 import { addDays } from '#shared/training/dates.ts';
+import { heartRateTable } from '#shared/training/paces.ts';
+import type { TargetTable } from '#shared/training/target-text.ts';
+import { runnerPaces } from '#shared/training/timeline.ts';
 import type { Executor } from '../db/database.ts';
 import { stravaActivities, userProfiles } from '../db/schema.ts';
 import { AppError } from '../lib/errors.ts';
@@ -28,6 +32,21 @@ export function engineProfile(row: ProfileRow): TrainingProfile {
     easy_pace_per_mile_seconds: row.easy_pace_per_mile_seconds!,
     injury_notes: row.injury_notes,
   };
+}
+
+/** The runner's own heart-rate targets (Karvonen from their max and resting, else a typical runner's) on `today`. */
+export function runnerHeartRateTable(row: ProfileRow, today: string) {
+  return heartRateTable(runnerHeartRate(row, today));
+}
+
+/**
+ * The ranges the runner's workout text shows (calendar, reminders): bpm for a runner who trains
+ * by heart rate, paces for the others once the profile has what paces need, else null.
+ */
+export function runnerTargets(row: ProfileRow, today: string): TargetTable | null {
+  if (row.target_type === 'heart_rate') return { kind: 'heart_rate', table: runnerHeartRateTable(row, today) };
+  if ((Object.keys(REQUIRED) as (keyof typeof REQUIRED)[]).some((key) => row[key] === null)) return null;
+  return { kind: 'pace', table: runnerPaces(engineProfile(row), null, today).paces };
 }
 
 /** Runs of the last `days` days from every source, for the 30-day longest-run rule and ramps. */

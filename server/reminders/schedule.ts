@@ -1,13 +1,12 @@
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
-import { describeStructure } from '#shared/calendar/describe.ts';
+import { describeWithTargets } from '#shared/calendar/describe.ts';
 import type { PreferenceFields } from '#shared/schema/notifications.ts';
 import type { WorkoutStructure } from '#shared/schema/workout.ts';
 import { addDays, weekday } from '#shared/training/dates.ts';
-import { runnerPaces } from '#shared/training/timeline.ts';
 import { buildJournal } from '../coach/journal.ts';
 import { notificationPreferences, notifications, trainingPlans, userProfiles, workouts } from '../db/schema.ts';
 import { localDate } from '../lib/write-stamp.ts';
-import { engineProfile } from '../profile/training-context.ts';
+import { runnerTargets } from '../profile/training-context.ts';
 import type { AppDeps } from '../context.ts';
 import { createNotification } from '../notifications/create.ts';
 import type { JournalPayload, ReminderPayload, ReminderWorkout } from '../notifications/kinds.ts';
@@ -133,17 +132,14 @@ export function reminderPayload(d: Due, dayWorkouts: WorkoutRow[], now: Date): R
   const { profile, prefs } = d.runner;
   const runs = dayWorkouts.filter((w) => w.workout_type !== 'rest' && w.status === 'scheduled').sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
   if (runs.length === 0 && !prefs.remind_rest_days) return null;
-  let paces = null;
-  try {
-    paces = runnerPaces(engineProfile(profile), null, localDate(now, profile.time_zone)).paces;
-  } catch {
-    // An incomplete profile has no paces: the reminder names the workout without them.
-  }
+  // Paces (none for an incomplete profile: the reminder names the workout without them), or bpm
+  // from the runner's own heart rate for one who trains by heart rate.
+  const targets = runnerTargets(profile, localDate(now, profile.time_zone));
   const list: ReminderWorkout[] = runs.map((w) => ({
     id: w.id,
     title: w.title,
     type: w.workout_type,
-    lines: paces ? describeStructure(w.structure as WorkoutStructure, paces, profile.units) : [],
+    lines: targets ? describeWithTargets(w.structure as WorkoutStructure, targets, profile.units) : [],
     distance_meters: w.estimated_distance_meters,
     duration_seconds: w.estimated_duration_minutes === null ? null : w.estimated_duration_minutes * 60,
     reason: w.reason,

@@ -1,11 +1,10 @@
 import { Hono } from 'hono';
 import { WorkoutRangeQuerySchema, WorkoutUpdateSchema } from '#shared/schema/workout-request.ts';
 import { workoutFitFile } from '#shared/fit/workout-file.ts';
-import { heartRateTable } from '#shared/training/paces.ts';
 import { runnerPaces } from '#shared/training/timeline.ts';
 import { getProfile } from '../profile/profile.ts';
 import { getWorkout, listEdits, listWorkouts, publicWorkout, updateWorkout } from './workouts.ts';
-import { engineProfile } from '../profile/training-context.ts';
+import { engineProfile, runnerHeartRateTable } from '../profile/training-context.ts';
 import { localDate } from '../lib/write-stamp.ts';
 import { requireUser, type AppDeps, type AppEnv } from '../context.ts';
 import { AppError } from '../lib/errors.ts';
@@ -46,8 +45,9 @@ export function workoutRoutes(deps: AppDeps): Hono<AppEnv> {
     const user = requireUser(c);
     const workout = publicWorkout(await getWorkout(deps.db, user.id, routeId(c.req.param('id'), 'The workout')));
     const profile = await getProfile(deps.db, user.id);
-    const { paces } = runnerPaces(engineProfile(profile), null, localDate(deps.now(), profile.time_zone));
-    const file = workoutFitFile({ workout, targetType: profile.target_type, paces, heartRates: heartRateTable(), units: profile.units });
+    const today = localDate(deps.now(), profile.time_zone);
+    const { paces } = runnerPaces(engineProfile(profile), null, today);
+    const file = workoutFitFile({ workout, targetType: profile.target_type, paces, heartRates: runnerHeartRateTable(profile, today), units: profile.units });
     if (!file.ok) throw new AppError('workout_not_encodable', { message: 'This workout cannot be written as a .FIT file.', issues: file.issues });
     return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200, {
       'Content-Type': 'application/vnd.ant.fit',

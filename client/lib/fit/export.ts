@@ -1,4 +1,4 @@
-import type { Profile } from '#shared/schema/profile.ts';
+import { runnerHeartRate, type Profile } from '#shared/schema/profile.ts';
 import type { WorkoutStructure } from '#shared/schema/workout.ts';
 import { heartRateTable } from '#shared/training/paces.ts';
 import { runnerPaces } from '#shared/training/timeline.ts';
@@ -14,7 +14,12 @@ export interface ExportableWorkout {
   updated_at: string;
 }
 
-type ProfileForExport = Pick<Profile, 'current_weekly_mileage_miles' | 'days_available_per_week' | 'easy_pace_per_mile_seconds' | 'injury_notes' | 'units' | 'target_type' | 'time_zone'>;
+// The heart-rate fields are optional: a device row pulled before the server had them lacks them.
+type ProfileForExport = Pick<
+  Profile,
+  'current_weekly_mileage_miles' | 'days_available_per_week' | 'easy_pace_per_mile_seconds' | 'injury_notes' | 'units' | 'target_type' | 'time_zone'
+> &
+  Partial<Pick<Profile, 'max_hr' | 'resting_hr' | 'birth_year'>>;
 
 /** Why a runner cannot export yet, or null. */
 export function exportBlocker(profile: ProfileForExport | null): string | null {
@@ -30,6 +35,7 @@ export function exportBlocker(profile: ProfileForExport | null): string | null {
  */
 export async function encodeOnDevice(workout: ExportableWorkout, profile: ProfileForExport): Promise<{ bytes: Uint8Array; filename: string }> {
   const { workoutFitFile } = await import('#shared/fit/workout-file.ts');
+  const today = todayIn(profile.time_zone);
   const { paces } = runnerPaces(
     {
       current_weekly_mileage_miles: profile.current_weekly_mileage_miles!,
@@ -38,15 +44,20 @@ export async function encodeOnDevice(workout: ExportableWorkout, profile: Profil
       injury_notes: profile.injury_notes,
     },
     null,
-    todayIn(profile.time_zone),
+    today,
   );
-  const file = workoutFitFile({ workout, targetType: profile.target_type, paces, heartRates: heartRateTable(), units: profile.units });
+  const heartRates = heartRateTable(runnerHeartRate(profile, today));
+  const file = workoutFitFile({ workout, targetType: profile.target_type, paces, heartRates, units: profile.units });
   if (!file.ok) throw new CodedError('workout_not_encodable', { issues: file.issues, detail: file.issues.map((i) => `${i.path}: ${i.message}`).join('; ') });
   return { bytes: file.bytes, filename: file.filename };
 }
 
 /** A week of workouts as one .zip of .FIT files. */
-export async function encodeWeekOnDevice(workouts: ExportableWorkout[], profile: ProfileForExport, weekStart: string): Promise<{ bytes: Uint8Array; filename: string }> {
+export async function encodeWeekOnDevice(
+  workouts: ExportableWorkout[],
+  profile: ProfileForExport,
+  weekStart: string,
+): Promise<{ bytes: Uint8Array; filename: string }> {
   const [{ zipFiles }, files] = await Promise.all([import('#shared/zip/zip.ts'), Promise.all(workouts.map((w) => encodeOnDevice(w, profile)))]);
   const bytes = zipFiles(files.map((file, i) => ({ name: file.filename, bytes: file.bytes, date: new Date(workouts[i]!.updated_at) })));
   return { bytes, filename: `runcoach-week-${weekStart}.zip` };
