@@ -3,11 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { chromiumPath } from '../../server/test/requirements.ts';
 import { formatHlc, nodeIdFor } from '../../shared/sync/hlc.ts';
 import { SCHEMA_VERSION } from '../../shared/sync/protocol.ts';
+import { formatDistance } from '../../shared/training/units.ts';
 import { openSignedIn, SCREENSHOT_DIR, type SeededWorkout, seedRunnerWithPlan, useAppInChromium, waitForServiceWorker } from './support.ts';
 
 // Issue 23 in Chromium: a runner with six weeks of uploaded runs sees fitness, fatigue and form
-// computed on the phone (offline too), and a poor morning's check-in, made offline, swaps the
-// day's tempo for an easy run as an ordinary edit that reaches the server once online.
+// computed on the phone (offline too); a poor morning's check-in, made offline, swaps the day's
+// tempo for an easy run (Today shows its distance, the journal the check-in) as an ordinary edit
+// that reaches the server once online; an illness re-plan is previewed with its what-if and
+// accepted online, and offline too, where the acceptance waits for the connection.
 
 const executable = await chromiumPath('browser fitness');
 const DAY = 86_400_000;
@@ -96,17 +99,30 @@ describe.skipIf(!executable)('fitness, fatigue and form on the phone', () => {
     await tap('Stress 3');
     await card.getByRole('button', { name: 'Save check-in' }).click();
     await expect.poll(() => page.getByTestId('readiness-reason').innerText()).toMatch(/add up to 11 of 15/);
+    const todaySection = page.locator('section[aria-labelledby=today-heading]');
+    const tempoDistance = await todaySection.getByTestId('planned-distance').innerText();
     await card.getByRole('button', { name: 'Make it an easy run' }).click();
     await page.getByRole('heading', { name: 'Today\'s workout' }).waitFor();
-    await expect.poll(() => page.locator('section[aria-labelledby=today-heading]').innerText()).toMatch(/Easy run/);
+    await expect.poll(() => todaySection.innerText()).toMatch(/Easy run/);
     await expect.poll(async () => await card.getByRole('button', { name: 'Make it an easy run' }).count()).toBe(0);
+    // Today's distance is the easy run's, sized on the phone as the server will size it (checked below, once online).
+    await expect.poll(() => todaySection.getByTestId('planned-distance').innerText()).not.toBe(tempoDistance);
+    const easyDistance = await todaySection.getByTestId('planned-distance').innerText();
+    expect(easyDistance).toMatch(/^\d+\.\d km$/);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/readiness-offline.png`, fullPage: true });
+
+    // The journal shows the check-in from the phone's own rows, still offline.
+    await page.getByRole('link', { name: 'Journal', exact: true }).first().click();
+    const checkins = page.getByTestId('journal-readiness');
+    await expect.poll(() => checkins.innerText()).toMatch(/1 check-in;[\s\S]*add up to 11 of 15/);
 
     await context.setOffline(false);
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
     await expect
       .poll(async () => (await call<{ workout: Record<string, unknown> }>('GET', `/workouts/${tempo.id}`)).workout, { timeout: 30_000, interval: 500 })
       .toMatchObject({ workout_type: 'easy', title: 'Easy run', edited_by_user: true });
+    const saved = (await call<{ workout: { estimated_distance_meters: number } }>('GET', `/workouts/${tempo.id}`)).workout;
+    expect(formatDistance(saved.estimated_distance_meters, 'km')).toBe(easyDistance);
     const edits = await call<{ edits: unknown[] }>('GET', `/workouts/${tempo.id}/edits`);
     expect(JSON.stringify(edits)).toContain('11 of 15');
     const monday = isoDay(-((new Date().getUTCDay() + 6) % 7));
@@ -130,6 +146,40 @@ describe.skipIf(!executable)('fitness, fatigue and form on the phone', () => {
     await card.getByRole('button', { name: 'Accept the new plan' }).click();
     await card.getByRole('button', { name: 'See what changes' }).waitFor();
     expect((await call<{ plan: { generation_context: { adaptations?: unknown[] } } }>('GET', `/plans/${plans[0]!.id}`)).plan.generation_context.adaptations).toHaveLength(1);
+    await context.close();
+  });
+
+  it('offline: the re-plan is previewed on the phone with its what-if, accepted, and made by the server once the phone is back online', async () => {
+    const { cookie, call } = await seedRunnerWithPlan(app.server, 'Ona');
+    await uploadRuns(app.server, cookie, sixWeeks());
+    const { plans } = await call<{ plans: { id: string }[] }>('GET', '/plans');
+    const adaptations = async () => (await call<{ plan: { generation_context: { adaptations?: unknown[] } } }>('GET', `/plans/${plans[0]!.id}`)).plan.generation_context.adaptations ?? [];
+    // The runs and the plan reach the phone before it goes offline (the chart shows the fitness they built).
+    const { context, page } = await openSignedIn(app.browser, app.server.publicUrl, cookie, '/fitness');
+    await expect.poll(async () => Number(/Fitness\s*(\d+)/.exec(await page.getByTestId('fitness-today').innerText())?.[1] ?? 0), { timeout: 20_000, interval: 250 }).toBeGreaterThan(15);
+    await waitForServiceWorker(page);
+    await page.getByRole('link', { name: 'Plan', exact: true }).first().click();
+    const card = page.getByTestId('replan');
+    await card.getByRole('button', { name: 'See what changes' }).waitFor();
+    await context.setOffline(true);
+    await page.reload();
+
+    await card.getByLabel('For how many days?').fill('5');
+    await card.getByRole('button', { name: 'See what changes' }).click();
+    await expect.poll(() => card.innerText()).toMatch(/illness reported: rest until after/);
+    const whatIf = await page.getByTestId('replan-what-if').innerText();
+    expect(whatIf).toMatch(/race-day form [+-]?\d+ → [+-]?\d+; ramp -?\d+\.\d/);
+    await card.getByRole('button', { name: 'Accept the new plan' }).click();
+    await expect.poll(() => page.getByTestId('replan-waiting').innerText()).toMatch(/back online/);
+    expect(await page.getByTestId('replan-waiting').innerText()).toContain(whatIf.replace(/^If you accept:\s*/, ''));
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/replan-offline.png`, fullPage: true });
+    // Nothing reached the server while offline.
+    expect(await adaptations()).toHaveLength(0);
+
+    await context.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await expect.poll(adaptations, { timeout: 30_000, interval: 500 }).toHaveLength(1);
+    await card.getByRole('button', { name: 'See what changes' }).waitFor();
     await context.close();
   });
 });
