@@ -1,4 +1,5 @@
-import type { Profile, ProfileUpdate } from '#shared/schema/profile.ts';
+import { ProfileFieldsSchema, profileConflicts, type Profile, type ProfileUpdate } from '#shared/schema/profile.ts';
+import { toIssues } from '#shared/schema/issues.ts';
 
 const KM_PER_MILE = 1.609344;
 
@@ -11,6 +12,57 @@ export interface ProfileFormValues {
   injury_notes: string;
   target_type: 'pace' | 'heart_rate';
   time_zone: string;
+  /** Heart rate and training load (the Profile screen has them; onboarding does not ask). Empty: unknown, or the default constant. */
+  heart?: HeartFormValues;
+}
+
+/** The heart-rate and load fields as typed: whole numbers, or empty. */
+export interface HeartFormValues {
+  max_hr: string;
+  resting_hr: string;
+  lthr: string;
+  birth_year: string;
+  ctl_days: string;
+  atl_days: string;
+}
+
+const HEART_FIELDS = ['max_hr', 'resting_hr', 'lthr', 'birth_year', 'ctl_days', 'atl_days'] as const;
+/** What an empty box means: unknown for the heart rates, the usual 42 and 7 for the time constants. */
+const EMPTY_MEANS = { max_hr: null, resting_hr: null, lthr: null, birth_year: null, ctl_days: 42, atl_days: 7 } as const;
+const HeartFieldsSchema = ProfileFieldsSchema.pick({ max_hr: true, resting_hr: true, lthr: true, birth_year: true, ctl_days: true, atl_days: true });
+
+type HeartProfile = Partial<Pick<Profile, (typeof HEART_FIELDS)[number]>>;
+
+/** The stored heart-rate and load fields as the form shows them. */
+export function toHeartValues(profile: HeartProfile): HeartFormValues {
+  const text = (value: number | null | undefined) => (value === null || value === undefined ? '' : String(value));
+  return {
+    max_hr: text(profile.max_hr),
+    resting_hr: text(profile.resting_hr),
+    lthr: text(profile.lthr),
+    birth_year: text(profile.birth_year),
+    ctl_days: text(profile.ctl_days ?? EMPTY_MEANS.ctl_days),
+    atl_days: text(profile.atl_days ?? EMPTY_MEANS.atl_days),
+  };
+}
+
+/**
+ * The heart-rate and load fields as an update, checked here with the server's own rules (ranges,
+ * resting below max, the threshold between them, the age a birth year gives on `today`), so the
+ * runner reads the problem beside the box before anything is sent.
+ */
+function heartUpdate(values: HeartFormValues, today: string, errors: Record<string, string>): Partial<ProfileUpdate> {
+  const update: Record<string, number | null> = {};
+  for (const field of HEART_FIELDS) {
+    const typed = values[field].trim();
+    if (typed === '') update[field] = EMPTY_MEANS[field];
+    else if (/^\d{1,4}$/.test(typed)) update[field] = Number(typed);
+    else errors[field] = field === 'birth_year' ? 'Enter a year, like 1985.' : 'Enter a whole number.';
+  }
+  const parsed = HeartFieldsSchema.partial().safeParse(update);
+  if (!parsed.success) for (const issue of toIssues(parsed.error)) errors[issue.path] ??= issue.message;
+  else for (const issue of profileConflicts(update, HEART_FIELDS, today)) errors[issue.path] ??= issue.message;
+  return update as Partial<ProfileUpdate>;
 }
 
 /** Formats seconds as m:ss. */
@@ -24,18 +76,21 @@ export function toFormValues(profile: Omit<Profile, 'calendar_url'>): ProfileFor
   const perUnit = profile.units === 'km' ? 1 / KM_PER_MILE : 1;
   return {
     units: profile.units,
-    weekly_distance:
-      profile.current_weekly_mileage_miles === null ? '' : String(Math.round((profile.current_weekly_mileage_miles / perUnit) * 10) / 10),
+    weekly_distance: profile.current_weekly_mileage_miles === null ? '' : String(Math.round((profile.current_weekly_mileage_miles / perUnit) * 10) / 10),
     days_available_per_week: profile.days_available_per_week === null ? '' : String(profile.days_available_per_week),
     easy_pace: profile.easy_pace_per_mile_seconds === null ? '' : formatClock(profile.easy_pace_per_mile_seconds * perUnit),
     injury_notes: profile.injury_notes ?? '',
     target_type: profile.target_type,
     time_zone: profile.time_zone,
+    heart: toHeartValues(profile),
   };
 }
 
-/** The form converted back to the stored units; a field the runner left unreadable is reported by name. */
-export function toProfileUpdate(values: ProfileFormValues): { update: ProfileUpdate; errors: Record<string, string> } {
+/** The form converted back to the stored units; a field the runner left unreadable (or out of range) is reported by name. */
+export function toProfileUpdate(
+  values: ProfileFormValues,
+  today: string = new Date().toISOString().slice(0, 10),
+): { update: ProfileUpdate; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const milesPerUnit = values.units === 'km' ? 1 / KM_PER_MILE : 1;
   const distance = values.weekly_distance.trim() === '' ? null : Number(values.weekly_distance);
@@ -47,6 +102,7 @@ export function toProfileUpdate(values: ProfileFormValues): { update: ProfileUpd
     if (!match) errors.easy_pace_per_mile_seconds = `Enter a pace as minutes:seconds per ${values.units}, e.g. 9:30.`;
     else pace = Math.round((Number(match[1]) * 60 + Number(match[2])) / milesPerUnit);
   }
+  const heart = values.heart ? heartUpdate(values.heart, today, errors) : {};
   return {
     errors,
     update: {
@@ -58,6 +114,7 @@ export function toProfileUpdate(values: ProfileFormValues): { update: ProfileUpd
       injury_notes: values.injury_notes.trim() === '' ? null : values.injury_notes.trim(),
       target_type: values.target_type,
       time_zone: values.time_zone,
+      ...heart,
     },
   };
 }
