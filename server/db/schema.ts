@@ -1,18 +1,4 @@
-import {
-  bigint,
-  boolean,
-  date,
-  doublePrecision,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 // The seed schema of RunCoach plus accounts (password hash, invites, sessions).
 // Every row a user owns carries user_id; user-editable rows carry `deleted` and a per-field
@@ -187,10 +173,7 @@ export const workouts = pgTable(
     ...syncedFields,
     ...timestamps,
   },
-  (t) => [
-    index('idx_workouts_user_date').on(t.user_id, t.scheduled_date),
-    index('workouts_plan_idx').on(t.training_plan_id),
-  ],
+  (t) => [index('idx_workouts_user_date').on(t.user_id, t.scheduled_date), index('workouts_plan_idx').on(t.training_plan_id)],
 );
 
 export const workoutEdits = pgTable(
@@ -357,10 +340,7 @@ export const notifications = pgTable(
     /** What the provider answered (SMTP reply line, Resend's e-mail id). */
     provider_response: text('provider_response'),
   },
-  (t) => [
-    index('notifications_user_created_idx').on(t.user_id, t.created_at),
-    index('idx_notifications_scheduled').on(t.status, t.scheduled_for),
-  ],
+  (t) => [index('notifications_user_created_idx').on(t.user_id, t.created_at), index('idx_notifications_scheduled').on(t.status, t.scheduled_for)],
 );
 
 // ── Sync (SYNC.md §Server tables) ─────────────────────────────────────────────

@@ -75,29 +75,62 @@ describe('migration 0011 (the seed names)', () => {
       { strava_athlete_id: '18014398509481985', access_token: 'cipher-a', refresh_token: 'cipher-r', has_id: true },
     ]);
     expect(await one('select title, weeks from training_plans')).toEqual([
-      { title: 'Berlin Marathon: Daniels plan', weeks: [{ index: 0, phase: 'base', estimated_distance_meters: 30000, estimated_duration_minutes: 181, reason: 'start' }] },
+      {
+        title: 'Berlin Marathon: Daniels plan',
+        weeks: [{ index: 0, phase: 'base', estimated_distance_meters: 30000, estimated_duration_minutes: 181, reason: 'start' }],
+      },
     ]);
-    expect(await one('select field_hlc from workouts')).toEqual([{ field_hlc: { workout_type: '2026-03-01T07:00:00.000Z-0000-c1', title: '2026-03-01T07:00:00.000Z-0001-c1' } }]);
+    expect(await one('select field_hlc from workouts')).toEqual([
+      { field_hlc: { workout_type: '2026-03-01T07:00:00.000Z-0000-c1', title: '2026-03-01T07:00:00.000Z-0001-c1' } },
+    ]);
     expect(await one('select field_hlc from user_memory_summaries')).toEqual([{ field_hlc: { content: 'h1', summary_type: 'h2' } }]);
     // The helper the migration used is gone again.
     expect(await one(`select count(*)::int as n from pg_proc where proname = 'rc_rename_keys'`)).toEqual([{ n: 0 }]);
-    expect(await one('select training_plan_id, workout_type, estimated_distance_meters, estimated_duration_minutes, status, description from workouts')).toEqual([
-      { training_plan_id: ids.plan, workout_type: 'tempo', estimated_distance_meters: 9000.5, estimated_duration_minutes: 46, status: 'scheduled', description: null },
+    expect(
+      await one('select training_plan_id, workout_type, estimated_distance_meters, estimated_duration_minutes, status, description from workouts'),
+    ).toEqual([
+      {
+        training_plan_id: ids.plan,
+        workout_type: 'tempo',
+        estimated_distance_meters: 9000.5,
+        estimated_duration_minutes: 46,
+        status: 'scheduled',
+        description: null,
+      },
     ]);
     expect(await one('select field, edit_reason, previous_structure, new_structure from workout_edits order by field')).toEqual([
-      { field: 'structure', edit_reason: 'longer', previous_structure: { segments: [] }, new_structure: { segments: [{ type: 'steady', duration_seconds: 2700 }] } },
+      {
+        field: 'structure',
+        edit_reason: 'longer',
+        previous_structure: { segments: [] },
+        new_structure: { segments: [{ type: 'steady', duration_seconds: 2700 }] },
+      },
       { field: 'title', edit_reason: null, previous_structure: null, new_structure: null },
     ]);
-    expect(await one('select source, strava_activity_id, activity_type, raw_data, average_pace_seconds_per_meter from strava_activities order by source desc')).toEqual([
-      { source: 'strava', strava_activity_id: '18000000000000301', activity_type: 'Run', raw_data: { id: '18000000000000301' }, average_pace_seconds_per_meter: 0.3 },
+    expect(
+      await one('select source, strava_activity_id, activity_type, raw_data, average_pace_seconds_per_meter from strava_activities order by source desc'),
+    ).toEqual([
+      {
+        source: 'strava',
+        strava_activity_id: '18000000000000301',
+        activity_type: 'Run',
+        raw_data: { id: '18000000000000301' },
+        average_pace_seconds_per_meter: 0.3,
+      },
       { source: 'fit_upload', strava_activity_id: null, activity_type: 'TrailRun', raw_data: null, average_pace_seconds_per_meter: null },
     ]);
-    expect(await one('select strava_activity_id, completion_status from workout_completions')).toEqual([{ strava_activity_id: ids.activity, completion_status: 'completed' }]);
-    expect(await one('select count(distinct conversation_id)::int as threads, count(*)::int as messages from chat_messages')).toEqual([{ threads: 1, messages: 2 }]);
+    expect(await one('select strava_activity_id, completion_status from workout_completions')).toEqual([
+      { strava_activity_id: ids.activity, completion_status: 'completed' },
+    ]);
+    expect(await one('select count(distinct conversation_id)::int as threads, count(*)::int as messages from chat_messages')).toEqual([
+      { threads: 1, messages: 2 },
+    ]);
     expect(await one('select summary_type, source_date_range_start::text as start, source_date_range_end::text as end from user_memory_summaries')).toEqual([
       { summary_type: 'training_week', start: '2026-02-23', end: '2026-03-01' },
     ]);
-    expect(await one('select notification_type, channel, content from notifications')).toEqual([{ notification_type: 'weekly_journal', channel: 'email', content: 'Your week: 30 km in 3 runs' }]);
+    expect(await one('select notification_type, channel, content from notifications')).toEqual([
+      { notification_type: 'weekly_journal', channel: 'email', content: 'Your week: 30 km in 3 runs' },
+    ]);
   }, 120_000); // every migration on a fresh PGlite, twice: seconds alone, much longer while other suites share the two cores
 });
 
@@ -125,7 +158,8 @@ describe('migration 0013 (heart rate and load constants on the profile)', () => 
       insert into user_profiles (user_id, easy_pace_per_mile_seconds) values ('${user}', 570);
     `);
     const version = async () =>
-      (await client!.query<{ version: number }>(`select version::int from change_log where entity = 'user_profiles' and entity_id = '${user}'`)).rows[0]?.version;
+      (await client!.query<{ version: number }>(`select version::int from change_log where entity = 'user_profiles' and entity_id = '${user}'`)).rows[0]
+        ?.version;
     const before = await version();
     expect(before).toBeGreaterThan(0);
 
@@ -136,6 +170,8 @@ describe('migration 0013 (heart rate and load constants on the profile)', () => 
     // New profiles get the defaults from the columns themselves.
     await client.exec(`insert into users (id, email, name, password_hash) values (gen_random_uuid(), 'cy@example.com', 'Cy', 'x')`);
     await client.exec(`insert into user_profiles (user_id) select id from users where email = 'cy@example.com'`);
-    expect((await client.query(`select ctl_days, atl_days from user_profiles p join users u on u.id = p.user_id where u.email = 'cy@example.com'`)).rows).toEqual([{ ctl_days: 42, atl_days: 7 }]);
+    expect(
+      (await client.query(`select ctl_days, atl_days from user_profiles p join users u on u.id = p.user_id where u.email = 'cy@example.com'`)).rows,
+    ).toEqual([{ ctl_days: 42, atl_days: 7 }]);
   });
 });

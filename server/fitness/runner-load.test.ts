@@ -21,7 +21,14 @@ async function trailRunner(profile: Record<string, unknown>) {
     body: { current_weekly_mileage_miles: 25, days_available_per_week: 5, easy_pace_per_mile_seconds: 570, ...profile },
   });
   expect(res.status).toBe(200);
-  await seedRun(t, runner.user.id, { source: 'fit_upload', activity_type: 'TrailRun', local_date: '2026-02-22', distance_meters: 9000, moving_time_seconds: 3600, average_heartrate: 155 });
+  await seedRun(t, runner.user.id, {
+    source: 'fit_upload',
+    activity_type: 'TrailRun',
+    local_date: '2026-02-22',
+    distance_meters: 9000,
+    moving_time_seconds: 3600,
+    average_heartrate: 155,
+  });
   return runner;
 }
 
@@ -63,7 +70,12 @@ describe('training load with the runner’s heart rate and time constants', () =
     // ctl_days 60 warms up over 360 days: a block of long runs 255–264 days before `from` still counts.
     const { cookie, user } = await trailRunner({ ctl_days: 60 });
     for (let day = 1; day <= 10; day++) {
-      await seedRun(t, user.id, { source: 'fit_upload', local_date: `2025-06-${String(day).padStart(2, '0')}`, distance_meters: 25_000, moving_time_seconds: 7200 });
+      await seedRun(t, user.id, {
+        source: 'fit_upload',
+        local_date: `2025-06-${String(day).padStart(2, '0')}`,
+        distance_meters: 25_000,
+        moving_time_seconds: 7200,
+      });
     }
     const long = await load(cookie);
     expect(long.days[0]!.ctl).toBeGreaterThan(0);

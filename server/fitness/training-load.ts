@@ -23,7 +23,12 @@ export async function trainingLoad(db: Executor, userId: string, query: Training
     .where(and(eq(trainingPlans.user_id, userId), eq(trainingPlans.status, 'active')))
     .orderBy(desc(trainingPlans.created_at))
     .limit(1);
-  const [goalRow] = plan?.goal_id ? await db.select().from(goals).where(and(eq(goals.id, plan.goal_id), eq(goals.user_id, userId), eq(goals.deleted, false))) : [];
+  const [goalRow] = plan?.goal_id
+    ? await db
+        .select()
+        .from(goals)
+        .where(and(eq(goals.id, plan.goal_id), eq(goals.user_id, userId), eq(goals.deleted, false)))
+    : [];
   const goal: Goal | null = goalRow ? engineGoal(goalRow) : null;
 
   const runs = await db
@@ -38,7 +43,13 @@ export async function trainingLoad(db: Executor, userId: string, query: Training
       laps: stravaActivities.laps,
     })
     .from(stravaActivities)
-    .where(and(eq(stravaActivities.user_id, userId), gte(stravaActivities.local_date, loadHistoryStart(query.from, profile ?? null)), lte(stravaActivities.local_date, query.to)));
+    .where(
+      and(
+        eq(stravaActivities.user_id, userId),
+        gte(stravaActivities.local_date, loadHistoryStart(query.from, profile ?? null)),
+        lte(stravaActivities.local_date, query.to),
+      ),
+    );
 
   // Only open workouts are read (the report would drop the rest anyway).
   const planWorkouts = plan

@@ -43,12 +43,12 @@ describe('heart rate and load constants on the profile', () => {
     expect((await put(cookie, { max_hr: 125, resting_hr: 50, lthr: 122 })).status).toBe(200);
     const res = await put(cookie, { resting_hr: 110, units: 'km' });
     expect(res.status).toBe(400);
-    expect(res.json.error.issues).toEqual([
-      { path: 'resting_hr', message: 'Resting heart rate must be at least 20 beats below your max heart rate (125)' },
-    ]);
+    expect(res.json.error.issues).toEqual([{ path: 'resting_hr', message: 'Resting heart rate must be at least 20 beats below your max heart rate (125)' }]);
     expect(await profileOf(cookie)).toMatchObject({ resting_hr: 50, units: 'mi' });
     // A max below the threshold already stored names the max.
-    expect((await put(cookie, { max_hr: 120 })).json.error.issues).toEqual([{ path: 'max_hr', message: 'Max heart rate must be above your threshold heart rate (122)' }]);
+    expect((await put(cookie, { max_hr: 120 })).json.error.issues).toEqual([
+      { path: 'max_hr', message: 'Max heart rate must be above your threshold heart rate (122)' },
+    ]);
     // Both in one update are checked together.
     expect((await put(cookie, { max_hr: 128, resting_hr: 110 })).json.error.issues).toEqual([
       { path: 'resting_hr', message: 'Resting heart rate must be at least 20 beats below your max heart rate (128)' },
@@ -69,7 +69,10 @@ describe('heart rate and load constants on the profile', () => {
     const res = await phone.push([set, clash, after]);
     expect(res.status).toBe(200);
     expect(res.json.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'rejected', 'applied']);
-    expect(res.json.results[1].error).toMatchObject({ code: 'validation_failed', issues: [{ path: 'resting_hr', message: expect.stringMatching(/below your max heart rate \(125\)/) }] });
+    expect(res.json.results[1].error).toMatchObject({
+      code: 'validation_failed',
+      issues: [{ path: 'resting_hr', message: expect.stringMatching(/below your max heart rate \(125\)/) }],
+    });
 
     const { changes } = await watch.pullAll();
     const row = changes.find((c) => c.entity === 'user_profiles')!.row;

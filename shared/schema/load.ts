@@ -29,7 +29,11 @@ export const TrainingLoadQuerySchema = z
     const span = daysBetween(q.from, q.to);
     if (span < 0) ctx.addIssue({ code: 'custom', path: ['from'], message: `from (${q.from}) is after to (${q.to}): swap them` });
     else if (span + 1 > MAX_LOAD_RANGE_DAYS) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: `the range covers ${span + 1} days; ask for at most 3 years (${MAX_LOAD_RANGE_DAYS} days) at a time` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `the range covers ${span + 1} days; ask for at most 3 years (${MAX_LOAD_RANGE_DAYS} days) at a time`,
+      });
     }
   });
 export type TrainingLoadQuery = z.infer<typeof TrainingLoadQuerySchema>;
@@ -79,9 +83,7 @@ export const TrainingLoadResponseSchema = z.object({
   /** The runner's time constants (their profile's, else 42 and 7). */
   constants: z.object({ ctl_days: z.number(), atl_days: z.number() }),
   /** What heart-rate scored runs (method `hrtss`) were measured against: null without the runner's max and resting heart rate. */
-  heart_rate: z
-    .object({ max_hr: z.number(), resting_hr: z.number(), lthr: z.number(), source: z.enum(['lthr', 'karvonen', 'age']) })
-    .nullable(),
+  heart_rate: z.object({ max_hr: z.number(), resting_hr: z.number(), lthr: z.number(), source: z.enum(['lthr', 'karvonen', 'age']) }).nullable(),
   /** The pace a load of 100 per hour stands for, or null when the profile has no pace to go on. */
   threshold: z.object({ pace_seconds_per_km: z.number(), source: z.enum(['race', 'easy_pace']) }).nullable(),
   race: z.object({ date: z.iso.date(), tsb: z.number().nullable(), band: FormBandSchema.nullable() }).nullable(),

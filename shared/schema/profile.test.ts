@@ -64,12 +64,19 @@ describe('profile heart rate and load constants', () => {
     ]);
     expect(profileConflicts({ birth_year: 2016 }, ['birth_year'], '2026-03-02')).toEqual([]);
     expect(profileConflicts({ birth_year: 1925 }, ['birth_year'], '2026-03-02')).toHaveLength(1);
-    expect(toIssues(profileConflictError({ birth_year: 2020 }, ['birth_year'], '2026-03-02')!)).toEqual([{ path: 'birth_year', message: expect.stringMatching(/makes you 6/) }]);
+    expect(toIssues(profileConflictError({ birth_year: 2020 }, ['birth_year'], '2026-03-02')!)).toEqual([
+      { path: 'birth_year', message: expect.stringMatching(/makes you 6/) },
+    ]);
     expect(profileConflictError({ birth_year: 1980 }, ['birth_year'], '2026-03-02')).toBeNull();
   });
 
   it('reads the engine inputs from a row, old device rows included', () => {
-    expect(runnerHeartRate({ max_hr: 170, resting_hr: 50, lthr: null, birth_year: 1986 }, '2026-03-02')).toEqual({ max_hr: 170, resting_hr: 50, lthr: null, age: 40 });
+    expect(runnerHeartRate({ max_hr: 170, resting_hr: 50, lthr: null, birth_year: 1986 }, '2026-03-02')).toEqual({
+      max_hr: 170,
+      resting_hr: 50,
+      lthr: null,
+      age: 40,
+    });
     expect(runnerHeartRate({}, '2026-03-02')).toEqual({ max_hr: null, resting_hr: null, lthr: null, age: null });
     expect(runnerLoadConstants({ ctl_days: 28, atl_days: 5 })).toEqual({ ctl_days: 28, atl_days: 5 });
     expect(runnerLoadConstants({})).toEqual({ ctl_days: 42, atl_days: 7 });

@@ -130,7 +130,10 @@ export function profileConflicts(profile: HeartRateFields, changed: readonly str
   }
   const age = typeof profile.birth_year === 'number' ? ageIn(profile.birth_year, today) : null;
   if (changed.includes('birth_year') && age !== null && (age < PROFILE_LIMITS.age.min || age > PROFILE_LIMITS.age.max)) {
-    add('birth_year', `Birth year ${profile.birth_year} makes you ${age}; RunCoach's heart-rate estimates are for ages ${PROFILE_LIMITS.age.min} to ${PROFILE_LIMITS.age.max}`);
+    add(
+      'birth_year',
+      `Birth year ${profile.birth_year} makes you ${age}; RunCoach's heart-rate estimates are for ages ${PROFILE_LIMITS.age.min} to ${PROFILE_LIMITS.age.max}`,
+    );
   }
   return issues;
 }
@@ -143,7 +146,10 @@ export function profileConflictError(profile: HeartRateFields, changed: readonly
 }
 
 /** The runner's heart-rate figures as the engine takes them (heartRateZones, heartRateTable): unknown as null. */
-export function runnerHeartRate(profile: HeartRateFields | null | undefined, today: string): { max_hr: number | null; resting_hr: number | null; lthr: number | null; age: number | null } {
+export function runnerHeartRate(
+  profile: HeartRateFields | null | undefined,
+  today: string,
+): { max_hr: number | null; resting_hr: number | null; lthr: number | null; age: number | null } {
   const n = (value: unknown) => (typeof value === 'number' ? value : null);
   return { max_hr: n(profile?.max_hr), resting_hr: n(profile?.resting_hr), lthr: n(profile?.lthr), age: ageIn(n(profile?.birth_year), today) };
 }

@@ -79,11 +79,19 @@ export function trainingLoadReport(input: LoadReportInput): TrainingLoadResponse
   const engineProfile: TrainingProfile | null =
     easyPace === null
       ? null
-      : { current_weekly_mileage_miles: profile?.current_weekly_mileage_miles ?? 0, days_available_per_week: profile?.days_available_per_week ?? 7, easy_pace_per_mile_seconds: easyPace, injury_notes: profile?.injury_notes ?? null };
+      : {
+          current_weekly_mileage_miles: profile?.current_weekly_mileage_miles ?? 0,
+          days_available_per_week: profile?.days_available_per_week ?? 7,
+          easy_pace_per_mile_seconds: easyPace,
+          injury_notes: profile?.injury_notes ?? null,
+        };
   const fitted = engineProfile ? runnerPaces(engineProfile, goal, today) : null;
   const zones = heartRateZones(runnerHeartRate(profile, today));
   const thresholds = loadThresholds(fitted?.fitness.vdot ?? null, zones);
-  if (!fitted) notes.push(`Add your easy pace to your profile: until then each run is scored from ${zones ? 'its heart rate, or its duration alone without one' : 'its duration alone'}.`);
+  if (!fitted)
+    notes.push(
+      `Add your easy pace to your profile: until then each run is scored from ${zones ? 'its heart rate, or its duration alone without one' : 'its duration alone'}.`,
+    );
   notes.push(
     zones
       ? `Runs are scored by pace; trail runs, and runs without a usable pace, by heart rate against a threshold of ${Math.round(zones.lthr)} bpm (${zones.source === 'lthr' ? 'yours' : `from your ${zones.source === 'age' ? 'age' : 'max'} and resting heart rate`}).`
@@ -127,6 +135,14 @@ export function trainingLoadReport(input: LoadReportInput): TrainingLoadResponse
     runs: forecast.runs
       .filter((r) => r.date >= query.from)
       .map((r) => ({ activity_id: r.id ?? '', date: r.date, load: round1(r.load), method: r.method, grade_adjusted: r.grade_adjusted })),
-    days: days.map((d) => ({ ...d, load: round1(d.load), planned: round1(d.planned), ctl: round1(d.ctl), atl: round1(d.atl), tsb: round1(d.tsb), ramp: round1(d.ramp) })),
+    days: days.map((d) => ({
+      ...d,
+      load: round1(d.load),
+      planned: round1(d.planned),
+      ctl: round1(d.ctl),
+      atl: round1(d.atl),
+      tsb: round1(d.tsb),
+      ramp: round1(d.ramp),
+    })),
   };
 }

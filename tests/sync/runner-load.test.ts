@@ -21,20 +21,32 @@ describe('training load with the runner’s own numbers, on the device', () => {
     const t = world.server;
     const signed = await runnerWithPlan(t);
     const userId = signed.user.id;
-    const put = await call(t.app, 'PUT', '/api/profile', { cookie: signed.cookie, body: { max_hr: 182, resting_hr: 48, birth_year: 1984, ctl_days: 60, atl_days: 10 } });
+    const put = await call(t.app, 'PUT', '/api/profile', {
+      cookie: signed.cookie,
+      body: { max_hr: 182, resting_hr: 48, birth_year: 1984, ctl_days: 60, atl_days: 10 },
+    });
     expect(put.status).toBe(200);
     // Runs over the last year: road runs with heart rate, trail runs (scored by heart rate), one with no distance.
     for (let i = 0; i < 40; i++) {
       const date = new Date(Date.UTC(2025, 2, 10 + i * 9)).toISOString().slice(0, 10);
       const meters = i % 7 === 0 ? 0 : 7000 + (i % 4) * 1000;
-      await seedRun(t, userId, { source: 'fit_upload', activity_type: i % 3 === 0 ? 'TrailRun' : 'Run', local_date: date, distance_meters: meters, moving_time_seconds: 2400 + (i % 5) * 300, average_heartrate: 135 + (i % 6) * 5 });
+      await seedRun(t, userId, {
+        source: 'fit_upload',
+        activity_type: i % 3 === 0 ? 'TrailRun' : 'Run',
+        local_date: date,
+        distance_meters: meters,
+        moving_time_seconds: 2400 + (i % 5) * 300,
+        average_heartrate: 135 + (i % 6) * 5,
+      });
     }
     const runner = new Runner(world, signed.cookie, userId);
     const phone = await runner.device();
     await phone.sync();
 
     const query = { from: '2026-01-01', to: '2026-05-17' };
-    const server = TrainingLoadResponseSchema.parse((await call(t.app, 'GET', `/api/training-load?from=${query.from}&to=${query.to}`, { cookie: signed.cookie })).json);
+    const server = TrainingLoadResponseSchema.parse(
+      (await call(t.app, 'GET', `/api/training-load?from=${query.from}&to=${query.to}`, { cookie: signed.cookie })).json,
+    );
     phone.net.offline = true;
     const device = await deviceTrainingLoad(phone.db, query, new Date(world.now()));
     expect(device).toEqual(server);
