@@ -13,6 +13,9 @@ import { WorkoutFieldsSchema } from '../schema/workout-request.ts';
 // writing its outbox, the server before applying. A name never changes meaning: the seed's
 // column names (issue 16, schema version 3) made workout.update, plan.generate and
 // activity.upload @2; devices rewrite their pending @1 entries when they upgrade (client/lib/data/upgrade.ts).
+// Adding an optional field is not a change of meaning: profile.update@1 took the runner's heart
+// rate and load constants (issue 23) as new keys of `set`, and every @1 an older device sends
+// still parses and does what it did.
 
 const id = z.uuid();
 const rpe = z.number().int().min(1, 'RPE runs from 1 (very easy) to 10 (all out)').max(10, 'RPE runs from 1 (very easy) to 10 (all out)');

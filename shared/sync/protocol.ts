@@ -11,6 +11,9 @@ export const PROTOCOL_VERSION = 1;
 // 3: the seed's column names (issue 16); rows and mutations of version 2 mean something else.
 // 4: readiness_checkins joined the synced tables (issue 23); version 3 devices skip its rows, so
 //    once updated they re-download to get them. Version 3 is still served (MIN stays 3).
+// (Not bumped for user_profiles' heart-rate and load-constant columns, migration 0013: only
+// columns were added, and the migration gives every profile a new version, so each device's
+// next pull brings its row whole; any device can hold the extra fields.)
 export const SCHEMA_VERSION = 4;
 /** Devices older than this get 426 and must update the app (which upgrades their outbox). */
 export const MIN_SCHEMA_VERSION = 3;
