@@ -79,9 +79,7 @@ export type PullRequest = z.infer<typeof PullRequestSchema>;
 /** Why the server refused one change: the wire's one error shape. */
 export type MutationError = ErrorObject;
 
-export type MutationResult =
-  | { id: number; status: 'applied'; version: number }
-  | { id: number; status: 'rejected'; version: number; error: MutationError };
+export type MutationResult = { id: number; status: 'applied'; version: number } | { id: number; status: 'rejected'; version: number; error: MutationError };
 
 export interface PushResponse {
   lastMutationId: number;
