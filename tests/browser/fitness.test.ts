@@ -116,6 +116,16 @@ describe.skipIf(!executable)('fitness, fatigue and form on the phone', () => {
     const checkins = page.getByTestId('journal-readiness');
     await expect.poll(() => checkins.innerText()).toMatch(/1 check-in;[\s\S]*add up to 11 of 15/);
 
+    // Before the runner saves an edit or a move of their own, the workout says what it does to race-day form (offline too).
+    await page.getByRole('link', { name: 'Today', exact: true }).first().click();
+    await page.getByRole('link', { name: 'Open workout' }).click();
+    await page.getByRole('button', { name: 'Edit workout' }).click();
+    await page.locator('#segments-0-amount').fill('75:00');
+    await expect.poll(() => page.getByTestId('edit-what-if').innerText()).toMatch(/^If you save: race-day form [+-]?\d+ → [+-]?\d+; ramp -?\d+\.\d/);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByLabel('New date').fill(isoDay(3));
+    await expect.poll(() => page.getByTestId('move-what-if').innerText()).toMatch(/^If you move it: race-day form [+-]?\d+ → [+-]?\d+; ramp/);
+
     await context.setOffline(false);
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
     await expect
