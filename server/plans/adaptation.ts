@@ -23,13 +23,19 @@ export async function adaptActivePlan(
   planId: string,
   report: HealthReport | undefined,
   stamp: WriteStamp,
-  options: { preview?: boolean } = {},
+  options: { preview?: boolean; requestId?: string } = {},
 ) {
+  // Locked for the transaction: two sends of one acceptance (a retry after a lost answer) queue
+  // here, and the second finds the first's request id below.
   const [planRow] = await db
     .select()
     .from(trainingPlans)
-    .where(and(eq(trainingPlans.id, planId), eq(trainingPlans.user_id, userId)));
+    .where(and(eq(trainingPlans.id, planId), eq(trainingPlans.user_id, userId)))
+    .for('update');
   if (!planRow) throw AppError.notFound('The plan');
+  const made = (planRow.generation_context as { adaptations?: { request_id?: string }[] }).adaptations ?? [];
+  // An acceptance already made is answered as made, never re-planned a second time.
+  if (options.requestId && made.some((a) => a.request_id === options.requestId)) return { changed: false, reasons: [], violations: [], replayed: true };
   if (planRow.status !== 'active') throw new AppError('plan_archived', { message: 'Only your active plan can be adapted.' });
   const [goal] = planRow.goal_id ? await db.select().from(goals).where(eq(goals.id, planRow.goal_id)) : [];
   if (!goal) throw new AppError('plan_without_goal', { message: 'This plan has no goal any more; make a new plan instead.' });
@@ -127,7 +133,7 @@ export async function adaptActivePlan(
   }
   const adaptations = [
     ...((planRow.generation_context as { adaptations?: unknown[] }).adaptations ?? []),
-    { at: stamp.now.toISOString(), reasons: result.reasons, report: report ?? null },
+    { at: stamp.now.toISOString(), reasons: result.reasons, report: report ?? null, ...(options.requestId ? { request_id: options.requestId } : {}) },
   ];
   await db
     .update(trainingPlans)

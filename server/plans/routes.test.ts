@@ -209,6 +209,22 @@ describe('adaptation', () => {
     expect((await call(t.app, 'GET', `/api/plans/${plan.id}`, { cookie })).json.plan.generation_context.adaptations).toHaveLength(1);
   });
 
+  it('makes one re-plan of an acceptance sent twice at once (a retry after a lost answer), and answers the second as made', async () => {
+    const { plan, cookie } = await planned();
+    t.clock.advance(8 * 86_400_000);
+    const body = { report: { kind: 'illness', date: '2026-03-10', days: 5 }, request_id: '6f1d3c4e-8a2b-4c5d-9e0f-1a2b3c4d5e6f' };
+    const answers = await Promise.all([1, 2].map(() => call(t.app, 'POST', `/api/plans/${plan.id}/adapt`, { cookie, body })));
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect(answers.map((a) => a.json.changed).sort()).toEqual([false, true]);
+    expect(answers.find((a) => !a.json.changed)!.json.replayed).toBe(true);
+    const made = (await call(t.app, 'GET', `/api/plans/${plan.id}`, { cookie })).json;
+    expect(made.plan.generation_context.adaptations).toHaveLength(1);
+    expect(made.workouts).toEqual(answers.find((a) => a.json.changed)!.json.workouts);
+    const again = await call(t.app, 'POST', `/api/plans/${plan.id}/adapt`, { cookie, body });
+    expect(again.json).toMatchObject({ changed: false, replayed: true });
+    expect((await call(t.app, 'GET', `/api/plans/${plan.id}`, { cookie })).json.plan.generation_context.adaptations).toHaveLength(1);
+  });
+
   it('previews an illness re-plan without saving it: the workouts it would write, and nothing changed yet', async () => {
     const { plan, workouts, cookie } = await planned();
     t.clock.advance(8 * 86_400_000);

@@ -37,11 +37,15 @@ export function planRoutes(deps: AppDeps, personalize: PlanPersonalizer): Hono<A
   app.post('/:id/adapt', async (c) => {
     const user = requireUser(c);
     const id = routeId(c.req.param('id'), 'The plan');
-    const { report, preview } = await readJson(c, z.object({ report: HealthReportSchema.optional(), preview: z.boolean().optional() }).strict());
+    const { report, preview, request_id } = await readJson(
+      c,
+      // request_id: the phone's id for one acceptance, so sending it again (a retry after a lost answer) re-plans once.
+      z.object({ report: HealthReportSchema.optional(), preview: z.boolean().optional(), request_id: z.uuid().optional() }).strict(),
+    );
     const stamp = await restStamp(deps, user.id);
     // preview: what the re-plan would do, nothing saved (the phone shows its what-if first).
     if (preview) return c.json(await deps.db.transaction((tx) => adaptActivePlan(tx, user.id, id, report, stamp, { preview: true })));
-    const result = await deps.db.transaction((tx) => adaptActivePlan(tx, user.id, id, report, stamp));
+    const result = await deps.db.transaction((tx) => adaptActivePlan(tx, user.id, id, report, stamp, request_id ? { requestId: request_id } : {}));
     return c.json({ ...result, ...(await getPlanWithWorkouts(deps.db, user.id, id)) });
   });
 

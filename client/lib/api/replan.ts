@@ -11,9 +11,9 @@ import { api } from './client.ts';
 // makes it when the runner accepts, with every run it knows; an acceptance made offline waits on
 // the phone and is sent once the phone is back online.
 
-/** Re-plans for `report` (the changes then reach the phone with the next pull). */
-export function applyReplan(planId: string, report: HealthReport): Promise<{ changed: boolean; reasons: string[] }> {
-  return api('POST', `/plans/${planId}/adapt`, { report });
+/** Re-plans for `report` once per `requestId` (the changes then reach the phone with the next pull). */
+export function applyReplan(planId: string, report: HealthReport, requestId: string): Promise<{ changed: boolean; reasons: string[] }> {
+  return api('POST', `/plans/${planId}/adapt`, { report, request_id: requestId });
 }
 
 /** What became of an accepted re-plan: made by the server, or waiting for a connection. */
@@ -45,7 +45,8 @@ async function send(db: UserDb): Promise<ReplanOutcome | null> {
   const waiting = await acceptedReplan(db);
   if (!waiting) return null;
   try {
-    await applyReplan(waiting.planId, waiting.report);
+    // A lost answer looks offline, so the acceptance is sent again later: its id makes that a no-op.
+    await applyReplan(waiting.planId, waiting.report, waiting.requestId);
   } catch (error) {
     if (errorCode(error) === 'offline') return 'waiting';
     await clearAcceptedReplan(db, waiting.acceptedAt);

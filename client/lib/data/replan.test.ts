@@ -80,6 +80,10 @@ describe('an acceptance made offline', () => {
     expect(await first).toBe('waiting');
     const waiting = (await acceptedReplan(db))!;
     expect(waiting).toMatchObject({ planId: 'p1', report, words: 'race-day form +7 → +9; ramp 3.1/wk', acceptedAt: now.getTime() });
+    // The id every send of it carries, so the server re-plans once however often it arrives.
+    expect(waiting.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await sendAcceptedReplan(db)).toBe('waiting');
+    expect((await acceptedReplan(db))!.requestId).toBe(waiting.requestId);
     // Clearing an older acceptance leaves a newer one alone.
     await clearAcceptedReplan(db, waiting.acceptedAt - 1);
     expect(await acceptedReplan(db)).not.toBeNull();

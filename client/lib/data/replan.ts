@@ -114,6 +114,8 @@ export interface AcceptedReplan {
   /** The what-if the runner accepted, to show while it waits. */
   words: string | null;
   acceptedAt: number;
+  /** This acceptance's id, sent with it: the server re-plans once however often it is sent. */
+  requestId: string;
 }
 
 // Kept in the device's own `meta` store under a key of its own: it is this phone's intent, not a
@@ -122,8 +124,8 @@ const ACCEPTED_KEY = 'accepted-replan';
 const metaTable = (db: UserDb) => db.table<{ key: string; replan: AcceptedReplan }, string>('meta');
 
 /** Records the runner's acceptance of a re-plan (one at a time: a newer acceptance replaces it). */
-export async function recordAcceptedReplan(db: UserDb, replan: Omit<AcceptedReplan, 'acceptedAt'>): Promise<void> {
-  await metaTable(db).put({ key: ACCEPTED_KEY, replan: { ...replan, acceptedAt: db.now() } });
+export async function recordAcceptedReplan(db: UserDb, replan: Omit<AcceptedReplan, 'acceptedAt' | 'requestId'>): Promise<void> {
+  await metaTable(db).put({ key: ACCEPTED_KEY, replan: { ...replan, acceptedAt: db.now(), requestId: crypto.randomUUID() } });
 }
 
 /** The acceptance still waiting for the server, if any. */
