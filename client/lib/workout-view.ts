@@ -1,3 +1,4 @@
+import type { Goal } from '#shared/schema/goal.ts';
 import type { PaceTable, PaceTarget, Step, WorkoutStructure } from '#shared/schema/workout.ts';
 import { dateInZone } from '#shared/time/zone.ts';
 import { addDays } from '#shared/training/dates.ts';
@@ -5,6 +6,7 @@ import { OPEN_STEP_SECONDS } from '#shared/training/estimate.ts';
 import { runnerHeartRate } from '#shared/schema/profile.ts';
 import { heartRateTable } from '#shared/training/paces.ts';
 import type { TargetTable } from '#shared/training/target-text.ts';
+import { racePaceNote } from '#shared/training/race-pace.ts';
 import { runnerPaces } from '#shared/training/timeline.ts';
 import { formatDistance, type DistanceUnit } from '#shared/training/units.ts';
 
@@ -48,8 +50,7 @@ interface ProfileLike {
   injury_notes: string | null;
 }
 
-/** The runner's pace table, or null until the profile has what it needs. */
-export function pacesFor(profile: ProfileLike | undefined | null, today: string): PaceTable | null {
+function runnerPacesFor(profile: ProfileLike | undefined | null, today: string, goal: Goal | null) {
   if (!profile || profile.easy_pace_per_mile_seconds === null || profile.current_weekly_mileage_miles === null || profile.days_available_per_week === null)
     return null;
   return runnerPaces(
@@ -59,9 +60,20 @@ export function pacesFor(profile: ProfileLike | undefined | null, today: string)
       easy_pace_per_mile_seconds: profile.easy_pace_per_mile_seconds,
       injury_notes: profile.injury_notes,
     },
-    null,
+    goal,
     today,
-  ).paces;
+  );
+}
+
+/** The runner's pace table (`race` = the goal's race pace, see runnerPaces), or null until the profile has what it needs. */
+export function pacesFor(profile: ProfileLike | undefined | null, today: string, goal: Goal | null = null): PaceTable | null {
+  return runnerPacesFor(profile, today, goal)?.paces ?? null;
+}
+
+/** What race pace is and where it comes from (the goal, or the prediction when the goal is out of reach), or null without a race goal. */
+export function raceNoteFor(profile: ProfileLike | undefined | null, today: string, goal: Goal | null, unit: DistanceUnit): string | null {
+  const race = runnerPacesFor(profile, today, goal)?.race;
+  return race ? racePaceNote(race, unit) : null;
 }
 
 function stepSeconds(step: Step, paces: PaceTable | null): number {
@@ -127,7 +139,7 @@ export function plannedDistanceText(workout: { workout_type: string; estimated_d
  * The ranges a runner's workouts show. A runner who trains by heart rate sees bpm: the same
  * table their .FIT files carry (client/lib/fit/export.ts), from their max and resting heart rate
  * (or birth year), a typical runner's until the profile has them. Others see paces, once the
- * profile has what paces need; null before that.
+ * profile has what paces need; null before that. `race` is the goal's race pace (or effort).
  */
 export function targetsFor(
   profile:
@@ -135,9 +147,11 @@ export function targetsFor(
     | undefined
     | null,
   today: string,
+  goal: Goal | null = null,
 ): TargetTable | null {
-  if (profile?.target_type === 'heart_rate') return { kind: 'heart_rate', table: heartRateTable(runnerHeartRate(profile, today)) };
-  const paces = pacesFor(profile, today);
+  const raceMeters = goal?.kind === 'race' ? goal.target_race_distance_meters : undefined;
+  if (profile?.target_type === 'heart_rate') return { kind: 'heart_rate', table: heartRateTable(runnerHeartRate(profile, today), raceMeters) };
+  const paces = pacesFor(profile, today, goal);
   return paces ? { kind: 'pace', table: paces } : null;
 }
 

@@ -1,4 +1,5 @@
 import { and, eq, gte } from 'drizzle-orm';
+import type { Goal } from '#shared/schema/goal.ts';
 import type { CompletedRun, TrainingProfile } from '#shared/schema/plan.ts';
 import { runnerHeartRate } from '#shared/schema/profile.ts';
 import { addDays } from '#shared/training/dates.ts';
@@ -34,19 +35,20 @@ export function engineProfile(row: ProfileRow): TrainingProfile {
   };
 }
 
-/** The runner's own heart-rate targets (Karvonen from their max and resting, else a typical runner's) on `today`. */
-export function runnerHeartRateTable(row: ProfileRow, today: string) {
-  return heartRateTable(runnerHeartRate(row, today));
+/** The runner's own heart-rate targets (Karvonen from their max and resting, else a typical runner's) on `today`; `race` is the goal race's effort. */
+export function runnerHeartRateTable(row: ProfileRow, today: string, goal: Goal | null = null) {
+  return heartRateTable(runnerHeartRate(row, today), goal?.kind === 'race' ? goal.target_race_distance_meters : undefined);
 }
 
 /**
  * The ranges the runner's workout text shows (calendar, reminders): bpm for a runner who trains
- * by heart rate, paces for the others once the profile has what paces need, else null.
+ * by heart rate, paces for the others once the profile has what paces need, else null. `goal`
+ * (the workout's plan's) is what `race` means: its race pace (runnerPaces).
  */
-export function runnerTargets(row: ProfileRow, today: string): TargetTable | null {
-  if (row.target_type === 'heart_rate') return { kind: 'heart_rate', table: runnerHeartRateTable(row, today) };
+export function runnerTargets(row: ProfileRow, today: string, goal: Goal | null = null): TargetTable | null {
+  if (row.target_type === 'heart_rate') return { kind: 'heart_rate', table: runnerHeartRateTable(row, today, goal) };
   if ((Object.keys(REQUIRED) as (keyof typeof REQUIRED)[]).some((key) => row[key] === null)) return null;
-  return { kind: 'pace', table: runnerPaces(engineProfile(row), null, today).paces };
+  return { kind: 'pace', table: runnerPaces(engineProfile(row), goal, today).paces };
 }
 
 /** Runs of the last `days` days from every source, for the 30-day longest-run rule and ramps. */

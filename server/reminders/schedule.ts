@@ -1,10 +1,12 @@
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import { describeWithTargets } from '#shared/calendar/describe.ts';
+import { goalFromRow, type Goal } from '#shared/schema/goal.ts';
 import type { PreferenceFields } from '#shared/schema/notifications.ts';
 import type { WorkoutStructure } from '#shared/schema/workout.ts';
 import { addDays, weekday } from '#shared/training/dates.ts';
+import type { TargetTable } from '#shared/training/target-text.ts';
 import { buildJournal } from '../coach/journal.ts';
-import { notificationPreferences, notifications, trainingPlans, userProfiles, workouts } from '../db/schema.ts';
+import { goals, notificationPreferences, notifications, trainingPlans, userProfiles, workouts } from '../db/schema.ts';
 import { localDate } from '../lib/write-stamp.ts';
 import { runnerTargets } from '../profile/training-context.ts';
 import type { AppDeps } from '../context.ts';
@@ -79,10 +81,10 @@ export async function planDue(deps: AppDeps, now: Date): Promise<{ reminders: nu
   }
   const todo = due.filter((d) => !recorded.has(d.key));
   const reminders = todo.filter((d) => d.kind === 'workout_reminder');
-  const byRunnerDate = await workoutsOn(deps, reminders);
+  const { byRunnerDate, goals: goalOf } = await workoutsOn(deps, reminders);
   let made = { reminders: 0, journals: 0 };
   for (const d of reminders) {
-    const payload = reminderPayload(d, byRunnerDate.get(`${d.runner.profile.user_id}:${d.date}`) ?? [], now);
+    const payload = reminderPayload(d, byRunnerDate.get(`${d.runner.profile.user_id}:${d.date}`) ?? [], now, goalOf);
     if (payload && (await record(deps, d, payload))) made = { ...made, reminders: made.reminders + 1 };
   }
   for (const d of todo.filter((x) => x.kind === 'weekly_journal')) {
@@ -102,16 +104,21 @@ function record(deps: AppDeps, d: Due, payload: ReminderPayload | JournalPayload
 
 type WorkoutRow = typeof workouts.$inferSelect;
 
-/** The planned workouts (active plans or none) of each reminder's runner and date, in one query. */
-async function workoutsOn(deps: AppDeps, reminders: Due[]): Promise<Map<string, WorkoutRow[]>> {
+/**
+ * The planned workouts (active plans or none) of each reminder's runner and date, in one query,
+ * with the goal each workout's plan trains for (what its `race` pace means) by workout id.
+ */
+async function workoutsOn(deps: AppDeps, reminders: Due[]): Promise<{ byRunnerDate: Map<string, WorkoutRow[]>; goals: Map<string, Goal> }> {
   const out = new Map<string, WorkoutRow[]>();
-  if (reminders.length === 0) return out;
+  const goalOf = new Map<string, Goal>();
+  if (reminders.length === 0) return { byRunnerDate: out, goals: goalOf };
   const userIds = [...new Set(reminders.map((d) => d.runner.profile.user_id))];
   const dates = [...new Set(reminders.map((d) => d.date))];
   const rows = await deps.db
-    .select({ workout: workouts })
+    .select({ workout: workouts, goal: goals })
     .from(workouts)
     .leftJoin(trainingPlans, eq(trainingPlans.id, workouts.training_plan_id))
+    .leftJoin(goals, and(eq(goals.id, trainingPlans.goal_id), eq(goals.deleted, false)))
     .where(
       and(
         inArray(workouts.user_id, userIds),
@@ -120,26 +127,33 @@ async function workoutsOn(deps: AppDeps, reminders: Due[]): Promise<Map<string, 
         or(isNull(workouts.training_plan_id), eq(trainingPlans.status, 'active')),
       ),
     );
-  for (const { workout } of rows) {
+  for (const { workout, goal } of rows) {
     const key = `${workout.user_id}:${workout.scheduled_date}`;
     out.set(key, [...(out.get(key) ?? []), workout]);
+    if (goal) goalOf.set(workout.id, goalFromRow(goal));
   }
-  return out;
+  return { byRunnerDate: out, goals: goalOf };
 }
 
-/** The reminder for a runner's tomorrow, or null: a rest day they did not ask to hear about. */
-export function reminderPayload(d: Due, dayWorkouts: WorkoutRow[], now: Date): ReminderPayload | null {
+/**
+ * The reminder for a runner's tomorrow, or null: a rest day they did not ask to hear about.
+ * `goals` holds, by workout id, the goal its plan trains for: what its `race` pace means.
+ */
+export function reminderPayload(d: Due, dayWorkouts: WorkoutRow[], now: Date, goals: Map<string, Goal> = new Map()): ReminderPayload | null {
   const { profile, prefs } = d.runner;
   const runs = dayWorkouts.filter((w) => w.workout_type !== 'rest' && w.status === 'scheduled').sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
   if (runs.length === 0 && !prefs.remind_rest_days) return null;
   // Paces (none for an incomplete profile: the reminder names the workout without them), or bpm
   // from the runner's own heart rate for one who trains by heart rate.
-  const targets = runnerTargets(profile, localDate(now, profile.time_zone));
+  const today = localDate(now, profile.time_zone);
+  const targetsOf = (w: WorkoutRow) => runnerTargets(profile, today, goals.get(w.id) ?? null);
+  const describeIn = (w: WorkoutRow, targets: TargetTable | null) =>
+    targets ? describeWithTargets(w.structure as WorkoutStructure, targets, profile.units) : [];
   const list: ReminderWorkout[] = runs.map((w) => ({
     id: w.id,
     title: w.title,
     type: w.workout_type,
-    lines: targets ? describeWithTargets(w.structure as WorkoutStructure, targets, profile.units) : [],
+    lines: describeIn(w, targetsOf(w)),
     distance_meters: w.estimated_distance_meters,
     duration_seconds: w.estimated_duration_minutes === null ? null : w.estimated_duration_minutes * 60,
     reason: w.reason,

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { WorkoutRangeQuerySchema, WorkoutUpdateSchema } from '#shared/schema/workout-request.ts';
 import { workoutFitFile } from '#shared/fit/workout-file.ts';
 import { runnerPaces } from '#shared/training/timeline.ts';
+import { goalFor, planGoals } from '../goals/plan-goal.ts';
 import { getProfile } from '../profile/profile.ts';
 import { getWorkout, listEdits, listWorkouts, publicWorkout, updateWorkout } from './workouts.ts';
 import { engineProfile, runnerHeartRateTable } from '../profile/training-context.ts';
@@ -43,11 +44,20 @@ export function workoutRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.get('/:id/fit', async (c) => {
     const user = requireUser(c);
-    const workout = publicWorkout(await getWorkout(deps.db, user.id, routeId(c.req.param('id'), 'The workout')));
+    const row = await getWorkout(deps.db, user.id, routeId(c.req.param('id'), 'The workout'));
+    const workout = publicWorkout(row);
     const profile = await getProfile(deps.db, user.id);
     const today = localDate(deps.now(), profile.time_zone);
-    const { paces } = runnerPaces(engineProfile(profile), null, today);
-    const file = workoutFitFile({ workout, targetType: profile.target_type, paces, heartRates: runnerHeartRateTable(profile, today), units: profile.units });
+    // `race` is the race pace of the goal the workout's plan trains for (issue 18 §1).
+    const goal = goalFor(await planGoals(deps.db, user.id), row.training_plan_id);
+    const { paces } = runnerPaces(engineProfile(profile), goal, today);
+    const file = workoutFitFile({
+      workout,
+      targetType: profile.target_type,
+      paces,
+      heartRates: runnerHeartRateTable(profile, today, goal),
+      units: profile.units,
+    });
     if (!file.ok) throw new AppError('workout_not_encodable', { message: 'This workout cannot be written as a .FIT file.', issues: file.issues });
     return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200, {
       'Content-Type': 'application/vnd.ant.fit',

@@ -5,6 +5,7 @@ import { WorkoutStructureSchema, type PaceTable, type WorkoutStructure, type Wor
 import { toDayNumber } from './dates.ts';
 import { estimateWorkout, type WorkoutEstimate } from './estimate.ts';
 import { paceTable } from './paces.ts';
+import { raceDayPace, type RaceDayPace } from './race-pace.ts';
 import { HARD_TYPES, baselineLongestRun, baselineWeeklyMeters, isInjured, runnerFitness, type RunnerFitness } from './rules.ts';
 
 /** What the check knows beyond the plan itself. */
@@ -61,16 +62,22 @@ export interface Timeline {
   dayVolume: Map<number, number>;
 }
 
-/** The runner's fitness and paces; `race` is the goal pace when there is a target time. */
-export function runnerPaces(profile: TrainingProfile, goal: Goal | null, today: string): { fitness: RunnerFitness; paces: PaceTable } {
+/**
+ * The runner's fitness and paces; `race` is the goal's race pace (raceDayPace: the goal time, or
+ * the predicted pace when the goal has no time or the feasibility check calls it unrealistic).
+ * Every screen, watch file, calendar event and reminder reads `race` from here.
+ */
+export function runnerPaces(
+  profile: TrainingProfile,
+  goal: Goal | null,
+  today: string,
+): { fitness: RunnerFitness; paces: PaceTable; race: RaceDayPace | null } {
   const fitness = runnerFitness(profile, today);
-  const race = goal?.kind === 'race' ? goal : null;
-  const goalPace = race?.target_time_seconds ? race.target_time_seconds / (race.target_race_distance_meters / 1000) : undefined;
+  const race = raceDayPace(profile, goal, today, fitness.vdot);
   const paces = paceTable(fitness.vdot, {
-    ...(goalPace !== undefined ? { goal_pace_seconds_per_km: goalPace } : {}),
-    ...(race ? { race_distance_meters: race.target_race_distance_meters } : {}),
+    ...(race ? { goal_pace_seconds_per_km: race.seconds_per_km, race_distance_meters: race.distance_meters } : {}),
   });
-  return { fitness, paces };
+  return { fitness, paces, race };
 }
 
 /** Builds the timeline: estimates each workout with the runner's paces and sums training volume. */

@@ -1,4 +1,5 @@
 import { liveQuery, type Observable } from 'dexie';
+import { goalFromRow, type Goal, type GoalRowFields } from '#shared/schema/goal.ts';
 import type { UserDb, ViewRow } from './db.ts';
 import type { GoalRow } from './goals.ts';
 import type { ProfileRow } from './profile.ts';
@@ -66,6 +67,21 @@ export function activePlan$(db: UserDb): Observable<Shown<PlanRow> | undefined> 
     const rows = (await db.view('training_plans').toArray()).filter((row) => row.status === 'active' && row.deleted !== true);
     rows.sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
     return rows[0] ? shown<PlanRow>(rows[0]) : undefined;
+  });
+}
+
+/**
+ * The goal a workout's plan trains for, in the engine's shape (what `race` pace means:
+ * runnerPaces), or null. No `workoutId`, or a workout outside any plan: the active plan's goal.
+ */
+export function planGoal$(db: UserDb, workoutId?: string): Observable<Goal | null> {
+  return liveQuery(async () => {
+    const workout = workoutId ? await db.view('workouts').get(workoutId) : undefined;
+    const plans = (await db.view('training_plans').toArray()).filter((row) => row.deleted !== true);
+    const active = plans.filter((row) => row.status === 'active').sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
+    const plan = (workout?.training_plan_id ? plans.find((row) => row.id === workout.training_plan_id) : undefined) ?? active[0];
+    const goal = typeof plan?.goal_id === 'string' ? await db.view('goals').get(plan.goal_id) : undefined;
+    return goal && goal.deleted !== true ? goalFromRow(goal as unknown as GoalRowFields) : null;
   });
 }
 

@@ -1,3 +1,4 @@
+import type { Goal } from '#shared/schema/goal.ts';
 import { runnerHeartRate, type Profile } from '#shared/schema/profile.ts';
 import type { WorkoutStructure } from '#shared/schema/workout.ts';
 import { heartRateTable } from '#shared/training/paces.ts';
@@ -30,10 +31,14 @@ export function exportBlocker(profile: ProfileForExport | null): string | null {
 }
 
 /**
- * Encodes a workout as a .FIT file on the device. The FIT SDK is imported here, lazily, so it
+ * Encodes a workout as a .FIT file on the device; `goal` (the workout's plan's) sets race pace. The FIT SDK is imported here, lazily, so it
  * is not part of the app's first load; the service worker precaches its chunk for offline use.
  */
-export async function encodeOnDevice(workout: ExportableWorkout, profile: ProfileForExport): Promise<{ bytes: Uint8Array; filename: string }> {
+export async function encodeOnDevice(
+  workout: ExportableWorkout,
+  profile: ProfileForExport,
+  goal: Goal | null = null,
+): Promise<{ bytes: Uint8Array; filename: string }> {
   const { workoutFitFile } = await import('#shared/fit/workout-file.ts');
   const today = todayIn(profile.time_zone);
   const { paces } = runnerPaces(
@@ -43,10 +48,10 @@ export async function encodeOnDevice(workout: ExportableWorkout, profile: Profil
       easy_pace_per_mile_seconds: profile.easy_pace_per_mile_seconds!,
       injury_notes: profile.injury_notes,
     },
-    null,
+    goal,
     today,
   );
-  const heartRates = heartRateTable(runnerHeartRate(profile, today));
+  const heartRates = heartRateTable(runnerHeartRate(profile, today), goal?.kind === 'race' ? goal.target_race_distance_meters : undefined);
   const file = workoutFitFile({ workout, targetType: profile.target_type, paces, heartRates, units: profile.units });
   if (!file.ok) throw new CodedError('workout_not_encodable', { issues: file.issues, detail: file.issues.map((i) => `${i.path}: ${i.message}`).join('; ') });
   return { bytes: file.bytes, filename: file.filename };
@@ -57,8 +62,9 @@ export async function encodeWeekOnDevice(
   workouts: ExportableWorkout[],
   profile: ProfileForExport,
   weekStart: string,
+  goal: Goal | null = null,
 ): Promise<{ bytes: Uint8Array; filename: string }> {
-  const [{ zipFiles }, files] = await Promise.all([import('#shared/zip/zip.ts'), Promise.all(workouts.map((w) => encodeOnDevice(w, profile)))]);
+  const [{ zipFiles }, files] = await Promise.all([import('#shared/zip/zip.ts'), Promise.all(workouts.map((w) => encodeOnDevice(w, profile, goal)))]);
   const bytes = zipFiles(files.map((file, i) => ({ name: file.filename, bytes: file.bytes, date: new Date(workouts[i]!.updated_at) })));
   return { bytes, filename: `runcoach-week-${weekStart}.zip` };
 }
