@@ -105,6 +105,17 @@ describe('workouts', () => {
     ]);
   });
 
+  it('plans no distance or time for a workout swapped for rest (a poor morning), whatever its old steps were', async () => {
+    const { workouts, cookie } = await planned();
+    const quality = workouts.find((w) => w.workout_type !== 'easy' && w.workout_type !== 'long' && w.estimated_distance_meters > 0)!;
+    const res = await call(t.app, 'PATCH', `/api/workouts/${quality.id}`, {
+      cookie,
+      body: { workout_type: 'rest', title: 'Rest day', edit_reason: 'slept badly' },
+    });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json.workout).toMatchObject({ workout_type: 'rest', estimated_distance_meters: null, estimated_duration_minutes: null });
+  });
+
   it('refuses an invalid structure naming the path, changing nothing', async () => {
     const { workouts, cookie } = await planned();
     const w = workouts[0];

@@ -95,7 +95,13 @@ export async function updateWorkout(
     editedBy !== 'system' && !row.deleted && !set.deleted && Object.keys(set).some((key) => key === 'structure' || key === 'scheduled_date')
       ? await guardrailsAfter(db, userId, row, set, stamp.today)
       : [];
-  const planned = set.structure ? await estimateFor(db, userId, set.structure, stamp.today) : null;
+  // A workout turned into rest (a poor morning's swap) plans no distance or time, whatever its old steps said.
+  const planned =
+    set.workout_type === 'rest'
+      ? { estimated_distance_meters: null, estimated_duration_minutes: null }
+      : set.structure
+        ? await estimateFor(db, userId, set.structure, stamp.today)
+        : null;
   const updated = Object.keys(set).length
     ? (
         await db

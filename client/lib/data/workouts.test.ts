@@ -60,6 +60,12 @@ describe('workout mutations, applied locally as the server applies them', () => 
     expect(run(workoutUpdate, base(), { id: W, set: { title: 'Tempo!' } }, h(20)).get(`workouts:${W}`)).toMatchObject({ estimated_distance_meters: 12_000 });
     const newer = { ...tempo, _hlc: { structure: h(30) } };
     expect(run(workoutUpdate, withProfile().set(`workouts:${W}`, newer), { id: W, set: { structure: easy5k } }, h(20)).get(`workouts:${W}`)).toMatchObject({ estimated_distance_meters: 12_000 });
+    // Swapped for rest (a poor morning): no planned distance or time, as the server stores it.
+    expect(run(workoutUpdate, base(), { id: W, set: { workout_type: 'rest', title: 'Rest day' } }, h(20)).get(`workouts:${W}`)).toMatchObject({
+      workout_type: 'rest',
+      estimated_distance_meters: null,
+      estimated_duration_minutes: null,
+    });
     const noPace = new Map(base()).set(`user_profiles:${USER}`, { ...profile, easy_pace_per_mile_seconds: null });
     expect(run(workoutUpdate, noPace, { id: W, set: { structure: easy5k } }, h(20)).get(`workouts:${W}`)).toMatchObject({ estimated_distance_meters: 12_000 });
   });

@@ -79,7 +79,15 @@ function update(ctx: ApplyContext, id: string, set: Record<string, unknown>): vo
   const row = existing(ctx, id);
   if (!row) return; // not_found
   const next = setFields(row, set, ctx.hlc);
-  if (next) ctx.put('workouts', { ...next, ...(next._hlc.structure === ctx.hlc ? plannedFigures(ctx, next.structure as WorkoutStructure) : {}), edited_by_user: true, updated_at: ctx.now });
+  if (!next) return;
+  // As the server: a workout turned into rest plans nothing; a new structure is sized with the runner's paces.
+  const planned =
+    next._hlc.workout_type === ctx.hlc && next.workout_type === 'rest'
+      ? { estimated_distance_meters: null, estimated_duration_minutes: null }
+      : next._hlc.structure === ctx.hlc
+        ? plannedFigures(ctx, next.structure as WorkoutStructure)
+        : {};
+  ctx.put('workouts', { ...next, ...planned, edited_by_user: true, updated_at: ctx.now });
 }
 
 /**
