@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { ProposalSchema, type Proposal, type WorkoutChange } from '#shared/schema/coach.ts';
 import type { CompletedRun, Violation } from '#shared/schema/plan.ts';
-import { checkPlan } from '#shared/training/guardrails.ts';
+import { checkPlan, newFindings } from '#shared/training/guardrails.ts';
 import type { Database, Executor } from '../db/database.ts';
 import { chatMessages, goals, trainingPlans, workouts } from '../db/schema.ts';
 import type { ChatRow } from './chat-store.ts';
@@ -113,9 +113,7 @@ async function checkEdits(env: ProposalEnv, planId: string | null, before: Worko
   });
   const fresh = (history: CompletedRun[]) => {
     const ctx = { profile: engineProfile(profileRow), goal: goal ? engineGoal(goal) : null, today: env.today, history };
-    const key = (v: Violation) => `${v.rule}|${v.reason}`;
-    const old = new Set(checkPlan(asPlan(before), ctx).map(key));
-    return checkPlan(asPlan(after), ctx).filter((v) => !old.has(key(v)));
+    return newFindings(checkPlan(asPlan(before), ctx), checkPlan(asPlan(after), ctx));
   };
   const full = fresh(await runHistory(env.db, env.userId, env.today));
   const shown = env.dataInAi ? full : fresh(await allowedHistory(env.db, env.userId, env.today, false));

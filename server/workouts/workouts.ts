@@ -2,7 +2,7 @@ import { and, asc, eq, gte, isNull, lte, or } from 'drizzle-orm';
 import type { Violation } from '#shared/schema/plan.ts';
 import type { WorkoutUpdate } from '#shared/schema/workout-request.ts';
 import { estimateWorkout } from '#shared/training/estimate.ts';
-import { checkPlan } from '#shared/training/guardrails.ts';
+import { checkPlan, newFindings } from '#shared/training/guardrails.ts';
 import { runnerPaces } from '#shared/training/timeline.ts';
 import type { WorkoutStructure } from '#shared/schema/workout.ts';
 import type { Executor } from '../db/database.ts';
@@ -173,10 +173,8 @@ async function guardrailsAfter(db: Executor, userId: string, row: WorkoutRow, se
     workouts: list.map((w) => ({ id: w.id, scheduled_date: w.scheduled_date, workout_type: w.workout_type, structure: w.structure })),
   });
   const ctx = { profile: engineProfile(profileRow), goal: goal ? engineGoal(goal) : null, today, history: await runHistory(db, userId, today) };
-  const key = (v: Violation) => `${v.rule}|${v.reason}`;
-  const before = new Set(checkPlan(asPlan(siblings), ctx).map(key));
   const after = checkPlan(asPlan(siblings.map((w) => (w.id === row.id ? ({ ...w, ...set } as WorkoutRow) : w))), ctx);
-  const fresh = after.filter((v) => !before.has(key(v)));
+  const fresh = newFindings(checkPlan(asPlan(siblings), ctx), after);
   const hard = fresh.filter((v) => v.severity === 'hard');
   if (hard.length) {
     throw new AppError('guardrail_violation', {

@@ -3,15 +3,26 @@ import type { Goal } from '../schema/goal.ts';
 import type { TrainingProfile, Violation } from '../schema/plan.ts';
 import type { Segment, WorkoutType } from '../schema/workout.ts';
 import { addDays } from './dates.ts';
-import { checkPlan, isSavable } from './guardrails.ts';
+import { checkPlan, isSavable, newFindings } from './guardrails.ts';
 import type { GuardrailContext } from './timeline.ts';
 
 const START = '2026-03-01';
-const profile: TrainingProfile = { current_weekly_mileage_miles: 20, days_available_per_week: 4, easy_pace_per_mile_seconds: 540, injury_notes: null, longest_recent_run_meters: 10_000 };
+const profile: TrainingProfile = {
+  current_weekly_mileage_miles: 20,
+  days_available_per_week: 4,
+  easy_pace_per_mile_seconds: 540,
+  injury_notes: null,
+  longest_recent_run_meters: 10_000,
+};
 const mileage: Goal = { kind: 'mileage', target_weekly_mileage_miles: 25 };
 const ctx = (over: Partial<GuardrailContext> = {}): GuardrailContext => ({ profile, goal: mileage, today: START, ...over });
 
-interface W { id: string; scheduled_date: string; workout_type: WorkoutType; structure: { segments: Segment[] } }
+interface W {
+  id: string;
+  scheduled_date: string;
+  workout_type: WorkoutType;
+  structure: { segments: Segment[] };
+}
 const DAYS = [0, 2, 4, 5];
 const easy = (meters: number): { segments: Segment[] } => ({ segments: [{ type: 'steady', distance_meters: Math.round(meters), pace_target: 'easy' }] });
 
@@ -20,7 +31,8 @@ function plan(volumesKm: number[]): { start_date: string; workouts: W[] } {
   const workouts: W[] = [];
   volumesKm.forEach((km, week) => {
     for (const d of DAYS) {
-      if (km > 0) workouts.push({ id: `w${week}-${d}`, scheduled_date: addDays(START, week * 7 + d), workout_type: 'easy', structure: easy((km * 1000) / DAYS.length) });
+      if (km > 0)
+        workouts.push({ id: `w${week}-${d}`, scheduled_date: addDays(START, week * 7 + d), workout_type: 'easy', structure: easy((km * 1000) / DAYS.length) });
     }
   });
   return { start_date: START, workouts };
@@ -66,7 +78,7 @@ describe('checkPlan on hand-made plans', () => {
     expect(v[0]).toMatchObject({ week: 4, severity: 'hard' });
   });
 
-  it('the first week is judged against the runner\'s current mileage', () => {
+  it("the first week is judged against the runner's current mileage", () => {
     expect(find(checkPlan(plan([37]), ctx()), 'weekly_ramp')).toHaveLength(1);
     expect(find(checkPlan(plan([35]), ctx()), 'weekly_ramp')).toHaveLength(0);
   });
@@ -95,21 +107,43 @@ describe('checkPlan on hand-made plans', () => {
 
   it('long_run_cap: over 150 minutes', () => {
     const big: TrainingProfile = { ...profile, current_weekly_mileage_miles: 70, longest_recent_run_meters: 30_000 };
-    const p = { start_date: START, workouts: [0, 1, 2, 3, 4, 5].map((d) => ({ id: `x${d}`, scheduled_date: addDays(START, d), workout_type: 'easy' as const, structure: d === 0 ? { segments: [{ type: 'steady' as const, duration_seconds: 170 * 60, pace_target: 'long' as const }] } : easy(15_000) })) };
+    const p = {
+      start_date: START,
+      workouts: [0, 1, 2, 3, 4, 5].map((d) => ({
+        id: `x${d}`,
+        scheduled_date: addDays(START, d),
+        workout_type: 'easy' as const,
+        structure: d === 0 ? { segments: [{ type: 'steady' as const, duration_seconds: 170 * 60, pace_target: 'long' as const }] } : easy(15_000),
+      })),
+    };
     const v = find(checkPlan(p, ctx({ profile: { ...big, days_available_per_week: 6 } })), 'long_run_cap');
     expect(v[0]!.reason).toMatch(/150 min/);
   });
 
   it('easy_share: threshold running in half the sessions', () => {
     const p = plan(GOOD);
-    for (const w of [1, 2, 3]) for (const d of [2, 4]) replace(p, `w${w}-${d}`, { workout_type: 'threshold', structure: { segments: [{ type: 'steady', duration_seconds: 1200, pace_target: 'threshold' }] } });
+    for (const w of [1, 2, 3])
+      for (const d of [2, 4])
+        replace(p, `w${w}-${d}`, {
+          workout_type: 'threshold',
+          structure: { segments: [{ type: 'steady', duration_seconds: 1200, pace_target: 'threshold' }] },
+        });
     const v = find(checkPlan(p, ctx()), 'easy_share');
     expect(v.length).toBeGreaterThan(0);
     expect(v[0]!.reason).toMatch(/% of running time is easy/);
   });
 
   it('session_limit: threshold over 10% of the week', () => {
-    const p = replace(plan(GOOD), 'w4-2', { workout_type: 'threshold', structure: { segments: [{ type: 'warmup', distance_meters: 2000 }, { type: 'steady', distance_meters: 4500, pace_target: 'threshold' }, { type: 'cooldown', distance_meters: 2000 }] } });
+    const p = replace(plan(GOOD), 'w4-2', {
+      workout_type: 'threshold',
+      structure: {
+        segments: [
+          { type: 'warmup', distance_meters: 2000 },
+          { type: 'steady', distance_meters: 4500, pace_target: 'threshold' },
+          { type: 'cooldown', distance_meters: 2000 },
+        ],
+      },
+    });
     const v = find(checkPlan(p, ctx()), 'session_limit');
     expect(v[0]).toMatchObject({ workout_id: 'w4-2', severity: 'soft' });
     expect(v[0]!.reason).toMatch(/threshold is more than 10%/);
@@ -117,8 +151,26 @@ describe('checkPlan on hand-made plans', () => {
 
   it('bout_length: interval bouts over 5 min, and repetitions without 2× rest', () => {
     const p = plan(GOOD);
-    replace(p, 'w4-2', { workout_type: 'intervals', structure: { segments: [{ type: 'warmup', distance_meters: 2000 }, { type: 'interval', repeats: 2, work: { duration_seconds: 420, pace_target: 'interval' }, recovery: { duration_seconds: 180, pace_target: 'jog' } }, { type: 'cooldown', distance_meters: 2000 }] } });
-    replace(p, 'w5-2', { workout_type: 'repetition', structure: { segments: [{ type: 'warmup', distance_meters: 3000 }, { type: 'interval', repeats: 4, work: { duration_seconds: 40, pace_target: 'repetition' }, recovery: { duration_seconds: 40, pace_target: 'jog' } }, { type: 'cooldown', distance_meters: 3000 }] } });
+    replace(p, 'w4-2', {
+      workout_type: 'intervals',
+      structure: {
+        segments: [
+          { type: 'warmup', distance_meters: 2000 },
+          { type: 'interval', repeats: 2, work: { duration_seconds: 420, pace_target: 'interval' }, recovery: { duration_seconds: 180, pace_target: 'jog' } },
+          { type: 'cooldown', distance_meters: 2000 },
+        ],
+      },
+    });
+    replace(p, 'w5-2', {
+      workout_type: 'repetition',
+      structure: {
+        segments: [
+          { type: 'warmup', distance_meters: 3000 },
+          { type: 'interval', repeats: 4, work: { duration_seconds: 40, pace_target: 'repetition' }, recovery: { duration_seconds: 40, pace_target: 'jog' } },
+          { type: 'cooldown', distance_meters: 3000 },
+        ],
+      },
+    });
     const v = find(checkPlan(p, ctx()), 'bout_length');
     expect(v.map((x) => x.reason)).toEqual(['interval bouts should last 3–5 min', 'rest between repetitions should be 2–3× the rep']);
   });
@@ -130,7 +182,16 @@ describe('checkPlan on hand-made plans', () => {
 
   it('recovery_week: interval work in a week marked as recovery', () => {
     const p = { ...plan(GOOD), weeks: GOOD.map((_, i) => ({ index: i, start_date: addDays(START, 7 * i), is_recovery: i === 3 })) };
-    replace(p, 'w3-2', { workout_type: 'intervals', structure: { segments: [{ type: 'warmup', distance_meters: 2000 }, { type: 'interval', repeats: 3, work: { duration_seconds: 180, pace_target: 'interval' }, recovery: { duration_seconds: 150, pace_target: 'jog' } }, { type: 'cooldown', distance_meters: 1500 }] } });
+    replace(p, 'w3-2', {
+      workout_type: 'intervals',
+      structure: {
+        segments: [
+          { type: 'warmup', distance_meters: 2000 },
+          { type: 'interval', repeats: 3, work: { duration_seconds: 180, pace_target: 'interval' }, recovery: { duration_seconds: 150, pace_target: 'jog' } },
+          { type: 'cooldown', distance_meters: 1500 },
+        ],
+      },
+    });
     const v = find(checkPlan(p, ctx()), 'recovery_week');
     expect(v[0]).toMatchObject({ week: 3, workout_id: 'w3-2' });
     expect(v[0]!.reason).toContain('no R or I');
@@ -138,7 +199,12 @@ describe('checkPlan on hand-made plans', () => {
 
   const race: Goal = { kind: 'race', target_race_distance_meters: 10_000, target_race_date: addDays(START, 42), target_time_seconds: 2700 };
   const raceDay = (p: ReturnType<typeof plan>) => {
-    p.workouts.push({ id: 'race', scheduled_date: race.kind === 'race' ? race.target_race_date : '', workout_type: 'race', structure: { segments: [{ type: 'steady', distance_meters: 10_000, pace_target: 'race' }] } });
+    p.workouts.push({
+      id: 'race',
+      scheduled_date: race.kind === 'race' ? race.target_race_date : '',
+      workout_type: 'race',
+      structure: { segments: [{ type: 'steady', distance_meters: 10_000, pace_target: 'race' }] },
+    });
     return p;
   };
 
@@ -167,15 +233,40 @@ describe('checkPlan on hand-made plans', () => {
 
   it('hard_days_in_row: threshold then intervals the next day', () => {
     const p = plan(GOOD);
-    replace(p, 'w5-4', { workout_type: 'threshold', structure: { segments: [{ type: 'warmup', distance_meters: 2500 }, { type: 'steady', distance_meters: 2000, pace_target: 'threshold' }, { type: 'cooldown', distance_meters: 2500 }] } });
-    replace(p, 'w5-5', { workout_type: 'intervals', structure: { segments: [{ type: 'warmup', distance_meters: 2500 }, { type: 'interval', repeats: 3, work: { duration_seconds: 180, pace_target: 'interval' }, recovery: { duration_seconds: 150, pace_target: 'jog' } }, { type: 'cooldown', distance_meters: 2000 }] } });
+    replace(p, 'w5-4', {
+      workout_type: 'threshold',
+      structure: {
+        segments: [
+          { type: 'warmup', distance_meters: 2500 },
+          { type: 'steady', distance_meters: 2000, pace_target: 'threshold' },
+          { type: 'cooldown', distance_meters: 2500 },
+        ],
+      },
+    });
+    replace(p, 'w5-5', {
+      workout_type: 'intervals',
+      structure: {
+        segments: [
+          { type: 'warmup', distance_meters: 2500 },
+          { type: 'interval', repeats: 3, work: { duration_seconds: 180, pace_target: 'interval' }, recovery: { duration_seconds: 150, pace_target: 'jog' } },
+          { type: 'cooldown', distance_meters: 2000 },
+        ],
+      },
+    });
     const v = find(checkPlan(p, ctx()), 'hard_days_in_row');
     expect(v[0]).toMatchObject({ workout_id: 'w5-5', date: addDays(START, 40) });
   });
 
   it('injury: strides are flagged and the ramp limit drops to 5%', () => {
     const hurt = { ...profile, injury_notes: 'sore achilles' };
-    const p = replace(plan(GOOD), 'w1-2', { structure: { segments: [{ type: 'steady', distance_meters: 7000 }, { type: 'interval', repeats: 4, work: { duration_seconds: 20, pace_target: 'repetition' }, recovery: { duration_seconds: 60, pace_target: 'jog' } }] } });
+    const p = replace(plan(GOOD), 'w1-2', {
+      structure: {
+        segments: [
+          { type: 'steady', distance_meters: 7000 },
+          { type: 'interval', repeats: 4, work: { duration_seconds: 20, pace_target: 'repetition' }, recovery: { duration_seconds: 60, pace_target: 'jog' } },
+        ],
+      },
+    });
     expect(find(checkPlan(p, ctx()), 'injury')).toHaveLength(0);
     expect(find(checkPlan(p, ctx({ profile: hurt })), 'injury')[0]).toMatchObject({ workout_id: 'w1-2' });
     const ramp = find(checkPlan(plan([32, 34.5]), ctx({ profile: hurt })), 'weekly_ramp');
@@ -194,5 +285,24 @@ describe('checkPlan on hand-made plans', () => {
 
   it('reports only the rules a case breaks', () => {
     expect(rules(checkPlan(plan([32, 34, 39, 31]), ctx()))).toEqual(['weekly_ramp']);
+  });
+});
+
+describe('what a change brings that was not there before', () => {
+  const ramp = (reason: string, date = '2026-04-06'): Violation => ({ rule: 'fitness_ramp', severity: 'soft', date, reason });
+  const spike = (reason: string): Violation => ({ rule: 'single_run_spike', severity: 'hard', date: '2026-04-08', reason });
+
+  it('is not warned again about a load finding whose numbers only moved, but is about one on a new date', () => {
+    expect(newFindings([ramp('fitness rises 7.4 a week')], [ramp('fitness rises 7.9 a week')])).toEqual([]);
+    expect(newFindings([ramp('fitness rises 7.4 a week')], [ramp('fitness rises 7.4 a week', '2026-04-13')])).toEqual([
+      ramp('fitness rises 7.4 a week', '2026-04-13'),
+    ]);
+  });
+
+  it('is warned (or refused) for a guardrail finding in new words: a worse spike is a new finding', () => {
+    expect(newFindings([spike('12 km is 40% over your longest')], [spike('12 km is 40% over your longest')])).toEqual([]);
+    expect(newFindings([spike('12 km is 40% over your longest')], [spike('16 km is 87% over your longest')])).toEqual([
+      spike('16 km is 87% over your longest'),
+    ]);
   });
 });

@@ -3,7 +3,7 @@ import { PlanLikeSchema, type Violation } from '../schema/plan.ts';
 import { formatPath } from '../schema/issues.ts';
 import { checkDays, checkEasyShare, checkRaceDay, checkSessions, checkStructures } from './guardrails-sessions.ts';
 import { checkLongRuns, checkRamps, checkRecoveryWeeks, checkSpikes, checkTaper } from './guardrails-volume.ts';
-import { checkPlanLoad } from './load-plan.ts';
+import { checkPlanLoad, LOAD_RULES } from './load-plan.ts';
 import { buildTimeline, type GuardrailContext } from './timeline.ts';
 
 export type { GuardrailContext } from './timeline.ts';
@@ -23,9 +23,7 @@ export function checkPlan(plan: unknown, ctx: GuardrailContext): Violation[] {
   }
   const t = buildTimeline(parsed.data, ctx);
   const weeks = parsed.data.weeks;
-  const flagged = weeks && weeks.some((w) => w.is_recovery !== undefined)
-    ? new Set(weeks.filter((w) => w.is_recovery).map((w) => w.index))
-    : null;
+  const flagged = weeks && weeks.some((w) => w.is_recovery !== undefined) ? new Set(weeks.filter((w) => w.is_recovery).map((w) => w.index)) : null;
   return [
     ...checkStructures(t),
     ...checkRaceDay(t),
@@ -45,4 +43,16 @@ export function checkPlan(plan: unknown, ctx: GuardrailContext): Violation[] {
 /** Whether a list of violations allows saving: no hard ones. */
 export function isSavable(violations: readonly Violation[]): boolean {
   return violations.every((v) => v.severity !== 'hard');
+}
+
+/**
+ * The findings a change brings that were not there before it: what an edit or a proposal is
+ * warned about (or refused for). A guardrail finding is the same when its words are; a load
+ * finding (ramp, race-day form) carries its numbers in its words, so it is the same finding
+ * when its rule and date are, and a change that only moves its numbers is not a new warning.
+ */
+export function newFindings(before: readonly Violation[], after: readonly Violation[]): Violation[] {
+  const key = (v: Violation) => (LOAD_RULES.has(v.rule) ? `${v.rule}|${v.date ?? ''}` : `${v.rule}|${v.reason}`);
+  const known = new Set(before.map(key));
+  return after.filter((v) => !known.has(key(v)));
 }
