@@ -1,8 +1,11 @@
 import { paceZones } from '#shared/training/paces.ts';
+import { readRaceTime, type RaceTimeReading } from '#shared/training/race-time.ts';
+export { readDecimal } from '#shared/training/race-time.ts';
 import { perKmToPerMile } from '#shared/training/units.ts';
 import { vdotFromRace } from '#shared/training/vdot.ts';
 
 // Pure helpers for the onboarding and goal forms: race distances, times typed as h:mm:ss.
+// A distance typed with a comma ("5,5") reads as 5.5: readDecimal.
 
 export const RACE_DISTANCES = [
   { meters: 5000, label: '5K' },
@@ -11,13 +14,13 @@ export const RACE_DISTANCES = [
   { meters: 42_195, label: 'Marathon' },
 ] as const;
 
-/** "25:30" or "1:52:00" as seconds; null when unreadable. */
-export function parseTime(text: string): number | null {
-  const match = /^(?:(\d{1,2}):)?(\d{1,2}):([0-5]\d)$/.exec(text.trim());
-  if (!match) return null;
-  const [, h, m, s] = match;
-  if (h !== undefined && Number(m) > 59) return null;
-  return Number(h ?? 0) * 3600 + Number(m) * 60 + Number(s);
+/**
+ * A race time typed for a race over `meters`, as seconds, or the words saying what is wrong:
+ * "1:45" is 1 h 45 min for a half marathon or longer, and a time faster than the world record
+ * is questioned ("Did you mean 1:45:00?"). The shared reader (shared/training/race-time.ts).
+ */
+export function parseTime(text: string, meters: number): RaceTimeReading {
+  return readRaceTime(text, meters);
 }
 
 /** "9:30" (a pace per unit) as seconds; null when unreadable. */

@@ -1,6 +1,7 @@
 import type { PaceTarget, Segment, SimpleSegmentType, Step, WorkoutStructure } from '#shared/schema/workout.ts';
 import { STEP_LIMITS, validateStructure } from '#shared/schema/workout.ts';
 import type { Issue } from '#shared/schema/issues.ts';
+import { readDecimal } from '#shared/training/race-time.ts';
 import { METERS_PER_KM, METERS_PER_MILE, type DistanceUnit } from '#shared/training/units.ts';
 
 // The workout editor's form state: each step as the runner types it (time as m:ss, distance
@@ -40,9 +41,16 @@ function stepToForm(step: Step, unit: DistanceUnit): StepForm {
 export function toForm(structure: WorkoutStructure, unit: DistanceUnit): SegmentForm[] {
   return structure.segments.map((segment): SegmentForm => {
     if (segment.type === 'interval') {
-      return { kind: 'interval', repeats: String(segment.repeats), work: stepToForm(segment.work, unit), recovery: segment.recovery ? stepToForm(segment.recovery, unit) : null, notes: segment.notes };
+      return {
+        kind: 'interval',
+        repeats: String(segment.repeats),
+        work: stepToForm(segment.work, unit),
+        recovery: segment.recovery ? stepToForm(segment.recovery, unit) : null,
+        notes: segment.notes,
+      };
     }
-    if (segment.type === 'repeat') return { kind: 'repeat', repeats: String(segment.repeats), steps: segment.steps.map((step) => stepToForm(step, unit)), notes: segment.notes };
+    if (segment.type === 'repeat')
+      return { kind: 'repeat', repeats: String(segment.repeats), steps: segment.steps.map((step) => stepToForm(step, unit)), notes: segment.notes };
     return { kind: 'simple', type: segment.type, step: stepToForm(segment, unit), notes: segment.notes };
   });
 }
@@ -51,7 +59,12 @@ export function toForm(structure: WorkoutStructure, unit: DistanceUnit): Segment
 export const newStep = (): StepForm => ({ end: 'time', amount: '5:00', target: 'easy' });
 
 /** A new interval block: 4 × 3 min hard, 2 min jog. */
-export const newInterval = (): SegmentForm => ({ kind: 'interval', repeats: '4', work: { end: 'time', amount: '3:00', target: 'interval' }, recovery: { end: 'time', amount: '2:00', target: 'jog' } });
+export const newInterval = (): SegmentForm => ({
+  kind: 'interval',
+  repeats: '4',
+  work: { end: 'time', amount: '3:00', target: 'interval' },
+  recovery: { end: 'time', amount: '2:00', target: 'jog' },
+});
 
 /** A new ladder: 1-2-3 minutes hard with a minute's jog between, once. */
 export const newLadder = (): SegmentForm => ({
@@ -77,7 +90,8 @@ function stepFromForm(form: StepForm, unit: DistanceUnit, path: string, where: s
     else if (seconds > STEP_LIMITS.maxStepSeconds) issues.push({ path, message: `${where}: a step lasts at most ${STEP_LIMITS.maxStepSeconds / 3600} h.` });
     else step.duration_seconds = seconds;
   } else if (form.end === 'distance') {
-    const value = Number(amount);
+    // "5,5" is 5.5, as many runners type it.
+    const value = readDecimal(amount) ?? NaN;
     const meters = Math.round(value * perUnit(unit) * 10) / 10;
     const most = Math.floor((STEP_LIMITS.maxStepMeters / perUnit(unit)) * 10) / 10;
     if (!amount || !Number.isFinite(value) || value <= 0) issues.push({ path, message: `${where}: enter a distance in ${unit}, e.g. 0.5.` });
@@ -129,5 +143,11 @@ export function fromForm(forms: SegmentForm[], unit: DistanceUnit): { ok: true; 
   const checked = validateStructure({ segments });
   if (checked.ok) return checked;
   // What only the whole can break (the session's total length): said in the runner's words.
-  return { ok: false, issues: checked.issues.map((issue) => ({ path: dotted(issue.path), message: issue.path === 'segments' ? `The whole workout is too long: ${issue.message}.` : `${issue.path}: ${issue.message}` })) };
+  return {
+    ok: false,
+    issues: checked.issues.map((issue) => ({
+      path: dotted(issue.path),
+      message: issue.path === 'segments' ? `The whole workout is too long: ${issue.message}.` : `${issue.path}: ${issue.message}`,
+    })),
+  };
 }
