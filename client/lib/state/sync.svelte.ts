@@ -13,9 +13,9 @@ class SyncState {
   private sync: UserSync | null = null;
   private stops: (() => void)[] = [];
 
-  /** One line for the badge: synced / syncing / offline with N pending / error with its reason. */
+  /** One line for the badge: synced / syncing / offline with N pending / error with its reason / N not saved. */
   get summary(): SyncSummary {
-    return summarize(this.status, this.pending);
+    return summarize(this.status, this.pending, this.rejected.length);
   }
 
   /** Follows a runner's sync; call with the result of startUserSync, detach on sign-out. */
@@ -25,7 +25,10 @@ class SyncState {
     this.stops.push(sync.engine.subscribe((status) => (this.status = status)));
     const pending = pendingCount$(sync.db).subscribe((n) => (this.pending = n));
     const rejected = rejected$(sync.db).subscribe((entries) => (this.rejected = entries));
-    this.stops.push(() => pending.unsubscribe(), () => rejected.unsubscribe());
+    this.stops.push(
+      () => pending.unsubscribe(),
+      () => rejected.unsubscribe(),
+    );
   }
 
   /** Stops following (sign-out) and forgets what was shown. */

@@ -56,24 +56,30 @@ export function errorForResponse(response: TransportResponse): SyncError {
   return syncError('protocol_error', detail);
 }
 
-/** What the sync badge shows. */
+/** What the sync badge shows; `refused` counts the changes the server would not save (issue 18 §2). */
 export type SyncSummary =
   | { kind: 'synced'; text: string }
   | { kind: 'syncing'; text: string }
-  | { kind: 'pending'; pending: number; text: string }
-  | { kind: 'offline'; pending: number; text: string }
+  | { kind: 'pending'; pending: number; refused: number; text: string }
+  | { kind: 'offline'; pending: number; refused: number; text: string }
+  | { kind: 'refused'; refused: number; text: string }
   | { kind: 'error'; code: SyncErrorCode; text: string };
 
 function changes(n: number): string {
   return n === 1 ? '1 change' : `${n} changes`;
 }
 
-/** One line for the badge: synced / syncing / offline with N pending / error with its reason. */
-export function summarize(status: SyncStatus, pending: number): SyncSummary {
+/**
+ * One line for the badge: synced / syncing / offline with N pending / error with its reason,
+ * and the changes the server refused (not dismissed yet), so a refusal never reads as synced.
+ */
+export function summarize(status: SyncStatus, pending: number, refused = 0): SyncSummary {
   const { phase, error } = status;
+  const notSaved = refused > 0 ? ` · ${changes(refused)} not saved` : '';
   if (phase === 'syncing') return { kind: 'syncing', text: 'Syncing…' };
-  if (phase === 'offline') return { kind: 'offline', pending, text: `Offline · ${changes(pending)} waiting to sync` };
+  if (phase === 'offline') return { kind: 'offline', pending, refused, text: `Offline · ${changes(pending)} waiting to sync${notSaved}` };
   if (phase === 'error' && error) return { kind: 'error', code: error.code, text: error.message };
-  if (pending > 0) return { kind: 'pending', pending, text: `${changes(pending)} waiting to sync` };
+  if (pending > 0) return { kind: 'pending', pending, refused, text: `${changes(pending)} waiting to sync${notSaved}` };
+  if (refused > 0) return { kind: 'refused', refused, text: `${changes(refused)} not saved` };
   return { kind: 'synced', text: 'All changes synced' };
 }
