@@ -32,6 +32,7 @@ export function engineProfile(row: ProfileRow): TrainingProfile {
     days_available_per_week: row.days_available_per_week!,
     easy_pace_per_mile_seconds: row.easy_pace_per_mile_seconds!,
     injury_notes: row.injury_notes,
+    load_constants: { ctl_days: row.ctl_days, atl_days: row.atl_days },
   };
 }
 

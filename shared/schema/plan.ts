@@ -13,12 +13,17 @@ export const TrainingProfileSchema = z.object({
   recent_race: z
     .object({
       distance_meters: z.number().min(800).max(100_000),
-      time_seconds: z.number().min(60).max(24 * 3600),
+      time_seconds: z
+        .number()
+        .min(60)
+        .max(24 * 3600),
       date: IsoDateSchema,
     })
     .nullable()
     .optional(),
   longest_recent_run_meters: z.number().min(0).max(100_000).nullable().optional(),
+  /** The runner's fitness and fatigue time constants (profile ctl_days/atl_days), for the plan's load forecast; 42/7 without them. */
+  load_constants: z.object({ ctl_days: z.number().min(21).max(60), atl_days: z.number().min(3).max(14) }).optional(),
 });
 export type TrainingProfile = z.infer<typeof TrainingProfileSchema>;
 

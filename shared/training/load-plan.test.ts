@@ -20,7 +20,14 @@ function dailyPlan(days: number, minutes: (i: number) => number): PlanLike {
   const workouts = [];
   for (let i = 0; i < days; i++) {
     const m = minutes(i);
-    if (m > 0) workouts.push({ id: `d${i}`, scheduled_date: addDays(START, i), workout_type: 'easy' as const, estimated_duration_minutes: m, estimated_distance_meters: (m / 9) * 1609.344 });
+    if (m > 0)
+      workouts.push({
+        id: `d${i}`,
+        scheduled_date: addDays(START, i),
+        workout_type: 'easy' as const,
+        estimated_duration_minutes: m,
+        estimated_distance_meters: (m / 9) * 1609.344,
+      });
   }
   return { start_date: START, workouts };
 }
@@ -75,6 +82,15 @@ describe('the plan’s load forecast', () => {
     expect(findings[0]!.reason).toMatch(/fresher than a race needs/);
   });
 
+  it('uses the runner’s own time constants: the same rest week with 28/5 days leaves L·((27/28)^7 − (4/5)^7)', () => {
+    const raceDay = addDays(START, 49);
+    const plan = dailyPlan(49, (i) => (i < 42 ? 36 : 0));
+    plan.workouts.push({ id: 'race', scheduled_date: raceDay, workout_type: 'race' });
+    const ctx = { profile: { ...profile, load_constants: { ctl_days: 28, atl_days: 5 } }, goal: race(raceDay), today: START };
+    const load = loadOf(plan, ctx);
+    expect(load.days.find((d) => d.date === raceDay)!.tsb).toBeCloseTo(load.baseline * ((27 / 28) ** 7 - (4 / 5) ** 7), 9);
+  });
+
   it('no taper at all: race-day form 0, reported as starting the race tired', () => {
     const raceDay = addDays(START, 49);
     const plan = dailyPlan(49, () => 36);
@@ -105,7 +121,9 @@ describe('the plan’s load forecast', () => {
     const load = loadOf(plan, ctx);
     // Six weeks without a run: fitness decays from the usual week's for 42 days, to the end of yesterday.
     expect(load.days.find((d) => d.date === addDays(today, -1))!.ctl).toBeCloseTo(load.baseline * (41 / 42) ** 42, 9);
-    expect(load.days.find((d) => d.date === raceDay)!.tsb).toBeLessThan(loadOf(plan, { profile, goal: race(raceDay), today: START }).days.find((d) => d.date === raceDay)!.tsb);
+    expect(load.days.find((d) => d.date === raceDay)!.tsb).toBeLessThan(
+      loadOf(plan, { profile, goal: race(raceDay), today: START }).days.find((d) => d.date === raceDay)!.tsb,
+    );
   });
 });
 

@@ -64,7 +64,15 @@ export function planLoad(plan: PlanLike, t: Timeline, ctx: GuardrailContext): Pl
     const row = plan.workouts[w.index]!;
     const scored = w.structure
       ? runLoad(structureRun(w.structure, t.paces), thresholds)
-      : plannedLoad({ workout_type: w.type, estimated_distance_meters: row.estimated_distance_meters ?? null, estimated_duration_minutes: row.estimated_duration_minutes ?? null }, t.paces, thresholds);
+      : plannedLoad(
+          {
+            workout_type: w.type,
+            estimated_distance_meters: row.estimated_distance_meters ?? null,
+            estimated_duration_minutes: row.estimated_duration_minutes ?? null,
+          },
+          t.paces,
+          thresholds,
+        );
     if (scored) planned.push({ date: w.date, load: scored.load });
   }
   const lastDay = Math.max(t.anchorDay, t.raceDay ?? t.anchorDay, ...t.workouts.map((w) => w.day));
@@ -75,6 +83,7 @@ export function planLoad(plan: PlanLike, t: Timeline, ctx: GuardrailContext): Pl
     done,
     planned,
     start: { ctl: baseline, atl: baseline },
+    ...(ctx.profile.load_constants ? { constants: ctx.profile.load_constants } : {}),
     ...(useHistory ? { today: fromDayNumber(t.todayDay!) } : {}),
   };
   return { days: loadSeries(inputs), baseline, raceDate: t.raceDay !== null ? fromDayNumber(t.raceDay) : null, inputs };

@@ -104,6 +104,8 @@ function engineProfile(row: ViewRow | undefined): TrainingProfile | null {
     days_available_per_week: Number(row.days_available_per_week),
     easy_pace_per_mile_seconds: Number(row.easy_pace_per_mile_seconds),
     injury_notes: typeof row.injury_notes === 'string' ? row.injury_notes : null,
+    // Rows synced before the runner's constants existed read as the defaults (42/7).
+    ...(typeof row.ctl_days === 'number' && typeof row.atl_days === 'number' ? { load_constants: { ctl_days: row.ctl_days, atl_days: row.atl_days } } : {}),
   };
 }
 
