@@ -17,6 +17,7 @@ const suites: Record<string, () => Promise<BenchFigure[]>> = {
   sync: async () => (await import('./sync.ts')).benchSync(),
   notifications: async () => (await import('./notifications.ts')).benchNotifications(),
   transfer: async () => (await import('./transfer.ts')).benchTransfer(),
+  server: async () => (await import('./server.ts')).benchServer(),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
