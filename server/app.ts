@@ -26,7 +26,7 @@ import { memoryRoutes } from './coach/memory-routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { planRoutes } from './plans/routes.ts';
 import { profileRoutes } from './profile/routes.ts';
-import { activityRoutes } from './activities/routes.ts';
+import { activityRoutes, goalFeasibilityRoutes } from './activities/routes.ts';
 import { stravaRoutes } from './strava/routes.ts';
 import { syncRoutes } from './sync/routes.ts';
 import { trainingLoadRoutes } from './fitness/routes.ts';
@@ -68,6 +68,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
   api.route('/export', exportRoutes(deps));
   api.route('/account', accountRoutes(deps));
   api.route('/goals', goalRoutes(deps));
+  api.route('/goals', goalFeasibilityRoutes(deps));
   api.route('/plans', planRoutes(deps, coachPersonalizer(deps, claude)));
   api.route('/workouts', workoutRoutes(deps));
   api.route('/sync', syncRoutes(deps));

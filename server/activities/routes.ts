@@ -5,6 +5,8 @@ import { requireUser, type AppDeps, type AppEnv } from '../context.ts';
 import { AppError } from '../lib/errors.ts';
 import { readQuery } from '../lib/http.ts';
 import { routeId } from '../lib/route-id.ts';
+import { publicGoal } from '../goals/goals.ts';
+import { evaluateGoal } from './feasibility.ts';
 import { userToday } from './matching.ts';
 import { getActivity, listActivities } from './store.ts';
 
@@ -28,5 +30,21 @@ export function activityRoutes(deps: AppDeps): Hono<AppEnv> {
     return c.json({ activity: await getActivity(deps.db, user.id, routeId(c.req.param('id'), 'The activity')) });
   });
 
+  return app;
+}
+
+/**
+ * POST /api/goals/:id/evaluate: the goal judged against the runner's runs, flagged
+ * `flagged_unrealistic` with a sentence or cleared. It lives with the runs that judge it (and
+ * that re-judge it after every match), mounted beside the goal routes.
+ */
+export function goalFeasibilityRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.post('/:id/evaluate', async (c) => {
+    const user = requireUser(c);
+    const id = routeId(c.req.param('id'), 'The goal');
+    const { goal, feasibility } = await deps.db.transaction((tx) => evaluateGoal(tx, user.id, id, deps.now()));
+    return c.json({ goal: publicGoal(goal), feasibility });
+  });
   return app;
 }

@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import { GoalCreateSchema, GoalUpdateSchema } from '#shared/schema/goal-request.ts';
-import { evaluateGoal } from './feasibility.ts';
 import { createGoal, deleteGoal, getGoal, listGoals, publicGoal, updateGoal } from './goals.ts';
 import { requireUser, type AppDeps, type AppEnv } from '../context.ts';
 import { readJson } from '../lib/http.ts';
@@ -33,14 +32,6 @@ export function goalRoutes(deps: AppDeps): Hono<AppEnv> {
     const id = routeId(c.req.param('id'), 'The goal');
     const update = await readJson(c, GoalUpdateSchema);
     return c.json({ goal: publicGoal(await updateGoal(deps.db, user.id, id, update, await restStamp(deps, user.id))) });
-  });
-
-  // Feasibility: flags the goal `flagged_unrealistic` with a sentence, or clears the flag.
-  app.post('/:id/evaluate', async (c) => {
-    const user = requireUser(c);
-    const id = routeId(c.req.param('id'), 'The goal');
-    const { goal, feasibility } = await deps.db.transaction((tx) => evaluateGoal(tx, user.id, id, deps.now()));
-    return c.json({ goal: publicGoal(goal), feasibility });
   });
 
   app.delete('/:id', async (c) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { call, signUp, useTestApp } from '../test/harness.ts';
-import { markMissedWorkouts } from '../activities/matching.ts';
+import { markMissedWorkouts } from './matching.ts';
 
 const t = useTestApp(); // the clock reads 2026-03-02
 
