@@ -1,27 +1,21 @@
 import { profileConflicts } from '#shared/schema/profile.ts';
 import { MUTATION_ARGS } from '#shared/sync/mutation-args.ts';
+import type { LoadProfile } from '#shared/training/load-report.ts';
 import type { ViewRow } from './db.ts';
 import { defineMutation, setFields } from './define.ts';
 
-/** The profile row as devices hold it (the wire row of `user_profiles`). */
-export interface ProfileRow {
+/**
+ * The profile row as devices hold it (the wire row of `user_profiles`): the fields the training
+ * load reads (heart rate and time constants, absent on a row pulled before server migration 0013
+ * until the next pull) and the rest of the row.
+ */
+export interface ProfileRow extends LoadProfile {
   /** The seed's row id (the device keys the profile by user_id); null until the first pull brings it. */
   id: string | null;
   user_id: string;
-  current_weekly_mileage_miles: number | null;
-  days_available_per_week: number | null;
-  easy_pace_per_mile_seconds: number | null;
-  injury_notes: string | null;
   units: 'mi' | 'km';
   target_type: 'pace' | 'heart_rate';
   time_zone: string;
-  /** Heart rate (bpm) and load time constants (days); a row pulled before server migration 0013 has none until the next pull. */
-  max_hr?: number | null;
-  resting_hr?: number | null;
-  lthr?: number | null;
-  birth_year?: number | null;
-  ctl_days?: number;
-  atl_days?: number;
   created_at: string;
   updated_at: string;
 }
