@@ -15,12 +15,23 @@ describe('errorFromAnswer: an HTTP answer as a CodedError', () => {
     const error = errorFromAnswer(429, { error: { code: 'sync_too_soon', message: 'Try again in 3 minutes.', retry_after_seconds: 180 } });
     expect(error).toBeInstanceOf(CodedError);
     expect(error).toMatchObject({ code: 'sync_too_soon', status: 429, message: 'Try again in 3 minutes.', issues: [] });
-    expect(errorFromAnswer(400, { error: { code: 'validation_failed', message: 'Not valid.', issues: [{ path: 'email', message: 'is not an e-mail address' }] } }).issues).toEqual([{ path: 'email', message: 'is not an e-mail address' }]);
+    expect(
+      errorFromAnswer(400, { error: { code: 'validation_failed', message: 'Not valid.', issues: [{ path: 'email', message: 'is not an e-mail address' }] } })
+        .issues,
+    ).toEqual([{ path: 'email', message: 'is not an e-mail address' }]);
   });
 
   it('makes a code this build does not know, or an answer that is not our envelope, an http_error', () => {
-    expect(errorFromAnswer(409, { error: { code: 'a_newer_code', message: 'A newer server’s words.' } })).toMatchObject({ code: 'http_error', status: 409, message: 'A newer server’s words.' });
-    expect(errorFromAnswer(502, '<html>Bad gateway</html>')).toMatchObject({ code: 'http_error', status: 502, message: `${wordsFor('http_error')} (HTTP 502)` });
+    expect(errorFromAnswer(409, { error: { code: 'a_newer_code', message: 'A newer server’s words.' } })).toMatchObject({
+      code: 'http_error',
+      status: 409,
+      message: 'A newer server’s words.',
+    });
+    expect(errorFromAnswer(502, '<html>Bad gateway</html>')).toMatchObject({
+      code: 'http_error',
+      status: 502,
+      message: `${wordsFor('http_error')} (HTTP 502)`,
+    });
     expect(errorFromAnswer(500, null).code).toBe('http_error');
   });
 });
@@ -28,10 +39,14 @@ describe('errorFromAnswer: an HTTP answer as a CodedError', () => {
 describe('describeError: the words every screen shows', () => {
   it('shows the message a coded failure came with, else its code’s words', () => {
     expect(describeError(new CodedError('offline'))).toBe(wordsFor('offline'));
-    expect(describeError(errorFromAnswer(403, { error: { code: 'password_mismatch', message: 'That password is not right.' } }))).toBe('That password is not right.');
+    expect(describeError(errorFromAnswer(403, { error: { code: 'password_mismatch', message: 'That password is not right.' } }))).toBe(
+      'That password is not right.',
+    );
     expect(describeError(syncError('update_required'))).toBe(wordsFor('update_required'));
     // The chat stream's error event, and the Strava card's last problem (a code and a time, no words).
-    expect(describeError({ type: 'error', code: 'coach_unavailable', message: 'The coach is busy.', retryable: true, status: 503, stored_message: null })).toBe('The coach is busy.');
+    expect(describeError({ type: 'error', code: 'coach_unavailable', message: 'The coach is busy.', retryable: true, status: 503, stored_message: null })).toBe(
+      'The coach is busy.',
+    );
     expect(describeError({ code: 'strava_rate_limited', at: '2026-03-02T07:00:00Z' })).toBe(wordsFor('strava_rate_limited'));
     expect(describeError({ code: 'a_newer_code' })).toBe(wordsFor('http_error'));
   });
@@ -60,7 +75,15 @@ describe('errorCode: branching on a failure', () => {
 
 describe('forms', () => {
   const refused = errorFromAnswer(400, {
-    error: { code: 'validation_failed', message: 'The request is not valid.', issues: [{ path: 'goal.title', message: 'is empty' }, { path: 'goal.title', message: 'is too short' }, { path: 'email', message: 'is not an e-mail address' }] },
+    error: {
+      code: 'validation_failed',
+      message: 'The request is not valid.',
+      issues: [
+        { path: 'goal.title', message: 'is empty' },
+        { path: 'goal.title', message: 'is too short' },
+        { path: 'email', message: 'is not an e-mail address' },
+      ],
+    },
   });
 
   it('puts each field’s first issue at the field, and no general message then', () => {
@@ -69,7 +92,10 @@ describe('forms', () => {
   });
 
   it('gives the general words when no field is named', () => {
-    expect(formErrors(errorFromAnswer(401, { error: { code: 'invalid_credentials', message: wordsFor('invalid_credentials') } }))).toEqual({ fields: {}, general: wordsFor('invalid_credentials') });
+    expect(formErrors(errorFromAnswer(401, { error: { code: 'invalid_credentials', message: wordsFor('invalid_credentials') } }))).toEqual({
+      fields: {},
+      general: wordsFor('invalid_credentials'),
+    });
     expect(formErrors(new TypeError('boom'))).toEqual({ fields: {}, general: `${wordsFor('device_error')} (boom)` });
   });
 });

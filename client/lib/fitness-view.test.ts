@@ -3,7 +3,18 @@ import type { LoadDay } from '#shared/schema/load.ts';
 import { isRunSportType } from '#shared/schema/activity.ts';
 import { bandRange, fitnessRange, loadWeeks, signed, splitLine, ticks } from './fitness-view.ts';
 
-const day = (date: string, extra: Partial<LoadDay> = {}): LoadDay => ({ date, load: 0, planned: 0, ctl: 10, atl: 10, tsb: 0, ramp: 0, band: 'neutral', forecast: false, ...extra });
+const day = (date: string, extra: Partial<LoadDay> = {}): LoadDay => ({
+  date,
+  load: 0,
+  planned: 0,
+  ctl: 10,
+  atl: 10,
+  tsb: 0,
+  ramp: 0,
+  band: 'neutral',
+  forecast: false,
+  ...extra,
+});
 
 describe('fitness view', () => {
   it('asks for 12 weeks back through race day, at least two weeks ahead', () => {
@@ -14,7 +25,12 @@ describe('fitness view', () => {
 
   it('splits a line at today: the forecast starts where the done stretch ends', () => {
     const days = [day('2026-03-01'), day('2026-03-02', { forecast: true }), day('2026-03-03', { forecast: true })];
-    const line = splitLine(days, (d) => d.ctl, (date) => Number(date.slice(-2)), (v) => v);
+    const line = splitLine(
+      days,
+      (d) => d.ctl,
+      (date) => Number(date.slice(-2)),
+      (v) => v,
+    );
     expect(line.done).toBe('1.0,10.0 2.0,10.0');
     expect(line.forecast).toBe('1.0,10.0 2.0,10.0 3.0,10.0');
   });

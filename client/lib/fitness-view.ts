@@ -7,7 +7,11 @@ import { FORM_BAND_TABLE } from '#shared/training/load-series.ts';
 
 /** The days the screen asks for: 12 weeks back, through race day or the plan's end (at most a year ahead). */
 export function fitnessRange(today: string, ends: (string | null | undefined)[]): { from: string; to: string } {
-  const ahead = ends.filter((d): d is string => !!d && d >= today).sort().at(-1) ?? addDays(today, 28);
+  const ahead =
+    ends
+      .filter((d): d is string => !!d && d >= today)
+      .sort()
+      .at(-1) ?? addDays(today, 28);
   const cap = addDays(today, 365);
   return { from: addDays(today, -84), to: ahead > cap ? cap : ahead < addDays(today, 14) ? addDays(today, 14) : ahead };
 }
@@ -32,7 +36,12 @@ export function scales(days: readonly LoadDay[], box: ChartBox, min: number, max
 }
 
 /** Points "x,y x,y" for `pick` over `days`, split into the done stretch and the forecast (sharing the joining day). */
-export function splitLine(days: readonly LoadDay[], pick: (d: LoadDay) => number, x: (date: string) => number, y: (v: number) => number): { done: string; forecast: string } {
+export function splitLine(
+  days: readonly LoadDay[],
+  pick: (d: LoadDay) => number,
+  x: (date: string) => number,
+  y: (v: number) => number,
+): { done: string; forecast: string } {
   const pts = (list: readonly LoadDay[]) => list.map((d) => `${x(d.date).toFixed(1)},${y(pick(d)).toFixed(1)}`).join(' ');
   const cut = days.findIndex((d) => d.forecast);
   if (cut < 0) return { done: pts(days), forecast: '' };
@@ -85,7 +94,11 @@ export interface LoadWeek {
 }
 
 /** Weekly load (done and still planned) beside the distance run, Monday to Sunday. */
-export function loadWeeks(days: readonly LoadDay[], runs: readonly { local_date: string; distance_meters: number; activity_type: string }[], isRun: (type: string) => boolean): LoadWeek[] {
+export function loadWeeks(
+  days: readonly LoadDay[],
+  runs: readonly { local_date: string; distance_meters: number; activity_type: string }[],
+  isRun: (type: string) => boolean,
+): LoadWeek[] {
   const weeks = new Map<string, LoadWeek>();
   const monday = (date: string) => addDays(date, -((weekday(date) + 6) % 7));
   for (const d of days) {

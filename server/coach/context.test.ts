@@ -20,17 +20,15 @@ describe('buildCoachContext', () => {
   it('stays within the budget, keeping the profile and the newest messages', async () => {
     const { user } = await runnerWithPlan(c.t);
     const base = c.t.clock.now().getTime();
-    await c.t.deps.db
-      .insert(chatMessages)
-      .values(
-        Array.from({ length: 30 }, (_, i) => ({
-          user_id: user.id,
-          conversation_id: '7a1f0c2e-0000-4000-8000-000000000001',
-          role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant',
-          content: `message ${i} ${'about my long run pacing '.repeat(20)}`,
-          created_at: new Date(base - (30 - i) * 60_000),
-        })),
-      );
+    await c.t.deps.db.insert(chatMessages).values(
+      Array.from({ length: 30 }, (_, i) => ({
+        user_id: user.id,
+        conversation_id: '7a1f0c2e-0000-4000-8000-000000000001',
+        role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant',
+        content: `message ${i} ${'about my long run pacing '.repeat(20)}`,
+        created_at: new Date(base - (30 - i) * 60_000),
+      })),
+    );
     for (let d = 1; d <= 20; d++)
       await seedRun(c.t, user.id, { source: 'manual', local_date: `2026-02-${String(d).padStart(2, '0')}`, distance_meters: 5000 + d });
     const now = c.t.clock.now();

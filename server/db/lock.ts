@@ -41,7 +41,10 @@ export function currentHolder(dataDir: string): LockHolder | null {
 }
 
 /** Takes the lock for this process, or returns the live holder that has it. */
-export function acquireLock(dataDir: string, role: LockHolder['role']): { ok: true; release: () => void; setPort: (port: number) => void } | { ok: false; holder: LockHolder } {
+export function acquireLock(
+  dataDir: string,
+  role: LockHolder['role'],
+): { ok: true; release: () => void; setPort: (port: number) => void } | { ok: false; holder: LockHolder } {
   const path = lockPath(dataDir);
   for (let attempt = 0; attempt < 2; attempt++) {
     const mine: LockHolder = { pid: process.pid, role, port: null, token: randomUUID() };

@@ -25,7 +25,15 @@ export async function operatorRoute(): Promise<Route> {
     const lock = acquireLock(config.dataDir, 'command');
     if (!lock.ok) fail(`Another RunCoach process (pid ${lock.holder.pid}) is starting up on ${config.dataDir}; try again in a moment.`);
     const handle = await openDatabase({ dataDir: config.dataDir });
-    return { kind: 'direct', config, db: handle.db, done: async () => { await handle.close(); lock.release(); } };
+    return {
+      kind: 'direct',
+      config,
+      db: handle.db,
+      done: async () => {
+        await handle.close();
+        lock.release();
+      },
+    };
   }
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: null });
   return { kind: 'direct', config, db: handle.db, done: () => handle.close() };

@@ -13,7 +13,10 @@ export type ReadinessCheckinRow = typeof readinessCheckins.$inferSelect;
  */
 export async function checkIn(db: Executor, userId: string, id: string, date: string, fields: ReadinessFields, stamp: WriteStamp): Promise<void> {
   const update = { sleep: fields.sleep, soreness: fields.soreness, stress: fields.stress, resting_hr: fields.resting_hr ?? null, note: fields.note ?? null };
-  const [sameDay] = await db.select().from(readinessCheckins).where(and(eq(readinessCheckins.user_id, userId), eq(readinessCheckins.date, date)));
+  const [sameDay] = await db
+    .select()
+    .from(readinessCheckins)
+    .where(and(eq(readinessCheckins.user_id, userId), eq(readinessCheckins.date, date)));
   if (!sameDay) {
     const [taken] = await db.select({ user_id: readinessCheckins.user_id }).from(readinessCheckins).where(eq(readinessCheckins.id, id));
     if (taken) throw idTaken();
@@ -23,7 +26,10 @@ export async function checkIn(db: Executor, userId: string, id: string, date: st
   }
   const { set, fieldHlc } = applyFields(sameDay.field_hlc as Record<string, string>, update, stamp);
   if (Object.keys(set).length === 0) return;
-  await db.update(readinessCheckins).set({ ...set, field_hlc: fieldHlc, updated_at: stamp.now }).where(eq(readinessCheckins.id, sameDay.id));
+  await db
+    .update(readinessCheckins)
+    .set({ ...set, field_hlc: fieldHlc, updated_at: stamp.now })
+    .where(eq(readinessCheckins.id, sameDay.id));
 }
 
 /** The runner's check-ins from `from` to `to` (both included), newest first. */

@@ -14,8 +14,23 @@ const get = (cookie: string | undefined, query: string) => call(t.app, 'GET', `/
 async function runnerWithRuns() {
   const runner = await runnerWithPlan(t);
   const id = runner.user.id;
-  for (const [i, date] of ['2026-02-10', '2026-02-12', '2026-02-15', '2026-02-17', '2026-02-19', '2026-02-22', '2026-02-24', '2026-02-26', '2026-03-01'].entries()) {
-    await seedRun(t, id, { source: i % 3 === 0 ? 'strava' : 'fit_upload', local_date: date, distance_meters: 8000 + i * 500, moving_time_seconds: (8000 + i * 500) * 0.33 });
+  for (const [i, date] of [
+    '2026-02-10',
+    '2026-02-12',
+    '2026-02-15',
+    '2026-02-17',
+    '2026-02-19',
+    '2026-02-22',
+    '2026-02-24',
+    '2026-02-26',
+    '2026-03-01',
+  ].entries()) {
+    await seedRun(t, id, {
+      source: i % 3 === 0 ? 'strava' : 'fit_upload',
+      local_date: date,
+      distance_meters: 8000 + i * 500,
+      moving_time_seconds: (8000 + i * 500) * 0.33,
+    });
   }
   return runner;
 }

@@ -137,16 +137,14 @@ describe('scheduled notifications through the queue', () => {
 
   it('keeps local time across the spring-forward change', async () => {
     const r = await runner(n.t, { zone: 'Europe/Paris', workoutOn: '2026-03-29' });
-    await n.t.deps.db
-      .insert(workouts)
-      .values({
-        user_id: r.user.id,
-        scheduled_date: '2026-03-30',
-        workout_type: 'easy',
-        title: 'Easy 40 min',
-        structure: { segments: [{ type: 'steady', duration_seconds: 2400, pace_target: 'easy' }] },
-        estimated_duration_minutes: 40,
-      });
+    await n.t.deps.db.insert(workouts).values({
+      user_id: r.user.id,
+      scheduled_date: '2026-03-30',
+      workout_type: 'easy',
+      title: 'Easy 40 min',
+      structure: { segments: [{ type: 'steady', duration_seconds: 2400, pace_target: 'easy' }] },
+      estimated_duration_minutes: 40,
+    });
     setClock('2026-03-28T17:59:00Z');
     await pass();
     setClock('2026-03-28T18:00:00Z'); // 19:00 CET

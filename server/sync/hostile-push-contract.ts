@@ -31,7 +31,9 @@ export function hostilePushContract(label: string, open: () => Promise<DatabaseH
     }
 
     const storedErrors = async (clientId: string) =>
-      (await t.deps.db.select().from(syncMutationResult).where(eq(syncMutationResult.client_id, clientId))).filter((r) => r.status === 'rejected').map((r) => r.error as Record<string, unknown>);
+      (await t.deps.db.select().from(syncMutationResult).where(eq(syncMutationResult.client_id, clientId)))
+        .filter((r) => r.status === 'rejected')
+        .map((r) => r.error as Record<string, unknown>);
 
     describe('a push holding text the database cannot store (M5)', () => {
       it('rejects only those mutations, naming the field; the others apply and the device goes on', async () => {
@@ -45,7 +47,9 @@ export function hostilePushContract(label: string, open: () => Promise<DatabaseH
           phone.mutation('chat.send', { id: good, content: 'all good 😀' }),
         ]);
         expect(res.status, JSON.stringify(res.json)).toBe(200);
-        const byId = res.json.results.map((r: { status: string; error?: { code: string; issues?: unknown[] } }) => (r.status === 'applied' ? 'applied' : r.error));
+        const byId = res.json.results.map((r: { status: string; error?: { code: string; issues?: unknown[] } }) =>
+          r.status === 'applied' ? 'applied' : r.error,
+        );
         expect(byId[0]).toMatchObject({ code: 'validation_failed', issues: [{ path: 'goal.title', message: BAD_TEXT_MESSAGE }] });
         expect(byId[1]).toBe('applied');
         expect(byId[2]).toMatchObject({ code: 'validation_failed', issues: [{ path: 'content', message: BAD_TEXT_MESSAGE }] });
@@ -54,7 +58,19 @@ export function hostilePushContract(label: string, open: () => Promise<DatabaseH
         expect((await call(t.app, 'GET', '/api/goals', { cookie })).json.goals.map((g: { id: string }) => g.id)).toEqual([goal]);
         expect((await call(t.app, 'GET', '/api/chat/messages', { cookie })).json.messages.map((m: { content: string }) => m.content)).toEqual(['all good 😀']);
         // The same push again gets the same answers; the next one applies.
-        expect((await phone.push(res.json.results.map((_: unknown, i: number) => ({ id: i + 1, name: 'goal.delete', v: 1, hlc: '2026-03-02T07:00:00.000Z-0000-0000000000000001', args: {} })))).json.results).toEqual(res.json.results);
+        expect(
+          (
+            await phone.push(
+              res.json.results.map((_: unknown, i: number) => ({
+                id: i + 1,
+                name: 'goal.delete',
+                v: 1,
+                hlc: '2026-03-02T07:00:00.000Z-0000-0000000000000001',
+                args: {},
+              })),
+            )
+          ).json.results,
+        ).toEqual(res.json.results);
         const next = await phone.push([phone.mutation('goal.update', { id: goal, set: { title: 'Renamed' } })]);
         expect(next.json).toMatchObject({ lastMutationId: 6, results: [{ id: 6, status: 'applied' }] });
       });
@@ -78,7 +94,7 @@ export function hostilePushContract(label: string, open: () => Promise<DatabaseH
     });
 
     describe('an id already used (I3)', () => {
-      it('is the same rejection whether the id is your own or another runner\'s, for every device-chosen id', async () => {
+      it("is the same rejection whether the id is your own or another runner's, for every device-chosen id", async () => {
         const a = await runner();
         const b = await runner();
         for (const { cookie } of [a, b]) {
@@ -89,7 +105,17 @@ export function hostilePushContract(label: string, open: () => Promise<DatabaseH
         // The same engine plan the fuzz world gives its devices (A's profile and a 10 km race).
         const plan = devicePlan();
         const ids = { goal: randomUUID(), chat: randomUUID(), plan: randomUUID(), completion: randomUUID(), activity: randomUUID() };
-        const activity = (n: string) => ({ source: 'fit_upload', external_id: `fit-${n}`, activity_type: 'Run', start_time: '2026-03-01T07:00:00.000Z', local_date: '2026-03-01', distance_meters: 5000, moving_time_seconds: 1800, elapsed_time_seconds: 1850, laps: [] });
+        const activity = (n: string) => ({
+          source: 'fit_upload',
+          external_id: `fit-${n}`,
+          activity_type: 'Run',
+          start_time: '2026-03-01T07:00:00.000Z',
+          local_date: '2026-03-01',
+          distance_meters: 5000,
+          moving_time_seconds: 1800,
+          elapsed_time_seconds: 1850,
+          laps: [],
+        });
         const seeded = await a.phone.push([
           a.phone.mutation('goal.create', { id: ids.goal, goal: { ...RACE, title: 'A private goal' } }),
           a.phone.mutation('chat.send', { id: ids.chat, content: 'A private message' }),
@@ -97,7 +123,10 @@ export function hostilePushContract(label: string, open: () => Promise<DatabaseH
           a.phone.mutation('workout.complete', { id: plan.workouts[0]!.id, completion_id: ids.completion, rpe: 5 }),
           a.phone.mutation('activity.upload', { id: ids.activity, activity: activity('a') }),
         ]);
-        expect(seeded.json.results.map((r: { status: string }) => r.status), JSON.stringify(seeded.json)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied']);
+        expect(
+          seeded.json.results.map((r: { status: string }) => r.status),
+          JSON.stringify(seeded.json),
+        ).toEqual(['applied', 'applied', 'applied', 'applied', 'applied']);
 
         // B's goal and plan, so B's mutations are valid but for the ids.
         const bGoal = (await call(t.app, 'POST', '/api/goals', { cookie: b.cookie, body: RACE })).json.goal;
@@ -108,7 +137,11 @@ export function hostilePushContract(label: string, open: () => Promise<DatabaseH
           phone.mutation('chat.send', { id: ids.chat, content: `other words from ${who}` }),
           phone.mutation('plan.generate', { plan_id: ids.plan, goal_id: goalId, plan: plannedB }),
           // A workout id already used (A's, in A's plan): the plan is refused whole.
-          phone.mutation('plan.generate', { plan_id: randomUUID(), goal_id: goalId, plan: { ...plannedB, workouts: plannedB.workouts.map((w, i) => (i === 0 ? { ...w, id: plan.workouts[1]!.id } : { ...w, id: randomUUID() })) } }),
+          phone.mutation('plan.generate', {
+            plan_id: randomUUID(),
+            goal_id: goalId,
+            plan: { ...plannedB, workouts: plannedB.workouts.map((w, i) => (i === 0 ? { ...w, id: plan.workouts[1]!.id } : { ...w, id: randomUUID() })) },
+          }),
           phone.mutation('workout.complete', { id: workoutId, completion_id: ids.completion, rpe: 6 }),
           phone.mutation('activity.upload', { id: ids.activity, activity: activity(`${who}-2`) }),
         ];
@@ -122,7 +155,9 @@ export function hostilePushContract(label: string, open: () => Promise<DatabaseH
         expect(answers(other)).toEqual(answers(own));
         expect(JSON.stringify(other.json)).not.toContain('private');
         // Nothing of B's attempts reached A's rows.
-        expect((await call(t.app, 'GET', '/api/chat/messages', { cookie: a.cookie })).json.messages.map((m: { content: string }) => m.content)).toEqual(['A private message']);
+        expect((await call(t.app, 'GET', '/api/chat/messages', { cookie: a.cookie })).json.messages.map((m: { content: string }) => m.content)).toEqual([
+          'A private message',
+        ]);
       });
     });
 
@@ -140,7 +175,7 @@ export function hostilePushContract(label: string, open: () => Promise<DatabaseH
         expect(Buffer.byteLength(JSON.stringify(stored))).toBeLessThanOrEqual(MAX_REJECTION_BYTES);
       });
 
-      it('prunes results past the retention or the horizon, keeping each client\'s last push', async () => {
+      it("prunes results past the retention or the horizon, keeping each client's last push", async () => {
         const { user, phone } = await runner();
         const other = await runner();
         // 130 mutations in two pushes, then one more from another client, all now.

@@ -98,9 +98,11 @@ function prepare(mutations: Mutation[], now: Date, timeZone: string): Prepared[]
     if (stamp.hlc! <= previousHlc) stamp.hlc = formatHlc(tick(parseHlc(previousHlc), now.getTime(), parseHlc(stamp.hlc!)!.node));
     previousHlc = stamp.hlc!;
     const def = MUTATIONS[`${mutation.name}@${mutation.v}`];
-    if (!def) return { mutation, stamp, error: boundedRejection({ code: 'unknown_mutation', message: `This server does not know ${mutation.name}@${mutation.v}.` }) };
+    if (!def)
+      return { mutation, stamp, error: boundedRejection({ code: 'unknown_mutation', message: `This server does not know ${mutation.name}@${mutation.v}.` }) };
     const parsed = def.args.safeParse(mutation.args);
-    if (!parsed.success) return { mutation, stamp, error: boundedRejection({ code: 'validation_failed', message: 'The change is not valid.', issues: toIssues(parsed.error) }) };
+    if (!parsed.success)
+      return { mutation, stamp, error: boundedRejection({ code: 'validation_failed', message: 'The change is not valid.', issues: toIssues(parsed.error) }) };
     return { mutation, stamp, def, args: parsed.data };
   });
 }
@@ -124,7 +126,11 @@ async function applyAll(tx: Transaction, userId: string, prepared: Prepared[], i
     }
     const run = prepared.slice(i, end) as Ready[];
     try {
-      if (run.length > 1) await first.def.runMany!({ tx, userId }, run.map(({ args, stamp }) => ({ args, stamp })));
+      if (run.length > 1)
+        await first.def.runMany!(
+          { tx, userId },
+          run.map(({ args, stamp }) => ({ args, stamp })),
+        );
       else if (isolation === 'savepoints') await tx.transaction((savepoint) => first.def.run({ tx: savepoint, userId, stamp: first.stamp }, first.args));
       else await first.def.run({ tx, userId, stamp: first.stamp }, first.args);
       errors.push(...run.map(() => null));
@@ -174,7 +180,10 @@ async function userTimeZone(tx: Transaction, userId: string): Promise<string> {
 
 /** 426: the device must update before it may sync. */
 export function clientTooOld(): AppError {
-  return new AppError('client_too_old', { message: 'This version of RunCoach is too old to sync. Reload the app to update it.', extra: {
-    minSchemaVersion: MIN_SCHEMA_VERSION,
-  } });
+  return new AppError('client_too_old', {
+    message: 'This version of RunCoach is too old to sync. Reload the app to update it.',
+    extra: {
+      minSchemaVersion: MIN_SCHEMA_VERSION,
+    },
+  });
 }

@@ -21,7 +21,9 @@ const cut = (text: string, max: number) => {
 export function boundedRejection(error: MutationError): MutationError {
   const bounded: MutationError = { code: cut(error.code, 64), message: cut(error.message, MAX_MESSAGE_CHARS) };
   if (!error.issues?.length) return bounded;
-  const issues = error.issues.slice(0, MAX_ISSUES).map((issue) => ({ path: cut(issue.path, MAX_PATH_CHARS), message: cut(issue.message, MAX_ISSUE_MESSAGE_CHARS) }));
+  const issues = error.issues
+    .slice(0, MAX_ISSUES)
+    .map((issue) => ({ path: cut(issue.path, MAX_PATH_CHARS), message: cut(issue.message, MAX_ISSUE_MESSAGE_CHARS) }));
   // Room for the stored name and version beside it; drop issues from the end until it fits.
   while (issues.length > 0 && Buffer.byteLength(JSON.stringify({ ...bounded, issues })) > MAX_REJECTION_BYTES - 120) issues.pop();
   return issues.length > 0 ? { ...bounded, issues } : bounded;

@@ -62,6 +62,9 @@ async function refuseOtherProtocols(c: Context): Promise<void> {
   }
   const protocol = body?.protocol;
   if (protocol !== undefined && protocol !== PROTOCOL_VERSION) {
-    throw new AppError('protocol_unsupported', { message: `This server speaks sync protocol ${PROTOCOL_VERSION}. Reload the app to update it.`, extra: { protocol: PROTOCOL_VERSION } });
+    throw new AppError('protocol_unsupported', {
+      message: `This server speaks sync protocol ${PROTOCOL_VERSION}. Reload the app to update it.`,
+      extra: { protocol: PROTOCOL_VERSION },
+    });
   }
 }

@@ -37,5 +37,8 @@ export function column(table: PgTable, name: string): PgColumn {
 /** Every row of the user's, per entity, with all its columns (for the data export). */
 export async function allRows(db: Executor, userId: string, entity: SyncedEntity): Promise<Record<string, unknown>[]> {
   const { table } = ENTITIES[entity];
-  return (await db.select().from(table).where(eq(column(table, 'user_id'), userId))) as Record<string, unknown>[];
+  return (await db
+    .select()
+    .from(table)
+    .where(eq(column(table, 'user_id'), userId))) as Record<string, unknown>[];
 }

@@ -33,7 +33,9 @@ describe('push and pull', () => {
     expect(pushed.json).toMatchObject({ lastMutationId: 1, results: [{ id: 1, status: 'applied' }] });
     const laptop = device();
     const { changes, last } = await laptop.pullAll();
-    expect(changes).toContainEqual(expect.objectContaining({ entity: 'goals', id: goalId, op: 'u', row: expect.objectContaining({ target_time_seconds: 6300 }) }));
+    expect(changes).toContainEqual(
+      expect.objectContaining({ entity: 'goals', id: goalId, op: 'u', row: expect.objectContaining({ target_time_seconds: 6300 }) }),
+    );
     expect(changes.find((c) => c.id === goalId).hlc.target_time_seconds).toMatch(/Z-0000-/);
     expect(last.json.lastMutationId).toBe(0); // the laptop's own, not the phone's
     expect((await phone.pull()).json.lastMutationId).toBe(1);
@@ -63,13 +65,18 @@ describe('push and pull', () => {
     ]);
     expect(res.status).toBe(200);
     expect(res.json.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'rejected', 'rejected', 'rejected', 'applied']);
-    expect(res.json.results[1].error).toMatchObject({ code: 'validation_failed', issues: [expect.objectContaining({ path: 'goal.target_race_distance_meters' })] });
+    expect(res.json.results[1].error).toMatchObject({
+      code: 'validation_failed',
+      issues: [expect.objectContaining({ path: 'goal.target_race_distance_meters' })],
+    });
     expect(res.json.results[2].error.code).toBe('not_found');
     expect(res.json.results[3].error.code).toBe('unknown_mutation');
     const ids = (await call(t.app, 'GET', '/api/goals', { cookie })).json.goals.map((g: { id: string }) => g.id).sort();
     expect(ids).toEqual([a, b].sort());
     // The stored answer is the same on a retry.
-    expect((await phone.push([{ id: 2, name: 'goal.create', v: 1, hlc: '2026-03-02T07:00:00.000Z-0000-0000000000000001', args: {} }])).json.results[0].error.code).toBe('validation_failed');
+    expect(
+      (await phone.push([{ id: 2, name: 'goal.create', v: 1, hlc: '2026-03-02T07:00:00.000Z-0000-0000000000000001', args: {} }])).json.results[0].error.code,
+    ).toBe('validation_failed');
   });
 
   it('5: a refusal inside a batch of creates undoes the batch and rejects only the refused one', async () => {
@@ -84,7 +91,12 @@ describe('push and pull', () => {
       phone.mutation('goal.create', { id: randomUUID(), goal: race('2020-01-01') }),
       phone.mutation('goal.create', { id: c, goal: race() }),
     ]);
-    expect(res.json.results.map((r: { status: string; error?: { code: string } }) => r.error?.code ?? r.status)).toEqual(['applied', 'id_taken', 'race_date_in_past', 'applied']);
+    expect(res.json.results.map((r: { status: string; error?: { code: string } }) => r.error?.code ?? r.status)).toEqual([
+      'applied',
+      'id_taken',
+      'race_date_in_past',
+      'applied',
+    ]);
     expect(new Set(res.json.results.map((r: { version: number }) => r.version)).size).toBe(1);
     const ids = (await call(t.app, 'GET', '/api/goals', { cookie })).json.goals.map((g: { id: string }) => g.id).sort();
     expect(ids).toEqual([existing, a, c].sort());
@@ -112,7 +124,7 @@ describe('push and pull', () => {
     expect(goalIds.sort()).toEqual([...ids].sort());
   });
 
-  it('12: a client id used with another runner\'s session is refused with 403 and nothing applies', async () => {
+  it("12: a client id used with another runner's session is refused with 403 and nothing applies", async () => {
     const a = await runner();
     const b = await runner();
     const phone = a.device();
@@ -125,12 +137,15 @@ describe('push and pull', () => {
     expect((await call(t.app, 'GET', '/api/goals', { cookie: b.cookie })).json.goals).toEqual([]);
   });
 
-  it('13: a clock 3 days ahead is re-stamped to the server\'s, so later edits from others still win', async () => {
+  it("13: a clock 3 days ahead is re-stamped to the server's, so later edits from others still win", async () => {
     const { device, cookie } = await runner();
     const fast = device();
     fast.skewMs = 3 * 86_400_000;
     const goalId = randomUUID();
-    await fast.push([fast.mutation('goal.create', { id: goalId, goal: race() }), fast.mutation('goal.update', { id: goalId, set: { title: 'from the fast clock' } })]);
+    await fast.push([
+      fast.mutation('goal.create', { id: goalId, goal: race() }),
+      fast.mutation('goal.update', { id: goalId, set: { title: 'from the fast clock' } }),
+    ]);
     t.clock.advance(60_000);
     const honest = device();
     await honest.push([honest.mutation('goal.update', { id: goalId, set: { title: 'a minute later' } })]);
@@ -187,7 +202,13 @@ describe('push and pull', () => {
     expect(old.status).toBe(426);
     expect(old.json.error).toMatchObject({ code: 'client_too_old', minSchemaVersion: 3 });
     expect((await phone.pull(500, { protocol: 2 })).status).toBe(426);
-    const many = Array.from({ length: 101 }, (_, i) => ({ id: i + 1, name: 'goal.delete', v: 1, hlc: '2026-03-02T07:00:00.000Z-0000-0000000000000001', args: { id: randomUUID() } }));
+    const many = Array.from({ length: 101 }, (_, i) => ({
+      id: i + 1,
+      name: 'goal.delete',
+      v: 1,
+      hlc: '2026-03-02T07:00:00.000Z-0000-0000000000000001',
+      args: { id: randomUUID() },
+    }));
     expect((await phone.push(many)).status).toBe(413);
     const big = await phone.push([phone.mutation('goal.update', { id: randomUUID(), set: { title: 'x'.repeat(600 * 1024) } })]);
     expect(big.status).toBe(413);

@@ -17,7 +17,11 @@ export async function currentEpoch(db: Executor): Promise<string> {
 
 /** Rotates the epoch (after a restore from backup): every device resets on its next pull. */
 export async function rotateEpoch(db: Executor): Promise<string> {
-  const [row] = await db.update(syncMeta).set({ epoch: sql`gen_random_uuid()` }).where(eq(syncMeta.id, 1)).returning();
+  const [row] = await db
+    .update(syncMeta)
+    .set({ epoch: sql`gen_random_uuid()` })
+    .where(eq(syncMeta.id, 1))
+    .returning();
   return row!.epoch;
 }
 

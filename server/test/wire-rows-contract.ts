@@ -27,18 +27,16 @@ async function seed(db: DatabaseHandle['db']): Promise<string> {
   const userId = randomUUID();
   await db.insert(schema.users).values({ id: userId, email: `wire-${userId}@example.com`, name: AWKWARD_TEXT, password_hash: 'x' });
   const hlc = { title: '2026-03-01T10:00:00.000Z-0001-0123456789abcdef', deleted: '2026-03-01T10:00:00.000Z-0002-0123456789abcdef' };
-  await db
-    .insert(schema.userProfiles)
-    .values({
-      user_id: userId,
-      current_weekly_mileage_miles: 0.1,
-      days_available_per_week: 4,
-      easy_pace_per_mile_seconds: null,
-      injury_notes: AWKWARD_TEXT,
-      time_zone: 'Europe/London',
-      field_hlc: hlc,
-      created_at: MICROSECONDS,
-    });
+  await db.insert(schema.userProfiles).values({
+    user_id: userId,
+    current_weekly_mileage_miles: 0.1,
+    days_available_per_week: 4,
+    easy_pace_per_mile_seconds: null,
+    injury_notes: AWKWARD_TEXT,
+    time_zone: 'Europe/London',
+    field_hlc: hlc,
+    created_at: MICROSECONDS,
+  });
   const goalId = randomUUID();
   await db.insert(schema.goals).values([
     {
@@ -65,131 +63,117 @@ async function seed(db: DatabaseHandle['db']): Promise<string> {
     },
   ]);
   const planId = randomUUID();
-  await db
-    .insert(schema.trainingPlans)
-    .values({
-      id: planId,
-      user_id: userId,
-      goal_id: goalId,
-      title: AWKWARD_TEXT,
-      methodology: 'daniels',
-      start_date: '2026-03-02',
-      end_date: '2026-06-28',
-      vdot: 1e-7,
-      phases: [NESTED],
-      weeks: [[1, 2], { nested: NESTED }],
-      reason: null,
-      generation_context: NESTED,
-      created_at: MICROSECONDS,
-      updated_at: MICROSECONDS,
-    });
+  await db.insert(schema.trainingPlans).values({
+    id: planId,
+    user_id: userId,
+    goal_id: goalId,
+    title: AWKWARD_TEXT,
+    methodology: 'daniels',
+    start_date: '2026-03-02',
+    end_date: '2026-06-28',
+    vdot: 1e-7,
+    phases: [NESTED],
+    weeks: [[1, 2], { nested: NESTED }],
+    reason: null,
+    generation_context: NESTED,
+    created_at: MICROSECONDS,
+    updated_at: MICROSECONDS,
+  });
   const workoutId = randomUUID();
-  await db
-    .insert(schema.workouts)
-    .values({
-      id: workoutId,
-      user_id: userId,
-      training_plan_id: planId,
-      scheduled_date: '2026-03-03',
-      week_index: 0,
-      workout_type: 'intervals',
-      title: AWKWARD_TEXT,
-      structure: { steps: [NESTED] },
-      estimated_distance_meters: 8000.25,
-      estimated_duration_minutes: 40,
-      reason: AWKWARD_TEXT,
-      rpe: 7,
-      notes: '',
-      edited_by_user: true,
-      field_hlc: hlc,
-    });
-  await db
-    .insert(schema.workoutEdits)
-    .values({
-      user_id: userId,
-      workout_id: workoutId,
-      edited_by: 'user',
-      previous_structure: NESTED,
-      new_structure: { segments: [NESTED] },
-      field: 'structure',
-      previous_value: null,
-      new_value: NESTED,
-      edit_reason: AWKWARD_TEXT,
-      won: false,
-      created_at: MICROSECONDS,
-    });
+  await db.insert(schema.workouts).values({
+    id: workoutId,
+    user_id: userId,
+    training_plan_id: planId,
+    scheduled_date: '2026-03-03',
+    week_index: 0,
+    workout_type: 'intervals',
+    title: AWKWARD_TEXT,
+    structure: { steps: [NESTED] },
+    estimated_distance_meters: 8000.25,
+    estimated_duration_minutes: 40,
+    reason: AWKWARD_TEXT,
+    rpe: 7,
+    notes: '',
+    edited_by_user: true,
+    field_hlc: hlc,
+  });
+  await db.insert(schema.workoutEdits).values({
+    user_id: userId,
+    workout_id: workoutId,
+    edited_by: 'user',
+    previous_structure: NESTED,
+    new_structure: { segments: [NESTED] },
+    field: 'structure',
+    previous_value: null,
+    new_value: NESTED,
+    edit_reason: AWKWARD_TEXT,
+    won: false,
+    created_at: MICROSECONDS,
+  });
   const activityId = randomUUID();
-  await db
-    .insert(schema.stravaActivities)
-    .values({
-      id: activityId,
-      user_id: userId,
-      source: 'strava',
-      strava_activity_id: '12345678901234567890',
-      external_id: '12345678901234567890',
-      activity_type: 'Run',
-      name: AWKWARD_TEXT,
-      start_date: MICROSECONDS,
-      local_date: '2026-03-01',
-      distance_meters: 5000.5,
-      moving_time_seconds: 1500,
-      elapsed_time_seconds: 1550,
-      average_heartrate: 151.3,
-      max_heartrate: null,
-      total_elevation_gain: 0,
-      average_pace_seconds_per_meter: 1500 / 5000.5,
-      laps: [NESTED],
-      raw_data: { secret: 'stays on the server' },
-      raw_purged_at: null,
-      fetched_at: MICROSECONDS,
-    });
-  await db
-    .insert(schema.workoutCompletions)
-    .values({
-      user_id: userId,
-      workout_id: workoutId,
-      strava_activity_id: activityId,
-      completion_status: 'partial',
-      distance_meters: 4999.999,
-      duration_seconds: 0,
-      rpe: null,
-      notes: AWKWARD_TEXT,
-      strava_activity_url: 'https://www.strava.com/activities/1',
-      matched_at: MICROSECONDS,
-    });
+  await db.insert(schema.stravaActivities).values({
+    id: activityId,
+    user_id: userId,
+    source: 'strava',
+    strava_activity_id: '12345678901234567890',
+    external_id: '12345678901234567890',
+    activity_type: 'Run',
+    name: AWKWARD_TEXT,
+    start_date: MICROSECONDS,
+    local_date: '2026-03-01',
+    distance_meters: 5000.5,
+    moving_time_seconds: 1500,
+    elapsed_time_seconds: 1550,
+    average_heartrate: 151.3,
+    max_heartrate: null,
+    total_elevation_gain: 0,
+    average_pace_seconds_per_meter: 1500 / 5000.5,
+    laps: [NESTED],
+    raw_data: { secret: 'stays on the server' },
+    raw_purged_at: null,
+    fetched_at: MICROSECONDS,
+  });
+  await db.insert(schema.workoutCompletions).values({
+    user_id: userId,
+    workout_id: workoutId,
+    strava_activity_id: activityId,
+    completion_status: 'partial',
+    distance_meters: 4999.999,
+    duration_seconds: 0,
+    rpe: null,
+    notes: AWKWARD_TEXT,
+    strava_activity_url: 'https://www.strava.com/activities/1',
+    matched_at: MICROSECONDS,
+  });
   await db.insert(schema.chatMessages).values([
     { user_id: userId, conversation_id: goalId, role: 'user', content: AWKWARD_TEXT, metadata: {} },
     { user_id: userId, conversation_id: goalId, role: 'assistant', content: '', context_snapshot: NESTED, metadata: NESTED, created_at: MICROSECONDS },
   ]);
-  await db
-    .insert(schema.userMemorySummaries)
-    .values({
-      user_id: userId,
-      summary_type: 'training_week',
-      source_date_range_start: '2026-03-02',
-      source_date_range_end: '2026-03-08',
-      content: AWKWARD_TEXT,
-      data: NESTED,
-      field_hlc: hlc,
-    });
+  await db.insert(schema.userMemorySummaries).values({
+    user_id: userId,
+    summary_type: 'training_week',
+    source_date_range_start: '2026-03-02',
+    source_date_range_end: '2026-03-08',
+    content: AWKWARD_TEXT,
+    data: NESTED,
+    field_hlc: hlc,
+  });
   await db
     .insert(schema.notificationPreferences)
     .values({ user_id: userId, workout_reminder: false, reminder_time: '06:30', quiet_hours_start: '22:00', quiet_hours_end: '07:00', field_hlc: hlc });
-  await db
-    .insert(schema.readinessCheckins)
-    .values({
-      id: randomUUID(),
-      user_id: userId,
-      date: '2026-03-02',
-      sleep: 5,
-      soreness: 1,
-      stress: 3,
-      resting_hr: null,
-      note: AWKWARD_TEXT,
-      field_hlc: hlc,
-      created_at: MICROSECONDS,
-      updated_at: MICROSECONDS,
-    });
+  await db.insert(schema.readinessCheckins).values({
+    id: randomUUID(),
+    user_id: userId,
+    date: '2026-03-02',
+    sleep: 5,
+    soreness: 1,
+    stress: 3,
+    resting_hr: null,
+    note: AWKWARD_TEXT,
+    field_hlc: hlc,
+    created_at: MICROSECONDS,
+    updated_at: MICROSECONDS,
+  });
   return userId;
 }
 

@@ -19,8 +19,14 @@ export const ActivityLapSchema = z
   .object({
     index: z.number().int().min(0),
     distance_meters: z.number().min(0).max(1_000_000),
-    elapsed_time_seconds: z.number().min(0).max(7 * 86_400),
-    moving_time_seconds: z.number().min(0).max(7 * 86_400),
+    elapsed_time_seconds: z
+      .number()
+      .min(0)
+      .max(7 * 86_400),
+    moving_time_seconds: z
+      .number()
+      .min(0)
+      .max(7 * 86_400),
     average_heartrate: z.number().min(20).max(260).optional(),
   })
   .strict();
@@ -40,8 +46,14 @@ export const ActivitySchema = z
     start_time: z.iso.datetime({ offset: true }),
     local_date: z.iso.date(),
     distance_meters: z.number().min(0).max(1_000_000),
-    moving_time_seconds: z.number().min(0).max(7 * 86_400),
-    elapsed_time_seconds: z.number().min(0).max(7 * 86_400),
+    moving_time_seconds: z
+      .number()
+      .min(0)
+      .max(7 * 86_400),
+    elapsed_time_seconds: z
+      .number()
+      .min(0)
+      .max(7 * 86_400),
     average_heartrate: z.number().min(20).max(260).optional(),
     max_heartrate: z.number().min(20).max(260).optional(),
     total_elevation_gain: z.number().min(0).max(20_000).optional(),

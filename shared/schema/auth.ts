@@ -9,10 +9,7 @@ export const EmailSchema = Text.trim()
   .pipe(z.email({ message: 'is not a valid e-mail address' }))
   .transform((email) => email.toLowerCase());
 
-export const PasswordSchema = z
-  .string()
-  .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
-  .max(1024, 'is too long');
+export const PasswordSchema = z.string().min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`).max(1024, 'is too long');
 
 export const RegisterRequestSchema = z
   .object({

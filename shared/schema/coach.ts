@@ -33,9 +33,7 @@ export const ChatHistoryQuerySchema = z
  * The chat.send@1 mutation: a message written offline; the reply comes once the phone is online.
  * Without `conversation_id` the message continues the runner's latest conversation (or starts one).
  */
-export const ChatSendArgsSchema = z
-  .object({ id: z.uuid(), content: Text.trim().min(1).max(4000), conversation_id: z.uuid().optional() })
-  .strict();
+export const ChatSendArgsSchema = z.object({ id: z.uuid(), content: Text.trim().min(1).max(4000), conversation_id: z.uuid().optional() }).strict();
 
 /** The changes the coach may propose (and personalisation may make). */
 export const CHANGE_KINDS = ['move', 'shorten', 'swap', 'rest', 'easy'] as const;

@@ -10,7 +10,12 @@ const description = Text.trim().max(2000, 'must be at most 2000 characters').nul
 const raceFields = {
   target_race_distance_meters: z.number().min(800, 'must be at least 800 m').max(60_000, 'must be at most 60 km'),
   target_race_date: IsoDateSchema,
-  target_time_seconds: z.number().int().min(120).max(24 * 3600, 'must be under 24 h').nullable(),
+  target_time_seconds: z
+    .number()
+    .int()
+    .min(120)
+    .max(24 * 3600, 'must be under 24 h')
+    .nullable(),
 };
 const mileageFields = {
   target_weekly_mileage_miles: z.number().min(1).max(150, 'must be at most 150 miles a week'),
@@ -19,10 +24,22 @@ const mileageFields = {
 
 export const GoalCreateSchema = z.discriminatedUnion('goal_type', [
   z
-    .object({ goal_type: z.literal('race'), title: title.optional(), description: description.optional(), ...raceFields, target_time_seconds: raceFields.target_time_seconds.optional() })
+    .object({
+      goal_type: z.literal('race'),
+      title: title.optional(),
+      description: description.optional(),
+      ...raceFields,
+      target_time_seconds: raceFields.target_time_seconds.optional(),
+    })
     .strict(),
   z
-    .object({ goal_type: z.literal('mileage'), title: title.optional(), description: description.optional(), ...mileageFields, end_date: mileageFields.end_date.optional() })
+    .object({
+      goal_type: z.literal('mileage'),
+      title: title.optional(),
+      description: description.optional(),
+      ...mileageFields,
+      end_date: mileageFields.end_date.optional(),
+    })
     .strict(),
 ]);
 export type GoalCreate = z.infer<typeof GoalCreateSchema>;

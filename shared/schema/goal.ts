@@ -10,7 +10,13 @@ export const RaceGoalSchema = z
     kind: z.literal('race'),
     target_race_distance_meters: z.number().min(800).max(60_000),
     target_race_date: IsoDateSchema,
-    target_time_seconds: z.number().int().min(120).max(24 * 3600).nullable().optional(),
+    target_time_seconds: z
+      .number()
+      .int()
+      .min(120)
+      .max(24 * 3600)
+      .nullable()
+      .optional(),
   })
   .strict();
 export type RaceGoal = z.infer<typeof RaceGoalSchema>;
@@ -44,9 +50,7 @@ export const FeasibilitySchema = z.object({
   /** Completed ÷ planned distance over the last 3 weeks, when there was a plan. */
   completion_rate: z.number().optional(),
   missed_quality: z.number().int().optional(),
-  predicted_range: z
-    .object({ distance_meters: z.number(), low_seconds: z.number(), high_seconds: z.number() })
-    .nullable(),
+  predicted_range: z.object({ distance_meters: z.number(), low_seconds: z.number(), high_seconds: z.number() }).nullable(),
   sentence: z.string(),
 });
 export type Feasibility = z.infer<typeof FeasibilitySchema>;
@@ -64,7 +68,12 @@ export interface GoalRowFields {
 /** The engine's view of a goal row (server/goals/goals.ts engineGoal calls this too). */
 export function goalFromRow(row: GoalRowFields): Goal {
   if (row.goal_type === 'race') {
-    return { kind: 'race', target_race_distance_meters: row.target_race_distance_meters!, target_race_date: row.target_race_date!, target_time_seconds: row.target_time_seconds };
+    return {
+      kind: 'race',
+      target_race_distance_meters: row.target_race_distance_meters!,
+      target_race_date: row.target_race_date!,
+      target_time_seconds: row.target_time_seconds,
+    };
   }
   return { kind: 'mileage', target_weekly_mileage_miles: row.target_weekly_mileage_miles!, end_date: row.end_date };
 }

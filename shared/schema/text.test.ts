@@ -39,12 +39,24 @@ describe('the text rule', () => {
       [WorkoutUpdateSchema, { notes: NUL }, 'notes'],
       [WorkoutUpdateSchema, { title: 'ok', edit_reason: NUL }, 'edit_reason'],
       [WorkoutUpdateSchema, { structure: { segments: [{ type: 'steady', distance_meters: 5000, notes: LONE_LOW }] } }, 'structure.segments[0].notes'],
-      [WorkoutUpdateSchema, { structure: { segments: [{ type: 'interval', repeats: 4, work: { distance_meters: 800, notes: NUL }, recovery: { duration_seconds: 90 } }] } }, 'structure.segments[0].work.notes'],
+      [
+        WorkoutUpdateSchema,
+        { structure: { segments: [{ type: 'interval', repeats: 4, work: { distance_meters: 800, notes: NUL }, recovery: { duration_seconds: 90 } }] } },
+        'structure.segments[0].work.notes',
+      ],
       [RegisterRequestSchema, { invite_code: 'x', name: NUL, email: 'a@example.com', password: 'long enough password' }, 'name'],
       [MUTATION_ARGS['chat.send@1'], { id: '0190a000-0000-4000-8000-000000000001', content: NUL }, 'content'],
       [MUTATION_ARGS['profile.update@1'], { set: { injury_notes: LONE_HIGH } }, 'set.injury_notes'],
-      [MUTATION_ARGS['goal.create@1'], { id: '0190a000-0000-4000-8000-000000000001', goal: { goal_type: 'mileage', title: NUL, target_weekly_mileage_miles: 20 } }, 'goal.title'],
-      [MUTATION_ARGS['workout.skip@1'], { id: '0190a000-0000-4000-8000-000000000001', completion_id: '0190a000-0000-4000-8000-000000000002', notes: NUL }, 'notes'],
+      [
+        MUTATION_ARGS['goal.create@1'],
+        { id: '0190a000-0000-4000-8000-000000000001', goal: { goal_type: 'mileage', title: NUL, target_weekly_mileage_miles: 20 } },
+        'goal.title',
+      ],
+      [
+        MUTATION_ARGS['workout.skip@1'],
+        { id: '0190a000-0000-4000-8000-000000000001', completion_id: '0190a000-0000-4000-8000-000000000002', notes: NUL },
+        'notes',
+      ],
     ];
     for (const [schema, value, path] of cases) {
       expect(issuesOf(schema, value), `${path} of ${JSON.stringify(value)}`).toContainEqual({ path, message: BAD_TEXT_MESSAGE });
@@ -63,11 +75,21 @@ describe('impossible calendar dates and clocks (I5)', () => {
   });
 
   it('refuses a clock on a day that does not exist, or at 24:00', () => {
-    for (const bad of ['2026-02-30T07:15:09.120Z-0000-8f3a1c0d9e2b4a67', '2026-02-31T07:15:09.120Z-0000-8f3a1c0d9e2b4a67', '2026-04-31T00:00:00.000Z-0000-8f3a1c0d9e2b4a67', '2026-03-01T24:00:00.000Z-0000-8f3a1c0d9e2b4a67']) {
+    for (const bad of [
+      '2026-02-30T07:15:09.120Z-0000-8f3a1c0d9e2b4a67',
+      '2026-02-31T07:15:09.120Z-0000-8f3a1c0d9e2b4a67',
+      '2026-04-31T00:00:00.000Z-0000-8f3a1c0d9e2b4a67',
+      '2026-03-01T24:00:00.000Z-0000-8f3a1c0d9e2b4a67',
+    ]) {
       expect(HlcSchema.safeParse(bad).success, bad).toBe(false);
     }
     expect(HlcSchema.safeParse('2028-02-29T23:59:59.999Z-ffff-8f3a1c0d9e2b4a67').success).toBe(true);
-    const push = { protocol: 1, schemaVersion: 2, clientId: 'c_device_test_1', mutations: [{ id: 1, name: 'goal.delete', v: 1, hlc: '2026-02-30T07:15:09.120Z-0000-8f3a1c0d9e2b4a67', args: {} }] };
+    const push = {
+      protocol: 1,
+      schemaVersion: 2,
+      clientId: 'c_device_test_1',
+      mutations: [{ id: 1, name: 'goal.delete', v: 1, hlc: '2026-02-30T07:15:09.120Z-0000-8f3a1c0d9e2b4a67', args: {} }],
+    };
     expect(issuesOf(PushRequestSchema, push)).toContainEqual(expect.objectContaining({ path: 'mutations[0].hlc' }));
   });
 });

@@ -44,7 +44,10 @@ const PACE_TARGET_ALIASES: Readonly<Record<string, PaceTarget>> = {
  */
 function canonicalPaceTarget(value: unknown): unknown {
   if (typeof value !== 'string') return value;
-  const key = value.toLowerCase().replace(/[\s_-]+/g, '').replace(/pace$/, '');
+  const key = value
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '')
+    .replace(/pace$/, '');
   if ((PACE_TARGETS as readonly string[]).includes(key)) return key;
   return PACE_TARGET_ALIASES[key] ?? value;
 }
@@ -145,11 +148,7 @@ export const RepeatSegmentSchema = z
   .strict()
   .transform(withoutNulls);
 
-export const SegmentSchema = z.discriminatedUnion('type', [
-  IntervalSegmentSchema,
-  RepeatSegmentSchema,
-  SimpleSegmentSchema,
-]);
+export const SegmentSchema = z.discriminatedUnion('type', [IntervalSegmentSchema, RepeatSegmentSchema, SimpleSegmentSchema]);
 export type Segment = z.infer<typeof SegmentSchema>;
 export type IntervalSegment = z.infer<typeof IntervalSegmentSchema>;
 export type RepeatSegment = z.infer<typeof RepeatSegmentSchema>;

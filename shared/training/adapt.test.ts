@@ -32,7 +32,9 @@ const base: GenerateInput = {
 const plan = planOf(base);
 const today = '2026-03-04';
 const doneAsPlanned = (until: string, factor = 1): CompletedRun[] =>
-  plan.workouts.filter((w) => w.scheduled_date < until).map((w) => ({ date: w.scheduled_date, distance_meters: w.estimated_distance_meters * factor, workout_id: w.id }));
+  plan.workouts
+    .filter((w) => w.scheduled_date < until)
+    .map((w) => ({ date: w.scheduled_date, distance_meters: w.estimated_distance_meters * factor, workout_id: w.id }));
 
 describe('adaptPlan', () => {
   it('leaves a plan alone when the runner is on plan', () => {
@@ -43,9 +45,15 @@ describe('adaptPlan', () => {
   });
 
   it('leaves a plan alone for a load finding: race-day form is advice, not a reason to re-plan', () => {
-    const input = { ...base, profile: { ...base.profile, current_weekly_mileage_miles: 55, days_available_per_week: 6 }, goal: { kind: 'race' as const, target_race_distance_meters: 5000, target_race_date: '2026-05-31' } };
+    const input = {
+      ...base,
+      profile: { ...base.profile, current_weekly_mileage_miles: 55, days_available_per_week: 6 },
+      goal: { kind: 'race' as const, target_race_distance_meters: 5000, target_race_date: '2026-05-31' },
+    };
     const p = planOf(input);
-    const history = p.workouts.filter((w) => w.scheduled_date < today).map((w) => ({ date: w.scheduled_date, distance_meters: w.estimated_distance_meters, workout_id: w.id }));
+    const history = p.workouts
+      .filter((w) => w.scheduled_date < today)
+      .map((w) => ({ date: w.scheduled_date, distance_meters: w.estimated_distance_meters, workout_id: w.id }));
     const r = adaptPlan({ plan: p, profile: input.profile, today, history, newId: ids('a') });
     expect(r.violations.map((v) => v.rule)).toContain('race_day_form');
     expect(r.changed).toBe(false);
@@ -57,7 +65,8 @@ describe('adaptPlan', () => {
     expect(r.reasons.join()).toMatch(/missed workouts/);
     expect(guardrails(r.violations)).toEqual([]);
     expect(r.plan.workouts.filter((w) => w.scheduled_date < today)).toEqual(plan.workouts.filter((w) => w.scheduled_date < today));
-    const future = (p: Plan) => p.workouts.filter((w) => w.scheduled_date >= today && w.scheduled_date < '2026-03-15').reduce((a, w) => a + w.estimated_distance_meters, 0);
+    const future = (p: Plan) =>
+      p.workouts.filter((w) => w.scheduled_date >= today && w.scheduled_date < '2026-03-15').reduce((a, w) => a + w.estimated_distance_meters, 0);
     expect(future(r.plan)).toBeLessThan(future(plan));
     expect(r.plan.weeks.find((w) => w.start_date === '2026-03-08')!.reason).toContain('re-planned on 2026-03-04');
     expect(r.removed_workout_ids.length).toBeGreaterThan(0);
@@ -94,7 +103,13 @@ describe('adaptPlan', () => {
 
   it('keeps a small edit without any violation', () => {
     const edited = plan.workouts.find((w) => w.scheduled_date >= '2026-03-10' && w.workout_type === 'easy')!;
-    const small = { ...edited, title: 'Short shake-out', edited_by_user: true, structure: { segments: [{ type: 'steady' as const, distance_meters: 3000, pace_target: 'easy' as const }] }, estimated_distance_meters: 3000 };
+    const small = {
+      ...edited,
+      title: 'Short shake-out',
+      edited_by_user: true,
+      structure: { segments: [{ type: 'steady' as const, distance_meters: 3000, pace_target: 'easy' as const }] },
+      estimated_distance_meters: 3000,
+    };
     const withEdit: Plan = { ...plan, workouts: plan.workouts.map((w) => (w.id === edited.id ? small : w)) };
     const r = adaptPlan({ plan: withEdit, profile: base.profile, today, history: doneAsPlanned('2026-02-22'), newId: ids('a') });
     expect(r.plan.workouts.find((w) => w.id === edited.id)).toEqual(small);
@@ -114,7 +129,14 @@ describe('adaptPlan', () => {
         input: fc.constant(input),
         dayOffset: fc.integer({ min: 1, max: 120 }),
         factors: fc.array(fc.double({ min: 0, max: 1.5, noNaN: true }), { minLength: 200, maxLength: 200 }),
-        report: fc.option(fc.record({ kind: fc.constantFrom('illness' as const, 'injury' as const), back: fc.integer({ min: 0, max: 3 }), days: fc.integer({ min: 1, max: 14 }) }), { nil: undefined }),
+        report: fc.option(
+          fc.record({
+            kind: fc.constantFrom('illness' as const, 'injury' as const),
+            back: fc.integer({ min: 0, max: 3 }),
+            days: fc.integer({ min: 1, max: 14 }),
+          }),
+          { nil: undefined },
+        ),
       }),
     );
     fc.assert(
@@ -122,14 +144,24 @@ describe('adaptPlan', () => {
         const p = planOf(input);
         const raceDate = input.goal.kind === 'race' ? input.goal.target_race_date : p.end_date;
         const now = addDays(input.start_date, Math.min(dayOffset, daysBetween(input.start_date, raceDate) - 1));
-        const history = p.workouts.filter((w) => w.scheduled_date < now).flatMap((w, i) => {
-          const f = factors[i % factors.length]!;
-          return f < 0.2 ? [] : [{ date: w.scheduled_date, distance_meters: Math.round(w.estimated_distance_meters * f), workout_id: w.id }];
+        const history = p.workouts
+          .filter((w) => w.scheduled_date < now)
+          .flatMap((w, i) => {
+            const f = factors[i % factors.length]!;
+            return f < 0.2 ? [] : [{ date: w.scheduled_date, distance_meters: Math.round(w.estimated_distance_meters * f), workout_id: w.id }];
+          });
+        const r = adaptPlan({
+          plan: p,
+          profile: input.profile,
+          today: now,
+          history,
+          newId: ids('a'),
+          ...(report ? { report: { kind: report.kind, date: addDays(now, -report.back), days: report.days } } : {}),
         });
-        const r = adaptPlan({ plan: p, profile: input.profile, today: now, history, newId: ids('a'), ...(report ? { report: { kind: report.kind, date: addDays(now, -report.back), days: report.days } } : {}) });
         expect(guardrails(r.violations)).toEqual([]);
         expect(r.plan.workouts.filter((w) => w.scheduled_date < now)).toEqual(p.workouts.filter((w) => w.scheduled_date < now));
-        if (input.goal.kind === 'race') expect(r.plan.workouts.filter((w) => w.workout_type === 'race').map((w) => w.scheduled_date)).toEqual([input.goal.target_race_date]);
+        if (input.goal.kind === 'race')
+          expect(r.plan.workouts.filter((w) => w.workout_type === 'race').map((w) => w.scheduled_date)).toEqual([input.goal.target_race_date]);
       }),
       {
         ...propertyRuns(400),
@@ -155,7 +187,13 @@ describe('adaptPlan', () => {
 /** Issue 26's runner: 70 mi/week on 2 days, a 1:17:35 half on 2026-01-10, a 4:35 marathon on 80/20. */
 function counterexample26(): GenerateInput {
   return {
-    profile: { current_weekly_mileage_miles: 70, days_available_per_week: 2, easy_pace_per_mile_seconds: 479, injury_notes: null, recent_race: { distance_meters: 21_097.5, time_seconds: 77 * 60 + 35, date: '2026-01-10' } },
+    profile: {
+      current_weekly_mileage_miles: 70,
+      days_available_per_week: 2,
+      easy_pace_per_mile_seconds: 479,
+      injury_notes: null,
+      recent_race: { distance_meters: 21_097.5, time_seconds: 77 * 60 + 35, date: '2026-01-10' },
+    },
     goal: { kind: 'race', target_race_distance_meters: 42_195, target_race_date: '2026-10-08', target_time_seconds: 4 * 3600 + 35 * 60 + 16 },
     start_date: '2026-07-14',
     today: '2026-07-11',

@@ -40,9 +40,13 @@ const OFF_PLAN = 0.75;
 export function adaptPlan(input: AdaptInput): AdaptResult {
   const { plan, today, history, report } = input;
   const todayDay = toDayNumber(today);
-  const profile: TrainingProfile = report?.kind === 'injury'
-    ? { ...input.profile, injury_notes: [input.profile.injury_notes, report.notes ?? `injury reported on ${report.date}`].filter((x) => x && isInjured(x)).join('; ') }
-    : input.profile;
+  const profile: TrainingProfile =
+    report?.kind === 'injury'
+      ? {
+          ...input.profile,
+          injury_notes: [input.profile.injury_notes, report.notes ?? `injury reported on ${report.date}`].filter((x) => x && isInjured(x)).join('; '),
+        }
+      : input.profile;
   const reasons = triggers(plan, history, todayDay, report);
   const ctx = { profile, goal: plan.goal, today, history };
   if (reasons.length === 0) {
@@ -91,23 +95,24 @@ export function adaptPlan(input: AdaptInput): AdaptResult {
   for (const w of kept) runs.push({ day: toDayNumber(w.scheduled_date), meters: w.estimated_distance_meters });
 
   // As for a new plan, the taper is sized for race-day form (issue 23 §6).
-  const compose = (f: Frame, newId: () => string) => composePlan({
-    profile,
-    goal: plan.goal,
-    start_date: plan.start_date,
-    today,
-    methodology: plan.methodology,
-    newId,
-    frame: f,
-    fromWeek,
-    firstDay: resumeDay,
-    priorVolumes,
-    runs,
-    prevLongest: weekLongest[fromWeek - 1] ?? 0,
-    carried,
-    kept,
-    comeback: comebackFor(report, fromWeek, weekOf(resumeDay)),
-  });
+  const compose = (f: Frame, newId: () => string) =>
+    composePlan({
+      profile,
+      goal: plan.goal,
+      start_date: plan.start_date,
+      today,
+      methodology: plan.methodology,
+      newId,
+      frame: f,
+      fromWeek,
+      firstDay: resumeDay,
+      priorVolumes,
+      runs,
+      prevLongest: weekLongest[fromWeek - 1] ?? 0,
+      carried,
+      kept,
+      comeback: comebackFor(report, fromWeek, weekOf(resumeDay)),
+    });
   const next = composeForRaceForm(frame, compose, ctx, input.newId);
 
   const keptPast = plan.workouts.filter((w) => toDayNumber(w.scheduled_date) < todayDay);
@@ -141,9 +146,11 @@ function triggers(plan: Plan, history: CompletedRun[], todayDay: number, report:
   const out: string[] = [];
   if (report) {
     const until = fromDayNumber(toDayNumber(report.date) + report.days - 1);
-    out.push(report.kind === 'injury'
-      ? `injury reported: no running until after ${until}, then a gentler ramp and no repetition work`
-      : `illness reported: rest until after ${until}, then ease back in`);
+    out.push(
+      report.kind === 'injury'
+        ? `injury reported: no running until after ${until}, then a gentler ramp and no repetition work`
+        : `illness reported: rest until after ${until}, then ease back in`,
+    );
   }
   const since = todayDay - 14;
   const recent = plan.workouts.filter((w) => {
@@ -159,7 +166,8 @@ function triggers(plan: Plan, history: CompletedRun[], todayDay: number, report:
   if (planned > 0 && missed.length === 0) {
     const ratio = done / planned;
     if (ratio < OFF_PLAN) out.push(`ran ${Math.round(ratio * 100)}% of the planned distance over the last two weeks`);
-    else if (ratio > 1 / OFF_PLAN) out.push(`ran ${Math.round(ratio * 100)}% of the planned distance over the last two weeks; the plan builds from what you actually ran`);
+    else if (ratio > 1 / OFF_PLAN)
+      out.push(`ran ${Math.round(ratio * 100)}% of the planned distance over the last two weeks; the plan builds from what you actually ran`);
   }
   return out;
 }
@@ -174,4 +182,3 @@ function comebackFor(report: HealthReport | undefined, fromWeek: number, resumeW
   out.set(Math.max(fromWeek, resumeWeek) + 1, second);
   return out;
 }
-

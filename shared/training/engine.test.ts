@@ -46,7 +46,10 @@ function assertSound(input: GenerateInput, plan: Plan): void {
   const perWeek = new Map<number, Set<string>>();
   for (const w of plan.workouts) perWeek.set(w.week_index, (perWeek.get(w.week_index) ?? new Set()).add(w.scheduled_date));
   for (const days of perWeek.values()) expect(days.size).toBeLessThanOrEqual(input.profile.days_available_per_week);
-  const hard = plan.workouts.filter((w) => HARD_TYPES.has(w.workout_type)).map((w) => w.scheduled_date).sort();
+  const hard = plan.workouts
+    .filter((w) => HARD_TYPES.has(w.workout_type))
+    .map((w) => w.scheduled_date)
+    .sort();
   for (let i = 1; i < hard.length; i++) expect(daysBetween(hard[i - 1]!, hard[i]!)).toBeGreaterThan(1);
   if (input.goal.kind === 'race') {
     const races = plan.workouts.filter((w) => w.workout_type === 'race');
@@ -59,7 +62,10 @@ describe('generatePlan: properties over random valid inputs', () => {
   // About half of race plans compose a second taper for race-day form (taper-form.ts): more
   // work per run than the default timeout allows on a busy two-core machine.
   it('race plans (5 km–marathon, 2–7 days, 8–30 weeks) pass every guardrail', () => {
-    fc.assert(fc.property(inputArb('race'), (input) => assertSound(input, planOf(input))), propertyRuns(1200));
+    fc.assert(
+      fc.property(inputArb('race'), (input) => assertSound(input, planOf(input))),
+      propertyRuns(1200),
+    );
   }, 90_000);
 
   it('one-day-a-week runners get one run a week and still pass', () => {
@@ -73,14 +79,29 @@ describe('generatePlan: properties over random valid inputs', () => {
   });
 
   it('mileage goals pass every guardrail', () => {
-    fc.assert(fc.property(inputArb('mileage'), (input) => assertSound(input, planOf(input))), propertyRuns(400));
+    fc.assert(
+      fc.property(inputArb('mileage'), (input) => assertSound(input, planOf(input))),
+      propertyRuns(400),
+    );
   });
 
   it('is deterministic: the same input gives the same plan', () => {
     fc.assert(
       fc.property(inputArb('race'), (input) => {
-        const again = { ...input, newId: (() => { let n = 0; return () => `w${++n}`; })() };
-        const first = { ...input, newId: (() => { let n = 0; return () => `w${++n}`; })() };
+        const again = {
+          ...input,
+          newId: (() => {
+            let n = 0;
+            return () => `w${++n}`;
+          })(),
+        };
+        const first = {
+          ...input,
+          newId: (() => {
+            let n = 0;
+            return () => `w${++n}`;
+          })(),
+        };
         expect(planOf(again)).toEqual(planOf(first));
       }),
       propertyRuns(50),
@@ -118,7 +139,12 @@ describe('generatePlan: shape of a plan', () => {
   });
 
   it('methodologies differ in session choice', () => {
-    const types = (m: GenerateInput['methodology']) => new Set(planOf({ ...base, methodology: m, goal: { kind: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-03' } }).workouts.map((w) => w.workout_type));
+    const types = (m: GenerateInput['methodology']) =>
+      new Set(
+        planOf({ ...base, methodology: m, goal: { kind: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-03' } }).workouts.map(
+          (w) => w.workout_type,
+        ),
+      );
     expect(types('daniels').has('repetition')).toBe(true);
     expect(types('pfitzinger').has('tempo')).toBe(true);
     expect(types('pfitzinger').has('repetition')).toBe(false);
@@ -127,12 +153,16 @@ describe('generatePlan: shape of a plan', () => {
   });
 
   it('drops repetition work and strides for an injured runner', () => {
-    const plan = planOf({ ...base, profile: { ...base.profile, injury_notes: 'sore achilles' }, goal: { kind: 'race', target_race_distance_meters: 5000, target_race_date: '2026-05-03' } });
+    const plan = planOf({
+      ...base,
+      profile: { ...base.profile, injury_notes: 'sore achilles' },
+      goal: { kind: 'race', target_race_distance_meters: 5000, target_race_date: '2026-05-03' },
+    });
     const json = JSON.stringify(plan.workouts.map((w) => w.structure));
     expect(json).not.toContain('repetition');
   });
 
-  it('says what the runner\'s days allow when they cannot carry the volume (issue 26: 70 mi on 2 days)', () => {
+  it("says what the runner's days allow when they cannot carry the volume (issue 26: 70 mi on 2 days)", () => {
     const heavy = { ...base.profile, current_weekly_mileage_miles: 70 };
     const twoDays = planOf({ ...base, profile: { ...heavy, days_available_per_week: 2 } });
     const peak = Math.max(...twoDays.weeks.filter((w) => w.start_date < '2026-06-07').map((w) => w.estimated_distance_meters));
@@ -146,7 +176,11 @@ describe('generatePlan: shape of a plan', () => {
 
   // Issue 23 §6: the engine reads its plan's load forecast (the one the plan-quality report reads).
   it('sizes the taper for race-day form: a marathon that would arrive at +17 gets a lighter taper that lands in +5…+15', () => {
-    const input = { ...base, profile: { ...base.profile, days_available_per_week: 6 }, goal: { kind: 'race' as const, target_race_distance_meters: 42_195, target_race_date: '2026-05-31' } };
+    const input = {
+      ...base,
+      profile: { ...base.profile, days_available_per_week: 6 },
+      goal: { kind: 'race' as const, target_race_distance_meters: 42_195, target_race_date: '2026-05-31' },
+    };
     const plan = planOf(input);
     const ctx = { profile: input.profile, goal: input.goal, today: input.today };
     const load = planLoad(plan, buildTimeline(plan, ctx), ctx);
@@ -157,17 +191,33 @@ describe('generatePlan: shape of a plan', () => {
     expect(plan.weeks.filter((w) => w.is_taper).some((w) => /taper lightened/.test(w.reason))).toBe(true);
     expect(checkPlan(plan, ctx).filter((v) => v.rule === 'race_day_form')).toEqual([]);
     // Lighter means more running in the taper than the shares alone give.
-    const untuned = composePlan({ ...input, frame: buildFrame(input.goal, input.start_date, 'daniels', false, 0), fromWeek: 0, firstDay: toDayNumber(input.start_date), priorVolumes: [], runs: [{ day: toDayNumber(input.start_date) - 1, meters: baselineLongestRun(input.profile) }], prevLongest: 0, carried: new Map(), kept: [] });
+    const untuned = composePlan({
+      ...input,
+      frame: buildFrame(input.goal, input.start_date, 'daniels', false, 0),
+      fromWeek: 0,
+      firstDay: toDayNumber(input.start_date),
+      priorVolumes: [],
+      runs: [{ day: toDayNumber(input.start_date) - 1, meters: baselineLongestRun(input.profile) }],
+      prevLongest: 0,
+      carried: new Map(),
+      kept: [],
+    });
     const taperMeters = (p: Plan) => p.weeks.filter((w) => w.is_taper && w.start_date < '2026-05-31').reduce((a, w) => a + w.estimated_distance_meters, 0);
     expect(taperMeters(plan)).toBeGreaterThan(taperMeters(untuned));
   });
 
   it('explains race-day form the taper rule keeps it from reaching (55 mi/week, 5 km: about +22)', () => {
-    const input = { ...base, profile: { ...base.profile, current_weekly_mileage_miles: 55, days_available_per_week: 6 }, goal: { kind: 'race' as const, target_race_distance_meters: 5000, target_race_date: '2026-05-31' } };
+    const input = {
+      ...base,
+      profile: { ...base.profile, current_weekly_mileage_miles: 55, days_available_per_week: 6 },
+      goal: { kind: 'race' as const, target_race_distance_meters: 5000, target_race_date: '2026-05-31' },
+    };
     const plan = planOf(input);
     const found = checkPlan(plan, { profile: input.profile, goal: input.goal, today: input.today }).filter((v) => v.rule === 'race_day_form');
     expect(found).toEqual([expect.objectContaining({ severity: 'soft', date: '2026-05-31', reason: expect.stringMatching(/fresher than a race needs/) })]);
-    expect(plan.reason).toMatch(/race-day form is forecast at \+2\d, fresher than the \+5 to \+\d+ a race needs: the taper cannot keep more running within the taper rule/);
+    expect(plan.reason).toMatch(
+      /race-day form is forecast at \+2\d, fresher than the \+5 to \+\d+ a race needs: the taper cannot keep more running within the taper rule/,
+    );
     const lastTaper = plan.weeks.filter((w) => w.is_taper && w.start_date < '2026-05-31').at(-1)!;
     expect(lastTaper.reason).toMatch(/race-day form is forecast/);
   });
@@ -194,14 +244,17 @@ describe('generatePlan with runs already done this week', () => {
       start_date: '2026-03-02',
       today: '2026-03-02',
       methodology: 'daniels',
-      newId: (() => { let n = 0; return () => `w${++n}`; })(),
+      newId: (() => {
+        let n = 0;
+        return () => `w${++n}`;
+      })(),
       history,
     };
     const plan = planOf(input);
     assertReported(plan, checkPlan(plan, { profile: input.profile, goal: input.goal, today: input.today, history }));
   });
 
-  it('passes every hard guardrail, counting the week\'s past runs', () => {
+  it("passes every hard guardrail, counting the week's past runs", () => {
     const runs = fc.array(fc.record({ back: fc.integer({ min: 1, max: 6 }), km: fc.integer({ min: 1, max: 25 }) }), { maxLength: 3 });
     fc.assert(
       fc.property(inputArb('race'), runs, (input, done) => {

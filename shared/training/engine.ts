@@ -2,7 +2,16 @@
 import { GoalSchema, type Goal } from '../schema/goal.ts';
 import type { Issue } from '../schema/issues.ts';
 import { toIssues } from '../schema/issues.ts';
-import { MethodologySchema, TrainingProfileSchema, type CompletedRun, type Methodology, type Plan, type PlannedWorkout, type PlanWeek, type TrainingProfile } from '../schema/plan.ts';
+import {
+  MethodologySchema,
+  TrainingProfileSchema,
+  type CompletedRun,
+  type Methodology,
+  type Plan,
+  type PlannedWorkout,
+  type PlanWeek,
+  type TrainingProfile,
+} from '../schema/plan.ts';
 import { addDays, daysBetween, isIsoDate, toDayNumber } from './dates.ts';
 import { buildFrame, type Frame, type WeekRole } from './frame.ts';
 import { estimateWorkout } from './estimate.ts';
@@ -63,7 +72,10 @@ export function generatePlan(input: GenerateInput): GenerateResult {
   const injured = isInjured(profile.injury_notes);
   const frame = buildFrame(input.goal, input.start_date, input.methodology, injured, mileageWeeks(profile, input.goal, input.start_date));
   const startDay = toDayNumber(input.start_date);
-  const runs: { day: number; meters: number; assumed?: boolean }[] = (input.history ?? []).map((r) => ({ day: toDayNumber(r.date), meters: r.distance_meters }));
+  const runs: { day: number; meters: number; assumed?: boolean }[] = (input.history ?? []).map((r) => ({
+    day: toDayNumber(r.date),
+    meters: r.distance_meters,
+  }));
   runs.push({ day: startDay - 1, meters: baselineLongestRun(profile), assumed: true });
   // Runs already done in the plan's first weeks (its week can start before today) count toward
   // those weeks, as the guardrails count them: the engine builds around them, as adaptation does.
@@ -77,7 +89,8 @@ export function generatePlan(input: GenerateInput): GenerateResult {
     carried.set(k, (carried.get(k) ?? 0) + r.distance_meters);
   }
   // The taper is sized for race-day form from the plan's own load forecast (issue 23 §6).
-  const compose = (f: Frame, newId: () => string) => composePlan({ ...input, profile, newId, frame: f, fromWeek: 0, firstDay: startDay, priorVolumes: [], runs, prevLongest: 0, carried, kept: [] });
+  const compose = (f: Frame, newId: () => string) =>
+    composePlan({ ...input, profile, newId, frame: f, fromWeek: 0, firstDay: startDay, priorVolumes: [], runs, prevLongest: 0, carried, kept: [] });
   const ctx = { profile, goal: input.goal, today: input.today, ...(input.history ? { history: input.history } : {}) };
   return { ok: true, plan: composeForRaceForm(frame, compose, ctx, input.newId) };
 }
@@ -135,7 +148,11 @@ export function composePlan(c: ComposeInput): Plan {
   const weekReasons: string[] = [];
   // Weeks in a row without a down week, counted as the check counts them (taper weeks are down).
   const raceDay = frame.raceDate !== null ? toDayNumber(frame.raceDate) : null;
-  const isDown = (k: number) => isDownWeek(vol, k) || (raceDay !== null && goal.kind === 'race' && toDayNumber(frame.weeks[k]?.start_date ?? frame.anchor) + 7 + taperDays(goal.target_race_distance_meters) > raceDay);
+  const isDown = (k: number) =>
+    isDownWeek(vol, k) ||
+    (raceDay !== null &&
+      goal.kind === 'race' &&
+      toDayNumber(frame.weeks[k]?.start_date ?? frame.anchor) + 7 + taperDays(goal.target_race_distance_meters) > raceDay);
   let streak = 0;
   for (let k = 0; k < c.fromWeek; k++) streak = isDown(k) ? 0 : streak + 1;
   const roles: WeekRole[] = frame.weeks.map((x) => x.role);
@@ -162,7 +179,10 @@ export function composePlan(c: ComposeInput): Plan {
       why = `first week: about your current ${Math.round(metersToMiles(baseline))} mi per week`;
     } else {
       target = Math.min(peakTarget, ramp);
-      why = target >= peakTarget - 1 ? `${week.phase}: holding ${km(peakTarget)} per week` : `${week.phase}: volume up at most ${Math.round(growth * 100)}% a week${injured ? ' (gentler for the injury notes)' : ''}`;
+      why =
+        target >= peakTarget - 1
+          ? `${week.phase}: holding ${km(peakTarget)} per week`
+          : `${week.phase}: volume up at most ${Math.round(growth * 100)}% a week${injured ? ' (gentler for the injury notes)' : ''}`;
     }
     const comeback = c.comeback?.get(k);
     if (comeback !== undefined && week.role !== 'taper') {
@@ -193,7 +213,12 @@ export function composePlan(c: ComposeInput): Plan {
     weekReasons[k] = why;
   }
   workouts.push(...c.kept);
-  if (frame.raceDate !== null && goal.kind === 'race' && toDayNumber(frame.raceDate) >= c.firstDay && !c.kept.some((k) => k.scheduled_date === frame.raceDate)) {
+  if (
+    frame.raceDate !== null &&
+    goal.kind === 'race' &&
+    toDayNumber(frame.raceDate) >= c.firstDay &&
+    !c.kept.some((k) => k.scheduled_date === frame.raceDate)
+  ) {
     workouts.push(raceWorkout(c, goal, frame.weeks.length, paces));
   }
   workouts.sort((a, b) => (a.scheduled_date < b.scheduled_date ? -1 : a.scheduled_date > b.scheduled_date ? 1 : 0));
@@ -229,9 +254,10 @@ export function composePlan(c: ComposeInput): Plan {
   // Never degrade silently: when the runner's days cannot carry the volume the goal and their
   // current running call for, the plan says so and what would change it.
   const ceiling = weekCeilingMeters(w);
-  const daysLimit = peakTarget > 1.02 * ceiling
-    ? `; with ${profile.days_available_per_week} running day${profile.days_available_per_week === 1 ? '' : 's'} a week, no week can hold more than about ${km(ceiling)} while the long run stays within its limits, below the ${km(peakTarget)} ${goal.kind === 'race' ? 'your current running and this race call for' : 'your goal calls for'}: add running days to train at that volume`
-    : '';
+  const daysLimit =
+    peakTarget > 1.02 * ceiling
+      ? `; with ${profile.days_available_per_week} running day${profile.days_available_per_week === 1 ? '' : 's'} a week, no week can hold more than about ${km(ceiling)} while the long run stays within its limits, below the ${km(peakTarget)} ${goal.kind === 'race' ? 'your current running and this race call for' : 'your goal calls for'}: add running days to train at that volume`
+      : '';
   return {
     methodology,
     goal,
@@ -246,8 +272,15 @@ export function composePlan(c: ComposeInput): Plan {
   };
 }
 
-function raceWorkout(c: ComposeInput, goal: Extract<Goal, { kind: 'race' }>, weekIndex: number, paces: ReturnType<typeof runnerPaces>['paces']): PlannedWorkout {
-  const structure: WorkoutStructure = { segments: [{ type: 'steady', distance_meters: goal.target_race_distance_meters, pace_target: 'race', notes: 'race day' }] };
+function raceWorkout(
+  c: ComposeInput,
+  goal: Extract<Goal, { kind: 'race' }>,
+  weekIndex: number,
+  paces: ReturnType<typeof runnerPaces>['paces'],
+): PlannedWorkout {
+  const structure: WorkoutStructure = {
+    segments: [{ type: 'steady', distance_meters: goal.target_race_distance_meters, pace_target: 'race', notes: 'race day' }],
+  };
   const e = estimateWorkout(structure, paces, goal.target_race_distance_meters);
   return {
     id: c.newId(),
@@ -298,4 +331,3 @@ function mileageWeeks(profile: TrainingProfile, goal: Goal, start: string): numb
   }
   return Math.min(26, Math.max(8, weeks + 4));
 }
-

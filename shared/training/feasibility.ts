@@ -31,7 +31,10 @@ export function assessGoal(input: FeasibilityInput): Feasibility {
   const injured = isInjured(profile.injury_notes);
   const completion = input.recent && input.recent.planned_meters > 0 ? input.recent.completed_meters / input.recent.planned_meters : undefined;
   const missed = input.recent?.missed_quality;
-  const extras = { ...(completion !== undefined ? { completion_rate: Math.round(completion * 100) / 100 } : {}), ...(missed !== undefined ? { missed_quality: missed } : {}) };
+  const extras = {
+    ...(completion !== undefined ? { completion_rate: Math.round(completion * 100) / 100 } : {}),
+    ...(missed !== undefined ? { missed_quality: missed } : {}),
+  };
   // Consistency and health scale what training can add.
   let factor = injured ? 0.6 : 1;
   if (completion !== undefined) factor *= completion < 0.7 ? 0.6 : completion < 0.9 ? 0.85 : 1;
@@ -46,10 +49,20 @@ export function assessGoal(input: FeasibilityInput): Feasibility {
     const target = goal.target_weekly_mileage_miles;
     const verdict: Verdict = target <= reachable ? 'on_track' : target <= reachable * 1.15 ? 'stretch' : 'unrealistic';
     const when = goal.end_date ? `by ${goal.end_date}` : 'in the next six months';
-    const sentence = verdict === 'on_track'
-      ? `${target} mi a week ${when} fits a safe ramp from your ${Math.round(baseMiles)} mi (about ${Math.round(reachable)} mi reachable).`
-      : `${target} mi a week ${when} needs more than the ~${Math.round((growth - 1) * 100)}% a week a body adapts to: from ${Math.round(baseMiles)} mi about ${Math.round(reachable)} mi is reachable${verdict === 'stretch' ? ', so it is a stretch' : ''}.`;
-    return { verdict, current_vdot: null, required_vdot: null, weeks_left: round1(weeks), expected_gain: round1(reachable - baseMiles), predicted_range: null, sentence, ...extras };
+    const sentence =
+      verdict === 'on_track'
+        ? `${target} mi a week ${when} fits a safe ramp from your ${Math.round(baseMiles)} mi (about ${Math.round(reachable)} mi reachable).`
+        : `${target} mi a week ${when} needs more than the ~${Math.round((growth - 1) * 100)}% a week a body adapts to: from ${Math.round(baseMiles)} mi about ${Math.round(reachable)} mi is reachable${verdict === 'stretch' ? ', so it is a stretch' : ''}.`;
+    return {
+      verdict,
+      current_vdot: null,
+      required_vdot: null,
+      weeks_left: round1(weeks),
+      expected_gain: round1(reachable - baseMiles),
+      predicted_range: null,
+      sentence,
+      ...extras,
+    };
   }
 
   const meters = goal.target_race_distance_meters;
@@ -79,10 +92,20 @@ export function assessGoal(input: FeasibilityInput): Feasibility {
 
   if (!goal.target_time_seconds) {
     const verdict: Verdict = !shortOfVolume ? 'on_track' : reachableMiles >= needed * 0.6 ? 'stretch' : 'unrealistic';
-    const sentence = verdict === 'on_track'
-      ? `You can build to the ${distance} in ${Math.round(weeks)} weeks; your runs suggest about ${formatDuration(range.low_seconds)}–${formatDuration(range.high_seconds)}.`
-      : `The ${distance} wants about ${needed} mi a week at peak; from ${Math.round(baseMiles)} mi, ${Math.round(weeks)} weeks reach about ${Math.round(reachableMiles)} mi safely${verdict === 'stretch' ? ', so finishing is a stretch' : ', which is too little to run it safely'}.`;
-    return { verdict, current_vdot: round1(current), required_vdot: null, weeks_left: round1(weeks), expected_gain: round1(expected), predicted_range: range, sentence, ...extras };
+    const sentence =
+      verdict === 'on_track'
+        ? `You can build to the ${distance} in ${Math.round(weeks)} weeks; your runs suggest about ${formatDuration(range.low_seconds)}–${formatDuration(range.high_seconds)}.`
+        : `The ${distance} wants about ${needed} mi a week at peak; from ${Math.round(baseMiles)} mi, ${Math.round(weeks)} weeks reach about ${Math.round(reachableMiles)} mi safely${verdict === 'stretch' ? ', so finishing is a stretch' : ', which is too little to run it safely'}.`;
+    return {
+      verdict,
+      current_vdot: round1(current),
+      required_vdot: null,
+      weeks_left: round1(weeks),
+      expected_gain: round1(expected),
+      predicted_range: range,
+      sentence,
+      ...extras,
+    };
   }
 
   const required = vdotFromRace(meters, goal.target_time_seconds);
@@ -92,12 +115,22 @@ export function assessGoal(input: FeasibilityInput): Feasibility {
   const target = formatDuration(goal.target_time_seconds);
   const suggests = `your recent runs suggest ~${formatDuration(predicted.vdot_seconds)} for the ${distance}`;
   const numbers = `${target} needs a VDOT of ${round1(required)} vs your ${round1(current)}`;
-  const sentence = verdict === 'unrealistic'
-    ? `${cap(suggests)}; ${numbers}, which is more than ${Math.round(weeks)} weeks can usually add (about ${round1(expected)}).`
-    : verdict === 'stretch'
-      ? `${target} is a stretch: ${numbers}; ${Math.round(weeks)} weeks usually add about ${round1(expected)}${shortOfVolume ? `, and the ${distance} wants about ${needed} mi a week at peak` : ''}.`
-      : `On track: ${suggests}, and ${numbers}.`;
-  return { verdict, current_vdot: round1(current), required_vdot: round1(required), weeks_left: round1(weeks), expected_gain: round1(expected), predicted_range: range, sentence, ...extras };
+  const sentence =
+    verdict === 'unrealistic'
+      ? `${cap(suggests)}; ${numbers}, which is more than ${Math.round(weeks)} weeks can usually add (about ${round1(expected)}).`
+      : verdict === 'stretch'
+        ? `${target} is a stretch: ${numbers}; ${Math.round(weeks)} weeks usually add about ${round1(expected)}${shortOfVolume ? `, and the ${distance} wants about ${needed} mi a week at peak` : ''}.`
+        : `On track: ${suggests}, and ${numbers}.`;
+  return {
+    verdict,
+    current_vdot: round1(current),
+    required_vdot: round1(required),
+    weeks_left: round1(weeks),
+    expected_gain: round1(expected),
+    predicted_range: range,
+    sentence,
+    ...extras,
+  };
 }
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;

@@ -11,7 +11,14 @@ const idOf = (w: TimelineWorkout) => (w.id ? { workout_id: w.id } : {});
 export function checkStructures(t: Timeline): Violation[] {
   return t.workouts
     .filter((w) => !w.valid && !w.past)
-    .map((w) => ({ rule: 'structure_invalid' as const, week: w.week, date: w.date, ...idOf(w), severity: 'hard' as const, reason: 'the workout structure is missing or invalid' }));
+    .map((w) => ({
+      rule: 'structure_invalid' as const,
+      week: w.week,
+      date: w.date,
+      ...idOf(w),
+      severity: 'hard' as const,
+      reason: 'the workout structure is missing or invalid',
+    }));
 }
 
 /** T, I, R and M volume per session, bout lengths and rests (TRAINING.md table). */
@@ -71,7 +78,13 @@ export function checkEasyShare(t: Timeline): Violation[] {
     }
     if (all <= 0 || e >= LIMITS.easyShare * all - 1) continue;
     const share = e / all;
-    out.push({ rule: 'easy_share', week: end, date: fromDayNumber(weekStartDay(t, end)), severity: share < LIMITS.easyShareHard ? 'hard' : 'soft', reason: `only ${Math.round(share * 100)}% of running time is easy in weeks ${end - span + 2}–${end + 1}; keep it at 75–80% or more` });
+    out.push({
+      rule: 'easy_share',
+      week: end,
+      date: fromDayNumber(weekStartDay(t, end)),
+      severity: share < LIMITS.easyShareHard ? 'hard' : 'soft',
+      reason: `only ${Math.round(share * 100)}% of running time is easy in weeks ${end - span + 2}–${end + 1}; keep it at 75–80% or more`,
+    });
   }
   return out;
 }
@@ -83,7 +96,13 @@ export function checkDays(t: Timeline): Violation[] {
     if (!weekIsOpen(t, k)) continue;
     const days = new Set(t.workouts.filter((w) => w.week === k && w.meters > 0).map((w) => w.day));
     if (days.size > t.daysAvailable) {
-      out.push({ rule: 'days_available', week: k, date: fromDayNumber(weekStartDay(t, k)), severity: 'hard', reason: `week ${k + 1} has ${days.size} running days; the runner has ${t.daysAvailable}` });
+      out.push({
+        rule: 'days_available',
+        week: k,
+        date: fromDayNumber(weekStartDay(t, k)),
+        severity: 'hard',
+        reason: `week ${k + 1} has ${days.size} running days; the runner has ${t.daysAvailable}`,
+      });
     }
   }
   const hard = t.workouts.filter((w) => w.hard).sort((a, b) => a.day - b.day);
@@ -91,7 +110,14 @@ export function checkDays(t: Timeline): Violation[] {
     const prev = hard[i - 1]!;
     const cur = hard[i]!;
     if (cur.past || cur.day - prev.day > 1) continue;
-    out.push({ rule: 'hard_days_in_row', week: cur.week, date: cur.date, ...idOf(cur), severity: 'soft', reason: `${prev.date} and ${cur.date} are both hard days; put an easy day or rest between` });
+    out.push({
+      rule: 'hard_days_in_row',
+      week: cur.week,
+      date: cur.date,
+      ...idOf(cur),
+      severity: 'soft',
+      reason: `${prev.date} and ${cur.date} are both hard days; put an easy day or rest between`,
+    });
   }
   return out;
 }

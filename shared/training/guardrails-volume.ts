@@ -23,9 +23,21 @@ export function checkRamps(t: Timeline): Violation[] {
     const ref1 = rampReference(vol, k, 1);
     const date = fromDayNumber(weekStartDay(t, k));
     if (v > ref2 * (1 + limits.twoWeek) + EPS) {
-      out.push({ rule: 'two_week_ramp', week: k, date, severity: 'hard', reason: `week ${k + 1} is ${km(v)}, ${pct(v / ref2 - 1)} above ${km(ref2)} two weeks earlier; the limit is ${pct(limits.twoWeek)}${why}` });
+      out.push({
+        rule: 'two_week_ramp',
+        week: k,
+        date,
+        severity: 'hard',
+        reason: `week ${k + 1} is ${km(v)}, ${pct(v / ref2 - 1)} above ${km(ref2)} two weeks earlier; the limit is ${pct(limits.twoWeek)}${why}`,
+      });
     } else if (v > ref1 * (1 + limits.weekly) + EPS) {
-      out.push({ rule: 'weekly_ramp', week: k, date, severity: 'soft', reason: `week ${k + 1} is ${km(v)}, ${pct(v / ref1 - 1)} above ${km(ref1)} the week before; keep it within ${pct(limits.weekly)}${why}` });
+      out.push({
+        rule: 'weekly_ramp',
+        week: k,
+        date,
+        severity: 'soft',
+        reason: `week ${k + 1} is ${km(v)}, ${pct(v / ref1 - 1)} above ${km(ref1)} the week before; keep it within ${pct(limits.weekly)}${why}`,
+      });
     }
   }
   return out;
@@ -74,9 +86,23 @@ export function checkLongRuns(t: Timeline, goal: Goal | null): Violation[] {
     const capMeters = share * weekRef;
     const id = longest.id ? { workout_id: longest.id } : {};
     if (longest.meters > capMeters + EPS) {
-      out.push({ rule: 'long_run_cap', week: k, date: longest.date, ...id, severity: longest.meters > 1.25 * capMeters ? 'hard' : 'soft', reason: `${km(longest.meters)} is more than ${pct(share)} of the week's ${km(weekRef)}` });
+      out.push({
+        rule: 'long_run_cap',
+        week: k,
+        date: longest.date,
+        ...id,
+        severity: longest.meters > 1.25 * capMeters ? 'hard' : 'soft',
+        reason: `${km(longest.meters)} is more than ${pct(share)} of the week's ${km(weekRef)}`,
+      });
     } else if (longest.seconds > capSeconds + 1) {
-      out.push({ rule: 'long_run_cap', week: k, date: longest.date, ...id, severity: longest.seconds > 1.25 * capSeconds ? 'hard' : 'soft', reason: `about ${Math.round(longest.seconds / 60)} min is longer than the ${capSeconds / 60} min cap for one run` });
+      out.push({
+        rule: 'long_run_cap',
+        week: k,
+        date: longest.date,
+        ...id,
+        severity: longest.seconds > 1.25 * capSeconds ? 'hard' : 'soft',
+        reason: `about ${Math.round(longest.seconds / 60)} min is longer than the ${capSeconds / 60} min cap for one run`,
+      });
     }
   }
   return out;
@@ -94,7 +120,13 @@ export function checkRecoveryWeeks(t: Timeline, flagged: ReadonlySet<number> | n
     streak = down ? 0 : streak + 1;
     // A week already run past its recovery level, with nothing left planned, is the past's doing.
     if (streak > LIMITS.maxWeeksWithoutDown && weekIsOpen(t, k) && (t.weekPlanned[k] ?? 0) > 0) {
-      out.push({ rule: 'recovery_week', week: k, date: fromDayNumber(weekStartDay(t, k)), severity: 'soft', reason: `week ${k + 1} makes ${streak} weeks in a row without a recovery week (volume down 20–30% every 3–4 weeks)` });
+      out.push({
+        rule: 'recovery_week',
+        week: k,
+        date: fromDayNumber(weekStartDay(t, k)),
+        severity: 'soft',
+        reason: `week ${k + 1} makes ${streak} weeks in a row without a recovery week (volume down 20–30% every 3–4 weeks)`,
+      });
       streak = 0;
     }
   }
@@ -105,14 +137,27 @@ export function checkRecoveryWeeks(t: Timeline, flagged: ReadonlySet<number> | n
     for (const w of runs) {
       const e = w.estimate;
       if (e && e.zones.R.meters + e.zones.I.meters > 0) {
-        out.push({ rule: 'recovery_week', week: k, date: w.date, ...(w.id ? { workout_id: w.id } : {}), severity: 'soft', reason: `recovery week ${k + 1} should have no R or I work` });
+        out.push({
+          rule: 'recovery_week',
+          week: k,
+          date: w.date,
+          ...(w.id ? { workout_id: w.id } : {}),
+          severity: 'soft',
+          reason: `recovery week ${k + 1} should have no R or I work`,
+        });
       }
     }
     // Judge the runs still planned this week against the longest run of the week before.
     const before = t.weekLongest[k - 1] ?? 0;
     const planned = Math.max(0, ...runs.filter((w) => !w.goalRace).map((w) => w.meters));
     if (k > 0 && before > 0 && planned > 0 && planned >= before - EPS) {
-      out.push({ rule: 'recovery_week', week: k, date: fromDayNumber(weekStartDay(t, k)), severity: 'soft', reason: `recovery week ${k + 1} should have a shorter long run than the week before` });
+      out.push({
+        rule: 'recovery_week',
+        week: k,
+        date: fromDayNumber(weekStartDay(t, k)),
+        severity: 'soft',
+        reason: `recovery week ${k + 1} should have a shorter long run than the week before`,
+      });
     }
   }
   return out;
@@ -137,18 +182,33 @@ export function checkTaper(t: Timeline): Violation[] {
   const final = sum(race - 7, race - 1);
   if (final > LIMITS.taperFinalWeekShare * peak + EPS && plannedIn(race - 7, race - 1)) {
     const hard = final > LIMITS.taperFinalWeekHard * peak;
-    out.push({ rule: 'taper', date, severity: hard ? 'hard' : 'soft', reason: `the last 7 days before the race hold ${km(final)}, ${pct(final / peak)} of the ${km(peak)} peak; taper to 40–60% (${taperDays(t.raceMeters)}+ days)` });
+    out.push({
+      rule: 'taper',
+      date,
+      severity: hard ? 'hard' : 'soft',
+      reason: `the last 7 days before the race hold ${km(final)}, ${pct(final / peak)} of the ${km(peak)} peak; taper to 40–60% (${taperDays(t.raceMeters)}+ days)`,
+    });
   }
   const secondShare = taperSecondWeekShare(t.raceMeters);
   const second = sum(race - 14, race - 8);
   if (secondShare !== null && second > secondShare * peak + EPS && plannedIn(race - 14, race - 8)) {
-    out.push({ rule: 'taper', date: fromDayNumber(race - 14), severity: 'soft', reason: `the taper should start ${taperDays(t.raceMeters)}+ days out: ${km(second)} in the second-to-last week is ${pct(second / peak)} of peak` });
+    out.push({
+      rule: 'taper',
+      date: fromDayNumber(race - 14),
+      severity: 'soft',
+      reason: `the taper should start ${taperDays(t.raceMeters)}+ days out: ${km(second)} in the second-to-last week is ${pct(second / peak)} of peak`,
+    });
   }
   const ahead = t.workouts.filter((w) => !w.past && w.day >= race - 10 && w.day < race && w.meters > 0);
   const sharpening = ahead.some((w) => w.estimate && w.estimate.duration_seconds - w.estimate.zones.E.seconds > 0);
   const hasRuns = ahead.length > 0;
   if (hasRuns && !sharpening) {
-    out.push({ rule: 'taper', date: fromDayNumber(race - 10), severity: 'soft', reason: 'keep some intensity in the taper (race pace or strides in the last 10 days)' });
+    out.push({
+      rule: 'taper',
+      date: fromDayNumber(race - 10),
+      severity: 'soft',
+      reason: 'keep some intensity in the taper (race pace or strides in the last 10 days)',
+    });
   }
   return out;
 }

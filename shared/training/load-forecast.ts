@@ -39,7 +39,13 @@ export function forecastLoad(input: ForecastInput): { days: LoadDay[]; runs: Sco
   for (const run of input.runs) {
     const scored = runLoad(run, input.thresholds, input.options);
     if (!scored) continue;
-    runs.push({ ...(run.id !== undefined ? { id: run.id } : {}), date: run.local_date, load: scored.load, method: scored.method, grade_adjusted: scored.grade_adjusted });
+    runs.push({
+      ...(run.id !== undefined ? { id: run.id } : {}),
+      date: run.local_date,
+      load: scored.load,
+      method: scored.method,
+      grade_adjusted: scored.grade_adjusted,
+    });
   }
   const planned = [];
   const paces = input.paces;

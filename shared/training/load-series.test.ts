@@ -27,7 +27,14 @@ describe('loadSeries', () => {
   });
 
   it('follows the Performance Manager recurrence, with form taken at the start of the day', () => {
-    const [d1, d2, d3] = loadSeries({ from: '2026-03-01', to: '2026-03-03', done: [{ date: '2026-03-01', load: 84 }, { date: '2026-03-02', load: 42 }] });
+    const [d1, d2, d3] = loadSeries({
+      from: '2026-03-01',
+      to: '2026-03-03',
+      done: [
+        { date: '2026-03-01', load: 84 },
+        { date: '2026-03-02', load: 42 },
+      ],
+    });
     expect(d1).toMatchObject({ date: '2026-03-01', load: 84, ctl: 2, atl: 12, tsb: 0 });
     expect(d2!.ctl).toBeCloseTo(2 + 40 / 42, 12);
     expect(d2!.atl).toBeCloseTo(12 + 30 / 7, 12);
@@ -37,7 +44,14 @@ describe('loadSeries', () => {
   });
 
   it('adds runs of one day together and counts history before `from` into the start', () => {
-    const twice = loadSeries({ from: '2026-03-01', to: '2026-03-01', done: [{ date: '2026-03-01', load: 30 }, { date: '2026-03-01', load: 40 }] });
+    const twice = loadSeries({
+      from: '2026-03-01',
+      to: '2026-03-01',
+      done: [
+        { date: '2026-03-01', load: 30 },
+        { date: '2026-03-01', load: 40 },
+      ],
+    });
     expect(twice[0]!.load).toBe(70);
     const history = daily('2025-06-01', 270, () => 50);
     const days = loadSeries({ from: '2026-03-01', to: '2026-03-07', done: history });
@@ -69,7 +83,11 @@ describe('loadSeries', () => {
   });
 
   it('counts planned loads from today on as the forecast, and the missed ones before it as nothing', () => {
-    const planned = [{ date: '2026-03-02', load: 80 }, { date: '2026-03-03', load: 50 }, { date: '2026-03-04', load: 60 }];
+    const planned = [
+      { date: '2026-03-02', load: 80 },
+      { date: '2026-03-03', load: 50 },
+      { date: '2026-03-04', load: 60 },
+    ];
     const days = loadSeries({ from: '2026-03-01', to: '2026-03-05', today: '2026-03-03', done: [{ date: '2026-03-01', load: 40 }], planned });
     expect(days.map((d) => [d.load, d.planned, d.forecast])).toEqual([
       [40, 0, false],
@@ -91,7 +109,16 @@ describe('loadSeries', () => {
 describe('form bands', () => {
   it('reads TSB in runner words with documented edges', () => {
     expect([30, 25.1, 25, 6, 5, 0, -10, -10.1, -30, -31].map(formBand)).toEqual([
-      'detraining', 'detraining', 'fresh', 'fresh', 'neutral', 'neutral', 'neutral', 'productive', 'productive', 'overreaching',
+      'detraining',
+      'detraining',
+      'fresh',
+      'fresh',
+      'neutral',
+      'neutral',
+      'neutral',
+      'productive',
+      'productive',
+      'overreaching',
     ]);
   });
 });
@@ -124,7 +151,10 @@ describe('checkLoadForecast', () => {
 });
 
 /** What a watch uploads after running `workout` exactly as planned, stored as the server stores it. */
-function completedAsPlanned(workout: Parameters<typeof plannedRun>[0] & { scheduled_date: string; id: string }, paces: Parameters<typeof plannedRun>[1]): DatedRun | null {
+function completedAsPlanned(
+  workout: Parameters<typeof plannedRun>[0] & { scheduled_date: string; id: string },
+  paces: Parameters<typeof plannedRun>[1],
+): DatedRun | null {
   const run = plannedRun(workout, paces);
   if (!run) return null;
   const activity: Activity = ActivitySchema.parse({
@@ -143,7 +173,10 @@ function completedAsPlanned(workout: Parameters<typeof plannedRun>[0] & { schedu
 
 describe('forecast', () => {
   it('of an untouched plan equals what the days compute once its workouts are run as planned', () => {
-    const historyArb = fc.array(fc.record({ back: fc.integer({ min: 1, max: 120 }), km: fc.double({ min: 3, max: 25, noNaN: true }), pace: fc.integer({ min: 240, max: 420 }) }), { maxLength: 40 });
+    const historyArb = fc.array(
+      fc.record({ back: fc.integer({ min: 1, max: 120 }), km: fc.double({ min: 3, max: 25, noNaN: true }), pace: fc.integer({ min: 240, max: 420 }) }),
+      { maxLength: 40 },
+    );
     fc.assert(
       fc.property(inputArb('race'), fc.integer({ min: 0, max: 200 }), historyArb, (input, cut, history) => {
         const result = generatePlan(input);

@@ -50,11 +50,35 @@ export interface LoadSeriesInput {
  * `exclusive`); `words` is what the app says, `why` the one-line reason for the edge.
  */
 export const FORM_BAND_TABLE: readonly { band: FormBand; min: number; exclusive: boolean; words: string; why: string }[] = [
-  { band: 'detraining', min: 25, exclusive: true, words: 'very fresh: rested so long that fitness is fading', why: 'a week or more of little load: CTL falls faster than fatigue can clear further' },
-  { band: 'fresh', min: 5, exclusive: true, words: 'fresh: ready to race or test yourself', why: 'fatigue well below fitness: the band most runners race best in (+5…+25)' },
+  {
+    band: 'detraining',
+    min: 25,
+    exclusive: true,
+    words: 'very fresh: rested so long that fitness is fading',
+    why: 'a week or more of little load: CTL falls faster than fatigue can clear further',
+  },
+  {
+    band: 'fresh',
+    min: 5,
+    exclusive: true,
+    words: 'fresh: ready to race or test yourself',
+    why: 'fatigue well below fitness: the band most runners race best in (+5…+25)',
+  },
   { band: 'neutral', min: -10, exclusive: false, words: 'neutral: keeping fitness, no big gains', why: 'load close to what you are used to: maintenance' },
-  { band: 'productive', min: -30, exclusive: false, words: 'productive: training is building fitness', why: 'a bit more load than you are used to: the stress that makes you fitter' },
-  { band: 'overreaching', min: -Infinity, exclusive: false, words: 'overreaching: rest soon, injury and illness risk rise', why: 'fatigue far above fitness for long: rest days or a recovery week needed' },
+  {
+    band: 'productive',
+    min: -30,
+    exclusive: false,
+    words: 'productive: training is building fitness',
+    why: 'a bit more load than you are used to: the stress that makes you fitter',
+  },
+  {
+    band: 'overreaching',
+    min: -Infinity,
+    exclusive: false,
+    words: 'overreaching: rest soon, injury and illness risk rise',
+    why: 'fatigue far above fitness for long: rest days or a recovery week needed',
+  },
 ];
 
 /** The form band of a TSB. */

@@ -5,8 +5,21 @@ import { applyWorkoutEdits, loadOutlook, loadWhatIf } from './load-whatif.ts';
 
 const today = '2026-03-02';
 const race = '2026-03-29';
-const runs: LoadActivityRow[] = Array.from({ length: 42 }, (_, i) => ({ id: `r${i}`, local_date: addDays(today, -42 + i), activity_type: 'Run', distance_meters: 10_000, moving_time_seconds: 3300 }));
-const workouts: LoadPlanWorkout[] = Array.from({ length: 27 }, (_, i) => ({ id: `w${i}`, scheduled_date: addDays(today, i), workout_type: i % 7 === 2 ? 'tempo' : 'easy', status: 'scheduled', estimated_distance_meters: 10_000, estimated_duration_minutes: i % 7 === 2 ? 70 : 55 }));
+const runs: LoadActivityRow[] = Array.from({ length: 42 }, (_, i) => ({
+  id: `r${i}`,
+  local_date: addDays(today, -42 + i),
+  activity_type: 'Run',
+  distance_meters: 10_000,
+  moving_time_seconds: 3300,
+}));
+const workouts: LoadPlanWorkout[] = Array.from({ length: 27 }, (_, i) => ({
+  id: `w${i}`,
+  scheduled_date: addDays(today, i),
+  workout_type: i % 7 === 2 ? 'tempo' : 'easy',
+  status: 'scheduled',
+  estimated_distance_meters: 10_000,
+  estimated_duration_minutes: i % 7 === 2 ? 70 : 55,
+}));
 const input = {
   today,
   profile: { easy_pace_per_mile_seconds: 540, current_weekly_mileage_miles: 40, days_available_per_week: 7, injury_notes: null },
@@ -31,7 +44,12 @@ describe('load what-if', () => {
 
   it('no change, same numbers; an added workout counts; a moved one moves its load', () => {
     expect(loadWhatIf(input, []).before).toEqual(loadWhatIf(input, []).after);
-    const added = applyWorkoutEdits(workouts, [{ workout_id: 'new', set: { scheduled_date: addDays(race, -1), workout_type: 'long', estimated_duration_minutes: 150, estimated_distance_meters: 30_000 } }]);
+    const added = applyWorkoutEdits(workouts, [
+      {
+        workout_id: 'new',
+        set: { scheduled_date: addDays(race, -1), workout_type: 'long', estimated_duration_minutes: 150, estimated_distance_meters: 30_000 },
+      },
+    ]);
     expect(added).toHaveLength(workouts.length + 1);
     expect(loadOutlook({ ...input, planWorkouts: added }).tsb).toBeLessThan(loadOutlook(input).tsb);
     const moved = loadWhatIf(input, [{ workout_id: 'w2', set: { scheduled_date: addDays(race, -1) } }]);

@@ -42,7 +42,9 @@ export function applyWorkoutEdits(workouts: readonly LoadPlanWorkout[], edits: r
 export function loadOutlook(input: Omit<LoadReportInput, 'query'>): LoadOutlook {
   const { today } = input;
   const race = input.goal?.kind === 'race' && input.goal.target_race_date >= today ? input.goal.target_race_date : null;
-  const lastWorkout = (input.planWorkouts ?? []).filter((w) => w.deleted !== true).reduce<string | null>((m, w) => (m === null || w.scheduled_date > m ? w.scheduled_date : m), null);
+  const lastWorkout = (input.planWorkouts ?? [])
+    .filter((w) => w.deleted !== true)
+    .reduce<string | null>((m, w) => (m === null || w.scheduled_date > m ? w.scheduled_date : m), null);
   const date = race ?? (lastWorkout && lastWorkout > today ? lastWorkout : addDays(today, 28));
   const report = trainingLoadReport({ ...input, query: { from: today, to: date } });
   const day = report.days.find((d) => d.date === date);
@@ -59,6 +61,9 @@ export function loadWhatIf(input: Omit<LoadReportInput, 'query'>, edits: readonl
   const before = loadOutlook(input);
   const after = loadOutlook({ ...input, planWorkouts: applyWorkoutEdits(input.planWorkouts ?? [], edits) });
   const label = before.race ? 'race-day form' : 'form at the plan’s end';
-  const ramp = Math.round(before.peak_ramp * 10) === Math.round(after.peak_ramp * 10) ? `${after.peak_ramp.toFixed(1)}/wk` : `${before.peak_ramp.toFixed(1)} → ${after.peak_ramp.toFixed(1)}/wk`;
+  const ramp =
+    Math.round(before.peak_ramp * 10) === Math.round(after.peak_ramp * 10)
+      ? `${after.peak_ramp.toFixed(1)}/wk`
+      : `${before.peak_ramp.toFixed(1)} → ${after.peak_ramp.toFixed(1)}/wk`;
   return { before, after, words: `${label} ${signed(before.tsb)} → ${signed(after.tsb)}; ramp ${ramp}` };
 }

@@ -83,7 +83,7 @@ describe('runLoad', () => {
     const withoutLaps = runLoad(run({ distance_meters: distance }), t)!;
     expect(withoutLaps.load).toBeCloseTo(0.85 ** 2 * 100, 6);
     expect(withLaps.load).toBeGreaterThan(withoutLaps.load + 5);
-    expect(withLaps.intensity).toBeCloseTo(((0.5 * 1.1 ** 4 + 0.5 * 0.6 ** 4) ** 0.25), 6);
+    expect(withLaps.intensity).toBeCloseTo((0.5 * 1.1 ** 4 + 0.5 * 0.6 ** 4) ** 0.25, 6);
   });
 
   it('falls back to the average when the laps do not fit (a GPS glitch, laps missing time)', () => {
@@ -93,7 +93,17 @@ describe('runLoad', () => {
       { index: 1, distance_meters: 7000, elapsed_time_seconds: 3540, moving_time_seconds: 3540 },
     ];
     expect(runLoad(run({ laps: glitch }), t)!.load).toBeCloseTo(average, 6);
-    expect(runLoad(run({ laps: [{ index: 0, distance_meters: 1000, elapsed_time_seconds: 200, moving_time_seconds: 200 }, { index: 1, distance_meters: 1000, elapsed_time_seconds: 200, moving_time_seconds: 200 }] }), t)!.load).toBeCloseTo(average, 6);
+    expect(
+      runLoad(
+        run({
+          laps: [
+            { index: 0, distance_meters: 1000, elapsed_time_seconds: 200, moving_time_seconds: 200 },
+            { index: 1, distance_meters: 1000, elapsed_time_seconds: 200, moving_time_seconds: 200 },
+          ],
+        }),
+        t,
+      )!.load,
+    ).toBeCloseTo(average, 6);
     expect(runLoad(run({ laps: 'not laps' }), t)!.load).toBeCloseTo(average, 6);
   });
 
@@ -124,7 +134,13 @@ describe('heartRateZones', () => {
 
 describe('plannedLoad', () => {
   it('scores a tempo by its steps at the runner’s paces, rest and cross-training as nothing', () => {
-    const structure = { segments: [{ type: 'warmup', duration_seconds: 900 }, { type: 'steady', duration_seconds: 1200, pace_target: 'threshold' }, { type: 'cooldown', duration_seconds: 600 }] };
+    const structure = {
+      segments: [
+        { type: 'warmup', duration_seconds: 900 },
+        { type: 'steady', duration_seconds: 1200, pace_target: 'threshold' },
+        { type: 'cooldown', duration_seconds: 600 },
+      ],
+    };
     const tempo = plannedLoad({ workout_type: 'tempo', structure }, paces, t)!;
     expect(tempo.method).toBe('rtss');
     expect(tempo.load).toBeGreaterThan(45);
@@ -134,7 +150,11 @@ describe('plannedLoad', () => {
   });
 
   it('falls back to the row’s distance and minutes when there is no usable structure', () => {
-    const easy = plannedLoad({ workout_type: 'easy', structure: { nonsense: true }, estimated_distance_meters: 10_000, estimated_duration_minutes: 60 }, paces, t)!;
+    const easy = plannedLoad(
+      { workout_type: 'easy', structure: { nonsense: true }, estimated_distance_meters: 10_000, estimated_duration_minutes: 60 },
+      paces,
+      t,
+    )!;
     expect(easy.load).toBeCloseTo((10_000 / 3600 / v) ** 2 * 100, 6);
     expect(plannedLoad({ workout_type: 'easy', estimated_duration_minutes: 60 }, paces, t)!.method).toBe('duration_estimate');
     expect(plannedLoad({ workout_type: 'easy' }, paces, t)).toBeNull();

@@ -56,7 +56,12 @@ export function loadThresholds(vdot: number | null, heartRate: HeartRateZones | 
 }
 
 /** Heart-rate zones for hrTSS: LTHR measured, else Karvonen from max and resting, max from age (Tanaka) if needed; null without resting HR or any max. */
-export function heartRateZones(input: { max_hr?: number | null; resting_hr?: number | null; lthr?: number | null; age?: number | null }): HeartRateZones | null {
+export function heartRateZones(input: {
+  max_hr?: number | null;
+  resting_hr?: number | null;
+  lthr?: number | null;
+  age?: number | null;
+}): HeartRateZones | null {
   const max = input.max_hr ?? (input.age ? Math.round(208 - 0.7 * input.age) : null);
   const rest = input.resting_hr ?? null;
   if (max === null || rest === null || max - rest < 20) return null;
@@ -103,7 +108,7 @@ export function runLoad(run: LoadRun, t: LoadThresholds, options: LoadOptions = 
     return { load: hours * intensity * intensity * 100, method: 'rtss', intensity, grade_adjusted: byPace.graded };
   }
   if (hr && run.average_heartrate) {
-    const load = hours * 100 * trimpRate(hr, run.average_heartrate) / trimpRate(hr, hr.lthr);
+    const load = (hours * 100 * trimpRate(hr, run.average_heartrate)) / trimpRate(hr, hr.lthr);
     return { load, method: 'hrtss', intensity: Math.sqrt(load / Math.max(hours * 100, 1e-9)), grade_adjusted: false };
   }
   const intensity = LOAD_LIMITS.assumedIntensity;
@@ -161,7 +166,6 @@ export interface PlannedLoadWorkout {
   /** Minutes, as the seed stores them. */
   estimated_duration_minutes?: number | null;
 }
-
 
 // Lap lists plannedLaps made: well-formed by construction, so scoring them skips the lap schema
 // (the plan check scores every workout of a plan, several times while the engine sizes a taper).

@@ -105,9 +105,7 @@ export function longRunCapSeconds(goal: Goal | null, vdot: number): number {
 
 /** Ramp limits for this runner: injury notes lower them. */
 export function rampLimits(injured: boolean): { weekly: number; twoWeek: number } {
-  return injured
-    ? { weekly: LIMITS.weeklyRampInjured, twoWeek: LIMITS.twoWeekRampInjured }
-    : { weekly: LIMITS.weeklyRamp, twoWeek: LIMITS.twoWeekRamp };
+  return injured ? { weekly: LIMITS.weeklyRampInjured, twoWeek: LIMITS.twoWeekRampInjured } : { weekly: LIMITS.weeklyRamp, twoWeek: LIMITS.twoWeekRamp };
 }
 
 /**

@@ -49,15 +49,31 @@ export function easyRun(env: SessionEnv, meters: number, strides: number, reason
   const strideMeters = strides * (metersIn(env, STRIDE_SECONDS, 'repetition') + metersIn(env, STRIDE_REST, 'jog'));
   const steady = floor10(meters - strideMeters);
   if (strides > 0 && steady >= 1000) {
-    return finish(env, 'easy', title ?? `Easy ${km(steady)} + ${strides} strides`, [
-      { type: 'steady', distance_meters: steady, pace_target: target },
-      { type: 'interval', repeats: strides, work: { duration_seconds: STRIDE_SECONDS, pace_target: 'repetition' }, recovery: { duration_seconds: STRIDE_REST, pace_target: 'jog' }, notes: 'relaxed and fast, walk or jog back' },
-    ], reason);
+    return finish(
+      env,
+      'easy',
+      title ?? `Easy ${km(steady)} + ${strides} strides`,
+      [
+        { type: 'steady', distance_meters: steady, pace_target: target },
+        {
+          type: 'interval',
+          repeats: strides,
+          work: { duration_seconds: STRIDE_SECONDS, pace_target: 'repetition' },
+          recovery: { duration_seconds: STRIDE_REST, pace_target: 'jog' },
+          notes: 'relaxed and fast, walk or jog back',
+        },
+      ],
+      reason,
+    );
   }
   const type: WorkoutType = target === 'recovery' ? 'recovery' : 'easy';
-  return finish(env, type, title ?? `${type === 'recovery' ? 'Recovery' : 'Easy'} ${km(floor10(meters))}`, [
-    { type: 'steady', distance_meters: Math.max(10, floor10(meters)), pace_target: target },
-  ], reason);
+  return finish(
+    env,
+    type,
+    title ?? `${type === 'recovery' ? 'Recovery' : 'Easy'} ${km(floor10(meters))}`,
+    [{ type: 'steady', distance_meters: Math.max(10, floor10(meters)), pace_target: target }],
+    reason,
+  );
 }
 
 /** The long run; `mMeters` of it at marathon pace near the end when given. */
@@ -66,11 +82,17 @@ export function longRun(env: SessionEnv, meters: number, mMeters: number, reason
   if (mMeters >= 3000 && total - mMeters >= 4000) {
     const m = floor10(mMeters);
     const cool = 1000;
-    return finish(env, 'long', `Long run ${km(total)} with ${km(m)} at marathon pace`, [
-      { type: 'steady', distance_meters: total - m - cool, pace_target: 'long' },
-      { type: 'steady', distance_meters: m, pace_target: 'marathon' },
-      { type: 'cooldown', distance_meters: cool, pace_target: 'easy' },
-    ], reason);
+    return finish(
+      env,
+      'long',
+      `Long run ${km(total)} with ${km(m)} at marathon pace`,
+      [
+        { type: 'steady', distance_meters: total - m - cool, pace_target: 'long' },
+        { type: 'steady', distance_meters: m, pace_target: 'marathon' },
+        { type: 'cooldown', distance_meters: cool, pace_target: 'easy' },
+      ],
+      reason,
+    );
   }
   return finish(env, 'long', `Long run ${km(total)}`, [{ type: 'steady', distance_meters: Math.max(10, total), pace_target: 'long' }], reason);
 }
@@ -95,7 +117,13 @@ function reps(env: SessionEnv, meters: number, budget: number, plan: RepPlan, ty
   const warm = floor10((meters - block) / 2);
   const cool = floor10(meters - block - warm);
   const segments: Segment[] = [{ type: 'warmup', distance_meters: warm, pace_target: 'easy' }];
-  if (n > 1) segments.push({ type: 'interval', repeats: n - 1, work: { duration_seconds: plan.workSeconds, pace_target: plan.target }, recovery: { duration_seconds: plan.restSeconds, pace_target: 'jog' } });
+  if (n > 1)
+    segments.push({
+      type: 'interval',
+      repeats: n - 1,
+      work: { duration_seconds: plan.workSeconds, pace_target: plan.target },
+      recovery: { duration_seconds: plan.restSeconds, pace_target: 'jog' },
+    });
   segments.push({ type: 'steady', duration_seconds: plan.workSeconds, pace_target: plan.target });
   segments.push({ type: 'cooldown', distance_meters: cool, pace_target: 'easy' });
   const bout = plan.workSeconds >= 60 ? `${Math.round(plan.workSeconds / 60)} min` : `${plan.workSeconds} s`;
@@ -103,16 +131,30 @@ function reps(env: SessionEnv, meters: number, budget: number, plan: RepPlan, ty
 }
 
 /** One continuous block at `target` inside `meters`, warm-up and cool-down around it. */
-function steadyBlock(env: SessionEnv, meters: number, blockMeters: number, target: PaceTarget, type: WorkoutType, name: string, reason: string): Session | null {
+function steadyBlock(
+  env: SessionEnv,
+  meters: number,
+  blockMeters: number,
+  target: PaceTarget,
+  type: WorkoutType,
+  name: string,
+  reason: string,
+): Session | null {
   const block = floor10(Math.min(blockMeters, meters - 2 * MIN_WARM));
   if (block < 1500) return null;
   const warm = floor10((meters - block) / 2);
   const cool = floor10(meters - block - warm);
-  return finish(env, type, `${name}: ${km(block)}`, [
-    { type: 'warmup', distance_meters: warm, pace_target: 'easy' },
-    { type: 'steady', distance_meters: block, pace_target: target },
-    { type: 'cooldown', distance_meters: cool, pace_target: 'easy' },
-  ], reason);
+  return finish(
+    env,
+    type,
+    `${name}: ${km(block)}`,
+    [
+      { type: 'warmup', distance_meters: warm, pace_target: 'easy' },
+      { type: 'steady', distance_meters: block, pace_target: target },
+      { type: 'cooldown', distance_meters: cool, pace_target: 'easy' },
+    ],
+    reason,
+  );
 }
 
 /** A quality session of `kind` within `meters` and the zone budget; null when it does not fit. */
@@ -129,7 +171,15 @@ export function qualitySession(env: SessionEnv, kind: QualityKind, meters: numbe
     case 'intervals': {
       const iSeconds = (budget.I / 1000) * midPace(env.paces.interval);
       const bout = iSeconds >= 1200 ? 240 : 180;
-      return reps(env, meters, budget.I, { target: 'interval', workSeconds: bout, restSeconds: Math.round(bout * 0.8), min: 3, max: 6 }, 'intervals', 'Intervals', reason);
+      return reps(
+        env,
+        meters,
+        budget.I,
+        { target: 'interval', workSeconds: bout, restSeconds: Math.round(bout * 0.8), min: 3, max: 6 },
+        'intervals',
+        'Intervals',
+        reason,
+      );
     }
     case 'repetition':
       if (env.injured) return null;
@@ -148,7 +198,15 @@ function racePaceSession(env: SessionEnv, meters: number, budget: ZoneBudget, re
   const allowed = zone === 'I' ? budget.I : zone === 'T' ? budget.T : budget.R;
   // Shorter bouts when the taper week leaves little room: a few minutes at race pace still counts.
   for (const bout of zone === 'T' ? [300, 180, 120] : [180, 120]) {
-    const s = reps(env, meters, allowed, { target: 'race', workSeconds: bout, restSeconds: 120, min: 2, max: 5 }, zone === 'T' ? 'tempo' : 'intervals', 'Race pace', reason);
+    const s = reps(
+      env,
+      meters,
+      allowed,
+      { target: 'race', workSeconds: bout, restSeconds: 120, min: 2, max: 5 },
+      zone === 'T' ? 'tempo' : 'intervals',
+      'Race pace',
+      reason,
+    );
     if (s) return s;
   }
   return null;
@@ -161,10 +219,16 @@ export function runWithPickups(env: SessionEnv, meters: number, pickups: Pickups
   const jog = metersIn(env, 60, 'jog');
   const steady = floor10(meters - n * (pick + jog));
   if (n < 1 || steady < 300) return type === 'long' ? longRun(env, meters, 0, reason) : easyRun(env, meters, 0, reason);
-  return finish(env, type, `${type === 'long' ? 'Long run' : 'Easy'} ${km(steady)} + ${n} race-pace pick-ups`, [
-    { type: 'steady', distance_meters: steady, pace_target: type === 'long' ? 'long' : 'easy' },
-    { type: 'interval', repeats: n, work: { duration_seconds: seconds, pace_target: 'race' }, recovery: { duration_seconds: 60, pace_target: 'jog' } },
-  ], reason);
+  return finish(
+    env,
+    type,
+    `${type === 'long' ? 'Long run' : 'Easy'} ${km(steady)} + ${n} race-pace pick-ups`,
+    [
+      { type: 'steady', distance_meters: steady, pace_target: type === 'long' ? 'long' : 'easy' },
+      { type: 'interval', repeats: n, work: { duration_seconds: seconds, pace_target: 'race' }, recovery: { duration_seconds: 60, pace_target: 'jog' } },
+    ],
+    reason,
+  );
 }
 
 export interface Pickups {

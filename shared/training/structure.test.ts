@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { STEP_LIMITS, validateStructure, structureTotals } from '../schema/workout.ts';
 
-const ok = { segments: [{ type: 'warmup', duration_seconds: 600 }, { type: 'interval', repeats: 5, work: { distance_meters: 1000, pace_target: 'interval' }, recovery: { duration_seconds: 120, pace_target: 'jog' } }, { type: 'cooldown', open: true }] };
+const ok = {
+  segments: [
+    { type: 'warmup', duration_seconds: 600 },
+    { type: 'interval', repeats: 5, work: { distance_meters: 1000, pace_target: 'interval' }, recovery: { duration_seconds: 120, pace_target: 'jog' } },
+    { type: 'cooldown', open: true },
+  ],
+};
 
 function issuesOf(input: unknown) {
   const r = validateStructure(input);
@@ -26,7 +32,12 @@ describe('validateStructure', () => {
   });
 
   it('rejects a step with both duration and distance', () => {
-    const issues = issuesOf({ segments: [{ type: 'warmup', duration_seconds: 60 }, { type: 'interval', repeats: 3, work: { duration_seconds: 60, distance_meters: 400 } }] });
+    const issues = issuesOf({
+      segments: [
+        { type: 'warmup', duration_seconds: 60 },
+        { type: 'interval', repeats: 3, work: { duration_seconds: 60, distance_meters: 400 } },
+      ],
+    });
     expect(issues.map((i) => i.path)).toContain('segments[1].work.distance_meters');
   });
 

@@ -144,9 +144,10 @@ function explain(plan: Plan, chosen: Attempt, first: Attempt, ctx: GuardrailCont
   }
   for (const v of chosen.findings) {
     if (v.rule === 'race_day_form') {
-      const why = chosen.tsb < band.min
-        ? `race-day form is forecast at ${signed(chosen.tsb)}, below the ${signed(band.min)} to ${signed(band.max)} runners race best at: the taper cannot go deeper within the guardrails, so take race week easy and rest the day before`
-        : `race-day form is forecast at ${signed(chosen.tsb)}, fresher than the ${signed(band.min)} to ${signed(band.max)} a race needs: the taper cannot keep more running within the taper rule (at most ${Math.round(LIMITS.taperFinalWeekShare * 100)}% of peak in the last 7 days) and the other guardrails, so keep the strides and race-pace pick-ups of race week`;
+      const why =
+        chosen.tsb < band.min
+          ? `race-day form is forecast at ${signed(chosen.tsb)}, below the ${signed(band.min)} to ${signed(band.max)} runners race best at: the taper cannot go deeper within the guardrails, so take race week easy and rest the day before`
+          : `race-day form is forecast at ${signed(chosen.tsb)}, fresher than the ${signed(band.min)} to ${signed(band.max)} a race needs: the taper cannot keep more running within the taper rule (at most ${Math.round(LIMITS.taperFinalWeekShare * 100)}% of peak in the last 7 days) and the other guardrails, so keep the strides and race-pace pick-ups of race week`;
       notes.push(why);
       if (lastTaper) addWeek(lastTaper.index, why);
     } else {

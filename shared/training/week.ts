@@ -5,7 +5,18 @@ import type { FrameWeek } from './frame.ts';
 import { PACE_TARGETS } from '../schema/workout.ts';
 import { midPace, zoneOf, type Zone } from './paces.ts';
 import { LIMITS, longRunShareCap, sessionCaps, type RaceBucket } from './rules.ts';
-import { easyRun, longRun, pickupCount, qualitySession, runWithPickups, strideCount, type QualityKind, type Session, type SessionEnv, type ZoneBudget } from './sessions.ts';
+import {
+  easyRun,
+  longRun,
+  pickupCount,
+  qualitySession,
+  runWithPickups,
+  strideCount,
+  type QualityKind,
+  type Session,
+  type SessionEnv,
+  type ZoneBudget,
+} from './sessions.ts';
 
 type SlotKind = 'long' | 'q1' | 'q2' | 'easy';
 type Choice = QualityKind | 'strides' | 'easy' | 'medium_long';
@@ -13,12 +24,45 @@ type Choice = QualityKind | 'strides' | 'easy' | 'medium_long';
 /** Days of the week by runs per week; day 0 is the long run. Hard days never touch. */
 const PATTERNS: Record<number, [number, SlotKind][]> = {
   1: [[0, 'long']],
-  2: [[0, 'long'], [3, 'q1']],
-  3: [[0, 'long'], [2, 'q1'], [4, 'easy']],
-  4: [[0, 'long'], [2, 'q1'], [4, 'easy'], [5, 'easy']],
-  5: [[0, 'long'], [1, 'easy'], [2, 'q1'], [4, 'q2'], [5, 'easy']],
-  6: [[0, 'long'], [1, 'easy'], [2, 'q1'], [3, 'easy'], [4, 'q2'], [5, 'easy']],
-  7: [[0, 'long'], [1, 'easy'], [2, 'q1'], [3, 'easy'], [4, 'q2'], [5, 'easy'], [6, 'easy']],
+  2: [
+    [0, 'long'],
+    [3, 'q1'],
+  ],
+  3: [
+    [0, 'long'],
+    [2, 'q1'],
+    [4, 'easy'],
+  ],
+  4: [
+    [0, 'long'],
+    [2, 'q1'],
+    [4, 'easy'],
+    [5, 'easy'],
+  ],
+  5: [
+    [0, 'long'],
+    [1, 'easy'],
+    [2, 'q1'],
+    [4, 'q2'],
+    [5, 'easy'],
+  ],
+  6: [
+    [0, 'long'],
+    [1, 'easy'],
+    [2, 'q1'],
+    [3, 'easy'],
+    [4, 'q2'],
+    [5, 'easy'],
+  ],
+  7: [
+    [0, 'long'],
+    [1, 'easy'],
+    [2, 'q1'],
+    [3, 'easy'],
+    [4, 'q2'],
+    [5, 'easy'],
+    [6, 'easy'],
+  ],
 };
 
 /** Shortest run worth a day; fewer, longer runs below it. */
@@ -56,8 +100,10 @@ function choose(w: WeekEnv, week: FrameWeek, slot: SlotKind, finalTaper: boolean
   const marathon = w.bucket === 'marathon';
   let c: Choice;
   if (week.phase === 'taper') c = slot === 'q1' ? 'race_pace' : 'strides';
-  else if (week.phase === 'base') c = slot === 'q2' && w.methodology === 'pfitzinger' ? 'medium_long' : w.methodology === '80/20' && slot === 'q2' ? 'easy' : 'strides';
-  else if (week.phase === 'maintain') c = slot === 'q1' ? (w.methodology === '80/20' ? 'intervals' : w.methodology === 'pfitzinger' ? 'tempo' : 'threshold') : 'strides';
+  else if (week.phase === 'base')
+    c = slot === 'q2' && w.methodology === 'pfitzinger' ? 'medium_long' : w.methodology === '80/20' && slot === 'q2' ? 'easy' : 'strides';
+  else if (week.phase === 'maintain')
+    c = slot === 'q1' ? (w.methodology === '80/20' ? 'intervals' : w.methodology === 'pfitzinger' ? 'tempo' : 'threshold') : 'strides';
   else if (w.methodology === 'daniels') {
     if (week.phase === 'build') c = slot === 'q1' ? (marathon ? 'threshold' : 'repetition') : marathon ? 'marathon_pace' : 'threshold';
     else c = slot === 'q1' ? (marathon ? 'threshold' : 'intervals') : marathon ? 'marathon_pace' : w.bucket === 'half' ? 'tempo' : 'threshold';
@@ -116,20 +162,32 @@ export function weekCeilingMeters(w: WeekEnv): number {
 }
 
 /** Builds one week's workouts under `target` meters; records the runs in `state`. */
-export function buildWeek(w: WeekEnv, week: FrameWeek, target: number, startDay: number, state: WeekState, finalTaper: boolean, limits: WeekLimits = NO_LIMITS): BuiltWorkout[] {
+export function buildWeek(
+  w: WeekEnv,
+  week: FrameWeek,
+  target: number,
+  startDay: number,
+  state: WeekState,
+  finalTaper: boolean,
+  limits: WeekLimits = NO_LIMITS,
+): BuiltWorkout[] {
   const weekStart = toDayNumber(week.start_date);
   const nFull = Math.max(1, Math.min(w.daysAvailable, Math.floor(target / MIN_RUN_METERS)));
   const pattern = PATTERNS[nFull] ?? PATTERNS[1]!;
   const share = nFull === 1 ? 1 : longRunShareCap(nFull) - SHARE_MARGIN;
-  const max30 = (day: number) => Math.max(LIMITS.minLongestRunMeters, ...state.runs.filter((r) => r.day < day && r.day >= day - LIMITS.spikeWindowDays).map((r) => r.meters));
-  const long = Math.floor(Math.min(
-    share * target,
-    ((w.longCapSeconds - 300) / midPace(w.env.paces.long)) * 1000,
-    w.needCapMeters,
-    // An excluded long-run day (a partial first week) still bounds the other runs' sizes.
-    SPIKE_FACTOR * max30(Math.max(weekStart, startDay)),
-    week.role === 'recovery' && state.prevLongest > 0 ? 0.9 * state.prevLongest : Infinity,
-  ) / 10) * 10;
+  const max30 = (day: number) =>
+    Math.max(LIMITS.minLongestRunMeters, ...state.runs.filter((r) => r.day < day && r.day >= day - LIMITS.spikeWindowDays).map((r) => r.meters));
+  const long =
+    Math.floor(
+      Math.min(
+        share * target,
+        ((w.longCapSeconds - 300) / midPace(w.env.paces.long)) * 1000,
+        w.needCapMeters,
+        // An excluded long-run day (a partial first week) still bounds the other runs' sizes.
+        SPIKE_FACTOR * max30(Math.max(weekStart, startDay)),
+        week.role === 'recovery' && state.prevLongest > 0 ? 0.9 * state.prevLongest : Infinity,
+      ) / 10,
+    ) * 10;
   const others = pattern.length - 1;
   const hasMl = pattern.some(([, slot]) => choose(w, week, slot, finalTaper) === 'medium_long');
   const equal = others > 0 ? (target - long) / others : 0;
@@ -189,7 +247,12 @@ function sizeSlots(slots: Slot[], maxVolume: number, max30: (day: number) => num
 function fillSlots(w: WeekEnv, week: FrameWeek, runs: Slot[], finalTaper: boolean): Map<number, Session> {
   const volume = runs.reduce((a, s) => a + s.meters, 0);
   const caps = sessionCaps(week.index === 0 ? Math.max(volume, w.baseline) : volume);
-  const zone: ZoneBudget = { T: 0.95 * caps.T, I: 0.95 * caps.I, R: 0.95 * caps.R, M: 0.95 * Math.min(caps.Mmeters, (caps.Mseconds / midPace(w.env.paces.marathon)) * 1000) };
+  const zone: ZoneBudget = {
+    T: 0.95 * caps.T,
+    I: 0.95 * caps.I,
+    R: 0.95 * caps.R,
+    M: 0.95 * Math.min(caps.Mmeters, (caps.Mseconds / midPace(w.env.paces.marathon)) * 1000),
+  };
   // The easy-share rule is about time, so the week's hard running is budgeted in seconds.
   let nonEasySeconds = NON_EASY_SHARE * (volume / 1000) * midPace(w.env.paces.easy);
   const slowest = slowestZonePaces(w);
@@ -219,7 +282,13 @@ function fillSlots(w: WeekEnv, week: FrameWeek, runs: Slot[], finalTaper: boolea
   const sharp = (x: Session) => x.estimate.duration_seconds > x.estimate.zones.E.seconds;
   if (finalTaper && first && ![...built.values()].some(sharp)) {
     const pickups = pickupCount(w.env, raceZoneBudget(w, budget()));
-    const session = runWithPickups(w.env, first.meters, pickups, first.slot === 'long' ? 'long' : 'easy', 'last week before the race: race-pace pick-ups keep you sharp');
+    const session = runWithPickups(
+      w.env,
+      first.meters,
+      pickups,
+      first.slot === 'long' ? 'long' : 'easy',
+      'last week before the race: race-pace pick-ups keep you sharp',
+    );
     if (session.estimate.duration_seconds <= capSeconds) built.set(first.day, session);
   }
   return built;
@@ -244,8 +313,20 @@ function buildSlot(w: WeekEnv, week: FrameWeek, slot: SlotKind, pos: number, cho
   const env = w.env;
   const phaseWhy = week.role === 'recovery' ? 'recovery week: easy running only' : `${week.phase} phase`;
   if (slot === 'long') {
-    if (sharpen) return runWithPickups(env, meters, pickupCount(env, raceZoneBudget(w, budget)), 'long', 'last long run before the race, shortened, with race-pace pick-ups to stay sharp');
-    const mPace = w.bucket === 'marathon' && w.methodology !== '80/20' && week.role === 'normal' && (week.phase === 'peak' || (w.methodology === 'pfitzinger' && week.phase === 'build')) && week.index % 2 === 1;
+    if (sharpen)
+      return runWithPickups(
+        env,
+        meters,
+        pickupCount(env, raceZoneBudget(w, budget)),
+        'long',
+        'last long run before the race, shortened, with race-pace pick-ups to stay sharp',
+      );
+    const mPace =
+      w.bucket === 'marathon' &&
+      w.methodology !== '80/20' &&
+      week.role === 'normal' &&
+      (week.phase === 'peak' || (w.methodology === 'pfitzinger' && week.phase === 'build')) &&
+      week.index % 2 === 1;
     const m = mPace ? Math.min(0.35 * meters, budget.M, 16_000) : 0;
     return longRun(env, meters, m, `${phaseWhy}: the weekly long run builds endurance${m >= 3000 ? '; the marathon-pace finish rehearses race day' : ''}`);
   }

@@ -27,10 +27,24 @@ async function uploadRuns(server: { publicUrl: string }, cookie: string, runs: {
     hlc: formatHlc({ wallMs: Date.now(), counter: i, node }),
     args: {
       id: randomUUID(),
-      activity: { source: 'fit_upload', external_id: `run-${run.date}-${i}`, activity_type: 'Run', start_time: `${run.date}T07:00:00Z`, local_date: run.date, distance_meters: run.meters, moving_time_seconds: run.seconds, elapsed_time_seconds: run.seconds + 60, laps: [] },
+      activity: {
+        source: 'fit_upload',
+        external_id: `run-${run.date}-${i}`,
+        activity_type: 'Run',
+        start_time: `${run.date}T07:00:00Z`,
+        local_date: run.date,
+        distance_meters: run.meters,
+        moving_time_seconds: run.seconds,
+        elapsed_time_seconds: run.seconds + 60,
+        laps: [],
+      },
     },
   }));
-  const response = await fetch(`${server.publicUrl}/api/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ protocol: 1, schemaVersion: SCHEMA_VERSION, clientId, mutations }) });
+  const response = await fetch(`${server.publicUrl}/api/sync/push`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ protocol: 1, schemaVersion: SCHEMA_VERSION, clientId, mutations }),
+  });
   const body = (await response.json()) as { results: { status: string }[] };
   expect(body.results.every((r) => r.status === 'applied')).toBe(true);
 }
@@ -82,7 +96,8 @@ describe.skipIf(!executable)('fitness, fatigue and form on the phone', () => {
     const today = isoDay(0);
     // Today's session is a tempo: the plan's own if it has one today, else its first quality session moved here.
     const onToday = workouts.find((w) => w.scheduled_date === today);
-    const tempo: SeededWorkout = onToday ?? workouts.find((w) => w.scheduled_date > today && ['tempo', 'threshold', 'intervals', 'repetition'].includes(w.workout_type))!;
+    const tempo: SeededWorkout =
+      onToday ?? workouts.find((w) => w.scheduled_date > today && ['tempo', 'threshold', 'intervals', 'repetition'].includes(w.workout_type))!;
     await call('PATCH', `/workouts/${tempo.id}`, { scheduled_date: today, workout_type: 'tempo', title: 'Tempo run' });
 
     const { context, page } = await openSignedIn(app.browser, app.server.publicUrl, cookie, '/');
@@ -102,7 +117,7 @@ describe.skipIf(!executable)('fitness, fatigue and form on the phone', () => {
     const todaySection = page.locator('section[aria-labelledby=today-heading]');
     const tempoDistance = await todaySection.getByTestId('planned-distance').innerText();
     await card.getByRole('button', { name: 'Make it an easy run' }).click();
-    await page.getByRole('heading', { name: 'Today\'s workout' }).waitFor();
+    await page.getByRole('heading', { name: "Today's workout" }).waitFor();
     await expect.poll(() => todaySection.innerText()).toMatch(/Easy run/);
     await expect.poll(async () => await card.getByRole('button', { name: 'Make it an easy run' }).count()).toBe(0);
     // Today's distance is the easy run's, sized on the phone as the server will size it (checked below, once online).
@@ -151,11 +166,15 @@ describe.skipIf(!executable)('fitness, fatigue and form on the phone', () => {
     await card.getByRole('button', { name: 'See what changes' }).click();
     await expect.poll(() => page.getByTestId('replan-what-if').innerText()).toMatch(/race-day form [+-]?\d+ → [+-]?\d+; ramp -?\d+\.\d/);
     // Nothing is saved until the runner accepts.
-    expect((await call<{ plan: { generation_context: { adaptations?: unknown[] } } }>('GET', `/plans/${plans[0]!.id}`)).plan.generation_context.adaptations ?? []).toHaveLength(0);
+    expect(
+      (await call<{ plan: { generation_context: { adaptations?: unknown[] } } }>('GET', `/plans/${plans[0]!.id}`)).plan.generation_context.adaptations ?? [],
+    ).toHaveLength(0);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/replan-what-if.png`, fullPage: true });
     await card.getByRole('button', { name: 'Accept the new plan' }).click();
     await card.getByRole('button', { name: 'See what changes' }).waitFor();
-    expect((await call<{ plan: { generation_context: { adaptations?: unknown[] } } }>('GET', `/plans/${plans[0]!.id}`)).plan.generation_context.adaptations).toHaveLength(1);
+    expect(
+      (await call<{ plan: { generation_context: { adaptations?: unknown[] } } }>('GET', `/plans/${plans[0]!.id}`)).plan.generation_context.adaptations,
+    ).toHaveLength(1);
     await context.close();
   });
 
@@ -163,10 +182,13 @@ describe.skipIf(!executable)('fitness, fatigue and form on the phone', () => {
     const { cookie, call } = await seedRunnerWithPlan(app.server, 'Ona');
     await uploadRuns(app.server, cookie, sixWeeks());
     const { plans } = await call<{ plans: { id: string }[] }>('GET', '/plans');
-    const adaptations = async () => (await call<{ plan: { generation_context: { adaptations?: unknown[] } } }>('GET', `/plans/${plans[0]!.id}`)).plan.generation_context.adaptations ?? [];
+    const adaptations = async () =>
+      (await call<{ plan: { generation_context: { adaptations?: unknown[] } } }>('GET', `/plans/${plans[0]!.id}`)).plan.generation_context.adaptations ?? [];
     // The runs and the plan reach the phone before it goes offline (the chart shows the fitness they built).
     const { context, page } = await openSignedIn(app.browser, app.server.publicUrl, cookie, '/fitness');
-    await expect.poll(async () => Number(/Fitness\s*(\d+)/.exec(await page.getByTestId('fitness-today').innerText())?.[1] ?? 0), { timeout: 20_000, interval: 250 }).toBeGreaterThan(15);
+    await expect
+      .poll(async () => Number(/Fitness\s*(\d+)/.exec(await page.getByTestId('fitness-today').innerText())?.[1] ?? 0), { timeout: 20_000, interval: 250 })
+      .toBeGreaterThan(15);
     await waitForServiceWorker(page);
     await page.getByRole('link', { name: 'Plan', exact: true }).first().click();
     const card = page.getByTestId('replan');

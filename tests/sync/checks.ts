@@ -58,10 +58,11 @@ export async function expectConverged(world: World, runner: Runner): Promise<voi
  */
 export async function expectViewIsRebase(device: Device): Promise<void> {
   const db = device.db;
-  const base = new Map<string, Record<string, unknown> & { _hlc: Record<string, string> } | undefined>();
+  const base = new Map<string, (Record<string, unknown> & { _hlc: Record<string, string> }) | undefined>();
   for (const entity of SYNCED_ENTITIES) for (const record of await db.server(entity).toArray()) base.set(`${entity}:${record.key}`, serverView(record));
   const pending = (await db.outbox.toArray()).filter(isPending);
-  for (const entry of pending) for (const ref of refsOf(entry, db.userId)) if (!base.has(`${ref.entity}:${ref.key}`)) base.set(`${ref.entity}:${ref.key}`, undefined);
+  for (const entry of pending)
+    for (const ref of refsOf(entry, db.userId)) if (!base.has(`${ref.entity}:${ref.key}`)) base.set(`${ref.entity}:${ref.key}`, undefined);
   const expected = [...rebaseRows(base, pending, db.userId)].filter(([, row]) => row !== undefined).map(([ref, row]) => [ref, row]);
   const actual: [string, unknown][] = [];
   for (const entity of SYNCED_ENTITIES) for (const row of await db.view(entity).toArray()) actual.push([`${entity}:${String(row[ENTITY_KEYS[entity]])}`, row]);

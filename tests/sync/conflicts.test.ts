@@ -79,7 +79,13 @@ describe('conflicts', () => {
       // G1: an edit that arrives after the delete is refused, visibly, with its payload.
       const rejected = await laptop.db.rejected.toArray();
       if (order === 'phone first') {
-        expect(rejected).toEqual([expect.objectContaining({ name: 'goal.update', args: { id: goalId, set: { title: 'edited offline' } }, error: expect.objectContaining({ code: 'not_found' }) })]);
+        expect(rejected).toEqual([
+          expect.objectContaining({
+            name: 'goal.update',
+            args: { id: goalId, set: { title: 'edited offline' } },
+            error: expect.objectContaining({ code: 'not_found' }),
+          }),
+        ]);
       } else {
         expect(rejected).toEqual([]);
       }

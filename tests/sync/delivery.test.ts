@@ -90,14 +90,25 @@ describe('delivery', () => {
     expect(acked.map((entry) => entry.result.status)).toEqual(['applied', 'rejected', 'rejected', 'applied']);
     const rejected = await phone.db.rejected.orderBy('at').toArray();
     expect(rejected).toEqual([
-      expect.objectContaining({ id: 2, name: 'goal.create', args: { id: b, goal: race('2026-01-01') }, error: expect.objectContaining({ code: 'race_date_in_past' }), dismissedAt: null }),
-      expect.objectContaining({ id: 3, name: 'goal.update', args: { id: a, set: { target_weekly_mileage_miles: 30 } }, error: expect.objectContaining({ code: 'field_not_for_goal_type' }) }),
+      expect.objectContaining({
+        id: 2,
+        name: 'goal.create',
+        args: { id: b, goal: race('2026-01-01') },
+        error: expect.objectContaining({ code: 'race_date_in_past' }),
+        dismissedAt: null,
+      }),
+      expect.objectContaining({
+        id: 3,
+        name: 'goal.update',
+        args: { id: a, set: { target_weekly_mileage_miles: 30 } },
+        error: expect.objectContaining({ code: 'field_not_for_goal_type' }),
+      }),
     ]);
     expect((await phone.view('goals')).map((goal) => [goal.id, goal.title])).toEqual([[a, 'still applied']]);
     await expectConverged(world, runner);
   });
 
-  it('6: a gap (the server restored without some of this device\'s mutations) is filled by resending from `expected`', async () => {
+  it("6: a gap (the server restored without some of this device's mutations) is filled by resending from `expected`", async () => {
     const runner = await world.runner();
     const phone = await runner.device();
     const ids = [randomUUID(), randomUUID(), randomUUID()];

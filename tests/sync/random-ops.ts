@@ -76,7 +76,15 @@ function goalUpdateSet(random: Random): Record<string, unknown> {
   const set: Record<string, unknown> = {};
   // Titles and statuses fit every goal; race fields refuse on a mileage goal and the mileage
   // field on a race goal (field_not_for_goal_type), so they stay rarer.
-  const fields = random.shuffle(['title', 'status', 'title', 'status', 'target_time_seconds', 'target_race_date', ...(random.chance(0.1) ? ['target_weekly_mileage_miles'] : [])]);
+  const fields = random.shuffle([
+    'title',
+    'status',
+    'title',
+    'status',
+    'target_time_seconds',
+    'target_race_date',
+    ...(random.chance(0.1) ? ['target_weekly_mileage_miles'] : []),
+  ]);
   for (const field of new Set(fields.slice(0, random.int(1, 2)))) {
     if (field === 'title') set.title = `Goal ${random.int(1, 999)}`;
     if (field === 'target_time_seconds') set.target_time_seconds = random.chance(0.2) ? null : random.int(3000, 9000);
@@ -103,12 +111,17 @@ export function randomMutation(random: Random, known: string[], local: string[])
     }
     // Now and then a race in the past: refused by the server (race_date_in_past).
     const date = random.chance(0.05) ? '2025-12-01' : random.pick(DATES);
-    return { name: 'goal.create', args: { id, goal: { goal_type: 'race', target_race_distance_meters: random.pick([5000, 10000, 21097.5, 42195]), target_race_date: date } } };
+    return {
+      name: 'goal.create',
+      args: { id, goal: { goal_type: 'race', target_race_distance_meters: random.pick([5000, 10000, 21097.5, 42195]), target_race_date: date } },
+    };
   }
   if (kind === 'update') return { name: 'goal.update', args: { id: target(), set: goalUpdateSet(random) } as MutationInput<'goal.update'> };
   if (kind === 'delete') return { name: 'goal.delete', args: { id: target() } };
   const set: Record<string, unknown> = {};
-  for (const field of random.shuffle(['days_available_per_week', 'units', 'injury_notes', 'time_zone', 'current_weekly_mileage_miles']).slice(0, random.int(1, 3))) {
+  for (const field of random
+    .shuffle(['days_available_per_week', 'units', 'injury_notes', 'time_zone', 'current_weekly_mileage_miles'])
+    .slice(0, random.int(1, 3))) {
     if (field === 'days_available_per_week') set[field] = random.int(1, 7);
     if (field === 'units') set[field] = random.pick(['mi', 'km']);
     if (field === 'injury_notes') set[field] = random.chance(0.3) ? null : `note ${random.int(1, 99)}`;

@@ -81,7 +81,10 @@ async function runSeed(world: World, seed: number): Promise<void> {
       await rotateEpoch(world.handle.db); // a restore: every device resets
     } else if (action === 'purge') {
       // Tombstones purged: cursors from before now are too old.
-      await world.handle.db.update(syncUser).set({ horizon: sql`${syncUser.version}` }).where(eq(syncUser.user_id, runner.userId));
+      await world.handle.db
+        .update(syncUser)
+        .set({ horizon: sql`${syncUser.version}` })
+        .where(eq(syncUser.user_id, runner.userId));
     } else {
       device.close();
       await device.open();
@@ -120,8 +123,14 @@ describe.each(backends)('14: randomized devices, network and restarts on %s', (n
     started = performance.now();
   });
   afterAll(async () => {
-    console.log(`sync randomized run on ${name}: ${seeds.length} seeds (${BASE}..${BASE + seeds.length - 1}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    console.log(`  exercised: ${Object.entries(stats).map(([key, n]) => `${key} ${n}`).join(', ')}`);
+    console.log(
+      `sync randomized run on ${name}: ${seeds.length} seeds (${BASE}..${BASE + seeds.length - 1}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    console.log(
+      `  exercised: ${Object.entries(stats)
+        .map(([key, n]) => `${key} ${n}`)
+        .join(', ')}`,
+    );
     await world.close();
   });
   it.for(seeds)('seed %i', async (seed) => {

@@ -73,7 +73,11 @@ describe('readiness check-ins', () => {
     const journal = response.json;
     expect(journal.readiness).toMatchObject({ checkins: 1, average: { sleep: 4, soreness: 4, stress: 3 }, poor_days: [{ date: checkin.date }] });
     world.advance(Date.parse(`${checkin.date}T08:00:00Z`) - world.now());
-    const context = await buildCoachContext(world.server.deps.db, runner.userId, { now: new Date(world.now()), dataInAi: false, current: 'Should I run today?' });
+    const context = await buildCoachContext(world.server.deps.db, runner.userId, {
+      now: new Date(world.now()),
+      dataInAi: false,
+      current: 'Should I run today?',
+    });
     expect(context.system).toContain('Morning check-ins');
     expect(context.system).toMatch(/sleep 4, soreness 4, stress 3 \(11\/15\)/);
   });

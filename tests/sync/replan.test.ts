@@ -18,7 +18,8 @@ beforeAll(async () => {
 afterAll(() => world.close());
 
 /** A workout's fields as a preview carries them, without its id (a new workout's id is random on either side). */
-const shape = (w: Record<string, unknown>) => JSON.stringify(['scheduled_date', 'workout_type', 'title', 'structure', 'estimated_distance_meters', 'estimated_duration_minutes'].map((f) => w[f]));
+const shape = (w: Record<string, unknown>) =>
+  JSON.stringify(['scheduled_date', 'workout_type', 'title', 'structure', 'estimated_distance_meters', 'estimated_duration_minutes'].map((f) => w[f]));
 
 describe('the illness re-plan on the phone', () => {
   it('is the re-plan the server previews for the same rows: reasons, removed workouts, every new workout', async () => {
@@ -30,7 +31,12 @@ describe('the illness re-plan on the phone', () => {
     const today = new Date(world.now()).toISOString().slice(0, 10);
     const past = signed.workouts.filter((w) => w.scheduled_date < today);
     expect(past.length).toBeGreaterThan(2);
-    for (const w of past.slice(0, -1)) await seedRun(t, userId, { source: w.scheduled_date.endsWith('1') ? 'strava' : 'fit_upload', local_date: w.scheduled_date, distance_meters: w.estimated_distance_meters ?? 5000 });
+    for (const w of past.slice(0, -1))
+      await seedRun(t, userId, {
+        source: w.scheduled_date.endsWith('1') ? 'strava' : 'fit_upload',
+        local_date: w.scheduled_date,
+        distance_meters: w.estimated_distance_meters ?? 5000,
+      });
     const runner = new Runner(world, signed.cookie, userId);
     const phone = await runner.device();
     await phone.sync();
@@ -50,7 +56,12 @@ describe('the illness re-plan on the phone', () => {
     expect(server.changed).toBe(true);
     expect(device.changed).toBe(true);
     expect(device.reasons).toEqual(server.reasons);
-    expect(device.edits.filter((e) => e.set.deleted === true).map((e) => e.workout_id).sort()).toEqual([...server.preview.removed_workout_ids].sort());
+    expect(
+      device.edits
+        .filter((e) => e.set.deleted === true)
+        .map((e) => e.workout_id)
+        .sort(),
+    ).toEqual([...server.preview.removed_workout_ids].sort());
     const kept = device.edits.filter((e) => e.set.deleted !== true);
     expect(kept.map((e) => shape(e.set)).sort()).toEqual(server.preview.workouts.map(shape).sort());
     // Not vacuous: the re-plan removed the sick days' workouts and made new ones.

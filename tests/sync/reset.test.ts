@@ -32,7 +32,10 @@ describe('reset', () => {
     await phone.mutate('goal.delete', { id: a });
     await phone.sync();
     // The operator purges tombstones: cursors from before now can no longer be served.
-    await world.handle.db.update(syncUser).set({ horizon: sql`${syncUser.version}` }).where(eq(syncUser.user_id, runner.userId));
+    await world.handle.db
+      .update(syncUser)
+      .set({ horizon: sql`${syncUser.version}` })
+      .where(eq(syncUser.user_id, runner.userId));
     const c = randomUUID();
     const d = randomUUID();
     await laptop.mutate('goal.create', { id: c, goal: race() });
@@ -47,9 +50,13 @@ describe('reset', () => {
     };
     const before = laptop.net.sent.length;
     expect(await laptop.sync()).toEqual({ ok: true });
-    const requests = laptop.net.sent.slice(before).map((request) =>
-      request.kind === 'push' ? `push ${(request.body as PushRequest).mutations.map((m) => m.id).join(',')}` : `pull ${(request.body as PullRequest).cursor === null ? 'null' : 'cursor'}`,
-    );
+    const requests = laptop.net.sent
+      .slice(before)
+      .map((request) =>
+        request.kind === 'push'
+          ? `push ${(request.body as PushRequest).mutations.map((m) => m.id).join(',')}`
+          : `pull ${(request.body as PullRequest).cursor === null ? 'null' : 'cursor'}`,
+      );
     expect(requests).toEqual(['push 1,2', 'pull cursor', 'push 3', 'pull null']);
     const shown = await laptop.view('goals');
     expect(shown.filter((goal) => !goal.deleted).map((goal) => goal.id)).toEqual(expect.arrayContaining([c, d]));
@@ -86,7 +93,9 @@ describe('reset', () => {
     await phone.mutate('goal.create', { id: randomUUID(), goal: race() });
     const before = phone.net.sent.length;
     expect(await phone.sync()).toEqual({ ok: true });
-    const requests = phone.net.sent.slice(before).map((request) => (request.kind === 'pull' ? `pull ${(request.body as PullRequest).cursor === null ? 'null' : 'cursor'}` : 'push'));
+    const requests = phone.net.sent
+      .slice(before)
+      .map((request) => (request.kind === 'pull' ? `pull ${(request.body as PullRequest).cursor === null ? 'null' : 'cursor'}` : 'push'));
     expect(requests).toEqual(['push', 'pull null']);
     expect((await phone.view('goals')).length).toBe(2);
     await expectConverged(world, runner);
@@ -98,14 +107,17 @@ describe('stopping', () => {
     const runner = await world.runner();
     const phone = await runner.device();
     await phone.mutate('goal.create', { id: randomUUID(), goal: race() });
-    const oldApp = { push: (body: PushRequest) => phone.net.deliver('push', { ...body, schemaVersion: 0 }), pull: (body: PullRequest) => phone.net.deliver('pull', { ...body, schemaVersion: 0 }) };
+    const oldApp = {
+      push: (body: PushRequest) => phone.net.deliver('push', { ...body, schemaVersion: 0 }),
+      pull: (body: PullRequest) => phone.net.deliver('pull', { ...body, schemaVersion: 0 }),
+    };
     const engine = new SyncEngine({ db: phone.db, transport: oldApp, lock: noLock });
     expect(await engine.sync()).toMatchObject({ ok: false, error: { code: 'update_required', retry: false } });
     expect(engine.status).toMatchObject({ phase: 'error', pending: 1, error: { message: expect.stringContaining('Reload the app') } });
     expect(await phone.db.outbox.count()).toBe(1);
   });
 
-  it('403: a device id used with another runner\'s session stops sync; nothing reaches that runner', async () => {
+  it("403: a device id used with another runner's session stops sync; nothing reaches that runner", async () => {
     const alice = await world.runner();
     const bob = await world.runner();
     const phone = await alice.device();
@@ -130,7 +142,12 @@ describe('stopping', () => {
     expect(asBob.sent).toEqual([]);
     expect((await bob.api('GET', '/api/goals')).json.goals).toEqual([]);
     // Back in Alice's session, it syncs; once stopped (sign-out), it never runs again.
-    const asAlice = new SyncEngine({ db: phone.db, transport: phone.net, lock: noLock, signedInUserId: async () => (await alice.api('GET', '/api/auth/me')).json.user.id });
+    const asAlice = new SyncEngine({
+      db: phone.db,
+      transport: phone.net,
+      lock: noLock,
+      signedInUserId: async () => (await alice.api('GET', '/api/auth/me')).json.user.id,
+    });
     expect(await asAlice.sync()).toEqual({ ok: true });
     await asAlice.stop();
     expect(await asAlice.sync()).toMatchObject({ ok: false, error: { code: 'stopped' } });

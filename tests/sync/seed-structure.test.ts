@@ -43,11 +43,28 @@ describe("the seed's workout structure on the device", () => {
     const row = (await db.view('workouts').get(W))!;
     expect(row.structure).toEqual(canonical);
 
-    const profile = { current_weekly_mileage_miles: 25, days_available_per_week: 5, easy_pace_per_mile_seconds: 570, injury_notes: null, units: 'km' as const, target_type: 'pace' as const, time_zone: 'UTC' };
-    const { bytes } = await encodeOnDevice({ id: W, title: 'Intervals', scheduled_date: '2026-03-03', structure: row.structure as WorkoutStructure, updated_at: '2026-03-02T07:00:00.000Z' }, profile);
+    const profile = {
+      current_weekly_mileage_miles: 25,
+      days_available_per_week: 5,
+      easy_pace_per_mile_seconds: 570,
+      injury_notes: null,
+      units: 'km' as const,
+      target_type: 'pace' as const,
+      time_zone: 'UTC',
+    };
+    const { bytes } = await encodeOnDevice(
+      { id: W, title: 'Intervals', scheduled_date: '2026-03-03', structure: row.structure as WorkoutStructure, updated_at: '2026-03-02T07:00:00.000Z' },
+      profile,
+    );
     const decoder = new Decoder(Stream.fromByteArray(Array.from(bytes)));
     expect(decoder.checkIntegrity()).toBe(true);
-    const steps = decoder.read().messages.workoutStepMesgs as { durationType?: string; durationDistance?: number; durationTime?: number; targetRepeatSteps?: number; repeatSteps?: number }[];
+    const steps = decoder.read().messages.workoutStepMesgs as {
+      durationType?: string;
+      durationDistance?: number;
+      durationTime?: number;
+      targetRepeatSteps?: number;
+      repeatSteps?: number;
+    }[];
     expect(steps.filter((s) => s.durationType === 'distance').map((s) => s.durationDistance)).toEqual([800, 400]);
     const repeat = steps.find((s) => s.durationType === 'repeatUntilStepsCmplt');
     expect(repeat?.repeatSteps ?? repeat?.targetRepeatSteps).toBe(6);

@@ -25,7 +25,13 @@ describe('training load on the device', () => {
     for (let i = 0; i < 18; i++) {
       const date = new Date(Date.UTC(2026, 0, 19 + i * 2 + (i % 3 === 0 ? 1 : 0))).toISOString().slice(0, 10);
       const meters = 6000 + (i % 5) * 1500;
-      await seedRun(t, userId, { source: i % 2 ? 'strava' : 'fit_upload', local_date: date, distance_meters: meters, moving_time_seconds: meters * (0.3 + (i % 4) * 0.02), total_elevation_gain: i % 3 === 0 ? 40 : 0 });
+      await seedRun(t, userId, {
+        source: i % 2 ? 'strava' : 'fit_upload',
+        local_date: date,
+        distance_meters: meters,
+        moving_time_seconds: meters * (0.3 + (i % 4) * 0.02),
+        total_elevation_gain: i % 3 === 0 ? 40 : 0,
+      });
     }
     await seedRun(t, userId, { source: 'strava', activity_type: 'Ride', local_date: '2026-02-20', distance_meters: 30_000, moving_time_seconds: 3600 });
     const runner = new Runner(world, signed.cookie, userId);
@@ -33,7 +39,9 @@ describe('training load on the device', () => {
     await phone.sync();
 
     const query = { from: '2026-01-01', to: '2026-05-17' };
-    const server = TrainingLoadResponseSchema.parse((await call(t.app, 'GET', `/api/training-load?from=${query.from}&to=${query.to}`, { cookie: signed.cookie })).json);
+    const server = TrainingLoadResponseSchema.parse(
+      (await call(t.app, 'GET', `/api/training-load?from=${query.from}&to=${query.to}`, { cookie: signed.cookie })).json,
+    );
     phone.net.offline = true;
     const device = await deviceTrainingLoad(phone.db, query, new Date(world.now()));
     expect(device).toEqual(server);

@@ -24,11 +24,21 @@ beforeAll(async () => {
 });
 afterAll(() => world.close());
 
-describe('a phone updated from the build before the seed\'s names', () => {
+describe("a phone updated from the build before the seed's names", () => {
   it('keeps the changes it queued offline under the old names, pushes them, and converges', async () => {
     const runner = await world.runner();
-    expect((await runner.api('PUT', '/api/profile', { current_weekly_mileage_miles: 25, days_available_per_week: 5, easy_pace_per_mile_seconds: 600, time_zone: 'UTC' })).status).toBe(200);
-    const goal = (await runner.api('POST', '/api/goals', { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-10' })).json.goal as { id: string };
+    expect(
+      (
+        await runner.api('PUT', '/api/profile', {
+          current_weekly_mileage_miles: 25,
+          days_available_per_week: 5,
+          easy_pace_per_mile_seconds: 600,
+          time_zone: 'UTC',
+        })
+      ).status,
+    ).toBe(200);
+    const goal = (await runner.api('POST', '/api/goals', { goal_type: 'race', target_race_distance_meters: 10_000, target_race_date: '2026-05-10' })).json
+      .goal as { id: string };
     const generated = await runner.api('POST', '/api/plans/generate', { goal_id: goal.id });
     expect(generated.status).toBe(201);
     const workouts = generated.json.workouts as { id: string; workout_type: string; scheduled_date: string }[];
@@ -48,7 +58,11 @@ describe('a phone updated from the build before the seed\'s names', () => {
 
     const contents: Record<string, unknown[]> = { meta: [], outbox: [], acked: [], rejected: [] };
     for (const entity of SYNCED_ENTITIES) {
-      contents[`server_${entity}`] = (snapshot[`server_${entity}`] as ServerRecord[]).map((r) => ({ key: r.key, row: toVersion2Row(entity, r.row), hlc: toVersion2Clocks(entity, r.hlc) }));
+      contents[`server_${entity}`] = (snapshot[`server_${entity}`] as ServerRecord[]).map((r) => ({
+        key: r.key,
+        row: toVersion2Row(entity, r.row),
+        hlc: toVersion2Clocks(entity, r.hlc),
+      }));
       contents[entity] = (snapshot[entity] as ViewRow[]).map(({ _hlc, ...row }) => ({ ...toVersion2Row(entity, row), _hlc: toVersion2Clocks(entity, _hlc) }));
     }
     contents.acked = snapshot.acked!;
@@ -62,13 +76,35 @@ describe('a phone updated from the build before the seed\'s names', () => {
     const offline = randomUUID();
     const queued = [
       { name: 'workout.update', args: { id: edited!.id, set: { type: 'tempo', title: 'Tempo, changed on the train' } } },
-      { name: 'activity.upload', args: { id: upload, activity: { source: 'fit_upload', external_id: 'fit-garmin-9-9', sport_type: 'Run', start_time: '2026-03-01T07:00:00.000Z', local_date: '2026-03-01', distance_meters: 5000, moving_time_seconds: 1650, elapsed_time_seconds: 1700, laps: [] } } },
+      {
+        name: 'activity.upload',
+        args: {
+          id: upload,
+          activity: {
+            source: 'fit_upload',
+            external_id: 'fit-garmin-9-9',
+            sport_type: 'Run',
+            start_time: '2026-03-01T07:00:00.000Z',
+            local_date: '2026-03-01',
+            distance_meters: 5000,
+            moving_time_seconds: 1650,
+            elapsed_time_seconds: 1700,
+            laps: [],
+          },
+        },
+      },
       { name: 'chat.send', args: { id: offline, content: 'Written without a connection' } },
     ].map((change, i) => ({ id: meta.nextMutationId + i, v: 1, hlc: stamp(), createdAt: world.now(), ...change }));
     contents.outbox = queued;
     const workoutRows = contents.workouts as ViewRow[];
     const row = workoutRows.find((w) => w.id === edited!.id)!;
-    Object.assign(row, { type: 'tempo', title: 'Tempo, changed on the train', edited_by_user: true, _pending: true, _hlc: { ...row._hlc, type: queued[0]!.hlc, title: queued[0]!.hlc } });
+    Object.assign(row, {
+      type: 'tempo',
+      title: 'Tempo, changed on the train',
+      edited_by_user: true,
+      _pending: true,
+      _hlc: { ...row._hlc, type: queued[0]!.hlc, title: queued[0]!.hlc },
+    });
     contents.meta = [{ ...meta, nextMutationId: meta.nextMutationId + queued.length, hlc }];
     const factory = new IDBFactory();
     const name = `runcoach-${runner.userId}-old-build`;
@@ -83,9 +119,13 @@ describe('a phone updated from the build before the seed\'s names', () => {
 
     const before = updated.net.sent.length;
     expect(await updated.sync()).toEqual({ ok: true });
-    const requests = updated.net.sent.slice(before).map((r) =>
-      r.kind === 'push' ? `push ${(r.body as PushRequest).mutations.map((m) => `${m.name}@${m.v}`).join(' ')}` : `pull ${(r.body as PullRequest).cursor === null ? 'from scratch' : 'cursor'}`,
-    );
+    const requests = updated.net.sent
+      .slice(before)
+      .map((r) =>
+        r.kind === 'push'
+          ? `push ${(r.body as PushRequest).mutations.map((m) => `${m.name}@${m.v}`).join(' ')}`
+          : `pull ${(r.body as PullRequest).cursor === null ? 'from scratch' : 'cursor'}`,
+      );
     expect(requests).toEqual(['push workout.update@2 activity.upload@2 chat.send@1', 'pull from scratch']);
     expect((await updated.db.acked.bulkGet(queued.map((q) => q.id))).map((entry) => entry?.result.status)).toEqual(['applied', 'applied', 'applied']);
 

@@ -6,7 +6,8 @@ import { api } from './client.ts';
 // fetch stands in for the network (the platform's, not our code): it answers real Responses.
 afterEach(() => vi.unstubAllGlobals());
 
-const answer = (status: number, body: unknown) => vi.stubGlobal('fetch', async () => new Response(typeof body === 'string' ? body : JSON.stringify(body), { status }));
+const answer = (status: number, body: unknown) =>
+  vi.stubGlobal('fetch', async () => new Response(typeof body === 'string' ? body : JSON.stringify(body), { status }));
 
 describe('api(): every failure is a CodedError', () => {
   it('throws the server’s code, status and words', async () => {

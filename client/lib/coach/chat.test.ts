@@ -36,7 +36,10 @@ describe('the chat stream’s errors', () => {
   });
 
   it('throws the JSON answer before the stream starts as a CodedError', async () => {
-    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ error: { code: 'coach_not_configured', message: wordsFor('coach_not_configured') } }), { status: 503 }));
+    vi.stubGlobal(
+      'fetch',
+      async () => new Response(JSON.stringify({ error: { code: 'coach_not_configured', message: wordsFor('coach_not_configured') } }), { status: 503 }),
+    );
     const error = await events().catch((caught: unknown) => caught);
     expect(errorCode(error)).toBe('coach_not_configured');
   });

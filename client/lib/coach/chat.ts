@@ -47,7 +47,12 @@ const REPLY_WAIT_MS = 3000;
  * for each streamed event. Errors before the stream starts (not configured, over budget,
  * offline) throw a CodedError, as api() does.
  */
-export async function streamChat(message: string, clientMessageId: string, onEvent: (event: ChatEvent) => void, options: { signal?: AbortSignal; conversationId?: string | undefined } = {}): Promise<void> {
+export async function streamChat(
+  message: string,
+  clientMessageId: string,
+  onEvent: (event: ChatEvent) => void,
+  options: { signal?: AbortSignal; conversationId?: string | undefined } = {},
+): Promise<void> {
   const { signal, conversationId } = options;
   let response: Response;
   for (let attempt = 1; ; attempt++) {

@@ -28,7 +28,13 @@ export function conversationsOf(history: readonly MessageLike[]): Conversation[]
       known.last = message.created_at;
     } else {
       const words = message.content.trim().replace(/\s+/g, ' ');
-      byId.set(message.conversation_id, { id: message.conversation_id, started_at: message.created_at, title: words.length > 40 ? `${words.slice(0, 39)}…` : words, messages: 1, last: message.created_at });
+      byId.set(message.conversation_id, {
+        id: message.conversation_id,
+        started_at: message.created_at,
+        title: words.length > 40 ? `${words.slice(0, 39)}…` : words,
+        messages: 1,
+        last: message.created_at,
+      });
     }
   }
   return [...byId.values()].sort((a, b) => b.last.localeCompare(a.last)).map(({ last: _last, ...conversation }) => conversation);

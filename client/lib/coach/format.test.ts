@@ -10,7 +10,12 @@ describe('formatDiffValue', () => {
     expect(formatDiffValue('scheduled_date', '2026-11-24', 'km')).toBe('2026-11-24');
     expect(formatDiffValue('estimated_distance_meters', null, 'km')).toBe('—');
     expect(formatDiffValue('structure', { steps: [] }, 'km')).toBe('changed');
-    const structure = { segments: [{ type: 'easy', distance_meters: 6000 }, { type: 'interval', repeats: 6, work: { duration_seconds: 20 }, recovery: { duration_seconds: 40 } }] };
+    const structure = {
+      segments: [
+        { type: 'easy', distance_meters: 6000 },
+        { type: 'interval', repeats: 6, work: { duration_seconds: 20 }, recovery: { duration_seconds: 40 } },
+      ],
+    };
     expect(formatDiffValue('structure', structure, 'km')).toBe('6.0 km + 6:00');
     expect(formatDiffValue('deleted', true, 'km')).toBe('yes');
   });
@@ -18,10 +23,21 @@ describe('formatDiffValue', () => {
 
 describe('snapshotText', () => {
   it('says what the coach saw in words, and whether Strava was shared', () => {
-    const snapshot = { built_at: '2026-03-02T07:00:00.000Z', today: '2026-03-02', strava_data_included: false, conversation_id: null, blocks: { plan: 9, goals: 1, profile: 6, totals: 2, history: 3 }, history_message_ids: ['a', 'b', 'c'], memory_ids: [], estimated_tokens: 1800 };
+    const snapshot = {
+      built_at: '2026-03-02T07:00:00.000Z',
+      today: '2026-03-02',
+      strava_data_included: false,
+      conversation_id: null,
+      blocks: { plan: 9, goals: 1, profile: 6, totals: 2, history: 3 },
+      history_message_ids: ['a', 'b', 'c'],
+      memory_ids: [],
+      estimated_tokens: 1800,
+    };
     expect(snapshotText(snapshot)).toBe(
       'The coach saw your profile, your goals, the next two weeks of your plan, your training totals and 3 earlier messages of this conversation, as of 2026-03-02. Nothing from Strava was shared with it.',
     );
-    expect(snapshotText({ ...snapshot, blocks: {}, history_message_ids: ['a'], strava_data_included: true })).toBe('The coach saw 1 earlier message of this conversation, as of 2026-03-02. Runs from Strava were included.');
+    expect(snapshotText({ ...snapshot, blocks: {}, history_message_ids: ['a'], strava_data_included: true })).toBe(
+      'The coach saw 1 earlier message of this conversation, as of 2026-03-02. Runs from Strava were included.',
+    );
   });
 });

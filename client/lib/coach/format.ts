@@ -15,7 +15,8 @@ export function formatDiffValue(field: string, value: unknown, units: 'km' | 'mi
   if (typeof value === 'number' && field.endsWith('_meters')) return formatDistance(value, units);
   if (typeof value === 'number' && field.endsWith('_seconds')) return formatDuration(value);
   if (typeof value === 'number' && field.endsWith('_minutes')) return formatDuration(value * 60);
-  if (field === 'structure' && typeof value === 'object' && Array.isArray((value as { segments?: unknown }).segments)) return structureText(value as WorkoutStructure, units);
+  if (field === 'structure' && typeof value === 'object' && Array.isArray((value as { segments?: unknown }).segments))
+    return structureText(value as WorkoutStructure, units);
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'string' || typeof value === 'number') return String(value).replaceAll('_', ' ');
   return 'changed';

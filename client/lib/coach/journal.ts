@@ -34,7 +34,8 @@ export function mondayOf(date: string): string {
 
 /** "+12%" / "−5%" / "" for a week-over-week trend (a pace trend is good when it falls). */
 export function trendLabel(trend: Trend): { text: string; direction: 'up' | 'down' | 'flat' } {
-  if (trend.change === null || trend.change === 0) return { text: trend.previous === null || trend.change === null ? '' : 'same as last week', direction: 'flat' };
+  if (trend.change === null || trend.change === 0)
+    return { text: trend.previous === null || trend.change === null ? '' : 'same as last week', direction: 'flat' };
   const direction = trend.change > 0 ? 'up' : 'down';
   const arrow = direction === 'up' ? '▲' : '▼';
   if (trend.change_pct === null) return { text: `${arrow} none last week`, direction };

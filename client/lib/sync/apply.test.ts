@@ -27,7 +27,19 @@ const page = (v: number, hasMore: boolean, lastMutationId: number, title?: strin
   hasMore,
   lastMutationId,
   serverTime: NOW + 1000,
-  changes: title === undefined ? [] : [{ v, entity: 'goals', id: GOAL, op: 'u', row: { id: GOAL, user_id: USER, title, deleted: false }, hlc: { title: '2026-03-02T07:00:00.000Z-0000-0000000000000000' } }],
+  changes:
+    title === undefined
+      ? []
+      : [
+          {
+            v,
+            entity: 'goals',
+            id: GOAL,
+            op: 'u',
+            row: { id: GOAL, user_id: USER, title, deleted: false },
+            hlc: { title: '2026-03-02T07:00:00.000Z-0000-0000000000000000' },
+          },
+        ],
 });
 
 describe('applying a pull page (G4)', () => {
@@ -60,9 +72,20 @@ describe('applying a pull page (G4)', () => {
 
   it('a refusal is listed at once and its optimistic effect removed', async () => {
     await withPendingTitle();
-    await recordResults(db, { lastMutationId: 1, serverTime: NOW, epoch: EPOCH, results: [{ id: 1, status: 'rejected', version: 9, error: { code: 'goal_exists', message: 'exists' } }] }, NOW);
+    await recordResults(
+      db,
+      {
+        lastMutationId: 1,
+        serverTime: NOW,
+        epoch: EPOCH,
+        results: [{ id: 1, status: 'rejected', version: 9, error: { code: 'goal_exists', message: 'exists' } }],
+      },
+      NOW,
+    );
     expect(await db.view('goals').get(GOAL)).toBeUndefined();
-    expect(await db.rejected.toArray()).toEqual([expect.objectContaining({ id: 1, name: 'goal.create', error: { code: 'goal_exists', message: 'exists' }, dismissedAt: null })]);
+    expect(await db.rejected.toArray()).toEqual([
+      expect.objectContaining({ id: 1, name: 'goal.create', error: { code: 'goal_exists', message: 'exists' }, dismissedAt: null }),
+    ]);
   });
 
   it('a reset page empties the entity tables in the same transaction, keeping pending changes shown', async () => {

@@ -75,7 +75,8 @@ export async function recordResults(db: UserDb, response: PushResponse, nowMs: n
         await keepRejected(db, entry, result.error, nowMs);
         refused.push(...refsOf(entry, db.userId));
       }
-      if ('ackedAt' in entry) await db.acked.put({ ...entry, result }); // resent after a server restore
+      if ('ackedAt' in entry)
+        await db.acked.put({ ...entry, result }); // resent after a server restore
       else if (entry.confirmed) await moveToAcked(db, { ...entry, result }, nowMs);
       else await db.outbox.put({ ...entry, result });
     }
@@ -106,7 +107,10 @@ const KEEP_MS = 30 * 86_400_000;
 /** Forgets acknowledged mutations and dismissed refusals older than 30 days. */
 export async function purgeOld(db: UserDb, nowMs: number): Promise<void> {
   await db.transaction('rw', [db.acked, db.rejected], async () => {
-    await db.acked.where('ackedAt').below(nowMs - KEEP_MS).delete();
+    await db.acked
+      .where('ackedAt')
+      .below(nowMs - KEEP_MS)
+      .delete();
     await db.rejected.filter((entry) => entry.dismissedAt !== null && entry.dismissedAt < nowMs - KEEP_MS).delete();
   });
 }

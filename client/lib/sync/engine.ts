@@ -1,4 +1,12 @@
-import { DEFAULT_PULL_LIMIT, MAX_MUTATIONS_PER_PUSH, MAX_PULL_LIMIT, PROTOCOL_VERSION, SCHEMA_VERSION, type Cursor, type Mutation } from '#shared/sync/protocol.ts';
+import {
+  DEFAULT_PULL_LIMIT,
+  MAX_MUTATIONS_PER_PUSH,
+  MAX_PULL_LIMIT,
+  PROTOCOL_VERSION,
+  SCHEMA_VERSION,
+  type Cursor,
+  type Mutation,
+} from '#shared/sync/protocol.ts';
 import type { z } from 'zod';
 import type { UserDb } from '../data/db.ts';
 import { readMeta } from '../data/meta.ts';

@@ -58,7 +58,10 @@ describe("the tab's answer to the service worker", () => {
   });
 
   it('passes on a failure with whether retrying can help', async () => {
-    for (const [code, retry] of [['offline', true], ['signed_out', false]] as const) {
+    for (const [code, retry] of [
+      ['offline', true],
+      ['signed_out', false],
+    ] as const) {
       const { port1, port2 } = channel();
       const { sync, settle } = deferredSync();
       answerSyncRequest({ type: SYNC_REQUEST }, port2, sync);

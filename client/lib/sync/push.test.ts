@@ -16,7 +16,9 @@ async function withOutbox(count: number, argBytes = 10): Promise<void> {
   await db.open();
   await ensureMeta(db);
   const hlc = '2026-03-02T07:00:00.000Z-0000-0000000000000001';
-  await db.outbox.bulkAdd(Array.from({ length: count }, (_, i) => ({ id: i + 1, name: 'goal.delete', v: 1, hlc, args: { pad: 'x'.repeat(argBytes) }, createdAt: 0 })));
+  await db.outbox.bulkAdd(
+    Array.from({ length: count }, (_, i) => ({ id: i + 1, name: 'goal.delete', v: 1, hlc, args: { pad: 'x'.repeat(argBytes) }, createdAt: 0 })),
+  );
   await db.meta.update('device', { nextMutationId: count + 1 });
 }
 

@@ -14,7 +14,12 @@ beforeEach(() => {
   vi.useFakeTimers();
   engine.sync.mockClear();
   outcomes = [];
-  env = { events: new EventTarget(), document: new FakeDocument(), setTimeout: (run, ms) => setTimeout(run, ms), clearTimeout: (handle) => clearTimeout(handle as number) };
+  env = {
+    events: new EventTarget(),
+    document: new FakeDocument(),
+    setTimeout: (run, ms) => setTimeout(run, ms),
+    clearTimeout: (handle) => clearTimeout(handle as number),
+  };
 });
 afterEach(() => vi.useRealTimers());
 
@@ -58,7 +63,11 @@ describe('sync triggers', () => {
   });
 
   it('retries sooner after a failure it can fix, growing the delay; waits for the runner otherwise', async () => {
-    outcomes = [{ ok: false, error: syncError('offline') }, { ok: false, error: syncError('offline') }, { ok: false, error: syncError('update_required') }];
+    outcomes = [
+      { ok: false, error: syncError('offline') },
+      { ok: false, error: syncError('offline') },
+      { ok: false, error: syncError('update_required') },
+    ];
     const scheduler = startScheduler(engine, env);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(engine.sync).toHaveBeenCalledTimes(2);

@@ -22,7 +22,14 @@ const CursorSchema = z.object({ epoch: z.string(), v: z.number().int() });
 
 // `entity` stays a string here: a change for a table this build does not mirror is skipped.
 const ChangeSchema = z.discriminatedUnion('op', [
-  z.object({ v: z.number(), entity: z.string(), id: z.string(), op: z.literal('u'), row: z.record(z.string(), z.unknown()), hlc: z.record(z.string(), z.string()) }),
+  z.object({
+    v: z.number(),
+    entity: z.string(),
+    id: z.string(),
+    op: z.literal('u'),
+    row: z.record(z.string(), z.unknown()),
+    hlc: z.record(z.string(), z.string()),
+  }),
   z.object({ v: z.number(), entity: z.string(), id: z.string(), op: z.literal('d') }),
 ]);
 export type WireChange = z.infer<typeof ChangeSchema>;
