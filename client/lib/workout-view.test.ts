@@ -15,7 +15,12 @@ describe('workout view helpers', () => {
 
   it('expands intervals into bars coloured by intensity', () => {
     const bars = structureBars(
-      { segments: [{ type: 'warmup', duration_seconds: 600, pace_target: 'easy' }, { type: 'interval', repeats: 3, work: { distance_meters: 1000, pace_target: 'interval' }, recovery: { duration_seconds: 120 } }] },
+      {
+        segments: [
+          { type: 'warmup', duration_seconds: 600, pace_target: 'easy' },
+          { type: 'interval', repeats: 3, work: { distance_meters: 1000, pace_target: 'interval' }, recovery: { duration_seconds: 120 } },
+        ],
+      },
       null,
     );
     expect(bars.map((b) => b.intensity)).toEqual(['easy', 'max', 'easy', 'max', 'easy', 'max', 'easy']);
@@ -24,7 +29,15 @@ describe('workout view helpers', () => {
   });
 
   it('names the targets once, in order', () => {
-    expect(targetsOf({ segments: [{ type: 'steady', duration_seconds: 60, pace_target: 'tempo' }, { type: 'cooldown', duration_seconds: 60, pace_target: 'easy' }, { type: 'steady', duration_seconds: 60, pace_target: 'tempo' }] })).toEqual(['tempo', 'easy']);
+    expect(
+      targetsOf({
+        segments: [
+          { type: 'steady', duration_seconds: 60, pace_target: 'tempo' },
+          { type: 'cooldown', duration_seconds: 60, pace_target: 'easy' },
+          { type: 'steady', duration_seconds: 60, pace_target: 'tempo' },
+        ],
+      }),
+    ).toEqual(['tempo', 'easy']);
     expect(intensityOf(undefined)).toBe('easy');
   });
 
@@ -45,7 +58,14 @@ describe('workout view helpers', () => {
 });
 
 describe('targets a runner sees', () => {
-  const profile = { current_weekly_mileage_miles: 25, days_available_per_week: 4, easy_pace_per_mile_seconds: 570, injury_notes: null, units: 'km' as const, time_zone: 'UTC' };
+  const profile = {
+    current_weekly_mileage_miles: 25,
+    days_available_per_week: 4,
+    easy_pace_per_mile_seconds: 570,
+    injury_notes: null,
+    units: 'km' as const,
+    time_zone: 'UTC',
+  };
   const structure: WorkoutStructure = {
     segments: [
       { type: 'warmup', duration_seconds: 600, pace_target: 'easy' },
@@ -59,7 +79,10 @@ describe('targets a runner sees', () => {
     const lines = describeWithTargets(structure, targets!, 'km');
     expect(lines.join(' ')).not.toMatch(/\/km|\/mi/);
 
-    const file = await encodeOnDevice({ id: '00000000-0000-4000-8000-000000000001', title: 'Threshold', scheduled_date: '2026-03-02', structure, updated_at: '2026-03-01T00:00:00Z' }, { ...profile, target_type: 'heart_rate' });
+    const file = await encodeOnDevice(
+      { id: '00000000-0000-4000-8000-000000000001', title: 'Threshold', scheduled_date: '2026-03-02', structure, updated_at: '2026-03-01T00:00:00Z' },
+      { ...profile, target_type: 'heart_rate' },
+    );
     const decoded = decodeWorkout(file.bytes);
     if (!decoded.ok) throw new Error('the exported file does not decode');
     const onWatch = decoded.workout.steps.flatMap((step) => (step.target?.type === 'heart_rate' ? [`${step.target.low_bpm}–${step.target.high_bpm} bpm`] : []));

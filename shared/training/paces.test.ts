@@ -70,16 +70,32 @@ describe('units', () => {
 describe('estimateWorkout', () => {
   const paces = paceTable(50);
   it('adds time and distance across steps and repeats, by zone', () => {
-    const e = estimateWorkout({ segments: [{ type: 'warmup', distance_meters: 2000 }, { type: 'interval', repeats: 4, work: { duration_seconds: 180, pace_target: 'interval' }, recovery: { duration_seconds: 120, pace_target: 'jog' } }] }, paces);
+    const e = estimateWorkout(
+      {
+        segments: [
+          { type: 'warmup', distance_meters: 2000 },
+          { type: 'interval', repeats: 4, work: { duration_seconds: 180, pace_target: 'interval' }, recovery: { duration_seconds: 120, pace_target: 'jog' } },
+        ],
+      },
+      paces,
+    );
     expect(e.zones.I.seconds).toBe(720);
     expect(e.zones.E.meters).toBeCloseTo(2000 + (480 / midPace(paces.jog)) * 1000, 6);
-    expect(e.duration_seconds).toBeCloseTo((2 * midPace(paces.easy)) + 1200, 6);
+    expect(e.duration_seconds).toBeCloseTo(2 * midPace(paces.easy) + 1200, 6);
     expect(e.bouts).toHaveLength(4);
     expect(e.open_steps).toBe(0);
   });
 
   it('assumes a default for open steps and flags them', () => {
-    const e = estimateWorkout({ segments: [{ type: 'warmup', open: true }, { type: 'steady', duration_seconds: 600 }] }, paces);
+    const e = estimateWorkout(
+      {
+        segments: [
+          { type: 'warmup', open: true },
+          { type: 'steady', duration_seconds: 600 },
+        ],
+      },
+      paces,
+    );
     expect(e.open_steps).toBe(1);
     expect(e.assumptions[0]).toContain('warmup');
     expect(e.duration_seconds).toBe(1200);

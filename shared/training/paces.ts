@@ -51,8 +51,7 @@ export interface PaceTableOptions {
 /** A pace range for every target of the vocabulary; `jog` and `recovery` sit slower than easy. */
 export function paceTable(vdot: number, options: PaceTableOptions = {}): PaceTable {
   const zones = paceZones(vdot);
-  const raceSeconds =
-    options.goal_pace_seconds_per_km ?? racePace(vdot, options.race_distance_meters ?? 10_000);
+  const raceSeconds = options.goal_pace_seconds_per_km ?? racePace(vdot, options.race_distance_meters ?? 10_000);
   return {
     easy: zones.E,
     long: rangeOf(vdot, 0.6, 0.72),
