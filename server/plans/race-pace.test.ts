@@ -79,4 +79,14 @@ describe('race pace is the goal pace off the phone too (issue 18 §1)', () => {
     const payload = reminder?.payload as { workouts: { id: string; lines: string[] }[] } | undefined;
     expect(payload?.workouts.find((w) => w.id === easy.id)?.lines).toContain(`Run: 20:00 ${BAND}`);
   });
+
+  it('sizes an edited race-pace step at the goal pace: 10 km at 8:01/mi plans 50 minutes, not 10K pace', async () => {
+    const { cookie, workouts } = await marathoner();
+    const easy = workouts.find((w) => w.workout_type === 'easy' && w.scheduled_date > '2026-03-15')!;
+    const structure = { segments: [{ type: 'steady', distance_meters: 10_000, pace_target: 'race' }] };
+    const res = await call(t.app, 'PATCH', `/api/workouts/${easy.id}`, { cookie, body: { structure } });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    // 10,000 m / 1,609.344 × 481 s = 2,989 s ≈ 50 min (10K pace, ~6:52/mi, would plan 43).
+    expect(res.json.workout.estimated_duration_minutes).toBe(50);
+  });
 });

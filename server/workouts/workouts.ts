@@ -9,6 +9,7 @@ import type { Executor } from '../db/database.ts';
 import { goals, trainingPlans, workoutEdits, workouts } from '../db/schema.ts';
 import { AppError } from '../lib/errors.ts';
 import { engineGoal } from '../goals/goals.ts';
+import { goalFor, planGoals } from '../goals/plan-goal.ts';
 import { getProfile } from '../profile/profile.ts';
 import { applyFields, type WriteStamp } from '../lib/write-stamp.ts';
 import { engineProfile, runHistory } from '../profile/training-context.ts';
@@ -100,7 +101,7 @@ export async function updateWorkout(
     set.workout_type === 'rest'
       ? { estimated_distance_meters: null, estimated_duration_minutes: null }
       : set.structure
-        ? await estimateFor(db, userId, set.structure, stamp.today)
+        ? await estimateFor(db, userId, row.training_plan_id, set.structure, stamp.today)
         : null;
   const updated = Object.keys(set).length
     ? (
@@ -144,10 +145,11 @@ export async function updateWorkout(
 }
 
 /** The estimate of a new structure with the runner's paces, as the row's planned figures. */
-async function estimateFor(db: Executor, userId: string, structure: WorkoutStructure, today: string) {
+async function estimateFor(db: Executor, userId: string, planId: string | null, structure: WorkoutStructure, today: string) {
   const profile = await getProfile(db, userId);
   if (profile.easy_pace_per_mile_seconds === null) return null;
-  const { paces } = runnerPaces(engineProfile(profile), null, today);
+  // Race-pace steps are sized at the plan's goal pace, as the runner's targets show them.
+  const { paces } = runnerPaces(engineProfile(profile), goalFor(await planGoals(db, userId), planId), today);
   const estimate = estimateWorkout(structure, paces);
   return { estimated_distance_meters: estimate.distance_meters, estimated_duration_minutes: Math.round(estimate.duration_seconds / 60) };
 }
