@@ -63,3 +63,13 @@ describe('profile form: heart rate and training load', () => {
     expect(Object.keys(update)).not.toContain('ctl_days');
   });
 });
+
+describe('profile form: weekly distance', () => {
+  it('reads "5,5" as 5.5 (a comma keyboard) and names a distance it cannot read', () => {
+    const values = toFormValues(stored);
+    expect(toProfileUpdate({ ...values, weekly_distance: '5,5' }, today).update).toMatchObject({ current_weekly_mileage_miles: 5.5 });
+    expect(toProfileUpdate({ ...values, weekly_distance: 'twenty' }, today).errors).toMatchObject({
+      current_weekly_mileage_miles: 'Enter a number, like 25 or 25.5.',
+    });
+  });
+});

@@ -1,5 +1,6 @@
 import { ProfileFieldsSchema, profileConflicts, type Profile, type ProfileUpdate } from '#shared/schema/profile.ts';
 import { toIssues } from '#shared/schema/issues.ts';
+import { readDecimal } from '#shared/training/race-time.ts';
 
 const KM_PER_MILE = 1.609344;
 
@@ -93,8 +94,9 @@ export function toProfileUpdate(
 ): { update: ProfileUpdate; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const milesPerUnit = values.units === 'km' ? 1 / KM_PER_MILE : 1;
-  const distance = values.weekly_distance.trim() === '' ? null : Number(values.weekly_distance);
-  if (distance !== null && !Number.isFinite(distance)) errors.current_weekly_mileage_miles = 'Enter a number.';
+  // readDecimal: "5,5" is 5.5, as a runner on a comma keyboard types it.
+  const distance = values.weekly_distance.trim() === '' ? null : readDecimal(values.weekly_distance);
+  if (distance === null && values.weekly_distance.trim() !== '') errors.current_weekly_mileage_miles = 'Enter a number, like 25 or 25.5.';
   const days = values.days_available_per_week === '' ? null : Number(values.days_available_per_week);
   let pace: number | null = null;
   if (values.easy_pace.trim() !== '') {
