@@ -51,13 +51,17 @@ export async function openDatabase(options: { databaseUrl?: string | undefined; 
     return { db, kind: 'postgres', raw: { kind: 'postgres', pool }, close: () => pool.end() };
   }
   let client: PGlite;
+  // Postgres's default 128 MB of shared buffers was the largest part of an idle server's memory
+  // (issue 21, `npm run bench -- server`: 469 MB RSS warm, 347 MB with 16 MB); a household's
+  // database fits in far less.
+  const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
   if (options.dataDir === null) {
     // Tests start from a dump of an already migrated database: ~0.6 s instead of ~2.5 s.
-    client = new PGlite(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
+    client = new PGlite({ startParams, ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) });
   } else {
     // PGlite does not create missing parent folders; nobody but the owner may read what it writes.
     makeDataDirPrivate(options.dataDir);
-    client = new PGlite(pgliteDirectory(options.dataDir));
+    client = new PGlite(pgliteDirectory(options.dataDir), { startParams });
   }
   await client.waitReady;
   if (options.dataDir !== null) tighten(options.dataDir);
