@@ -18,6 +18,7 @@ const suites: Record<string, () => Promise<BenchFigure[]>> = {
   notifications: async () => (await import('./notifications.ts')).benchNotifications(),
   transfer: async () => (await import('./transfer.ts')).benchTransfer(),
   server: async () => (await import('./server.ts')).benchServer(),
+  'first-load': async () => (await import('./first-load.ts')).benchFirstLoad(),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
