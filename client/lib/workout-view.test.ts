@@ -4,7 +4,8 @@ import { decodeWorkout } from '#shared/fit/decode.ts';
 import type { WorkoutStructure } from '#shared/schema/workout.ts';
 import { encodeOnDevice } from './fit/export.ts';
 import { addDays } from '#shared/training/dates.ts';
-import { intensityOf, planWeekStart, plannedDistanceText, structureBars, targetsFor, targetsOf, weekProgress } from './workout-view.ts';
+import { generatePlan } from '#shared/training/engine.ts';
+import { intensityOf, planWeekAt, planWeekOf, planWeekStart, plannedDistanceText, structureBars, targetsFor, targetsOf, weekProgress } from './workout-view.ts';
 
 describe('workout view helpers', () => {
   it('shows no distance for a rest day, even one that still carries the swapped session’s figures', () => {
@@ -54,6 +55,32 @@ describe('workout view helpers', () => {
   it('finds the plan week of a date', () => {
     expect(planWeekStart('2025-03-01', '2025-03-09')).toBe('2025-03-08');
     expect(addDays('2025-02-28', 1)).toBe('2025-03-01');
+  });
+
+  it("finds every day in the plan's own weeks, which begin on the race weekday, not the day the plan was made (issue 18 §3)", () => {
+    let n = 0;
+    // Made on a Monday for a Sunday half marathon: the weeks begin on Sundays.
+    const r = generatePlan({
+      profile: { current_weekly_mileage_miles: 25, days_available_per_week: 5, easy_pace_per_mile_seconds: 560, injury_notes: null },
+      goal: { kind: 'race', target_race_distance_meters: 21_097, target_race_date: '2027-03-07', target_time_seconds: 1.75 * 3600 },
+      start_date: '2026-12-07',
+      today: '2026-12-07',
+      methodology: 'daniels',
+      newId: () => `w${++n}`,
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    const plan = r.plan;
+    expect(plan.weeks[0]!.start_date).toBe('2026-12-06');
+    expect(planWeekOf(plan, '2026-12-07')).toBe('2026-12-06');
+    expect(planWeekAt(plan, '2026-12-07')?.index).toBe(0);
+    // Every workout is found in the week the engine put it in, the race in the race week.
+    for (const w of plan.workouts) expect(planWeekAt(plan, w.scheduled_date)?.index).toBe(w.week_index);
+    expect(planWeekAt(plan, '2027-03-07')?.is_taper).toBe(true);
+    expect(plan.weeks.filter((w) => w.is_recovery).every((w) => planWeekAt(plan, addDays(w.start_date, 3)) === w)).toBe(true);
+    // Outside the plan: nothing, on the same Sunday grid.
+    expect(planWeekAt(plan, '2026-11-30')).toBeUndefined();
+    expect(planWeekOf(plan, '2026-11-30')).toBe('2026-11-29');
+    expect(planWeekAt(plan, '2027-03-14')).toBeUndefined();
   });
 });
 

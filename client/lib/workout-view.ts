@@ -204,8 +204,28 @@ export function weekProgress(
   return { plannedMeters, doneMeters, sessions, sessionsDone };
 }
 
-/** The start of the plan week holding `date` (weeks begin on the plan's start weekday). */
-export function planWeekStart(planStart: string, date: string): string {
-  const days = Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${planStart}T00:00:00Z`)) / 86_400_000);
-  return addDays(planStart, Math.floor(days / 7) * 7);
+/** The start of the 7-day week holding `date`, on the grid of weeks that begin on `anchor`. */
+export function planWeekStart(anchor: string, date: string): string {
+  const days = Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${anchor}T00:00:00Z`)) / 86_400_000);
+  return addDays(anchor, Math.floor(days / 7) * 7);
+}
+
+interface PlanWeeksLike<W extends { start_date: string }> {
+  start_date: string;
+  weeks: readonly W[];
+}
+
+/**
+ * The start of the plan's own week holding `date`. Plan weeks begin on the race weekday, which is
+ * usually not the weekday the plan was made on, so the grid is anchored on the first week, not on
+ * the plan's start date (issue 18 §3). Dates before or after the plan stay on the same grid.
+ */
+export function planWeekOf(plan: PlanWeeksLike<{ start_date: string }>, date: string): string {
+  return planWeekStart(plan.weeks[0]?.start_date ?? plan.start_date, date);
+}
+
+/** The plan week holding `date`, or undefined when the date is outside the plan. */
+export function planWeekAt<W extends { start_date: string }>(plan: PlanWeeksLike<W>, date: string): W | undefined {
+  const start = planWeekOf(plan, date);
+  return plan.weeks.find((w) => w.start_date === start);
 }
