@@ -19,6 +19,7 @@ const suites: Record<string, () => Promise<BenchFigure[]>> = {
   transfer: async () => (await import('./transfer.ts')).benchTransfer(),
   server: async () => (await import('./server.ts')).benchServer(),
   'first-load': async () => (await import('./first-load.ts')).benchFirstLoad(),
+  lighthouse: async () => (await import('./lighthouse.ts')).benchLighthouse(),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
