@@ -1,7 +1,6 @@
 import type { User } from '#shared/schema/auth.ts';
 import type { UserDb } from '../data/db.ts';
 import { closeUserStore, eraseUserStore } from '../data/store.ts';
-import { errorCode } from '../errors.ts';
 import { startUserSync } from '../sync/start.ts';
 import { session } from './session.svelte.ts';
 import { syncState } from './sync.svelte.ts';
@@ -10,26 +9,46 @@ import { syncState } from './sync.svelte.ts';
 // sign-out. The last signed-in user is remembered so the app opens offline on the phone's data.
 
 const LAST_USER = 'runcoach.lastUser';
+/** How long a session check may take before the app opens on the device's data. */
+const SESSION_CHECK_MS = 4000;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 class UserStore {
   db = $state.raw<UserDb | null>(null);
   /** Set when the session could not be checked because the device is offline. */
   offlineSession = $state(false);
 
-  /** Asks the server who is signed in; offline, trusts the last runner seen on this device. */
+  /**
+   * Asks the server who is signed in. Only its "not signed in" (a 401) signs the runner out:
+   * when it cannot be asked — offline, a proxy's 502, a connection that never answers at the
+   * trailhead — the last runner seen on this device keeps their screens and their data (issue 18 §6).
+   */
   async resume(): Promise<void> {
-    try {
-      await session.refresh();
-      this.offlineSession = false;
-    } catch (error) {
-      const cached = readLastUser();
-      if (errorCode(error) === 'offline' && cached) {
+    const cached = readLastUser();
+    const check = session.refresh().then(
+      () => 'answered' as const,
+      (error: unknown) => error,
+    );
+    // With a runner to fall back on, a check that hangs is not waited for; its answer still counts when it comes.
+    const outcome = cached ? await Promise.race([check, delay(SESSION_CHECK_MS).then(() => 'unanswered' as const)]) : await check;
+    if (outcome === 'answered') this.offlineSession = false;
+    else {
+      if (cached) {
         session.user = cached;
         this.offlineSession = true;
       }
       session.loaded = true;
+      if (outcome === 'unanswered') void check.then((late) => this.settleLateCheck(late));
     }
     if (session.user) await this.open(session.user);
+  }
+
+  /** A session check answered after the app went on without it: a 401 now signs out, a runner confirms the session. */
+  private async settleLateCheck(outcome: unknown): Promise<void> {
+    if (outcome !== 'answered') return;
+    this.offlineSession = false;
+    if (!session.user) await this.close();
   }
 
   /** Opens the runner's store and starts syncing it (after sign-in or registration). */
