@@ -12,12 +12,21 @@ const LAST_USER = 'runcoach.lastUser';
 /** How long a session check may take before the app opens on the device's data. */
 const SESSION_CHECK_MS = 4000;
 
+const REMOVED = "This phone's copy of your data was removed.";
+
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 class UserStore {
   db = $state.raw<UserDb | null>(null);
   /** Set when the session could not be checked because the device is offline. */
   offlineSession = $state(false);
+  /** What leaving did to this device's copy of the runner's data, said once on the signed-out screens. */
+  notice = $state<string | null>(null);
+  /**
+   * True while signing out or forgetting: the store is closed before the session ends, and the
+   * screens must not open it again in between (that would re-create the database being erased).
+   */
+  leaving = $state(false);
 
   /**
    * Asks the server who is signed in. Only its "not signed in" (a 401) signs the runner out:
@@ -54,6 +63,7 @@ class UserStore {
   /** Opens the runner's store and starts syncing it (after sign-in or registration). */
   async open(user: User): Promise<UserDb> {
     localStorage.setItem(LAST_USER, JSON.stringify(user));
+    this.notice = null;
     if (this.db?.userId === user.id) return this.db;
     const sync = await startUserSync(user.id);
     syncState.attach(sync);
@@ -86,21 +96,36 @@ class UserStore {
   async signOut(): Promise<void> {
     const userId = session.user?.id ?? this.db?.userId;
     const unsent = this.db ? await unsentCount(this.db) : 0;
-    await this.close();
-    if (userId && unsent === 0) await eraseUserStore(userId);
-    await session.signOut().catch(() => {
-      session.user = null;
-      session.profile = null;
-    });
+    this.leaving = true;
+    try {
+      await this.close();
+      if (userId && unsent === 0) await eraseUserStore(userId);
+      await session.signOut().catch(() => {
+        session.user = null;
+        session.profile = null;
+      });
+    } finally {
+      this.leaving = false;
+    }
+    this.notice =
+      unsent === 0
+        ? REMOVED
+        : `${unsent === 1 ? '1 change that has' : `${unsent} changes that have`} not reached the server yet ${unsent === 1 ? 'stays' : 'stay'} on this phone and ${unsent === 1 ? 'is' : 'are'} sent when you sign in here again.`;
   }
 
   /** After the account was deleted on the server: nothing of the runner stays on this device. */
   async forget(): Promise<void> {
     const userId = session.user?.id ?? this.db?.userId;
-    await this.close();
-    if (userId) await eraseUserStore(userId);
-    session.user = null;
-    session.profile = null;
+    this.leaving = true;
+    try {
+      await this.close();
+      if (userId) await eraseUserStore(userId);
+      session.user = null;
+      session.profile = null;
+    } finally {
+      this.leaving = false;
+    }
+    this.notice = REMOVED;
   }
 
   private async close(): Promise<void> {
