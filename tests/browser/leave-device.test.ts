@@ -32,4 +32,24 @@ describe.skipIf(!executable)("leaving the phone: the runner's database goes, and
     await expect.poll(async () => (await deviceDatabases()).filter((name) => name.startsWith('runcoach-'))).toEqual([]);
     await context.close();
   });
+
+  it('warns before signing out with changes the server has not got, and keeps them on the phone', async () => {
+    const { cookie, workouts } = await seedRunnerWithPlan(app.server, 'Wen');
+    const workout = workouts.find((w) => w.workout_type !== 'rest')!;
+    const { context, page } = await openSignedIn(app.browser, app.server.publicUrl, cookie, `/workouts/${workout.id}`);
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => dialogs.push(dialog.message()));
+    await page.getByRole('button', { name: 'Mark done' }).waitFor();
+    await context.setOffline(true);
+    await page.getByRole('button', { name: 'Mark done' }).click();
+    await page.getByText('Marked done. Nice work.').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).first().click();
+    await page.waitForURL('**/signin');
+    expect(dialogs).toEqual([expect.stringMatching(/^1 change has not reached the server yet\..*Sign out anyway\?$/)]);
+    await page.getByRole('status').filter({ hasText: '1 change that has not reached the server yet stays on this phone' }).waitFor();
+    const names = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
+    expect(names.filter((name) => name.startsWith('runcoach-'))).toHaveLength(1);
+    await context.setOffline(false);
+    await context.close();
+  });
 });
