@@ -34,7 +34,7 @@ async function signedIn() {
   localStorage.setItem('runcoach.lastUser', JSON.stringify(USER));
   session.user = USER as typeof session.user;
   const db = await openUserStore(USER.id);
-  await db.user_profiles.put({ user_id: USER.id, injury_notes: 'Achilles sore' } as never);
+  await db.view('user_profiles').put({ user_id: USER.id, injury_notes: 'Achilles sore' } as never);
   userStore.db = db;
   return db;
 }
