@@ -268,30 +268,26 @@ async function seedYear(db: Awaited<ReturnType<typeof startServer>>['deps']['db'
     )
     .returning({ id: workouts.id, date: workouts.scheduled_date });
   const byDate = new Map(activityRows.map((a) => [a.date, a]));
-  await db
-    .insert(workoutCompletions)
-    .values(
-      past.map((w, i) => ({
-        user_id: userId,
-        workout_id: w.id,
-        strava_activity_id: byDate.get(w.date)?.id ?? null,
-        completion_status: 'completed' as const,
-        distance_meters: 7000,
-        duration_seconds: 2400,
-        rpe: 4,
-        notes: i % 5 ? null : 'felt fine',
-      })),
-    );
-  await db
-    .insert(chatMessages)
-    .values(
-      Array.from({ length: 200 }, (_, i) => ({
-        user_id: userId,
-        conversation_id: '7a1f0c2e-0000-4000-8000-000000000001',
-        role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant',
-        content: `Message ${i}: ${'how should I pace my long run this weekend? '.repeat(3)}`,
-        created_at: new Date(Date.now() - (200 - i) * 3_600_000),
-      })),
-    );
+  await db.insert(workoutCompletions).values(
+    past.map((w, i) => ({
+      user_id: userId,
+      workout_id: w.id,
+      strava_activity_id: byDate.get(w.date)?.id ?? null,
+      completion_status: 'completed' as const,
+      distance_meters: 7000,
+      duration_seconds: 2400,
+      rpe: 4,
+      notes: i % 5 ? null : 'felt fine',
+    })),
+  );
+  await db.insert(chatMessages).values(
+    Array.from({ length: 200 }, (_, i) => ({
+      user_id: userId,
+      conversation_id: '7a1f0c2e-0000-4000-8000-000000000001',
+      role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant',
+      content: `Message ${i}: ${'how should I pace my long run this weekend? '.repeat(3)}`,
+      created_at: new Date(Date.now() - (200 - i) * 3_600_000),
+    })),
+  );
   return '365 runs, 200 past workouts + a plan, 200 messages';
 }

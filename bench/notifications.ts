@@ -70,18 +70,16 @@ export async function benchNotifications(): Promise<BenchFigure[]> {
       const date = new Date(clock + 86_400_000).toISOString().slice(0, 10);
       const ids = Array.from({ length: RUNNERS }, () => randomUUID());
       await handle.db.insert(users).values(ids.map((id, i) => ({ id, email: `bench-${round}-${i}@example.com`, name: `Runner ${i}`, password_hash: 'x' })));
-      await handle.db
-        .insert(userProfiles)
-        .values(
-          ids.map((id, i) => ({
-            user_id: id,
-            time_zone: 'Europe/Paris',
-            units: i % 2 ? ('mi' as const) : ('km' as const),
-            current_weekly_mileage_miles: 25,
-            days_available_per_week: 5,
-            easy_pace_per_mile_seconds: 570,
-          })),
-        );
+      await handle.db.insert(userProfiles).values(
+        ids.map((id, i) => ({
+          user_id: id,
+          time_zone: 'Europe/Paris',
+          units: i % 2 ? ('mi' as const) : ('km' as const),
+          current_weekly_mileage_miles: 25,
+          days_available_per_week: 5,
+          easy_pace_per_mile_seconds: 570,
+        })),
+      );
       await handle.db.insert(workouts).values(ids.map((id) => ({ user_id: id, scheduled_date: date, ...TEMPO })));
 
       const planStart = performance.now();
