@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_PROPERTY_SEED, PROPERTY_SEED, propertyRuns } from './properties.ts';
+import { DEFAULT_PROPERTY_SEED, PROPERTY_SEED, propertyRuns, propertyTimeout } from './properties.ts';
 
 // npm test must be deterministic (issue 26): every fast-check run in every project is seeded.
 
@@ -30,5 +30,14 @@ describe('property runs in npm test', () => {
     expect(propertyRuns(300)).toEqual({ numRuns: 3000 });
     process.env.FC_RUNS = 'lots';
     expect(() => propertyRuns(300)).toThrow(/FC_RUNS/);
+  });
+
+  it('widen their own timeout as FC_RUNS widens their runs, never shorten it', () => {
+    delete process.env.FC_RUNS;
+    expect(propertyTimeout(90_000, 1200)).toBe(90_000);
+    process.env.FC_RUNS = 'x10';
+    expect(propertyTimeout(90_000, 1200)).toBe(900_000);
+    process.env.FC_RUNS = '100';
+    expect(propertyTimeout(90_000, 1200)).toBe(90_000);
   });
 });

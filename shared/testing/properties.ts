@@ -32,3 +32,11 @@ export function propertyRuns(ownRuns: number): { numRuns: number } {
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`FC_RUNS must be a whole number of runs or a multiple like x5, not "${raw}"`);
   return { numRuns: runs };
 }
+
+/**
+ * A property's own timeout, widened as FC_RUNS widens its runs: exploration's many more runs
+ * (`npm run test:explore`, x10) take proportionally longer, which is not a failure.
+ */
+export function propertyTimeout(ownMs: number, ownRuns: number): number {
+  return Math.ceil(ownMs * Math.max(1, propertyRuns(ownRuns).numRuns / ownRuns));
+}

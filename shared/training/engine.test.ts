@@ -10,7 +10,7 @@ import { LOAD_RULES, planLoad } from './load-plan.ts';
 import { buildTimeline } from './timeline.ts';
 import { HARD_TYPES, baselineLongestRun } from './rules.ts';
 import { checkPlan } from './guardrails.ts';
-import { propertyRuns } from '../testing/properties.ts';
+import { propertyRuns, propertyTimeout } from '../testing/properties.ts';
 
 function planOf(input: GenerateInput): Plan {
   const r = generatePlan(input);
@@ -61,12 +61,16 @@ function assertSound(input: GenerateInput, plan: Plan): void {
 describe('generatePlan: properties over random valid inputs', () => {
   // About half of race plans compose a second taper for race-day form (taper-form.ts): more
   // work per run than the default timeout allows on a busy two-core machine.
-  it('race plans (5 km–marathon, 2–7 days, 8–30 weeks) pass every guardrail', () => {
-    fc.assert(
-      fc.property(inputArb('race'), (input) => assertSound(input, planOf(input))),
-      propertyRuns(1200),
-    );
-  }, 90_000);
+  it(
+    'race plans (5 km–marathon, 2–7 days, 8–30 weeks) pass every guardrail',
+    () => {
+      fc.assert(
+        fc.property(inputArb('race'), (input) => assertSound(input, planOf(input))),
+        propertyRuns(1200),
+      );
+    },
+    propertyTimeout(90_000, 1200),
+  );
 
   it('one-day-a-week runners get one run a week and still pass', () => {
     fc.assert(
