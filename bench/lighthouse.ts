@@ -1,8 +1,8 @@
-import { createServer } from 'node:net';
 import lighthouse from 'lighthouse';
 import { chromium } from 'playwright-core';
 import { chromiumPath, seedRunner, startBenchApp } from './first-load.ts';
 import { median, type BenchFigure } from './lib.ts';
+import { freePort } from '../ops/lib/util.ts';
 
 // Lighthouse (issue 21): mobile, simulated throttling (Lighthouse's defaults: slow 4G, 4× CPU),
 // run against Debian's Chromium on the built app served by the real server, for the sign-in
@@ -12,17 +12,6 @@ import { median, type BenchFigure } from './lib.ts';
 const RUNS = 3;
 const SCORE_TARGET = 0.95;
 const LCP_TARGET_S = 2.0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Lighthouse's scores and LCP for the pages a runner opens first. */
 export async function benchLighthouse(): Promise<BenchFigure[]> {

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureBuild } from '../scripts/app-build.ts';
 import { median, type BenchFigure } from './lib.ts';
+import { freePort } from '../ops/lib/util.ts';
 
 // The embedded server as a household runs it (issue 21): `npm run serve` (tsx server/main.ts)
 // in a child process on a fresh PGlite DATA_DIR, the PWA build already made. First start is
@@ -17,17 +17,6 @@ import { median, type BenchFigure } from './lib.ts';
 const root = fileURLToPath(new URL('../', import.meta.url));
 const SETTLE_MS = 5_000;
 const RUNS = 3;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** VmRSS of a process, in MB (from /proc/<pid>/status). */
 function rssMb(pid: number): number {

@@ -1,5 +1,4 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Encoder, type Encodable, type Mesg } from '@garmin/fitsdk';
@@ -11,6 +10,7 @@ import { loadConfig } from '../../server/lib/config.ts';
 import { memoryLogger } from '../../server/lib/log.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
 import { ensureBuild } from '../../scripts/app-build.ts';
+import { freePort } from '../../ops/lib/util.ts';
 
 export { withBuildLock } from '../../scripts/app-build.ts';
 
@@ -22,17 +22,6 @@ export const SCREENSHOT_DIR = 'test-results/screens';
  */
 export async function buildPwa(): Promise<string> {
   return (await ensureBuild()).dir;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** The real server on a fresh PGlite data directory, serving the built PWA on loopback. */
