@@ -3,6 +3,11 @@ import { Text } from './text.ts';
 import { GoalSchema, IsoDateSchema } from './goal.ts';
 import { StorableStructureSchema, WorkoutTypeSchema } from './workout.ts';
 
+/** The runner's weekdays as the profile stores them (`available_days`, `long_run_day`). */
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export const WeekdaySchema = z.enum(WEEKDAYS);
+export type Weekday = z.infer<typeof WeekdaySchema>;
+
 /** What the engine needs to know about the runner (a subset of the profile row). */
 export const TrainingProfileSchema = z.object({
   current_weekly_mileage_miles: z.number().min(0).max(200),
@@ -22,6 +27,10 @@ export const TrainingProfileSchema = z.object({
     .nullable()
     .optional(),
   longest_recent_run_meters: z.number().min(0).max(100_000).nullable().optional(),
+  /** The weekdays the runner can run (profile `available_days`); without them the engine picks `days_available_per_week` days itself. */
+  available_days: z.array(WeekdaySchema).min(1).max(7).nullable().optional(),
+  /** The weekday of the long run (profile `long_run_day`, default `sun`); one of `available_days`. */
+  long_run_day: WeekdaySchema.nullable().optional(),
   /** The runner's fitness and fatigue time constants (profile ctl_days/atl_days), for the plan's load forecast; 42/7 without them. */
   load_constants: z.object({ ctl_days: z.number().min(21).max(60), atl_days: z.number().min(3).max(14) }).optional(),
 });
