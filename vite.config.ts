@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
 /** Vitest projects: each runs in Node; the browser suite drives Debian's Chromium itself. */
 const testProjects = [
   { name: 'shared', include: ['shared/**/*.test.ts'] },
+  { name: 'scripts', include: ['scripts/**/*.test.ts'] },
   { name: 'server', include: ['server/**/*.test.ts'], exclude: ['server/**/*.pg.test.ts'], globalSetup: ['server/test/global-setup.ts'] },
   { name: 'postgres', include: ['server/**/*.pg.test.ts'], fileParallelism: false },
   // extends: the Svelte plugin compiles runes (*.svelte.ts) for these tests too.
