@@ -1,9 +1,20 @@
 /** Guardrails on load over time: ramps, single-run spikes, long-run cap, recovery weeks, taper. */
 import type { Violation } from '../schema/plan.ts';
 import { fromDayNumber } from './dates.ts';
-import { LIMITS, isDownWeek, longRunCapSeconds, longRunShareCap, rampLimits, rampReference, taperDays, taperSecondWeekShare } from './rules.ts';
+import {
+  LIMITS,
+  isDownWeek,
+  longRunCapSeconds,
+  longRunFloorMeters,
+  longRunShareCap,
+  rampLimits,
+  rampReference,
+  taperDays,
+  taperSecondWeekShare,
+} from './rules.ts';
 import { volumeOf, weekIsOpen, weekStartDay, type Timeline } from './timeline.ts';
 import type { Goal } from '../schema/goal.ts';
+import type { Methodology } from '../schema/plan.ts';
 
 const km = (m: number): string => `${(m / 1000).toFixed(1)} km`;
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
@@ -70,17 +81,22 @@ export function checkSpikes(t: Timeline): Violation[] {
   return out;
 }
 
-/** The longest run of a week ≤ its share of the week (30% from 4 days a week) and ≤ 150/180 min. */
-export function checkLongRuns(t: Timeline, goal: Goal | null): Violation[] {
+/**
+ * The longest run of a week ≤ its share of the week and its time cap, by methodology (rules.ts:
+ * Daniels' 30% and 150/180 min; wider for Pfitzinger and 80/20). A long run within the race's
+ * beginner floor (10 mi half, 18 mi marathon) is within limits for anyone training for it.
+ */
+export function checkLongRuns(t: Timeline, goal: Goal | null, methodology: Methodology | null = null): Violation[] {
   const out: Violation[] = [];
-  const capSeconds = longRunCapSeconds(goal, t.vdot);
+  const capSeconds = longRunCapSeconds(goal, t.vdot, methodology);
+  const floor = longRunFloorMeters(goal);
   for (let k = 0; k < t.weekCount; k++) {
     if (!weekIsOpen(t, k)) continue;
     const runs = t.workouts.filter((w) => w.week === k && !w.past && !w.goalRace && w.meters > 0);
     const longest = runs.reduce<(typeof runs)[number] | undefined>((a, w) => (a && a.meters >= w.meters ? a : w), undefined);
-    if (!longest) continue;
+    if (!longest || longest.meters <= floor + EPS) continue;
     // Fewer runs in a week make each a bigger share of it: the cap follows the days actually run.
-    const share = longRunShareCap(Math.min(t.daysAvailable, new Set(runs.map((w) => w.day)).size));
+    const share = longRunShareCap(Math.min(t.daysAvailable, new Set(runs.map((w) => w.day)).size), methodology);
     // The first week may be partial; judge it against the volume the runner is used to.
     const weekRef = k === 0 ? Math.max(volumeOf(t, 0), t.baseline) : volumeOf(t, k);
     const capMeters = share * weekRef;

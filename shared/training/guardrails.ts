@@ -1,5 +1,5 @@
 /** The guardrail check every plan passes before it is saved, whoever made it (engine, LLM, runner). */
-import { PlanLikeSchema, type Violation } from '../schema/plan.ts';
+import { MethodologySchema, PlanLikeSchema, type Violation } from '../schema/plan.ts';
 import { formatPath } from '../schema/issues.ts';
 import { checkDays, checkEasyShare, checkRaceDay, checkSessions, checkStructures } from './guardrails-sessions.ts';
 import { checkLongRuns, checkRamps, checkRecoveryWeeks, checkSpikes, checkTaper } from './guardrails-volume.ts';
@@ -22,6 +22,8 @@ export function checkPlan(plan: unknown, ctx: GuardrailContext): Violation[] {
     }));
   }
   const t = buildTimeline(parsed.data, ctx);
+  // The long-run caps differ by methodology (TRAINING.md v2); a plan that names none gets Daniels' strict ones.
+  const methodology = MethodologySchema.safeParse((plan as { methodology?: unknown }).methodology);
   const weeks = parsed.data.weeks;
   const flagged = weeks && weeks.some((w) => w.is_recovery !== undefined) ? new Set(weeks.filter((w) => w.is_recovery).map((w) => w.index)) : null;
   return [
@@ -30,7 +32,7 @@ export function checkPlan(plan: unknown, ctx: GuardrailContext): Violation[] {
     ...checkDays(t),
     ...checkRamps(t),
     ...checkSpikes(t),
-    ...checkLongRuns(t, ctx.goal),
+    ...checkLongRuns(t, ctx.goal, methodology.success ? methodology.data : null),
     ...checkSessions(t),
     ...checkEasyShare(t),
     ...checkRecoveryWeeks(t, flagged),

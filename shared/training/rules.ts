@@ -3,7 +3,7 @@
  * under them with a margin, and the check, which judges any plan against them.
  */
 import type { Goal } from '../schema/goal.ts';
-import type { TrainingProfile } from '../schema/plan.ts';
+import type { Methodology, TrainingProfile } from '../schema/plan.ts';
 import type { WorkoutType } from '../schema/workout.ts';
 import { daysBetween } from './dates.ts';
 import { milesToMeters, perMileToPerKm } from './units.ts';
@@ -43,13 +43,35 @@ export const LIMITS = {
   taperFinalWeekHard: 0.85,
 } as const;
 
-/** Runs a week may hold for a runner training `days` days: the long run's share cap. */
-export function longRunShareCap(days: number): number {
+/**
+ * The long run's share cap of the week for a runner training `days` days. The 30% rule is
+ * Daniels' own (TRAINING.md v2 §Methodologies); Pfitzinger's and 80/20's published plans put
+ * 20 mi in a 55 mi week (36%) and Higdon's novice 20 mi in a ~40 mi week, so theirs is wider.
+ * Without a methodology (a plan of unknown make) the strict rule applies.
+ */
+export function longRunShareCap(days: number, methodology: Methodology | null = null): number {
   // With few days the long run is necessarily a big part of the week (1 day: all of it).
   if (days <= 1) return 1;
-  if (days === 2) return 0.55;
-  if (days === 3) return 0.4;
-  return 0.3;
+  if (methodology === null || methodology === 'daniels') {
+    if (days === 2) return 0.55;
+    if (days === 3) return 0.4;
+    return 0.3;
+  }
+  if (days === 2) return 0.65;
+  if (days === 3) return 0.55;
+  if (days === 4) return 0.5;
+  return 0.42;
+}
+
+/**
+ * The beginner floor (TRAINING.md v2): whatever the methodology, a half marathon's long run
+ * builds to 10 mi and a marathon's to 18 mi. A long run no longer than it is within the share
+ * and time caps for anyone training for that race: the published novice plans run it.
+ */
+export function longRunFloorMeters(goal: Goal | null): number {
+  if (goal?.kind !== 'race') return 0;
+  const bucket = raceBucket(goal.target_race_distance_meters);
+  return bucket === 'marathon' ? milesToMeters(18) : bucket === 'half' ? milesToMeters(10) : 0;
 }
 
 /** Whether the injury notes describe a current injury ("none", "-", "" do not). */
@@ -95,10 +117,17 @@ export function raceBucket(meters: number): RaceBucket {
   return 'marathon';
 }
 
-/** Long-run time cap in seconds: 150 min, 180 for marathoners slower than 4 h. */
-export function longRunCapSeconds(goal: Goal | null, vdot: number): number {
+/**
+ * Long-run time cap in seconds. Daniels' (and a plan of unknown make): 150 min, 180 for
+ * marathoners slower than 4 h. Pfitzinger and 80/20 run the marathon long run to ~3:00
+ * (20–22 mi), 3:45 for runners slower than 4 h, and other races to 150 min.
+ */
+export function longRunCapSeconds(goal: Goal | null, vdot: number, methodology: Methodology | null = null): number {
+  const strict = methodology === null || methodology === 'daniels';
   if (goal?.kind === 'race' && raceBucket(goal.target_race_distance_meters) === 'marathon') {
-    if (raceTimeForVdot(vdot, 42_195) >= 4 * 3600) return LIMITS.longRunMinutesSlowMarathoner * 60;
+    const slow = raceTimeForVdot(vdot, 42_195) >= 4 * 3600;
+    if (strict) return (slow ? LIMITS.longRunMinutesSlowMarathoner : LIMITS.longRunMinutes) * 60;
+    return (slow ? 225 : 180) * 60;
   }
   return LIMITS.longRunMinutes * 60;
 }
