@@ -3,7 +3,7 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import ts from 'typescript-eslint';
 
-// Folder boundaries (ARCHITECTURE.md §1): client/ and server/ never import each other;
+// Folder boundaries (docs/ARCHITECTURE.md §"Import rules"): client/ and server/ never import each other;
 // shared/ is pure: no I/O, no Node built-ins, no ambient clock or randomness.
 const importsFrom = (patterns, message, ...more) => ['error', { patterns: [...patterns.map((group) => ({ group: [group], message })), ...more] }];
 

@@ -4,7 +4,7 @@ import { decodeActivity, decodeWorkout } from '../shared/fit/decode.ts';
 import { encodeWorkout, type EncodeWorkoutInput } from '../shared/fit/encode.ts';
 import { medianMs, type BenchFigure } from './lib.ts';
 
-// The workout FIT.md measured: 6×800 m with jog recoveries between a warm-up and a cool-down.
+// The workout docs/FIT.md §"Size and speed" measured: 6×800 m with jog recoveries between a warm-up and a cool-down.
 const SIX_BY_800: EncodeWorkoutInput = {
   name: 'Intervals 6×800 m',
   structure: {
@@ -36,7 +36,7 @@ function encodeOnce(): Uint8Array {
 function hourRun(): Uint8Array {
   const start = Date.UTC(2026, 3, 12, 6, 0, 0);
   const encoder = new Encoder();
-  // Every message kind below keeps one key order (FIT.md key-order trap).
+  // Every message kind below keeps one key order (docs/FIT.md §"Key order").
   const write = (mesg: Encodable<Mesg> & Record<string, unknown>) => encoder.writeMesg(mesg);
   write({ mesgNum: 0, type: 'activity', manufacturer: 'garmin', product: 4315, serialNumber: 123, timeCreated: new Date(start) });
   for (let s = 0; s < 3600; s++) {

@@ -2,7 +2,7 @@ import { ErrorEnvelopeSchema } from '#shared/errors/envelope.ts';
 import { isKnownErrorCode, wordsFor, type KnownErrorCode } from '#shared/errors/registry.ts';
 import type { Issue } from '#shared/schema/issues.ts';
 
-// The one way a failure becomes words on a screen (STYLE.md habit 3). Every screen passes what it
+// The one way a failure becomes words on a screen (docs/ARCHITECTURE.md §Errors). Every screen passes what it
 // caught to describeError; branching on a failure goes through errorCode, whose result is typed
 // with the registry's codes, so a misspelt code is a type error rather than a branch never taken.
 

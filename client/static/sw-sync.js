@@ -1,4 +1,4 @@
-// Background Sync for RunCoach (SYNC.md §Device), loaded into the generated service worker by
+// Background Sync for RunCoach (docs/SYNC.md §Device), loaded into the generated service worker by
 // workbox.importScripts (vite.config.ts). Plain script: no imports, no build step.
 //
 // The runner's data, outbox and sync lock live in the page (Dexie per user, Web Locks), and the

@@ -7,10 +7,11 @@ import { getProfile, publicProfile } from '../profile/profile.ts';
 import { requireUser, type AppDeps, type AppEnv } from '../context.ts';
 import { AppError } from '../lib/errors.ts';
 import { clientAddress, readJson } from '../lib/http.ts';
+import { passwordRoutes } from './password-routes.ts';
 import { clearSessionCookie, setSessionCookie } from './session.ts';
 import { knownDeviceFor, setKnownDevice, takeAttempts, tooManyAttempts } from './throttle.ts';
 
-/** Registration, sign-in, sign-out and "who am I". */
+/** Registration, sign-in, sign-out, "who am I", and password reset and change. */
 export function authRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
@@ -80,6 +81,8 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
     const profile = await getProfile(deps.db, user.id);
     return c.json({ user: publicUser(user), profile: publicProfile(profile) });
   });
+
+  app.route('/', passwordRoutes(deps));
 
   return app;
 }

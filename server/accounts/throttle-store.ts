@@ -31,6 +31,10 @@ export const THROTTLE_RULES = {
   signUpAddress: { scope: 'sign-up:address', limit: 10, windowMs: 60 * MINUTE },
   /** Wrong passwords when deleting one account. */
   accountPassword: { scope: 'account-password:user', limit: 5, windowMs: 15 * MINUTE },
+  /** Reset links asked for from one address, whatever the e-mail. */
+  resetRequestAddress: { scope: 'reset-request:address', limit: 10, windowMs: 60 * MINUTE },
+  /** Reset links asked for one e-mail address (known or not): an inbox is not flooded. */
+  resetRequestEmail: { scope: 'reset-request:email', limit: 3, windowMs: 60 * MINUTE },
 } as const satisfies Record<string, ThrottleRule>;
 
 /** A counted attempt, to hand back when it was not a failure. */

@@ -19,7 +19,7 @@ const RECENT_DAYS = 21;
 /**
  * The goal's feasibility from the runner's profile, their own recent efforts and how much of
  * the plan they completed in the last 3 weeks. Efforts come from uploaded FIT files and manual
- * logs only: Strava runs stay out of derived judgements (STRAVA.md policy, read conservatively).
+ * logs only: Strava runs stay out of derived judgements (docs/STRAVA.md §Policy, read conservatively).
  */
 export async function evaluateGoal(db: Executor, userId: string, goalId: string, now: Date): Promise<{ goal: GoalRow; feasibility: Feasibility }> {
   const goal = await getGoal(db, userId, goalId);
@@ -96,7 +96,7 @@ async function flagGoal(db: Executor, userId: string, goal: GoalRow, feasibility
 }
 
 /**
- * Re-judges the runner's goals that have an active plan (TRAINING.md: after each completed or
+ * Re-judges the runner's goals that have an active plan (docs/TRAINING.md §Feasibility: after each completed or
  * missed workout). A runner whose profile cannot be judged yet is skipped, not an error.
  */
 export async function reevaluateActiveGoals(db: Executor, userId: string, now: Date): Promise<void> {

@@ -5,7 +5,7 @@ import { stravaActivities, workoutCompletions } from '../db/schema.ts';
 import { AppError } from '../lib/errors.ts';
 
 // Runs from every source in one table (the seed calls it strava_activities). Strava rows keep
-// their raw JSON for at most 7 days (STRAVA.md §policy); devices never receive `raw`.
+// their raw JSON for at most 7 days (docs/STRAVA.md §Policy); devices never receive `raw`.
 
 export type ActivityRow = typeof stravaActivities.$inferSelect;
 

@@ -3,7 +3,7 @@ import { operatorRoute } from '../db/open-for-cli.ts';
 
 // `npm run sync:rotate-epoch`: after restoring the database from a backup, devices hold changes
 // and cursors the restored data never saw. A new epoch makes each one push first, then download
-// everything again (SYNC.md G6). Prints the new epoch as its last line.
+// everything again (docs/SYNC.md §G6). Prints the new epoch as its last line.
 
 const route = await operatorRoute();
 let epoch: string;

@@ -4,7 +4,7 @@ import type { Executor } from '../db/database.ts';
 import { chatMessages } from '../db/schema.ts';
 import { AppError, idTaken } from '../lib/errors.ts';
 
-// The coach chat as stored: user messages are inserted once by their client-made id (SYNC.md:
+// The coach chat as stored: user messages are inserted once by their client-made id (docs/SYNC.md §Conflicts:
 // "insert once by client-made id"); the assistant's reply to a message has an id derived from
 // it, so however often a reply is attempted, at most one is ever stored.
 

@@ -5,7 +5,7 @@ import type { Block } from './context-blocks.ts';
 
 // The runner-data part of the coach's context changes only when one of the runner's synced rows
 // does, and every such write (push, REST, Strava job, coach) bumps their version in the change
-// log by trigger (SYNC.md). So the rendered blocks are kept per runner, keyed by that version
+// log by trigger (docs/SYNC.md §"The version and the trigger"). So the rendered blocks are kept per runner, keyed by that version
 // (chat messages left out: they are read fresh every time), the runner's date and the policy
 // flag. One indexed read replaces the half-dozen behind the blocks. The version is read before
 // the data, so a write landing in between only makes the next check miss, never serve stale data.

@@ -15,7 +15,7 @@ import { writeWeekMemory } from './weekly-memory.ts';
 
 // GET /api/journal: the runner's week. Stats, trends, planned vs done and insights are computed
 // from all their activities (Strava included: it is their own data, shown to them). The coach's
-// narrative is the week's memory, written from allowed sources only (STRAVA.md policy); for a
+// narrative is the week's memory, written from allowed sources only (docs/STRAVA.md §Policy); for a
 // finished week without one, it is written now when Claude is configured.
 
 type NarrativeStatus = 'ready' | 'week_in_progress' | 'not_configured' | 'unavailable' | 'nothing_to_say';

@@ -5,7 +5,7 @@ import { writeWeeklyMemories } from './weekly-memory.ts';
 import { allRequests, chat, runnerWithPlan, seedRun, startCoachTest, type CoachTest } from './testing.ts';
 import { call } from '../test/harness.ts';
 
-// STRAVA.md §"Policy: Strava data and AI": no Strava-sourced field, nor anything computed from
+// docs/STRAVA.md §"Policy: Strava data and AI": no Strava-sourced field, nor anything computed from
 // it, reaches the model unless STRAVA_DATA_IN_AI=true. A Strava run with a distinctive name,
 // distance, time and heart rate is seeded next to a run from the runner's own watch file, and
 // every request the stand-in recorded is searched for it.

@@ -5,7 +5,7 @@ import { addDays } from '#shared/training/dates.ts';
 import type { Executor } from '../db/database.ts';
 import { stravaActivities, workoutCompletions, workouts } from '../db/schema.ts';
 
-// STRAVA.md §"Policy: Strava data and AI" (normative): nothing from Strava, nor anything computed
+// docs/STRAVA.md §"Policy: Strava data and AI": nothing from Strava, nor anything computed
 // from it, reaches the model unless STRAVA_DATA_IN_AI=true. Every read the coach makes for a
 // prompt or a tool result goes through this file, so the rule lives in one place:
 //   - activities: only the allowed sources;

@@ -1,5 +1,5 @@
 // The coach's standing instructions: who it is, whose data it sees, the training science it
-// coaches by (TRAINING.md) and the guardrails every change must respect. The runner's data
+// coaches by (docs/TRAINING.md) and the guardrails every change must respect. The runner's data
 // follows in the same system prompt, fenced and labelled as data (never as instructions).
 
 /** The fixed part of the system prompt. */

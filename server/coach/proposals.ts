@@ -86,7 +86,7 @@ export async function proposeChange(env: ProposalEnv, change: WorkoutChange): Pr
 
 /**
  * New violations the edited plan would have. The decision uses every run the runner did; the
- * words the model reads come from allowed sources only (STRAVA.md policy), so a rule broken
+ * words the model reads come from allowed sources only (docs/STRAVA.md §Policy), so a rule broken
  * only because of Strava runs is named without its numbers.
  */
 async function checkEdits(env: ProposalEnv, planId: string | null, before: WorkoutRow[], after: WorkoutRow[]) {

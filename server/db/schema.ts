@@ -2,7 +2,7 @@ import { bigint, boolean, date, doublePrecision, index, integer, jsonb, pgTable,
 
 // The seed schema of RunCoach plus accounts (password hash, invites, sessions).
 // Every row a user owns carries user_id; user-editable rows carry `deleted` and a per-field
-// clock (`field_hlc`) for sync's last-writer-wins (SYNC.md §Conflicts).
+// clock (`field_hlc`) for sync's last-writer-wins (docs/SYNC.md §Conflicts).
 
 const timestamps = {
   created_at: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -207,7 +207,7 @@ export const workoutEdits = pgTable(
 /**
  * Runs from every source (Strava, uploaded FIT files, manual logs), despite the seed's name. The
  * seed's NOT NULLs on `strava_activity_id` and `raw_data` are relaxed: an uploaded or logged run
- * has no Strava id, and Strava's raw JSON is purged after 7 days (STRAVA.md §policy).
+ * has no Strava id, and Strava's raw JSON is purged after 7 days (docs/STRAVA.md §Policy).
  */
 export const stravaActivities = pgTable(
   'strava_activities',
@@ -240,7 +240,7 @@ export const stravaActivities = pgTable(
     raw_data: jsonb('raw_data'),
     raw_purged_at: timestamp('raw_purged_at', { withTimezone: true }),
     ...timestamps,
-    /** When the Strava data was last fetched: the 7-day cache limit counts from here (STRAVA.md §policy). */
+    /** When the Strava data was last fetched: the 7-day cache limit counts from here (docs/STRAVA.md §Policy). */
     fetched_at: timestamp('fetched_at', { withTimezone: true }),
   },
   (t) => [
@@ -343,7 +343,7 @@ export const notifications = pgTable(
   (t) => [index('notifications_user_created_idx').on(t.user_id, t.created_at), index('idx_notifications_scheduled').on(t.status, t.scheduled_for)],
 );
 
-// ── Sync (SYNC.md §Server tables) ─────────────────────────────────────────────
+// ── Sync (docs/SYNC.md §"Server tables") ─────────────────────────────────
 // No foreign keys to users here: a cascading account deletion fires the change-log trigger
 // on every child row, which must still be able to write these tables mid-deletion.
 
@@ -406,7 +406,7 @@ export const changeLog = pgTable(
   ],
 );
 
-// ── Strava jobs (STRAVA.md) ───────────────────────────────────────────────────
+// ── Strava jobs (docs/STRAVA.md) ────────────────────────────────────────────────
 // Server-only tables: devices never mirror them (no change-log trigger).
 
 /** One row (id 1): app-wide Strava state every server process shares. */

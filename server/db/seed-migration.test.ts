@@ -136,7 +136,7 @@ describe('migration 0011 (the seed names)', () => {
 
 // Migration 0013 adds the runner's heart rate and load time constants to user_profiles. Devices
 // hold profile rows as the server last sent them, so every existing profile must get a new
-// change-log version: otherwise no device would ever receive the new columns (SYNC.md G3).
+// change-log version: otherwise no device would ever receive the new columns (docs/SYNC.md §G3).
 describe('migration 0013 (heart rate and load constants on the profile)', () => {
   // Opened in the test, not while collecting: a second database starting up beside the 0011
   // test's would slow it past its timeout on a busy machine.

@@ -91,7 +91,7 @@ export async function createGoals(db: Executor, userId: string, items: { input: 
   return rows;
 }
 
-/** Applies a partial update, field by field, last writer wins (SYNC.md). */
+/** Applies a partial update, field by field, last writer wins (docs/SYNC.md §Conflicts). */
 export async function updateGoal(db: Executor, userId: string, id: string, update: GoalUpdate, stamp: WriteStamp): Promise<GoalRow> {
   const row = await getGoal(db, userId, id);
   const raceOnly = ['target_race_distance_meters', 'target_race_date', 'target_time_seconds'];

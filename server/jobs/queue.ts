@@ -4,7 +4,7 @@ import { fromPglite, PgBoss, type Queue } from 'pg-boss';
 import type { Logger } from '../lib/log.ts';
 import { foregroundGate } from './foreground.ts';
 
-// pg-boss on the app's own database (ARCHITECTURE.md §7): PGlite through pg-boss's fromPglite
+// pg-boss on the app's own database (docs/ARCHITECTURE.md §Jobs): PGlite through pg-boss's fromPglite
 // adapter (a plain executeSql adapter breaks on its multi-statement SQL), Postgres through a
 // connection string, so several server processes on one Postgres share the work.
 

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { PRIVATE_DIR_MODE } from './private-dir.ts';
 
-// Configuration exactly as ARCHITECTURE.md §4, plus TRUST_PROXY (whether X-Forwarded-For
+// Configuration as docs/OPERATIONS.md §Configuration lists it, TRUST_PROXY among it (whether X-Forwarded-For
 // names the client, for login throttling behind a load balancer). Empty strings count as unset.
 
 const optionalString = z.string().min(1).optional();

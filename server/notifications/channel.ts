@@ -3,7 +3,7 @@ import type { EmailChannel } from './mail.ts';
 import { resendChannel } from './resend.ts';
 import { smtpChannel } from './smtp.ts';
 
-// The e-mail channels (ARCHITECTURE.md §4): SMTP through nodemailer when SMTP_URL is set,
+// The e-mail channels (docs/OPERATIONS.md §Configuration): SMTP through nodemailer when SMTP_URL is set,
 // otherwise Resend's HTTP API when RESEND_API_KEY is; with neither, nothing is e-mailed and
 // notifications are recorded as skipped with the reason.
 

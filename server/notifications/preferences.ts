@@ -15,7 +15,7 @@ import type { QuietHours } from '#shared/time/zone.ts';
 
 // The runner's notification settings. A runner who never changed them has no row (reading never
 // writes, so a GET makes no sync version); the first change inserts one with the defaults and
-// the change in a single statement. Edits merge field by field, last writer wins (SYNC.md).
+// the change in a single statement. Edits merge field by field, last writer wins (docs/SYNC.md §Conflicts).
 
 type PreferencesRow = typeof notificationPreferences.$inferSelect;
 

@@ -10,7 +10,7 @@ import { openDatabase, type Database, type DatabaseHandle } from '../db/database
 // Moving a household from the embedded database to Postgres (`npm run db:move-to-postgres`).
 //
 // Everything is copied as it is — ids, sync versions, the change log, device cursors and the
-// sync epoch — so devices carry on against the new server without a reset (SYNC.md: same
+// sync epoch — so devices carry on against the new server without a reset (docs/SYNC.md §"Cursors and resets": same
 // epoch, same versions, nothing to re-download). Sessions stay valid and Strava tokens still
 // decrypt as long as the new instances get the secrets the command prints. The job queue is not
 // copied: pg-boss creates its own schema on the new database, and the work a queue holds is

@@ -1,7 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { coachUsageReport, CoachUsageQuerySchema } from '../coach/usage-report.ts';
+import { eq } from 'drizzle-orm';
+import { EmailSchema } from '#shared/schema/auth.ts';
+import { resetLink } from '../accounts/password.ts';
 import { createInvite } from '../accounts/users.ts';
+import { users } from '../db/schema.ts';
 import { AuditFiltersSchema, auditQuery, listAudit, publicAuditEvent } from '../audit/audit.ts';
 import { rotateEpoch } from '../sync/versions.ts';
 import { requireStravaConfigured } from '../strava/status.ts';
@@ -59,6 +63,14 @@ export function adminRoutes(deps: AppDeps): Hono<AppEnv> {
     const invite = await createInvite(deps.db, { now: deps.now(), expiresDays: input.expires_days });
     deps.log.info('invite created');
     return c.json(invite, 201);
+  });
+
+  // `npm run reset-link` while the server holds PGlite: a password reset link for one account.
+  app.post('/reset-link', async (c) => {
+    const { email } = await readJson(c, z.object({ email: EmailSchema }).strict());
+    const [user] = await deps.db.select().from(users).where(eq(users.email, email));
+    if (user) deps.log.info('password reset link made by the operator', { user_id: user.id });
+    return c.json({ link: user ? resetLink(deps.config, user, deps.now()) : null });
   });
 
   // `npm run strava:subscription` while the server holds PGlite: Strava validates a new

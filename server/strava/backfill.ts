@@ -7,7 +7,7 @@ import { upsertActivities } from '../activities/store.ts';
 import { rematchDays, userToday } from '../activities/matching.ts';
 import { accessTokenFor, loadTokens, recordConnectionError, StravaNeedsReconnect, StravaNotConnected, type StravaCallContext } from './tokens.ts';
 
-// Backfill on connect (STRAVA.md §activities): /athlete/activities page by page, 200 a page,
+// Backfill on connect (docs/STRAVA.md §Activities): /athlete/activities page by page, 200 a page,
 // until an empty page. One job per page, so progress survives restarts and a rate-limit pause
 // stops between pages; the progress row is what the status screen shows.
 

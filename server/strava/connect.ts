@@ -8,7 +8,7 @@ import { accessTokenFor, loadTokens, saveConnection, userForAthlete, type Strava
 import { queueBackfill } from './jobs.ts';
 import { deauthorize, exchangeCode, hasActivityRead, parseGrantedScope } from './api/index.ts';
 
-// Connecting and disconnecting Strava while the runner waits (STRAVA.md §OAuth): the callback's
+// Connecting and disconnecting Strava while the runner waits (docs/STRAVA.md §OAuth): the callback's
 // checks in the order that keeps a forged or replayed answer from linking anything, and the
 // revoke-then-purge that Settings and account deletion share.
 

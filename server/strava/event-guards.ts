@@ -2,7 +2,7 @@ import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { stravaActivities, stravaEvents } from '../db/schema.ts';
 
-// Webhook events carry no signature (STRAVA.md §webhooks): anyone who knows or guesses an
+// Webhook events carry no signature (docs/STRAVA.md §Webhooks): anyone who knows or guesses an
 // athlete id and our subscription id can send one. What bounds the harm and the cost of a
 // forged event, counted in the database so every server process sees the same numbers:
 // a cap on events stored per runner, and a cap on Strava lookups that found nothing.

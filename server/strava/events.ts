@@ -10,7 +10,7 @@ import { hasConfirmedDelete, hasSeenActivity, missesLeft } from './event-guards.
 import { RetryLater } from '../jobs/run.ts';
 import { accessTokenFor, loadTokens, recordConnectionError, StravaNeedsReconnect, StravaNotConnected } from './tokens.ts';
 
-// Processing a stored webhook event (STRAVA.md §webhooks; storing is strava-webhook.ts): a job
+// Processing a stored webhook event (docs/STRAVA.md §Webhooks; storing is strava-webhook.ts): a job
 // that always refetches the current state with the owner's token, so repeats, out-of-order
 // arrival and forged events do no harm. Events carry no signature, so Strava's answer decides:
 // a delete is applied only when the activity answers 404, a deauthorization only when the

@@ -3,7 +3,7 @@ import type { Executor } from '../db/database.ts';
 import { stravaOauthStates } from '../db/schema.ts';
 import { keyedHash, randomToken, safeEqual } from '../lib/crypto.ts';
 
-// The OAuth `state` (STRAVA.md §OAuth): a one-time CSRF value bound to the session that asked to
+// The OAuth `state` (docs/STRAVA.md §OAuth): a one-time CSRF value bound to the session that asked to
 // connect. Only its keyed hash is stored; it expires quickly and is deleted when used, valid or not.
 
 /** How long the runner has to approve on Strava. */

@@ -5,7 +5,7 @@ import { RetryLater } from '../jobs/run.ts';
 import { isStravaError, nextQuarterHour, pauseUntil, type RateLimitState } from './api/index.ts';
 
 // Strava's rate limits belong to the application, shared by every user and every server
-// process (STRAVA.md §rate limits), so the pause lives in the database, not in memory.
+// process (docs/STRAVA.md §"Rate limits"), so the pause lives in the database, not in memory.
 
 /** The single settings row, read; null fields when it was never written. */
 export async function readStravaSettings(db: Executor) {

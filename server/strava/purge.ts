@@ -3,7 +3,7 @@ import type { Executor } from '../db/database.ts';
 import { stravaActivities, stravaConnections, stravaEvents, stravaOauthStates, stravaTokens, workoutCompletions } from '../db/schema.ts';
 import { STRAVA_CACHE_MS } from './api/index.ts';
 
-// Strava's API policy (STRAVA.md §policy): cache Strava data at most 7 days, show deletions
+// Strava's API policy (docs/STRAVA.md §Policy): cache Strava data at most 7 days, show deletions
 // quickly, purge a user's Strava data when they disconnect. Our plan data stays: a completion
 // keeps its verdict and, after the 7-day purge, its link to the activity on strava.com.
 

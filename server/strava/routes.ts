@@ -10,7 +10,7 @@ import { queueBackfill } from './jobs.ts';
 import { createOauthState } from './oauth-state.ts';
 import { requireStravaConfigured, stravaStatus } from './status.ts';
 
-// Strava (STRAVA.md): OAuth connect/callback/disconnect and status for the Settings screen, and
+// Strava (docs/STRAVA.md): OAuth connect/callback/disconnect and status for the Settings screen, and
 // the webhook Strava calls (no session, no Origin: the same-origin check lets it through).
 // HTTP handlers never wait on Strava where a deadline applies: the webhook only stores and queues,
 // and a job confirms with Strava before a delete or deauthorization changes anything.

@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from '../lib/config.ts';
 import { fail, operatorRoute } from '../db/open-for-cli.ts';
 
 // `npm run strava:subscription -- create|view|delete [--callback-url URL] [--id ID]`: the app's
-// one Strava push subscription (STRAVA.md §webhooks). `create` needs the server running and
+// one Strava push subscription (docs/STRAVA.md §Webhooks). `create` needs the server running and
 // reachable at the callback URL (default PUBLIC_URL/api/strava/webhook): Strava calls it to
 // validate before it answers. The id is recorded, so events for other subscriptions are ignored.
 

@@ -4,7 +4,7 @@ import { createSubscription, deleteSubscription, viewSubscriptions, type StravaH
 import type { Config } from '../lib/config.ts';
 import { readStravaSettings } from './pause.ts';
 
-// The app's one push subscription (STRAVA.md §webhooks), for the operator command. The id we
+// The app's one push subscription (docs/STRAVA.md §Webhooks), for the operator command. The id we
 // created is recorded so webhook events naming another subscription are ignored.
 
 export type SubscriptionAction = 'create' | 'view' | 'delete';

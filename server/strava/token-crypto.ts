@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
-// Strava tokens at rest (STRAVA.md §OAuth): AES-256-GCM under TOKEN_ENCRYPTION_KEY.
+// Strava tokens at rest (docs/STRAVA.md §OAuth): AES-256-GCM under TOKEN_ENCRYPTION_KEY.
 // Format `v1.<iv>.<tag>.<ciphertext>`, each part base64url, so a later scheme (key rotation,
 // another cipher) can sit beside v1 and old rows stay readable.
 

@@ -8,7 +8,7 @@ import { decryptToken, encryptToken } from './token-crypto.ts';
 import { RetryLater } from '../jobs/run.ts';
 import { notifyStravaDisconnected } from '../notifications/create.ts';
 
-// Strava tokens at rest (STRAVA.md §OAuth): AES-256-GCM, bound to the user and the column so a
+// Strava tokens at rest (docs/STRAVA.md §OAuth): AES-256-GCM, bound to the user and the column so a
 // ciphertext copied elsewhere does not decrypt. Refresh ~5 min before expiry, one at a time per
 // athlete, storing the rotated pair atomically, never blindly retrying one that timed out.
 

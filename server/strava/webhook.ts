@@ -6,7 +6,7 @@ import { ATHLETE_EVENTS_PER_RUNNER_PER_HOUR, EVENTS_PER_RUNNER_PER_HOUR, windowS
 import { readStravaSettings } from './pause.ts';
 import { userForAthlete } from './tokens.ts';
 
-// Receiving webhook events (STRAVA.md §webhooks): stored at once and deduplicated on
+// Receiving webhook events (docs/STRAVA.md §Webhooks): stored at once and deduplicated on
 // (subscription, object, aspect, event time); a job processes each (strava-events.ts). Nothing
 // is changed on an event's word: a delete or a deauthorization is confirmed with Strava by the
 // job first (events carry no signature). Events are refused while no subscription is recorded,

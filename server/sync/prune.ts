@@ -3,7 +3,7 @@ import { MAX_MUTATIONS_PER_PUSH } from '#shared/sync/protocol.ts';
 import type { Executor } from '../db/database.ts';
 import { rowsOf } from './versions.ts';
 
-// Stored mutation results (SYNC.md §Push: "stored answers, so a retried push gets the same
+// Stored mutation results (docs/SYNC.md §Push: "stored answers, so a retried push gets the same
 // answer") are needed only while their device may send the mutation again, and a device resends
 // only what it has no answer for: its last push, at most MAX_MUTATIONS_PER_PUSH mutations. So
 // each client's last MAX_MUTATIONS_PER_PUSH results are always kept, and an older one goes once

@@ -26,7 +26,7 @@ export function pullResponseText(result: PullResult): string {
 }
 
 /**
- * Changes after the device's cursor (SYNC.md §Pull). The page, the cursor and lastMutationId
+ * Changes after the device's cursor (docs/SYNC.md §Pull). The page, the cursor and lastMutationId
  * come from one statement, so from one snapshot, as a REPEATABLE READ transaction would give,
  * in one round trip instead of six. A page ends at the end of a version, so one transaction
  * (a plan with its workouts) never arrives in halves.

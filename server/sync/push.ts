@@ -12,7 +12,7 @@ import { boundedRejection, resultExpired } from './rejections.ts';
 import { currentEpoch, takeVersion } from './versions.ts';
 
 /**
- * Applies a device's mutations (SYNC.md §Push). One transaction for the request: a transient
+ * Applies a device's mutations (docs/SYNC.md §Push). One transaction for the request: a transient
  * failure rolls the whole request back (no id consumed), so a retry is safe.
  *
  * A mutation the handler refuses is recorded `rejected` and the rest go on, which needs a
@@ -61,7 +61,7 @@ async function applyRequest(db: Database, userId: string, request: PushRequest, 
     if (fresh.length > 0) {
       const prepared = prepare(fresh, now, await userTimeZone(tx, userId));
       const errors = await applyAll(tx, userId, prepared, isolation);
-      // One transaction, one version (SYNC.md).
+      // One transaction, one version (docs/SYNC.md §Push).
       const version = await takeVersion(tx, userId);
       const stored = prepared.map(({ mutation }, i): typeof syncMutationResult.$inferInsert => {
         const error = errors[i];

@@ -10,7 +10,7 @@ import { ENTITIES } from './rows.ts';
 import { wireRows } from './wire-rows.ts';
 import type { Context } from 'hono';
 
-/** POST /api/sync/push, POST /api/sync/pull, GET /api/sync/digest (SYNC.md). */
+/** POST /api/sync/push, POST /api/sync/pull, GET /api/sync/digest (docs/SYNC.md). */
 export function syncRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 

@@ -5,7 +5,7 @@ import type { Executor } from '../db/database.ts';
 import * as schema from '../db/schema.ts';
 
 // How each synced table is read for a device: its drizzle table, its key column, and the
-// columns a device never receives (raw Strava payloads stay on the server: STRAVA.md policy).
+// columns a device never receives (raw Strava payloads stay on the server: docs/STRAVA.md §Policy).
 
 interface EntitySpec {
   table: PgTable;

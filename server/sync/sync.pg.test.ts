@@ -6,7 +6,7 @@ import { buildTestApp, call, signUp, type TestApp } from '../test/harness.ts';
 import { postgresUrl } from '../test/requirements.ts';
 import { TestDevice } from '../test/sync-device.ts';
 
-// SYNC.md tests 3 and 7: concurrency PGlite cannot show (it runs one transaction at a time).
+// docs/SYNC.md §T3 and §T7: concurrency PGlite cannot show (it runs one transaction at a time).
 
 const url = postgresUrl('postgres sync concurrency');
 

@@ -6,7 +6,7 @@ import { rotateEpoch } from './versions.ts';
 import { eq } from 'drizzle-orm';
 import { syncUser } from '../db/schema.ts';
 
-// SYNC.md §Tests, the ones that need no concurrency (numbers cite the spec's list).
+// docs/SYNC.md §Tests, the ones that need no concurrency (numbers cite the spec's list).
 
 const t = useTestApp();
 

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { syncMeta } from '../db/schema.ts';
 
-/** The version of the current transaction for the user (taken once, then reused; SYNC.md). */
+/** The version of the current transaction for the user (taken once, then reused; docs/SYNC.md §"The version and the trigger"). */
 export async function takeVersion(tx: Executor, userId: string): Promise<number> {
   const result = await tx.execute(sql`select rc_sync_version(${userId}::uuid) as v`);
   return Number(rowsOf<{ v: string | number }>(result)[0]!.v);

@@ -6,7 +6,7 @@ import { call, signUp, useTestApp } from '../test/harness.ts';
 import { TestDevice } from '../test/sync-device.ts';
 import { generatePlan } from '#shared/training/engine.ts';
 
-// SYNC.md tests 1 and 9 on workouts, where a losing value must stay in the edit history.
+// docs/SYNC.md §T1 and §T9 on workouts, where a losing value must stay in the edit history.
 
 const t = useTestApp();
 

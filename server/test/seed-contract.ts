@@ -30,7 +30,7 @@ export const RELAXED_NOT_NULL: Record<string, string> = {
   'workout_edits.previous_structure': 'edits recorded before migration 0011 were per field, without the whole structure',
   'workout_edits.new_structure': 'edits recorded before migration 0011 were per field, without the whole structure',
   'strava_activities.strava_activity_id': 'the table also holds uploaded and logged runs, which have no Strava id',
-  'strava_activities.raw_data': "Strava's raw JSON is purged after 7 days (STRAVA.md §policy); uploads have none",
+  'strava_activities.raw_data': "Strava's raw JSON is purged after 7 days (docs/STRAVA.md §Policy); uploads have none",
 };
 
 interface SeedColumn {

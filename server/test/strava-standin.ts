@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-// A Strava stand-in on loopback (STRAVA.md: the API is unreachable from here). It speaks
+// A Strava stand-in on loopback (docs/STRAVA.md: the API is unreachable from here). It speaks
 // Strava's HTTP: form-encoded OAuth, bearer-token API, JSON ids as bare 64-bit integers,
 // rate-limit headers on every answer, Strava's error bodies. Tests read `state` to assert
 // what it received and change it to steer it (limits, faults, not-yet-ready activities).

@@ -60,7 +60,7 @@ export async function listWorkouts(db: Executor, userId: string, from: string, t
 
 /**
  * One of the runner's workouts; 404 for anyone else's. A deleted one is a 404 too, except for
- * sync, where an offline edit of a workout deleted elsewhere still lands in its history (SYNC.md 9).
+ * sync, where an offline edit of a workout deleted elsewhere still lands in its history (docs/SYNC.md §T9).
  */
 export async function getWorkout(db: Executor, userId: string, id: string, options: { includeDeleted?: boolean } = {}): Promise<WorkoutRow> {
   const [row] = await db

@@ -1,5 +1,5 @@
 // Every error code the server answers with, its HTTP status and the words a runner reads
-// (STYLE.md habit 3: one table turns codes into words). The server sends these words as the
+// (docs/ARCHITECTURE.md §Errors: one table turns codes into words). The server sends these words as the
 // message unless it has more to say (a wait, the fields, the rule); the client shows the message,
 // or these words when none came. A code missing here is a type error where it is thrown.
 
@@ -37,6 +37,11 @@ export const SERVER_ERRORS = {
   invite_code_used: { status: 400, words: 'That invite code has already been used.' },
   invite_code_expired: { status: 400, words: 'That invite code has expired. Ask for a new one.' },
   email_taken: { status: 409, words: 'An account with that e-mail address already exists. Sign in instead.' },
+  reset_link_invalid: { status: 400, words: 'This reset link has expired or was already used. Ask for a new one.' },
+  password_reset_unavailable: {
+    status: 503,
+    words: 'This server cannot send e-mail, so it cannot mail you a reset link. Ask the person who runs it for one.',
+  },
 
   // Profile, goals, plans, workouts, activities
   profile_incomplete: { status: 400, words: 'Your coach needs a few more details first. Complete your profile.' },

@@ -41,7 +41,7 @@ function refused(value: EncodeWorkoutInput): Array<{ path: string; message: stri
 }
 
 describe('encodeWorkout', () => {
-  it('writes the messages FIT.md asks for', () => {
+  it('writes the messages docs/FIT.md §"Messages of a workout file" asks for', () => {
     const result = encodeWorkout(input());
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
     const decoded = decodeWorkout(result.bytes);

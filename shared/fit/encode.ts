@@ -91,7 +91,7 @@ function check(input: EncodeWorkoutInput): { ok: true; structure: WorkoutStructu
 }
 
 /**
- * Encodes a workout as a Garmin .FIT workout file (FIT.md). Invalid input gives issues and
+ * Encodes a workout as a Garmin .FIT workout file (docs/FIT.md). Invalid input gives issues and
  * no bytes; the same input always gives the same bytes.
  */
 export function encodeWorkout(input: EncodeWorkoutInput): EncodeWorkoutResult {

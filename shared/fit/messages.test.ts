@@ -13,7 +13,7 @@ const first = { messageIndex: 0, durationType: 'time', durationValue: 60_000, ta
 // The same fields as `first`, listed in the opposite order.
 const second = { targetType: 'heartRate', durationValue: 80_000, durationType: 'distance', messageIndex: 1 } as const;
 
-describe('the single message builder (FIT.md key-order trap)', () => {
+describe('the single message builder (docs/FIT.md §"Key order")', () => {
   it('emits one fixed key order whatever order the fields come in', () => {
     const a = fitMessage('workoutStep', first);
     const b = fitMessage('workoutStep', second);

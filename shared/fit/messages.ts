@@ -4,7 +4,7 @@ import type { Encodable, FileIdMesg, Mesg, WorkoutMesg, WorkoutStepMesg } from '
  * The SDK's Encoder reuses a local message definition when a message has the same *set* of
  * fields as an earlier one, but writes the values in the new object's key order: two
  * messages with the same fields in a different JS key order give a corrupt file that still
- * passes the integrity check (FIT.md). Every message we encode therefore goes through
+ * passes the integrity check (docs/FIT.md §"Key order"). Every message we encode therefore goes through
  * fitMessage(), which copies fields in one fixed order per message kind.
  */
 

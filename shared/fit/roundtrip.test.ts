@@ -38,7 +38,7 @@ const PACES: PaceTable = {
 };
 const HR: HeartRateTable = Object.fromEntries(Object.keys(PACES).map((k, i) => [k, { low_bpm: 120 + i * 4, high_bpm: 132 + i * 4 }])) as HeartRateTable;
 
-// Expected raw values, written out from FIT.md rather than from the encoder's code.
+// Expected raw values, written out from docs/FIT.md §"Raw values" rather than from the encoder's code.
 const time = (s: number) => ({ durationType: 'time', durationValue: s * 1000 });
 const dist = (m: number) => ({ durationType: 'distance', durationValue: Math.round(m * 100) });
 const open = () => ({ durationType: 'open' });

@@ -151,7 +151,7 @@ function simpleName(segment: SimpleSegment): string {
   return segment.pace_target ? TARGET_WORD[segment.pace_target] : 'Run';
 }
 
-/** Children first, then the repeat step pointing back at the first child (FIT.md). */
+/** Children first, then the repeat step pointing back at the first child (docs/FIT.md §"Raw values"). */
 function addBlock(steps: FitStep[], children: Array<{ step: Step; role: Role }>, repeats: number, notes: string | undefined, ctx: Context): void {
   const first = steps.length;
   children.forEach(({ step, role }, i) => {

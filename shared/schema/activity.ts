@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { Text } from './text.ts';
 
-/** Where an activity came from; Strava data has its own rules (STRAVA.md §policy). */
+/** Where an activity came from; Strava data has its own rules (docs/STRAVA.md §Policy). */
 export const ACTIVITY_SOURCES = ['strava', 'fit_upload', 'manual'] as const;
 export const ActivitySourceSchema = z.enum(ACTIVITY_SOURCES);
 export type ActivitySource = z.infer<typeof ActivitySourceSchema>;
 
-/** Strava's sport types that count as running (STRAVA.md §activities). */
+/** Strava's sport types that count as running (docs/STRAVA.md §Activities). */
 export const RUN_SPORT_TYPES = ['Run', 'TrailRun', 'VirtualRun'] as const;
 
 /** Whether a activity_type is a run the plan counts. */

@@ -37,3 +37,34 @@ export const UserSchema = z.object({
   created_at: z.string(),
 });
 export type User = z.infer<typeof UserSchema>;
+
+/** Asks for a reset link by e-mail; the answer is the same whether or not an account uses it. */
+export const PasswordResetRequestSchema = z.object({ email: EmailSchema }).strict();
+export type PasswordResetRequest = z.input<typeof PasswordResetRequestSchema>;
+
+/** Sets a new password with the token of a reset link. */
+export const PasswordResetSchema = z
+  .object({
+    token: z.string().min(1, 'is required').max(300, 'is too long'),
+    password: PasswordSchema,
+  })
+  .strict();
+export type PasswordReset = z.input<typeof PasswordResetSchema>;
+
+/** Changes the password of the signed-in runner: the current one first. */
+export const PasswordChangeSchema = z
+  .object({
+    current_password: z.string().min(1, 'is required').max(1024),
+    new_password: PasswordSchema,
+  })
+  .strict();
+export type PasswordChange = z.input<typeof PasswordChangeSchema>;
+
+/** Moves the signed-in runner's account to another e-mail address: the password first. */
+export const EmailChangeSchema = z
+  .object({
+    email: EmailSchema,
+    password: z.string().min(1, 'is required').max(1024),
+  })
+  .strict();
+export type EmailChange = z.input<typeof EmailChangeSchema>;

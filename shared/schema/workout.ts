@@ -3,7 +3,7 @@ import { BAD_TEXT_MESSAGE, isStorableText } from './text.ts';
 import { toIssues, type Issue } from './issues.ts';
 
 /**
- * The pace-target vocabulary of a workout step (TRAINING.md §Paces). Each maps onto a
+ * The pace-target vocabulary of a workout step (docs/TRAINING.md §Paces). Each maps onto a
  * Daniels zone; `jog` and `recovery` are the slow ranges used between hard bouts.
  */
 export const PACE_TARGETS = [

@@ -1,5 +1,5 @@
 // A digest of a user's synced data, computed the same way on the server and on a device, so
-// tests and support can prove convergence (SYNC.md G3) without shipping all rows around.
+// tests and support can prove convergence (docs/SYNC.md §G3) without shipping all rows around.
 
 /** JSON with object keys sorted, so equal data gives equal text on every device. */
 export function canonicalJson(value: unknown): string {

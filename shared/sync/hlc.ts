@@ -1,4 +1,4 @@
-// Hybrid logical clocks (SYNC.md §Conflicts): `2026-03-02T07:15:09.120Z-0000-8f3a1c0d9e2b4a67`,
+// Hybrid logical clocks (docs/SYNC.md §Conflicts): `2026-03-02T07:15:09.120Z-0000-8f3a1c0d9e2b4a67`,
 // ISO time with ms, a 4-hex counter, a 16-hex node id. Fixed width, so string order is time order.
 
 const HLC_PATTERN = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)-([0-9a-f]{4})-([0-9a-f]{16})$/;

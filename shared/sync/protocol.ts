@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isHlc } from './hlc.ts';
 import type { ErrorObject } from '../errors/envelope.ts';
 
-// The sync wire protocol (SYNC.md). A change of meaning is a new protocol or mutation version,
+// The sync wire protocol (docs/SYNC.md). A change of meaning is a new protocol or mutation version,
 // never an edit of an existing one.
 
 export const PROTOCOL_VERSION = 1;

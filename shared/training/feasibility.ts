@@ -1,4 +1,4 @@
-/** Can the runner reach the goal? A verdict with the numbers behind it (TRAINING.md §Feasibility). */
+/** Can the runner reach the goal? A verdict with the numbers behind it (docs/TRAINING.md §Feasibility). */
 import type { Feasibility, Goal, Verdict } from '../schema/goal.ts';
 import type { TrainingProfile } from '../schema/plan.ts';
 import { daysBetween } from './dates.ts';

@@ -21,7 +21,7 @@ export function checkStructures(t: Timeline): Violation[] {
     }));
 }
 
-/** T, I, R and M volume per session, bout lengths and rests (TRAINING.md table). */
+/** T, I, R and M volume per session, bout lengths and rests (docs/TRAINING.md §Sessions). */
 export function checkSessions(t: Timeline): Violation[] {
   const out: Violation[] = [];
   for (const w of t.workouts) {

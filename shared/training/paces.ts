@@ -1,4 +1,4 @@
-/** Training paces and heart-rate targets from VDOT (TRAINING.md §Paces). */
+/** Training paces and heart-rate targets from VDOT (docs/TRAINING.md §Paces). */
 import type { HeartRateTable, PaceRange, PaceTable, PaceTarget } from '../schema/workout.ts';
 import { raceTimeForVdot, speedForVo2 } from './vdot.ts';
 

@@ -20,7 +20,7 @@ export interface RaceDayPace {
 
 /**
  * The race pace of a race goal, or null for no race goal. A goal time is the pace, unless the
- * feasibility check calls it unrealistic: then the pace the runner can hold now (TRAINING.md:
+ * feasibility check calls it unrealistic: then the pace the runner can hold now (docs/TRAINING.md §"Race pace":
  * never a goal pace the check calls unrealistic), labelled as such by `racePaceNote`.
  */
 export function raceDayPace(profile: TrainingProfile, goal: Goal | null, today: string, vdot: number): RaceDayPace | null {

@@ -1,5 +1,5 @@
 /**
- * The guardrail numbers (TRAINING.md §Volume and load), shared by the plan engine, which builds
+ * The guardrail numbers (docs/TRAINING.md §Guardrails), shared by the plan engine, which builds
  * under them with a margin, and the check, which judges any plan against them.
  */
 import type { Goal } from '../schema/goal.ts';

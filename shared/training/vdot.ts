@@ -1,4 +1,4 @@
-/** Daniels–Gilbert VDOT and race predictions (TRAINING.md §Fitness). */
+/** Daniels–Gilbert VDOT and race predictions (docs/TRAINING.md §Fitness). */
 
 /** Oxygen cost (ml/kg/min) of running at `v` meters per minute. */
 export function vo2AtSpeed(v: number): number {
@@ -41,7 +41,7 @@ export function riegelTime(fromMeters: number, fromSeconds: number, toMeters: nu
   return fromSeconds * Math.pow(toMeters / fromMeters, 1.06);
 }
 
-/** Running easy is about 65% of VDOT (TRAINING.md): estimates VDOT from an easy pace in s/km. */
+/** Running easy is about 65% of VDOT (docs/TRAINING.md §Fitness): estimates VDOT from an easy pace in s/km. */
 export function vdotFromEasyPace(easySecondsPerKm: number): number {
   const v = 60_000 / easySecondsPerKm;
   return vo2AtSpeed(v) / 0.65;

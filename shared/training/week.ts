@@ -93,7 +93,7 @@ export interface BuiltWorkout {
   session: Session;
 }
 
-/** The session choice for a slot, by methodology and phase (TRAINING.md §Methodologies). */
+/** The session choice for a slot, by methodology and phase (docs/TRAINING.md §Methodologies). */
 function choose(w: WeekEnv, week: FrameWeek, slot: SlotKind, finalTaper: boolean): Choice {
   if (slot === 'easy' || slot === 'long') return 'easy';
   if (week.role === 'recovery') return 'easy';

@@ -4,7 +4,7 @@ import type { RunningServer } from '../../server/server.ts';
 import { chromiumPath } from '../../server/test/requirements.ts';
 import { apiAs, buildPwa, launchChromium, registerRunner, startAppServer, waitForServiceWorker } from './support.ts';
 
-// Background Sync (SYNC.md §Device) in Chromium: a change the tab could not push is pushed when
+// Background Sync (docs/SYNC.md §Device) in Chromium: a change the tab could not push is pushed when
 // the browser fires the service worker's `sync` event, with every other sync trigger of the tab
 // silenced. Chromium fires the event itself when an emulated offline context comes back online;
 // the DevTools protocol fires it on demand.

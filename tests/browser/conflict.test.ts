@@ -5,7 +5,7 @@ import type { RunningServer } from '../../server/server.ts';
 import { chromiumPath } from '../../server/test/requirements.ts';
 import { apiAs, buildPwa, launchChromium, SCREENSHOT_DIR, startAppServer, waitForServiceWorker } from './support.ts';
 
-// SYNC.md test 1 in real browsers: two devices of one runner edit the same field of a workout,
+// docs/SYNC.md §T1 in real browsers: two devices of one runner edit the same field of a workout,
 // one of them offline; after reconnecting both show the value per-field last-writer-wins picks,
 // and the losing value stays in the workout's edit history.
 
@@ -138,7 +138,7 @@ describe.skipIf(!executable)('two devices edit the same workout, one offline', (
     const edits = async () => (await call<{ edits: Edit[] }>('GET', `/workouts/${workout!.id}/edits`)).edits.filter((e) => e.field === 'structure');
     await expect.poll(async () => (await edits()).length, { timeout: 15_000 }).toBe(2);
 
-    // Which value wins (SYNC.md §Conflicts): the server sets a field iff the mutation's HLC is
+    // Which value wins (docs/SYNC.md §Conflicts): the server sets a field iff the mutation's HLC is
     // greater than the field's stored one. Each device stamps its edit with its HLC at the time
     // of the edit (wall time + serverOffset, same clock here), not at push time. B's push came
     // first with HLC(tB) > the plan's, so it applied; A's arrived later with HLC(tA) < HLC(tB),

@@ -7,7 +7,7 @@ import { parseHlc } from '#shared/sync/hlc.ts';
 import { expectConverged } from './checks.ts';
 import { race, World, type Device, type Runner } from './world.ts';
 
-// SYNC.md §Tests 1, 9, 13 and G4, device to server to device (numbers cite the spec's list).
+// docs/SYNC.md §T1, §T9, §T13 and §G4, device to server to device (numbers cite the spec's list).
 
 let world: World;
 beforeAll(async () => {

@@ -14,7 +14,7 @@ import type { PushRequest } from '#shared/sync/protocol.ts';
 import { expectConverged, serverResults } from './checks.ts';
 import { race, World } from './world.ts';
 
-// SYNC.md §Tests 2, 4, 5, 6, 8, two tabs and a database outage, device to server (numbers cite
+// docs/SYNC.md §T2, §T4, §T5, §T6 and §T8, two tabs and a database outage, device to server (numbers cite
 // the spec's list).
 
 let world: World;

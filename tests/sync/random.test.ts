@@ -12,14 +12,14 @@ import type { DatabaseHandle } from '#server/db/database.ts';
 import { openTestPglite, openTestPostgres } from '#server/test/databases.ts';
 import { postgresUrl } from '#server/test/requirements.ts';
 
-// SYNC.md §Tests 14: a randomized run. Per seed: 3–6 devices of one runner make random goal
+// docs/SYNC.md §T14: a randomized run. Per seed: 3–6 devices of one runner make random goal
 // and profile changes, sync over a network that loses requests before or after the server
 // handled them, doubles them and delivers them late; the server and the apps restart now and
 // then. After quiescence, G1–G3 must hold on every device.
 // SYNC_SEEDS sets the number of seeds (default 200 with CI=true, 25 otherwise);
 // SYNC_SEED_BASE the first one, so `SYNC_SEED_BASE=137 SYNC_SEEDS=1` replays seed 137.
 
-// SYNC.md marks this test PG: it runs on PGlite and, when the suite has a server, on real
+// docs/SYNC.md marks this test PG: it runs on PGlite and, when the suite has a server, on real
 // Postgres too (SYNC_PG_SEEDS seeds, default 50 with CI=true, 10 otherwise).
 const inCi = process.env.CI === 'true';
 const SEEDS = Number(process.env.SYNC_SEEDS ?? (inCi ? 200 : 25));

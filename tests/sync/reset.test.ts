@@ -11,7 +11,7 @@ import type { PullRequest, PushRequest } from '#shared/sync/protocol.ts';
 import { expectConverged } from './checks.ts';
 import { Net, race, World } from './world.ts';
 
-// SYNC.md §Tests 10, 11 (G6) and the ways sync stops and says why.
+// docs/SYNC.md §T10 and §T11 (§G6) and the ways sync stops and says why.
 
 let world: World;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import type { Cursor, Mutation, MutationError, MutationResult, SyncedEntity } fr
 import { SYNCED_ENTITIES } from '#shared/sync/protocol.ts';
 import { ADDED_AFTER_3, upgradeToSeedNames } from './upgrade.ts';
 
-// One IndexedDB database per signed-in runner (SYNC.md §Device). For every synced entity it
+// One IndexedDB database per signed-in runner (docs/SYNC.md §Device). For every synced entity it
 // keeps two tables: `server_<entity>` holds exactly what the server last said (the digest is
 // computed over it), and `<entity>` is what screens read: the server state with the pending
 // outbox re-applied on top (the rebase), so the UI reads one table and never flickers.
@@ -53,7 +53,7 @@ export interface DeviceMeta {
   lastSyncedAt: number | null;
 }
 
-/** A mutation waiting for the server (SYNC.md: kept until a pull confirms it, G4). */
+/** A mutation waiting for the server (kept until a pull confirms it: docs/SYNC.md §G4). */
 export interface OutboxEntry extends Mutation {
   createdAt: number;
   /** The server's answer, once a push response brought it. */
@@ -84,7 +84,7 @@ export interface RejectedEntry extends Mutation {
 export interface ServerRecord {
   key: string;
   row: Record<string, unknown>;
-  /** Per-field clocks (SYNC.md §Conflicts). */
+  /** Per-field clocks (docs/SYNC.md §Conflicts). */
   hlc: Record<string, string>;
 }
 

@@ -4,7 +4,7 @@ import { ENTITY_KEYS, type ViewRow } from './db.ts';
 
 // What a named mutation is on the device: its wire name and version, the zod schema of its
 // args (the server's own), the rows it touches, and a pure local apply that predicts the
-// server's effect with the same per-field last-writer-wins rule (SYNC.md §Conflicts).
+// server's effect with the same per-field last-writer-wins rule (docs/SYNC.md §Conflicts).
 
 /** A row by entity and key. */
 export interface RowRef {

@@ -15,7 +15,7 @@ import { readinessCheckin } from './readiness.ts';
 import { workoutComplete, workoutDelete, workoutMove, workoutSkip, workoutUpdate } from './workouts.ts';
 import { readMeta, serverNow } from './meta.ts';
 
-// The named mutations: the only way screens change data (STYLE.md habit 4). Adding one is one
+// The named mutations: the only way screens change data (docs/ARCHITECTURE.md §"Named mutations"). Adding one is one
 // definition file entry plus one line here. A change queued by an older build under a version
 // this build no longer defines is rewritten when the database upgrades (upgrade.ts), so every
 // queued change rebases under a version listed here.

@@ -2,7 +2,7 @@ import type { OutboxEntry, ServerRecord, UserDb, ViewRow } from './db.ts';
 import { RowOverlay, type RowRef } from './define.ts';
 import { applyTime, definitionOf, loadRows, refsOf, writeRows } from './mutations.ts';
 
-// The rebase (SYNC.md §Device): the rows screens read are the server's last state with every
+// The rebase (docs/SYNC.md §Device): the rows screens read are the server's last state with every
 // still-pending mutation re-applied in id order. It runs inside the transaction that changes
 // the server state or the outbox, so a screen never sees one without the other (G4).
 

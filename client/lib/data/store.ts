@@ -3,7 +3,7 @@ import { UserDb, userDbName, type UserDbOptions } from './db.ts';
 import { ensureMeta } from './meta.ts';
 
 // The signed-in runner's store for the app. Exactly one is open at a time, so a sign-out
-// closes it (and stops its sync) before anyone else's session can exist (SYNC.md §Device).
+// closes it (and stops its sync) before anyone else's session can exist (docs/SYNC.md §Device).
 
 let current: UserDb | null = null;
 const closers = new Set<() => Promise<void> | void>();

@@ -8,7 +8,7 @@ import { refsOf } from '../data/mutations.ts';
 import { rebase } from '../data/rebase.ts';
 import type { PullPage } from './wire.ts';
 
-// The two writes sync makes to the device, each ONE Dexie transaction (SYNC.md §Device):
+// The two writes sync makes to the device, each ONE Dexie transaction (docs/SYNC.md §Device):
 // applying a pull page (rows, confirmations, cursor, rebase) and recording push answers.
 
 const ENTITIES = new Set<string>(SYNCED_ENTITIES);

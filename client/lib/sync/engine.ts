@@ -17,7 +17,7 @@ import { errorForResponse, syncError, type SyncError, type SyncOutcome, type Syn
 import type { SyncTransport, TransportResponse } from './transport.ts';
 import { ErrorBodySchema, PullResponseSchema, PushResponseSchema } from './wire.ts';
 
-// The push/pull loop (SYNC.md §Push, §Pull, §Device). Transport-agnostic and bound to ONE
+// The push/pull loop (docs/SYNC.md §Push, §Pull and §Device). Transport-agnostic and bound to ONE
 // runner's database, so one runner's outbox is never pushed with another's session.
 
 export interface SyncEngineOptions {
@@ -128,7 +128,7 @@ export class SyncEngine {
     return error ? { ok: false, error } : { ok: true };
   }
 
-  /** Pushes every unanswered mutation in id order (SYNC.md §Push). */
+  /** Pushes every unanswered mutation in id order (docs/SYNC.md §Push). */
   private async pushAll(): Promise<void> {
     let from: number | null = null;
     let limit = MAX_MUTATIONS_PER_PUSH;

@@ -1,6 +1,6 @@
 import type { SyncOutcome } from './status.ts';
 
-// One tab syncs at a time (SYNC.md §Device), and the service worker may sync in the background.
+// One tab syncs at a time (docs/SYNC.md §Device), and the service worker may sync in the background.
 
 /** Runs `run` while holding the lock `name`. */
 export type SyncLock = <T>(name: string, run: () => Promise<T>) => Promise<T>;

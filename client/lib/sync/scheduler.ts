@@ -1,6 +1,6 @@
 import type { SyncOutcome } from './status.ts';
 
-// When to sync (SYNC.md §Device): on start, when the browser comes online, on focus or when
+// When to sync (docs/SYNC.md §Device): on start, when the browser comes online, on focus or when
 // the tab becomes visible, ~500 ms after the last local write, every 60 s while visible, and
 // again with a growing delay after a failure that retrying can fix.
 

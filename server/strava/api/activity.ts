@@ -4,7 +4,7 @@ import { StravaError } from './errors.ts';
 /** A Strava activity (detailed or summary) as parsed by parseStravaJson: ids are strings, the rest as sent. */
 export type StravaActivityJson = { id: string } & Record<string, unknown>;
 
-/** Strava's policy caps caching of its data at 7 days (STRAVA.md §policy). */
+/** Strava's policy caps caching of its data at 7 days (docs/STRAVA.md §Policy). */
 export const STRAVA_CACHE_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Our activity plus what the caller needs to store beside it and what our shape has no field for. */

@@ -39,7 +39,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 // The full shape is checked by toActivity; here only what makes the value an activity at all,
-// so unknown and missing fields never fail a fetch (STRAVA.md: parse leniently, keep the raw JSON).
+// so unknown and missing fields never fail a fetch (docs/STRAVA.md §Activities: parse leniently, keep the raw JSON).
 function asActivity(value: unknown, operation: string): StravaActivityJson {
   if (!isObject(value) || typeof value.id !== 'string') throw new StravaError('invalid_response', { operation });
   return value as StravaActivityJson;
@@ -87,7 +87,7 @@ export function createStravaClient(options: StravaClientOptions): StravaClient {
 }
 
 /**
- * Pages through /athlete/activities until an empty page (STRAVA.md: a short page is not the end).
+ * Pages through /athlete/activities until an empty page (docs/STRAVA.md §Activities: a short page is not the end).
  * A backfill job that must survive restarts should instead store `page` and call
  * listAthleteActivities once per step.
  */

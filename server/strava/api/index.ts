@@ -1,4 +1,4 @@
-// The Strava integration's public surface (STRAVA.md). Everything takes config and transport
+// The Strava integration's public surface (docs/STRAVA.md). Everything takes config and transport
 // options as arguments; nothing here holds state or talks to the database.
 export * from './activity.ts';
 export * from './client.ts';

@@ -1,5 +1,5 @@
 // Strava ids are 64-bit integers and some (segment efforts, upload ids) already exceed 2^53,
-// where JSON.parse silently rounds them (STRAVA.md §activities). We never let an id become a
+// where JSON.parse silently rounds them (docs/STRAVA.md §Activities). We never let an id become a
 // JS number: before JSON.parse, one regex pass over the text turns
 //   - every integer value of a key named `id` or ending in `_id` (any size) into a string, so an
 //     id field has one type whatever its magnitude, and

@@ -37,7 +37,7 @@ describe('Strava OAuth', () => {
   });
   afterEach(() => standin.close());
 
-  it('builds the authorize URL STRAVA.md prescribes', () => {
+  it('builds the authorize URL docs/STRAVA.md §OAuth prescribes', () => {
     const url = new URL(authorizeUrl({ config, redirectUri: REDIRECT_URI, state: 'csrf-1' }));
     expect(`${url.origin}${url.pathname}`).toBe(`${standin.oauthUrl}/authorize`);
     expect(Object.fromEntries(url.searchParams)).toEqual({

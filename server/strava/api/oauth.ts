@@ -3,7 +3,7 @@ import type { Config } from '../../lib/config.ts';
 import { StravaError } from './errors.ts';
 import { readJson, stravaRequest, type StravaHttpOptions } from './http.ts';
 
-// OAuth as STRAVA.md §OAuth. Every call takes the Strava part of the config (`deps.config.strava`)
+// OAuth as docs/STRAVA.md §OAuth. Every call takes the Strava part of the config (`deps.config.strava`)
 // and optional transport options; nothing here keeps state.
 
 /** The Strava settings these functions need; `Config['strava']` fits. */
@@ -12,7 +12,7 @@ export type StravaConfig = Pick<Config['strava'], 'clientId' | 'clientSecret' | 
 /** What we ask for: public data plus all activities, private ones included. */
 export const STRAVA_SCOPE = 'read,activity:read_all';
 
-/** Refresh this long before expiry so no call is made with a token about to die (STRAVA.md: ~5 min). */
+/** Refresh this long before expiry so no call is made with a token about to die (docs/STRAVA.md §OAuth: ~5 min). */
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
 /** A fresh token pair; `expiresAt` is when the access token (6 h) stops working. */

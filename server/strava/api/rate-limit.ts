@@ -1,4 +1,4 @@
-// Strava's limits are per application, shared by all users (STRAVA.md §rate limits): the
+// Strava's limits are per application, shared by all users (docs/STRAVA.md §"Rate limits"): the
 // overall limit counts every request, the read limit counts GETs. Each header is
 // "<15-minute>,<daily>". Windows reset at :00/:15/:30/:45 and at midnight UTC.
 

@@ -3,7 +3,7 @@ import type { Config } from '../../lib/config.ts';
 import { StravaError } from './errors.ts';
 import { readJson, stravaRequest, type StravaHttpOptions } from './http.ts';
 
-// The app's one push subscription (STRAVA.md §webhooks), for an operator command. These calls
+// The app's one push subscription (docs/STRAVA.md §Webhooks), for an operator command. These calls
 // authenticate with client_id/client_secret; for view and delete Strava wants them in the query
 // string, so URLs here are never logged (errors carry only the operation template).
 

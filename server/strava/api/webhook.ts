@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { safeEqual } from '../../lib/crypto.ts';
 import { parseStravaJson } from './json.ts';
 
-// Webhook events (STRAVA.md §webhooks). Parse the request body as text with parseStravaEvent,
+// Webhook events (docs/STRAVA.md §Webhooks). Parse the request body as text with parseStravaEvent,
 // not with c.req.json(): ids are 64-bit and JSON.parse would round them.
 
 // An id arrives as a JSON integer; after parseStravaJson it is a string of digits. A number is
@@ -45,7 +45,7 @@ export function parseStravaEvent(body: string): StravaWebhookEvent | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** The key events are deduplicated on: Strava repeats events (STRAVA.md §webhooks). */
+/** The key events are deduplicated on: Strava repeats events (docs/STRAVA.md §Webhooks). */
 export function dedupeKey(event: StravaWebhookEvent): string {
   return `${event.subscription_id}:${event.object_id}:${event.aspect_type}:${event.event_time}`;
 }
