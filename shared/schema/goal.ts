@@ -52,6 +52,13 @@ export const FeasibilitySchema = z.object({
   missed_quality: z.number().int().optional(),
   predicted_range: z.object({ distance_meters: z.number(), low_seconds: z.number(), high_seconds: z.number() }).nullable(),
   sentence: z.string(),
+  /** Where the current fitness came from: a race, recent runs, or the easy pace (a guess). */
+  vdot_source: z.enum(['race', 'runs', 'easy_pace']).optional(),
+  /** Volume, the gate of its own (TRAINING.md §Feasibility): now, reachable by race day, and needed at peak. */
+  current_weekly_miles: z.number().optional(),
+  reachable_weekly_miles: z.number().optional(),
+  needed_weekly_miles: z.number().optional(),
+  needed_long_run_miles: z.number().optional(),
 });
 export type Feasibility = z.infer<typeof FeasibilitySchema>;
 

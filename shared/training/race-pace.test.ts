@@ -57,3 +57,31 @@ describe('race pace is the goal race pace (issue 18 §1)', () => {
     expect(none.paces.race).toEqual(none.paces['10k']);
   });
 });
+
+// Issue 17: "a 30:00 5K runner aiming for a 3:00 marathon is told to run 8 km at 4:16/km".
+describe('race-pace work at the pace the runner can hold now (issue 17)', () => {
+  const goal: Goal = { kind: 'race', target_race_distance_meters: 42_195, target_race_date: '2026-05-03', target_time_seconds: 3 * 3600 };
+  const runner = (fiveK: number): TrainingProfile => ({
+    current_weekly_mileage_miles: 20,
+    days_available_per_week: 4,
+    easy_pace_per_mile_seconds: 660,
+    recent_race: { distance_meters: 5000, time_seconds: fiveK, date: '2025-12-20' },
+  });
+
+  it('a 30:00 5K runner aiming at 3:00 is not given 4:16/km: the pace a 30:00 5K predicts, labelled', () => {
+    const { paces, race } = runnerPaces(runner(30 * 60), goal, today);
+    expect(race?.source).toBe('unrealistic_goal');
+    expect(formatPace(midPace(paces.race), 'km')).not.toBe('4:16/km');
+    // A 30:00 5K (VDOT ~31) predicts a marathon near 4:50, about 6:50/km.
+    expect(midPace(paces.race)).toBeGreaterThan(390);
+    expect(racePaceNote(race!, 'km')).toMatch(/Your 3:00:00 goal is out of reach for now, so the targets use the pace you can hold/);
+  });
+
+  it('the pace moves toward the goal as fitness rises, and is the goal pace once the goal is within reach', () => {
+    const steps = [30 * 60, 25 * 60, 22 * 60, 19 * 60].map((t) => runnerPaces(runner(t), goal, today));
+    const mids = steps.map((s) => midPace(s.paces.race));
+    for (let i = 1; i < mids.length; i++) expect(mids[i]!).toBeLessThan(mids[i - 1]!);
+    for (const m of mids) expect(m).toBeGreaterThanOrEqual((3 * 3600) / 42.195 - 1);
+    expect(steps.at(-1)!.race?.source).toBe('goal');
+  });
+});

@@ -3,6 +3,7 @@ import type { Goal } from '../schema/goal.ts';
 import type { TrainingProfile } from '../schema/plan.ts';
 import { assessGoal } from './feasibility.ts';
 import { racePace } from './paces.ts';
+import { runnerFitness } from './rules.ts';
 import { formatDuration, formatPace, type DistanceUnit } from './units.ts';
 
 /** Where the race pace comes from: the goal time, or (no time, or a time out of reach) the runner's prediction. */
@@ -29,7 +30,9 @@ export function raceDayPace(profile: TrainingProfile, goal: Goal | null, today: 
   const km = meters / 1000;
   const predicted = { seconds_per_km: racePace(vdot, meters), distance_meters: meters, goal_seconds: goal.target_time_seconds ?? null };
   if (!goal.target_time_seconds) return { ...predicted, source: 'prediction', race_seconds: predicted.seconds_per_km * km };
-  if (assessGoal({ profile, goal, today }).verdict === 'unrealistic') {
+  // Judged at the fitness the paces use, so the pace follows fitness up toward the goal.
+  const source = runnerFitness(profile, today).source;
+  if (assessGoal({ profile, goal, today, fitness: { vdot, source } }).verdict === 'unrealistic') {
     return { ...predicted, source: 'unrealistic_goal', race_seconds: predicted.seconds_per_km * km };
   }
   return {
