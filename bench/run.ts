@@ -8,6 +8,7 @@ import type { BenchFigure } from './lib.ts';
 
 const suites: Record<string, () => Promise<BenchFigure[]>> = {
   training: async () => (await import('./training.ts')).benchTraining(),
+  plans: async () => (await import('./plans.ts')).benchPlans(),
   load: async () => (await import('./load.ts')).benchLoad(),
   fit: async () => (await import('./fit.ts')).benchFit(),
   client: async () => (await import('./client.ts')).benchClient(),
