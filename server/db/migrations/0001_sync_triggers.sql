@@ -1,4 +1,4 @@
--- Sync (SYNC.md): the per-user commit-ordered version and the change log, kept by triggers so
+-- Sync (docs/SYNC.md §"The version and the trigger"): the per-user commit-ordered version and the change log, kept by triggers so
 -- that nothing (push, REST, jobs, admin SQL) can write a synced table without a version.
 INSERT INTO "sync_meta" ("id") VALUES (1) ON CONFLICT DO NOTHING;
 --> statement-breakpoint

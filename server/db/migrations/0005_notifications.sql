@@ -19,7 +19,7 @@ ALTER TABLE "notifications" ADD COLUMN "claimed_at" timestamp with time zone;-->
 ALTER TABLE "notifications" ADD COLUMN "handed_over_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "notifications" ADD COLUMN "provider_response" text;--> statement-breakpoint
 ALTER TABLE "notification_preferences" ADD CONSTRAINT "notification_preferences_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
--- Synced to devices (SYNC.md): the change-log trigger pair, keyed by user_id like user_profiles.
+-- Synced to devices (docs/SYNC.md §"Server tables"): the change-log trigger pair, keyed by user_id like user_profiles.
 CREATE TRIGGER "notification_preferences_change_log_write" AFTER INSERT OR DELETE ON "notification_preferences" FOR EACH ROW EXECUTE FUNCTION rc_change_log('user_id');
 --> statement-breakpoint
 -- A no-op update makes no version.

@@ -1,4 +1,4 @@
--- Issue 16: the seed's tables under the seed's names (../shared/seeds/000_*.txt §Database Schema).
+-- Issue 16: the seed's tables under the seed's names (docs/seeds/000_97f6b78e24367d09.txt, Database Schema).
 -- Every drifted column is renamed in place, never dropped and re-added, so no value is lost; the
 -- seed's columns we lacked are added and filled from what the rows already say. The updates fire
 -- the change-log triggers, so devices pull every touched row under its new names.

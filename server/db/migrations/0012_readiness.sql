@@ -14,7 +14,7 @@ CREATE TABLE "readiness_checkins" (
 --> statement-breakpoint
 ALTER TABLE "readiness_checkins" ADD CONSTRAINT "readiness_checkins_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "readiness_checkins_user_date" ON "readiness_checkins" USING btree ("user_id","date");--> statement-breakpoint
--- Synced to devices (SYNC.md): the change-log trigger pair, keyed by id.
+-- Synced to devices (docs/SYNC.md §"Server tables"): the change-log trigger pair, keyed by id.
 CREATE TRIGGER "readiness_checkins_change_log_write" AFTER INSERT OR DELETE ON "readiness_checkins" FOR EACH ROW EXECUTE FUNCTION rc_change_log('id');
 --> statement-breakpoint
 -- A no-op update makes no version.

@@ -8,7 +8,7 @@ ALTER TABLE "user_profiles" ADD COLUMN "ctl_days" integer;--> statement-breakpoi
 ALTER TABLE "user_profiles" ADD COLUMN "atl_days" integer;--> statement-breakpoint
 -- Filled by an UPDATE, not by ADD COLUMN … DEFAULT: a default fills the rows without firing the
 -- change-log trigger, so devices would keep profile rows without the new columns and their digest
--- would never match the server's again (SYNC.md G3). The UPDATE gives every profile a new version,
+-- would never match the server's again (docs/SYNC.md §G3). The UPDATE gives every profile a new version,
 -- and the next pull brings each device its row whole.
 UPDATE "user_profiles" SET "ctl_days" = 42, "atl_days" = 7;--> statement-breakpoint
 ALTER TABLE "user_profiles" ALTER COLUMN "ctl_days" SET DEFAULT 42;--> statement-breakpoint
