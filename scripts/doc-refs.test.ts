@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkRepository, checkText, headingsOf, resolveKey } from './doc-refs.ts';
 
-const SYNC = ['# Sync', '## G3 Convergence', '## Push: `POST /api/sync/push`', '```', '# not a heading in a fence', '```', '### T1 Two devices', '### T10 A cursor'].join('\n');
+const SYNC = [
+  '# Sync',
+  '## G3 Convergence',
+  '## Push: `POST /api/sync/push`',
+  '```',
+  '# not a heading in a fence',
+  '```',
+  '### T1 Two devices',
+  '### T10 A cursor',
+].join('\n');
 const docs = new Map([['SYNC.md', headingsOf(SYNC)]]);
 
 describe('doc references', () => {
@@ -36,6 +45,12 @@ describe('doc references', () => {
       [1, 'docs/NOPE.md does not exist'],
       [2, '"SYNC.md" points outside docs/: cite docs/<NAME>.md §<heading>'],
       [3, '"shared/design" points outside docs/: cite docs/<NAME>.md §<heading>'],
+    ]);
+  });
+
+  it('lets docs/ link its files relatively, and still checks their § references', () => {
+    expect(checkText('docs/ARCHITECTURE.md', '[SYNC.md](SYNC.md), see docs/SYNC.md §G3 and §G7', docs).map((p) => p.message)).toEqual([
+      'docs/SYNC.md no heading §G7',
     ]);
   });
 
