@@ -1,3 +1,4 @@
+import { weekStartOf } from '#shared/training/week-grid.ts';
 import type { Goal } from '#shared/schema/goal.ts';
 import type { PaceTable, PaceTarget, Step, WorkoutStructure } from '#shared/schema/workout.ts';
 import { dateInZone } from '#shared/time/zone.ts';
@@ -206,8 +207,7 @@ export function weekProgress(
 
 /** The start of the 7-day week holding `date`, on the grid of weeks that begin on `anchor`. */
 export function planWeekStart(anchor: string, date: string): string {
-  const days = Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${anchor}T00:00:00Z`)) / 86_400_000);
-  return addDays(anchor, Math.floor(days / 7) * 7);
+  return weekStartOf(date, anchor);
 }
 
 interface PlanWeeksLike<W extends { start_date: string }> {

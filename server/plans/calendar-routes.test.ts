@@ -54,6 +54,23 @@ describe('calendar feed', () => {
     expect(first.get('DESCRIPTION')).not.toMatch(/\/mi\b/);
   });
 
+  it("titles events and .FIT files in the runner's unit from the steps, and follows an edit (issue 18 §7)", async () => {
+    const { workouts, cookie, feedPath } = await plannedRunner('mi');
+    const summaries = events(await (await t.app.request(feedPath)).text()).map((e) => e.get('SUMMARY') ?? '');
+    expect(summaries.filter((s) => /\d mi\b/.test(s)).length).toBeGreaterThan(0);
+    for (const s of summaries) expect(s).not.toMatch(/\bkm\b/);
+    const w = workouts.find((x: { workout_type: string }) => x.workout_type === 'easy');
+    t.clock.advance(60_000);
+    const structure = { segments: [{ type: 'steady', distance_meters: 9656, pace_target: 'easy' }] };
+    const edited = await call(t.app, 'PATCH', `/api/workouts/${w.id}`, { cookie, body: { structure } });
+    expect(edited.status, JSON.stringify(edited.json)).toBe(200);
+    const event = events(await (await t.app.request(feedPath)).text()).find((e) => e.get('UID') === `${w.id}@localhost`)!;
+    expect(event.get('SUMMARY')).toBe('Easy 6.0 mi');
+    const fit = await t.app.request(`/api/workouts/${w.id}/fit`, { headers: { cookie } });
+    expect(fit.status).toBe(200);
+    expect(fit.headers.get('content-disposition')).toBe(`attachment; filename="${w.scheduled_date}-easy-6.0-mi.fit"`);
+  });
+
   it('moves the event when the workout moves, keeping its UID', async () => {
     const { workouts, cookie, feedPath } = await plannedRunner('mi');
     // An easy run moved to a free day of its own week keeps the week's volume (and guardrails).

@@ -4,6 +4,7 @@ import { describeWithTargets } from '#shared/calendar/describe.ts';
 import type { Goal } from '#shared/schema/goal.ts';
 import type { WorkoutStructure } from '#shared/schema/workout.ts';
 import type { TargetTable } from '#shared/training/target-text.ts';
+import { workoutTitle } from '#shared/training/title.ts';
 import type { Executor } from '../db/database.ts';
 import { trainingPlans, userProfiles, workouts } from '../db/schema.ts';
 import { goalFor, planGoals } from '../goals/plan-goal.ts';
@@ -41,7 +42,8 @@ export async function calendarFeed(db: Executor, userId: string, options: { now:
       return {
         id: workout.id,
         scheduled_date: workout.scheduled_date,
-        title: workout.title,
+        // Derived from the steps in the runner's unit, so an edit or a miles runner reads right (issue 18 §7).
+        title: workoutTitle({ ...workout, structure: workout.structure as WorkoutStructure }, unit),
         updated_at: workout.updated_at,
         description: [
           ...(targets ? describeWithTargets(workout.structure as WorkoutStructure, targets, unit) : []),

@@ -10,6 +10,8 @@ import { todayIn } from '../workout-view.ts';
 export interface ExportableWorkout {
   id: string;
   title: string;
+  /** The session's type: with it the watch's name and the file's are derived from the steps (issue 18 §7). */
+  workout_type?: string;
   scheduled_date: string;
   structure: WorkoutStructure;
   updated_at: string;
