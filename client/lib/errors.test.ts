@@ -62,6 +62,25 @@ describe('describeError: the words every screen shows', () => {
   });
 });
 
+describe('a refusal in a runner’s words (issue 18 §8)', () => {
+  it('names the field as the runner knows it and says the rule plainly, never a path or zod’s phrasing', async () => {
+    const db = await openFreshUserDb(USER, () => Date.parse('2026-03-02T07:00:00Z'));
+    try {
+      const refusal: unknown = await mutate(db, 'profile.update', { set: { current_weekly_mileage_miles: -3 } }).catch((error: unknown) => error);
+      const words = describeError(refusal);
+      expect(words).toContain('Weekly distance must be 0 or more.');
+      expect(words).not.toMatch(/profile\.update|set\.|_miles|Too small|expected/);
+    } finally {
+      db.close();
+    }
+    const server = errorFromAnswer(400, {
+      error: { code: 'validation_failed', message: 'The request is not valid.', issues: [{ path: 'target_race_date', message: 'is required' }] },
+    });
+    expect(describeError(server)).toBe('The request is not valid. Race date is needed.');
+    expect(fieldErrors(server)).toEqual({ target_race_date: 'is needed' });
+  });
+});
+
 describe('errorCode: branching on a failure', () => {
   it('answers a registered code or null', () => {
     expect(errorCode(new CodedError('coach_not_configured', { status: 503 }))).toBe('coach_not_configured');
@@ -110,7 +129,8 @@ describe('a change the device refuses', () => {
     expect(refusal).toBeInstanceOf(MutationInvalidError);
     expect(refusal).toBeInstanceOf(CodedError);
     expect(errorCode(refusal)).toBe('invalid_change');
-    expect(describeError(refusal)).toMatch(new RegExp(`^${wordsFor('invalid_change')} \\(content: .+\\)$`));
+    // A sentence naming the field, not the schema's path in brackets (issue 18 §8).
+    expect(describeError(refusal)).toMatch(new RegExp(`^${wordsFor('invalid_change')} Content .+\\.$`));
     expect(Object.keys(fieldErrors(refusal))).toEqual(['content']);
   });
 });

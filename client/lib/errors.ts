@@ -12,11 +12,14 @@ export class CodedError extends Error {
   /** The answer's HTTP status; 0 when none came (offline) or the device refused before asking. */
   readonly status: number;
   readonly issues: Issue[];
+  /** The words without the bracketed detail: what a runner reads when the issues say the rest. */
+  readonly words: string;
 
   /** `message` replaces the code's words (the server's own); `detail` follows them in brackets (what the device knows more). */
   constructor(code: KnownErrorCode, details: { message?: string | undefined; detail?: string; status?: number; issues?: Issue[] | undefined } = {}) {
     const words = details.message || wordsFor(code);
     super(details.detail ? `${words} (${details.detail})` : words);
+    this.words = words;
     this.name = 'CodedError';
     this.code = code;
     this.status = details.status ?? 0;
@@ -38,9 +41,13 @@ export function errorCode(error: unknown): KnownErrorCode | null {
   return isKnownErrorCode(code) ? code : null;
 }
 
-/** The words a runner reads for any failure: the message that came with it, else its code's words. */
+/**
+ * The words a runner reads for any failure: the message that came with it, else its code's words;
+ * a refusal that names fields says which in the runner's words ("Weekly distance must be 0 or
+ * more."), never the schema's paths and zod's phrasing (issue 18 §8).
+ */
 export function describeError(error: unknown): string {
-  if (error instanceof CodedError) return error.message;
+  if (error instanceof CodedError) return error.issues.length > 0 ? [error.words, ...new Set(error.issues.map(issueSentence))].join(' ') : error.message;
   const coded = codedObject(error);
   if (coded) return coded.message || (isKnownErrorCode(coded.code) ? wordsFor(coded.code) : wordsFor('http_error'));
   // Not ours: IndexedDB refusing, a bug. Say so in our words, keeping its own for a bug report.
@@ -57,7 +64,7 @@ export function fieldErrors(error: unknown, key: 'first' | 'last' = 'first'): Re
   for (const issue of error instanceof CodedError ? error.issues : []) {
     const segments = issue.path.split(/[.[]/);
     const field = (key === 'first' ? segments[0] : segments.at(-1)) ?? '';
-    if (field && !fields[field]) fields[field] = issue.message;
+    if (field && !fields[field]) fields[field] = plainMessage(issue.message);
   }
   return fields;
 }
@@ -73,4 +80,80 @@ function codedObject(value: unknown): { code: string; message: string } | null {
   if (typeof value !== 'object' || value === null || value instanceof Error) return null;
   const { code, message } = value as { code?: unknown; message?: unknown };
   return typeof code === 'string' ? { code, message: typeof message === 'string' ? message : '' } : null;
+}
+
+// Field names as a runner knows them; a field not listed reads as its name without underscores.
+const FIELD_WORDS: Readonly<Record<string, string>> = {
+  current_weekly_mileage_miles: 'Weekly distance',
+  target_weekly_mileage_miles: 'Weekly distance goal',
+  days_available_per_week: 'Running days',
+  easy_pace_per_mile_seconds: 'Easy pace',
+  target_race_distance_meters: 'Race distance',
+  target_race_date: 'Race date',
+  target_time_seconds: 'Goal time',
+  scheduled_date: 'Date',
+  distance_meters: 'Distance',
+  duration_seconds: 'Time',
+  pace_target: 'Target',
+  repeats: 'Repeats',
+  max_hr: 'Maximum heart rate',
+  resting_hr: 'Resting heart rate',
+  birth_year: 'Year of birth',
+  time_zone: 'Time zone',
+  injury_notes: 'Injury notes',
+  rpe: 'Effort',
+  notes: 'Notes',
+  title: 'Title',
+  email: 'E-mail',
+  password: 'Password',
+  name: 'Name',
+  structure: 'The steps',
+  segments: 'The steps',
+};
+
+// zod's own phrasing, and the bare fragments our schemas add, as plain words.
+const PLAIN: ReadonlyArray<[RegExp, (m: RegExpExecArray) => string]> = [
+  [/^Too small: expected number to be >=\s*(-?[\d.]+)/, (m) => `must be ${m[1]} or more`],
+  [/^Too small: expected number to be >\s*(-?[\d.]+)/, (m) => `must be more than ${m[1]}`],
+  [/^Too big: expected number to be <=\s*(-?[\d.]+)/, (m) => `must be ${m[1]} or less`],
+  [/^Too big: expected number to be <\s*(-?[\d.]+)/, (m) => `must be less than ${m[1]}`],
+  [/^Too small: expected (?:string|array) to have >=\s*1 (?:characters|items)/, () => 'is needed'],
+  [/^Too small: expected string to have >=\s*(\d+) characters/, (m) => `needs at least ${m[1]} characters`],
+  [/^Too big: expected string to have <=\s*(\d+) characters/, (m) => `can be at most ${m[1]} characters`],
+  [/^Too (?:small|big): expected array to have [<>]=\s*(\d+) items/, (m) => `must have ${m[1]} at most`],
+  [/^Invalid input: expected \w+, received undefined/, () => 'is needed'],
+  [/^Invalid input: expected (?:number|int)/, () => 'must be a number'],
+  [/^Invalid input: expected int/, () => 'must be a whole number'],
+  [/^Invalid input: expected boolean/, () => 'must be on or off'],
+  [/^Invalid input: expected string/, () => 'must be text'],
+  [/^Invalid option: expected one of/, () => 'is not one of the choices'],
+  [/^Unrecognized keys?:/, () => 'is not something this app can change'],
+  [/^is required$/, () => 'is needed'],
+  [/^Required$/, () => 'is needed'],
+];
+
+/** An issue's message in plain words (zod's phrasing replaced; our own sentences kept). */
+export function plainMessage(message: string): string {
+  for (const [pattern, words] of PLAIN) {
+    const m = pattern.exec(message);
+    if (m) return words(m);
+  }
+  return message;
+}
+
+/** One issue as a sentence a runner reads: "Weekly distance must be 0 or more." */
+export function issueSentence(issue: Issue): string {
+  const message = plainMessage(issue.message);
+  // Our own messages are sentences already ("The whole workout is too long…"): keep them whole.
+  if (/^[A-Z]/.test(message)) return /[.!?]$/.test(message) ? message : `${message}.`;
+  const field = issue.path
+    .split(/[.[\]]/)
+    .filter((part) => part !== '' && !/^\d+$/.test(part))
+    .at(-1);
+  const name = field ? (FIELD_WORDS[field] ?? capitalise(field.replace(/_(miles|meters|seconds|km|bpm)$/, '').replaceAll('_', ' '))) : 'This';
+  return `${name} ${message.replace(/[.]$/, '')}.`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
