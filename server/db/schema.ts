@@ -1,4 +1,5 @@
 import { bigint, boolean, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { ActivitySource } from '#shared/schema/activity.ts';
 
 // The seed schema of RunCoach plus accounts (password hash, invites, sessions).
 // Every row a user owns carries user_id; user-editable rows carry `deleted` and a per-field
@@ -214,7 +215,7 @@ export const stravaActivities = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     user_id: owner(),
-    source: text('source').$type<'strava' | 'fit_upload' | 'manual'>().notNull(),
+    source: text('source').$type<ActivitySource>().notNull(),
     /**
      * Strava's activity id, for source = 'strava' only. Text, not the seed's BIGINT: Strava's ids
      * pass 2^53, beyond what a phone's JSON numbers hold exactly. Unique across the table, as in

@@ -1,26 +1,32 @@
 import { Decoder, Stream, type FitMessages } from '@garmin/fitsdk';
 import type { Issue } from '../schema/issues.ts';
+import { normalizeFit } from './records.ts';
 
-export type ReadResult = { ok: true; messages: FitMessages } | { ok: false; issues: Issue[] };
+/** The messages read, and notes the runner should see about how (a forgiven checksum). */
+export type ReadResult = { ok: true; messages: FitMessages; notes: string[] } | { ok: false; issues: Issue[] };
 
 const fail = (message: string): ReadResult => ({ ok: false, issues: [{ path: 'file', message }] });
 
 /**
- * Reads a FIT file with the SDK's Decoder after its integrity check (header, both CRCs),
- * so a damaged or truncated file comes back as issues, never as half-read messages.
+ * Reads a FIT file with the SDK's Decoder after our own walk over its records (records.ts):
+ * compressed timestamps expanded, a wrong checksum forgiven when every record parses, broken
+ * structure refused. Every refusal is in a runner's words, never the SDK's.
  */
 export function readFit(bytes: Uint8Array): ReadResult {
   if (bytes.length < 14) return fail('this is not a FIT file (too short)');
-  const decoder = new Decoder(Stream.fromByteArray(bytes));
+  const normalized = normalizeFit(bytes);
+  if (!normalized.ok) return fail(normalized.reason);
+  const decoder = new Decoder(Stream.fromByteArray(normalized.bytes));
   if (!decoder.isFIT()) return fail('this is not a FIT file');
+  // The walk above rebuilt the checksum of a file it forgave, so this only fails on bugs.
   if (!decoder.checkIntegrity()) return fail('the FIT file is damaged (its checksum does not match)');
   try {
     const { messages, errors } = decoder.read();
-    if (errors.length > 0) return fail(`the FIT file could not be read: ${errors.map((e) => e.message).join('; ')}`);
-    return { ok: true, messages };
-  } catch (error) {
+    if (errors.length > 0) return fail('the FIT file is damaged: some of its records cannot be read');
+    return { ok: true, messages, notes: normalized.notes };
+  } catch {
     // The SDK collects errors rather than throwing, but a hostile file must not take us down.
-    return fail(`the FIT file could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    return fail('the FIT file is damaged: some of its records cannot be read');
   }
 }
 

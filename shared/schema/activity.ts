@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { Text } from './text.ts';
 
 /** Where an activity came from; Strava data has its own rules (docs/STRAVA.md §Policy). */
-export const ACTIVITY_SOURCES = ['strava', 'fit_upload', 'manual'] as const;
+// The runner's own files are `fit_upload` (a watch file sent from the phone), `file_import` (a FIT,
+// GPX or TCX file imported) and `strava_export` (Strava's account archive: the runner's own copy
+// of their data, which the coach may use; issue 27).
+export const ACTIVITY_SOURCES = ['strava', 'fit_upload', 'manual', 'strava_export', 'file_import'] as const;
 export const ActivitySourceSchema = z.enum(ACTIVITY_SOURCES);
 export type ActivitySource = z.infer<typeof ActivitySourceSchema>;
 
