@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { planTitle, type CompletedRun, type Methodology, type Plan, type TrainingProfile } from '#shared/schema/plan.ts';
+import { tooFewDays } from '#shared/training/running-days.ts';
 import { generatePlan } from '#shared/training/engine.ts';
 import { checkPlan, isSavable } from '#shared/training/guardrails.ts';
 import type { Database, Executor } from '../db/database.ts';
@@ -71,6 +72,9 @@ export async function generatePlanForGoal(db: Database, userId: string, request:
   const history = await runHistory(db, userId, today);
   const methodology = request.methodology ?? 'daniels';
   const startDate = request.start_date ?? today;
+  // The engine would build a half marathon on 1 day a week (one long run, every week): refused first, with the rule.
+  const fewDays = tooFewDays(engineGoal(goal), profile.days_available_per_week);
+  if (fewDays) throw new AppError('plan_input_invalid', { message: fewDays, issues: [{ path: 'profile.days_available_per_week', message: fewDays }] });
   const result = generatePlan({ profile, goal: engineGoal(goal), start_date: startDate, today, methodology, newId: randomUUID, history });
   if (!result.ok) throw new AppError('plan_input_invalid', { message: 'A plan cannot be made from this goal and start date.', issues: result.issues });
   const violations = checkPlan(result.plan, { profile, goal: engineGoal(goal), today, history });
