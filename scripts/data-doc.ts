@@ -92,7 +92,7 @@ export async function renderDoc(): Promise<{ current: string; wanted: string }> 
   const start = current.indexOf(START);
   const end = current.indexOf(END);
   if (start < 0 || end < start) throw new Error(`${DOC} lacks the markers ${START} … ${END}`);
-  const tables = Object.values(schema).filter((value): value is PgTable => value instanceof PgTable);
+  const tables = (Object.values(schema) as unknown[]).filter((value): value is PgTable => value instanceof PgTable);
   const section = renderTables(tables, readFileSync(SCHEMA, 'utf8'), seedColumnNames(readFileSync(SEED, 'utf8')));
   const text = `${current.slice(0, start)}${START}\n\n${section}\n${current.slice(end)}`;
   const options = (await resolveConfig(DOC)) ?? {};
