@@ -22,7 +22,7 @@ const SOURCE = [
 const goals = pgTable('goals', { id: uuid('id').primaryKey(), title: text('title').notNull(), deleted: boolean('deleted').notNull() });
 const notes = pgTable('notes', { id: uuid('id').primaryKey() });
 
-describe('the DATA.md table section', () => {
+describe('the docs/DATA.md table section', () => {
   it("reads the seed's columns from its CREATE TABLE blocks", () => {
     expect([...seedColumnNames(SEED)]).toEqual(['goals.id', 'goals.title']);
   });
