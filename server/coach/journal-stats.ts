@@ -3,6 +3,9 @@ export type { PlannedSession, PlannedVsDone, Trend, WeekStats } from '#shared/sc
 import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
 import { RUN_SPORT_TYPES, type ActivitySource } from '#shared/schema/activity.ts';
 import { addDays } from '#shared/training/dates.ts';
+import { workoutTitle } from '#shared/training/title.ts';
+import type { DistanceUnit } from '#shared/training/units.ts';
+import type { WorkoutStructure } from '#shared/schema/workout.ts';
 import type { Executor } from '../db/database.ts';
 import { stravaActivities, workoutCompletions } from '../db/schema.ts';
 import { listWorkouts } from '../workouts/workouts.ts';
@@ -13,9 +16,9 @@ import { listWorkouts } from '../workouts/workouts.ts';
 
 type ActivityRow = typeof stravaActivities.$inferSelect;
 
-/** The numbers of one week from its runs. */
-export function weekStats(weekStart: string, runs: readonly ActivityRow[]): WeekStats {
-  const end = addDays(weekStart, 6);
+/** The numbers of one week from its runs; `days` < 7 counts only its first days (a week in progress is compared with the same days). */
+export function weekStats(weekStart: string, runs: readonly ActivityRow[], days = 7): WeekStats {
+  const end = addDays(weekStart, days - 1);
   const inWeek = runs.filter((r) => r.local_date >= weekStart && r.local_date <= end);
   const distance = inWeek.reduce((s, r) => s + r.distance_meters, 0);
   const time = inWeek.reduce((s, r) => s + r.moving_time_seconds, 0);
@@ -55,8 +58,8 @@ export async function runsBetween(db: Executor, userId: string, from: string, to
 
 const NOT_RUNS = new Set(['rest', 'cross_training']);
 
-/** The week's planned sessions (active plans) against their completions. */
-export async function plannedVsDone(db: Executor, userId: string, weekStart: string): Promise<PlannedVsDone> {
+/** The week's planned sessions (active plans) against their completions; titles in the runner's `unit`. */
+export async function plannedVsDone(db: Executor, userId: string, weekStart: string, unit: DistanceUnit = 'km'): Promise<PlannedVsDone> {
   const planned = (await listWorkouts(db, userId, weekStart, addDays(weekStart, 6))).filter((w) => !NOT_RUNS.has(w.workout_type));
   const completions = planned.length
     ? await db
@@ -78,7 +81,7 @@ export async function plannedVsDone(db: Executor, userId: string, weekStart: str
     return {
       workout_id: w.id,
       date: w.scheduled_date,
-      title: w.title,
+      title: workoutTitle({ ...w, structure: w.structure as WorkoutStructure }, unit),
       workout_type: w.workout_type,
       estimated_distance_meters: w.estimated_distance_meters,
       status: c?.completion_status ?? w.status,
@@ -101,24 +104,27 @@ export async function plannedVsDone(db: Executor, userId: string, weekStart: str
   };
 }
 
-/** Week-over-week changes of each figure. */
+/** Week-over-week changes of each figure; with no `previous` (nothing to compare yet) each change is null. */
 export function trends(
   week: WeekStats,
-  previous: WeekStats,
+  previous: WeekStats | null,
 ): Record<'distance_meters' | 'moving_time_seconds' | 'average_pace_seconds_per_km' | 'elevation_gain_meters' | 'average_heartrate' | 'runs', Trend> {
-  const t = (a: number | null, b: number | null): Trend => ({
-    value: a,
-    previous: b,
-    change: a !== null && b !== null ? round(a - b) : null,
-    change_pct: a !== null && b !== null && b !== 0 ? Math.round(((a - b) / b) * 1000) / 10 : null,
-  });
+  const t = (a: number | null, known: number | null): Trend => {
+    const b = previous === null ? null : known;
+    return {
+      value: a,
+      previous: b,
+      change: a !== null && b !== null ? round(a - b) : null,
+      change_pct: a !== null && b !== null && b !== 0 ? Math.round(((a - b) / b) * 1000) / 10 : null,
+    };
+  };
   return {
-    distance_meters: t(week.distance_meters, previous.distance_meters),
-    moving_time_seconds: t(week.moving_time_seconds, previous.moving_time_seconds),
-    average_pace_seconds_per_km: t(week.average_pace_seconds_per_km, previous.average_pace_seconds_per_km),
-    elevation_gain_meters: t(week.elevation_gain_meters, previous.elevation_gain_meters),
-    average_heartrate: t(week.average_heartrate, previous.average_heartrate),
-    runs: t(week.runs, previous.runs),
+    distance_meters: t(week.distance_meters, previous?.distance_meters ?? null),
+    moving_time_seconds: t(week.moving_time_seconds, previous?.moving_time_seconds ?? null),
+    average_pace_seconds_per_km: t(week.average_pace_seconds_per_km, previous?.average_pace_seconds_per_km ?? null),
+    elevation_gain_meters: t(week.elevation_gain_meters, previous?.elevation_gain_meters ?? null),
+    average_heartrate: t(week.average_heartrate, previous?.average_heartrate ?? null),
+    runs: t(week.runs, previous?.runs ?? null),
   };
 }
 

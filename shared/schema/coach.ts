@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Text } from './text.ts';
-import { isIsoDate, weekday } from '../training/dates.ts';
+
 import { IsoDateSchema } from './goal.ts';
 import { ViolationSchema } from './plan.ts';
 
@@ -122,10 +122,10 @@ export const MemoryUpdateSchema = z.object({ content: Text.trim().min(1, 'is req
 /** The memory.update@1 mutation. */
 export const MemoryUpdateArgsSchema = z.object({ id: z.uuid(), set: MemoryUpdateSchema }).strict();
 
-/** GET /api/journal?week=: the Monday the week starts on. */
+/** GET /api/journal?week=: a day of the week wanted (the journal opens the runner's week holding it). */
 export const JournalQuerySchema = z
-  // zod runs this refinement even when the value is not a date: weekday() would throw on it (a 500).
-  .object({ week: IsoDateSchema.refine((d) => !isIsoDate(d) || weekday(d) === 1, { message: 'must be a Monday' }) })
+  // Any day: the journal shows the week holding it, on the runner's grid of weeks (issue 18).
+  .object({ week: IsoDateSchema })
   .strict();
 
 /**

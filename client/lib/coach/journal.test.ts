@@ -15,5 +15,7 @@ describe('journal helpers', () => {
     expect(trendLabel({ value: 5, previous: 0, change: 5, change_pct: null })).toEqual({ text: '▲ none last week', direction: 'up' });
     expect(trendLabel({ value: 10, previous: 10, change: 0, change_pct: 0 }).text).toBe('same as last week');
     expect(trendLabel({ value: null, previous: null, change: null, change_pct: null }).text).toBe('');
+    // A week in progress is compared with the same days of the week before (issue 18 §10).
+    expect(trendLabel({ value: 8000, previous: 5000, change: 3000, change_pct: 60 }, true).text).toBe('▲ 60% vs the same days last week');
   });
 });

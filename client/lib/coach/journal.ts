@@ -13,6 +13,8 @@ export interface Journal {
   units: 'km' | 'mi';
   stats: WeekStats;
   previous_week: WeekStats;
+  /** Days of the week before the trends compare with: 7, fewer for a week in progress, 0 when nothing is compared (absent from older servers). */
+  compared_days?: number;
   trends: Record<TrendFigure, Trend>;
   planned_vs_done: PlannedVsDone;
   insights: { achievements: string[]; patterns: string[]; to_improve: string[] };
@@ -22,9 +24,9 @@ export interface Journal {
   narrative_status: 'ready' | 'week_in_progress' | 'not_configured' | 'nothing_to_say' | 'unavailable' | string;
 }
 
-/** The journal of the week starting on Monday `week`. */
-export function fetchJournal(week: string): Promise<Journal> {
-  return api<Journal>('GET', `/journal?week=${week}`);
+/** The journal of the runner's week holding `day` (the plan's week, or Monday to Sunday without a plan). */
+export function fetchJournal(day: string): Promise<Journal> {
+  return api<Journal>('GET', `/journal?week=${day}`);
 }
 
 /** The Monday of the week `date` falls in. */
@@ -32,12 +34,16 @@ export function mondayOf(date: string): string {
   return addDays(date, -((weekday(date) + 6) % 7));
 }
 
-/** "+12%" / "−5%" / "" for a week-over-week trend (a pace trend is good when it falls). */
-export function trendLabel(trend: Trend): { text: string; direction: 'up' | 'down' | 'flat' } {
+/**
+ * "+12%" / "−5%" / "" for a week-over-week trend (a pace trend is good when it falls); `sameDays`
+ * says a week in progress is compared with the same days of the week before.
+ */
+export function trendLabel(trend: Trend, sameDays = false): { text: string; direction: 'up' | 'down' | 'flat' } {
+  const against = sameDays ? 'the same days last week' : 'last week';
   if (trend.change === null || trend.change === 0)
-    return { text: trend.previous === null || trend.change === null ? '' : 'same as last week', direction: 'flat' };
+    return { text: trend.previous === null || trend.change === null ? '' : `same as ${against}`, direction: 'flat' };
   const direction = trend.change > 0 ? 'up' : 'down';
   const arrow = direction === 'up' ? '▲' : '▼';
-  if (trend.change_pct === null) return { text: `${arrow} none last week`, direction };
-  return { text: `${arrow} ${Math.abs(trend.change_pct)}% vs last week`, direction };
+  if (trend.change_pct === null) return { text: `${arrow} none ${against}`, direction };
+  return { text: `${arrow} ${Math.abs(trend.change_pct)}% vs ${against}`, direction };
 }
