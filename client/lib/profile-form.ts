@@ -1,6 +1,8 @@
+import { WEEKDAYS, type Weekday } from '#shared/schema/plan.ts';
 import { ProfileFieldsSchema, profileConflicts, type Profile, type ProfileUpdate } from '#shared/schema/profile.ts';
 import { toIssues } from '#shared/schema/issues.ts';
-import { readDecimal } from '#shared/training/race-time.ts';
+import { readDecimal, readRaceTime } from '#shared/training/race-time.ts';
+import { formatDuration } from '#shared/training/units.ts';
 
 const KM_PER_MILE = 1.609344;
 
@@ -15,22 +17,39 @@ export interface ProfileFormValues {
   time_zone: string;
   /** Heart rate and training load (the Profile screen has them; onboarding does not ask). Empty: unknown, or the default constant. */
   heart?: HeartFormValues;
+  /** The runner's week: the days they can run (none ticked: any `days_available_per_week` of them) and the long run's day. */
+  week?: WeekFormValues;
+  /** A recent race or time trial; all empty: none. */
+  race?: RaceFormValues;
+}
+
+/** The runner's week as ticked. */
+export interface WeekFormValues {
+  available_days: Weekday[];
+  long_run_day: Weekday;
+}
+
+/** A recent race as typed: a distance in metres (as the select holds it), a time (h:mm:ss), a date (YYYY-MM-DD). */
+export interface RaceFormValues {
+  distance_meters: string;
+  time: string;
+  date: string;
 }
 
 /** The heart-rate and load fields as typed: whole numbers, or empty. */
 export interface HeartFormValues {
-  max_hr: string;
-  resting_hr: string;
-  lthr: string;
+  max_heart_rate: string;
+  resting_heart_rate: string;
+  threshold_heart_rate: string;
   birth_year: string;
   ctl_days: string;
   atl_days: string;
 }
 
-const HEART_FIELDS = ['max_hr', 'resting_hr', 'lthr', 'birth_year', 'ctl_days', 'atl_days'] as const;
+const HEART_FIELDS = ['max_heart_rate', 'resting_heart_rate', 'threshold_heart_rate', 'birth_year', 'ctl_days', 'atl_days'] as const;
 /** What an empty box means: unknown for the heart rates, the usual 42 and 7 for the time constants. */
-const EMPTY_MEANS = { max_hr: null, resting_hr: null, lthr: null, birth_year: null, ctl_days: 42, atl_days: 7 } as const;
-const HeartFieldsSchema = ProfileFieldsSchema.pick({ max_hr: true, resting_hr: true, lthr: true, birth_year: true, ctl_days: true, atl_days: true });
+const EMPTY_MEANS = { max_heart_rate: null, resting_heart_rate: null, threshold_heart_rate: null, birth_year: null, ctl_days: 42, atl_days: 7 } as const;
+const HeartFieldsSchema = ProfileFieldsSchema.pick({ max_heart_rate: true, resting_heart_rate: true, threshold_heart_rate: true, birth_year: true, ctl_days: true, atl_days: true });
 
 type HeartProfile = Partial<Pick<Profile, (typeof HEART_FIELDS)[number]>>;
 
@@ -38,9 +57,9 @@ type HeartProfile = Partial<Pick<Profile, (typeof HEART_FIELDS)[number]>>;
 export function toHeartValues(profile: HeartProfile): HeartFormValues {
   const text = (value: number | null | undefined) => (value === null || value === undefined ? '' : String(value));
   return {
-    max_hr: text(profile.max_hr),
-    resting_hr: text(profile.resting_hr),
-    lthr: text(profile.lthr),
+    max_heart_rate: text(profile.max_heart_rate),
+    resting_heart_rate: text(profile.resting_heart_rate),
+    threshold_heart_rate: text(profile.threshold_heart_rate),
     birth_year: text(profile.birth_year),
     ctl_days: text(profile.ctl_days ?? EMPTY_MEANS.ctl_days),
     atl_days: text(profile.atl_days ?? EMPTY_MEANS.atl_days),
@@ -84,7 +103,37 @@ export function toFormValues(profile: Omit<Profile, 'calendar_url'>): ProfileFor
     target_type: profile.target_type,
     time_zone: profile.time_zone,
     heart: toHeartValues(profile),
+    week: { available_days: profile.available_days ?? [], long_run_day: profile.long_run_day },
+    race: {
+      distance_meters: profile.recent_race_distance_meters === null ? '' : String(profile.recent_race_distance_meters),
+      time: profile.recent_race_time_seconds === null ? '' : formatDuration(profile.recent_race_time_seconds),
+      date: profile.recent_race_date ?? '',
+    },
   };
+}
+
+/** The ticked days in week order, and the long-run day: an empty tick list means "any days" (null). */
+function weekUpdate(values: WeekFormValues): Partial<ProfileUpdate> {
+  const days = WEEKDAYS.filter((day) => values.available_days.includes(day));
+  return { available_days: days.length === 0 ? null : days, long_run_day: values.long_run_day };
+}
+
+/** The recent race as an update: all three parts, or none; a time is read as runners type it (shared readRaceTime). */
+function raceUpdate(values: RaceFormValues, errors: Record<string, string>): Partial<ProfileUpdate> {
+  const meters = values.distance_meters === '' ? null : Number(values.distance_meters);
+  const time = values.time.trim();
+  const date = values.date.trim();
+  if (meters === null && time === '' && date === '') return { recent_race_distance_meters: null, recent_race_time_seconds: null, recent_race_date: null };
+  if (meters === null) errors.recent_race_distance_meters = 'Choose the race distance.';
+  if (time === '') errors.recent_race_time_seconds = 'Enter your time, e.g. 1:40:00.';
+  if (date === '') errors.recent_race_date = 'Enter the day you ran it.';
+  let seconds: number | null = null;
+  if (meters !== null && time !== '') {
+    const reading = readRaceTime(time, meters);
+    if (reading.ok) seconds = reading.seconds;
+    else errors.recent_race_time_seconds = reading.message;
+  }
+  return { recent_race_distance_meters: meters, recent_race_time_seconds: seconds, recent_race_date: date === '' ? null : date };
 }
 
 /** The form converted back to the stored units; a field the runner left unreadable (or out of range) is reported by name. */
@@ -105,18 +154,25 @@ export function toProfileUpdate(
     else pace = Math.round((Number(match[1]) * 60 + Number(match[2])) / milesPerUnit);
   }
   const heart = values.heart ? heartUpdate(values.heart, today, errors) : {};
-  return {
-    errors,
-    update: {
-      units: values.units,
-      // Unrounded: rounding here would drift the runner's figure on every save in km.
-      current_weekly_mileage_miles: distance === null ? null : distance * milesPerUnit,
-      days_available_per_week: days,
-      easy_pace_per_mile_seconds: pace,
-      injury_notes: values.injury_notes.trim() === '' ? null : values.injury_notes.trim(),
-      target_type: values.target_type,
-      time_zone: values.time_zone,
-      ...heart,
-    },
+  const week = values.week ? weekUpdate(values.week) : {};
+  const race = values.race ? raceUpdate(values.race, errors) : {};
+  // Ticked days are the count: the select only speaks when no day is ticked.
+  const ticked = week.available_days?.length;
+  const update: ProfileUpdate = {
+    units: values.units,
+    // Unrounded: rounding here would drift the runner's figure on every save in km.
+    current_weekly_mileage_miles: distance === null ? null : distance * milesPerUnit,
+    days_available_per_week: ticked ?? days,
+    easy_pace_per_mile_seconds: pace,
+    injury_notes: values.injury_notes.trim() === '' ? null : values.injury_notes.trim(),
+    target_type: values.target_type,
+    time_zone: values.time_zone,
+    ...heart,
+    ...week,
+    ...race,
   };
+  // The rules between fields the server checks (long-run day among the days, a race not in the
+  // future nor faster than the record), said beside the box before anything is sent.
+  for (const issue of profileConflicts(update, [...Object.keys(week), ...Object.keys(race)], today)) errors[issue.path] ??= issue.message;
+  return { errors, update };
 }

@@ -4,7 +4,7 @@ import type { PaceTable, PaceTarget, Step, WorkoutStructure } from '#shared/sche
 import { dateInZone } from '#shared/time/zone.ts';
 import { addDays } from '#shared/training/dates.ts';
 import { OPEN_STEP_SECONDS } from '#shared/training/estimate.ts';
-import { runnerHeartRate } from '#shared/schema/profile.ts';
+import { runnerHeartRate, runnerRecentRace, runnerWeek } from '#shared/schema/profile.ts';
 import { heartRateTable } from '#shared/training/paces.ts';
 import type { TargetTable } from '#shared/training/target-text.ts';
 import { racePaceNote } from '#shared/training/race-pace.ts';
@@ -60,6 +60,9 @@ function runnerPacesFor(profile: ProfileLike | undefined | null, today: string, 
       days_available_per_week: profile.days_available_per_week,
       easy_pace_per_mile_seconds: profile.easy_pace_per_mile_seconds,
       injury_notes: profile.injury_notes,
+      // The runner's recent race sets their paces when there is one (TRAINING.md §Fitness).
+      recent_race: runnerRecentRace(profile),
+      ...runnerWeek(profile),
     },
     goal,
     today,
@@ -144,7 +147,13 @@ export function plannedDistanceText(workout: { workout_type: string; estimated_d
  */
 export function targetsFor(
   profile:
-    | (ProfileLike & { target_type: 'pace' | 'heart_rate'; max_hr?: number | null; resting_hr?: number | null; birth_year?: number | null })
+    | (ProfileLike & {
+        target_type: 'pace' | 'heart_rate';
+        max_heart_rate?: number | null;
+        resting_heart_rate?: number | null;
+        threshold_heart_rate?: number | null;
+        birth_year?: number | null;
+      })
     | undefined
     | null,
   today: string,

@@ -1,4 +1,5 @@
 import { bigint, boolean, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { Weekday } from '#shared/schema/plan.ts';
 import type { ActivitySource } from '#shared/schema/activity.ts';
 
 // The seed schema of RunCoach plus accounts (password hash, invites, sessions).
@@ -94,15 +95,24 @@ export const userProfiles = pgTable('user_profiles', {
   // Product columns beside the seed's (issue 23 §1–2, issue 17): the runner's own heart rate,
   // for hrTSS and heart-rate targets, and the time constants of their fitness (CTL) and
   // fatigue (ATL). Ranges and resting < max are checked in shared/schema/profile.ts.
-  /** Beats per minute; null: unknown (targets then assume a typical runner). */
-  max_hr: integer('max_hr'),
-  resting_hr: integer('resting_hr'),
+  /** Beats per minute; null: unknown (zones then come from the age, or are not shown). */
+  max_heart_rate: integer('max_heart_rate'),
+  resting_heart_rate: integer('resting_heart_rate'),
   /** Lactate-threshold heart rate, when measured; else it is estimated from max and resting. */
-  lthr: integer('lthr'),
+  threshold_heart_rate: integer('threshold_heart_rate'),
   /** A birth year rather than an age: it never goes stale (age is worked out from the day in question). */
   birth_year: integer('birth_year'),
   ctl_days: integer('ctl_days').notNull().default(42),
   atl_days: integer('atl_days').notNull().default(7),
+  // The runner's week (issue 17 §1): the weekdays they can run (null: any
+  // days_available_per_week of them) and the long run's day, one of them.
+  available_days: jsonb('available_days').$type<Weekday[]>(),
+  long_run_day: text('long_run_day').$type<Weekday>().notNull().default('sun'),
+  // A recent race or time trial, the first source of the runner's VDOT (TRAINING.md §Fitness):
+  // all three or none.
+  recent_race_distance_meters: doublePrecision('recent_race_distance_meters'),
+  recent_race_time_seconds: integer('recent_race_time_seconds'),
+  recent_race_date: date('recent_race_date', { mode: 'string' }),
   field_hlc: syncedFields.field_hlc,
   ...timestamps,
 });

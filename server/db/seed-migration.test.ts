@@ -163,7 +163,10 @@ describe('migration 0013 (heart rate and load constants on the profile)', () => 
     const before = await version();
     expect(before).toBeGreaterThan(0);
 
-    await migrate(db, { migrationsFolder: MIGRATIONS });
+    // Up to 0013 only: 0014 renames these columns (migration-0014.test.ts).
+    rmSync(old, { recursive: true, force: true });
+    old = migrationsUpTo('0013_runner_heart_rate');
+    await migrate(db, { migrationsFolder: old });
     const rows = (await client.query('select easy_pace_per_mile_seconds, max_hr, resting_hr, lthr, birth_year, ctl_days, atl_days from user_profiles')).rows;
     expect(rows).toEqual([{ easy_pace_per_mile_seconds: 570, max_hr: null, resting_hr: null, lthr: null, birth_year: null, ctl_days: 42, atl_days: 7 }]);
     expect(await version()).toBeGreaterThan(before!);

@@ -34,10 +34,10 @@ async function trailRunner(profile: Record<string, unknown>) {
 
 describe('training load with the runner’s heart rate and time constants', () => {
   it('scores a trail run by heart rate against their threshold, with their constants', async () => {
-    const { cookie } = await trailRunner({ max_hr: 170, resting_hr: 50, lthr: 155, ctl_days: 28, atl_days: 7 });
+    const { cookie } = await trailRunner({ max_heart_rate: 170, resting_heart_rate: 50, threshold_heart_rate: 155, ctl_days: 28, atl_days: 7 });
     const body = await load(cookie);
     expect(body.constants).toEqual({ ctl_days: 28, atl_days: 7 });
-    expect(body.heart_rate).toEqual({ max_hr: 170, resting_hr: 50, lthr: 155, source: 'lthr' });
+    expect(body.heart_rate).toEqual({ max_heart_rate: 170, resting_heart_rate: 50, threshold_heart_rate: 155, source: 'lthr' });
     expect(body.runs).toEqual([{ activity_id: expect.any(String), date: '2026-02-22', load: 100, method: 'hrtss', grade_adjusted: false }]);
     const day = (date: string) => body.days.find((d) => d.date === date)!;
     expect(day('2026-02-22')).toMatchObject({ load: 100, ctl: 3.6, atl: 14.3 }); // 100/28 = 3.57, 100/7 = 14.29
@@ -57,10 +57,10 @@ describe('training load with the runner’s heart rate and time constants', () =
   });
 
   it('estimates the threshold from max and resting heart rate (Karvonen) when it is not measured', async () => {
-    const { cookie } = await trailRunner({ max_hr: 170, resting_hr: 50, ctl_days: 42, atl_days: 7 });
+    const { cookie } = await trailRunner({ max_heart_rate: 170, resting_heart_rate: 50, ctl_days: 42, atl_days: 7 });
     const body = await load(cookie);
     // 50 + 0.87 × (170 − 50) = 154.4 bpm: a run at 155 is a little above threshold.
-    expect(body.heart_rate).toEqual({ max_hr: 170, resting_hr: 50, lthr: 154, source: 'karvonen' });
+    expect(body.heart_rate).toEqual({ max_heart_rate: 170, resting_heart_rate: 50, threshold_heart_rate: 154, source: 'karvonen' });
     expect(body.runs[0]!.method).toBe('hrtss');
     expect(body.runs[0]!.load).toBeGreaterThan(100);
     expect(body.runs[0]!.load).toBeLessThan(103);

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { profileConflictError, type ProfileUpdate } from '#shared/schema/profile.ts';
+import { profileConflictError, withDerivedDays, type ProfileUpdate } from '#shared/schema/profile.ts';
 import type { Executor } from '../db/database.ts';
 import { userProfiles } from '../db/schema.ts';
 import { AppError } from '../lib/errors.ts';
@@ -18,12 +18,17 @@ export function publicProfile(row: ProfileRow) {
     units: row.units,
     target_type: row.target_type,
     time_zone: row.time_zone,
-    max_hr: row.max_hr,
-    resting_hr: row.resting_hr,
-    lthr: row.lthr,
+    available_days: row.available_days,
+    long_run_day: row.long_run_day,
+    max_heart_rate: row.max_heart_rate,
+    resting_heart_rate: row.resting_heart_rate,
+    threshold_heart_rate: row.threshold_heart_rate,
     birth_year: row.birth_year,
     ctl_days: row.ctl_days,
     atl_days: row.atl_days,
+    recent_race_distance_meters: row.recent_race_distance_meters,
+    recent_race_time_seconds: row.recent_race_time_seconds,
+    recent_race_date: row.recent_race_date,
     updated_at: row.updated_at.toISOString(),
   };
 }
@@ -36,16 +41,17 @@ export async function getProfile(db: Executor, userId: string): Promise<ProfileR
 }
 
 /**
- * Applies a partial update to the user's own profile, field by field, last writer wins. The
- * profile it would leave is checked as a whole first (resting below max, …): a 400 naming the
- * field, and nothing of the update is applied.
+ * Applies a partial update to the user's own profile, field by field, last writer wins. The count
+ * of days follows the named days (withDerivedDays). The profile it would leave is checked as a
+ * whole first (resting below max, the long-run day among the days, a whole recent race, …): a
+ * 400 naming the field, and nothing of the update is applied.
  */
 export async function updateProfileFields(db: Executor, userId: string, update: ProfileUpdate, stamp: WriteStamp): Promise<ProfileRow> {
   const current = await getProfile(db, userId);
-  const { set, fieldHlc } = applyFields(current.field_hlc, update, stamp);
+  const { set, fieldHlc } = applyFields(current.field_hlc, withDerivedDays(current, update), stamp);
   if (Object.keys(set).length === 0) return current;
   const conflict = profileConflictError({ ...current, ...set }, Object.keys(set), stamp.today);
-  if (conflict) throw AppError.validation(conflict, 'Your heart-rate details do not fit together.');
+  if (conflict) throw AppError.validation(conflict, 'Some of your profile details do not fit together.');
   const [row] = await db
     .update(userProfiles)
     .set({ ...set, field_hlc: fieldHlc, updated_at: stamp.now })

@@ -1,11 +1,12 @@
-import { and, eq, gte } from 'drizzle-orm';
+import { and, eq, gte, inArray, ne } from 'drizzle-orm';
 import type { Goal } from '#shared/schema/goal.ts';
 import type { CompletedRun, TrainingProfile } from '#shared/schema/plan.ts';
-import { runnerHeartRate } from '#shared/schema/profile.ts';
+import { runnerHeartRate, runnerRecentRace, runnerWeek } from '#shared/schema/profile.ts';
 import { addDays } from '#shared/training/dates.ts';
 import { heartRateTable } from '#shared/training/paces.ts';
 import type { TargetTable } from '#shared/training/target-text.ts';
 import { runnerPaces } from '#shared/training/timeline.ts';
+import { RUN_WINDOW_DAYS, runnerZones, type RunnerZones } from '#shared/training/zones.ts';
 import type { Executor } from '../db/database.ts';
 import { stravaActivities, userProfiles } from '../db/schema.ts';
 import { AppError } from '../lib/errors.ts';
@@ -32,11 +33,22 @@ export function engineProfile(row: ProfileRow): TrainingProfile {
     days_available_per_week: row.days_available_per_week!,
     easy_pace_per_mile_seconds: row.easy_pace_per_mile_seconds!,
     injury_notes: row.injury_notes,
+    recent_race: runnerRecentRace(row),
+    ...runnerWeek(row),
     load_constants: { ctl_days: row.ctl_days, atl_days: row.atl_days },
   };
 }
 
-/** The runner's own heart-rate targets (Karvonen from their max and resting, else a typical runner's) on `today`; `race` is the goal race's effort. */
+/**
+ * The runner's zones as GET /api/profile shows them: VDOT from their race, else their best run of
+ * the last 8 weeks, else their easy pace; paces E–R; heart-rate zones from their own figures.
+ */
+export async function profileZones(db: Executor, row: ProfileRow, today: string): Promise<RunnerZones> {
+  const runs = await fitnessRuns(db, row.user_id, today);
+  return runnerZones({ ...row, recent_race: runnerRecentRace(row), ...runnerHeartRate(row, today) }, today, runs);
+}
+
+/** The runner's own heart-rate targets (their LTHR, else Karvonen, else an age-predicted max) on `today`; `race` is the goal race's effort. */
 export function runnerHeartRateTable(row: ProfileRow, today: string, goal: Goal | null = null) {
   return heartRateTable(runnerHeartRate(row, today), goal?.kind === 'race' ? goal.target_race_distance_meters : undefined);
 }
@@ -58,5 +70,25 @@ export async function runHistory(db: Executor, userId: string, today: string, da
     .select({ date: stravaActivities.local_date, distance: stravaActivities.distance_meters, seconds: stravaActivities.moving_time_seconds })
     .from(stravaActivities)
     .where(and(eq(stravaActivities.user_id, userId), gte(stravaActivities.local_date, addDays(today, -days))));
+  return rows.map((row) => ({ date: row.date, distance_meters: row.distance, duration_seconds: row.seconds }));
+}
+
+/**
+ * The runs fitness may be read from: road runs (a trail's pace is the terrain's) of the last 8
+ * weeks from the runner's own watch files and logs. Strava's runs are shown beside the plan but
+ * do not feed the rule engine's figures (STRAVA.md §Policy).
+ */
+export async function fitnessRuns(db: Executor, userId: string, today: string): Promise<CompletedRun[]> {
+  const rows = await db
+    .select({ date: stravaActivities.local_date, distance: stravaActivities.distance_meters, seconds: stravaActivities.moving_time_seconds })
+    .from(stravaActivities)
+    .where(
+      and(
+        eq(stravaActivities.user_id, userId),
+        gte(stravaActivities.local_date, addDays(today, -RUN_WINDOW_DAYS)),
+        ne(stravaActivities.source, 'strava'),
+        inArray(stravaActivities.activity_type, ['Run', 'VirtualRun']),
+      ),
+    );
   return rows.map((row) => ({ date: row.date, distance_meters: row.distance, duration_seconds: row.seconds }));
 }

@@ -44,7 +44,7 @@ async function fitBands(cookie: string, id: string): Promise<string[]> {
 
 describe('heart-rate targets from the runner’s own max and resting heart rate', () => {
   it('puts 151–158 bpm for threshold in the .FIT file of a runner with max 170 / rest 50 (165–173 without them)', async () => {
-    const mine = await heartRateRunner({ max_hr: 170, resting_hr: 50 });
+    const mine = await heartRateRunner({ max_heart_rate: 170, resting_heart_rate: 50 });
     const bands = await fitBands(mine.cookie, mine.tempo.id);
     expect(bands).toContain('151–158 bpm');
     expect(bands).not.toContain('165–173 bpm');
@@ -53,7 +53,7 @@ describe('heart-rate targets from the runner’s own max and resting heart rate'
   });
 
   it('writes the same bands in the calendar feed and the reminder', async () => {
-    const runner = await heartRateRunner({ max_hr: 170, resting_hr: 50 });
+    const runner = await heartRateRunner({ max_heart_rate: 170, resting_heart_rate: 50 });
     const url = new URL((await call(t.app, 'GET', '/api/profile', { cookie: runner.cookie })).json.profile.calendar_url);
     const ics = (await (await t.app.request(`${url.pathname}${url.search}`)).text()).replace(/\r\n /g, '');
     const event = ics.split('BEGIN:VEVENT').find((block) => block.includes(`UID:${runner.tempo.id}@`))!;

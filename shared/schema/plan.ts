@@ -95,7 +95,7 @@ export const PlanSchema = z.object({
   end_date: IsoDateSchema,
   /** The VDOT the paces were set from, and where it came from. */
   vdot: z.number(),
-  vdot_source: z.enum(['race', 'easy_pace']),
+  vdot_source: z.enum(['race', 'runs', 'easy_pace']),
   phases: z.array(PlanPhaseSchema),
   weeks: z.array(PlanWeekSchema),
   workouts: z.array(PlannedWorkoutSchema),

@@ -5,7 +5,7 @@ import { ChatSendArgsSchema, MemoryUpdateArgsSchema } from '../schema/coach.ts';
 import { IsoDateSchema } from '../schema/goal.ts';
 import { GoalCreateSchema, GoalUpdateSchema } from '../schema/goal-request.ts';
 import { PlanSchema } from '../schema/plan.ts';
-import { ProfileFieldsSchema } from '../schema/profile.ts';
+import { ProfileSetSchema } from '../schema/profile.ts';
 import { ReadinessFieldsSchema } from '../schema/readiness.ts';
 import { WorkoutFieldsSchema } from '../schema/workout-request.ts';
 
@@ -15,14 +15,15 @@ import { WorkoutFieldsSchema } from '../schema/workout-request.ts';
 // activity.upload @2; devices rewrite their pending @1 entries when they upgrade (client/lib/data/upgrade.ts).
 // Adding an optional field is not a change of meaning: profile.update@1 took the runner's heart
 // rate and load constants (issue 23) as new keys of `set`, and every @1 an older device sends
-// still parses and does what it did.
+// still parses and does what it did. Issue 17 renamed the heart-rate fields (max_hr → max_heart_rate,
+// …): ProfileSetSchema reads the old names as aliases, so changes queued before the upgrade still apply.
 
 const id = z.uuid();
 const rpe = z.number().int().min(1, 'RPE runs from 1 (very easy) to 10 (all out)').max(10, 'RPE runs from 1 (very easy) to 10 (all out)');
 const notes = Text.max(2000);
 
 export const MUTATION_ARGS = {
-  'profile.update@1': z.object({ set: ProfileFieldsSchema.partial().strict() }).strict(),
+  'profile.update@1': z.object({ set: ProfileSetSchema }).strict(),
   'goal.create@1': z.object({ id, goal: GoalCreateSchema }).strict(),
   'goal.update@1': z.object({ id, set: GoalUpdateSchema }).strict(),
   'goal.delete@1': z.object({ id }).strict(),

@@ -5,9 +5,9 @@
  * runs count, the thresholds, the rounding) is made here, once.
  */
 import type { Goal } from '../schema/goal.ts';
-import { runnerHeartRate, runnerLoadConstants } from '../schema/profile.ts';
+import { runnerHeartRate, runnerLoadConstants, runnerRecentRace } from '../schema/profile.ts';
 import type { TrainingLoadQuery, TrainingLoadResponse } from '../schema/load.ts';
-import type { TrainingProfile } from '../schema/plan.ts';
+import type { TrainingProfile, Weekday } from '../schema/plan.ts';
 import type { WorkoutType } from '../schema/workout.ts';
 import { addDays } from './dates.ts';
 import { checkLoadForecast } from './load-check.ts';
@@ -27,12 +27,18 @@ export interface LoadProfile {
   days_available_per_week: number | null;
   injury_notes: string | null;
   /** The runner's heart rate (hrTSS) and time constants; absent on a device row pulled before they existed. */
-  max_hr?: number | null;
-  resting_hr?: number | null;
-  lthr?: number | null;
+  max_heart_rate?: number | null;
+  resting_heart_rate?: number | null;
+  threshold_heart_rate?: number | null;
   birth_year?: number | null;
   ctl_days?: number;
   atl_days?: number;
+  /** The runner's week and recent race (issue 17); absent on a device row pulled before migration 0014. */
+  available_days?: Weekday[] | null;
+  long_run_day?: Weekday;
+  recent_race_distance_meters?: number | null;
+  recent_race_time_seconds?: number | null;
+  recent_race_date?: string | null;
 }
 
 /** A workout of the active plan as stored; `completed` when a completion row exists for it. */
@@ -84,6 +90,8 @@ export function trainingLoadReport(input: LoadReportInput): TrainingLoadResponse
           days_available_per_week: profile?.days_available_per_week ?? 7,
           easy_pace_per_mile_seconds: easyPace,
           injury_notes: profile?.injury_notes ?? null,
+          // Their race, when there is one, sets the threshold pace runs are scored against.
+          recent_race: runnerRecentRace(profile),
         };
   const fitted = engineProfile ? runnerPaces(engineProfile, goal, today) : null;
   const zones = heartRateZones(runnerHeartRate(profile, today));
@@ -94,7 +102,7 @@ export function trainingLoadReport(input: LoadReportInput): TrainingLoadResponse
     );
   notes.push(
     zones
-      ? `Runs are scored by pace; trail runs, and runs without a usable pace, by heart rate against a threshold of ${Math.round(zones.lthr)} bpm (${zones.source === 'lthr' ? 'yours' : `from your ${zones.source === 'age' ? 'age' : 'max'} and resting heart rate`}).`
+      ? `Runs are scored by pace; trail runs, and runs without a usable pace, by heart rate against a threshold of ${Math.round(zones.threshold_heart_rate)} bpm (${zones.source === 'lthr' ? 'yours' : `from your ${zones.source === 'age' ? 'age' : 'max'} and resting heart rate`}).`
       : 'Runs are scored by pace; add your max and resting heart rate to your profile to score trail runs, and runs without a usable pace, by heart rate.',
   );
 
@@ -127,7 +135,7 @@ export function trainingLoadReport(input: LoadReportInput): TrainingLoadResponse
     to: query.to,
     today,
     constants,
-    heart_rate: zones ? { max_hr: zones.max_hr, resting_hr: zones.resting_hr, lthr: Math.round(zones.lthr), source: zones.source } : null,
+    heart_rate: zones ? { max_heart_rate: zones.max_heart_rate, resting_heart_rate: zones.resting_heart_rate, threshold_heart_rate: Math.round(zones.threshold_heart_rate), source: zones.source } : null,
     threshold: fitted && thresholds.threshold_speed ? { pace_seconds_per_km: round1(1000 / thresholds.threshold_speed), source: fitted.fitness.source } : null,
     race: raceDate ? { date: raceDate, tsb: raceDay ? round1(raceDay.tsb) : null, band: raceDay?.band ?? null } : null,
     findings,

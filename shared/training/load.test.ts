@@ -39,7 +39,7 @@ describe('runLoad', () => {
   });
 
   it('scores an hour at threshold heart rate at about 100 hrTSS', () => {
-    const zones = heartRateZones({ max_hr: 190, resting_hr: 50, lthr: 172 })!;
+    const zones = heartRateZones({ max_heart_rate: 190, resting_heart_rate: 50, threshold_heart_rate: 172 })!;
     const withHr = loadThresholds(VDOT, zones);
     // A treadmill hour with no distance: heart rate is the only witness.
     const treadmill = runLoad(run({ distance_meters: 0, average_heartrate: 172 }), withHr)!;
@@ -56,7 +56,7 @@ describe('runLoad', () => {
   });
 
   it('prefers pace when both pace and heart rate are usable on a road run', () => {
-    const withHr = loadThresholds(VDOT, heartRateZones({ max_hr: 190, resting_hr: 50 }));
+    const withHr = loadThresholds(VDOT, heartRateZones({ max_heart_rate: 190, resting_heart_rate: 50 }));
     expect(runLoad(run({ average_heartrate: 150 }), withHr)!.method).toBe('rtss');
   });
 
@@ -124,10 +124,10 @@ describe('runLoad', () => {
 
 describe('heartRateZones', () => {
   it('takes a measured LTHR, else 87% of heart-rate reserve, else none', () => {
-    expect(heartRateZones({ max_hr: 190, resting_hr: 50, lthr: 170 })).toMatchObject({ lthr: 170, source: 'lthr' });
-    expect(heartRateZones({ max_hr: 190, resting_hr: 50 })).toMatchObject({ lthr: 50 + 0.87 * 140, source: 'karvonen' });
-    expect(heartRateZones({ age: 40, resting_hr: 50 })).toMatchObject({ max_hr: 180, source: 'age' });
-    expect(heartRateZones({ max_hr: 190 })).toBeNull();
+    expect(heartRateZones({ max_heart_rate: 190, resting_heart_rate: 50, threshold_heart_rate: 170 })).toMatchObject({ threshold_heart_rate: 170, source: 'lthr' });
+    expect(heartRateZones({ max_heart_rate: 190, resting_heart_rate: 50 })).toMatchObject({ threshold_heart_rate: 50 + 0.87 * 140, source: 'karvonen' });
+    expect(heartRateZones({ age: 40, resting_heart_rate: 50 })).toMatchObject({ max_heart_rate: 180, source: 'age' });
+    expect(heartRateZones({ max_heart_rate: 190 })).toBeNull();
     expect(heartRateZones({})).toBeNull();
   });
 });

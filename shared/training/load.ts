@@ -27,14 +27,14 @@ export const LOAD_LIMITS = {
   /** Banister's TRIMP weighting (1.92 men, 1.67 women); sex is not in the profile. */
   trimpExponent: 1.92,
   /** LTHR as a fraction of heart-rate reserve when the runner has not measured it (the middle of the app's threshold band). */
-  lthrReserveFraction: 0.87,
+  thresholdReserveFraction: 0.87,
 } as const;
 
 /** The heart-rate figures hrTSS needs; `source` says where LTHR came from. */
 export interface HeartRateZones {
-  max_hr: number;
-  resting_hr: number;
-  lthr: number;
+  max_heart_rate: number;
+  resting_heart_rate: number;
+  threshold_heart_rate: number;
   source: 'lthr' | 'karvonen' | 'age';
 }
 
@@ -57,16 +57,16 @@ export function loadThresholds(vdot: number | null, heartRate: HeartRateZones | 
 
 /** Heart-rate zones for hrTSS: LTHR measured, else Karvonen from max and resting, max from age (Tanaka) if needed; null without resting HR or any max. */
 export function heartRateZones(input: {
-  max_hr?: number | null;
-  resting_hr?: number | null;
-  lthr?: number | null;
+  max_heart_rate?: number | null;
+  resting_heart_rate?: number | null;
+  threshold_heart_rate?: number | null;
   age?: number | null;
 }): HeartRateZones | null {
-  const max = input.max_hr ?? (input.age ? Math.round(208 - 0.7 * input.age) : null);
-  const rest = input.resting_hr ?? null;
+  const max = input.max_heart_rate ?? (input.age ? Math.round(208 - 0.7 * input.age) : null);
+  const rest = input.resting_heart_rate ?? null;
   if (max === null || rest === null || max - rest < 20) return null;
-  if (input.lthr && input.lthr > rest && input.lthr < max) return { max_hr: max, resting_hr: rest, lthr: input.lthr, source: 'lthr' };
-  return { max_hr: max, resting_hr: rest, lthr: rest + LOAD_LIMITS.lthrReserveFraction * (max - rest), source: input.max_hr ? 'karvonen' : 'age' };
+  if (input.threshold_heart_rate && input.threshold_heart_rate > rest && input.threshold_heart_rate < max) return { max_heart_rate: max, resting_heart_rate: rest, threshold_heart_rate: input.threshold_heart_rate, source: 'lthr' };
+  return { max_heart_rate: max, resting_heart_rate: rest, threshold_heart_rate: rest + LOAD_LIMITS.thresholdReserveFraction * (max - rest), source: input.max_heart_rate ? 'karvonen' : 'age' };
 }
 
 /** What scoring a run needs to know; an `Activity` and a stored row both fit. */
@@ -100,7 +100,7 @@ export function runLoad(run: LoadRun, t: LoadThresholds, options: LoadOptions = 
   if (!isRunSportType(run.activity_type)) return null;
   const hours = Math.max(0, run.moving_time_seconds) / 3600;
   const byPace = t.threshold_speed !== null ? paceSpeed(run) : null;
-  const hr = t.heart_rate && run.average_heartrate && run.average_heartrate > t.heart_rate.resting_hr ? t.heart_rate : null;
+  const hr = t.heart_rate && run.average_heartrate && run.average_heartrate > t.heart_rate.resting_heart_rate ? t.heart_rate : null;
   // Trail pace says little about effort (terrain, hands on knees): heart rate is the better witness there.
   const preferHr = hr !== null && (options.prefer === 'heart_rate' || run.activity_type === 'TrailRun');
   if (byPace && t.threshold_speed !== null && !preferHr) {
@@ -108,7 +108,7 @@ export function runLoad(run: LoadRun, t: LoadThresholds, options: LoadOptions = 
     return { load: hours * intensity * intensity * 100, method: 'rtss', intensity, grade_adjusted: byPace.graded };
   }
   if (hr && run.average_heartrate) {
-    const load = (hours * 100 * trimpRate(hr, run.average_heartrate)) / trimpRate(hr, hr.lthr);
+    const load = (hours * 100 * trimpRate(hr, run.average_heartrate)) / trimpRate(hr, hr.threshold_heart_rate);
     return { load, method: 'hrtss', intensity: Math.sqrt(load / Math.max(hours * 100, 1e-9)), grade_adjusted: false };
   }
   const intensity = LOAD_LIMITS.assumedIntensity;
@@ -117,7 +117,7 @@ export function runLoad(run: LoadRun, t: LoadThresholds, options: LoadOptions = 
 
 /** Banister's TRIMP per minute at `bpm`: ΔHR ratio × e^(b × ratio) (the 0.64 factor cancels in the ratio). */
 function trimpRate(z: HeartRateZones, bpm: number): number {
-  const x = Math.min(1, Math.max(0, (bpm - z.resting_hr) / (z.max_hr - z.resting_hr)));
+  const x = Math.min(1, Math.max(0, (bpm - z.resting_heart_rate) / (z.max_heart_rate - z.resting_heart_rate)));
   return x * Math.exp(LOAD_LIMITS.trimpExponent * x);
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PACE_TARGETS } from '../schema/workout.ts';
 import { estimateWorkout } from './estimate.ts';
-import { heartRateTable, midPace, paceTable, paceZones, racePace } from './paces.ts';
+import { heartRateBasis, heartRateTable, midPace, paceTable, paceZones, racePace } from './paces.ts';
 import { formatDistance, formatDuration, formatPace, kmToMiles, milesToKm, perKmToPerMile, perMileToPerKm } from './units.ts';
 import { raceTimeForVdot } from './vdot.ts';
 
@@ -23,12 +23,38 @@ describe('pace zones and the pace table', () => {
     for (let i = 1; i < order.length; i++) expect(order[i]!).toBeLessThan(order[i - 1]!);
   });
 
-  it('matches Daniels for VDOT 50: T ≈ 4:15/km, I ≈ 3:55/km, M from the marathon prediction', () => {
+  // Daniels' Running Formula (3rd ed., 2014), Table 5.2, per VDOT: T per km, I and R per 400 m,
+  // M per km from the Table 5.1 marathon time. Sources read for this test: the VDOT 30/40/50
+  // marathon times as quoted in r/artc "Dissecting Daniels – Part 4" (4:49:17, 3:49:45, 3:10:49);
+  // the VDOT 49 row as quoted at fit360.blogspot.com/2009/05 (T 4:20/km, I 3:59/km, R 1:29 per
+  // 400 m, M 7:24/mi); VDOT 50 as issue 17 gives it (T 4:15/km = 6:51/mi, M 4:31/km, I 3:55/km,
+  // R 88 s). The other rows are the printed table's T, I and R.
+  const PRINTED: [vdot: number, t: string, m: string, i400: number, r400: number][] = [
+    [30, '6:24', '6:51', 142, 136],
+    [40, '5:06', '5:27', 112, 107],
+    [49, '4:20', '4:36', 96, 89],
+    [50, '4:15', '4:31', 94, 88],
+    [60, '3:40', '3:52', 81, 75],
+    [70, '3:14', '3:24', 72, 66],
+  ];
+  const clock = (text: string) => Number(text.split(':')[0]) * 60 + Number(text.split(':')[1]);
+
+  it.each(PRINTED)("matches Daniels' printed T, M, I and R at VDOT %i", (vdot, t, m, i400, r400) => {
+    const z = paceZones(vdot);
+    expect(Math.abs(midPace(z.T) - clock(t))).toBeLessThanOrEqual(2);
+    expect(Math.abs(midPace(z.M) - clock(m))).toBeLessThanOrEqual(2);
+    expect(Math.abs(midPace(z.I) * 0.4 - i400)).toBeLessThanOrEqual(1.5);
+    expect(Math.abs(midPace(z.R) * 0.4 - r400)).toBeLessThanOrEqual(1.5);
+    // T and M are single paces: the band is a tolerance of a few seconds, not a zone.
+    expect(z.T.slow_seconds_per_km - z.T.fast_seconds_per_km).toBeLessThanOrEqual(8);
+  });
+
+  it('puts VDOT 50 threshold at 6:51/mi and E at 5:07–5:38/km', () => {
     const z = paceZones(50);
-    expect(z.T.fast_seconds_per_km).toBeGreaterThan(245);
-    expect(z.T.fast_seconds_per_km).toBeLessThan(262);
-    expect(z.I.fast_seconds_per_km).toBeGreaterThan(228);
-    expect(z.I.fast_seconds_per_km).toBeLessThan(242);
+    expect(Math.round(perKmToPerMile(midPace(z.T)))).toBeGreaterThanOrEqual(410);
+    expect(Math.round(perKmToPerMile(midPace(z.T)))).toBeLessThanOrEqual(412);
+    expect(Math.round(z.E.fast_seconds_per_km)).toBe(307);
+    expect(Math.round(z.E.slow_seconds_per_km)).toBe(338);
     expect(midPace(z.M)).toBeCloseTo(raceTimeForVdot(50, 42_195) / 42.195, 6);
   });
 
@@ -42,13 +68,23 @@ describe('pace zones and the pace table', () => {
 
 describe('heart-rate table', () => {
   it('uses Karvonen with the given max and resting HR', () => {
-    const hr = heartRateTable({ max_hr: 190, resting_hr: 50 });
+    const hr = heartRateTable({ max_heart_rate: 190, resting_heart_rate: 50 });
     expect(hr.easy).toEqual({ low_bpm: Math.round(50 + 0.6 * 140), high_bpm: Math.round(50 + 0.75 * 140) });
     for (const t of PACE_TARGETS) expect(hr[t].high_bpm).toBeLessThanOrEqual(190);
   });
 
-  it('falls back to age, then defaults', () => {
+  it('uses the threshold heart rate when given, capped at max', () => {
+    const hr = heartRateTable({ max_heart_rate: 180, resting_heart_rate: 50, threshold_heart_rate: 165 });
+    expect(hr.threshold).toEqual({ low_bpm: Math.round(165 * 0.95), high_bpm: Math.round(165 * 1.01) });
+    expect(hr.repetition.high_bpm).toBe(180);
+    expect(heartRateBasis({ threshold_heart_rate: 165 })).toMatchObject({ source: 'lthr', max: null });
+  });
+
+  it('falls back to an age-predicted max (Tanaka), then shares of max without resting, then a typical runner', () => {
+    expect(heartRateBasis({ age: 40 })).toEqual({ source: 'age', max: 180, rest: null, threshold: null });
     expect(heartRateTable({ age: 40 }).repetition.high_bpm).toBe(180);
+    expect(heartRateTable({ age: 40 }).easy).toEqual({ low_bpm: Math.round(0.65 * 180), high_bpm: Math.round(0.79 * 180) });
+    expect(heartRateBasis({})).toBeNull();
     expect(heartRateTable().repetition.high_bpm).toBe(185);
     expect(heartRateTable({}, 42_195).race).toEqual(heartRateTable().marathon);
   });

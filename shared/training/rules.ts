@@ -3,11 +3,11 @@
  * under them with a margin, and the check, which judges any plan against them.
  */
 import type { Goal } from '../schema/goal.ts';
-import type { Methodology, TrainingProfile } from '../schema/plan.ts';
+import type { CompletedRun, Methodology, TrainingProfile } from '../schema/plan.ts';
 import type { WorkoutType } from '../schema/workout.ts';
-import { daysBetween } from './dates.ts';
-import { milesToMeters, perMileToPerKm } from './units.ts';
-import { raceTimeForVdot, vdotFromEasyPace, vdotFromRace } from './vdot.ts';
+import { milesToMeters } from './units.ts';
+import { raceTimeForVdot } from './vdot.ts';
+import { fitnessFromSources, type VdotSource } from './zones.ts';
 
 export const LIMITS = {
   weeklyRamp: 0.1,
@@ -95,17 +95,17 @@ export function baselineLongestRun(profile: TrainingProfile): number {
 
 export interface RunnerFitness {
   vdot: number;
-  source: 'race' | 'easy_pace';
+  source: VdotSource;
 }
 
-/** Current fitness: a race from the last 26 weeks when there is one (not the easy-pace guess). */
-export function runnerFitness(profile: TrainingProfile, today: string): RunnerFitness {
-  const race = profile.recent_race;
-  const easy = vdotFromEasyPace(perMileToPerKm(profile.easy_pace_per_mile_seconds));
-  if (race && daysBetween(race.date, today) <= 182 && daysBetween(race.date, today) >= 0) {
-    return { vdot: vdotFromRace(race.distance_meters, race.time_seconds), source: 'race' };
-  }
-  return { vdot: Math.min(85, Math.max(20, easy)), source: 'easy_pace' };
+/**
+ * Current fitness by TRAINING.md's order of sources (shared/training/zones.ts): a race of the last
+ * ~8 weeks, then the best sustained effort among `runs` of the last 8 weeks, then an older race,
+ * then the easy pace (the slow half of Daniels' E range). Without `runs` it reads the profile alone.
+ */
+export function runnerFitness(profile: TrainingProfile, today: string, runs: readonly CompletedRun[] = []): RunnerFitness {
+  const { vdot, source } = fitnessFromSources(profile, today, runs);
+  return { vdot, source };
 }
 
 export type RaceBucket = 'short' | 'half' | 'marathon';

@@ -24,7 +24,7 @@ describe('target ranges as a runner reads them', () => {
   });
 
   it('reads the same target as bpm for a heart-rate runner and as pace otherwise', () => {
-    const hr = heartRateTable({ max_hr: 190, resting_hr: 50 });
+    const hr = heartRateTable({ max_heart_rate: 190, resting_heart_rate: 50 });
     expect(targetRangeText('easy', { kind: 'heart_rate', table: hr }, 'km')).toBe(`${hr.easy.low_bpm}–${hr.easy.high_bpm} bpm`);
     expect(targetLine('threshold', { kind: 'heart_rate', table: hr }, 'mi')).toMatch(/^Threshold: \d{3}–\d{3} bpm$/);
     expect(targetLine('threshold', { kind: 'pace', table: paceTable(50) }, 'mi')).toMatch(/^Threshold: \d:\d\d–\d:\d\d\/mi$/);

@@ -41,10 +41,17 @@ export function riegelTime(fromMeters: number, fromSeconds: number, toMeters: nu
   return fromSeconds * Math.pow(toMeters / fromMeters, 1.06);
 }
 
-/** Running easy is about 65% of VDOT (docs/TRAINING.md §Fitness): estimates VDOT from an easy pace in s/km. */
+/**
+ * The share of VDOT a typed easy pace is taken to run at: 66%, the middle of Daniels' printed E
+ * range (62–70%), so the pace sits in the range's slow half where most runners' easy running is.
+ * The fast half (65–70%) reads figures 1–2 VDOT high (issue 17).
+ */
+export const EASY_PACE_SHARE = 0.66;
+
+/** Estimates VDOT from an easy pace in s/km (TRAINING.md §Fitness, source 3: the last resort). */
 export function vdotFromEasyPace(easySecondsPerKm: number): number {
   const v = 60_000 / easySecondsPerKm;
-  return vo2AtSpeed(v) / 0.65;
+  return vo2AtSpeed(v) / EASY_PACE_SHARE;
 }
 
 export interface RacePrediction {

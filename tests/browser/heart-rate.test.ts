@@ -28,15 +28,15 @@ describe.skipIf(!executable)('heart rate and training load on the Profile screen
       await page.getByLabel('Max heart rate (bpm)').fill('300');
       await page.getByRole('button', { name: 'Save profile' }).click();
       await page.getByRole('alert').filter({ hasText: 'Max heart rate is between 120 and 230 beats per minute' }).waitFor();
-      expect((await call<{ profile: { max_hr: number | null } }>('GET', '/profile')).profile.max_hr).toBeNull();
+      expect((await call<{ profile: { max_heart_rate: number | null } }>('GET', '/profile')).profile.max_heart_rate).toBeNull();
 
       await page.getByLabel('Max heart rate (bpm)').fill('170');
       await page.getByLabel('Resting heart rate (bpm)').fill('50');
       await page.getByRole('button', { name: 'Save profile' }).click();
       await page.getByRole('status').filter({ hasText: 'Profile saved.' }).waitFor();
       expect((await call<{ profile: Record<string, unknown> }>('GET', '/profile')).profile).toMatchObject({
-        max_hr: 170,
-        resting_hr: 50,
+        max_heart_rate: 170,
+        resting_heart_rate: 50,
         ctl_days: 42,
         atl_days: 7,
       });

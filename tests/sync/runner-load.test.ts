@@ -23,7 +23,7 @@ describe('training load with the runner’s own numbers, on the device', () => {
     const userId = signed.user.id;
     const put = await call(t.app, 'PUT', '/api/profile', {
       cookie: signed.cookie,
-      body: { max_hr: 182, resting_hr: 48, birth_year: 1984, ctl_days: 60, atl_days: 10 },
+      body: { max_heart_rate: 182, resting_heart_rate: 48, birth_year: 1984, ctl_days: 60, atl_days: 10 },
     });
     expect(put.status).toBe(200);
     // Runs over the last year: road runs with heart rate, trail runs (scored by heart rate), one with no distance.
@@ -52,7 +52,7 @@ describe('training load with the runner’s own numbers, on the device', () => {
     expect(device).toEqual(server);
     // Not vacuous: the runner's numbers were used, and both ways of scoring appear.
     expect(server.constants).toEqual({ ctl_days: 60, atl_days: 10 });
-    expect(server.heart_rate).toMatchObject({ max_hr: 182, resting_hr: 48, source: 'karvonen' });
+    expect(server.heart_rate).toMatchObject({ max_heart_rate: 182, resting_heart_rate: 48, source: 'karvonen' });
     expect(new Set(server.runs.map((r) => r.method))).toEqual(new Set(['rtss', 'hrtss']));
     expect(server.days[0]!.ctl).toBeGreaterThan(0);
   });

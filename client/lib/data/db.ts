@@ -1,6 +1,7 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { Cursor, Mutation, MutationError, MutationResult, SyncedEntity } from '#shared/sync/protocol.ts';
 import { SYNCED_ENTITIES } from '#shared/sync/protocol.ts';
+import { upgradeProfileNames } from './profile-upgrade.ts';
 import { ADDED_AFTER_3, upgradeToSeedNames } from './upgrade.ts';
 
 // One IndexedDB database per signed-in runner (docs/SYNC.md §Device). For every synced entity it
@@ -121,12 +122,16 @@ export class UserDb extends Dexie {
     // 2: notification_preferences. Dexie adds new tables on open; no upgrade function needed.
     // 3: the seed's column names (issue 16): every row and queued change renamed in place.
     // 4: readiness_checkins (issue 23); a new table only, so no upgrade function.
+    // 5: the profile's heart-rate fields renamed (issue 17, server migration 0014).
     const before4 = SYNCED_ENTITIES.filter((entity) => !ADDED_AFTER_3.includes(entity));
     this.version(2).stores(userDbStores(VIEW_INDEXES_V2, before4));
     this.version(3)
       .stores(userDbStores(VIEW_INDEXES, before4))
       .upgrade((tx) => upgradeToSeedNames(tx));
     this.version(4).stores(userDbStores(VIEW_INDEXES, SYNCED_ENTITIES));
+    this.version(5)
+      .stores(userDbStores(VIEW_INDEXES, SYNCED_ENTITIES))
+      .upgrade((tx) => upgradeProfileNames(tx));
   }
 
   /** The table screens read for `entity`. */

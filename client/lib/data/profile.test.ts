@@ -19,20 +19,20 @@ afterEach(() => db.close());
 describe('heart rate and load constants on the phone', () => {
   it('are written like the other profile fields, and a clash with the stored max is not shown as applied', async () => {
     db = await openFreshUserDb(USER, () => now);
-    await mutate(db, 'profile.update', { set: { max_hr: 125, resting_hr: 50, ctl_days: 28 } });
-    expect(await firstValue(profile$(db))).toMatchObject({ max_hr: 125, resting_hr: 50, ctl_days: 28, atl_days: 7, pending: true });
+    await mutate(db, 'profile.update', { set: { max_heart_rate: 125, resting_heart_rate: 50, ctl_days: 28 } });
+    expect(await firstValue(profile$(db))).toMatchObject({ max_heart_rate: 125, resting_heart_rate: 50, ctl_days: 28, atl_days: 7, pending: true });
     // Out of range: refused before anything is written.
-    await expect(mutate(db, 'profile.update', { set: { max_hr: 300 } })).rejects.toBeInstanceOf(MutationInvalidError);
+    await expect(mutate(db, 'profile.update', { set: { max_heart_rate: 300 } })).rejects.toBeInstanceOf(MutationInvalidError);
     // In range but too close to the max: the server will refuse it, so the phone does not show it.
-    await mutate(db, 'profile.update', { set: { resting_hr: 110 } });
-    expect(await firstValue(profile$(db))).toMatchObject({ max_hr: 125, resting_hr: 50 });
+    await mutate(db, 'profile.update', { set: { resting_heart_rate: 110 } });
+    expect(await firstValue(profile$(db))).toMatchObject({ max_heart_rate: 125, resting_heart_rate: 50 });
     expect(await db.outbox.count()).toBe(2);
   });
 
   it('feed the device’s training load: hrTSS against the runner’s threshold, CTL with their constant', async () => {
     db = await openFreshUserDb(USER, () => now);
     const row = (r: Record<string, unknown>) => ({ ...r, _hlc: {} });
-    await db.view('user_profiles').put(row({ user_id: USER, easy_pace_per_mile_seconds: 570, current_weekly_mileage_miles: 25, days_available_per_week: 5, injury_notes: null, time_zone: 'UTC', units: 'km', max_hr: 170, resting_hr: 50, lthr: 155, birth_year: null, ctl_days: 28, atl_days: 7 }));
+    await db.view('user_profiles').put(row({ user_id: USER, easy_pace_per_mile_seconds: 570, current_weekly_mileage_miles: 25, days_available_per_week: 5, injury_notes: null, time_zone: 'UTC', units: 'km', max_heart_rate: 170, resting_heart_rate: 50, threshold_heart_rate: 155, birth_year: null, ctl_days: 28, atl_days: 7 }));
     await db.view('strava_activities').put(row({ id: 'r1', local_date: '2026-02-22', activity_type: 'TrailRun', distance_meters: 9000, moving_time_seconds: 3600, average_heartrate: 155 }));
     const report = await deviceTrainingLoad(db, { from: '2026-02-20', to: '2026-02-25' }, new Date(now));
     expect(report.runs.map((r) => [r.method, r.load])).toEqual([['hrtss', 100]]);

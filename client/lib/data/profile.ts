@@ -1,4 +1,4 @@
-import { profileConflicts } from '#shared/schema/profile.ts';
+import { profileConflicts, withDerivedDays } from '#shared/schema/profile.ts';
 import { MUTATION_ARGS } from '#shared/sync/mutation-args.ts';
 import type { LoadProfile } from '#shared/training/load-report.ts';
 import type { ViewRow } from './db.ts';
@@ -7,7 +7,7 @@ import { defineMutation, setFields } from './define.ts';
 /**
  * The profile row as devices hold it (the wire row of `user_profiles`): the fields the training
  * load reads (heart rate and time constants, absent on a row pulled before server migration 0013
- * until the next pull) and the rest of the row.
+ * until the next pull; the week and recent race likewise before 0014) and the rest of the row.
  */
 export interface ProfileRow extends LoadProfile {
   /** The seed's row id (the device keys the profile by user_id); null until the first pull brings it. */
@@ -32,12 +32,17 @@ function emptyProfile(userId: string, now: string): ViewRow {
     units: 'mi',
     target_type: 'pace',
     time_zone: 'UTC',
-    max_hr: null,
-    resting_hr: null,
-    lthr: null,
+    max_heart_rate: null,
+    resting_heart_rate: null,
+    threshold_heart_rate: null,
     birth_year: null,
     ctl_days: 42,
     atl_days: 7,
+    available_days: null,
+    long_run_day: 'sun',
+    recent_race_distance_meters: null,
+    recent_race_time_seconds: null,
+    recent_race_date: null,
     created_at: now,
     updated_at: now,
   };
@@ -49,8 +54,10 @@ export const profileUpdate = defineMutation({
   v: 1,
   args: MUTATION_ARGS['profile.update@1'],
   keys: (_args, userId) => [{ entity: 'user_profiles', key: userId }],
-  apply(ctx, { set }) {
+  apply(ctx, { set: given }) {
     const row = ctx.get('user_profiles', ctx.userId) ?? emptyProfile(ctx.userId, ctx.now);
+    // As the server does: the count of days follows the named days (withDerivedDays).
+    const set = withDerivedDays(row, given);
     const next = setFields(row, set, ctx.hlc);
     // The server refuses an update that leaves resting above max (and the like): predict that.
     const changed = next ? Object.keys(set).filter((field) => next._hlc[field] === ctx.hlc) : [];

@@ -1,5 +1,5 @@
 import type { Goal } from '#shared/schema/goal.ts';
-import { runnerHeartRate, type Profile } from '#shared/schema/profile.ts';
+import { runnerHeartRate, runnerRecentRace, runnerWeek, type Profile } from '#shared/schema/profile.ts';
 import type { WorkoutStructure } from '#shared/schema/workout.ts';
 import { heartRateTable } from '#shared/training/paces.ts';
 import { runnerPaces } from '#shared/training/timeline.ts';
@@ -17,12 +17,25 @@ export interface ExportableWorkout {
   updated_at: string;
 }
 
-// The heart-rate fields are optional: a device row pulled before the server had them lacks them.
+// The heart-rate, week and race fields are optional: a device row pulled before the server had them lacks them.
 type ProfileForExport = Pick<
   Profile,
   'current_weekly_mileage_miles' | 'days_available_per_week' | 'easy_pace_per_mile_seconds' | 'injury_notes' | 'units' | 'target_type' | 'time_zone'
 > &
-  Partial<Pick<Profile, 'max_hr' | 'resting_hr' | 'birth_year'>>;
+  Partial<
+    Pick<
+      Profile,
+      | 'max_heart_rate'
+      | 'resting_heart_rate'
+      | 'threshold_heart_rate'
+      | 'birth_year'
+      | 'available_days'
+      | 'long_run_day'
+      | 'recent_race_distance_meters'
+      | 'recent_race_time_seconds'
+      | 'recent_race_date'
+    >
+  >;
 
 /** Why a runner cannot export yet, or null. */
 export function exportBlocker(profile: ProfileForExport | null): string | null {
@@ -49,6 +62,9 @@ export async function encodeOnDevice(
       days_available_per_week: profile.days_available_per_week!,
       easy_pace_per_mile_seconds: profile.easy_pace_per_mile_seconds!,
       injury_notes: profile.injury_notes,
+      // The runner's own zones: their recent race sets the paces when there is one (shared/training/zones.ts).
+      recent_race: runnerRecentRace(profile),
+      ...runnerWeek(profile),
     },
     goal,
     today,
