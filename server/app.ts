@@ -26,7 +26,7 @@ import { memoryRoutes } from './coach/memory-routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { planRoutes } from './plans/routes.ts';
 import { profileRoutes } from './profile/routes.ts';
-import { activityRoutes, goalFeasibilityRoutes } from './activities/routes.ts';
+import { activityRoutes, goalFeasibilityRoutes, isImportUpload } from './activities/routes.ts';
 import { stravaRoutes } from './strava/routes.ts';
 import { syncRoutes } from './sync/routes.ts';
 import { trainingLoadRoutes } from './fitness/routes.ts';
@@ -49,14 +49,14 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
   app.use(securityHeaders(deps.config.secureCookies, scriptHashes));
 
   const api = new Hono<AppEnv>();
-  api.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError('payload_too_large', { message: `The body is larger than ${MAX_BODY_BYTES / 1024} KB.` });
-      },
-    }),
-  );
+  const apiBodyLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError('payload_too_large', { message: `The body is larger than ${MAX_BODY_BYTES / 1024} KB.` });
+    },
+  });
+  // A file import (a whole Strava archive) has its own, larger limit in its route.
+  api.use((c, next) => (isImportUpload(c) ? next() : apiBodyLimit(c, next)));
   api.use(sameOriginOnly(deps.config.publicUrl));
   api.use(compressJson());
   // One Claude client for the routes that talk to the coach (null without an API key).

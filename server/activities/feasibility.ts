@@ -18,8 +18,8 @@ const RECENT_DAYS = 21;
 
 /**
  * The goal's feasibility from the runner's profile, their own recent efforts and how much of
- * the plan they completed in the last 3 weeks. Efforts come from uploaded FIT files and manual
- * logs only: Strava runs stay out of derived judgements (docs/STRAVA.md §Policy, read conservatively).
+ * the plan they completed in the last 3 weeks. Efforts come from the runner's own files (uploads,
+ * imports, their Strava export) and manual logs only: Strava runs stay out of derived judgements (docs/STRAVA.md §Policy, read conservatively).
  */
 export async function evaluateGoal(db: Executor, userId: string, goalId: string, now: Date): Promise<{ goal: GoalRow; feasibility: Feasibility }> {
   const goal = await getGoal(db, userId, goalId);
@@ -31,7 +31,7 @@ export async function evaluateGoal(db: Executor, userId: string, goalId: string,
     .where(
       and(
         eq(stravaActivities.user_id, userId),
-        inArray(stravaActivities.source, ['fit_upload', 'manual']),
+        inArray(stravaActivities.source, ['fit_upload', 'manual', 'strava_export', 'file_import']),
         gte(stravaActivities.local_date, addDays(today, -7 * EFFORT_WEEKS)),
         gte(stravaActivities.distance_meters, 1500),
       ),

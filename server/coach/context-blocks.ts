@@ -121,6 +121,9 @@ export function laterPlanBlock(plan: PlanRow | null, from: string, f: Fmt): Bloc
   return { key: 'later', title: 'Plan: later weeks', priority: 7, lines };
 }
 
+// How the coach is told where a run came from.
+const SOURCE_WORDS: Record<string, string> = { fit_upload: 'watch file', file_import: 'imported file', strava_export: "runner's Strava export" };
+
 /** What the runner did lately: completions (policy-filtered) and runs from allowed sources, newest first. */
 export function recentBlock(completions: AiCompletion[], runs: AiActivity[], f: Fmt): Block {
   const items: { date: string; line: string }[] = [];
@@ -141,7 +144,7 @@ export function recentBlock(completions: AiCompletion[], runs: AiActivity[], f: 
     const climb = r.total_elevation_gain ? `, climb ${Math.round(r.total_elevation_gain)} m` : '';
     items.push({
       date: r.local_date,
-      line: `- ${f.day(r.local_date)} run${r.name ? ` "${r.name}"` : ''} (${r.source === 'fit_upload' ? 'watch file' : r.source}): ${f.dist(r.distance_meters)} in ${f.dur(r.moving_time_seconds)}${hr}${climb}`,
+      line: `- ${f.day(r.local_date)} run${r.name ? ` "${r.name}"` : ''} (${SOURCE_WORDS[r.source] ?? r.source}): ${f.dist(r.distance_meters)} in ${f.dur(r.moving_time_seconds)}${hr}${climb}`,
     });
   }
   items.sort((a, b) => b.date.localeCompare(a.date));

@@ -54,6 +54,7 @@ export const SERVER_ERRORS = {
   guardrail_violation: { status: 422, words: 'That change would break your plan’s safety rules.' },
   workout_not_encodable: { status: 422, words: 'This workout cannot be written as a .FIT file.' },
   wrong_source: { status: 400, words: 'Uploaded activities come from .FIT files.' },
+  import_unreadable: { status: 422, words: 'That file could not be imported: it is not a run RunCoach can read.' },
 
   // Sync (HTTP answers, and the reasons a single change is refused)
   client_id_taken: { status: 403, words: 'The data on this device belongs to another account. Sign in again on this device.' },
