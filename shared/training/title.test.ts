@@ -19,7 +19,7 @@ describe('workoutTitle (issue 18 §7)', () => {
         { ...propertyRuns(15) },
       );
     },
-    propertyTimeout(120_000),
+    propertyTimeout(120_000, 15),
   );
 
   it(
@@ -34,7 +34,7 @@ describe('workoutTitle (issue 18 §7)', () => {
         { ...propertyRuns(10) },
       );
     },
-    propertyTimeout(120_000),
+    propertyTimeout(120_000, 10),
   );
 
   it('follows an edit: the title is the steps’, not the stored one', () => {
