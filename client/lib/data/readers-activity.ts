@@ -16,6 +16,9 @@ function shown<T>(row: ViewRow): Shown<T> {
 export interface ActivityMatch {
   workout_id: string;
   title: string;
+  /** The type and steps the title is worded from, in the runner's unit (issue 18 §7). */
+  workout_type: string;
+  structure: WorkoutRow['structure'];
   scheduled_date: string;
   completion_status: CompletionRow['completion_status'];
 }
@@ -37,7 +40,7 @@ export function activities$(db: UserDb): Observable<ListedActivity[]> {
         const activity = shown<ActivityRow>(row);
         const completion = byActivity.get(activity.id);
         const workout = completion ? workouts.get(completion.workout_id) : undefined;
-        const match = completion && workout ? { workout_id: workout.id, title: workout.title, scheduled_date: workout.scheduled_date, completion_status: completion.completion_status } : null;
+        const match = completion && workout ? { workout_id: workout.id, title: workout.title, workout_type: workout.workout_type, structure: workout.structure, scheduled_date: workout.scheduled_date, completion_status: completion.completion_status } : null;
         return { ...activity, match };
       })
       .sort((a, b) => b.start_date.localeCompare(a.start_date));

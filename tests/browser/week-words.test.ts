@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { chromiumPath } from '../../server/test/requirements.ts';
+import { openSignedIn, seedRunnerWithPlan, useAppInChromium } from './support.ts';
+
+const executable = await chromiumPath('browser week words');
+
+// Issue 18 §7, §8, §11, §15 at 390×844: a miles runner's workout reads in miles, with a way back,
+// "Mark done" only when it can be done and gone once it is; the bare 404 is the app's own page;
+// a refused account deletion answers beside the button.
+describe.skipIf(!executable)("a runner's week in their units and words (issue 18)", () => {
+  const app = useAppInChromium(executable!);
+
+  it('titles workouts in miles for a miles runner, offers Mark done from three days before, and hides it once done', async () => {
+    const { cookie, workouts } = await seedRunnerWithPlan(app.server, 'Milo', { units: 'mi' });
+    const today = new Date().toISOString().slice(0, 10);
+    const inThreeDays = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const later = workouts.find((w) => w.workout_type !== 'rest' && w.scheduled_date > inThreeDays)!;
+    const soon = workouts.find((w) => w.workout_type !== 'rest' && w.scheduled_date <= inThreeDays && w.scheduled_date >= today);
+
+    const { context, page } = await openSignedIn(app.browser, app.server.publicUrl, cookie, `/workouts/${later.id}`);
+    const heading = page.getByRole('heading', { level: 1 });
+    await heading.waitFor();
+    expect(await heading.innerText()).toMatch(/\d mi\b|×/);
+    expect(await heading.innerText()).not.toMatch(/\bkm\b/);
+    await page.getByTestId('mark-done-later').waitFor();
+    expect(await page.getByRole('button', { name: 'Mark done' }).count()).toBe(0);
+    // The way back.
+    await page.getByTestId('back-link').click();
+    await page.getByRole('heading', { name: 'Your plan' }).waitFor();
+    const week = page.locator('section[aria-labelledby="week-heading"] ul');
+    await week.locator('a').first().waitFor();
+    expect(await week.innerText()).not.toMatch(/\bkm\b/);
+
+    if (soon) {
+      await page.goto(`${app.server.publicUrl}/workouts/${soon.id}`);
+      await page.getByRole('button', { name: 'Mark done' }).click();
+      await page.getByTestId('completion-status').waitFor();
+      const line = await page.getByTestId('completion-status').locator('..').innerText();
+      expect(line).toMatch(/\S\s·\scompleted/i);
+      expect(await page.getByRole('button', { name: 'Mark done' }).count()).toBe(0);
+    }
+    await context.close();
+  });
+
+  it("answers an unknown address with the app's own page and a way home", async () => {
+    const { cookie } = await seedRunnerWithPlan(app.server, 'Nora');
+    const { context, page } = await openSignedIn(app.browser, app.server.publicUrl, cookie, '/no-such-screen');
+    await page.getByRole('heading', { name: 'This page is not here' }).waitFor();
+    await page.getByRole('link', { name: 'Go to Today' }).click();
+    await page.waitForURL(`${app.server.publicUrl}/`);
+    await context.close();
+  });
+
+  it('shows a refused account deletion next to the button, in view and announced', async () => {
+    const { cookie } = await seedRunnerWithPlan(app.server, 'Dag');
+    const { context, page } = await openSignedIn(app.browser, app.server.publicUrl, cookie, '/settings');
+    await page.getByRole('button', { name: 'Delete account…' }).click();
+    await page.getByLabel('Your password, to confirm').fill('not my password at all');
+    await page.getByRole('button', { name: 'Delete for good' }).click();
+    const error = page.getByTestId('account-error');
+    await error.waitFor();
+    expect(await error.getAttribute('role')).toBe('alert');
+    expect(await error.innerText()).not.toBe('');
+    // Inside the account section, beside the button, and on screen.
+    expect(await page.locator('section[aria-labelledby="account-heading"] [data-testid="account-error"]').count()).toBe(1);
+    await expect.poll(() => error.evaluate((el) => el.getBoundingClientRect().top >= 0 && el.getBoundingClientRect().bottom <= window.innerHeight)).toBe(true);
+    await context.close();
+  });
+});
