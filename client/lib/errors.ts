@@ -1,6 +1,7 @@
 import { ErrorEnvelopeSchema } from '#shared/errors/envelope.ts';
 import { isKnownErrorCode, wordsFor, type KnownErrorCode } from '#shared/errors/registry.ts';
 import type { Issue } from '#shared/schema/issues.ts';
+import { milesToKm, type DistanceUnit } from '#shared/training/units.ts';
 
 // The one way a failure becomes words on a screen (docs/ARCHITECTURE.md §Errors). Every screen passes what it
 // caught to describeError; branching on a failure goes through errorCode, whose result is typed
@@ -46,8 +47,9 @@ export function errorCode(error: unknown): KnownErrorCode | null {
  * a refusal that names fields says which in the runner's words ("Weekly distance must be 0 or
  * more."), never the schema's paths and zod's phrasing (issue 18 §8).
  */
-export function describeError(error: unknown): string {
-  if (error instanceof CodedError) return error.issues.length > 0 ? [error.words, ...new Set(error.issues.map(issueSentence))].join(' ') : error.message;
+export function describeError(error: unknown, options: { unit?: DistanceUnit } = {}): string {
+  if (error instanceof CodedError)
+    return error.issues.length > 0 ? [error.words, ...new Set(error.issues.map((issue) => issueSentence(issue, options.unit)))].join(' ') : error.message;
   const coded = codedObject(error);
   if (coded) return coded.message || (isKnownErrorCode(coded.code) ? wordsFor(coded.code) : wordsFor('http_error'));
   // Not ours: IndexedDB refusing, a bug. Say so in our words, keeping its own for a bug report.
@@ -59,12 +61,12 @@ export function describeError(error: unknown): string {
  * One message per form field from a failure's issues (the first per field), keyed by the first
  * segment of each path (`goal.title` → `goal`) or, with `key: 'last'`, by the last (`title`).
  */
-export function fieldErrors(error: unknown, key: 'first' | 'last' = 'first'): Record<string, string> {
+export function fieldErrors(error: unknown, key: 'first' | 'last' = 'first', unit?: DistanceUnit): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error instanceof CodedError ? error.issues : []) {
     const segments = issue.path.split(/[.[]/);
     const field = (key === 'first' ? segments[0] : segments.at(-1)) ?? '';
-    if (field && !fields[field]) fields[field] = plainMessage(issue.message);
+    if (field && !fields[field]) fields[field] = plainMessage(issue.message, unit);
   }
   return fields;
 }
@@ -132,8 +134,14 @@ const PLAIN: ReadonlyArray<[RegExp, (m: RegExpExecArray) => string]> = [
   [/^Required$/, () => 'is needed'],
 ];
 
-/** An issue's message in plain words (zod's phrasing replaced; our own sentences kept). */
-export function plainMessage(message: string): string {
+/**
+ * An issue's message in plain words (zod's phrasing replaced; our own sentences kept), in the
+ * runner's `unit`: the schemas store and bound weekly distance in miles (the seed's unit), so a
+ * km runner read "must be at most 250 miles a week" (issue 18 §7).
+ */
+export function plainMessage(message: string, unit?: DistanceUnit): string {
+  const weekly = /^must be at most ([\d.]+) miles a week$/.exec(message);
+  if (weekly && unit === 'km') return `must be at most ${Math.round(milesToKm(Number(weekly[1])))} km a week`;
   for (const [pattern, words] of PLAIN) {
     const m = pattern.exec(message);
     if (m) return words(m);
@@ -142,8 +150,8 @@ export function plainMessage(message: string): string {
 }
 
 /** One issue as a sentence a runner reads: "Weekly distance must be 0 or more." */
-export function issueSentence(issue: Issue): string {
-  const message = plainMessage(issue.message);
+export function issueSentence(issue: Issue, unit?: DistanceUnit): string {
+  const message = plainMessage(issue.message, unit);
   // Our own messages are sentences already ("The whole workout is too long…"): keep them whole.
   if (/^[A-Z]/.test(message)) return /[.!?]$/.test(message) ? message : `${message}.`;
   const field = issue.path
