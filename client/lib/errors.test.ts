@@ -80,7 +80,11 @@ describe('a refusal in a runner’s words (issue 18 §8)', () => {
     expect(fieldErrors(server)).toEqual({ target_race_date: 'is needed' });
     // A km runner reads the schema's miles bound in km (issue 18 §7).
     const tooMuch = errorFromAnswer(400, {
-      error: { code: 'validation_failed', message: 'The request is not valid.', issues: [{ path: 'current_weekly_mileage_miles', message: 'must be at most 250 miles a week' }] },
+      error: {
+        code: 'validation_failed',
+        message: 'The request is not valid.',
+        issues: [{ path: 'current_weekly_mileage_miles', message: 'must be at most 250 miles a week' }],
+      },
     });
     expect(describeError(tooMuch, { unit: 'km' })).toBe('The request is not valid. Weekly distance must be at most 402 km a week.');
     expect(fieldErrors(tooMuch, 'last', 'km')).toEqual({ current_weekly_mileage_miles: 'must be at most 402 km a week' });
