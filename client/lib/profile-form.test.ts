@@ -35,7 +35,14 @@ const withHeart = (heart: Partial<NonNullable<ProfileFormValues['heart']>>): Pro
 describe('profile form: heart rate and training load', () => {
   it('shows the stored values and sends them back unchanged', () => {
     const values = toFormValues(stored);
-    expect(values.heart).toEqual({ max_heart_rate: '170', resting_heart_rate: '50', threshold_heart_rate: '', birth_year: '1986', ctl_days: '42', atl_days: '7' });
+    expect(values.heart).toEqual({
+      max_heart_rate: '170',
+      resting_heart_rate: '50',
+      threshold_heart_rate: '',
+      birth_year: '1986',
+      ctl_days: '42',
+      atl_days: '7',
+    });
     const { update, errors } = toProfileUpdate(values, today);
     expect(errors).toEqual({});
     expect(update).toMatchObject({ max_heart_rate: 170, resting_heart_rate: 50, threshold_heart_rate: null, birth_year: 1986, ctl_days: 42, atl_days: 7 });
@@ -48,7 +55,9 @@ describe('profile form: heart rate and training load', () => {
   });
 
   it('names the box with the problem, in the server’s words', () => {
-    expect(toProfileUpdate(withHeart({ max_heart_rate: '300' }), today).errors).toEqual({ max_heart_rate: 'Max heart rate is between 120 and 230 beats per minute' });
+    expect(toProfileUpdate(withHeart({ max_heart_rate: '300' }), today).errors).toEqual({
+      max_heart_rate: 'Max heart rate is between 120 and 230 beats per minute',
+    });
     expect(toProfileUpdate(withHeart({ max_heart_rate: '17o' }), today).errors).toEqual({ max_heart_rate: 'Enter a whole number.' });
     expect(toProfileUpdate(withHeart({ ctl_days: '90', atl_days: '1' }), today).errors).toEqual({
       ctl_days: 'Fitness is averaged over 21 to 60 days',
@@ -57,7 +66,9 @@ describe('profile form: heart rate and training load', () => {
     expect(toProfileUpdate(withHeart({ max_heart_rate: '125', resting_heart_rate: '110' }), today).errors).toEqual({
       resting_heart_rate: 'Resting heart rate must be at least 20 beats below your max heart rate (125)',
     });
-    expect(toProfileUpdate(withHeart({ threshold_heart_rate: '175' }), today).errors).toEqual({ threshold_heart_rate: 'Threshold heart rate must be below your max heart rate (170)' });
+    expect(toProfileUpdate(withHeart({ threshold_heart_rate: '175' }), today).errors).toEqual({
+      threshold_heart_rate: 'Threshold heart rate must be below your max heart rate (170)',
+    });
     expect(toProfileUpdate(withHeart({ birth_year: '2021' }), today).errors.birth_year).toMatch(/makes you 5/);
   });
 
@@ -114,7 +125,11 @@ describe('profile form: the runner week and a recent race', () => {
     });
     expect(toProfileUpdate(form({}, { ...half, date: '' }), today).errors).toEqual({ recent_race_date: 'Enter the day you ran it.' });
     // All empty: no race.
-    expect(toProfileUpdate(form({}), today).update).toMatchObject({ recent_race_distance_meters: null, recent_race_time_seconds: null, recent_race_date: null });
+    expect(toProfileUpdate(form({}), today).update).toMatchObject({
+      recent_race_distance_meters: null,
+      recent_race_time_seconds: null,
+      recent_race_date: null,
+    });
   });
 
   it('shows a stored race as the runner typed it', () => {

@@ -49,7 +49,14 @@ export interface HeartFormValues {
 const HEART_FIELDS = ['max_heart_rate', 'resting_heart_rate', 'threshold_heart_rate', 'birth_year', 'ctl_days', 'atl_days'] as const;
 /** What an empty box means: unknown for the heart rates, the usual 42 and 7 for the time constants. */
 const EMPTY_MEANS = { max_heart_rate: null, resting_heart_rate: null, threshold_heart_rate: null, birth_year: null, ctl_days: 42, atl_days: 7 } as const;
-const HeartFieldsSchema = ProfileFieldsSchema.pick({ max_heart_rate: true, resting_heart_rate: true, threshold_heart_rate: true, birth_year: true, ctl_days: true, atl_days: true });
+const HeartFieldsSchema = ProfileFieldsSchema.pick({
+  max_heart_rate: true,
+  resting_heart_rate: true,
+  threshold_heart_rate: true,
+  birth_year: true,
+  ctl_days: true,
+  atl_days: true,
+});
 
 type HeartProfile = Partial<Pick<Profile, (typeof HEART_FIELDS)[number]>>;
 

@@ -73,16 +73,16 @@ describe('migration 0014 (heart-rate names, the runner week, a recent race)', ()
       },
     ]);
     expect(await version()).toBeGreaterThan(before!);
-    const columns = (await client.query<{ column_name: string }>(`select column_name from information_schema.columns where table_name = 'user_profiles'`)).rows.map(
-      (r) => r.column_name,
-    );
+    const columns = (
+      await client.query<{ column_name: string }>(`select column_name from information_schema.columns where table_name = 'user_profiles'`)
+    ).rows.map((r) => r.column_name);
     expect(columns).not.toContain('max_hr');
     expect(columns).not.toContain('lthr');
     // New profiles get Sunday as their long-run day from the column itself.
     await client.exec(`insert into users (id, email, name, password_hash) values (gen_random_uuid(), 'ed@example.com', 'Ed', 'x')`);
     await client.exec(`insert into user_profiles (user_id) select id from users where email = 'ed@example.com'`);
-    expect(
-      (await client.query(`select long_run_day from user_profiles p join users u on u.id = p.user_id where u.email = 'ed@example.com'`)).rows,
-    ).toEqual([{ long_run_day: 'sun' }]);
+    expect((await client.query(`select long_run_day from user_profiles p join users u on u.id = p.user_id where u.email = 'ed@example.com'`)).rows).toEqual([
+      { long_run_day: 'sun' },
+    ]);
   }, 120_000); // every migration on a fresh PGlite: seconds alone, much longer while other suites share the two cores
 });

@@ -15,14 +15,25 @@ const profileOf = async (cookie: string) => (await call(t.app, 'GET', '/api/prof
 describe('heart rate and load constants on the profile', () => {
   it('starts unknown with the 42/7 constants, and keeps what the runner sets', async () => {
     const { cookie } = await signUp(t);
-    expect(await profileOf(cookie)).toMatchObject({ max_heart_rate: null, resting_heart_rate: null, threshold_heart_rate: null, birth_year: null, ctl_days: 42, atl_days: 7 });
+    expect(await profileOf(cookie)).toMatchObject({
+      max_heart_rate: null,
+      resting_heart_rate: null,
+      threshold_heart_rate: null,
+      birth_year: null,
+      ctl_days: 42,
+      atl_days: 7,
+    });
     const set = { max_heart_rate: 170, resting_heart_rate: 50, threshold_heart_rate: 158, birth_year: 1986, ctl_days: 28, atl_days: 5 };
     const res = await put(cookie, set);
     expect(res.status).toBe(200);
     expect(res.json.profile).toMatchObject(set);
     expect(await profileOf(cookie)).toMatchObject(set);
     // The optional ones can be cleared again.
-    expect((await put(cookie, { threshold_heart_rate: null, birth_year: null })).json.profile).toMatchObject({ threshold_heart_rate: null, birth_year: null, max_heart_rate: 170 });
+    expect((await put(cookie, { threshold_heart_rate: null, birth_year: null })).json.profile).toMatchObject({
+      threshold_heart_rate: null,
+      birth_year: null,
+      max_heart_rate: 170,
+    });
   });
 
   it('refuses max 300 with a 400 naming the field, and applies nothing of that update', async () => {
@@ -44,7 +55,9 @@ describe('heart rate and load constants on the profile', () => {
     expect((await put(cookie, { max_heart_rate: 125, resting_heart_rate: 50, threshold_heart_rate: 122 })).status).toBe(200);
     const res = await put(cookie, { resting_heart_rate: 110, units: 'km' });
     expect(res.status).toBe(400);
-    expect(res.json.error.issues).toEqual([{ path: 'resting_heart_rate', message: 'Resting heart rate must be at least 20 beats below your max heart rate (125)' }]);
+    expect(res.json.error.issues).toEqual([
+      { path: 'resting_heart_rate', message: 'Resting heart rate must be at least 20 beats below your max heart rate (125)' },
+    ]);
     expect(await profileOf(cookie)).toMatchObject({ resting_heart_rate: 50, units: 'mi' });
     // A max below the threshold already stored names the max.
     expect((await put(cookie, { max_heart_rate: 120 })).json.error.issues).toEqual([
@@ -77,7 +90,16 @@ describe('heart rate and load constants on the profile', () => {
 
     const { changes } = await watch.pullAll();
     const row = changes.find((c) => c.entity === 'user_profiles')!.row;
-    expect(row).toMatchObject({ user_id: user.id, max_heart_rate: 125, resting_heart_rate: 55, threshold_heart_rate: null, birth_year: null, ctl_days: 35, atl_days: 9, units: 'mi' });
+    expect(row).toMatchObject({
+      user_id: user.id,
+      max_heart_rate: 125,
+      resting_heart_rate: 55,
+      threshold_heart_rate: null,
+      birth_year: null,
+      ctl_days: 35,
+      atl_days: 9,
+      units: 'mi',
+    });
     // An old device's args (no new fields) still apply.
     const old = await watch.push([watch.mutation('profile.update', { set: { units: 'km' } }, 1)]);
     expect(old.json.results[0].status).toBe('applied');
@@ -129,7 +151,13 @@ describe('the runner week, a recent race and the zones', () => {
     expect(guess).toMatchObject({ vdot_source: 'easy_pace', note: 'Estimated from your easy pace — enter a recent race to sharpen it', heart_rate: null });
     expect(guess.vdot_range.high).toBeGreaterThan(guess.vdot_range.low);
 
-    await put(cookie, { recent_race_distance_meters: 21_097.5, recent_race_time_seconds: 6000, recent_race_date: daysAgo(14), max_heart_rate: 178, resting_heart_rate: 52 });
+    await put(cookie, {
+      recent_race_distance_meters: 21_097.5,
+      recent_race_time_seconds: 6000,
+      recent_race_date: daysAgo(14),
+      max_heart_rate: 178,
+      resting_heart_rate: 52,
+    });
     const zones = await zonesOf(cookie);
     expect(zones.vdot).toBeCloseTo(45, 0);
     expect(zones).toMatchObject({ vdot_source: 'race', units: 'mi', heart_rate: { source: 'karvonen', max_heart_rate: 178, resting_heart_rate: 52 } });

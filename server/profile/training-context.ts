@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, ne } from 'drizzle-orm';
+import { and, eq, gte } from 'drizzle-orm';
 import type { Goal } from '#shared/schema/goal.ts';
 import type { CompletedRun, TrainingProfile } from '#shared/schema/plan.ts';
 import { runnerHeartRate, runnerRecentRace, runnerWeek } from '#shared/schema/profile.ts';
@@ -6,7 +6,7 @@ import { addDays } from '#shared/training/dates.ts';
 import { heartRateTable } from '#shared/training/paces.ts';
 import type { TargetTable } from '#shared/training/target-text.ts';
 import { runnerPaces } from '#shared/training/timeline.ts';
-import { RUN_WINDOW_DAYS, runnerZones, type RunnerZones } from '#shared/training/zones.ts';
+import { fitnessRunsOf, RUN_WINDOW_DAYS, runnerZones, type RunnerZones } from '#shared/training/zones.ts';
 import type { Executor } from '../db/database.ts';
 import { stravaActivities, userProfiles } from '../db/schema.ts';
 import { AppError } from '../lib/errors.ts';
@@ -73,22 +73,17 @@ export async function runHistory(db: Executor, userId: string, today: string, da
   return rows.map((row) => ({ date: row.date, distance_meters: row.distance, duration_seconds: row.seconds }));
 }
 
-/**
- * The runs fitness may be read from: road runs (a trail's pace is the terrain's) of the last 8
- * weeks from the runner's own watch files and logs. Strava's runs are shown beside the plan but
- * do not feed the rule engine's figures (STRAVA.md §Policy).
- */
+/** The runs of the last 8 weeks fitness may be read from (fitnessRunsOf: the runner's own road runs, not Strava's). */
 export async function fitnessRuns(db: Executor, userId: string, today: string): Promise<CompletedRun[]> {
   const rows = await db
-    .select({ date: stravaActivities.local_date, distance: stravaActivities.distance_meters, seconds: stravaActivities.moving_time_seconds })
+    .select({
+      source: stravaActivities.source,
+      activity_type: stravaActivities.activity_type,
+      local_date: stravaActivities.local_date,
+      distance_meters: stravaActivities.distance_meters,
+      moving_time_seconds: stravaActivities.moving_time_seconds,
+    })
     .from(stravaActivities)
-    .where(
-      and(
-        eq(stravaActivities.user_id, userId),
-        gte(stravaActivities.local_date, addDays(today, -RUN_WINDOW_DAYS)),
-        ne(stravaActivities.source, 'strava'),
-        inArray(stravaActivities.activity_type, ['Run', 'VirtualRun']),
-      ),
-    );
-  return rows.map((row) => ({ date: row.date, distance_meters: row.distance, duration_seconds: row.seconds }));
+    .where(and(eq(stravaActivities.user_id, userId), gte(stravaActivities.local_date, addDays(today, -RUN_WINDOW_DAYS))));
+  return fitnessRunsOf(rows);
 }

@@ -48,7 +48,13 @@ describe('profile heart rate and load constants', () => {
 
   it('keeps resting well below max, and the threshold between them, naming the field the runner changed', () => {
     const today = '2026-03-02';
-    expect(profileConflicts({ max_heart_rate: 170, resting_heart_rate: 50, threshold_heart_rate: 160 }, ['max_heart_rate', 'resting_heart_rate', 'threshold_heart_rate'], today)).toEqual([]);
+    expect(
+      profileConflicts(
+        { max_heart_rate: 170, resting_heart_rate: 50, threshold_heart_rate: 160 },
+        ['max_heart_rate', 'resting_heart_rate', 'threshold_heart_rate'],
+        today,
+      ),
+    ).toEqual([]);
     expect(profileConflicts({ max_heart_rate: 125, resting_heart_rate: 110 }, ['resting_heart_rate'], today)).toEqual([
       { path: 'resting_heart_rate', message: 'Resting heart rate must be at least 20 beats below your max heart rate (125)' },
     ]);

@@ -214,7 +214,12 @@ function weekConflicts(profile: Readonly<Record<string, unknown>>, changed: read
   else if (changed.includes('available_days')) add('available_days', `${words}: add ${weekdayName(longDay)} or choose another long-run day`);
 }
 
-function raceConflicts(profile: Readonly<Record<string, unknown>>, changed: readonly string[], today: string, add: (path: string, message: string) => void): void {
+function raceConflicts(
+  profile: Readonly<Record<string, unknown>>,
+  changed: readonly string[],
+  today: string,
+  add: (path: string, message: string) => void,
+): void {
   if (!RACE_FIELDS.some((field) => changed.includes(field))) return;
   const given = RACE_FIELDS.filter((field) => profile[field] !== null && profile[field] !== undefined);
   if (given.length === 0) return;

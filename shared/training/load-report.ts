@@ -135,7 +135,14 @@ export function trainingLoadReport(input: LoadReportInput): TrainingLoadResponse
     to: query.to,
     today,
     constants,
-    heart_rate: zones ? { max_heart_rate: zones.max_heart_rate, resting_heart_rate: zones.resting_heart_rate, threshold_heart_rate: Math.round(zones.threshold_heart_rate), source: zones.source } : null,
+    heart_rate: zones
+      ? {
+          max_heart_rate: zones.max_heart_rate,
+          resting_heart_rate: zones.resting_heart_rate,
+          threshold_heart_rate: Math.round(zones.threshold_heart_rate),
+          source: zones.source,
+        }
+      : null,
     threshold: fitted && thresholds.threshold_speed ? { pace_seconds_per_km: round1(1000 / thresholds.threshold_speed), source: fitted.fitness.source } : null,
     race: raceDate ? { date: raceDate, tsb: raceDay ? round1(raceDay.tsb) : null, band: raceDay?.band ?? null } : null,
     findings,

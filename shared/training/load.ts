@@ -65,8 +65,14 @@ export function heartRateZones(input: {
   const max = input.max_heart_rate ?? (input.age ? Math.round(208 - 0.7 * input.age) : null);
   const rest = input.resting_heart_rate ?? null;
   if (max === null || rest === null || max - rest < 20) return null;
-  if (input.threshold_heart_rate && input.threshold_heart_rate > rest && input.threshold_heart_rate < max) return { max_heart_rate: max, resting_heart_rate: rest, threshold_heart_rate: input.threshold_heart_rate, source: 'lthr' };
-  return { max_heart_rate: max, resting_heart_rate: rest, threshold_heart_rate: rest + LOAD_LIMITS.thresholdReserveFraction * (max - rest), source: input.max_heart_rate ? 'karvonen' : 'age' };
+  if (input.threshold_heart_rate && input.threshold_heart_rate > rest && input.threshold_heart_rate < max)
+    return { max_heart_rate: max, resting_heart_rate: rest, threshold_heart_rate: input.threshold_heart_rate, source: 'lthr' };
+  return {
+    max_heart_rate: max,
+    resting_heart_rate: rest,
+    threshold_heart_rate: rest + LOAD_LIMITS.thresholdReserveFraction * (max - rest),
+    source: input.max_heart_rate ? 'karvonen' : 'age',
+  };
 }
 
 /** What scoring a run needs to know; an `Activity` and a stored row both fit. */

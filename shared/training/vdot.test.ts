@@ -27,7 +27,7 @@ describe('VDOT (Daniels–Gilbert)', () => {
     expect(riegelTime(10_000, 2400, 20_000)).toBeCloseTo(2400 * Math.pow(2, 1.06), 6);
   });
 
-  it('estimates VDOT from an easy pace at 66%, the slow half of Daniels\' E range', () => {
+  it("estimates VDOT from an easy pace at 66%, the slow half of Daniels' E range", () => {
     // 10:00/mi easy is a ~42 VDOT runner; a slower easy pace is a lower VDOT.
     expect(vdotFromEasyPace(600 / 1.609344)).toBeCloseTo(41.55, 1);
     expect(vdotFromEasyPace(660 / 1.609344)).toBeLessThan(vdotFromEasyPace(600 / 1.609344));

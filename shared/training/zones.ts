@@ -92,6 +92,26 @@ export function fitnessFromRuns(runs: readonly CompletedRun[], today: string, ea
   return { vdot: clampVdot(best.vdot * RUN_DISCOUNT), run: best.run };
 }
 
+/** What a stored activity tells fitness: its source, type, day, distance and moving time. */
+export interface FitnessActivity {
+  source: string;
+  activity_type: string;
+  local_date: string;
+  distance_meters: number;
+  moving_time_seconds: number;
+}
+
+/**
+ * The runs fitness may be read from: road runs (a trail's pace is the terrain's) from the runner's
+ * own watch files and logs. Strava's runs are shown beside the plan but do not feed the rule
+ * engine's figures (STRAVA.md §Policy). The server and the phone read the same runs.
+ */
+export function fitnessRunsOf(activities: readonly FitnessActivity[]): CompletedRun[] {
+  return activities
+    .filter((a) => a.source !== 'strava' && (a.activity_type === 'Run' || a.activity_type === 'VirtualRun'))
+    .map((a) => ({ date: a.local_date, distance_meters: a.distance_meters, duration_seconds: a.moving_time_seconds }));
+}
+
 export interface FitnessInput {
   recent_race?: TrainingProfile['recent_race'];
   easy_pace_per_mile_seconds?: number | null;
@@ -125,7 +145,13 @@ export function fitnessFromSources(input: FitnessInput, today: string, runs: rea
     };
   }
   if (race && raceAge !== null && raceAge >= 0 && raceAge <= OLD_RACE_DAYS) return fromRace(true);
-  if (easy) return { vdot: easy.vdot, source: 'easy_pace', range: { low: easy.low, high: easy.high }, note: 'Estimated from your easy pace — enter a recent race to sharpen it' };
+  if (easy)
+    return {
+      vdot: easy.vdot,
+      source: 'easy_pace',
+      range: { low: easy.low, high: easy.high },
+      note: 'Estimated from your easy pace — enter a recent race to sharpen it',
+    };
   // Nothing at all: a beginner's figure, said as a guess.
   return { vdot: 30, source: 'easy_pace', range: { low: 25, high: 35 }, note: 'A beginner’s estimate — enter your easy pace or a recent race to sharpen it' };
 }
