@@ -11,6 +11,7 @@ const suites: Record<string, () => Promise<BenchFigure[]>> = {
   plans: async () => (await import('./plans.ts')).benchPlans(),
   load: async () => (await import('./load.ts')).benchLoad(),
   fit: async () => (await import('./fit.ts')).benchFit(),
+  import: async () => (await import('./import.ts')).benchImport(),
   client: async () => (await import('./client.ts')).benchClient(),
   'offline-start': async () => (await import('./offline-start.ts')).benchOfflineStart(),
   coach: async () => (await import('./coach.ts')).benchCoach(),

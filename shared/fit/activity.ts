@@ -209,10 +209,14 @@ function readActivity(bytes: Uint8Array, options: DecodeActivityOptions): ReadAc
   if (options.timeZone !== undefined && !isValidTimeZone(options.timeZone)) {
     return { ok: false, issues: [{ path: 'timeZone', message: `unknown time zone "${options.timeZone}"` }] };
   }
-  const read = readFit(bytes);
+  const read = readFit(bytes, { lean: true });
   if (!read.ok) return read;
   const type = fileType(read.messages);
   if (type !== 'activity') return { ok: false, issues: [{ path: 'file', message: `this is not an activity file (file type: ${type ?? 'missing'})` }] };
+  const summaries = [...(read.messages.sessionMesgs ?? []), ...(read.messages.lapMesgs ?? [])];
+  // No distance in any summary: the records' distance may live in a component (compressed
+  // speed/distance), which only the full read expands.
+  if (summaries.every((s) => meters(s.totalDistance) === undefined)) return readFit(bytes);
   return read;
 }
 

@@ -10,9 +10,10 @@ const fail = (message: string): ReadResult => ({ ok: false, issues: [{ path: 'fi
 /**
  * Reads a FIT file with the SDK's Decoder after our own walk over its records (records.ts):
  * compressed timestamps expanded, a wrong checksum forgiven when every record parses, broken
- * structure refused. Every refusal is in a runner's words, never the SDK's.
+ * structure refused. Every refusal is in a runner's words, never the SDK's. `lean` skips the
+ * SDK's component expansion (activities: summaries only).
  */
-export function readFit(bytes: Uint8Array): ReadResult {
+export function readFit(bytes: Uint8Array, options: { lean?: boolean } = {}): ReadResult {
   if (bytes.length < 14) return fail('this is not a FIT file (too short)');
   const normalized = normalizeFit(bytes);
   if (!normalized.ok) return fail(normalized.reason);
@@ -21,7 +22,9 @@ export function readFit(bytes: Uint8Array): ReadResult {
   // The walk above rebuilt the checksum of a file it forgave, so this only fails on bugs.
   if (!decoder.checkIntegrity()) return fail('the FIT file is damaged (its checksum does not match)');
   try {
-    const { messages, errors } = decoder.read();
+    // Lean: no component or sub-field expansion, which is most of the SDK's time on a long recording
+    // and changes no session or lap field (records lose only derived fields such as enhancedAltitude).
+    const { messages, errors } = decoder.read(options.lean ? { expandComponents: false, expandSubFields: false, mergeHeartRates: false } : {});
     if (errors.length > 0) return fail('the FIT file is damaged: some of its records cannot be read');
     return { ok: true, messages, notes: normalized.notes };
   } catch {

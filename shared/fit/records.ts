@@ -104,8 +104,11 @@ interface Segment {
   end: number;
 }
 
-/** Walks one FIT file (of a possibly chained set) starting at `start`; throws Damaged on broken structure. */
-function walkSegment(bytes: Uint8Array, start: number): Segment {
+/**
+ * Walks one FIT file (of a possibly chained set) starting at `start`; throws Damaged on broken
+ * structure. Only with `rewrite` are the records copied out (most files need no rewriting).
+ */
+function walkSegment(bytes: Uint8Array, start: number, rewrite: boolean): Segment {
   if (start + 12 > bytes.length) throw new Damaged();
   const headerSize = bytes[start]!;
   if (headerSize !== 12 && headerSize !== 14) throw new Damaged();
@@ -123,7 +126,7 @@ function walkSegment(bytes: Uint8Array, start: number): Segment {
   let compressed = 0;
   let p = dataStart;
   const emitDefinition = (local: number, def: Definition): void => {
-    if (sameBytes(emitted[local], def.body)) return;
+    if (!rewrite || sameBytes(emitted[local], def.body)) return;
     out.push(Uint8Array.of(0x40 | (def.hasDev ? 0x20 : 0) | local));
     out.push(def.body);
     emitted[local] = def.body;
@@ -137,20 +140,23 @@ function walkSegment(bytes: Uint8Array, start: number): Segment {
       const size = def.fieldsSize + def.devSize;
       if (p + 1 + size > dataEnd) throw new Damaged();
       const offset = header & 0x1f;
-      let timestamp = (lastTimestamp & ~0x1f) + offset;
-      if (offset < (lastTimestamp & 0x1f)) timestamp += 0x20;
-      lastTimestamp = timestamp >>> 0;
+      // Arithmetic, not bit masks: FIT times pass 2^31 in 2057 and JS masks are signed 32-bit.
+      const low = lastTimestamp % 32;
+      let timestamp = lastTimestamp - low + offset;
+      if (offset < low) timestamp += 32;
+      lastTimestamp = timestamp % 2 ** 32;
+      compressed++;
+      p += 1 + size;
+      if (!rewrite) continue;
+      const recordAt = p - 1 - size;
       const target = def.timestampAt === undefined ? withTimestamp(def) : def;
       emitDefinition(local, target);
       const record = new Uint8Array(1 + target.fieldsSize + target.devSize);
       record[0] = local;
-      const fields = bytes.subarray(p + 1, p + 1 + def.fieldsSize);
-      record.set(fields, 1);
-      record.set(bytes.subarray(p + 1 + def.fieldsSize, p + 1 + size), 1 + target.fieldsSize);
+      record.set(bytes.subarray(recordAt + 1, recordAt + 1 + def.fieldsSize), 1);
+      record.set(bytes.subarray(recordAt + 1 + def.fieldsSize, recordAt + 1 + size), 1 + target.fieldsSize);
       new DataView(record.buffer).setUint32(1 + target.timestampAt!, lastTimestamp, target.littleEndian);
       out.push(record);
-      compressed++;
-      p += 1 + size;
     } else if (header & 0x40) {
       const local = header & 0x0f;
       const { def, end } = readDefinition(bytes, p + 1, (header & 0x20) !== 0);
@@ -169,14 +175,16 @@ function walkSegment(bytes: Uint8Array, start: number): Segment {
         // 0xFFFFFFFF is FIT's "no value": it sets no time base.
         if (value !== 0xffffffff) lastTimestamp = value;
       }
-      emitDefinition(local, def);
-      out.push(bytes.subarray(p, p + 1 + size));
+      if (rewrite) {
+        emitDefinition(local, def);
+        out.push(bytes.subarray(p, p + 1 + size));
+      }
       p += 1 + size;
     }
   }
   const stored = view.getUint16(dataEnd, true);
   const crcOk = CrcCalculator.calculateCRC(bytes, start, dataEnd) === stored;
-  return { records: compressed > 0 ? out.bytes() : bytes.slice(dataStart, dataEnd), compressed, crcOk, end: dataEnd + 2 };
+  return { records: rewrite ? out.bytes() : bytes.subarray(dataStart, dataEnd), compressed, crcOk, end: dataEnd + 2 };
 }
 
 /** A fresh 14-byte header and trailing CRC around `records`, keeping the original's versions. */
@@ -211,7 +219,7 @@ export function normalizeFit(bytes: Uint8Array): NormalizeResult {
   try {
     // Chained FIT files (one file after another) are legal; trailing padding is ignored.
     while (at === 0 || (at < bytes.length && looksLikeFit(bytes.subarray(at)))) {
-      const segment = walkSegment(bytes, at);
+      const segment = walkSegment(bytes, at, false);
       segments.push({ start: at, segment });
       at = segment.end;
     }
@@ -228,7 +236,8 @@ export function normalizeFit(bytes: Uint8Array): NormalizeResult {
   if (crcBad) notes.push(CHECKSUM_NOTE);
   const needsRewrite = crcBad || headerBad || segments.some((s) => s.segment.compressed > 0) || at !== bytes.length;
   if (!needsRewrite) return { ok: true, bytes, notes, rewritten: false };
-  const parts = segments.map(({ start, segment }) => rebuild(bytes, start, segment.records));
+  // Expanding compressed timestamps needs a second walk that copies the records out.
+  const parts = segments.map(({ start, segment }) => rebuild(bytes, start, segment.compressed > 0 ? walkSegment(bytes, start, true).records : segment.records));
   const out = new Output();
   for (const part of parts) out.push(part);
   return { ok: true, bytes: out.bytes(), notes, rewritten: true };
