@@ -10,15 +10,17 @@ export const LONG_RACE_METERS = 21_000;
 /** Running days a week a half marathon or longer needs. */
 export const MIN_DAYS_LONG_RACE = 3;
 
-/** The part of a goal the rule reads (engine goals, goal rows and goal requests all have it). */
+/** The part of a goal the rule reads (engine goals, goal rows and goal requests all have it; a mileage goal has no race distance). */
 export interface DaysGoal {
-  kind: 'race' | 'mileage';
+  /** The engine's and the rows' name of the goal's type, or the requests' (`goal_type`). */
+  kind?: string;
+  goal_type?: string;
   target_race_distance_meters?: number | null | undefined;
 }
 
 /** The fewest running days a week `goal` can be trained on. */
 export function minRunningDays(goal: DaysGoal): number {
-  return goal.kind === 'race' && (goal.target_race_distance_meters ?? 0) >= LONG_RACE_METERS ? MIN_DAYS_LONG_RACE : 1;
+  return (goal.target_race_distance_meters ?? 0) >= LONG_RACE_METERS ? MIN_DAYS_LONG_RACE : 1;
 }
 
 /** Why `days` a week are too few for `goal`, in a runner's words; null when they are enough. */
