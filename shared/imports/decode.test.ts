@@ -1,6 +1,8 @@
 import { Decoder, Stream } from '@garmin/fitsdk';
 import FitParser from 'fit-file-parser';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyRuns } from '../testing/properties.ts';
 import { ActivitySchema } from '../schema/activity.ts';
 import { readFit } from '../fit/read.ts';
 import { CHECKSUM_NOTE } from '../fit/records.ts';
@@ -181,4 +183,35 @@ describe('decodeRunFile refuses in a runner’s words', () => {
       reason: 'this is a ride, not a run; RunCoach keeps runs only',
     });
   });
+});
+
+describe('decodeRunFile on hostile input', () => {
+  const small = fitActivity([{ sport: 'running', points: generateTrack(41, start, 120, 5) }]);
+  const gpx = text(gpxFile(generateTrack(42, start, 120, 5)));
+
+  it('never throws, and every refusal is a sentence without developer words', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(small, gpx),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        async (original, edits, cut) => {
+          const bytes = original.slice(0, cut ? Math.max(1, original.length - 37) : original.length);
+          for (const [at, value] of edits) bytes[at % bytes.length] = value;
+          const result = await decodeRunFile('file', bytes);
+          if (result.ok) for (const run of result.runs) expect(ActivitySchema.safeParse(run.activity).success).toBe(true);
+          else {
+            expect(result.reason.length).toBeGreaterThan(5);
+            expect(result.reason).not.toMatch(DEVELOPER_WORDS);
+          }
+        },
+      ),
+      propertyRuns(150),
+    );
+  }, 120_000);
+
+  it('reads deeply nested or unbalanced XML in linear time', async () => {
+    const deep = text(`<gpx><trk>${'<a>'.repeat(200_000)}${'</b>'.repeat(200_000)}</trk></gpx>`);
+    expect(await decodeRunFile('deep.gpx', deep)).toEqual({ ok: false, reason: 'the recording has no times, so its date is unknown' });
+  }, 60_000);
 });

@@ -179,6 +179,15 @@ const startsWith = (bytes: Uint8Array, ...prefix: number[]): boolean => prefix.e
  * (the name only words the refusals). Never throws; every refusal is a runner's sentence.
  */
 export async function decodeRunFile(fileName: string, bytes: Uint8Array, options: DecodeRunFileOptions = {}): Promise<DecodeRunFileResult> {
+  try {
+    return await decodeAny(fileName, bytes, options);
+  } catch {
+    // Every decoder returns refusals as values; this is the net for a bug a hostile file finds.
+    return { ok: false, reason: 'the file could not be read: it may be damaged' };
+  }
+}
+
+async function decodeAny(fileName: string, bytes: Uint8Array, options: DecodeRunFileOptions): Promise<DecodeRunFileResult> {
   if (bytes.length === 0) return { ok: false, reason: 'the file is empty' };
   if (bytes.length > MAX_FILE_BYTES) return { ok: false, reason: 'the file is too large to be one run' };
   if (startsWith(bytes, 0x1f, 0x8b)) {
@@ -186,7 +195,7 @@ export async function decodeRunFile(fileName: string, bytes: Uint8Array, options
     if (!unpacked.ok)
       return { ok: false, reason: unpacked.reason === 'too_large' ? 'the file is too large to be one run' : 'the compressed (.gz) file is damaged' };
     if (startsWith(unpacked.bytes, 0x1f, 0x8b)) return { ok: false, reason: 'the file is compressed twice' };
-    return decodeRunFile(fileName.replace(/\.gz$/i, ''), unpacked.bytes, options);
+    return decodeAny(fileName.replace(/\.gz$/i, ''), unpacked.bytes, options);
   }
   if (startsWith(bytes, 0x50, 0x4b, 0x03, 0x04)) return { ok: false, reason: 'this is a ZIP archive, not a single run: import it as a whole export' };
   if (looksLikeFit(bytes)) return decodeFit(bytes, options);

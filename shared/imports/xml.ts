@@ -25,6 +25,7 @@ function decodeEntities(text: string): string {
 }
 
 const localName = (name: string): string => name.slice(name.indexOf(':') + 1);
+const MAX_DEPTH = 64;
 
 function parseAttrs(source: string): Record<string, string> {
   const attrs: Record<string, string> = {};
@@ -75,7 +76,9 @@ export function parseXml(text: string): XmlElement {
       const name = localName(space < 0 ? body : body.slice(0, space));
       const element: XmlElement = { name, attrs: space < 0 ? {} : parseAttrs(body.slice(space)), children: [], text: '' };
       top.children.push(element);
-      if (!selfClosing) stack.push(element);
+      // GPX and TCX nest about ten deep; a hostile file nesting deeper is flattened, so closing
+      // tags and the tree walks below stay cheap and shallow.
+      if (!selfClosing && stack.length < MAX_DEPTH) stack.push(element);
     }
   }
   return root;
