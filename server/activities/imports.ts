@@ -3,7 +3,7 @@ import { openArchive } from '#shared/imports/archive.ts';
 import { decodeRunFile, type ImportedRun } from '#shared/imports/decode.ts';
 import { bytesSource } from '#shared/zip/read.ts';
 import type { Database, Executor } from '../db/database.ts';
-import { stravaActivities, userProfiles } from '../db/schema.ts';
+import { stravaActivities, userProfiles, users } from '../db/schema.ts';
 import { AppError } from '../lib/errors.ts';
 import { rematchDays, userToday } from './matching.ts';
 import { upsertActivities } from './store.ts';
@@ -48,6 +48,9 @@ const isDuplicate = (run: ImportedRun, known: Known[]): boolean => {
  */
 export async function storeImportedRuns(db: Executor, userId: string, runs: ImportedRun[], now: Date): Promise<{ imported: number; duplicates: number }> {
   if (runs.length === 0) return { imported: 0, duplicates: 0 };
+  // One import per runner at a time (the user row's lock, on Postgres): two at once would each miss
+  // the other's runs and store the same run twice from different files.
+  await db.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
   const starts = runs.map((r) => Date.parse(r.activity.start_time));
   const from = new Date(starts.reduce((a, b) => Math.min(a, b)) - SAME_START_MS);
   const to = new Date(starts.reduce((a, b) => Math.max(a, b)) + SAME_START_MS);
