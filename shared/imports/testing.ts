@@ -62,7 +62,7 @@ export function generateTrack(seed: number, start: Date, seconds: number, step =
 
 const SEMICIRCLES = 2 ** 31 / 180;
 
-// Like the workout encoder, each kind of message goes through one key order (FIT.md §traps).
+// Like the workout encoder, each kind of message goes through one key order (docs/FIT.md §"Key order").
 function mesg(mesgNum: number, keys: string[], fields: Record<string, unknown>): Encodable<Mesg> {
   const out: Encodable<Mesg> & Record<string, unknown> = { mesgNum };
   for (const key of keys) if (fields[key] !== undefined) out[key] = fields[key];
