@@ -4,6 +4,8 @@ import { buildCoachContext } from '../coach/context.ts';
 import { aiSources } from '../coach/policy.ts';
 import { runnerWithPlan, seedRun } from '../coach/testing.ts';
 import { call, signUp, useTestApp, type TestApp } from '../test/harness.ts';
+import { TestDevice } from '../test/sync-device.ts';
+import { decodeRunFile } from '#shared/imports/decode.ts';
 
 // POST /api/activities/import through the whole app (issue 27 §4-5): one file or a Strava
 // archive, scoped to the runner, idempotent, deduplicated across sources and formats, and the
@@ -114,4 +116,23 @@ describe('imported runs are the coach’s history', () => {
     // With the operator's written permission (STRAVA_DATA_IN_AI) the same run does show: the check above can fail.
     expect((await buildCoachContext(t.deps.db, runner.user.id, { now: t.clock.now(), dataInAi: true })).system).toContain('From the Strava API');
   }, 120_000);
+});
+
+describe('a phone may upload runs it imported itself (activity.upload@2)', () => {
+  it('takes file_import and strava_export runs, never a run that claims to come from Strava', async () => {
+    const runner = await signUp(t);
+    const phone = new TestDevice(t.app, runner.cookie, () => t.clock.now().getTime());
+    const decoded = await decodeRunFile('run.gpx', new TextEncoder().encode(gpxFile(generateTrack(51, new Date('2026-02-25T07:00:00Z'), 1500, 2))), {
+      source: 'strava_export',
+    });
+    if (!decoded.ok) throw new Error(decoded.reason);
+    const activity = decoded.runs[0]!.activity;
+    const pushed = await phone.push([
+      phone.mutation('activity.upload', { id: crypto.randomUUID(), activity }),
+      phone.mutation('activity.upload', { id: crypto.randomUUID(), activity: { ...activity, source: 'file_import' } }),
+      phone.mutation('activity.upload', { id: crypto.randomUUID(), activity: { ...activity, source: 'strava', external_id: '123' } }),
+    ]);
+    expect(pushed.json.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied', 'rejected']);
+    expect(pushed.json.results[2]).toMatchObject({ error: { code: 'wrong_source' } });
+  });
 });

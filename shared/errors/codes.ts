@@ -53,7 +53,7 @@ export const SERVER_ERRORS = {
   plan_without_goal: { status: 409, words: 'This plan has no goal any more; make a new plan instead.' },
   guardrail_violation: { status: 422, words: 'That change would break your plan’s safety rules.' },
   workout_not_encodable: { status: 422, words: 'This workout cannot be written as a .FIT file.' },
-  wrong_source: { status: 400, words: 'Uploaded activities come from .FIT files.' },
+  wrong_source: { status: 400, words: 'Uploaded activities come from your own files: a watch file, a GPX or TCX file, or your Strava archive.' },
   import_unreadable: { status: 422, words: 'That file could not be imported: it is not a run RunCoach can read.' },
 
   // Sync (HTTP answers, and the reasons a single change is refused)
