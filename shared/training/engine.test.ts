@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PlanSchema, type Plan, type Violation } from '../schema/plan.ts';
+import { PlanSchema, WEEKDAYS, type Plan, type Violation } from '../schema/plan.ts';
 import { WorkoutStructureSchema } from '../schema/workout.ts';
 import { inputArb } from './arbitraries.test-helpers.ts';
 import { composePlan, generatePlan, type GenerateInput } from './engine.ts';
 import { buildFrame } from './frame.ts';
-import { addDays, daysBetween, toDayNumber } from './dates.ts';
-import { LOAD_RULES, planLoad } from './load-plan.ts';
+import { addDays, daysBetween, toDayNumber, weekday } from './dates.ts';
+import { planLoad } from './load-plan.ts';
 import { buildTimeline } from './timeline.ts';
 import { HARD_TYPES, baselineLongestRun } from './rules.ts';
 import { checkPlan } from './guardrails.ts';
@@ -19,12 +19,12 @@ function planOf(input: GenerateInput): Plan {
 }
 
 /**
- * The plan-quality report on an engine plan: no guardrail broken, and every load finding
+ * The plan-quality report on an engine plan: no hard guardrail broken, and every load finding
  * (issue 23 §6: a steep fitness ramp, race-day form off the band) explained in the plan's own
  * reasons, which the runner reads on the Plan screen.
  */
 function assertReported(plan: Plan, violations: readonly Violation[]): void {
-  expect(violations.filter((v) => !LOAD_RULES.has(v.rule))).toEqual([]);
+  expect(violations.filter((v) => v.severity === 'hard')).toEqual([]);
   for (const v of violations) {
     if (v.rule === 'race_day_form') {
       expect(plan.reason).toMatch(/race-day form is forecast at [+-]?\d+/);
@@ -32,6 +32,16 @@ function assertReported(plan: Plan, violations: readonly Violation[]): void {
     }
     if (v.rule === 'fitness_ramp') expect(plan.weeks.some((w) => /fitness is forecast to climb about [\d.]+ points a week/.test(w.reason))).toBe(true);
   }
+}
+
+/** A week's shape: each run's day in the block, type and title (sizes and sessions included). */
+function weekShapes(plan: Plan): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const w of plan.weeks) {
+    const runs = plan.workouts.filter((x) => x.week_index === w.index);
+    out.set(w.index, runs.map((x) => `${daysBetween(w.start_date, x.scheduled_date)}:${x.workout_type}:${x.title}`).join('|'));
+  }
+  return out;
 }
 
 /** Everything a valid engine plan must satisfy, beyond the guardrails themselves. */
@@ -51,11 +61,42 @@ function assertSound(input: GenerateInput, plan: Plan): void {
     .map((w) => w.scheduled_date)
     .sort();
   for (let i = 1; i < hard.length; i++) expect(daysBetween(hard[i - 1]!, hard[i]!)).toBeGreaterThan(1);
+  // The runner's week (issue 17): runs only on available days, the long run on its day.
+  const available = input.profile.available_days;
+  const training = plan.workouts.filter((w) => w.workout_type !== 'race');
+  if (available) for (const w of training) expect(available).toContain(WEEKDAYS[weekday(w.scheduled_date)]);
+  const longDay = input.profile.long_run_day ?? 'sun';
+  if (!available || available.includes(longDay)) {
+    for (const w of training.filter((x) => x.workout_type === 'long')) expect(WEEKDAYS[weekday(w.scheduled_date)]).toBe(longDay);
+  }
+  // No two identical weeks in a row outside recovery and taper.
+  const shapes = weekShapes(plan);
+  const build = plan.weeks.filter((w) => !w.is_recovery && !w.is_taper);
+  for (let i = 1; i < build.length; i++) {
+    if (build[i]!.index !== build[i - 1]!.index + 1) continue;
+    expect(shapes.get(build[i]!.index), `weeks ${build[i - 1]!.index + 1} and ${build[i]!.index + 1} are the same`).not.toBe(shapes.get(build[i - 1]!.index));
+  }
   if (input.goal.kind === 'race') {
     const races = plan.workouts.filter((w) => w.workout_type === 'race');
     expect(races.map((w) => w.scheduled_date)).toEqual([input.goal.target_race_date]);
     expect(plan.workouts[plan.workouts.length - 1]!.workout_type).toBe('race');
   }
+}
+
+/** The runner's own weekdays on top of a random input: some, all or none given, the long run on one of them. */
+function withWeek(arb: fc.Arbitrary<GenerateInput>): fc.Arbitrary<GenerateInput> {
+  return fc
+    .tuple(arb, fc.option(fc.shuffledSubarray([...WEEKDAYS], { minLength: 1, maxLength: 7 }), { nil: undefined }), fc.nat(6), fc.boolean())
+    .map(([input, days, pick, setLong]) => {
+      if (!days) return setLong ? { ...input, profile: { ...input.profile, long_run_day: WEEKDAYS[pick]! } } : input;
+      const profile = {
+        ...input.profile,
+        available_days: days,
+        days_available_per_week: Math.min(input.profile.days_available_per_week, days.length),
+        ...(setLong ? { long_run_day: days[pick % days.length]! } : {}),
+      };
+      return { ...input, profile };
+    });
 }
 
 describe('generatePlan: properties over random valid inputs', () => {
@@ -65,11 +106,11 @@ describe('generatePlan: properties over random valid inputs', () => {
     'race plans (5 km–marathon, 2–7 days, 8–30 weeks) pass every guardrail',
     () => {
       fc.assert(
-        fc.property(inputArb('race'), (input) => assertSound(input, planOf(input))),
+        fc.property(withWeek(inputArb('race')), (input) => assertSound(input, planOf(input))),
         propertyRuns(1200),
       );
     },
-    propertyTimeout(90_000, 1200),
+    propertyTimeout(240_000, 1200),
   );
 
   it('one-day-a-week runners get one run a week and still pass', () => {
@@ -84,7 +125,7 @@ describe('generatePlan: properties over random valid inputs', () => {
 
   it('mileage goals pass every guardrail', () => {
     fc.assert(
-      fc.property(inputArb('mileage'), (input) => assertSound(input, planOf(input))),
+      fc.property(withWeek(inputArb('mileage')), (input) => assertSound(input, planOf(input))),
       propertyRuns(400),
     );
   });
@@ -179,10 +220,11 @@ describe('generatePlan: shape of a plan', () => {
   });
 
   // Issue 23 §6: the engine reads its plan's load forecast (the one the plan-quality report reads).
-  it('sizes the taper for race-day form: a marathon that would arrive at +17 gets a lighter taper that lands in +5…+15', () => {
+  it('sizes the taper for race-day form: a marathon that would arrive at +18 gets a lighter taper that lands in +5…+15', () => {
+    // 4 days a week: the engine's build for this runner (issue 17) arrives too fresh after the published taper.
     const input = {
       ...base,
-      profile: { ...base.profile, days_available_per_week: 6 },
+      profile: { ...base.profile, days_available_per_week: 4 },
       goal: { kind: 'race' as const, target_race_distance_meters: 42_195, target_race_date: '2026-05-31' },
     };
     const plan = planOf(input);

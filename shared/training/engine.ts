@@ -15,10 +15,24 @@ import {
 import { addDays, daysBetween, isIsoDate, toDayNumber } from './dates.ts';
 import { buildFrame, type Frame, type WeekRole } from './frame.ts';
 import { estimateWorkout } from './estimate.ts';
-import { LIMITS, baselineLongestRun, baselineWeeklyMeters, isDownWeek, isInjured, longRunCapSeconds, raceBucket, rampReference, taperDays } from './rules.ts';
+import {
+  LIMITS,
+  baselineLongestRun,
+  baselineWeeklyMeters,
+  isDownWeek,
+  isInjured,
+  longRunCapSeconds,
+  longRunFloorMeters,
+  longRunShareCap,
+  raceBucket,
+  rampReference,
+  taperDays,
+} from './rules.ts';
+import { weekLayout } from './layout.ts';
 import { composeForRaceForm } from './taper-form.ts';
 import { runnerPaces } from './timeline.ts';
-import { buildWeek, weekCeilingMeters, type WeekEnv, type WeekState } from './week.ts';
+import { buildWeek, weekCeilingMeters, type WeekEnv, type WeekPlan, type WeekState } from './week.ts';
+import { midPace } from './paces.ts';
 import { metersToMiles, milesToMeters } from './units.ts';
 import type { WorkoutStructure } from '../schema/workout.ts';
 
@@ -121,19 +135,35 @@ export function composePlan(c: ComposeInput): Plan {
   const raceMeters = goal.kind === 'race' ? goal.target_race_distance_meters : undefined;
   const bucket = raceMeters !== undefined ? raceBucket(raceMeters) : null;
   const baseline = baselineWeeklyMeters(profile);
+  const peakTarget = peakTargetMeters(goal, methodology, baseline);
+  const layout = weekLayout(profile, c.start_date);
   const w: WeekEnv = {
     env: { paces, ...(raceMeters !== undefined ? { raceMeters } : {}), injured },
     methodology,
     bucket,
-    daysAvailable: profile.days_available_per_week,
-    longCapSeconds: longRunCapSeconds(goal, fitness.vdot),
-    needCapMeters: needCap(goal),
+    layout,
+    longCapSeconds: longRunCapSeconds(goal, fitness.vdot, methodology),
+    floorMeters: longRunFloorMeters(goal),
     baseline,
+    secondMediumLong: methodology === 'pfitzinger' && peakTarget >= milesToMeters(65),
+    raceDay: frame.raceDate !== null ? toDayNumber(frame.raceDate) : null,
   };
-  const peakTarget = peakTargetMeters(goal, methodology, baseline);
+  const peakLong = peakLongMeters(goal, methodology, peakTarget, midPace(paces.long), w.longCapSeconds, layout.maxRuns);
+  // The long run climbs from the runner's longest recent run to `peakLong` over the normal weeks
+  // before the taper, ~1 mi a week (the spike rule caps it at 1.1 × the 30-day longest), and
+  // reaches it with a few weeks to spare so the longest runs come two or three times.
+  const preTaper = frame.weeks.filter((x) => x.role !== 'taper');
+  const normalWeeks = preTaper.filter((x) => x.role === 'normal').length;
+  const taperFrom = preTaper.length;
+  const startLong = baselineLongestRun(profile);
+  const longStep = Math.min(1.25 * MILE, Math.max(0.5 * MILE, (peakLong - startLong) / Math.max(1, normalWeeks - 3)));
+  let lastNormalLong = c.prevLongest > 0 ? c.prevLongest : startLong;
+  let atPeak = 0;
+  let prevShape = '';
+  let prevRole: WeekRole | null = null;
   const vols: number[] = [...c.priorVolumes];
   const vol = (k: number) => (k < 0 ? baseline : (vols[k] ?? 0));
-  const state: WeekState = { runs: [...c.runs], prevLongest: c.prevLongest };
+  const state: WeekState = { runs: [...c.runs], prevLongest: c.prevLongest, hard: new Set<number>() };
   const growth = injured ? GROWTH.injured : GROWTH.normal;
   const growth2 = injured ? TWO_WEEK_GROWTH.injured : TWO_WEEK_GROWTH.normal;
   const keptDays = new Set(c.kept.map((k) => toDayNumber(k.scheduled_date)));
@@ -190,8 +220,46 @@ export function composePlan(c: ComposeInput): Plan {
       why = `easing back in: ${Math.round(comeback * 100)}% of the usual volume after time off`;
     }
     const carried = c.carried.get(k) ?? 0;
-    const finalTaper = frame.raceDate !== null && k === frame.weeks.length - 1;
-    const built = buildWeek(w, week, target, c.firstDay, state, finalTaper, { taken: keptDays, calm, maxVolume: Math.max(0, target - carried) });
+    const finalTaper = frame.raceDate !== null && (k === frame.weeks.length - 1 || (k === frame.weeks.length - 2 && frame.weeks[k + 1]!.days < 7));
+    // A partial block (the days before a race that does not end a block) holds its share of a week.
+    if (week.days < 7) target *= week.days / 7;
+    let longWanted: number;
+    let fastLong = false;
+    if (week.role === 'taper') longWanted = Math.min(0.85, week.taperShare + 0.05) * Math.min(peakLong, lastNormalLong);
+    else if (week.role === 'recovery') longWanted = 0.8 * lastNormalLong;
+    else if (lastNormalLong >= peakLong - 100) {
+      // At the peak: the longest run every other week, a shorter one with race-pace work between.
+      atPeak++;
+      longWanted = atPeak % 2 === 1 ? peakLong : 0.85 * peakLong;
+      fastLong = atPeak % 2 === 0;
+    } else {
+      longWanted = Math.min(peakLong, lastNormalLong + longStep);
+      fastLong = k % 2 === 1;
+    }
+    const progress = taperFrom <= 1 ? 1 : Math.min(1, k / (taperFrom - 1));
+    const plan: WeekPlan = { target, longWanted, progress, fastLong };
+    const limits = { taken: keptDays, calm, maxVolume: Math.max(0, target - carried) };
+    const saved = { runs: state.runs.length, prevLongest: state.prevLongest, hard: new Set(state.hard) };
+    let built = buildWeek(w, week, plan, c.firstDay, state, finalTaper, limits);
+    // Ten identical weeks in a row is a defect (TRAINING.md): a week that would repeat the one
+    // before (a held ceiling, sessions that cannot grow) runs a little lighter instead.
+    const shape = shapeOf(built, week.start_date);
+    if (week.role === 'normal' && prevRole === 'normal' && shape === prevShape) {
+      state.runs.length = saved.runs;
+      state.prevLongest = saved.prevLongest;
+      state.hard = saved.hard;
+      built = buildWeek(w, week, { ...plan, target: 0.93 * target, longWanted: 0.9 * plan.longWanted }, c.firstDay, state, finalTaper, {
+        ...limits,
+        maxVolume: Math.max(0, 0.93 * target - carried),
+      });
+      why += '; a little lighter than the week before, so the body gets a change';
+    }
+    prevShape = shapeOf(built, week.start_date);
+    prevRole = week.role;
+    if (week.role === 'normal') {
+      const longest = Math.max(0, ...built.filter((b) => b.session.type === 'long').map((b) => b.session.estimate.distance_meters));
+      if (longest > 0) lastNormalLong = Math.max(lastNormalLong >= peakLong - 100 ? lastNormalLong : 0, longest);
+    }
     let volume = carried;
     for (const b of built) {
       volume += b.session.estimate.distance_meters;
@@ -213,13 +281,15 @@ export function composePlan(c: ComposeInput): Plan {
     weekReasons[k] = why;
   }
   workouts.push(...c.kept);
+  // A race that does not end a block falls inside the last one (frame.ts).
+  const raceInBlock = (frame.weeks[frame.weeks.length - 1]?.days ?? 7) < 7;
   if (
     frame.raceDate !== null &&
     goal.kind === 'race' &&
     toDayNumber(frame.raceDate) >= c.firstDay &&
     !c.kept.some((k) => k.scheduled_date === frame.raceDate)
   ) {
-    workouts.push(raceWorkout(c, goal, frame.weeks.length, paces));
+    workouts.push(raceWorkout(c, goal, raceInBlock ? frame.weeks.length - 1 : frame.weeks.length, paces));
   }
   workouts.sort((a, b) => (a.scheduled_date < b.scheduled_date ? -1 : a.scheduled_date > b.scheduled_date ? 1 : 0));
 
@@ -233,10 +303,13 @@ export function composePlan(c: ComposeInput): Plan {
       estimated_duration_minutes: Math.round(inWeek.reduce((a, x) => a + x.estimated_duration_minutes, 0)),
       is_recovery: roles[week.index] === 'recovery',
       is_taper: week.role === 'taper',
-      reason: weekReasons[week.index] ?? 'kept as it was',
+      reason:
+        raceInBlock && week.index === frame.weeks.length - 1
+          ? `race week: short easy runs before the race on ${frame.raceDate ?? ''}`
+          : (weekReasons[week.index] ?? 'kept as it was'),
     });
   }
-  if (frame.raceDate !== null) {
+  if (frame.raceDate !== null && !raceInBlock) {
     const race = workouts.filter((x) => x.scheduled_date === frame.raceDate);
     weeks.push({
       index: frame.weeks.length,
@@ -253,7 +326,13 @@ export function composePlan(c: ComposeInput): Plan {
   const peak = Math.max(...weeks.map((x) => x.estimated_distance_meters), 0);
   // Never degrade silently: when the runner's days cannot carry the volume the goal and their
   // current running call for, the plan says so and what would change it.
-  const ceiling = weekCeilingMeters(w);
+  const ceiling = weekCeilingMeters(w, peakLong);
+  const longest = Math.max(0, ...workouts.filter((x) => x.workout_type !== 'race').map((x) => x.estimated_distance_meters));
+  // The plan prepares for the race, or says plainly why it cannot (TRAINING.md §Safety guardrails).
+  const short =
+    goal.kind === 'race' && c.fromWeek === 0 && longest < Math.min(peakLong, Math.max(w.floorMeters, 0)) - 400
+      ? `; the long run reaches ${miles(longest)} mi, short of the ${miles(Math.min(peakLong, w.floorMeters))} mi this race calls for: from your longest recent run of ${miles(startLong)} mi, no run may grow past 1.1 × the longest of the month before, and ${normalWeeks} build weeks are not enough to get there`
+      : '';
   const daysLimit =
     peakTarget > 1.02 * ceiling
       ? `; with ${profile.days_available_per_week} running day${profile.days_available_per_week === 1 ? '' : 's'} a week, no week can hold more than about ${km(ceiling)} while the long run stays within its limits, below the ${km(peakTarget)} ${goal.kind === 'race' ? 'your current running and this race call for' : 'your goal calls for'}: add running days to train at that volume`
@@ -268,7 +347,7 @@ export function composePlan(c: ComposeInput): Plan {
     phases: frame.phases,
     weeks,
     workouts,
-    reason: `${weeks.length}-week ${methodology} plan ${goal.kind === 'race' ? `for ${km(goal.target_race_distance_meters)} on ${goal.target_race_date}` : `to ${goal.target_weekly_mileage_miles} mi a week`}; paces from VDOT ${(Math.round(fitness.vdot * 10) / 10).toFixed(1)} (${fitness.source === 'race' ? 'your recent race' : 'your easy pace'}); peak week ${km(peak)}${daysLimit}`,
+    reason: `${weeks.length}-week ${methodology} plan ${goal.kind === 'race' ? `for ${km(goal.target_race_distance_meters)} on ${goal.target_race_date}` : `to ${goal.target_weekly_mileage_miles} mi a week`}; paces from VDOT ${(Math.round(fitness.vdot * 10) / 10).toFixed(1)} (${fitness.source === 'race' ? 'your recent race' : 'your easy pace'}); peak week ${km(peak)}, longest run ${km(longest)}${daysLimit}${short}`,
   };
 }
 
@@ -295,27 +374,65 @@ function raceWorkout(
   };
 }
 
+/** A built week's shape as the runner reads it: each run's day in the block, type and title (with its size). */
+function shapeOf(built: { date: string; session: { type: string; title: string } }[], start: string): string {
+  return built.map((b) => `${daysBetween(start, b.date)}:${b.session.type}:${b.session.title}`).join('|');
+}
+
 function recoveryEveryOf(frame: Frame): number {
   const first = frame.weeks.find((w) => w.role === 'recovery');
   return first ? first.index + 1 : 4;
 }
 
 const km = (m: number): string => `${(m / 1000).toFixed(1)} km`;
+const miles = (m: number): string => metersToMiles(m).toFixed(1);
+const MILE = 1609.344;
 
-/** The weekly volume a goal calls for (never below what the runner already does). */
+/**
+ * The peak week a goal calls for, from the runner's current mileage and the race (TRAINING.md
+ * §Methodologies): about 15% above what they run now, at least the published plans' lowest peak
+ * for the distance and methodology (Pfitzinger's 18/55, Daniels' and 80/20's lower levels, the
+ * novice plans), at most their highest — never below what the runner already runs.
+ */
 function peakTargetMeters(goal: Goal, methodology: Methodology, baseline: number): number {
   if (goal.kind === 'mileage') return milesToMeters(goal.target_weekly_mileage_miles);
   const d = goal.target_race_distance_meters;
-  const miles = d <= 7000 ? 20 : d <= 15_000 ? 25 : d <= 30_000 ? 32 : 42;
-  const factor = methodology === 'pfitzinger' ? 1.25 : methodology === '80/20' ? 1.1 : 1;
-  return Math.max(baseline, milesToMeters(miles * factor));
+  const bucket = d <= 7000 ? 0 : d <= 15_000 ? 1 : raceBucket(d) === 'half' ? 2 : 3;
+  const lowest: Record<Methodology, number[]> = { daniels: [20, 25, 30, 40], pfitzinger: [30, 35, 40, 55], '80/20': [18, 22, 28, 35] };
+  const highest = [50, 60, 65, methodology === 'pfitzinger' ? 85 : 75][bucket]!;
+  const wanted = Math.max(lowest[methodology][bucket]!, Math.min(highest, 1.15 * metersToMiles(baseline)));
+  return Math.max(baseline, milesToMeters(wanted));
 }
 
-/** The longest long run a goal needs. */
-function needCap(goal: Goal): number {
-  if (goal.kind === 'mileage') return 22_000;
-  const d = goal.target_race_distance_meters;
-  return d <= 7000 ? 14_000 : d <= 15_000 ? 18_000 : d <= 30_000 ? 24_000 : 35_000;
+/**
+ * The longest long run a goal builds to (TRAINING.md §Methodologies and the beginner floor):
+ * Pfitzinger 20 mi for the marathon (22 at 65+ mi a week), 80/20 ~3:00 of running, Daniels
+ * min(30% of the week, 150 min) — and for every methodology at least 18 mi for a marathon and
+ * 10 mi for a half. Shorter races: up to 30% of the peak week, 10 mi (5 km) or 13 mi (10 km).
+ */
+function peakLongMeters(goal: Goal, methodology: Methodology, peakWeek: number, longPace: number, capSeconds: number, days: number): number {
+  const byTime = (seconds: number) => (seconds / longPace) * 1000;
+  const share = longRunShareCap(days, methodology) - 0.04;
+  if (goal.kind === 'mileage') return Math.min(share * peakWeek, byTime(capSeconds - 300), milesToMeters(16));
+  const floor = longRunFloorMeters(goal);
+  const bucket = raceBucket(goal.target_race_distance_meters);
+  const daniels = Math.min(share * peakWeek, byTime(capSeconds - 300));
+  let want: number;
+  if (bucket === 'marathon') {
+    want =
+      methodology === 'pfitzinger'
+        ? milesToMeters(peakWeek >= milesToMeters(65) ? 22 : 20)
+        : methodology === '80/20'
+          ? Math.min(milesToMeters(22), byTime(180 * 60))
+          : Math.min(milesToMeters(22), daniels);
+    want = Math.min(want, Math.max(byTime(capSeconds - 300), floor));
+  } else if (bucket === 'half') {
+    want = methodology === 'daniels' ? daniels : Math.min(share * peakWeek, milesToMeters(methodology === 'pfitzinger' ? 16 : 14), byTime(capSeconds - 300));
+  } else {
+    const cap = goal.target_race_distance_meters <= 7000 ? 10 : 13;
+    want = Math.min(share * peakWeek, milesToMeters(cap), byTime(capSeconds - 300));
+  }
+  return Math.floor(Math.max(want, floor) / 10) * 10;
 }
 
 /** Weeks for a mileage goal: to its end date, else long enough to reach it at ~8% a week plus a month. */

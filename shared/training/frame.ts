@@ -1,7 +1,7 @@
 /** The frame of a plan: its week grid, phases and the role of every week, before any run is sized. */
 import type { Goal } from '../schema/goal.ts';
 import type { Methodology, Phase, PlanPhase } from '../schema/plan.ts';
-import { addDays, daysBetween, weekday } from './dates.ts';
+import { addDays, daysBetween } from './dates.ts';
 import { raceBucket } from './rules.ts';
 
 export type WeekRole = 'normal' | 'recovery' | 'taper';
@@ -13,12 +13,17 @@ export interface FrameWeek {
   role: WeekRole;
   /** For taper weeks: the share of peak volume. */
   taperShare: number;
+  /** Days of the block that hold training: 7, fewer in a race's last block (its days before the race). */
+  days: number;
 }
 
 export interface Frame {
-  /** First day of week 0: the long-run weekday on or before the start date. */
+  /** First day of week 0: the plan's start date (its weeks are 7-day blocks from it, whatever the weekday). */
   anchor: string;
-  /** Training weeks; a race goal's race falls on day 0 of the week after the last one. */
+  /**
+   * Training weeks; a race goal's race falls on day 0 of the week after the last one, or inside
+   * the last one when that block is partial (`days` < 7: the days before the race).
+   */
   weeks: FrameWeek[];
   raceDate: string | null;
   phases: PlanPhase[];
@@ -52,12 +57,17 @@ const PHASE_REASON: Record<Phase, string> = {
 
 /** Lays out weeks and phases. `trainingWeeks` is only used for goals without a date. */
 export function buildFrame(goal: Goal, start: string, methodology: Methodology, injured: boolean, trainingWeeks: number): Frame {
-  // Weeks begin on the race weekday (Sunday for mileage goals) so the race ends a week cleanly.
-  const anchorWeekday = goal.kind === 'race' ? weekday(goal.target_race_date) : 0;
-  const anchor = addDays(start, -((weekday(start) - anchorWeekday + 7) % 7));
-  const count = goal.kind === 'race' ? daysBetween(anchor, goal.target_race_date) / 7 : trainingWeeks;
+  // Weeks are 7-day blocks from the start date, so week 1's shape never depends on the weekday
+  // the runner starts on (issue 17); a race that does not end a block falls inside the last one.
+  const anchor = start;
+  const span = goal.kind === 'race' ? daysBetween(anchor, goal.target_race_date) : 7 * trainingWeeks;
+  const full = Math.floor(span / 7);
+  const tail = span % 7;
+  const count = full + (tail > 0 ? 1 : 0);
   const every = recoveryEvery(methodology, injured);
-  const shares = goal.kind === 'race' ? taperShares(goal.target_race_distance_meters).slice(-count) : [];
+  // A partial last block is the final taper's tail: it takes the last share too (for its days).
+  const published = goal.kind === 'race' ? taperShares(goal.target_race_distance_meters) : [];
+  const shares = (tail > 0 ? [...published, published[published.length - 1] ?? 0.5] : published).slice(-count);
   const taperFrom = count - shares.length;
   const pre = taperFrom;
   const [baseShare, buildShare] = PHASE_SPLIT[methodology];
@@ -78,7 +88,14 @@ export function buildFrame(goal: Goal, start: string, methodology: Methodology, 
     else if (i < baseWeeks + buildWeeks) phase = 'build';
     else phase = goal.kind === 'mileage' ? 'maintain' : 'peak';
     const role: WeekRole = i >= taperFrom ? 'taper' : (i + 1) % every === 0 ? 'recovery' : 'normal';
-    weeks.push({ index: i, start_date: addDays(anchor, 7 * i), phase, role, taperShare: i >= taperFrom ? (shares[i - taperFrom] ?? 0.5) : 1 });
+    weeks.push({
+      index: i,
+      start_date: addDays(anchor, 7 * i),
+      phase,
+      role,
+      taperShare: i >= taperFrom ? (shares[i - taperFrom] ?? 0.5) : 1,
+      days: i === full ? tail : 7,
+    });
   }
   const phases: PlanPhase[] = [];
   for (const w of weeks) {

@@ -37,6 +37,18 @@ function finish(env: SessionEnv, type: WorkoutType, title: string, segments: Seg
   return { type, title, structure, reason, estimate: estimateWorkout(structure, env.paces, env.raceMeters) };
 }
 
+/**
+ * The session with `meters` in all: the difference goes to its warm-up as easy running. Only for
+ * a big week on few days, where the easy days alone cannot carry the volume.
+ */
+export function padWarmup(env: SessionEnv, session: Session, meters: number): Session {
+  const extra = floor10(meters - session.estimate.distance_meters);
+  const first = session.structure.segments[0];
+  if (extra < 500 || !first || first.type !== 'warmup' || first.distance_meters === undefined) return session;
+  const segments = [{ ...first, distance_meters: first.distance_meters + extra }, ...session.structure.segments.slice(1)];
+  return finish(env, session.type, session.title, segments, `${session.reason}; a longer easy warm-up carries the week's volume on your few days`);
+}
+
 /** How many 20 s strides fit an R budget (0, or 4–6). */
 export function strideCount(env: SessionEnv, rMeters: number): number {
   if (env.injured) return 0;
@@ -76,19 +88,23 @@ export function easyRun(env: SessionEnv, meters: number, strides: number, reason
   );
 }
 
-/** The long run; `mMeters` of it at marathon pace near the end when given. */
-export function longRun(env: SessionEnv, meters: number, mMeters: number, reason: string): Session {
+/**
+ * The long run; `fastMeters` of it near the end at `fastTarget` when given: marathon pace
+ * (Pfitzinger's and Daniels' M-pace long runs) or a tempo fast finish (80/20).
+ */
+export function longRun(env: SessionEnv, meters: number, fastMeters: number, reason: string, fastTarget: PaceTarget = 'marathon'): Session {
   const total = floor10(meters);
-  if (mMeters >= 3000 && total - mMeters >= 4000) {
-    const m = floor10(mMeters);
+  if (fastMeters >= 2000 && total - fastMeters >= 4000) {
+    const m = floor10(fastMeters);
     const cool = 1000;
+    const what = fastTarget === 'marathon' ? 'at marathon pace' : 'fast finish at tempo';
     return finish(
       env,
       'long',
-      `Long run ${km(total)} with ${km(m)} at marathon pace`,
+      `Long run ${km(total)} with ${km(m)} ${what}`,
       [
         { type: 'steady', distance_meters: total - m - cool, pace_target: 'long' },
-        { type: 'steady', distance_meters: m, pace_target: 'marathon' },
+        { type: 'steady', distance_meters: m, pace_target: fastTarget },
         { type: 'cooldown', distance_meters: cool, pace_target: 'easy' },
       ],
       reason,
@@ -105,32 +121,46 @@ interface RepPlan {
   max: number;
 }
 
-/** Reps of a fixed bout inside `meters` total with warm-up and cool-down; null when too few fit. */
-function reps(env: SessionEnv, meters: number, budget: number, plan: RepPlan, type: WorkoutType, name: string, reason: string): Session | null {
+/**
+ * Reps of a fixed bout with a warm-up and cool-down of `warmCool` minutes (down to 10 and 8 when
+ * `meters` is short), within `meters` at most; null when too few fit.
+ */
+function reps(
+  env: SessionEnv,
+  meters: number,
+  budget: number,
+  plan: RepPlan,
+  type: WorkoutType,
+  name: string,
+  reason: string,
+  warmCool: [number, number] = [10, 10],
+): Session | null {
   const work = metersIn(env, plan.workSeconds, plan.target);
   const rest = metersIn(env, plan.restSeconds, 'jog');
-  let n = Math.min(plan.max, Math.floor(budget / work));
-  while (n >= plan.min && n * work + (n - 1) * rest + 2 * MIN_WARM > meters) n--;
-  if (n < plan.min) return null;
-  // The last rest is dropped: the cool-down follows the final rep directly.
-  const block = n * work + (n - 1) * rest;
-  const warm = floor10((meters - block) / 2);
-  const cool = floor10(meters - block - warm);
-  const segments: Segment[] = [{ type: 'warmup', distance_meters: warm, pace_target: 'easy' }];
-  if (n > 1)
-    segments.push({
-      type: 'interval',
-      repeats: n - 1,
-      work: { duration_seconds: plan.workSeconds, pace_target: plan.target },
-      recovery: { duration_seconds: plan.restSeconds, pace_target: 'jog' },
-    });
-  segments.push({ type: 'steady', duration_seconds: plan.workSeconds, pace_target: plan.target });
-  segments.push({ type: 'cooldown', distance_meters: cool, pace_target: 'easy' });
-  const bout = plan.workSeconds >= 60 ? `${Math.round(plan.workSeconds / 60)} min` : `${plan.workSeconds} s`;
-  return finish(env, type, `${name}: ${n} × ${bout}`, segments, reason);
+  for (const [wm, cm] of [warmCool, [Math.min(10, warmCool[0]), Math.min(8, warmCool[1])]] as const) {
+    const warm = Math.max(MIN_WARM, floor10(metersIn(env, wm * 60, 'easy')));
+    const cool = Math.max(MIN_WARM, floor10(metersIn(env, cm * 60, 'easy')));
+    let n = Math.min(plan.max, Math.floor(budget / work));
+    while (n >= plan.min && n * work + (n - 1) * rest + warm + cool > meters) n--;
+    if (n < plan.min) continue;
+    const segments: Segment[] = [{ type: 'warmup', distance_meters: warm, pace_target: 'easy' }];
+    // The last rest is dropped: the cool-down follows the final rep directly.
+    if (n > 1)
+      segments.push({
+        type: 'interval',
+        repeats: n - 1,
+        work: { duration_seconds: plan.workSeconds, pace_target: plan.target },
+        recovery: { duration_seconds: plan.restSeconds, pace_target: 'jog' },
+      });
+    segments.push({ type: 'steady', duration_seconds: plan.workSeconds, pace_target: plan.target });
+    segments.push({ type: 'cooldown', distance_meters: cool, pace_target: 'easy' });
+    const bout = plan.workSeconds >= 60 ? `${Math.round((plan.workSeconds / 60) * 10) / 10} min` : `${plan.workSeconds} s`;
+    return finish(env, type, `${name}: ${n} × ${bout}`, segments, reason);
+  }
+  return null;
 }
 
-/** One continuous block at `target` inside `meters`, warm-up and cool-down around it. */
+/** One continuous block at `target` with a warm-up and cool-down of `warmCool` minutes (shorter when `meters` is short). */
 function steadyBlock(
   env: SessionEnv,
   meters: number,
@@ -139,53 +169,115 @@ function steadyBlock(
   type: WorkoutType,
   name: string,
   reason: string,
+  warmCool: [number, number] = [10, 10],
 ): Session | null {
-  const block = floor10(Math.min(blockMeters, meters - 2 * MIN_WARM));
-  if (block < 1500) return null;
-  const warm = floor10((meters - block) / 2);
-  const cool = floor10(meters - block - warm);
-  return finish(
-    env,
-    type,
-    `${name}: ${km(block)}`,
-    [
-      { type: 'warmup', distance_meters: warm, pace_target: 'easy' },
-      { type: 'steady', distance_meters: block, pace_target: target },
-      { type: 'cooldown', distance_meters: cool, pace_target: 'easy' },
-    ],
-    reason,
-  );
+  for (const [wm, cm] of [warmCool, [Math.min(10, warmCool[0]), Math.min(8, warmCool[1])]] as const) {
+    const warm = Math.max(MIN_WARM, floor10(metersIn(env, wm * 60, 'easy')));
+    const cool = Math.max(MIN_WARM, floor10(metersIn(env, cm * 60, 'easy')));
+    const block = floor10(Math.min(blockMeters, meters - warm - cool));
+    if (block < 1500) continue;
+    return finish(
+      env,
+      type,
+      `${name}: ${km(block)}`,
+      [
+        { type: 'warmup', distance_meters: warm, pace_target: 'easy' },
+        { type: 'steady', distance_meters: block, pace_target: target },
+        { type: 'cooldown', distance_meters: cool, pace_target: 'easy' },
+      ],
+      reason,
+    );
+  }
+  return null;
 }
 
-/** A quality session of `kind` within `meters` and the zone budget; null when it does not fit. */
-export function qualitySession(env: SessionEnv, kind: QualityKind, meters: number, budget: ZoneBudget, reason: string): Session | null {
-  const tSeconds = (budget.T / 1000) * midPace(env.paces.threshold);
+/** Linear step from `a` to `b` as `p` goes 0 → 1. */
+const lerp = (a: number, b: number, p: number): number => a + (b - a) * Math.min(1, Math.max(0, p));
+
+/** What a session's hard part grows to within a block (TRAINING.md §Methodologies: progression). */
+export interface Progression {
+  /** 0 at the plan's first week, 1 at its last week before the taper. */
+  p: number;
+  /** Pfitzinger's LT runs are counted in miles (4 → 7 mi), others' tempo in minutes (20 → 40). */
+  ltMiles?: boolean;
+}
+
+/** Warm-up and cool-down (min), sized on purpose: faster work needs a longer warm-up. */
+const WARM_COOL: Record<'T' | 'I' | 'R' | 'M', [number, number]> = { T: [15, 10], I: [20, 15], R: [20, 10], M: [15, 10] };
+
+/**
+ * A quality session of `kind` within `meters` and the zone budget, its work sized by `prog`
+ * (tempo 20 → 40 min, cruise intervals 4 × 5 → 4 × 10 min, intervals 5 × 3 → 6 × 5 min, M
+ * 6 → 14 mi); the session is as long as its warm-up, work and cool-down, never padded to fill
+ * `meters`. Null when not even its smallest form fits.
+ */
+export function qualitySession(
+  env: SessionEnv,
+  kind: QualityKind,
+  meters: number,
+  budget: ZoneBudget,
+  reason: string,
+  prog: Progression = { p: 0.5 },
+): Session | null {
+  const p = prog.p;
   switch (kind) {
     case 'threshold': {
-      const bout = tSeconds >= 1800 ? 600 : 300;
-      return reps(env, meters, budget.T, { target: 'threshold', workSeconds: bout, restSeconds: 60, min: 2, max: 6 }, 'threshold', 'Cruise intervals', reason);
-    }
-    case 'tempo':
-      if (tSeconds < 600) return qualitySession(env, 'threshold', meters, budget, reason);
-      return steadyBlock(env, meters, Math.min(budget.T, metersIn(env, 25 * 60, 'tempo')), 'tempo', 'tempo', 'Tempo run', reason);
-    case 'intervals': {
-      const iSeconds = (budget.I / 1000) * midPace(env.paces.interval);
-      const bout = iSeconds >= 1200 ? 240 : 180;
-      return reps(
-        env,
-        meters,
-        budget.I,
-        { target: 'interval', workSeconds: bout, restSeconds: Math.round(bout * 0.8), min: 3, max: 6 },
-        'intervals',
-        'Intervals',
-        reason,
+      const total = lerp(20, 40, p) * 60;
+      const bout = p < 0.4 ? 300 : p < 0.75 ? 480 : 600;
+      // Cruise intervals: about 1 min of rest per 5 min of work.
+      const plan = { target: 'threshold' as const, workSeconds: bout, restSeconds: bout / 5, min: 2, max: Math.max(2, Math.round(total / bout)) };
+      return (
+        reps(env, meters, budget.T, plan, 'threshold', 'Cruise intervals', reason, WARM_COOL.T) ??
+        reps(
+          env,
+          meters,
+          budget.T,
+          { ...plan, workSeconds: 300, restSeconds: 60, max: Math.max(2, Math.round(total / 300)) },
+          'threshold',
+          'Cruise intervals',
+          reason,
+          WARM_COOL.T,
+        )
       );
+    }
+    case 'tempo': {
+      const want = prog.ltMiles ? lerp(4, 7, p) * 1609.344 : metersIn(env, lerp(20, 40, p) * 60, 'tempo');
+      const s = steadyBlock(env, meters, Math.min(budget.T, want), 'tempo', 'tempo', prog.ltMiles ? 'Lactate-threshold run' : 'Tempo run', reason, WARM_COOL.T);
+      return s ?? qualitySession(env, 'threshold', meters, budget, reason, prog);
+    }
+    case 'intervals': {
+      const n = p < 0.5 ? 5 : 6;
+      // I bouts 3–5 min with an equal or shorter jog; a small week's budget takes 3-min bouts.
+      for (const bout of [p < 0.34 ? 180 : p < 0.67 ? 240 : 300, 180]) {
+        const s = reps(
+          env,
+          meters,
+          budget.I,
+          { target: 'interval', workSeconds: bout, restSeconds: Math.round(bout * 0.75), min: 3, max: n },
+          'intervals',
+          'Intervals',
+          reason,
+          WARM_COOL.I,
+        );
+        if (s) return s;
+      }
+      return null;
     }
     case 'repetition':
       if (env.injured) return null;
-      return reps(env, meters, budget.R, { target: 'repetition', workSeconds: 45, restSeconds: 120, min: 4, max: 12 }, 'repetition', 'Repetitions', reason);
+      // R bouts ≤ 2 min with 2–3× the rest.
+      return reps(
+        env,
+        meters,
+        budget.R,
+        { target: 'repetition', workSeconds: p < 0.5 ? 45 : 60, restSeconds: p < 0.5 ? 120 : 150, min: 4, max: Math.round(lerp(8, 12, p)) },
+        'repetition',
+        'Repetitions',
+        reason,
+        WARM_COOL.R,
+      );
     case 'marathon_pace':
-      return steadyBlock(env, meters, Math.min(budget.M, 16_000), 'marathon', 'marathon_pace', 'Marathon pace', reason);
+      return steadyBlock(env, meters, Math.min(budget.M, lerp(6, 14, p) * 1609.344), 'marathon', 'marathon_pace', 'Marathon pace', reason, WARM_COOL.M);
     case 'race_pace':
       return racePaceSession(env, meters, budget, reason);
   }
