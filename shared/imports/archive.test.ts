@@ -4,7 +4,80 @@ import { parseCsv, parseStravaDate, readStravaCsv } from './csv.ts';
 import { openArchive, type ArchiveItem } from './archive.ts';
 import { stravaExport } from './testing.ts';
 import { bytesSource, blobSource, readZipDirectory, readZipEntry } from '../zip/read.ts';
-import { zipFiles } from '../zip/zip.ts';
+import { crc32, zipFiles } from '../zip/zip.ts';
+
+/** A ZIP64 archive (stored entries) with every size and offset in ZIP64 fields, as large exports have. */
+function zip64(files: { name: string; bytes: Uint8Array }[]): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let offset = 0;
+  const block = (size: number, write: (v: DataView) => void): Uint8Array => {
+    const b = new Uint8Array(size);
+    write(new DataView(b.buffer));
+    return b;
+  };
+  for (const file of files) {
+    const name = new TextEncoder().encode(file.name);
+    const crc = crc32(file.bytes);
+    const local = block(30, (v) => {
+      v.setUint32(0, 0x04034b50, true);
+      v.setUint16(4, 45, true);
+      v.setUint32(14, crc, true);
+      v.setUint32(18, file.bytes.length, true);
+      v.setUint32(22, file.bytes.length, true);
+      v.setUint16(26, name.length, true);
+    });
+    const header = block(46, (v) => {
+      v.setUint32(0, 0x02014b50, true);
+      v.setUint16(6, 45, true);
+      v.setUint32(16, crc, true);
+      v.setUint32(20, 0xffffffff, true);
+      v.setUint32(24, 0xffffffff, true);
+      v.setUint16(28, name.length, true);
+      v.setUint16(30, 28, true);
+      v.setUint32(42, 0xffffffff, true);
+    });
+    const extra = block(28, (v) => {
+      v.setUint16(0, 0x0001, true);
+      v.setUint16(2, 24, true);
+      v.setBigUint64(4, BigInt(file.bytes.length), true);
+      v.setBigUint64(12, BigInt(file.bytes.length), true);
+      v.setBigUint64(20, BigInt(offset), true);
+    });
+    parts.push(local, name, file.bytes);
+    central.push(header, name, extra);
+    offset += 30 + name.length + file.bytes.length;
+  }
+  const dirSize = central.reduce((n, c) => n + c.length, 0);
+  const record = block(56, (v) => {
+    v.setUint32(0, 0x06064b50, true);
+    v.setBigUint64(4, 44n, true);
+    v.setBigUint64(24, BigInt(files.length), true);
+    v.setBigUint64(32, BigInt(files.length), true);
+    v.setBigUint64(40, BigInt(dirSize), true);
+    v.setBigUint64(48, BigInt(offset), true);
+  });
+  const locator = block(20, (v) => {
+    v.setUint32(0, 0x07064b50, true);
+    v.setBigUint64(8, BigInt(offset + dirSize), true);
+    v.setUint32(16, 1, true);
+  });
+  const end = block(22, (v) => {
+    v.setUint32(0, 0x06054b50, true);
+    v.setUint16(8, 0xffff, true);
+    v.setUint16(10, 0xffff, true);
+    v.setUint32(12, 0xffffffff, true);
+    v.setUint32(16, 0xffffffff, true);
+  });
+  const all = [...parts, ...central, record, locator, end];
+  const out = new Uint8Array(all.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of all) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
 
 async function collect(items: AsyncGenerator<ArchiveItem>): Promise<ArchiveItem[]> {
   const out: ArchiveItem[] = [];
@@ -54,6 +127,21 @@ describe('ZIP reader', () => {
       }
       expect(await readZipEntry(source, directory.entries[1]!, 1000)).toEqual({ ok: false, reason: 'the file is too large to be one run' });
     }
+  });
+
+  it('reads ZIP64 end records and per-entry ZIP64 sizes and offsets', async () => {
+    const files = [
+      { name: 'activities.csv', bytes: new TextEncoder().encode('Activity ID,Filename\n') },
+      { name: 'activities/1.gpx', bytes: new TextEncoder().encode('<gpx></gpx>') },
+    ];
+    const source = bytesSource(zip64(files));
+    const directory = await readZipDirectory(source);
+    if (!directory.ok) throw new Error(directory.reason);
+    expect(directory.entries.map((e) => [e.name, e.size, e.compressedSize])).toEqual([
+      ['activities.csv', 21, 21],
+      ['activities/1.gpx', 11, 11],
+    ]);
+    expect(await readZipEntry(source, directory.entries[1]!, 100)).toEqual({ ok: true, bytes: files[1]!.bytes });
   });
 
   it('refuses what is not a ZIP, and an entry whose bytes changed', async () => {
