@@ -150,6 +150,12 @@ export const GUARDRAIL_RULES = [
   'days_available',
   'hard_days_in_row',
   'injury',
+  // Issue 17 §4: the runner's week and the race the plan is for.
+  'first_week',
+  'available_days',
+  'long_run_day',
+  'race_readiness',
+  'race_time_short',
   // The load forecast's findings (issue 23 §6): soft only, they explain and never block.
   'fitness_ramp',
   'race_day_form',

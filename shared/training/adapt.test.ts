@@ -2,11 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CompletedRun, Plan, Violation } from '../schema/plan.ts';
 import { adaptPlan } from './adapt.ts';
+import { ADVICE_RULES } from './guardrails.ts';
 import { inputArb } from './arbitraries.test-helpers.ts';
 import { addDays, daysBetween } from './dates.ts';
 import { generatePlan, type GenerateInput } from './engine.ts';
 import { LOAD_RULES } from './load-plan.ts';
-import { propertyRuns } from '../testing/properties.ts';
+import { propertyRuns, propertyTimeout } from '../testing/properties.ts';
 
 function planOf(input: GenerateInput): Plan {
   const r = generatePlan(input);
@@ -15,7 +16,8 @@ function planOf(input: GenerateInput): Plan {
 }
 // The load forecast's findings (race-day form, fitness ramp) are advice the plan explains, not
 // broken guardrails: engine.test.ts checks they are explained; here the guardrails must hold.
-const guardrails = (violations: readonly Violation[]) => violations.filter((v) => !LOAD_RULES.has(v.rule));
+// The load forecast's findings and the plan-shape advice (issue 17 §4) are shown, not a guardrail broken.
+const guardrails = (violations: readonly Violation[]) => violations.filter((v) => !LOAD_RULES.has(v.rule) && !ADVICE_RULES.has(v.rule));
 const ids = (prefix: string) => {
   let n = 0;
   return () => `${prefix}${++n}`;
@@ -72,13 +74,13 @@ describe('adaptPlan', () => {
     expect(r.removed_workout_ids.length).toBeGreaterThan(0);
   });
 
-  it('after illness: nothing during the sick days, a lighter week back', () => {
+  it('after illness: nothing during the sick days, then short easy runs', () => {
     const report = { kind: 'illness' as const, date: '2026-03-03', days: 6 };
     const r = adaptPlan({ plan, profile: base.profile, today, history: doneAsPlanned('2026-03-03'), report, newId: ids('a') });
     expect(guardrails(r.violations)).toEqual([]);
     expect(r.plan.workouts.some((w) => w.scheduled_date >= today && w.scheduled_date < '2026-03-09')).toBe(false);
     expect(r.reasons[0]).toMatch(/illness reported: rest until after 2026-03-08/);
-    expect(r.plan.weeks.find((w) => w.start_date === '2026-03-08')!.reason).toMatch(/easing back in/);
+    expect(r.reasons.join()).toMatch(/illness: 5 days of short easy running, then back on plan/);
   });
 
   it('after an injury: injury notes set, no repetition work, gentler ramp', () => {
@@ -123,7 +125,7 @@ describe('adaptPlan', () => {
     expect(guardrails(r.violations)).toEqual([]);
   });
 
-  it('property: any history, report and today give a plan that passes, with the past untouched', () => {
+  it('property: any history, report and today give a plan that passes, with the past untouched', { timeout: propertyTimeout(240_000, 400) }, () => {
     const arb = inputArb('race').chain((input) =>
       fc.record({
         input: fc.constant(input),

@@ -3,7 +3,7 @@ import type { CompletedRun, HealthReport, Plan, PlannedWorkout, PlanWeek, Traini
 import { fromDayNumber, toDayNumber } from './dates.ts';
 import { composePlan } from './engine.ts';
 import { buildFrame, type Frame } from './frame.ts';
-import { checkPlan } from './guardrails.ts';
+import { ADVICE_RULES, checkPlan } from './guardrails.ts';
 import { LOAD_RULES } from './load-plan.ts';
 import { composeForRaceForm } from './taper-form.ts';
 import { baselineLongestRun, isInjured } from './rules.ts';
@@ -56,7 +56,7 @@ export function adaptPlan(input: AdaptInput): AdaptResult {
     // is re-sized from today rather than left failing.
     const edited = new Set(plan.workouts.filter((w) => w.edited_by_user).map((w) => w.id));
     // The load forecast's findings are advice for the runner, not a reason to rewrite the plan.
-    if (violations.every((v) => LOAD_RULES.has(v.rule) || (v.workout_id !== undefined && edited.has(v.workout_id)))) {
+    if (violations.every((v) => LOAD_RULES.has(v.rule) || ADVICE_RULES.has(v.rule) || (v.workout_id !== undefined && edited.has(v.workout_id)))) {
       return { plan, changed: false, reasons: [], removed_workout_ids: [], profile, violations };
     }
     reasons.push(`the coming weeks no longer fit your current paces (${violations[0]!.reason})`);

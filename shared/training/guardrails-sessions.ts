@@ -1,6 +1,6 @@
 /** Guardrails on single sessions and the week's layout: structure, zone limits, easy share, days, race day. */
 import type { Violation } from '../schema/plan.ts';
-import { fromDayNumber } from './dates.ts';
+import { fromDayNumber, weekday as weekdayOf } from './dates.ts';
 import { LIMITS, sessionCaps } from './rules.ts';
 import { volumeOf, weekIsOpen, weekStartDay, type Timeline, type TimelineWorkout } from './timeline.ts';
 
@@ -118,6 +118,42 @@ export function checkDays(t: Timeline): Violation[] {
       severity: 'soft',
       reason: `${prev.date} and ${cur.date} are both hard days; put an easy day or rest between`,
     });
+  }
+  return out;
+}
+
+const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
+
+/**
+ * Availability is law (TRAINING.md): no run on a weekday the runner has not given, and the long
+ * run on their long-run day. Refused in a plan the engine or the coach makes; a run the runner
+ * moved there themselves (`edited_by_user`) is their call, so it is only pointed out.
+ */
+export function checkAvailability(t: Timeline): Violation[] {
+  const out: Violation[] = [];
+  const available = t.availableDays;
+  const longDay = t.longRunDay !== null && (available === null || available.has(t.longRunDay)) ? t.longRunDay : null;
+  if (available === null && longDay === null) return out;
+  const given = available ? [...available].sort((a, b) => a - b).map((d) => DAY_NAMES[d]) : [];
+  for (const w of t.workouts) {
+    // The goal race falls where the race is; rest and cross-training are not runs.
+    if (w.past || w.goalRace || w.meters <= 0) continue;
+    const weekday = weekdayOf(w.date);
+    const severity = w.editedByUser ? ('soft' as const) : ('hard' as const);
+    const base = { week: w.week, date: w.date, ...idOf(w), severity };
+    if (available !== null && !available.has(weekday)) {
+      out.push({
+        rule: 'available_days',
+        ...base,
+        reason: `${DAY_NAMES[weekday]} ${w.date} is not one of your running days (${given.join(', ')}): move this run to one of them, or add ${DAY_NAMES[weekday]} to your running days in Settings.`,
+      });
+    } else if (longDay !== null && w.type === 'long' && weekday !== longDay) {
+      out.push({
+        rule: 'long_run_day',
+        ...base,
+        reason: `Your long run is on ${DAY_NAMES[longDay]}s, but this one falls on ${DAY_NAMES[weekday]} ${w.date}: move it to ${DAY_NAMES[longDay]}, or change your long-run day in Settings.`,
+      });
+    }
   }
   return out;
 }

@@ -1,17 +1,7 @@
 /** Guardrails on load over time: ramps, single-run spikes, long-run cap, recovery weeks, taper. */
 import type { Violation } from '../schema/plan.ts';
 import { fromDayNumber } from './dates.ts';
-import {
-  LIMITS,
-  isDownWeek,
-  longRunCapSeconds,
-  longRunFloorMeters,
-  longRunShareCap,
-  rampLimits,
-  rampReference,
-  taperDays,
-  taperSecondWeekShare,
-} from './rules.ts';
+import { LIMITS, isDownWeek, longRunCapSeconds, longRunFloorMeters, longRunShareCap, taperDays, taperSecondWeekShare } from './rules.ts';
 import { volumeOf, weekIsOpen, weekStartDay, type Timeline } from './timeline.ts';
 import type { Goal } from '../schema/goal.ts';
 import type { Methodology } from '../schema/plan.ts';
@@ -19,40 +9,6 @@ import type { Methodology } from '../schema/plan.ts';
 const km = (m: number): string => `${(m / 1000).toFixed(1)} km`;
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 const EPS = 1; // one meter of rounding slack
-
-/** Week over week (soft) and over two weeks (hard), judged against `rampReference`. */
-export function checkRamps(t: Timeline): Violation[] {
-  const out: Violation[] = [];
-  const limits = rampLimits(t.injured);
-  const vol = (k: number) => volumeOf(t, k);
-  const why = t.injured ? ' (lowered for the injury notes)' : '';
-  for (let k = 0; k < t.weekCount; k++) {
-    // A week whose remaining days hold nothing cannot be fixed by changing the plan.
-    if (!weekIsOpen(t, k) || (t.weekPlanned[k] ?? 0) <= 0) continue;
-    const v = vol(k);
-    const ref2 = rampReference(vol, k, 2);
-    const ref1 = rampReference(vol, k, 1);
-    const date = fromDayNumber(weekStartDay(t, k));
-    if (v > ref2 * (1 + limits.twoWeek) + EPS) {
-      out.push({
-        rule: 'two_week_ramp',
-        week: k,
-        date,
-        severity: 'hard',
-        reason: `week ${k + 1} is ${km(v)}, ${pct(v / ref2 - 1)} above ${km(ref2)} two weeks earlier; the limit is ${pct(limits.twoWeek)}${why}`,
-      });
-    } else if (v > ref1 * (1 + limits.weekly) + EPS) {
-      out.push({
-        rule: 'weekly_ramp',
-        week: k,
-        date,
-        severity: 'soft',
-        reason: `week ${k + 1} is ${km(v)}, ${pct(v / ref1 - 1)} above ${km(ref1)} the week before; keep it within ${pct(limits.weekly)}${why}`,
-      });
-    }
-  }
-  return out;
-}
 
 /** No run longer than 1.10 × the longest of the previous 30 days (hard past 1.30 ×). */
 export function checkSpikes(t: Timeline): Violation[] {

@@ -1,12 +1,23 @@
 /** The guardrail check every plan passes before it is saved, whoever made it (engine, LLM, runner). */
 import { MethodologySchema, PlanLikeSchema, type Violation } from '../schema/plan.ts';
 import { formatPath } from '../schema/issues.ts';
-import { checkDays, checkEasyShare, checkRaceDay, checkSessions, checkStructures } from './guardrails-sessions.ts';
-import { checkLongRuns, checkRamps, checkRecoveryWeeks, checkSpikes, checkTaper } from './guardrails-volume.ts';
+import { checkAvailability, checkDays, checkEasyShare, checkRaceDay, checkSessions, checkStructures } from './guardrails-sessions.ts';
+import { checkBlockRamps, checkFirstBlock } from './guardrails-ramp.ts';
+import { checkRaceReadiness } from './guardrails-race.ts';
+import { checkLongRuns, checkRecoveryWeeks, checkSpikes, checkTaper } from './guardrails-volume.ts';
 import { checkPlanLoad, LOAD_RULES } from './load-plan.ts';
 import { buildTimeline, type GuardrailContext } from './timeline.ts';
 
 export type { GuardrailContext } from './timeline.ts';
+export { EXPLAINING_RULES } from './guardrails-race.ts';
+
+/**
+ * Findings about the plan's shape as a whole (issue 17 §4): a long run or peak week short of what
+ * the race needs, the time being too short for it, a first week far under the runner's volume.
+ * They are advice the app shows, like the load forecast's: re-planning the coming weeks with the
+ * same engine would not change them, so adaptation does not re-plan for them.
+ */
+export const ADVICE_RULES: ReadonlySet<string> = new Set(['race_readiness', 'race_time_short', 'first_week']);
 
 /**
  * The plan-quality report: checks a plan (any source) against every guardrail and reads its load
@@ -23,20 +34,24 @@ export function checkPlan(plan: unknown, ctx: GuardrailContext): Violation[] {
   }
   const t = buildTimeline(parsed.data, ctx);
   // The long-run caps differ by methodology (TRAINING.md v2); a plan that names none gets Daniels' strict ones.
-  const methodology = MethodologySchema.safeParse((plan as { methodology?: unknown }).methodology);
+  const named = MethodologySchema.safeParse((plan as { methodology?: unknown }).methodology);
+  const methodology = named.success ? named.data : null;
   const weeks = parsed.data.weeks;
   const flagged = weeks && weeks.some((w) => w.is_recovery !== undefined) ? new Set(weeks.filter((w) => w.is_recovery).map((w) => w.index)) : null;
   return [
     ...checkStructures(t),
     ...checkRaceDay(t),
     ...checkDays(t),
-    ...checkRamps(t),
+    ...checkAvailability(t),
+    ...checkFirstBlock(t, ctx.goal),
+    ...checkBlockRamps(t),
     ...checkSpikes(t),
-    ...checkLongRuns(t, ctx.goal, methodology.success ? methodology.data : null),
+    ...checkLongRuns(t, ctx.goal, methodology),
     ...checkSessions(t),
     ...checkEasyShare(t),
     ...checkRecoveryWeeks(t, flagged),
     ...checkTaper(t),
+    ...checkRaceReadiness(t, methodology),
     // The load forecast (issue 23 §6): a too-steep fitness ramp, race-day form off the band.
     ...checkPlanLoad(parsed.data, t, ctx),
   ];

@@ -1,10 +1,11 @@
 /** Reads a plan from any source into dated, estimated runs and weekly volumes for the guardrail check. */
 import type { Goal } from '../schema/goal.ts';
-import type { CompletedRun, PlanLike, TrainingProfile } from '../schema/plan.ts';
+import { WEEKDAYS, type CompletedRun, type PlanLike, type TrainingProfile } from '../schema/plan.ts';
 import { WorkoutStructureSchema, type PaceTable, type WorkoutStructure, type WorkoutType } from '../schema/workout.ts';
 import { toDayNumber } from './dates.ts';
 import { estimateWorkout, type WorkoutEstimate } from './estimate.ts';
 import { paceTable } from './paces.ts';
+import { milesToMeters } from './units.ts';
 import { raceDayPace, type RaceDayPace } from './race-pace.ts';
 import { HARD_TYPES, baselineLongestRun, baselineWeeklyMeters, isInjured, runnerFitness, type RunnerFitness } from './rules.ts';
 
@@ -35,6 +36,8 @@ export interface TimelineWorkout {
   structure: WorkoutStructure | null;
   /** Before `today`: done or missed, not planned any more. */
   past: boolean;
+  /** Changed by the runner themselves (`edited_by_user`): their choice of day is theirs. */
+  editedByUser: boolean;
 }
 
 export interface Timeline {
@@ -43,6 +46,8 @@ export interface Timeline {
   weekCount: number;
   todayDay: number | null;
   baseline: number;
+  /** The runner's current weekly volume as they gave it (`baseline` is never below ≈5 mi). */
+  currentWeekly: number;
   longestBaseline: number;
   daysAvailable: number;
   injured: boolean;
@@ -60,6 +65,17 @@ export interface Timeline {
   runs: { day: number; meters: number }[];
   /** Meters run on each day (history or plan). */
   dayVolume: Map<number, number>;
+  /**
+   * 7-day blocks counted from the plan's first day (`start_date`): the weeks as the runner lives
+   * them, whatever weekday the engine's own weeks begin on. The ramp is judged on these.
+   */
+  blockVolume: number[];
+  /** Volume each block still holds from today on. */
+  blockPlanned: number[];
+  /** The runner's weekdays (0 = Sunday), when the profile names them. */
+  availableDays: ReadonlySet<number> | null;
+  /** The weekday of the long run (0 = Sunday), when the profile names it. */
+  longRunDay: number | null;
 }
 
 /**
@@ -116,6 +132,7 @@ export function buildTimeline(plan: PlanLike, ctx: GuardrailContext): Timeline {
       estimate,
       structure: parsed?.success ? parsed.data : null,
       past: todayDay !== null && day < todayDay,
+      editedByUser: w.edited_by_user === true,
     };
   });
 
@@ -125,12 +142,17 @@ export function buildTimeline(plan: PlanLike, ctx: GuardrailContext): Timeline {
   const weekLongest = new Array<number>(weekCount).fill(0);
   const weekPlanned = new Array<number>(weekCount).fill(0);
   const dayVolume = new Map<number, number>();
+  const blockCount = Math.max(0, Math.floor((lastDay - startDay) / 7) + 1);
+  const blockVolume = new Array<number>(blockCount).fill(0);
+  const blockPlanned = new Array<number>(blockCount).fill(0);
   const runs: { day: number; meters: number }[] = [];
   const addRun = (day: number, meters: number, counts: boolean): void => {
     if (meters <= 0) return;
     runs.push({ day, meters });
     if (!counts) return;
     dayVolume.set(day, (dayVolume.get(day) ?? 0) + meters);
+    const block = Math.floor((day - startDay) / 7);
+    if (block >= 0 && block < blockCount) blockVolume[block] = (blockVolume[block] ?? 0) + meters;
     const week = Math.floor((day - anchorDay) / 7);
     if (week < 0 || week >= weekCount) return;
     weekVolume[week] = (weekVolume[week] ?? 0) + meters;
@@ -140,6 +162,8 @@ export function buildTimeline(plan: PlanLike, ctx: GuardrailContext): Timeline {
     if (useHistory && w.past) continue;
     addRun(w.day, w.meters, !w.goalRace);
     if (!w.past && !w.goalRace && w.week >= 0 && w.week < weekCount) weekPlanned[w.week] = (weekPlanned[w.week] ?? 0) + w.meters;
+    const block = Math.floor((w.day - startDay) / 7);
+    if (!w.past && !w.goalRace && block >= 0 && block < blockCount) blockPlanned[block] = (blockPlanned[block] ?? 0) + w.meters;
   }
   if (ctx.history) {
     for (const run of ctx.history) {
@@ -157,6 +181,7 @@ export function buildTimeline(plan: PlanLike, ctx: GuardrailContext): Timeline {
     weekCount,
     todayDay,
     baseline: baselineWeeklyMeters(ctx.profile),
+    currentWeekly: milesToMeters(ctx.profile.current_weekly_mileage_miles),
     longestBaseline,
     daysAvailable: ctx.profile.days_available_per_week,
     injured: isInjured(ctx.profile.injury_notes),
@@ -170,7 +195,22 @@ export function buildTimeline(plan: PlanLike, ctx: GuardrailContext): Timeline {
     weekLongest,
     runs,
     dayVolume,
+    blockVolume,
+    blockPlanned,
+    availableDays: ctx.profile.available_days ? new Set(ctx.profile.available_days.map((d) => WEEKDAYS.indexOf(d))) : null,
+    longRunDay: ctx.profile.long_run_day ? WEEKDAYS.indexOf(ctx.profile.long_run_day) : null,
   };
+}
+
+/** Block `k`'s training volume (7-day blocks from the plan's first day); blocks before the plan stand at the runner's current volume. */
+export function blockVolumeOf(t: Timeline, k: number): number {
+  if (k < 0) return t.baseline;
+  return t.blockVolume[k] ?? 0;
+}
+
+/** Whether block `k` still lies (at least partly) ahead of `today`. */
+export function blockIsOpen(t: Timeline, k: number): boolean {
+  return t.todayDay === null || t.startDay + 7 * k + 6 >= t.todayDay;
 }
 
 /** Week `k`'s training volume; weeks before the plan stand at the runner's baseline. */
