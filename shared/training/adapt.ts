@@ -1,12 +1,17 @@
 /** Re-plans the coming weeks after missed runs, illness or injury, or runs well off plan. */
 import type { CompletedRun, HealthReport, Plan, PlannedWorkout, PlanWeek, TrainingProfile, Violation } from '../schema/plan.ts';
+import type { WorkoutStructure } from '../schema/workout.ts';
 import { fromDayNumber, toDayNumber } from './dates.ts';
 import { composePlan } from './engine.ts';
 import { buildFrame, type Frame } from './frame.ts';
 import { ADVICE_RULES, checkPlan } from './guardrails.ts';
 import { LOAD_RULES } from './load-plan.ts';
 import { composeForRaceForm } from './taper-form.ts';
-import { baselineLongestRun, isInjured } from './rules.ts';
+import { baselineLongestRun, baselineWeeklyMeters, isInjured, LIMITS } from './rules.ts';
+import { easyRun, type SessionEnv } from './sessions.ts';
+import { runnerPaces } from './timeline.ts';
+import { estimateWorkout } from './estimate.ts';
+import { midPace } from './paces.ts';
 
 export interface AdaptInput {
   plan: Plan;
@@ -48,6 +53,8 @@ export function adaptPlan(input: AdaptInput): AdaptResult {
         }
       : input.profile;
   const reasons = triggers(plan, history, todayDay, report);
+  const back = comebackOf(plan, history, todayDay, report);
+  if (back) reasons.push(back.why);
   const ctx = { profile, goal: plan.goal, today, history };
   if (reasons.length === 0) {
     const violations = checkPlan(plan, ctx);
@@ -67,7 +74,18 @@ export function adaptPlan(input: AdaptInput): AdaptResult {
   const anchorDay = toDayNumber(frame.anchor);
   const weekOf = (day: number) => Math.floor((day - anchorDay) / 7);
   const fromWeek = Math.max(0, weekOf(todayDay));
-  const resumeDay = report ? Math.max(todayDay, toDayNumber(report.date) + report.days) : todayDay;
+  const resumeDay = back ? Math.max(todayDay, back.resumeDay) : todayDay;
+  // A missed week was rest enough: the recovery week due next is skipped (TRAINING.md §Adapting);
+  // so is one due right after any other comeback, whose own first weeks are lighter still.
+  if (back) {
+    const span = back.kind === 'missed_week' ? 1 : Math.ceil((back.calmDays + back.easyDays) / 7) + 1;
+    for (const due of frame.weeks.filter((w) => w.index >= weekOf(resumeDay) && w.index <= weekOf(resumeDay) + span && w.role === 'recovery')) {
+      frame.weeks[due.index] = { ...due, role: 'normal' };
+      reasons.push(
+        `the recovery week from ${due.start_date} is skipped: ${back.kind === 'missed_week' ? 'the missed week was rest enough' : 'the weeks back are lighter already'}`,
+      );
+    }
+  }
 
   const past = history.filter((r) => toDayNumber(r.date) < todayDay);
   const priorVolumes: number[] = [];
@@ -95,7 +113,11 @@ export function adaptPlan(input: AdaptInput): AdaptResult {
   for (const w of kept) runs.push({ day: toDayNumber(w.scheduled_date), meters: w.estimated_distance_meters });
 
   // As for a new plan, the taper is sized for race-day form (issue 23 §6).
-  const compose = (f: Frame, newId: () => string) =>
+  // After an injury the long run is rebuilt from the spike rule: the runs before it count for
+  // half, so the engine's own 10%-a-run limit climbs back from there (TRAINING.md §Adapting).
+  const spikeShare = back?.kind === 'injury' ? 0.5 : 1;
+  const spikeRuns = runs.map((r) => (r.day < resumeDay ? { ...r, meters: r.meters * spikeShare } : r));
+  const composeWith = (extra: PlannedWorkout[], first: number) => (f: Frame, newId: () => string) =>
     composePlan({
       profile,
       goal: plan.goal,
@@ -105,15 +127,54 @@ export function adaptPlan(input: AdaptInput): AdaptResult {
       newId,
       frame: f,
       fromWeek,
-      firstDay: resumeDay,
+      firstDay: first,
       priorVolumes,
-      runs,
-      prevLongest: weekLongest[fromWeek - 1] ?? 0,
-      carried,
-      kept,
-      comeback: comebackFor(report, fromWeek, weekOf(resumeDay)),
+      runs: [...spikeRuns, ...extra.map((w) => ({ day: toDayNumber(w.scheduled_date), meters: w.estimated_distance_meters }))],
+      prevLongest: (weekLongest[fromWeek - 1] ?? 0) * spikeShare,
+      carried: withCarried(carried, extra, weekOf),
+      kept: [...kept, ...extra],
+      comeback: comebackShares(back, fromWeek, resumeDay, weekOf, (day) => (((day - anchorDay) % 7) + 7) % 7),
     });
-  const next = composeForRaceForm(frame, compose, ctx, input.newId);
+  let next = composeForRaceForm(frame, composeWith([], resumeDay), ctx, input.newId);
+  if (back && back.kind !== 'missed_week') {
+    // The first days back are the comeback's own (short and easy, or walk-run); the engine then
+    // plans the rest around them, so the weeks after ramp from what those days really hold.
+    const env: SessionEnv = {
+      paces: runnerPaces(profile, plan.goal, today).paces,
+      injured: true,
+      ...(plan.goal.kind === 'race' ? { raceMeters: plan.goal.target_race_distance_meters } : {}),
+    };
+    // No run back may break the spike rule either: 1.1 × the longest run of the 30 days before it.
+    const limitAt = (day: number, made: PlannedWorkout[]) =>
+      Math.min(
+        shortRunMeters(env, profile),
+        1.1 *
+          Math.max(
+            LIMITS.minLongestRunMeters,
+            ...[...runs, ...made.map((w) => ({ day: toDayNumber(w.scheduled_date), meters: w.estimated_distance_meters }))]
+              .filter((r) => r.day < day && r.day >= day - LIMITS.spikeWindowDays)
+              .map((r) => r.meters),
+          ),
+      );
+    // The last 10 days before the race keep their touch of speed: the taper needs it (guardrails).
+    const sharpenFrom = plan.goal.kind === 'race' ? toDayNumber(plan.goal.target_race_date) - 10 : Infinity;
+    const windowEnd = Math.max(resumeDay, Math.min(sharpenFrom, anchorDay + 7 * (weekOf(resumeDay + back.easyDays - 1) + 1)));
+    const firstDays = comebackDays(back, resumeDay, windowEnd, next.workouts, env, limitAt, input.newId, isGoalRace);
+    // The plan's own sessions come back on a week boundary: a long run beside two short runs would
+    // be most of its week (guardrails), so the rest of that week stays short and easy too.
+    const untouched = (w: PlannedWorkout) => isGoalRace(w) || kept.includes(w) || toDayNumber(w.scheduled_date) >= sharpenFrom;
+    const calm = (p: Plan, c: Comeback): Plan => ({ ...p, workouts: afterComeback(c, resumeDay, p.workouts, env, untouched) });
+    const shaped = windowEnd > resumeDay ? calm(composeForRaceForm(frame, composeWith(firstDays, windowEnd), ctx, input.newId), back) : calm(next, back);
+    // The short first days can leave a 7-day block too light for the one after it (the ramp is
+    // measured on the plan's own blocks): then the weeks the engine sized stay, without intensity.
+    const failing = (p: Plan) =>
+      checkPlan(withPast(plan, p, todayDay), ctx).filter((v) => !LOAD_RULES.has(v.rule) && !(v.workout_id && kept.some((k) => k.id === v.workout_id)));
+    if (failing(shaped).length <= failing(next).length) next = shaped;
+    else {
+      next = calm(next, { ...back, calmDays: Math.max(back.calmDays, 7) });
+      reasons.push('the first week back keeps its usual runs, all easy, so the weeks after it stay within the safe ramp');
+    }
+  }
 
   const keptPast = plan.workouts.filter((w) => toDayNumber(w.scheduled_date) < todayDay);
   const workouts = [...keptPast, ...next.workouts].sort((a, b) => (a.scheduled_date < b.scheduled_date ? -1 : a.scheduled_date > b.scheduled_date ? 1 : 0));
@@ -172,13 +233,218 @@ function triggers(plan: Plan, history: CompletedRun[], todayDay: number, report:
   return out;
 }
 
-/** After illness or injury the first weeks back are lighter than the ramp alone would allow. */
-function comebackFor(report: HealthReport | undefined, fromWeek: number, resumeWeek: number): Map<number, number> {
+/** The plan's past workouts with the re-plan's coming ones (for checking a candidate). */
+function withPast(plan: Plan, next: Plan, todayDay: number): Plan {
+  const past = plan.workouts.filter((w) => toDayNumber(w.scheduled_date) < todayDay);
+  return { ...plan, weeks: next.weeks, workouts: [...past, ...next.workouts] };
+}
+
+/** What kind of comeback the runner is making (TRAINING.md §Adapting), from a report or from the runs. */
+export interface Comeback {
+  kind: 'illness' | 'break' | 'injury' | 'missed_week';
+  /** The first day the runner can run again. */
+  resumeDay: number;
+  /** Days of short easy running (or walk-run) before the plan's own sessions come back. */
+  easyDays: number;
+  /** Days from `resumeDay` without fast running. */
+  calmDays: number;
+  why: string;
+}
+
+/** Days without a run that count as a missed week; more than this is a break. */
+const MISSED_WEEK_DAYS = 10;
+
+/** The comeback a report or a gap in the runs calls for, or null for none. */
+export function comebackOf(plan: Plan, history: CompletedRun[], todayDay: number, report: HealthReport | undefined): Comeback | null {
+  if (report) {
+    const resumeDay = toDayNumber(report.date) + report.days;
+    if (report.kind === 'injury') {
+      return {
+        kind: 'injury',
+        resumeDay,
+        easyDays: 7,
+        calmDays: 21,
+        why: 'injury: walk-run first, no fast running for 3 weeks, the long run rebuilt step by step',
+      };
+    }
+    if (report.days <= 7) {
+      const easyDays = Math.min(5, Math.max(2, report.days - 1));
+      return { kind: 'illness', resumeDay, easyDays, calmDays: easyDays, why: `illness: ${easyDays} days of short easy running, then back on plan` };
+    }
+    return { kind: 'break', resumeDay, easyDays: 0, calmDays: 7, why: 'time off: back at about 50%, then 75%, then 100% over 3 weeks' };
+  }
+  // No report: a stretch of planned runs with none done is a missed week, or a break when longer.
+  const planStart = toDayNumber(plan.start_date);
+  const lastRun = Math.max(planStart - 1, ...history.map((r) => toDayNumber(r.date)).filter((d) => d < todayDay));
+  const gap = todayDay - lastRun - 1;
+  const missedRuns = plan.workouts.filter((w) => {
+    const d = toDayNumber(w.scheduled_date);
+    return d > lastRun && d < todayDay && w.workout_type !== 'rest' && w.workout_type !== 'cross_training';
+  }).length;
+  if (gap < 6 || missedRuns < 2) return null;
+  if (gap <= MISSED_WEEK_DAYS) {
+    return {
+      kind: 'missed_week',
+      resumeDay: todayDay,
+      easyDays: 0,
+      calmDays: 0,
+      why: `no runs for ${gap} days: back at about 90%, without the recovery week that was due`,
+    };
+  }
+  return {
+    kind: 'break',
+    resumeDay: todayDay,
+    easyDays: 0,
+    calmDays: 7,
+    why: `no runs for ${gap} days: back at about 50%, then 75%, then 100% over 3 weeks, intensity from the second week`,
+  };
+}
+
+/** Share of the usual weekly volume in the weeks back (the engine's `comeback`). */
+function comebackShares(
+  back: Comeback | null,
+  fromWeek: number,
+  resumeDay: number,
+  weekOf: (day: number) => number,
+  dayInWeek: (day: number) => number,
+): Map<number, number> {
   const out = new Map<number, number>();
-  if (!report || report.days < 3) return out;
-  const first = report.kind === 'injury' ? 0.6 : 0.7;
-  const second = report.kind === 'injury' ? 0.75 : 0.85;
-  out.set(Math.max(fromWeek, resumeWeek), first);
-  out.set(Math.max(fromWeek, resumeWeek) + 1, second);
+  if (!back || back.kind === 'illness') return out; // a short illness is back on plan after its easy days
+  // A resume late in a week leaves that week nearly empty: the next one is the first full week back.
+  const late = dayInWeek(resumeDay) >= 4;
+  const start = Math.max(fromWeek, weekOf(resumeDay));
+  const shares = back.kind === 'missed_week' ? [0.9] : back.kind === 'break' ? [0.5, 0.75] : [0.6, 0.75, 0.9];
+  const seq = late ? [shares[0]!, ...shares] : shares;
+  seq.forEach((share, i) => out.set(start + i, share));
   return out;
+}
+
+/** Meters carried per week, with the comeback's own days added. */
+function withCarried(carried: Map<number, number>, extra: PlannedWorkout[], weekOf: (day: number) => number): Map<number, number> {
+  const out = new Map(carried);
+  for (const w of extra) {
+    const k = weekOf(toDayNumber(w.scheduled_date));
+    out.set(k, (out.get(k) ?? 0) + w.estimated_distance_meters);
+  }
+  return out;
+}
+
+/** What a short run back may be: about 40 min easy, 3–8 km, a little of the usual week. */
+function shortRunMeters(env: SessionEnv, profile: TrainingProfile): number {
+  const fortyMinutes = (40 * 60 * 1000) / midPace(env.paces.easy);
+  return Math.min(8000, fortyMinutes, Math.max(3000, 0.12 * baselineWeeklyMeters(profile)));
+}
+
+/** The comeback's first days: each planned run there becomes a short easy run (illness) or a walk-run (injury). */
+function comebackDays(
+  back: Comeback,
+  resumeDay: number,
+  end: number,
+  workouts: PlannedWorkout[],
+  env: SessionEnv,
+  limitAt: (day: number, made: PlannedWorkout[]) => number,
+  newId: () => string,
+  fixed: (w: PlannedWorkout) => boolean,
+): PlannedWorkout[] {
+  const out: PlannedWorkout[] = [];
+  for (const w of workouts) {
+    const d = toDayNumber(w.scheduled_date);
+    if (d < resumeDay || d >= end || fixed(w) || w.workout_type === 'rest') continue;
+    const short = limitAt(d, out);
+    if (back.kind === 'injury') {
+      // Walk-runs with cross-training between them (no impact) until the plan's own weeks resume.
+      const last = out.at(-1);
+      out.push(last && last.workout_type !== 'cross_training' ? crossTraining(w, newId) : walkRun(w, env, 20, short, newId));
+      continue;
+    }
+    // One size for every run back, so none is most of its week.
+    const meters = Math.min(short, limitAt(resumeDay, []));
+    const s = easyRun(env, meters, 0, `after illness: short and easy, no intensity, until the plan's own sessions come back on ${fromDayNumber(end)}`);
+    out.push(fromSession(w, s, newId));
+  }
+  return out;
+}
+
+/** After the first days: no fast running until the calm days are over (the same distance, easy). */
+function afterComeback(
+  back: Comeback,
+  resumeDay: number,
+  workouts: PlannedWorkout[],
+  env: SessionEnv,
+  fixed: (w: PlannedWorkout) => boolean,
+): PlannedWorkout[] {
+  const calmEnd = resumeDay + back.calmDays;
+  return workouts.map((w) => {
+    const d = toDayNumber(w.scheduled_date);
+    if (d < resumeDay || d >= calmEnd || fixed(w) || w.workout_type === 'rest' || w.workout_type === 'cross_training') return w;
+    if (!FAST.test(JSON.stringify(w.structure))) return w;
+    const why = back.kind === 'injury' ? 'after the injury: easy running only for 3 weeks' : 'easing back in: intensity returns next week';
+    const s = easyRun(env, w.estimated_distance_meters, 0, why);
+    return { ...fromSession(w, s, () => w.id), workout_type: w.workout_type === 'long' ? 'long' : s.type };
+  });
+}
+
+/** A step at any pace faster than easy. */
+const FAST = /"pace_target":"(threshold|tempo|interval|repetition|marathon|race|5k|10k|half)"/;
+
+function fromSession(
+  w: PlannedWorkout,
+  s: {
+    type: PlannedWorkout['workout_type'];
+    title: string;
+    structure: WorkoutStructure;
+    reason: string;
+    estimate: { distance_meters: number; duration_seconds: number };
+  },
+  newId: () => string,
+): PlannedWorkout {
+  return {
+    id: newId(),
+    scheduled_date: w.scheduled_date,
+    week_index: w.week_index,
+    workout_type: s.type,
+    title: s.title,
+    structure: s.structure,
+    estimated_distance_meters: Math.round(s.estimate.distance_meters),
+    estimated_duration_minutes: Math.round(s.estimate.duration_seconds / 60),
+    reason: s.reason,
+  };
+}
+
+/** Run 4 min, walk 1 min, for `minutes`: the first runs back after an injury. */
+function walkRun(w: PlannedWorkout, env: SessionEnv, wanted: number, maxMeters: number, newId: () => string): PlannedWorkout {
+  const perRepeat = (240 * 1000) / midPace(env.paces.easy) + (60 * 1000) / midPace(env.paces.recovery);
+  const repeats = Math.max(1, Math.min(Math.round(wanted / 5), Math.floor(maxMeters / perRepeat)));
+  const minutes = repeats * 5;
+  const structure: WorkoutStructure = {
+    segments: [
+      {
+        type: 'interval',
+        repeats,
+        work: { duration_seconds: 240, pace_target: 'easy', notes: 'run easy' },
+        recovery: { duration_seconds: 60, pace_target: 'recovery', notes: 'walk' },
+      },
+    ],
+  };
+  const estimate = estimateWorkout(structure, env.paces, env.raceMeters);
+  return fromSession(
+    w,
+    { type: 'easy', title: `Walk-run ${minutes} min`, structure, reason: 'after the injury: run 4 min, walk 1 min; stop if it hurts', estimate },
+    newId,
+  );
+}
+
+/** Cross-training in place of a run: the heart and lungs keep working while the injury settles. */
+function crossTraining(w: PlannedWorkout, newId: () => string): PlannedWorkout {
+  return {
+    id: newId(),
+    scheduled_date: w.scheduled_date,
+    week_index: w.week_index,
+    workout_type: 'cross_training',
+    title: 'Cross-training 30 min',
+    structure: { segments: [{ type: 'steady', duration_seconds: 1800, pace_target: 'easy', notes: 'bike, swim or elliptical, easy' }] },
+    estimated_distance_meters: 0,
+    estimated_duration_minutes: 30,
+    reason: 'after the injury: no impact yet, keep the fitness',
+  };
 }
