@@ -110,7 +110,7 @@ describe('weekly journal', () => {
     // A planned week is judged against the plan, and sessions are named from their steps in the runner's unit.
     expect(j.insights.to_improve).toEqual([
       "You ran 28.0 km against 17.0 km planned: 65% more than the plan asks. Keep to the plan's distances next week.",
-      'Quality session missed: Tempo run 8.0 km (Friday).',
+      'Quality session missed: Tempo 8.0 km (Friday).',
     ]);
     expect(j.insights.patterns).toEqual([
       'You ran on Tuesday, Thursday, Sunday.',

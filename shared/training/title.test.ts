@@ -64,6 +64,20 @@ describe('workoutTitle (issue 18 §7)', () => {
     const race = { workout_type: 'race', structure: { segments: [{ type: 'steady' as const, distance_meters: 42195, pace_target: 'race' as const }] } };
     expect(workoutTitle(race, 'mi')).toBe('Race: 26.2 mi');
     expect(workoutTitle({ workout_type: 'rest', title: 'Rest', structure: null }, 'mi')).toBe('Rest day');
+    // The stored title lends only its name; every figure comes from the steps, in the runner's unit.
+    const block = { segments: [{ type: 'steady' as const, distance_meters: 8047, pace_target: 'threshold' as const }] };
+    expect(workoutTitle({ workout_type: 'threshold', title: 'Lactate-threshold run: 6.4 km', structure: block }, 'mi')).toBe('Lactate-threshold run: 5.0 mi');
+    const hills = {
+      segments: [
+        {
+          type: 'interval' as const,
+          repeats: 8,
+          work: { duration_seconds: 60, pace_target: 'repetition' as const },
+          recovery: { duration_seconds: 90, pace_target: 'jog' as const },
+        },
+      ],
+    };
+    expect(workoutTitle({ workout_type: 'repetition', title: 'Hill repeats', structure: hills }, 'km')).toBe('Hill repeats: 8 × 1 min');
     expect(workoutTitle({ workout_type: 'cross_training', title: 'Swim', structure: null }, 'mi')).toBe('Swim');
   });
 });

@@ -4,8 +4,9 @@ import { formatDistance, type DistanceUnit } from './units.ts';
 // A workout's title is derived from its steps, in the runner's unit, every time it is shown
 // (app, .FIT name and file name, calendar event): the stored `title` column is the seed's and
 // the engine's first wording, in km and frozen at planning time, so it went stale after every
-// edit and spoke km to a miles runner (issue 18 §7). It is kept as written (sync, history,
-// the coach's context) and shown only for a workout whose type has no steps to derive from.
+// edit and spoke km to a miles runner (issue 18 §7). The column is kept as written (sync,
+// history, the coach's context) and lends the title only its name, the words before its first
+// figure ("Lactate-threshold run", a coach's "Hill repeats"); every figure comes from the steps.
 
 /** What a title is derived from: the row's type and steps; `title` is the fallback. */
 export interface TitledWorkout {
@@ -79,12 +80,14 @@ export function workoutTitle(workout: TitledWorkout, unit: DistanceUnit): string
   const type = workout.workout_type;
   if (type === 'rest') return 'Rest day';
   const structure = workout.structure;
-  const name = NAME[type];
-  if (!structure || structure.segments.length === 0 || !name) return workout.title?.trim() || (name ?? 'Workout');
+  const fallback = NAME[type];
+  if (!structure || structure.segments.length === 0 || !fallback) return workout.title?.trim() || (fallback ?? 'Workout');
+  const stored = storedName(workout.title);
+  const name = stored ?? fallback;
   const all = bouts(structure.segments);
   if (type === 'race') {
     const meters = all.reduce((sum, { bout }) => sum + (bout.step.distance_meters ?? 0) * bout.count, 0);
-    return meters > 0 ? `Race: ${formatDistance(meters, unit)}` : 'Race';
+    return meters > 0 ? `${name}: ${formatDistance(meters, unit)}` : name;
   }
   const hard = all.filter(({ bout }) => bout.step.pace_target !== undefined && !GENTLE.has(bout.step.pace_target));
   const extras = hard.filter(({ bout }) => isShort(bout.step));
@@ -94,14 +97,23 @@ export function workoutTitle(workout: TitledWorkout, unit: DistanceUnit): string
     .filter(({ segment, bout }) => segment.type === 'steady' && (!bout.step.pace_target || GENTLE.has(bout.step.pace_target)))
     .reduce((sum, { bout }) => sum + (bout.step.distance_meters ?? 0) * bout.count, 0);
   const raceWork = quality.length > 0 && quality.every(({ bout }) => bout.step.pace_target === 'race');
-  const label = raceWork ? 'Race pace' : name;
+  const label = raceWork && !stored ? 'Race pace' : name;
 
   if (quality.length > 0) {
     const first = quality[0]!.bout.step;
-    if (type === 'long' && quality.every(({ bout }) => bout.step.pace_target === 'marathon' && bout.step.distance_meters)) {
+    // A long run with a block at marathon pace, or 80/20's fast finish at tempo.
+    const longWhat = { marathon: 'at marathon pace', tempo: 'fast finish at tempo' } as Partial<Record<PaceTarget, string>>;
+    const target = first.pace_target;
+    if (
+      type === 'long' &&
+      name === 'Long run' &&
+      target &&
+      longWhat[target] &&
+      quality.every(({ bout }) => bout.step.pace_target === target && bout.step.distance_meters)
+    ) {
       const m = quality.reduce((sum, { bout }) => sum + bout.step.distance_meters! * bout.count, 0);
       const total = all.reduce((sum, { bout }) => sum + (bout.step.distance_meters ?? 0) * bout.count, 0);
-      return `Long run ${formatDistance(total, unit)} with ${formatDistance(m, unit)} at marathon pace`;
+      return `Long run ${formatDistance(total, unit)} with ${formatDistance(m, unit)} ${longWhat[target]}`;
     }
     if (quality.every(({ bout }) => sameShape(bout.step, first))) {
       const n = quality.reduce((sum, { bout }) => sum + bout.count, 0);
@@ -112,10 +124,14 @@ export function workoutTitle(workout: TitledWorkout, unit: DistanceUnit): string
     return total > 0 ? `${label} ${formatDistance(total, unit)}` : label;
   }
 
-  let title = steadyMeters > 0 ? `${name} ${formatDistance(steadyMeters, unit)}` : name;
+  // An easy-day run at long-run pace is the medium-long run (Pfitzinger's midweek).
+  const steadies = all.filter(({ segment }) => segment.type === 'steady');
+  const mediumLong = type === 'easy' && steadies.length > 0 && steadies.every(({ bout }) => bout.step.pace_target === 'long');
+  const runName = mediumLong && !stored ? 'Medium-long run' : name;
+  let title = steadyMeters > 0 ? `${runName} ${formatDistance(steadyMeters, unit)}` : runName;
   if (steadyMeters === 0) {
     const seconds = all.reduce((sum, { bout }) => sum + (bout.step.duration_seconds ?? 0) * bout.count, 0);
-    if (seconds > 0) title = `${name} ${durationWords(seconds)}`;
+    if (seconds > 0) title = `${runName} ${durationWords(seconds)}`;
   }
   if (extras.length > 0) {
     const n = extras.reduce((sum, { bout }) => sum + bout.count, 0);
@@ -123,4 +139,11 @@ export function workoutTitle(workout: TitledWorkout, unit: DistanceUnit): string
     title += race ? ` + ${n} race-pace pick-ups` : ` + ${n} strides`;
   }
   return title;
+}
+
+/** The name a stored title gives its session: its words before the first figure, or null. */
+function storedName(title: string | null | undefined): string | null {
+  const words = /^([^\d×]*)/.exec(title?.trim() ?? '')?.[1] ?? '';
+  const name = words.replace(/[\s:(+–-]+$/, '').trim();
+  return name === '' ? null : name;
 }
