@@ -1,6 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chromiumPath } from '../../server/test/requirements.ts';
-import { openSignedIn, seedRunnerWithPlan, useAppInChromium } from './support.ts';
+import { fitRunFile, openSignedIn, seedRunnerWithPlan, useAppInChromium } from './support.ts';
 
 const executable = await chromiumPath('browser week words');
 
@@ -39,6 +42,39 @@ describe.skipIf(!executable)("a runner's week in their units and words (issue 18
       expect(line).toMatch(/\S\s·\scompleted/i);
       expect(await page.getByRole('button', { name: 'Mark done' }).count()).toBe(0);
     }
+    await context.close();
+  });
+
+  it('groups a run in the same week, with the same total, on Today, Activities and the Journal; a second upload of it says it is already there', async () => {
+    const { cookie, call } = await seedRunnerWithPlan(app.server, 'Wendy', { units: 'mi' });
+    const { context, page } = await openSignedIn(app.browser, app.server.publicUrl, cookie, '/');
+    const todayHeading = page.locator('#week-heading');
+    await todayHeading.waitFor();
+    const label = /· (.+)$/.exec(await todayHeading.innerText())![1]!.trim();
+    expect(label).toMatch(/^\d+(–| \w{3} – )\d+ \w{3}$/);
+
+    await page.getByRole('link', { name: 'Activities', exact: true }).click();
+    const file = join(mkdtempSync(join(tmpdir(), 'runcoach-fit-')), 'run.fit');
+    writeFileSync(file, fitRunFile(new Date(Date.now() - 3 * 3_600_000)));
+    await page.locator('input[type=file]').setInputFiles(file);
+    await page.getByText(/Added your run of \w{3} \d+ \w{3}\./).waitFor();
+    await page.locator('input[type=file]').setInputFiles(file);
+    await page.getByText(/This run is already here: .*Nothing was added\./).waitFor();
+    const week = page.getByTestId('activities-week').first();
+    await week.waitFor();
+    const activitiesWeek = await week.innerText();
+    expect(activitiesWeek).toContain(`Week of ${label}`);
+    const total = /· ([\d.]+ mi)/.exec(activitiesWeek)![1]!;
+    expect(await page.locator('section[aria-labelledby="list-heading"] li').count()).toBe(1);
+
+    // The phone sends the run on its next sync; the journal is the server's.
+    const today = new Date().toISOString().slice(0, 10);
+    await expect.poll(async () => (await call<{ stats: { runs: number } }>('GET', `/journal?week=${today}`)).stats.runs, { timeout: 60_000 }).toBe(1);
+    await page.goto(`${app.server.publicUrl}/journal`);
+    await page.getByTestId('journal-week').waitFor();
+    expect(await page.getByTestId('journal-week').innerText()).toBe(`Week of ${label}`);
+    const distance = page.locator('dt', { hasText: 'Distance' }).locator('..');
+    await expect.poll(() => distance.innerText()).toContain(total);
     await context.close();
   });
 
