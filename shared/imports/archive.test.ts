@@ -189,6 +189,9 @@ describe('openArchive', () => {
     expect(items).toHaveLength(30);
     expect(items.filter((i) => i.ok).length).toBe(generated.runs);
     expect(items.filter((i) => i.ok).flatMap((i) => i.runs.map((r) => r.name))).toContain('Tempo, "hard" 7');
+    // Resuming after the 12th item gives exactly the rest, in the same order.
+    expect((await collect(opened.archive.items(12))).map((i) => i.file)).toEqual(items.slice(12).map((i) => i.file));
+    expect(await collect(opened.archive.items(30))).toEqual([]);
     const refused = items.filter((i): i is Extract<ArchiveItem, { ok: false }> => !i.ok);
     expect(new Set(refused.map((r) => r.reason))).toEqual(new Set(['this is a ride, not a run; RunCoach keeps runs only']));
   }, 60_000);

@@ -14,7 +14,11 @@ export interface OpenedArchive {
   /** True for Strava's account archive (it has activities.csv). */
   stravaExport: boolean;
   total: number;
-  items(): AsyncGenerator<ArchiveItem>;
+  /**
+   * The items in a fixed order, from the `from`-th on: an import interrupted after n items (a
+   * reload on the phone) resumes with items(n) on the same file.
+   */
+  items(from?: number): AsyncGenerator<ArchiveItem>;
 }
 
 const RECORDING = /\.(fit|gpx|tcx)(\.gz)?$/i;
@@ -55,8 +59,8 @@ export async function openArchive(
   const archive: OpenedArchive = {
     stravaExport,
     total: recordings.length + orphanRows.length,
-    async *items() {
-      for (const entry of recordings) {
+    async *items(from = 0) {
+      for (const entry of recordings.slice(from)) {
         const row = rowFor.get(entry);
         const read = await readZipEntry(source, entry, MAX_FILE_BYTES);
         if (!read.ok) {
@@ -75,7 +79,7 @@ export async function openArchive(
           yield { file: entry.name, ok: true, runs: decoded.runs.map((run) => ({ ...run, name: name ?? run.name })), notes: decoded.notes };
         }
       }
-      for (const row of orphanRows) {
+      for (const row of orphanRows.slice(Math.max(0, from - recordings.length))) {
         const label = `activities.csv: ${row.name || row.id}`;
         yield {
           file: label,
