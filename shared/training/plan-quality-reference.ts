@@ -56,16 +56,18 @@ export const REFERENCE = {
     danielsShare: 0.3,
     danielsMinutes: 150,
   },
-  runs_18_plus: { pfitzinger: [2, 5] as [number, number], first: [1, 4] as [number, number] },
+  // "Two or three runs ≥ 18 mi" (18/55); 18/70 runs 17–22 mi most build weekends.
+  runs_18_plus: { pfitzinger: [2, 5] as [number, number], pfitzinger_70: [3, 8] as [number, number], first: [1, 4] as [number, number] },
   medium_long: { pfitzinger: [0.7, 2.2] as [number, number], pfitzinger_70: [1.2, 2.2] as [number, number] },
   quality: { daniels: [1.8, 2.2], pfitzinger: [1.5, 3], '80/20': [2, 3] } as PerMethod,
-  quality_few_days: [1, 2] as [number, number], // ≤ 4 days a week, or a first race at the distance
+  quality_few_days: [1, 2.5] as [number, number], // ≤ 4 days a week (a fast-finish long run is one of them)
+  quality_first: [0, 2.5] as [number, number], // Higdon's Novice plans have none; 80/20's level 1 has 2–3
   threshold_minutes: { daniels: [20, 40], pfitzinger: [25, 50], '80/20': [20, 40] } as PerMethod, // tempo 20 → 40 min; LT 4–7 mi
-  threshold_minutes_first: [10, 30] as [number, number],
+  threshold_minutes_first: [0, 30] as [number, number],
   marathon_pace_miles: { daniels: [6, 14], pfitzinger: [8, 14], '80/20': [4, 14] } as PerMethod, // M segments 6 → 14 mi; MP long runs 8–14 mi
   marathon_pace_first: [2, 10] as [number, number],
   easy_share: { daniels: [0.75, 0.88], pfitzinger: [0.75, 0.88], '80/20': [0.75, 0.85] } as PerMethod,
-  easy_share_first: [0.8, 0.95] as [number, number],
+  easy_share_first: [0.8, 1] as [number, number],
   identical_week_streak: 1,
   worst_ramp: 0.1,
   taper_cut: { marathon: [0.4, 0.6], half: [0.3, 0.55], short: [0.2, 0.45], '5k': [0.2, 0.45] } as Record<Distance, [number, number]>,
@@ -107,22 +109,23 @@ export function referenceRanges(runner: QualityRunner, figures: PlanFigures): Pa
     if (m === 'daniels' && !first) {
       const cap = Math.min(REFERENCE.long_run.danielsShare * figures.peak_week_miles, (REFERENCE.long_run.danielsMinutes * 60) / figures.easy_pace_per_mile);
       // Daniels caps the long run at min(25–30% of the week, 150 min): the range ends at the cap.
-      long = [Math.min(long[0], 0.85 * cap), Math.min(long[1], cap + 0.25)];
+      // Every methodology honours the beginner floor (TRAINING.md): it may lift the end of the range.
+      long = [Math.min(long[0], 0.85 * cap), Math.max(Math.min(long[1], cap + 0.25), REFERENCE.long_run.first[d][0] + 0.5)];
     }
     out.longest_run_miles = range(long, first ? SRC.higdon : METHOD_SOURCE[m]);
     if (d === 'marathon') {
       if (first) out.runs_18_plus = range(REFERENCE.runs_18_plus.first, SRC.higdon);
-      else if (m === 'pfitzinger') out.runs_18_plus = range(REFERENCE.runs_18_plus.pfitzinger, SRC.pfitz);
+      else if (m === 'pfitzinger')
+        out.runs_18_plus = range(current >= 65 ? REFERENCE.runs_18_plus.pfitzinger_70 : REFERENCE.runs_18_plus.pfitzinger, SRC.pfitz);
       if (m === 'pfitzinger' && !first)
         out.medium_long_per_build_week = range(current >= 65 ? REFERENCE.medium_long.pfitzinger_70 : REFERENCE.medium_long.pfitzinger, SRC.pfitz);
       out.max_marathon_pace_miles = range(first ? REFERENCE.marathon_pace_first : REFERENCE.marathon_pace_miles[m], methodSource);
     }
     out.taper_cut = range(REFERENCE.taper_cut[d], SRC.taper);
   }
-  out.quality_per_build_week = range(
-    first || few ? REFERENCE.quality_few_days : REFERENCE.quality[m],
-    first || few ? `${METHOD_SOURCE[m]} (4 days or fewer, or a first race)` : METHOD_SOURCE[m],
-  );
+  out.quality_per_build_week = first
+    ? range(REFERENCE.quality_first, SRC.higdon)
+    : range(few ? REFERENCE.quality_few_days : REFERENCE.quality[m], few ? `${METHOD_SOURCE[m]} (4 days a week or fewer)` : METHOD_SOURCE[m]);
   out.max_threshold_minutes = range(first ? REFERENCE.threshold_minutes_first : REFERENCE.threshold_minutes[m], first ? SRC.higdon : METHOD_SOURCE[m]);
   out.easy_share = range(first ? REFERENCE.easy_share_first : REFERENCE.easy_share[m], first ? SRC.higdon : `${METHOD_SOURCE[m]}; ${SRC.guard}`);
   out.identical_week_streak = { max: REFERENCE.identical_week_streak, source: SRC.sessions };
@@ -139,7 +142,8 @@ export interface JudgedFigure {
   ok: boolean | null;
 }
 
-const TOLERANCE = 0.005; // figures are rounded to two places
+/** Figures are rounded estimates: half a percent of the bound (at least 0.005) is within it. */
+const slack = (bound: number) => Math.max(0.005, 0.005 * Math.abs(bound));
 
 /** Judges every figure against its reference (figures without one are reported with ok null). */
 export function judgeFigures(figures: PlanFigures, refs: Partial<Record<FigureName, Reference>>): JudgedFigure[] {
@@ -148,7 +152,9 @@ export function judgeFigures(figures: PlanFigures, refs: Partial<Record<FigureNa
     const value = figures[figure];
     const reference = refs[figure] ?? null;
     if (reference === null || value === null) return { figure, value, reference, ok: null };
-    const ok = (reference.min === undefined || value >= reference.min - TOLERANCE) && (reference.max === undefined || value <= reference.max + TOLERANCE);
+    const ok =
+      (reference.min === undefined || value >= reference.min - slack(reference.min)) &&
+      (reference.max === undefined || value <= reference.max + slack(reference.max));
     return { figure, value, reference, ok };
   });
 }

@@ -250,9 +250,15 @@ describe('reference ranges', () => {
     expect(referenceRanges(runner({}), figures).longest_run_miles).toMatchObject({ min: 19.5, max: 21 });
   });
 
-  it('Daniels’ long run ends at 30% of the plan’s peak week', () => {
-    const refs = referenceRanges(runner({ methodology: 'daniels' }), { ...figures, peak_week_miles: 40, easy_pace_per_mile: 540 });
-    expect(refs.longest_run_miles?.max).toBeCloseTo(12.25, 2);
+  it('Daniels’ long run ends at 30% of the plan’s peak week, unless the beginner floor lifts it', () => {
+    const tenK = runner({
+      methodology: 'daniels',
+      goal: { kind: 'race', target_race_distance_meters: 10_000, target_race_date: '2027-03-07', target_time_seconds: null },
+    });
+    const peak40 = { ...figures, peak_week_miles: 40, easy_pace_per_mile: 540 };
+    expect(referenceRanges(tenK, peak40).longest_run_miles?.max).toBeCloseTo(12.25, 2);
+    // A marathon's long run reaches 18 mi in every methodology (TRAINING.md), past Daniels' 12 mi here.
+    expect(referenceRanges(runner({ methodology: 'daniels' }), peak40).longest_run_miles?.max).toBeCloseTo(18.5, 2);
   });
 
   it('judgeFigures says yes inside a range and no outside it; figures without a range are not judged', () => {
