@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chromiumPath } from '../../server/test/requirements.ts';
-import { fitRunFile, openSignedIn, seedRunnerWithPlan, useAppInChromium } from './support.ts';
+import { fitRunFile, openSignedIn, registerRunner, seedRunnerWithPlan, useAppInChromium } from './support.ts';
 
 const executable = await chromiumPath('browser week words');
 
@@ -75,6 +75,28 @@ describe.skipIf(!executable)("a runner's week in their units and words (issue 18
     expect(await page.getByTestId('journal-week').innerText()).toBe(`Week of ${label}`);
     const distance = page.locator('dt', { hasText: 'Distance' }).locator('..');
     await expect.poll(() => distance.innerText()).toContain(total);
+    await context.close();
+  });
+
+  it('onboarding words a km runner’s refusal in km, remembers its step across a reload, and goes Back', async () => {
+    const cookie = await registerRunner(app.server, 'Kim');
+    const { context, page } = await openSignedIn(app.browser, app.server.publicUrl, cookie, '/onboarding');
+    await page.getByRole('heading', { name: 'How you run today' }).waitFor();
+    await page.getByLabel('Kilometres').check();
+    await page.locator('#weekly_distance').fill('500');
+    await page.locator('#easy_pace').fill('5:45');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const refusal = page.getByText(/must be at most \d+ km a week/).first();
+    await refusal.waitFor();
+    expect(await page.locator('main').innerText()).not.toMatch(/miles a week|current_weekly_mileage_miles|Too big/);
+
+    await page.locator('#weekly_distance').fill('40');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Your first goal' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Your first goal' }).waitFor();
+    await page.getByTestId('onboarding-back').click();
+    await page.getByRole('heading', { name: 'How you run today' }).waitFor();
     await context.close();
   });
 
