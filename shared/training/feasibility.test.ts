@@ -18,8 +18,9 @@ describe('assessGoal', () => {
     expect(r.verdict).toBe('unrealistic');
     expect(r.weeks_left).toBe(10);
     expect(r.required_vdot! - r.current_vdot!).toBeGreaterThan(10);
+    // 39: a 10:30/mi easy pace read as the slow half of Daniels' E range (66% of VDOT, issue 17).
     expect(r.sentence).toMatch(
-      /^A 3:00:00 marathon in 10 weeks is out of reach for now: it needs about 60 mi a week with long runs of about 16 mi and a race fitness of 54 vs your 40 \(VDOT, Daniels' fitness score\)/,
+      /^A 3:00:00 marathon in 10 weeks is out of reach for now: it needs about 60 mi a week with long runs of about 16 mi and a race fitness of 54 vs your 39 \(VDOT, Daniels' fitness score\)/,
     );
     expect(r.predicted_range!.low_seconds).toBeGreaterThan(3.5 * 3600);
   });
