@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, lt } from 'drizzle-orm';
 import type { Feasibility } from '#shared/schema/goal.ts';
-import { addDays } from '#shared/training/dates.ts';
+import { addDays, daysBetween } from '#shared/training/dates.ts';
 import { assessGoal } from '#shared/training/feasibility.ts';
 import { HARD_TYPES } from '#shared/training/rules.ts';
 import type { WorkoutType } from '#shared/schema/workout.ts';
@@ -41,9 +41,25 @@ export async function evaluateGoal(db: Executor, userId: string, goalId: string,
     goal: engineGoal(goal),
     today,
     efforts: efforts.filter((e) => e.time_seconds > 0),
+    ...recentVolume(efforts, today),
+    unit: profileRow.units === 'km' ? 'km' : 'mi',
     ...(await recentTraining(db, userId, goalId, today)),
   });
   return { goal: await flagGoal(db, userId, goal, feasibility, { now, today }), feasibility };
+}
+
+/** The runner's own weekly volume over the last 3 weeks and longest run of the last 4, when they logged runs. */
+function recentVolume(runs: { distance_meters: number; date: string }[], today: string) {
+  const weeks = [0, 0, 0];
+  let longest = 0;
+  for (const r of runs) {
+    const age = daysBetween(r.date, today);
+    if (age < 1 || age > 28) continue;
+    longest = Math.max(longest, r.distance_meters);
+    if (age <= 21) weeks[Math.floor((age - 1) / 7)]! += r.distance_meters;
+  }
+  if (longest === 0) return {};
+  return { recent_weekly_meters: weeks.reverse(), longest_recent_run_meters: longest };
 }
 
 /** Planned vs completed distance and missed quality sessions of the goal's plan, last 3 weeks. */
@@ -93,6 +109,28 @@ async function flagGoal(db: Executor, userId: string, goal: GoalRow, feasibility
     .returning();
   if (row!.status === 'flagged_unrealistic' && goal.status !== 'flagged_unrealistic') await notifyGoalUnrealistic(db, userId, row!, stamp.now);
   return row!;
+}
+
+/**
+ * Judges goals just saved (issue 18 §14: feasibility runs without being asked) and returns the
+ * rows as they now stand. Only goals still pursued are judged; a runner whose profile cannot be
+ * judged yet keeps the goal as saved.
+ */
+export async function judgeSavedGoals(db: Executor, userId: string, rows: GoalRow[], now: Date): Promise<GoalRow[]> {
+  const out: GoalRow[] = [];
+  for (const row of rows) {
+    if (row.deleted || (row.status !== 'active' && row.status !== 'flagged_unrealistic')) {
+      out.push(row);
+      continue;
+    }
+    try {
+      out.push((await evaluateGoal(db, userId, row.id, now)).goal);
+    } catch (error) {
+      if (error instanceof AppError && error.status < 500) out.push(row);
+      else throw error;
+    }
+  }
+  return out;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Executor } from '../db/database.ts';
 import { goals, trainingPlans } from '../db/schema.ts';
 import { AppError, idTaken } from '../lib/errors.ts';
 import { applyFields, serverWriteHlc, type WriteStamp } from '../lib/write-stamp.ts';
+import { judgeSavedGoals } from '../activities/feasibility.ts';
 
 export type GoalRow = typeof goals.$inferSelect;
 
@@ -88,7 +89,8 @@ export async function createGoals(db: Executor, userId: string, items: { input: 
   const rows = await db.insert(goals).values(values).onConflictDoNothing({ target: goals.id }).returning();
   // Yours or another runner's: the same answer (issue 15, I3).
   if (rows.length < values.length) throw idTaken();
-  return rows;
+  // Judged the moment it is saved (issue 18 §14): a sub-2:00 marathon in 4 weeks is flagged at once.
+  return judgeSavedGoals(db, userId, rows, items[0]!.stamp.now);
 }
 
 /** Applies a partial update, field by field, last writer wins (docs/SYNC.md §Conflicts). */
@@ -110,7 +112,20 @@ export async function updateGoal(db: Executor, userId: string, id: string, updat
     .set({ ...set, field_hlc: fieldHlc, updated_at: stamp.now })
     .where(and(eq(goals.id, id), eq(goals.user_id, userId)))
     .returning();
+  // An archived (abandoned) or completed goal takes its plan with it: no plan trains for a goal
+  // the runner left. A change to what the goal asks is judged again at once.
+  if (set.status === 'abandoned' || set.status === 'completed') await archivePlansOf(db, userId, id, stamp.now);
+  const asks = ['target_race_distance_meters', 'target_race_date', 'target_time_seconds', 'target_weekly_mileage_miles', 'end_date', 'status'];
+  if (Object.keys(set).some((key) => asks.includes(key))) return (await judgeSavedGoals(db, userId, [updated!], stamp.now))[0]!;
   return updated!;
+}
+
+/** Archives the goal's active plans (with its deletion or archiving). */
+async function archivePlansOf(db: Executor, userId: string, goalId: string, now: Date): Promise<void> {
+  await db
+    .update(trainingPlans)
+    .set({ status: 'archived', updated_at: now })
+    .where(and(eq(trainingPlans.goal_id, goalId), eq(trainingPlans.user_id, userId), eq(trainingPlans.status, 'active')));
 }
 
 /** Deletes a goal (a tombstone, so offline devices learn of it) and archives its plans. */
@@ -122,8 +137,5 @@ export async function deleteGoal(db: Executor, userId: string, id: string, stamp
     .update(goals)
     .set({ deleted: true, field_hlc: fieldHlc, updated_at: stamp.now })
     .where(and(eq(goals.id, id), eq(goals.user_id, userId)));
-  await db
-    .update(trainingPlans)
-    .set({ status: 'archived', updated_at: stamp.now })
-    .where(and(eq(trainingPlans.goal_id, id), eq(trainingPlans.user_id, userId), eq(trainingPlans.status, 'active')));
+  await archivePlansOf(db, userId, id, stamp.now);
 }

@@ -109,7 +109,11 @@ export async function generatePlanForGoal(db: Database, userId: string, request:
   return db.transaction((tx) => savePlan(tx, userId, goal.id, plan, context, now));
 }
 
-/** Saves a checked plan and its workouts; archives the goal's earlier active plan. */
+/**
+ * Saves a checked plan and its workouts; archives every earlier active plan of the runner, the
+ * goal's and any other goal's: a runner follows one plan (issue 18 §5 found two active plans
+ * after "Build a plan for it" on a second goal, when only the same goal's plan was archived).
+ */
 export async function savePlan(
   tx: Executor,
   userId: string,
@@ -122,7 +126,7 @@ export async function savePlan(
   await tx
     .update(trainingPlans)
     .set({ status: 'archived', updated_at: now })
-    .where(and(eq(trainingPlans.user_id, userId), eq(trainingPlans.goal_id, goalId), eq(trainingPlans.status, 'active')));
+    .where(and(eq(trainingPlans.user_id, userId), eq(trainingPlans.status, 'active')));
   const [goal] = await tx
     .select({ title: goals.title })
     .from(goals)
