@@ -60,7 +60,7 @@ function runnerPacesFor(profile: ProfileLike | undefined | null, today: string, 
       days_available_per_week: profile.days_available_per_week,
       easy_pace_per_mile_seconds: profile.easy_pace_per_mile_seconds,
       injury_notes: profile.injury_notes,
-      // The runner's recent race sets their paces when there is one (TRAINING.md §Fitness).
+      // The runner's recent race sets their paces when there is one (docs/TRAINING.md §Fitness).
       recent_race: runnerRecentRace(profile),
       ...runnerWeek(profile),
     },

@@ -9,8 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 // Migration 0014 (issue 17 §1) renames the heart-rate columns of 0013 and adds the runner's week
 // and a recent race. No value may be lost in the rename, the field clocks must follow their
-// fields (last-writer-wins per field, SYNC.md), and every profile must get a new change-log
-// version so devices pull the row under its new names (SYNC.md G3).
+// fields (last-writer-wins per field, docs/SYNC.md §Conflicts), and every profile must get a new change-log
+// version so devices pull the row under its new names (docs/SYNC.md §G3).
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
 

@@ -108,7 +108,7 @@ export const userProfiles = pgTable('user_profiles', {
   // days_available_per_week of them) and the long run's day, one of them.
   available_days: jsonb('available_days').$type<Weekday[]>(),
   long_run_day: text('long_run_day').$type<Weekday>().notNull().default('sun'),
-  // A recent race or time trial, the first source of the runner's VDOT (TRAINING.md §Fitness):
+  // A recent race or time trial, the first source of the runner's VDOT (docs/TRAINING.md §Fitness):
   // all three or none.
   recent_race_distance_meters: doublePrecision('recent_race_distance_meters'),
   recent_race_time_seconds: integer('recent_race_time_seconds'),

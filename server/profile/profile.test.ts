@@ -108,7 +108,7 @@ describe('heart rate and load constants on the profile', () => {
 });
 
 // Issue 17 §1–2: the runner's week, a recent race and their zones. GET /api/profile returns the
-// zones from TRAINING.md's order of sources; a bad value is a 400 naming the field, nothing applied.
+// zones from the order of sources in docs/TRAINING.md §Fitness; a bad value is a 400 naming the field, nothing applied.
 describe('the runner week, a recent race and the zones', () => {
   const daysAgo = (days: number) => new Date(t.clock.now().getTime() - days * 86_400_000).toISOString().slice(0, 10);
   const zonesOf = async (cookie: string) => (await call(t.app, 'GET', '/api/profile', { cookie })).json.zones;
@@ -186,7 +186,7 @@ describe('the runner week, a recent race and the zones', () => {
     const zones = await zonesOf(cookie);
     expect(zones.vdot_source).toBe('runs');
     expect(zones.note).toMatch(/10\.0 km in 47:00/);
-    // The same effort synced from Strava does not feed the figures (STRAVA.md §Policy).
+    // The same effort synced from Strava does not feed the figures (docs/STRAVA.md §Policy).
     const other = await signUp(t);
     await put(other.cookie, { easy_pace_per_mile_seconds: 600, current_weekly_mileage_miles: 20, days_available_per_week: 4 });
     await t.deps.db.insert(stravaActivities).values({ ...tenK('strava', '123'), user_id: other.user.id, start_date: new Date(`${daysAgo(5)}T07:00:00Z`) });

@@ -54,7 +54,7 @@ export const FeasibilitySchema = z.object({
   sentence: z.string(),
   /** Where the current fitness came from: a race, recent runs, or the easy pace (a guess). */
   vdot_source: z.enum(['race', 'runs', 'easy_pace']).optional(),
-  /** Volume, the gate of its own (TRAINING.md §Feasibility): now, reachable by race day, and needed at peak. */
+  /** Volume, the gate of its own (docs/TRAINING.md §Feasibility): now, reachable by race day, and needed at peak. */
   current_weekly_miles: z.number().optional(),
   reachable_weekly_miles: z.number().optional(),
   needed_weekly_miles: z.number().optional(),

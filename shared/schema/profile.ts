@@ -105,7 +105,7 @@ export const ProfileFieldsSchema = z.object({
     .nullable(),
   ctl_days: days('Fitness', PROFILE_LIMITS.ctl_days),
   atl_days: days('Fatigue', PROFILE_LIMITS.atl_days),
-  /** A recent race or time trial (TRAINING.md §Fitness, source 1): distance, time and date together, or none. */
+  /** A recent race or time trial (docs/TRAINING.md §Fitness, source 1): distance, time and date together, or none. */
   recent_race_distance_meters: z
     .number({ error: RACE_DISTANCE_WORDS })
     .min(PROFILE_LIMITS.recent_race_distance_meters.min, RACE_DISTANCE_WORDS)

@@ -5,7 +5,7 @@ import { addDays } from './dates.ts';
 import { generatePlan, type GenerateInput } from './engine.ts';
 import { LOAD_RULES } from './load-plan.ts';
 
-// Comebacks as coaches make them (TRAINING.md §Adapting; issue 17: "after 5 days ill, the first
+// Comebacks as coaches make them (docs/TRAINING.md §Adapting; issue 17: "after 5 days ill, the first
 // run back is a 12-mile long run and then a tempo; after a healthy missed week, the plan still
 // inserts its recovery week").
 
@@ -44,7 +44,7 @@ const between = (p: Plan, from: string, to: string) => p.workouts.filter((w) => 
 const meters = (ws: PlannedWorkout[]) => ws.reduce((a, w) => a + w.estimated_distance_meters, 0);
 const today = '2026-03-20';
 
-describe('comebacks (TRAINING.md §Adapting)', () => {
+describe('comebacks (docs/TRAINING.md §Adapting)', () => {
   it('illness for 5 days: 2–5 days of short easy running, no long run or tempo first, then back on plan', () => {
     const report = { kind: 'illness' as const, date: today, days: 5 };
     const r = adaptPlan({ plan, profile: input.profile, today, history: doneUntil(today), report, newId: ids('a') });

@@ -75,7 +75,7 @@ export function adaptPlan(input: AdaptInput): AdaptResult {
   const weekOf = (day: number) => Math.floor((day - anchorDay) / 7);
   const fromWeek = Math.max(0, weekOf(todayDay));
   const resumeDay = back ? Math.max(todayDay, back.resumeDay) : todayDay;
-  // A missed week was rest enough: the recovery week due next is skipped (TRAINING.md §Adapting);
+  // A missed week was rest enough: the recovery week due next is skipped (docs/TRAINING.md §Adapting);
   // so is one due right after any other comeback, whose own first weeks are lighter still.
   if (back) {
     const span = back.kind === 'missed_week' ? 1 : Math.ceil((back.calmDays + back.easyDays) / 7) + 1;
@@ -114,7 +114,7 @@ export function adaptPlan(input: AdaptInput): AdaptResult {
 
   // As for a new plan, the taper is sized for race-day form (issue 23 §6).
   // After an injury the long run is rebuilt from the spike rule: the runs before it count for
-  // half, so the engine's own 10%-a-run limit climbs back from there (TRAINING.md §Adapting).
+  // half, so the engine's own 10%-a-run limit climbs back from there (docs/TRAINING.md §Adapting).
   const spikeShare = back?.kind === 'injury' ? 0.5 : 1;
   const spikeRuns = runs.map((r) => (r.day < resumeDay ? { ...r, meters: r.meters * spikeShare } : r));
   const composeWith = (extra: PlannedWorkout[], first: number) => (f: Frame, newId: () => string) =>
@@ -239,7 +239,7 @@ function withPast(plan: Plan, next: Plan, todayDay: number): Plan {
   return { ...plan, weeks: next.weeks, workouts: [...past, ...next.workouts] };
 }
 
-/** What kind of comeback the runner is making (TRAINING.md §Adapting), from a report or from the runs. */
+/** What kind of comeback the runner is making (docs/TRAINING.md §Adapting), from a report or from the runs. */
 export interface Comeback {
   kind: 'illness' | 'break' | 'injury' | 'missed_week';
   /** The first day the runner can run again. */

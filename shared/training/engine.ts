@@ -241,7 +241,7 @@ export function composePlan(c: ComposeInput): Plan {
     const limits = { taken: keptDays, calm, maxVolume: Math.max(0, target - carried) };
     const saved = { runs: state.runs.length, prevLongest: state.prevLongest, hard: new Set(state.hard) };
     let built = buildWeek(w, week, plan, c.firstDay, state, finalTaper, limits);
-    // Ten identical weeks in a row is a defect (TRAINING.md): a week that would repeat the one
+    // Ten identical weeks in a row is a defect (docs/TRAINING.md §Sessions): a week that would repeat the one
     // before (a held ceiling, sessions that cannot grow) runs a little lighter instead.
     const shape = shapeOf(built, week.start_date);
     if (week.role === 'normal' && prevRole === 'normal' && shape === prevShape) {
@@ -328,7 +328,7 @@ export function composePlan(c: ComposeInput): Plan {
   // current running call for, the plan says so and what would change it.
   const ceiling = weekCeilingMeters(w, peakLong);
   const longest = Math.max(0, ...workouts.filter((x) => x.workout_type !== 'race').map((x) => x.estimated_distance_meters));
-  // The plan prepares for the race, or says plainly why it cannot (TRAINING.md §Safety guardrails).
+  // The plan prepares for the race, or says plainly why it cannot (docs/TRAINING.md §"Safety guardrails").
   const short =
     goal.kind === 'race' && c.fromWeek === 0 && longest < Math.min(peakLong, Math.max(w.floorMeters, 0)) - 400
       ? `; the long run reaches ${miles(longest)} mi, short of the ${miles(Math.min(peakLong, w.floorMeters))} mi this race calls for: from your longest recent run of ${miles(startLong)} mi, no run may grow past 1.1 × the longest of the month before, and ${normalWeeks} build weeks are not enough to get there`
@@ -389,7 +389,7 @@ const miles = (m: number): string => metersToMiles(m).toFixed(1);
 const MILE = 1609.344;
 
 /**
- * The peak week a goal calls for, from the runner's current mileage and the race (TRAINING.md
+ * The peak week a goal calls for, from the runner's current mileage and the race (docs/TRAINING.md
  * §Methodologies): about 15% above what they run now, at least the published plans' lowest peak
  * for the distance and methodology (Pfitzinger's 18/55, Daniels' and 80/20's lower levels, the
  * novice plans), at most their highest — never below what the runner already runs.
@@ -405,7 +405,7 @@ function peakTargetMeters(goal: Goal, methodology: Methodology, baseline: number
 }
 
 /**
- * The longest long run a goal builds to (TRAINING.md §Methodologies and the beginner floor):
+ * The longest long run a goal builds to (docs/TRAINING.md §Methodologies and §"Beginner floor"):
  * Pfitzinger 20 mi for the marathon (22 at 65+ mi a week), 80/20 ~3:00 of running, Daniels
  * min(30% of the week, 150 min) — and for every methodology at least 18 mi for a marathon and
  * 10 mi for a half. Shorter races: up to 30% of the peak week, 10 mi (5 km) or 13 mi (10 km).

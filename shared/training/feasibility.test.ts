@@ -96,7 +96,7 @@ describe('assessGoal', () => {
 
 // Issue 17 §6: "A first marathon in 6 weeks from 10 mi/week with a 4:30 goal comes back
 // on_track ('your recent runs suggest 4:02' — there are no runs)."
-describe('feasibility with volume (issue 17, TRAINING.md §Feasibility)', () => {
+describe('feasibility with volume (issue 17, docs/TRAINING.md §Feasibility)', () => {
   const tenMiles = { current_weekly_mileage_miles: 10, days_available_per_week: 4, easy_pace_per_mile_seconds: 660 };
   const marathonIn6 = { kind: 'race' as const, target_race_distance_meters: 42_195, target_race_date: '2026-03-15' };
 

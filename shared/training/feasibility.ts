@@ -13,7 +13,7 @@ export interface RecentTraining {
   missed_quality?: number;
 }
 
-/** Where the current fitness comes from, best first (TRAINING.md §Fitness). */
+/** Where the current fitness comes from, best first (docs/TRAINING.md §Fitness). */
 export type FitnessSource = 'race' | 'runs' | 'easy_pace';
 
 export interface FeasibilityInput {

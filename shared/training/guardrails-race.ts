@@ -1,5 +1,5 @@
 /**
- * "The plan prepares for the race" (TRAINING.md §Safety guardrails, issue 17 §4): a check, not
+ * "The plan prepares for the race" (docs/TRAINING.md §"Safety guardrails", issue 17 §4): a check, not
  * only a limit. The longest run and the biggest week reach the methodology's minimum for the
  * distance — or, when the weeks to the race cannot get there within the spike and ramp rules,
  * as far as those weeks allow (the goal's feasibility verdict then says the time is short).

@@ -1,5 +1,5 @@
 /**
- * The volume ramp as the runner lives it (TRAINING.md §Safety guardrails, issue 17 §4): 7-day
+ * The volume ramp as the runner lives it (docs/TRAINING.md §"Safety guardrails", issue 17 §4): 7-day
  * blocks counted from the plan's first day, whatever weekday the engine's own weeks begin on.
  */
 import type { Goal } from '../schema/goal.ts';

@@ -125,7 +125,7 @@ export function checkDays(t: Timeline): Violation[] {
 const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
 
 /**
- * Availability is law (TRAINING.md): no run on a weekday the runner has not given, and the long
+ * Availability is law (docs/TRAINING.md §"Safety guardrails"): no run on a weekday the runner has not given, and the long
  * run on their long-run day. Refused in a plan the engine or the coach makes; a run the runner
  * moved there themselves (`edited_by_user`) is their call, so it is only pointed out.
  */

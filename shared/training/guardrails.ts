@@ -33,7 +33,7 @@ export function checkPlan(plan: unknown, ctx: GuardrailContext): Violation[] {
     }));
   }
   const t = buildTimeline(parsed.data, ctx);
-  // The long-run caps differ by methodology (TRAINING.md v2); a plan that names none gets Daniels' strict ones.
+  // The long-run caps differ by methodology (docs/TRAINING.md §"Safety guardrails"); a plan that names none gets Daniels' strict ones.
   const named = MethodologySchema.safeParse((plan as { methodology?: unknown }).methodology);
   const methodology = named.success ? named.data : null;
   const weeks = parsed.data.weeks;

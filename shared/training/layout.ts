@@ -1,5 +1,5 @@
 /**
- * The runner's week (issue 17, TRAINING.md "availability is law"): which days of each 7-day block
+ * The runner's week (issue 17, docs/TRAINING.md §"Safety guardrails": availability is law): which days of each 7-day block
  * hold a run, which one is the long run and which carry the quality sessions. Runs fall only on
  * the profile's `available_days`, the long run on `long_run_day` (default Sunday), and no two hard
  * days touch, across blocks too: positions are counted from the long-run day, which recurs every

@@ -147,7 +147,7 @@ const HR_OF_MAX: Record<PaceTarget, [number, number]> = {
   race: [0.88, 0.92],
 };
 
-/** Where a runner's heart-rate zones come from (TRAINING.md §Fitness): best first. */
+/** Where a runner's heart-rate zones come from (docs/TRAINING.md §"Heart rate"): best first. */
 export type HeartRateSource = 'lthr' | 'karvonen' | 'age';
 
 export interface HeartRateBasis {

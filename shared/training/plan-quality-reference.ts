@@ -1,6 +1,6 @@
 /**
  * The published reference ranges the plan-quality report judges a plan by, in one table with
- * its sources (TRAINING.md §Methodologies, §Safety guardrails, and the beginner floor). These
+ * its sources (docs/TRAINING.md §Methodologies, §"Safety guardrails" and §"Beginner floor"). These
  * are the published plans "as commonly summarised": approximate, for judging shape.
  */
 import type { Methodology } from '../schema/plan.ts';
@@ -24,10 +24,10 @@ const SRC = {
   daniels: "Daniels' Running Formula",
   pfitz: 'Pfitzinger & Douglas, Advanced Marathoning / Faster Road Racing',
   fitz: 'Fitzgerald, 80/20 Running',
-  higdon: 'Higdon Novice plans (TRAINING.md beginner floor)',
-  guard: 'TRAINING.md §Safety guardrails',
-  sessions: 'TRAINING.md §Methodologies (sessions progress; no two identical weeks in a row)',
-  taper: 'TRAINING.md taper by distance',
+  higdon: 'Higdon Novice plans (docs/TRAINING.md §"Beginner floor")',
+  guard: 'docs/TRAINING.md §"Safety guardrails"',
+  sessions: 'docs/TRAINING.md §Sessions (sessions progress; no two identical weeks in a row)',
+  taper: 'docs/TRAINING.md §Taper (by distance)',
 } as const;
 
 /**
@@ -109,7 +109,7 @@ export function referenceRanges(runner: QualityRunner, figures: PlanFigures): Pa
     if (m === 'daniels' && !first) {
       const cap = Math.min(REFERENCE.long_run.danielsShare * figures.peak_week_miles, (REFERENCE.long_run.danielsMinutes * 60) / figures.easy_pace_per_mile);
       // Daniels caps the long run at min(25–30% of the week, 150 min): the range ends at the cap.
-      // Every methodology honours the beginner floor (TRAINING.md): it may lift the end of the range.
+      // Every methodology honours the beginner floor (docs/TRAINING.md §"Beginner floor"): it may lift the end of the range.
       long = [Math.min(long[0], 0.85 * cap), Math.max(Math.min(long[1], cap + 0.25), REFERENCE.long_run.first[d][0] + 0.5)];
     }
     out.longest_run_miles = range(long, first ? SRC.higdon : METHOD_SOURCE[m]);

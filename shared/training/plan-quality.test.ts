@@ -257,7 +257,7 @@ describe('reference ranges', () => {
     });
     const peak40 = { ...figures, peak_week_miles: 40, easy_pace_per_mile: 540 };
     expect(referenceRanges(tenK, peak40).longest_run_miles?.max).toBeCloseTo(12.25, 2);
-    // A marathon's long run reaches 18 mi in every methodology (TRAINING.md), past Daniels' 12 mi here.
+    // A marathon's long run reaches 18 mi in every methodology (docs/TRAINING.md §"Beginner floor"), past Daniels' 12 mi here.
     expect(referenceRanges(runner({ methodology: 'daniels' }), peak40).longest_run_miles?.max).toBeCloseTo(18.5, 2);
   });
 

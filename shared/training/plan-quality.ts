@@ -1,6 +1,6 @@
 /**
  * The plan-quality report (issue 17 §6): a plan's shape in the figures a knowledgeable runner
- * reads it by, judged beside the published plans of its methodology (TRAINING.md §Methodologies).
+ * reads it by, judged beside the published plans of its methodology (docs/TRAINING.md §Methodologies).
  * Pure: a plan and the runner's profile in, figures out.
  */
 import type { Goal } from '../schema/goal.ts';
@@ -165,7 +165,7 @@ export interface QualityRunner {
   profile: TrainingProfile;
   goal: Goal;
   methodology: Methodology;
-  /** Their first race at this distance: the beginner floor applies (TRAINING.md). */
+  /** Their first race at this distance: the beginner floor applies (docs/TRAINING.md §"Beginner floor"). */
   first_at_distance: boolean;
   start_date: string;
 }

@@ -1,5 +1,5 @@
 /**
- * The guardrail numbers (docs/TRAINING.md §Guardrails), shared by the plan engine, which builds
+ * The guardrail numbers (docs/TRAINING.md §"Safety guardrails"), shared by the plan engine, which builds
  * under them with a margin, and the check, which judges any plan against them.
  */
 import type { Goal } from '../schema/goal.ts';
@@ -45,7 +45,7 @@ export const LIMITS = {
 
 /**
  * The long run's share cap of the week for a runner training `days` days. The 30% rule is
- * Daniels' own (TRAINING.md v2 §Methodologies); Pfitzinger's and 80/20's published plans put
+ * Daniels' own (docs/TRAINING.md §Methodologies); Pfitzinger's and 80/20's published plans put
  * 20 mi in a 55 mi week (36%) and Higdon's novice 20 mi in a ~40 mi week, so theirs is wider.
  * Without a methodology (a plan of unknown make) the strict rule applies.
  */
@@ -64,7 +64,7 @@ export function longRunShareCap(days: number, methodology: Methodology | null = 
 }
 
 /**
- * The beginner floor (TRAINING.md v2): whatever the methodology, a half marathon's long run
+ * The beginner floor (docs/TRAINING.md §"Beginner floor"): whatever the methodology, a half marathon's long run
  * builds to 10 mi and a marathon's to 18 mi. A long run no longer than it is within the share
  * and time caps for anyone training for that race: the published novice plans run it.
  */
@@ -99,7 +99,7 @@ export interface RunnerFitness {
 }
 
 /**
- * Current fitness by TRAINING.md's order of sources (shared/training/zones.ts): a race of the last
+ * Current fitness by the order of sources in docs/TRAINING.md §Fitness (shared/training/zones.ts): a race of the last
  * ~8 weeks, then the best sustained effort among `runs` of the last 8 weeks, then an older race,
  * then the easy pace (the slow half of Daniels' E range). Without `runs` it reads the profile alone.
  */

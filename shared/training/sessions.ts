@@ -194,7 +194,7 @@ function steadyBlock(
 /** Linear step from `a` to `b` as `p` goes 0 → 1. */
 const lerp = (a: number, b: number, p: number): number => a + (b - a) * Math.min(1, Math.max(0, p));
 
-/** What a session's hard part grows to within a block (TRAINING.md §Methodologies: progression). */
+/** What a session's hard part grows to within a block (docs/TRAINING.md §Sessions). */
 export interface Progression {
   /** 0 at the plan's first week, 1 at its last week before the taper. */
   p: number;

@@ -48,7 +48,7 @@ export function riegelTime(fromMeters: number, fromSeconds: number, toMeters: nu
  */
 export const EASY_PACE_SHARE = 0.66;
 
-/** Estimates VDOT from an easy pace in s/km (TRAINING.md §Fitness, source 3: the last resort). */
+/** Estimates VDOT from an easy pace in s/km (docs/TRAINING.md §Fitness, source 3: the last resort). */
 export function vdotFromEasyPace(easySecondsPerKm: number): number {
   const v = 60_000 / easySecondsPerKm;
   return vo2AtSpeed(v) / EASY_PACE_SHARE;

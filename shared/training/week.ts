@@ -30,7 +30,7 @@ const SHARE_MARGIN = 0.03;
 /** Under the spike rule's 1.10 × the 30-day longest run, by the width of rounding. */
 const SPIKE_FACTOR = 1.095;
 /**
- * The week's running time away from easy pace, at most: ~80% easy by time (TRAINING.md; 80/20
+ * The week's running time away from easy pace, at most: ~80% easy by time (docs/TRAINING.md §"Safety guardrails"; 80/20
  * by name), a little more easy for the others, so the 3-week check at 75% always holds.
  */
 const NON_EASY_SHARE: Record<Methodology, number> = { daniels: 0.18, pfitzinger: 0.18, '80/20': 0.2 };
@@ -74,12 +74,12 @@ export interface BuiltWorkout {
   session: Session;
 }
 
-/** Quality days a week of `runs` runs holds: two from 4 runs a week (TRAINING.md: 2 Q days, 2–3 key sessions). */
+/** Quality days a week of `runs` runs holds: two from 4 runs a week (docs/TRAINING.md §Methodologies: 2 Q days, 2–3 key sessions). */
 function qualityDays(runs: number): number {
   return runs >= 4 ? 2 : runs >= 2 ? 1 : 0;
 }
 
-/** The session choice for a slot, by methodology, race and phase (TRAINING.md §Methodologies). */
+/** The session choice for a slot, by methodology, race and phase (docs/TRAINING.md §Methodologies). */
 function choose(w: WeekEnv, week: FrameWeek, slot: SlotKind, finalTaper: boolean): Choice {
   if (slot === 'easy' || slot === 'long') return 'easy';
   if (week.role === 'recovery') return 'easy';

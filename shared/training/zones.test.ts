@@ -5,7 +5,7 @@ import { perMileToPerKm } from './units.ts';
 import { vdotFromRace } from './vdot.ts';
 import { fitnessFromRuns, fitnessFromSources, heartRateZonesOf, runnerZones, vdotRangeFromEasyPace } from './zones.ts';
 
-// TRAINING.md §Fitness: the runner's VDOT from a recent race, else their best recent effort,
+// docs/TRAINING.md §Fitness: the runner's VDOT from a recent race, else their best recent effort,
 // else their easy pace (a range, with the words asking for a race); heart-rate zones from LTHR,
 // else Karvonen, else an age-predicted max with a note.
 

@@ -1,5 +1,5 @@
 /**
- * The runner's fitness and training zones from TRAINING.md §Fitness's order of sources: a recent
+ * The runner's fitness and training zones from the order of sources in docs/TRAINING.md §Fitness: a recent
  * race, then the best sustained effort among recent runs, then the typed easy pace. Pure: the
  * day and the runs are arguments, so the phone and the server show the same zones.
  */
@@ -104,7 +104,7 @@ export interface FitnessActivity {
 /**
  * The runs fitness may be read from: road runs (a trail's pace is the terrain's) from the runner's
  * own watch files and logs. Strava's runs are shown beside the plan but do not feed the rule
- * engine's figures (STRAVA.md §Policy). The server and the phone read the same runs.
+ * engine's figures (docs/STRAVA.md §Policy). The server and the phone read the same runs.
  */
 export function fitnessRunsOf(activities: readonly FitnessActivity[]): CompletedRun[] {
   return activities
@@ -122,7 +122,7 @@ function raceName(meters: number): string {
   return named[meters] ?? formatDistance(meters, 'km');
 }
 
-/** The runner's VDOT by TRAINING.md's order of sources: a race of the last ~8 weeks, the best recent effort, an older race, the easy pace. */
+/** The runner's VDOT by the order of sources in docs/TRAINING.md §Fitness: a race of the last ~8 weeks, the best recent effort, an older race, the easy pace. */
 export function fitnessFromSources(input: FitnessInput, today: string, runs: readonly CompletedRun[] = []): FitnessEstimate {
   const race = input.recent_race;
   const raceAge = race ? daysBetween(race.date, today) : null;

@@ -10,8 +10,8 @@ ALTER TABLE "user_profiles" ADD COLUMN "recent_race_distance_meters" double prec
 ALTER TABLE "user_profiles" ADD COLUMN "recent_race_time_seconds" integer;--> statement-breakpoint
 ALTER TABLE "user_profiles" ADD COLUMN "recent_race_date" date;--> statement-breakpoint
 -- As in 0013, an UPDATE rather than ADD COLUMN … DEFAULT: it fires the change-log trigger, so every
--- profile gets a new version and each device pulls its row whole, under the new names (SYNC.md
--- G3). The field clocks follow the renamed fields, so last-writer-wins keeps working per field.
+-- profile gets a new version and each device pulls its row whole, under the new names (docs/SYNC.md
+-- §G3). The field clocks follow the renamed fields, so last-writer-wins keeps working per field.
 UPDATE "user_profiles" SET
   "long_run_day" = 'sun',
   "field_hlc" = ("field_hlc" - 'max_hr' - 'resting_hr' - 'lthr') || jsonb_strip_nulls(jsonb_build_object(
