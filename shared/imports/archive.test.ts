@@ -118,7 +118,7 @@ describe('ZIP reader', () => {
       { name: 'dir/b.bin', bytes: Uint8Array.from({ length: 70_000 }, (_, i) => i % 251), date: new Date('2026-01-01T00:00:00Z') },
     ];
     const zip = zipFiles(files);
-    for (const source of [bytesSource(zip), blobSource(new Blob([zip]))]) {
+    for (const source of [bytesSource(zip), blobSource(new Blob([zip as Uint8Array<ArrayBuffer>]))]) {
       const directory = await readZipDirectory(source);
       if (!directory.ok) throw new Error(directory.reason);
       expect(directory.entries.map((e) => e.name)).toEqual(['a.txt', 'dir/b.bin']);
@@ -183,7 +183,7 @@ describe('openArchive', () => {
 
   it('a generated export: runs with their CSV names, rides refused in words', async () => {
     const generated = await stravaExport(30, { seed: 3 });
-    const opened = await openArchive(blobSource(new Blob([generated.zip])));
+    const opened = await openArchive(blobSource(new Blob([generated.zip as Uint8Array<ArrayBuffer>])));
     if (!opened.ok) throw new Error(opened.reason);
     const items = await collect(opened.archive.items());
     expect(items).toHaveLength(30);
