@@ -148,7 +148,7 @@ describe('workouts', () => {
     const res = await fetchFit();
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/vnd.ant.fit');
-    expect(res.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="${w.scheduled_date}-[a-z0-9-]+\\.fit"$`));
+    expect(res.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="${w.scheduled_date}-[a-z0-9.-]+\\.fit"$`));
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect(new Uint8Array(await (await fetchFit()).arrayBuffer())).toEqual(bytes);
     const decoder = new Decoder(Stream.fromByteArray(Array.from(bytes)));
