@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { decodeWorkout } from '#shared/fit/decode.ts';
+import { runnerWithPlan } from '../coach/testing.ts';
 import { call, signUp, useTestApp } from '../test/harness.ts';
 import { TestDevice } from '../test/sync-device.ts';
 import { stravaActivities } from '../db/schema.ts';
@@ -199,5 +201,47 @@ describe('the runner week, a recent race and the zones', () => {
     const res = await phone.push([phone.mutation('profile.update', { set: { max_hr: 178, resting_hr: 52, lthr: 165 } })]);
     expect(res.json.results[0].status).toBe('applied');
     expect(await profileOf(cookie)).toMatchObject({ max_heart_rate: 178, resting_heart_rate: 52, threshold_heart_rate: 165 });
+  });
+});
+
+// The server's .FIT route reads the same zones as GET /api/profile: a pace runner with a recent
+// race gets threshold at the race's pace, a heart-rate runner Karvonen from their own figures.
+describe('the .FIT route carries the runner’s own zones', () => {
+  const THRESHOLD = { segments: [{ type: 'steady', duration_seconds: 1200, pace_target: 'threshold' }] };
+  const fitTargets = async (cookie: string, id: string) => {
+    const res = await t.app.request(`/api/workouts/${id}/fit`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    const decoded = decodeWorkout(new Uint8Array(await res.arrayBuffer()));
+    if (!decoded.ok) throw new Error('the .FIT file does not decode');
+    return decoded.workout.steps.map((step) => step.target).filter((target) => target && target.type !== 'open');
+  };
+
+  it('speed from the race’s threshold pace, then Karvonen bpm from 178/52', async () => {
+    const runner = await runnerWithPlan(t);
+    const daysAgo = new Date(t.clock.now().getTime() - 14 * 86_400_000).toISOString().slice(0, 10);
+    const race = {
+      recent_race_distance_meters: 21_097.5,
+      recent_race_time_seconds: 6000,
+      recent_race_date: daysAgo,
+      max_heart_rate: 178,
+      resting_heart_rate: 52,
+    };
+    expect((await put(runner.cookie, race)).status).toBe(200);
+    const easy = runner.workouts.find((w) => w.workout_type === 'easy')!;
+    expect(
+      (await call(t.app, 'PATCH', `/api/workouts/${easy.id}`, { cookie: runner.cookie, body: { workout_type: 'tempo', structure: THRESHOLD } })).status,
+    ).toBe(200);
+
+    const zones = (await call(t.app, 'GET', '/api/profile', { cookie: runner.cookie })).json.zones;
+    expect(zones.vdot_source).toBe('race');
+    const [speed] = await fitTargets(runner.cookie, easy.id);
+    expect(speed).toMatchObject({ type: 'speed' });
+    if (speed?.type !== 'speed') throw new Error('no speed target');
+    expect(speed.low_mps).toBeCloseTo(1000 / zones.pace.T.slow_seconds_per_km, 2);
+    expect(speed.high_mps).toBeCloseTo(1000 / zones.pace.T.fast_seconds_per_km, 2);
+
+    expect((await put(runner.cookie, { target_type: 'heart_rate' })).status).toBe(200);
+    const [bpm] = await fitTargets(runner.cookie, easy.id);
+    expect(bpm).toEqual({ type: 'heart_rate', ...zones.heart_rate.zones.T });
   });
 });
