@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { PROPERTY_SEED, propertyRuns } from '../testing/properties.ts';
+import { WEEKDAYS } from './plan.ts';
 import { MUTATION_ARGS } from '../sync/mutation-args.ts';
 import { toIssues } from './issues.ts';
 import {
@@ -174,5 +177,26 @@ describe('profile: the runner week, a recent race, the old heart-rate names', ()
     expect(runnerRecentRace({ recent_race_distance_meters: 10_000 })).toBeNull();
     expect(runnerWeek({})).toEqual({ available_days: null, long_run_day: 'sun' });
     expect(runnerWeek({ available_days: ['tue', 'sat'], long_run_day: 'sat' })).toEqual({ available_days: ['tue', 'sat'], long_run_day: 'sat' });
+  });
+});
+
+describe('the runner week, for any days a runner might tick', () => {
+  it('is accepted exactly when the long-run day is one of the days, and the count is then their number', () => {
+    fc.assert(
+      fc.property(fc.subarray([...WEEKDAYS]), fc.constantFrom(...WEEKDAYS), fc.integer({ min: 1, max: 7 }), (days, longDay, storedCount) => {
+        const stored = { days_available_per_week: storedCount, available_days: null, long_run_day: 'sun' };
+        const update = { available_days: days, long_run_day: longDay };
+        const parsed = ProfileUpdateSchema.safeParse(update);
+        // No day ticked is refused by the schema ("Pick at least one day you can run").
+        expect(parsed.success).toBe(days.length > 0);
+        if (days.length > 0) {
+          const set = withDerivedDays(stored, update);
+          const issues = profileConflicts({ ...stored, ...set }, Object.keys(set), '2026-03-02');
+          expect(issues.length === 0).toBe(days.includes(longDay));
+          expect(set).toMatchObject({ days_available_per_week: days.length });
+        }
+      }),
+      { seed: PROPERTY_SEED, ...propertyRuns(300) },
+    );
   });
 });
