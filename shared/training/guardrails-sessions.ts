@@ -17,7 +17,7 @@ export function checkStructures(t: Timeline): Violation[] {
       date: w.date,
       ...idOf(w),
       severity: 'hard' as const,
-      reason: 'the workout structure is missing or invalid',
+      reason: `The workout on ${w.date} has no steps a watch can follow: give it its warm-up, main set and cool-down again.`,
     }));
 }
 
@@ -34,23 +34,68 @@ export function checkSessions(t: Timeline): Violation[] {
       if (amount <= cap + 1) return;
       out.push({ rule, ...base, severity: amount > 1.5 * cap ? 'hard' : 'soft', reason: what });
     };
-    over('session_limit', z.T.meters, caps.T, `${km(z.T.meters)} at threshold is more than 10% of the week (${km(weekRef)})`);
-    over('session_limit', z.I.meters, caps.I, `${km(z.I.meters)} at interval pace is more than min(10 km, 8% of the week)`);
-    over('session_limit', z.R.meters, caps.R, `${km(z.R.meters)} at repetition pace is more than min(8 km, 5% of the week)`);
-    over('session_limit', z.M.meters, caps.Mmeters, `${km(z.M.meters)} at marathon pace is more than 29 km`);
-    over('session_limit', z.M.seconds, caps.Mseconds, `${Math.round(z.M.seconds / 60)} min at marathon pace is more than 110 min`);
+    over(
+      'session_limit',
+      z.T.meters,
+      caps.T,
+      `${km(z.T.meters)} at threshold pace on ${w.date} is more than 10% of that week's ${km(weekRef)}: shorten the threshold part.`,
+    );
+    over(
+      'session_limit',
+      z.I.meters,
+      caps.I,
+      `${km(z.I.meters)} at interval pace on ${w.date} is more than one session should hold (10 km, and no more than 8% of the week): do fewer repeats.`,
+    );
+    over(
+      'session_limit',
+      z.R.meters,
+      caps.R,
+      `${km(z.R.meters)} at repetition pace on ${w.date} is more than one session should hold (8 km, and no more than 5% of the week): do fewer repeats.`,
+    );
+    over(
+      'session_limit',
+      z.M.meters,
+      caps.Mmeters,
+      `${km(z.M.meters)} at marathon pace on ${w.date} is more than the 29 km one session should hold: shorten the marathon-pace part.`,
+    );
+    over(
+      'session_limit',
+      z.M.seconds,
+      caps.Mseconds,
+      `${Math.round(z.M.seconds / 60)} min at marathon pace on ${w.date} is more than the 110 min one session should hold: shorten the marathon-pace part.`,
+    );
     const bouts = w.estimate.bouts;
     if (bouts.some((b) => b.zone === 'I' && b.seconds > LIMITS.intervalBoutMaxSeconds)) {
-      out.push({ rule: 'bout_length', ...base, severity: 'soft', reason: 'interval bouts should last 3–5 min' });
+      out.push({
+        rule: 'bout_length',
+        ...base,
+        severity: 'soft',
+        reason: `The interval repeats on ${w.date} are longer than 5 min: interval repeats work best at 3–5 min each.`,
+      });
     }
     if (bouts.some((b) => b.zone === 'R' && b.seconds > LIMITS.repetitionBoutMaxSeconds)) {
-      out.push({ rule: 'bout_length', ...base, severity: 'soft', reason: 'repetition bouts should last at most 2 min' });
+      out.push({
+        rule: 'bout_length',
+        ...base,
+        severity: 'soft',
+        reason: `The fast repeats on ${w.date} are longer than 2 min: repetitions are short, 2 min at most.`,
+      });
     }
     if (bouts.some((b) => b.zone === 'R' && b.in_block && b.recovery_seconds < LIMITS.repetitionRestRatio * b.seconds - 1)) {
-      out.push({ rule: 'bout_length', ...base, severity: 'soft', reason: 'rest between repetitions should be 2–3× the rep' });
+      out.push({
+        rule: 'bout_length',
+        ...base,
+        severity: 'soft',
+        reason: `The rests between the fast repeats on ${w.date} are too short: rest 2–3 times as long as each repeat.`,
+      });
     }
     if (t.injured && z.R.meters > 0) {
-      out.push({ rule: 'injury', ...base, severity: 'soft', reason: 'no repetition work (strides included) while the injury notes stand' });
+      out.push({
+        rule: 'injury',
+        ...base,
+        severity: 'soft',
+        reason: `The session on ${w.date} has fast repeats or strides: leave them out while your injury notes stand.`,
+      });
     }
   }
   return out;
@@ -83,7 +128,7 @@ export function checkEasyShare(t: Timeline): Violation[] {
       week: end,
       date: fromDayNumber(weekStartDay(t, end)),
       severity: share < LIMITS.easyShareHard ? 'hard' : 'soft',
-      reason: `only ${Math.round(share * 100)}% of running time is easy in weeks ${end - span + 2}–${end + 1}; keep it at 75–80% or more`,
+      reason: `Only ${Math.round(share * 100)}% of your running time is easy in weeks ${end - span + 2}–${end + 1}: keep at least 75–80% of it easy, so the hard sessions count.`,
     });
   }
   return out;
@@ -101,7 +146,7 @@ export function checkDays(t: Timeline): Violation[] {
         week: k,
         date: fromDayNumber(weekStartDay(t, k)),
         severity: 'hard',
-        reason: `week ${k + 1} has ${days.size} running days; the runner has ${t.daysAvailable}`,
+        reason: `Week ${k + 1} has ${days.size} running days, more than the ${t.daysAvailable} a week you have: drop or merge a run.`,
       });
     }
   }
@@ -116,7 +161,7 @@ export function checkDays(t: Timeline): Violation[] {
       date: cur.date,
       ...idOf(cur),
       severity: 'soft',
-      reason: `${prev.date} and ${cur.date} are both hard days; put an easy day or rest between`,
+      reason: `${prev.date} and ${cur.date} are both hard days in a row: put an easy day or a rest day between them.`,
     });
   }
   return out;
@@ -165,6 +210,6 @@ export function checkRaceDay(t: Timeline): Violation[] {
   const onDay = t.workouts.filter((w) => w.goalRace);
   if (onDay.length === 1) return [];
   const date = fromDayNumber(t.raceDay);
-  if (onDay.length === 0) return [{ rule: 'race_day', date, severity: 'hard', reason: `the race on ${date} is not in the plan` }];
-  return [{ rule: 'race_day', date, severity: 'hard', reason: `the plan has ${onDay.length} races on ${date}` }];
+  if (onDay.length === 0) return [{ rule: 'race_day', date, severity: 'hard', reason: `Your race on ${date} is not in the plan: put it back on race day.` }];
+  return [{ rule: 'race_day', date, severity: 'hard', reason: `The plan has ${onDay.length} races on ${date}: keep just the one.` }];
 }

@@ -1,7 +1,7 @@
 /** Guardrails on load over time: ramps, single-run spikes, long-run cap, recovery weeks, taper. */
 import type { Violation } from '../schema/plan.ts';
 import { fromDayNumber } from './dates.ts';
-import { LIMITS, isDownWeek, longRunCapSeconds, longRunFloorMeters, longRunShareCap, taperDays, taperSecondWeekShare } from './rules.ts';
+import { LIMITS, isDownWeek, raceBucket, longRunCapSeconds, longRunFloorMeters, longRunShareCap, taperDays, taperSecondWeekShare } from './rules.ts';
 import { volumeOf, weekIsOpen, weekStartDay, type Timeline } from './timeline.ts';
 import type { Goal } from '../schema/goal.ts';
 import type { Methodology } from '../schema/plan.ts';
@@ -31,7 +31,7 @@ export function checkSpikes(t: Timeline): Violation[] {
       date: w.date,
       ...(w.id ? { workout_id: w.id } : {}),
       severity: hard ? 'hard' : 'soft',
-      reason: `${km(w.meters)} is more than 1.1 × the longest run of the previous 30 days (${km(longest)})`,
+      reason: `${km(w.meters)} on ${w.date} is more than 10% longer than your longest run of the 30 days before (${km(longest)}): single long jumps like that are what injures runners, so build up to it.`,
     });
   }
   return out;
@@ -64,7 +64,7 @@ export function checkLongRuns(t: Timeline, goal: Goal | null, methodology: Metho
         date: longest.date,
         ...id,
         severity: longest.meters > 1.25 * capMeters ? 'hard' : 'soft',
-        reason: `${km(longest.meters)} is more than ${pct(share)} of the week's ${km(weekRef)}`,
+        reason: `The ${km(longest.meters)} run on ${longest.date} is more than ${pct(share)} of that week's ${km(weekRef)}: shorten it or spread the distance over the week.`,
       });
     } else if (longest.seconds > capSeconds + 1) {
       out.push({
@@ -73,7 +73,7 @@ export function checkLongRuns(t: Timeline, goal: Goal | null, methodology: Metho
         date: longest.date,
         ...id,
         severity: longest.seconds > 1.25 * capSeconds ? 'hard' : 'soft',
-        reason: `about ${Math.round(longest.seconds / 60)} min is longer than the ${capSeconds / 60} min cap for one run`,
+        reason: `The run on ${longest.date} takes about ${Math.round(longest.seconds / 60)} min, longer than the ${capSeconds / 60} min one run should take: shorten it.`,
       });
     }
   }
@@ -97,7 +97,7 @@ export function checkRecoveryWeeks(t: Timeline, flagged: ReadonlySet<number> | n
         week: k,
         date: fromDayNumber(weekStartDay(t, k)),
         severity: 'soft',
-        reason: `week ${k + 1} makes ${streak} weeks in a row without a recovery week (volume down 20–30% every 3–4 weeks)`,
+        reason: `Week ${k + 1} makes ${streak} weeks in a row without an easier week: every 3–4 weeks, cut the volume by 20–30% so your body can absorb the training.`,
       });
       streak = 0;
     }
@@ -115,7 +115,7 @@ export function checkRecoveryWeeks(t: Timeline, flagged: ReadonlySet<number> | n
           date: w.date,
           ...(w.id ? { workout_id: w.id } : {}),
           severity: 'soft',
-          reason: `recovery week ${k + 1} should have no R or I work`,
+          reason: `Week ${k + 1} is a recovery week, but ${w.date} has interval or repetition work: keep the recovery week free of it (no R or I).`,
         });
       }
     }
@@ -128,14 +128,25 @@ export function checkRecoveryWeeks(t: Timeline, flagged: ReadonlySet<number> | n
         week: k,
         date: fromDayNumber(weekStartDay(t, k)),
         severity: 'soft',
-        reason: `recovery week ${k + 1} should have a shorter long run than the week before`,
+        reason: `Week ${k + 1} is a recovery week, but its long run is not shorter than the week before's: shorten it.`,
       });
     }
   }
   return out;
 }
 
-/** Before a race: the last 7 days down 40%+ from peak (and the week before that for half/marathon), intensity kept. */
+/**
+ * The last 7 days' share of the peak week a taper allows, by distance (docs/TRAINING.md §Taper: 5–10 km
+ * volume −20–30%; half and marathon as before, marathon 80 / 65 / 45%): soft past `soft`, refused past `hard`.
+ */
+export function finalWeekShare(meters: number): { soft: number; hard: number } {
+  const bucket = raceBucket(meters);
+  if (bucket === 'short') return { soft: 0.8, hard: 0.95 };
+  // Half and marathon: the last week at most ~60% of peak (marathon 80 / 65 / 45%).
+  return { soft: LIMITS.taperFinalWeekShare, hard: LIMITS.taperFinalWeekHard };
+}
+
+/** Before a race: the last 7 days down from peak by distance (and the week before that for half/marathon), intensity kept. */
 export function checkTaper(t: Timeline): Violation[] {
   if (t.raceDay === null || t.raceMeters === null) return [];
   const race = t.raceDay;
@@ -152,13 +163,14 @@ export function checkTaper(t: Timeline): Violation[] {
   const plannedIn = (from: number, to: number) => t.workouts.some((w) => !w.past && !w.goalRace && w.meters > 0 && w.day >= from && w.day <= to);
   const date = fromDayNumber(race - 7);
   const final = sum(race - 7, race - 1);
-  if (final > LIMITS.taperFinalWeekShare * peak + EPS && plannedIn(race - 7, race - 1)) {
-    const hard = final > LIMITS.taperFinalWeekHard * peak;
+  const share = finalWeekShare(t.raceMeters);
+  if (final > share.soft * peak + EPS && plannedIn(race - 7, race - 1)) {
+    const hard = final > share.hard * peak;
     out.push({
       rule: 'taper',
       date,
       severity: hard ? 'hard' : 'soft',
-      reason: `the last 7 days before the race hold ${km(final)}, ${pct(final / peak)} of the ${km(peak)} peak; taper to 40–60% (${taperDays(t.raceMeters)}+ days)`,
+      reason: `The last 7 days before the race hold ${km(final)}, ${pct(final / peak)} of your ${km(peak)} peak week: cut them to ${pct(share.soft)} or less (a taper of ${taperDays(t.raceMeters)}+ days) so you start the race fresh.`,
     });
   }
   const secondShare = taperSecondWeekShare(t.raceMeters);
@@ -168,7 +180,7 @@ export function checkTaper(t: Timeline): Violation[] {
       rule: 'taper',
       date: fromDayNumber(race - 14),
       severity: 'soft',
-      reason: `the taper should start ${taperDays(t.raceMeters)}+ days out: ${km(second)} in the second-to-last week is ${pct(second / peak)} of peak`,
+      reason: `The taper should start ${taperDays(t.raceMeters)}+ days before the race: ${km(second)} in the second-to-last week is ${pct(second / peak)} of your peak week. Ease off sooner to arrive fresh.`,
     });
   }
   const ahead = t.workouts.filter((w) => !w.past && w.day >= race - 10 && w.day < race && w.meters > 0);
@@ -179,7 +191,7 @@ export function checkTaper(t: Timeline): Violation[] {
       rule: 'taper',
       date: fromDayNumber(race - 10),
       severity: 'soft',
-      reason: 'keep some intensity in the taper (race pace or strides in the last 10 days)',
+      reason: 'Keep some faster running in the taper (race pace or strides in the last 10 days), so your legs stay sharp for the race.',
     });
   }
   return out;

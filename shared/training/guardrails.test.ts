@@ -177,7 +177,7 @@ describe('checkPlan on hand-made plans', () => {
         });
     const v = find(checkPlan(p, ctx()), 'easy_share');
     expect(v.length).toBeGreaterThan(0);
-    expect(v[0]!.reason).toMatch(/% of running time is easy/);
+    expect(v[0]!.reason).toMatch(/^Only \d+% of your running time is easy in weeks \d+–\d+: keep at least 75–80% of it easy/);
   });
 
   it('session_limit: threshold over 10% of the week', () => {
@@ -193,7 +193,7 @@ describe('checkPlan on hand-made plans', () => {
     });
     const v = find(checkPlan(p, ctx()), 'session_limit');
     expect(v[0]).toMatchObject({ workout_id: 'w4-2', severity: 'soft' });
-    expect(v[0]!.reason).toMatch(/threshold is more than 10%/);
+    expect(v[0]!.reason).toMatch(/^4\.5 km at threshold pace on 2026-03-31 is more than 10% of that week's .*: shorten the threshold part/);
   });
 
   it('bout_length: interval bouts over 5 min, and repetitions without 2× rest', () => {
@@ -219,7 +219,10 @@ describe('checkPlan on hand-made plans', () => {
       },
     });
     const v = find(checkPlan(p, ctx()), 'bout_length');
-    expect(v.map((x) => x.reason)).toEqual(['interval bouts should last 3–5 min', 'rest between repetitions should be 2–3× the rep']);
+    expect(v.map((x) => x.reason)).toEqual([
+      expect.stringMatching(/^The interval repeats on 2026-03-31 are longer than 5 min: interval repeats work best at 3–5 min each/),
+      expect.stringMatching(/^The rests between the fast repeats on 2026-04-07 are too short: rest 2–3 times as long/),
+    ]);
   });
 
   it('recovery_week: four building weeks in a row', () => {
@@ -263,7 +266,7 @@ describe('checkPlan on hand-made plans', () => {
 
   it('taper: a taper with no intensity at all is soft', () => {
     const v = find(checkPlan(raceDay(plan([32, 34, 36, 27, 34, 17])), ctx({ goal: race })), 'taper');
-    expect(v).toEqual([expect.objectContaining({ severity: 'soft', reason: expect.stringContaining('intensity') })]);
+    expect(v).toEqual([expect.objectContaining({ severity: 'soft', reason: expect.stringContaining('Keep some faster running in the taper') })]);
   });
 
   const marathonIn = (weeks: number): Goal => ({
@@ -317,6 +320,16 @@ describe('checkPlan on hand-made plans', () => {
 
   it('race_readiness: a plan made for a mileage goal is not judged against a race', () => {
     expect(find(checkPlan(plan(GOOD), ctx()), 'race_readiness')).toEqual([]);
+  });
+
+  // docs/TRAINING.md §Taper: 5–10 km cut the volume 20–30%; a marathon's last week is ~45% of peak.
+  it('taper: a 10 km race may keep 75% of peak in its last 7 days; a marathon may not', () => {
+    const tenK = find(checkPlan(raceDay(plan([32, 34, 36, 27, 36, 27])), ctx({ goal: race })), 'taper');
+    expect(tenK.filter((v) => /last 7 days/.test(v.reason))).toEqual([]);
+    const marathon: Goal = { ...race, target_race_distance_meters: 42_195 } as Goal;
+    const p = raceDay(plan([32, 34, 36, 27, 36, 27]));
+    const v = find(checkPlan(p, ctx({ goal: marathon })), 'taper').filter((x) => /last 7 days/.test(x.reason));
+    expect(v[0]!.reason).toMatch(/^The last 7 days before the race hold 27\.0 km, 75% of your 36\.0 km peak week: cut them to 60% or less/);
   });
 
   it('race_day: a race goal without the race is hard', () => {
