@@ -29,6 +29,8 @@ interface Definition {
   hasDev: boolean;
   /** Byte offset of field 253 inside a data record, if the definition has it as a uint32. */
   timestampAt: number | undefined;
+  /** This definition with field 253 appended, made once for its compressed-timestamp records. */
+  stamped?: Definition;
 }
 
 class Damaged extends Error {}
@@ -73,28 +75,37 @@ function withTimestamp(def: Definition): Definition {
   body[4] = count + 1;
   body.set([TIMESTAMP_FIELD, 4, UINT32], fieldsEnd);
   body.set(def.body.subarray(fieldsEnd), fieldsEnd + 3);
-  return { ...def, body, fieldsSize: def.fieldsSize + 4, timestampAt: def.fieldsSize };
+  return { body, littleEndian: def.littleEndian, devSize: def.devSize, hasDev: def.hasDev, fieldsSize: def.fieldsSize + 4, timestampAt: def.fieldsSize };
 }
 
+/** A growing byte buffer: one copy per record instead of one allocation per record. */
 class Output {
-  private chunks: Uint8Array[] = [];
+  private buffer = new Uint8Array(4096);
   size = 0;
+  /** Room for `n` more bytes; returns where they start. */
+  reserve(n: number): number {
+    if (this.size + n > this.buffer.length) {
+      const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.size + n));
+      grown.set(this.buffer.subarray(0, this.size));
+      this.buffer = grown;
+    }
+    const at = this.size;
+    this.size += n;
+    return at;
+  }
   push(chunk: Uint8Array): void {
-    this.chunks.push(chunk);
-    this.size += chunk.length;
+    const at = this.reserve(chunk.length); // before reading this.buffer, which reserve may replace
+    this.buffer.set(chunk, at);
+  }
+  view(): Uint8Array {
+    return this.buffer;
   }
   bytes(): Uint8Array {
-    const out = new Uint8Array(this.size);
-    let at = 0;
-    for (const c of this.chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    return this.buffer.slice(0, this.size);
   }
 }
 
-const sameBytes = (a: Uint8Array | undefined, b: Uint8Array): boolean => a !== undefined && a.length === b.length && a.every((v, i) => v === b[i]);
+const sameBytes = (a: Uint8Array | undefined, b: Uint8Array): boolean => a === b || (a !== undefined && a.length === b.length && a.every((v, i) => v === b[i]));
 
 interface Segment {
   /** The records rewritten with normal headers only (only built when a compressed one is met). */
@@ -149,14 +160,15 @@ function walkSegment(bytes: Uint8Array, start: number, rewrite: boolean): Segmen
       p += 1 + size;
       if (!rewrite) continue;
       const recordAt = p - 1 - size;
-      const target = def.timestampAt === undefined ? withTimestamp(def) : def;
+      // One stamped definition per definition, so the emitted one is recognised as unchanged.
+      const target = def.timestampAt === undefined ? (def.stamped ??= withTimestamp(def)) : def;
       emitDefinition(local, target);
-      const record = new Uint8Array(1 + target.fieldsSize + target.devSize);
-      record[0] = local;
-      record.set(bytes.subarray(recordAt + 1, recordAt + 1 + def.fieldsSize), 1);
-      record.set(bytes.subarray(recordAt + 1 + def.fieldsSize, recordAt + 1 + size), 1 + target.fieldsSize);
-      new DataView(record.buffer).setUint32(1 + target.timestampAt!, lastTimestamp, target.littleEndian);
-      out.push(record);
+      const at = out.reserve(1 + target.fieldsSize + target.devSize);
+      const buffer = out.view();
+      buffer[at] = local;
+      buffer.set(bytes.subarray(recordAt + 1, recordAt + 1 + def.fieldsSize), at + 1);
+      buffer.set(bytes.subarray(recordAt + 1 + def.fieldsSize, recordAt + 1 + size), at + 1 + target.fieldsSize);
+      new DataView(buffer.buffer).setUint32(at + 1 + target.timestampAt!, lastTimestamp, target.littleEndian);
     } else if (header & 0x40) {
       const local = header & 0x0f;
       const { def, end } = readDefinition(bytes, p + 1, (header & 0x20) !== 0);
