@@ -220,11 +220,11 @@ describe('generatePlan: shape of a plan', () => {
   });
 
   // Issue 23 §6: the engine reads its plan's load forecast (the one the plan-quality report reads).
-  it('sizes the taper for race-day form: a marathon that would arrive at +18 gets a lighter taper that lands in +5…+15', () => {
-    // 4 days a week: the engine's build for this runner (issue 17) arrives too fresh after the published taper.
+  it('sizes the taper for race-day form: a marathon that would arrive at +17 gets a lighter taper that lands in +5…+15', () => {
+    // 5 days a week: with issue 17's build this runner arrives too fresh after the published taper.
     const input = {
       ...base,
-      profile: { ...base.profile, days_available_per_week: 4 },
+      profile: { ...base.profile, days_available_per_week: 5 },
       goal: { kind: 'race' as const, target_race_distance_meters: 42_195, target_race_date: '2026-05-31' },
     };
     const plan = planOf(input);

@@ -148,7 +148,19 @@ export function composePlan(c: ComposeInput): Plan {
     secondMediumLong: methodology === 'pfitzinger' && peakTarget >= milesToMeters(65),
     raceDay: frame.raceDate !== null ? toDayNumber(frame.raceDate) : null,
   };
-  const peakLong = peakLongMeters(goal, methodology, peakTarget, midPace(paces.long), w.longCapSeconds, layout.maxRuns);
+  // The beginner floor is for a first race at the distance (docs/TRAINING.md §"Beginner floor"); the profile does not
+  // say so, so a runner under 30 mi a week (20 for a half) is taken for one. Pfitzinger and 80/20
+  // build past it anyway; Daniels' own cap holds for everyone else.
+  const firstTimer = baseline < milesToMeters(bucket === 'half' ? 20 : 30);
+  const peakLong = peakLongMeters(
+    goal,
+    methodology,
+    peakTarget,
+    midPace(paces.long),
+    w.longCapSeconds,
+    layout.maxRuns,
+    methodology !== 'daniels' || firstTimer,
+  );
   // The long run climbs from the runner's longest recent run to `peakLong` over the normal weeks
   // before the taper, ~1 mi a week (the spike rule caps it at 1.1 × the 30-day longest), and
   // reaches it with a few weeks to spare so the longest runs come two or three times.
@@ -159,6 +171,8 @@ export function composePlan(c: ComposeInput): Plan {
   const longStep = Math.min(1.25 * MILE, Math.max(0.5 * MILE, (peakLong - startLong) / Math.max(1, normalWeeks - 3)));
   let lastNormalLong = c.prevLongest > 0 ? c.prevLongest : startLong;
   let atPeak = 0;
+  let normalSeen = 0;
+  const bigLong = bucket === 'marathon' && peakLong >= milesToMeters(18);
   let prevShape = '';
   let prevRole: WeekRole | null = null;
   const vols: number[] = [...c.priorVolumes];
@@ -230,11 +244,18 @@ export function composePlan(c: ComposeInput): Plan {
     else if (lastNormalLong >= peakLong - 100) {
       // At the peak: the longest run every other week, a shorter one with race-pace work between.
       atPeak++;
-      longWanted = atPeak % 2 === 1 ? peakLong : 0.85 * peakLong;
+      longWanted = atPeak % 2 === 1 ? peakLong : 0.75 * peakLong;
       fastLong = atPeak % 2 === 0;
     } else {
       longWanted = Math.min(peakLong, lastNormalLong + longStep);
-      fastLong = k % 2 === 1;
+      // 80/20's fast finish is a weekly key session; the marathon-pace long run comes every other week.
+      fastLong = (methodology === '80/20' && layout.maxRuns >= 5) || k % 2 === 1;
+    }
+    // Two to four runs of 18+ mi before a marathon (Pfitzinger), in its last normal weeks: earlier
+    // long runs stop just short of them.
+    if (week.role === 'normal') {
+      if (bigLong && normalSeen < normalWeeks - 6) longWanted = Math.min(longWanted, milesToMeters(17.5));
+      normalSeen++;
     }
     const progress = taperFrom <= 1 ? 1 : Math.min(1, k / (taperFrom - 1));
     const plan: WeekPlan = { target, longWanted, progress, fastLong };
@@ -248,7 +269,9 @@ export function composePlan(c: ComposeInput): Plan {
       state.runs.length = saved.runs;
       state.prevLongest = saved.prevLongest;
       state.hard = saved.hard;
-      built = buildWeek(w, week, { ...plan, target: 0.93 * target, longWanted: 0.9 * plan.longWanted }, c.firstDay, state, finalTaper, {
+      const longBuilt = Math.max(0, ...built.filter((b) => b.session.type === 'long').map((b) => b.session.estimate.distance_meters));
+      const longer = longBuilt > 0 ? Math.min(plan.longWanted, longBuilt) : plan.longWanted;
+      built = buildWeek(w, week, { ...plan, target: 0.93 * target, longWanted: 0.9 * longer }, c.firstDay, state, finalTaper, {
         ...limits,
         maxVolume: Math.max(0, 0.93 * target - carried),
       });
@@ -410,11 +433,19 @@ function peakTargetMeters(goal: Goal, methodology: Methodology, baseline: number
  * min(30% of the week, 150 min) — and for every methodology at least 18 mi for a marathon and
  * 10 mi for a half. Shorter races: up to 30% of the peak week, 10 mi (5 km) or 13 mi (10 km).
  */
-function peakLongMeters(goal: Goal, methodology: Methodology, peakWeek: number, longPace: number, capSeconds: number, days: number): number {
+function peakLongMeters(
+  goal: Goal,
+  methodology: Methodology,
+  peakWeek: number,
+  longPace: number,
+  capSeconds: number,
+  days: number,
+  withFloor: boolean,
+): number {
   const byTime = (seconds: number) => (seconds / longPace) * 1000;
   const share = longRunShareCap(days, methodology) - 0.04;
   if (goal.kind === 'mileage') return Math.min(share * peakWeek, byTime(capSeconds - 300), milesToMeters(16));
-  const floor = longRunFloorMeters(goal);
+  const floor = withFloor ? longRunFloorMeters(goal) : 0;
   const bucket = raceBucket(goal.target_race_distance_meters);
   const daniels = Math.min(share * peakWeek, byTime(capSeconds - 300));
   let want: number;

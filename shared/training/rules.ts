@@ -60,7 +60,7 @@ export function longRunShareCap(days: number, methodology: Methodology | null = 
   if (days === 2) return 0.65;
   if (days === 3) return 0.55;
   if (days === 4) return 0.5;
-  return 0.42;
+  return 0.45;
 }
 
 /**
@@ -71,7 +71,9 @@ export function longRunShareCap(days: number, methodology: Methodology | null = 
 export function longRunFloorMeters(goal: Goal | null): number {
   if (goal?.kind !== 'race') return 0;
   const bucket = raceBucket(goal.target_race_distance_meters);
-  return bucket === 'marathon' ? milesToMeters(18) : bucket === 'half' ? milesToMeters(10) : 0;
+  // Rounded up to 10 m, the engine's grain, so an 18-mile run is never planned at 17.99 mi.
+  const miles = bucket === 'marathon' ? 18 : bucket === 'half' ? 10 : 0;
+  return Math.ceil(milesToMeters(miles) / 10) * 10;
 }
 
 /** Whether the injury notes describe a current injury ("none", "-", "" do not). */

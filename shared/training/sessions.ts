@@ -203,7 +203,7 @@ export interface Progression {
 }
 
 /** Warm-up and cool-down (min), sized on purpose: faster work needs a longer warm-up. */
-const WARM_COOL: Record<'T' | 'I' | 'R' | 'M', [number, number]> = { T: [15, 10], I: [20, 15], R: [20, 10], M: [15, 10] };
+const WARM_COOL: Record<'T' | 'I' | 'R' | 'M', [number, number]> = { T: [12, 10], I: [15, 12], R: [15, 10], M: [12, 10] };
 
 /**
  * A quality session of `kind` within `meters` and the zone budget, its work sized by `prog`
@@ -219,7 +219,8 @@ export function qualitySession(
   reason: string,
   prog: Progression = { p: 0.5 },
 ): Session | null {
-  const p = prog.p;
+  // Sessions start a little above the smallest published form and reach the largest by ~3/4 of the build.
+  const p = Math.min(1, 0.15 + 1.1 * prog.p);
   switch (kind) {
     case 'threshold': {
       const total = lerp(20, 40, p) * 60;

@@ -33,7 +33,7 @@ const SPIKE_FACTOR = 1.095;
  * The week's running time away from easy pace, at most: ~80% easy by time (docs/TRAINING.md §"Safety guardrails"; 80/20
  * by name), a little more easy for the others, so the 3-week check at 75% always holds.
  */
-const NON_EASY_SHARE: Record<Methodology, number> = { daniels: 0.18, pfitzinger: 0.18, '80/20': 0.2 };
+const NON_EASY_SHARE: Record<Methodology, number> = { daniels: 0.21, pfitzinger: 0.21, '80/20': 0.22 };
 const MILE = 1609.344;
 
 export interface WeekEnv {
@@ -80,27 +80,30 @@ function qualityDays(runs: number): number {
 }
 
 /** The session choice for a slot, by methodology, race and phase (docs/TRAINING.md §Methodologies). */
-function choose(w: WeekEnv, week: FrameWeek, slot: SlotKind, finalTaper: boolean): Choice {
+function choose(w: WeekEnv, week: FrameWeek, slot: SlotKind, finalTaper: boolean, fastLong: boolean): Choice {
   if (slot === 'easy' || slot === 'long') return 'easy';
-  if (week.role === 'recovery') return 'easy';
+  // A recovery week keeps one light threshold session (no R or I work) and drops the rest.
+  if (week.role === 'recovery') return slot === 'q1' && !w.env.injured ? 'threshold' : 'easy';
   const marathon = w.bucket === 'marathon';
   const odd = week.index % 2 === 1;
   let c: Choice;
   if (week.phase === 'taper') c = slot === 'q1' ? 'race_pace' : finalTaper ? 'strides' : marathon ? 'threshold' : 'intervals';
   else if (w.methodology === 'daniels') {
     // Daniels' phases: R and T early, I and T in the build, T and M (marathon) or I (shorter) at the peak.
-    if (week.phase === 'base') c = slot === 'q1' ? (marathon ? 'threshold' : 'repetition') : marathon ? 'strides' : 'threshold';
-    else if (marathon) c = slot === 'q1' ? (week.phase === 'build' && odd ? 'intervals' : 'threshold') : 'marathon_pace';
+    if (week.phase === 'base') c = slot === 'q1' ? (marathon ? 'threshold' : 'repetition') : marathon ? 'tempo' : 'threshold';
+    // The M-pace long run is one of Daniels' two Q days: the week it comes, q2 is easy with strides.
+    else if (marathon) c = slot === 'q1' ? (week.phase === 'build' && odd ? 'intervals' : 'threshold') : fastLong ? 'strides' : 'marathon_pace';
     else if (week.phase === 'build') c = slot === 'q1' ? 'intervals' : odd ? 'repetition' : 'threshold';
     else c = slot === 'q1' ? (w.bucket === 'half' ? 'threshold' : 'intervals') : w.bucket === 'half' ? 'intervals' : 'threshold';
   } else if (w.methodology === 'pfitzinger') {
     // Pfitzinger: an LT run and a medium-long run each week; VO2max intervals join at the peak.
-    if (marathon) c = slot === 'q1' ? (week.phase === 'peak' && odd ? 'intervals' : 'tempo') : 'medium_long';
+    // Marathon: LT runs, VO2max intervals at the peak, a medium-long run every other week as q2.
+    if (marathon) c = slot === 'q1' ? (week.phase === 'peak' && odd ? 'intervals' : 'tempo') : odd ? 'medium_long' : 'intervals';
     else if (week.phase === 'base') c = slot === 'q1' ? 'tempo' : 'medium_long';
     else c = slot === 'q1' ? (odd ? 'intervals' : 'tempo') : odd ? 'tempo' : 'intervals';
   } else {
     // 80/20: cruise or VO2max intervals and a tempo each week, the rest strictly easy.
-    if (week.phase === 'base') c = slot === 'q1' ? 'tempo' : odd ? 'threshold' : 'strides';
+    if (week.phase === 'base') c = slot === 'q1' ? 'tempo' : odd ? 'threshold' : 'intervals';
     else c = slot === 'q1' ? (odd ? 'threshold' : 'intervals') : 'tempo';
   }
   if (w.env.injured && (c === 'repetition' || c === 'strides')) c = c === 'repetition' ? 'threshold' : 'easy';
@@ -175,7 +178,8 @@ export function buildWeek(
   // Fewer, longer runs for a small week; more runs when the spike rule keeps each one short.
   const perRun = Math.max(2000, Math.min(2 * MIN_RUN_METERS, SPIKE_FACTOR * max30(Math.max(weekStart, startDay))));
   const nFull = Math.max(1, Math.min(room, Math.max(Math.floor(target / MIN_RUN_METERS), Math.ceil(target / perRun - 0.05))));
-  const layout = w.layout.forRuns(nFull, qualityDays(nFull));
+  // In the race's block every day before the race is a candidate; the race takes one of the runner's days.
+  const layout = w.layout.forRuns(raceInside ? w.layout.maxRuns : nFull, qualityDays(nFull));
   const share = nFull === 1 ? 1 : longRunShareCap(nFull, w.methodology) - SHARE_MARGIN;
   // A long run within the race's beginner floor is within the share and time caps (rules.ts).
   const capped = (meters: number, weekMeters: number) =>
@@ -198,14 +202,14 @@ export function buildWeek(
     .map(({ offset, slot: kind, rel }) => {
       const day = weekStart + offset;
       let slot: SlotKind = kind;
-      let choice = choose(w, week, kind, finalTaper);
+      let choice = choose(w, week, kind, finalTaper, plan.fastLong);
       // Pfitzinger's medium-long run: on the easy day furthest from the long run (two at high volume).
       if (
         w.methodology === 'pfitzinger' &&
         kind === 'easy' &&
         week.role === 'normal' &&
         week.phase !== 'taper' &&
-        (rel === 3 || (rel === 4 && !layout.some((d) => d.rel === 3)) || (w.secondMediumLong && rel === 5))
+        (rel === 3 || (rel === 4 && !layout.some((d) => d.rel === 3)) || (rel === 5 && !layout.some((d) => d.rel === 3) && week.index % 2 === 0))
       )
         choice = 'medium_long';
       // Next to a kept hard workout of the runner's own, and the day before the race, only an easy run.
@@ -217,6 +221,12 @@ export function buildWeek(
       return { pos: offset, day, slot, choice, wanted: 0, meters: 0 } satisfies Slot;
     })
     .filter((s) => s.day >= startDay && s.day <= lastDay && !limits.taken.has(s.day));
+  // Too many candidates in the race's block: the easy days go first, the day before the race last.
+  while (raceInside && included.length > room) {
+    const easy = included.filter((s) => s.slot === 'easy' && (w.raceDay === null || s.day !== w.raceDay - 1));
+    const drop = easy[0] ?? included.find((s) => s.slot !== 'q1') ?? included[0]!;
+    included.splice(included.indexOf(drop), 1);
+  }
 
   const prog: Progression = { p: plan.progress, ltMiles: w.methodology === 'pfitzinger' };
   // Quality sessions are as long as their warm-up, work and cool-down; the easy days take the rest.
@@ -325,7 +335,7 @@ function sizeSlots(slots: Slot[], maxVolume: number, max30: (day: number) => num
 function zoneBudget(w: WeekEnv, caps: ReturnType<typeof sessionCaps>, volume: number): ZoneBudget {
   void volume;
   return {
-    T: 0.9 * caps.T,
+    T: 0.93 * caps.T,
     I: 0.9 * caps.I,
     R: 0.9 * caps.R,
     M: 0.9 * Math.min(caps.Mmeters, (caps.Mseconds / midPace(w.env.paces.marathon)) * 1000),
@@ -417,7 +427,7 @@ function buildSlot(
   fastLong: boolean,
 ): Session {
   const env = w.env;
-  const phaseWhy = week.role === 'recovery' ? 'recovery week: easy running only' : `${week.phase} phase`;
+  const phaseWhy = week.role === 'recovery' ? 'recovery week: volume down, no R or I work' : `${week.phase} phase`;
   if (slot === 'long') {
     if (sharpen)
       return runWithPickups(
@@ -446,8 +456,11 @@ function buildSlot(
   if (choice === 'easy') return easyRun(env, meters, 0, why, w.methodology === 'pfitzinger' && pos === 1 ? 'recovery' : 'easy');
   if (choice === 'medium_long') return easyRun(env, meters, 0, why, 'long', `Medium-long run ${(meters / 1000).toFixed(1)} km`);
   if (choice !== 'strides') {
-    const q = qualitySession(env, choice, meters, budget, why, prog);
-    if (q) return q;
+    // When the week's budget has no room for the chosen session, cruise intervals or a short tempo still may.
+    for (const kind of [choice, 'threshold', 'tempo'] as const) {
+      const q = qualitySession(env, kind, meters, budget, kind === choice ? why : `${phaseWhy}: ${REASONS[kind]}`, prog);
+      if (q) return q;
+    }
   }
   const strides = strideCount(env, budget.R);
   if (strides > 0 || week.phase !== 'taper') return easyRun(env, meters, strides, `${phaseWhy}: ${REASONS.strides}`);
