@@ -38,6 +38,13 @@ export interface AdaptResult {
   violations: Violation[];
 }
 
+/** Whether a runner's note on a skipped run speaks of an injury ("Achilles sore", "knee pain"). */
+export function soundsInjured(note: string | null | undefined): boolean {
+  return /\b(sore|pain|painful|hurts?|hurting|injur\w*|strain\w*|sprain\w*|achilles|shin|knee|hamstring|calf|plantar|tendon\w*|it band|limp\w*)\b/i.test(
+    note ?? '',
+  );
+}
+
 /** Completed ÷ planned below this, or above its inverse, over the last two weeks is "well off plan". */
 const OFF_PLAN = 0.75;
 

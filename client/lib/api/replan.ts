@@ -12,8 +12,8 @@ import { api } from './client.ts';
 // the phone and is sent once the phone is back online.
 
 /** Re-plans for `report` once per `requestId` (the changes then reach the phone with the next pull). */
-export function applyReplan(planId: string, report: HealthReport, requestId: string): Promise<{ changed: boolean; reasons: string[] }> {
-  return api('POST', `/plans/${planId}/adapt`, { report, request_id: requestId });
+export function applyReplan(planId: string, report: HealthReport | undefined, requestId: string): Promise<{ changed: boolean; reasons: string[] }> {
+  return api('POST', `/plans/${planId}/adapt`, { ...(report ? { report } : {}), request_id: requestId });
 }
 
 /** What became of an accepted re-plan: made by the server, or waiting for a connection. */
@@ -23,8 +23,8 @@ export type ReplanOutcome = 'applied' | 'waiting';
 let sending: Promise<ReplanOutcome | null> | null = null;
 
 /** Accepts a re-plan: kept on the phone first, so going offline now loses nothing, then sent. */
-export async function acceptReplan(db: UserDb, planId: string, report: HealthReport, words: string | null): Promise<ReplanOutcome> {
-  await recordAcceptedReplan(db, { planId, report, words });
+export async function acceptReplan(db: UserDb, planId: string, report: HealthReport | undefined, words: string | null): Promise<ReplanOutcome> {
+  await recordAcceptedReplan(db, { planId, ...(report ? { report } : {}), words });
   // A send already under way carries an earlier acceptance: this one goes after it.
   await sending?.catch(() => null);
   return (await sendAcceptedReplan(db)) ?? 'applied';

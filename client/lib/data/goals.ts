@@ -1,4 +1,7 @@
 import { defaultGoalTitle } from '#shared/schema/goal-request.ts';
+import { goalFromRow, type Feasibility } from '#shared/schema/goal.ts';
+import type { TrainingProfile } from '#shared/schema/plan.ts';
+import { assessGoal } from '#shared/training/feasibility.ts';
 import { MUTATION_ARGS } from '#shared/sync/mutation-args.ts';
 import type { ViewRow } from './db.ts';
 import { defineMutation, setFields, type ApplyContext } from './define.ts';
@@ -94,3 +97,24 @@ export const goalDelete = defineMutation({
     if (next) ctx.put('goals', { ...next, updated_at: ctx.now });
   },
 });
+
+/**
+ * The goal judged on this phone, offline too (issue 18 §14: feasibility runs when a goal is saved,
+ * on the server and the phone alike), from the profile on the phone; null while the profile lacks
+ * what the judgement needs. The server's judgement (with the runner's logged runs) follows by sync.
+ */
+export function judgeGoalOnDevice(goal: GoalRow, row: object | undefined | null, today: string): Feasibility | null {
+  const profile = row as ViewRow | undefined | null;
+  if (!profile || profile.current_weekly_mileage_miles == null || profile.days_available_per_week == null || profile.easy_pace_per_mile_seconds == null) return null;
+  if (goal.goal_type === 'race' && !goal.target_race_date) return null;
+  const training: TrainingProfile = {
+    current_weekly_mileage_miles: Number(profile.current_weekly_mileage_miles),
+    days_available_per_week: Number(profile.days_available_per_week),
+    easy_pace_per_mile_seconds: Number(profile.easy_pace_per_mile_seconds),
+    injury_notes: typeof profile.injury_notes === 'string' ? profile.injury_notes : null,
+    ...(profile.recent_race_distance_meters && profile.recent_race_time_seconds && typeof profile.recent_race_date === 'string'
+      ? { recent_race: { distance_meters: Number(profile.recent_race_distance_meters), time_seconds: Number(profile.recent_race_time_seconds), date: profile.recent_race_date } }
+      : {}),
+  };
+  return assessGoal({ profile: training, goal: goalFromRow(goal), today, unit: profile.units === 'km' ? 'km' : 'mi' });
+}

@@ -83,10 +83,16 @@ export async function readAdaptInput(db: UserDb, now: Date = new Date(db.now()))
 }
 
 /** The re-plan `report` would make, and its what-if, from this phone's rows alone (offline too). */
-export async function deviceReplanPreview(db: UserDb, report: HealthReport, now: Date = new Date(db.now()), newId: () => string = () => crypto.randomUUID()): Promise<DevicePreview | { blocker: PreviewBlocker }> {
+export async function deviceReplanPreview(
+  db: UserDb,
+  report: HealthReport | undefined,
+  now: Date = new Date(db.now()),
+  newId: () => string = () => crypto.randomUUID(),
+): Promise<DevicePreview | { blocker: PreviewBlocker }> {
   const read = await readAdaptInput(db, now);
   if ('blocker' in read) return read;
-  const result = adaptPlan({ ...read.input, report, newId });
+  // No report: missed or off-plan runs decide (the runner said "I missed it" or "I ran something else").
+  const result = adaptPlan({ ...read.input, ...(report ? { report } : {}), newId });
   if (!result.changed) return { planId: read.planId, changed: false, reasons: [], edits: [], whatIf: null };
   const edits: WorkoutEdit[] = [
     ...result.plan.workouts.map((w) => ({ workout_id: w.id, set: Object.fromEntries(PREVIEW_FIELDS.map((f) => [f, w[f]])) })),
@@ -94,6 +100,48 @@ export async function deviceReplanPreview(db: UserDb, report: HealthReport, now:
   ];
   const loadInputs = await readLoadInputs(db, loadHistoryStart, now);
   return { planId: read.planId, changed: true, reasons: result.reasons, edits, whatIf: loadInputs.planWorkouts ? loadWhatIf(loadInputs, edits) : null };
+}
+
+/** One day of the coming weeks as the plan has it now and as the re-plan would make it. */
+export interface ReplanChange {
+  date: string;
+  before: ChangedWorkout[];
+  after: ChangedWorkout[];
+}
+export interface ChangedWorkout {
+  workout_type: string;
+  title: string;
+  structure: WorkoutStructure | null;
+  estimated_distance_meters: number;
+}
+
+/**
+ * The re-plan as a before → after, day by day, for the days it changes from `from` on within
+ * `days` days: what the runner accepts is what they saw.
+ */
+export async function replanChanges(db: UserDb, preview: DevicePreview, from: string, days = 14): Promise<ReplanChange[]> {
+  const rows = (await db.view('workouts').where('training_plan_id').equals(preview.planId).toArray()).filter((w) => w.deleted !== true);
+  const until = addDays(from, days);
+  const shape = (w: Record<string, unknown>): ChangedWorkout => ({
+    workout_type: String(w.workout_type),
+    title: String(w.title ?? ''),
+    structure: (w.structure as WorkoutStructure | undefined) ?? null,
+    estimated_distance_meters: Number(w.estimated_distance_meters ?? 0),
+  });
+  const inWindow = (w: Record<string, unknown>) => String(w.scheduled_date) >= from && String(w.scheduled_date) < until && w.workout_type !== 'rest';
+  const before = rows.filter(inWindow);
+  const afterById = new Map<string, Record<string, unknown>>(rows.map((w) => [String(w.id), { ...w }]));
+  for (const edit of preview.edits) afterById.set(edit.workout_id, { ...(afterById.get(edit.workout_id) ?? { id: edit.workout_id }), ...edit.set });
+  const after = [...afterById.values()].filter((w) => w.deleted !== true && inWindow(w));
+  const dates = [...new Set([...before, ...after].map((w) => String(w.scheduled_date)))].sort();
+  const key = (ws: ChangedWorkout[]) => JSON.stringify(ws.map((w) => [w.workout_type, w.estimated_distance_meters, w.structure]));
+  return dates
+    .map((date) => ({
+      date,
+      before: before.filter((w) => w.scheduled_date === date).map(shape),
+      after: after.filter((w) => w.scheduled_date === date).map(shape),
+    }))
+    .filter((c) => key(c.before) !== key(c.after));
 }
 
 /** The engine's view of the profile (the server's engineProfile), or null while it misses what planning needs. */
@@ -112,7 +160,8 @@ function engineProfile(row: ViewRow | undefined): TrainingProfile | null {
 /** A re-plan the runner accepted, waiting on this phone until the server can make it. */
 export interface AcceptedReplan {
   planId: string;
-  report: HealthReport;
+  /** The illness or injury; none for "I missed it" and "I ran something else" (the runs decide). */
+  report?: HealthReport;
   /** The what-if the runner accepted, to show while it waits. */
   words: string | null;
   acceptedAt: number;
