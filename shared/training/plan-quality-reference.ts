@@ -66,7 +66,9 @@ export const REFERENCE = {
   threshold_minutes_first: [0, 30] as [number, number],
   marathon_pace_miles: { daniels: [6, 14], pfitzinger: [8, 14], '80/20': [4, 14] } as PerMethod, // M segments 6 → 14 mi; MP long runs 8–14 mi
   marathon_pace_first: [2, 10] as [number, number],
-  easy_share: { daniels: [0.75, 0.88], pfitzinger: [0.75, 0.88], '80/20': [0.75, 0.85] } as PerMethod,
+  // Daniels' two Q days (T ≤ 10%, I ≤ 8%, R ≤ 5% of the week) and Pfitzinger's LT and MP runs come to
+  // 10–20% of the time, warm-ups and jogs counted easy; 80/20 is ~80% by its name.
+  easy_share: { daniels: [0.75, 0.9], pfitzinger: [0.75, 0.9], '80/20': [0.75, 0.85] } as PerMethod,
   easy_share_first: [0.8, 1] as [number, number],
   identical_week_streak: 1,
   worst_ramp: 0.1,
