@@ -103,9 +103,10 @@ export interface RunnerFitness {
 /**
  * Current fitness by the order of sources in docs/TRAINING.md §Fitness (shared/training/zones.ts): a race of the last
  * ~8 weeks, then the best sustained effort among `runs` of the last 8 weeks, then an older race,
- * then the easy pace (the slow half of Daniels' E range). Without `runs` it reads the profile alone.
+ * then the easy pace (the slow half of Daniels' E range). Without `runs` it reads the profile's
+ * own `fitness_runs`, so a caller that passes only the profile still follows recent runs.
  */
-export function runnerFitness(profile: TrainingProfile, today: string, runs: readonly CompletedRun[] = []): RunnerFitness {
+export function runnerFitness(profile: TrainingProfile, today: string, runs: readonly CompletedRun[] = profile.fitness_runs ?? []): RunnerFitness {
   const { vdot, source } = fitnessFromSources(profile, today, runs);
   return { vdot, source };
 }
@@ -121,14 +122,16 @@ export function raceBucket(meters: number): RaceBucket {
 
 /**
  * Long-run time cap in seconds. Daniels' (and a plan of unknown make): 150 min, 180 for
- * marathoners slower than 4 h. Pfitzinger and 80/20 run the marathon long run to ~3:00
- * (20–22 mi), 3:45 for runners slower than 4 h, and other races to 150 min.
+ * marathoners slower than 4 h. 80/20 runs the marathon long run to ~3:00 (3:45 for runners
+ * slower than 4 h), Pfitzinger to 20–22 mi (3:30, 4:00 slower than 4 h); other races 150 min.
  */
 export function longRunCapSeconds(goal: Goal | null, vdot: number, methodology: Methodology | null = null): number {
   const strict = methodology === null || methodology === 'daniels';
   if (goal?.kind === 'race' && raceBucket(goal.target_race_distance_meters) === 'marathon') {
     const slow = raceTimeForVdot(vdot, 42_195) >= 4 * 3600;
     if (strict) return (slow ? LIMITS.longRunMinutesSlowMarathoner : LIMITS.longRunMinutes) * 60;
+    // Pfitzinger's long run is set in miles (20–22), so a slower runner's takes longer than 80/20's ~3:00.
+    if (methodology === 'pfitzinger') return (slow ? 240 : 210) * 60;
     return (slow ? 225 : 180) * 60;
   }
   return LIMITS.longRunMinutes * 60;

@@ -203,7 +203,7 @@ export interface Progression {
 }
 
 /** Warm-up and cool-down (min), sized on purpose: faster work needs a longer warm-up. */
-const WARM_COOL: Record<'T' | 'I' | 'R' | 'M', [number, number]> = { T: [12, 10], I: [15, 12], R: [15, 10], M: [12, 10] };
+const WARM_COOL: Record<'T' | 'I' | 'R' | 'M', [number, number]> = { T: [10, 10], I: [12, 10], R: [12, 10], M: [10, 10] };
 
 /**
  * A quality session of `kind` within `meters` and the zone budget, its work sized by `prog`
@@ -254,7 +254,14 @@ export function qualitySession(
           env,
           meters,
           budget.I,
-          { target: 'interval', workSeconds: bout, restSeconds: Math.round(bout * 0.75), min: 3, max: n },
+          // At least 10 min at I: fewer is a sharpener, not a session.
+          {
+            target: 'interval',
+            workSeconds: bout,
+            restSeconds: Math.round(bout * 0.75),
+            min: Math.max(3, Math.ceil(600 / bout)),
+            max: Math.max(n, Math.ceil(600 / bout)),
+          },
           'intervals',
           'Intervals',
           reason,

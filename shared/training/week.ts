@@ -135,6 +135,8 @@ const NO_LIMITS: WeekLimits = { taken: new Set(), calm: new Set(), maxVolume: In
 
 interface Slot {
   pos: number;
+  /** Days after the long run (layout.ts). */
+  rel: number;
   day: number;
   slot: SlotKind;
   choice: Choice;
@@ -218,7 +220,7 @@ export function buildWeek(
         slot = 'easy';
         choice = 'easy';
       }
-      return { pos: offset, day, slot, choice, wanted: 0, meters: 0 } satisfies Slot;
+      return { pos: offset, rel, day, slot, choice, wanted: 0, meters: 0 } satisfies Slot;
     })
     .filter((s) => s.day >= startDay && s.day <= lastDay && !limits.taken.has(s.day));
   // Too many candidates in the race's block: the easy days go first, the day before the race last.
@@ -370,13 +372,13 @@ function fillSlots(
   const built = new Map<number, Session>();
   for (const s of [...runs].sort((a, b) => rank(a.slot) - rank(b.slot))) {
     let meters = s.meters;
-    let session = buildSlot(w, week, s.slot, s.pos, s.choice, meters, budget(), sharpenLong, prog, fastLong);
+    let session = buildSlot(w, week, s.slot, s.rel, s.choice, meters, budget(), sharpenLong, prog, fastLong);
     // Slow jogs between reps can make a session outlast the time cap at the same distance; a
     // long run within the beginner floor is exempt from the time cap.
     const limit = Math.max(capSeconds, s.meters <= w.floorMeters ? longFloorSeconds + 3600 : 0);
     for (let i = 0; i < 4 && session.estimate.duration_seconds > limit; i++) {
       meters = Math.floor((meters * (limit - 60)) / session.estimate.duration_seconds / 10) * 10;
-      session = buildSlot(w, week, s.slot, s.pos, s.choice, meters, budget(), sharpenLong, prog, fastLong);
+      session = buildSlot(w, week, s.slot, s.rel, s.choice, meters, budget(), sharpenLong, prog, fastLong);
     }
     if (padded.has(s.day) && session.type !== 'easy') session = padWarmup(w.env, session, Math.min(meters, padded.get(s.day)!));
     nonEasySeconds -= session.estimate.duration_seconds - session.estimate.zones.E.seconds;
@@ -418,7 +420,7 @@ function buildSlot(
   w: WeekEnv,
   week: FrameWeek,
   slot: SlotKind,
-  pos: number,
+  rel: number,
   choice: Choice,
   meters: number,
   budget: ZoneBudget,
@@ -452,8 +454,13 @@ function buildSlot(
     return longRun(env, meters, 0, `${phaseWhy}: the weekly long run builds endurance`);
   }
   const why = `${phaseWhy}: ${REASONS[choice]}`;
-  // Pfitzinger's day after the long run is a true recovery run.
-  if (choice === 'easy') return easyRun(env, meters, 0, why, w.methodology === 'pfitzinger' && pos === 1 ? 'recovery' : 'easy');
+  // Pfitzinger's day after the long run is a true recovery run; other easy days of a normal
+  // week end with strides (Daniels: strides twice a week keep the legs quick).
+  if (choice === 'easy') {
+    const recovery = w.methodology === 'pfitzinger' && rel === 1;
+    const strides = week.role === 'normal' && week.phase !== 'taper' && !recovery ? strideCount(env, budget.R) : 0;
+    return easyRun(env, meters, strides, strides > 0 ? `${why}; strides at the end keep the legs quick` : why, recovery ? 'recovery' : 'easy');
+  }
   if (choice === 'medium_long') return easyRun(env, meters, 0, why, 'long', `Medium-long run ${(meters / 1000).toFixed(1)} km`);
   if (choice !== 'strides') {
     // When the week's budget has no room for the chosen session, cruise intervals or a short tempo still may.
