@@ -3,6 +3,7 @@ import type { CompletedRun, Plan, PlannedWorkout, Violation } from '../schema/pl
 import { adaptPlan } from './adapt.ts';
 import { addDays } from './dates.ts';
 import { generatePlan, type GenerateInput } from './engine.ts';
+import { ADVICE_RULES } from './guardrails.ts';
 import { LOAD_RULES } from './load-plan.ts';
 
 // Comebacks as coaches make them (docs/TRAINING.md §Adapting; issue 17: "after 5 days ill, the first
@@ -13,7 +14,8 @@ const ids = (prefix: string) => {
   let n = 0;
   return () => `${prefix}${++n}`;
 };
-const guardrails = (violations: readonly Violation[]) => violations.filter((v) => !LOAD_RULES.has(v.rule));
+// The plan-shape advice (issue 17 §4, ADVICE_RULES) is shown to the runner, like the load findings: not a guardrail broken.
+const guardrails = (violations: readonly Violation[]) => violations.filter((v) => !LOAD_RULES.has(v.rule) && !ADVICE_RULES.has(v.rule));
 /** A step faster than easy. */
 const fast = (w: PlannedWorkout) => /"pace_target":"(threshold|tempo|interval|repetition|marathon|race|5k|10k|half)"/.test(JSON.stringify(w.structure));
 const running = (w: PlannedWorkout) => w.workout_type !== 'rest' && w.workout_type !== 'cross_training';
