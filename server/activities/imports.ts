@@ -1,6 +1,7 @@
 import { and, eq, gte, lte } from 'drizzle-orm';
 import { openArchive } from '#shared/imports/archive.ts';
 import { decodeRunFile, type ImportedRun } from '#shared/imports/decode.ts';
+import { isKnownRun, recordingKey, SAME_START_MS, type KnownRun } from '#shared/imports/duplicates.ts';
 import { bytesSource } from '#shared/zip/read.ts';
 import type { Database, Executor } from '../db/database.ts';
 import { stravaActivities, userProfiles, users } from '../db/schema.ts';
@@ -20,27 +21,11 @@ export interface ImportSummary {
   notes: { file: string; note: string }[];
 }
 
-/** Same start within this, and… */
-const SAME_START_MS = 60_000;
-/** …distance within this fraction: the same run recorded twice (a watch file and Strava's copy). */
-const SAME_DISTANCE = 0.02;
-
-interface Known {
-  start: number;
-  distance: number;
-  key: string;
-}
-
-const isDuplicate = (run: ImportedRun, known: Known[]): boolean => {
-  const start = Date.parse(run.activity.start_time);
-  const key = `${run.activity.source}\u0000${run.activity.external_id}`;
-  return known.some(
-    (k) =>
-      k.key === key ||
-      (Math.abs(k.start - start) <= SAME_START_MS &&
-        Math.abs(k.distance - run.activity.distance_meters) <= SAME_DISTANCE * Math.max(k.distance, run.activity.distance_meters)),
-  );
-};
+const knownOf = (run: ImportedRun): KnownRun => ({
+  start: Date.parse(run.activity.start_time),
+  distance: run.activity.distance_meters,
+  key: recordingKey(run.activity.source, run.activity.external_id),
+});
 
 /**
  * Stores the runs that are not already there (any source: the same start ± 60 s and distance
@@ -63,17 +48,14 @@ export async function storeImportedRuns(db: Executor, userId: string, runs: Impo
     })
     .from(stravaActivities)
     .where(and(eq(stravaActivities.user_id, userId), gte(stravaActivities.start_date, from), lte(stravaActivities.start_date, to)));
-  const known: Known[] = existing.map((e) => ({ start: e.start.getTime(), distance: e.distance, key: `${e.source}\u0000${e.external_id}` }));
+  const known: KnownRun[] = existing.map((e) => ({ start: e.start.getTime(), distance: e.distance, key: recordingKey(e.source, e.external_id) }));
   const fresh: ImportedRun[] = [];
   for (const run of runs) {
-    if (isDuplicate(run, known)) continue;
+    const candidate = knownOf(run);
+    if (isKnownRun(candidate, known)) continue;
     fresh.push(run);
     // A run twice in one archive is a duplicate too.
-    known.push({
-      start: Date.parse(run.activity.start_time),
-      distance: run.activity.distance_meters,
-      key: `${run.activity.source}\u0000${run.activity.external_id}`,
-    });
+    known.push(candidate);
   }
   const days: string[] = [];
   // upsertActivities writes one source at a time (Node 20 has no Map.groupBy).

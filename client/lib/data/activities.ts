@@ -3,14 +3,15 @@ import { MUTATION_ARGS } from '#shared/sync/mutation-args.ts';
 import type { ViewRow } from './db.ts';
 import { defineMutation } from './define.ts';
 
-// Activity uploads: a .FIT file decoded on the phone becomes a `strava_activities` row with
-// source fit_upload, the way server/activities/uploads.ts stores it, so the row shows at once.
+// Activity uploads: a .FIT file (or a GPX/TCX file, or a run of the runner's Strava export)
+// decoded on the phone becomes a `strava_activities` row with its source (fit_upload, file_import,
+// strava_export), the way server/activities/uploads.ts stores it, so the row shows at once.
 
 /** An activity row as devices hold it (the wire row of `strava_activities`, raw_data left out). */
 export interface ActivityRow {
   id: string;
   user_id: string;
-  source: 'strava' | 'fit_upload' | 'manual';
+  source: 'strava' | 'fit_upload' | 'file_import' | 'strava_export' | 'manual';
   /** Strava's id for a run from Strava; null for uploaded and manual runs. */
   strava_activity_id: string | null;
   external_id: string;
@@ -30,14 +31,17 @@ export interface ActivityRow {
   updated_at: string;
 }
 
+/** What a device may upload, as the server's DEVICE_SOURCES. */
+const DEVICE_SOURCES: ReadonlySet<string> = new Set(['fit_upload', 'file_import', 'strava_export']);
+
 export const activityUpload = defineMutation({
   name: 'activity.upload',
   v: 2,
   args: MUTATION_ARGS['activity.upload@2'],
   keys: (args) => [{ entity: 'strava_activities', key: args.id }],
   apply(ctx, { id, activity }) {
-    // The server refuses anything but a file upload; predict that by doing nothing.
-    if (activity.source !== 'fit_upload') return;
+    // The server takes only the runner's own files (server/activities/uploads.ts); predict a refusal by doing nothing.
+    if (!DEVICE_SOURCES.has(activity.source)) return;
     const existing = ctx.get('strava_activities', id);
     const row: Omit<ActivityRow, 'user_id' | 'created_at'> = {
       id,
