@@ -101,6 +101,11 @@ describe('checkPlan on hand-made plans', () => {
     expect(v).toEqual([expect.objectContaining({ week: 0, severity: 'soft' })]);
     expect(v[0]!.reason).toMatch(/first 7 days hold 20\.0 km, well below the 32\.2 km a week you run now/);
     expect(find(checkPlan(plan([26, 28, 30]), ctx()), 'first_week')).toEqual([]);
+    // A mileage goal below today's volume starts at the goal; a runner whose longest run is short cannot hold more.
+    expect(find(checkPlan(plan([14, 15, 16]), ctx({ goal: { kind: 'mileage', target_weekly_mileage_miles: 10 } })), 'first_week')).toEqual([]);
+    expect(find(checkPlan(plan([14, 15, 16]), ctx({ profile: { ...profile, longest_recent_run_meters: 4000 } })), 'first_week')).toEqual([]);
+    // Once the plan is under way its first week is the past, not a finding.
+    expect(find(checkPlan(plan([20, 22, 24]), ctx({ today: addDays(START, 3) })), 'first_week')).toEqual([]);
   });
 
   it('available_days: a run on a weekday the runner has not given is refused; one they moved there is pointed out', () => {
