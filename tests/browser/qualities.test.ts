@@ -18,6 +18,7 @@ import {
   registerRunner,
   SCREENSHOT_DIR,
   seedRunnerWithPlan,
+  smallTargets,
   startAppServer,
   startConfiguredServer,
   type SeededWorkout,
@@ -127,42 +128,6 @@ async function visitAll(
     await contexts.in?.context.close();
     await contexts.out?.context.close();
   }
-}
-
-/**
- * Every touch target on the page smaller than 44 × 44 CSS px. Targets: links, buttons, form
- * controls, [role=button], summary, and a label wrapping a control (for a radio, checkbox or
- * file input, the label is the target, not the tiny native control). The only exception is the
- * one WCAG 2.5.8 allows: a link inline in a sentence, sized by the text's line height.
- */
-function smallTargets(page: Page): Promise<{ measured: number; small: string[] }> {
-  return page.evaluate(() => {
-    const MIN = 44;
-    const shown = (el: Element) => {
-      const rect = el.getBoundingClientRect();
-      const style = getComputedStyle(el);
-      return rect.width > 0 && rect.height > 0 && style.visibility !== 'hidden';
-    };
-    const inSentence = (el: HTMLElement) => {
-      const sentence = el.closest('p');
-      return (
-        getComputedStyle(el).display === 'inline' && sentence !== null && (sentence.textContent ?? '').trim().length > (el.textContent ?? '').trim().length
-      );
-    };
-    const name = (el: HTMLElement) =>
-      `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}"`;
-    const problems: string[] = [];
-    let measured = 0;
-    for (const el of document.querySelectorAll<HTMLElement>('a[href], button, input:not([type=hidden]), select, textarea, [role=button], summary, label')) {
-      if (el.tagName === 'LABEL' && !el.querySelector('input, select, textarea')) continue;
-      if (el instanceof HTMLInputElement && ['radio', 'checkbox', 'file'].includes(el.type) && el.closest('label')) continue;
-      if (!shown(el) || (el.tagName === 'A' && inSentence(el))) continue;
-      const rect = el.getBoundingClientRect();
-      measured++;
-      if (rect.width < MIN || rect.height < MIN) problems.push(`${name(el)} is ${Math.round(rect.width)}×${Math.round(rect.height)}`);
-    }
-    return { measured, small: problems };
-  });
 }
 
 /**

@@ -1,11 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/server.ts';
 import { startAnthropicStandin, type AnthropicStandin } from '../../server/test/anthropic-standin.ts';
 import { chromiumPath } from '../../server/test/requirements.ts';
+import { waitFor } from '../../ops/lib/util.ts';
 import {
   accessibilityProblems,
   buildPwa,
@@ -14,6 +15,8 @@ import {
   openSignedIn,
   registerRunner,
   SCREENSHOT_DIR,
+  seedRunnerWithPlan,
+  smallTargets,
   startAppServer,
   startConfiguredServer,
 } from './support.ts';
@@ -193,6 +196,139 @@ describe.skipIf(!executable)('Coach screen with the coach configured (loopback C
     await page.reload();
     await page.getByText('Busy week, can I run less?').waitFor();
     await page.getByText('Accepted', { exact: true }).waitFor();
+    await context.close();
+  });
+});
+
+describe.skipIf(!executable)('every screen at 390×844, light and dark, for a runner with a profile, a goal, a plan and a run', () => {
+  let browser: Browser;
+  let server: RunningServer & { publicUrl: string };
+  let runner: Awaited<ReturnType<typeof seedRunnerWithPlan>>;
+  let activityId: string;
+
+  beforeAll(async () => {
+    server = await startAppServer(await pwa());
+    browser = await launchChromium(executable!);
+    runner = await seedRunnerWithPlan(server, 'Rae', {
+      units: 'mi',
+      current_weekly_mileage_miles: 22,
+      days_available_per_week: 5,
+      easy_pace_per_mile_seconds: 590,
+      injury_notes: 'Left Achilles tight after hill sessions',
+    });
+    // A run from the watch, uploaded from the phone, as a runner does (it is decoded on the device).
+    const { context, page } = await openSignedIn(browser, server.publicUrl, runner.cookie, '/activities');
+    const dir = mkdtempSync(join(tmpdir(), 'runcoach-fit-'));
+    writeFileSync(join(dir, 'run.fit'), fitRunFile(new Date(Date.now() - 26 * 3_600_000)));
+    await page.getByText('No runs yet').waitFor();
+    await page.locator('input[type=file]').setInputFiles(join(dir, 'run.fit'));
+    await page.getByText(/Added your run of/).waitFor();
+    // The phone sends it while the page is open.
+    const listed = async () => (await runner.call<{ activities: { id: string }[] }>('GET', '/activities')).activities;
+    await waitFor(async () => (await listed()).length === 1, 60_000, 'the uploaded run on the server');
+    await context.close();
+    activityId = (await listed())[0]!.id;
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** Every route, with what shows it has its content. */
+  const routes = () => {
+    const heading = (name: string | RegExp) => (page: Page) => page.getByRole('heading', { name }).first().waitFor();
+    const workout = runner.workouts.find((w) => w.workout_type !== 'rest')!;
+    return [
+      { name: 'welcome', path: '/', signedIn: false, ready: (page: Page) => page.getByRole('link', { name: 'Get started' }).waitFor() },
+      { name: 'signin', path: '/signin', signedIn: false, ready: heading('Sign in') },
+      { name: 'signup', path: '/signup', signedIn: false, ready: heading('Create your account') },
+      { name: 'reset-password', path: '/reset-password', signedIn: false, ready: heading('Forgot your password?') },
+      { name: 'today', path: '/', signedIn: true, ready: heading('Today') },
+      {
+        name: 'plan',
+        path: '/plan',
+        signedIn: true,
+        ready: async (page: Page) => {
+          await page.getByTestId('plan-month').getByTestId('month-week').first().waitFor();
+          await page.getByTestId('chart-week').first().waitFor();
+        },
+      },
+      {
+        name: 'workout',
+        path: `/workouts/${workout.id}`,
+        signedIn: true,
+        ready: (page: Page) => page.getByRole('button', { name: 'Download .FIT' }).waitFor(),
+      },
+      { name: 'goals', path: '/goals', signedIn: true, ready: heading(/goal/i) },
+      { name: 'activities', path: '/activities', signedIn: true, ready: (page: Page) => page.getByText('Laps, pace and heart rate').first().waitFor() },
+      { name: 'activity', path: `/activities/${activityId}`, signedIn: true, ready: (page: Page) => page.getByTestId('laps').waitFor() },
+      { name: 'coach', path: '/coach', signedIn: true, ready: (page: Page) => page.getByTestId('coach-not-configured').waitFor() },
+      { name: 'fitness', path: '/fitness', signedIn: true, ready: heading(/Fitness/) },
+      { name: 'journal', path: '/journal', signedIn: true, ready: heading('Planned vs done') },
+      { name: 'settings', path: '/settings', signedIn: true, ready: (page: Page) => page.getByTestId('profile-summary').waitFor() },
+      { name: 'profile', path: '/profile', signedIn: true, ready: (page: Page) => page.getByRole('button', { name: 'Save profile' }).waitFor() },
+      { name: 'onboarding', path: '/onboarding', signedIn: true, ready: heading('How you run today') },
+    ];
+  };
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`${scheme}: saves each screen as screen-${scheme}-<name>.png, axe-clean, every touch target at least 44 px`, async () => {
+      const problems: { screen: string; axe: string[]; small: string[] }[] = [];
+      const contexts: Partial<Record<'in' | 'out', { context: BrowserContext; page: Page }>> = {};
+      try {
+        for (const route of routes()) {
+          const key = route.signedIn ? 'in' : 'out';
+          const open = contexts[key];
+          if (open) await open.page.goto(`${server.publicUrl}${route.path}`);
+          else contexts[key] = await openSignedIn(browser, server.publicUrl, route.signedIn ? runner.cookie : null, route.path, { colorScheme: scheme });
+          const { page } = contexts[key]!;
+          await route.ready(page);
+          await page.screenshot({ path: `${SCREENSHOT_DIR}/screen-${scheme}-${route.name}.png`, fullPage: true });
+          const axe = await accessibilityProblems(page);
+          const { small } = await smallTargets(page);
+          if (axe.length || small.length) problems.push({ screen: route.name, axe, small });
+        }
+      } finally {
+        await contexts.in?.context.close();
+        await contexts.out?.context.close();
+      }
+      expect(problems).toEqual([]);
+    }, 600_000);
+  }
+
+  it('the plan month view and chart: plan weeks with dates and totals in miles, this week marked, the race week drawn as the race', async () => {
+    const { context, page } = await openSignedIn(browser, server.publicUrl, runner.cookie, '/plan');
+    const month = page.getByTestId('plan-month');
+    await month.getByTestId('month-week').first().waitFor();
+    // This week is in the month shown first, marked, with its totals in miles.
+    const current = month.locator('[data-testid=month-week][data-current=true]');
+    await expect.poll(() => current.count()).toBe(1);
+    expect(await current.getByTestId('month-total').textContent()).toMatch(/^\s*\d+\.\d\s*\d+\.\d done\s*$/);
+    expect(await month.textContent()).not.toMatch(/\bkm\b/);
+    const here = page.locator('[data-testid=chart-week][data-here=true]');
+    await expect.poll(() => here.count()).toBe(1);
+    await page.getByText('▲ you are here').waitFor();
+    await expect.poll(() => page.locator('[data-testid=chart-week][data-marker=race]').count()).toBe(1);
+    expect(await page.getByTestId('chart-axis').textContent()).toMatch(/0.*\d/);
+    // Forward to the race's month: the race week is labelled as such.
+    for (let i = 0; i < 4 && !(await month.textContent())?.includes('Race week'); i++) await page.getByRole('button', { name: 'Next month' }).click();
+    expect(await month.textContent()).toContain('Race week');
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/plan-month-race.png`, fullPage: true });
+    await context.close();
+  });
+
+  it('the activity detail: laps, pace and heart-rate per lap, the planned workout beside the run, for any source', async () => {
+    const { context, page } = await openSignedIn(browser, server.publicUrl, runner.cookie, '/activities');
+    await page.getByRole('link', { name: 'Laps, pace and heart rate' }).first().click();
+    await page.waitForURL(`**/activities/${activityId}`);
+    const laps = page.getByTestId('laps');
+    await laps.waitFor();
+    expect(await laps.locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await laps.textContent()).toContain('mi');
+    await page.getByTestId('pace-chart').waitFor();
+    expect(await page.getByTestId('planned-vs-run').textContent()).toMatch(/Distance.*3\.1 mi/s);
+    await page.goto(`${server.publicUrl}/activities/00000000-0000-4000-8000-000000000000`);
+    await page.getByRole('heading', { name: 'Run not found' }).waitFor();
     await context.close();
   });
 });
