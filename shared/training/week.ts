@@ -469,7 +469,9 @@ function buildSlot(
       if (q) return q;
     }
   }
-  const strides = strideCount(env, budget.R);
+  // No R work in a recovery week, strides included.
+  const strides = week.role === 'recovery' ? 0 : strideCount(env, budget.R);
+  if (week.role === 'recovery') return easyRun(env, meters, 0, `${phaseWhy}: ${REASONS.easy}`);
   if (strides > 0 || week.phase !== 'taper') return easyRun(env, meters, strides, `${phaseWhy}: ${REASONS.strides}`);
   return runWithPickups(env, meters, pickupCount(env, raceZoneBudget(w, budget)), 'easy', `${phaseWhy}: ${REASONS.race_pace}`);
 }
