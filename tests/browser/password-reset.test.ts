@@ -79,4 +79,32 @@ describe.skipIf(!executable)('resetting a forgotten password in the browser', ()
     await expect.poll(() => linkPage.getByRole('alert').first().textContent()).toContain('expired or was already used');
     await context.close();
   });
+
+  it('changes the password from Settings: a wrong current one is refused inside the form, then other devices are signed out', async () => {
+    const cookie = await registerRunner(server, 'Change');
+    const me = await (await fetch(`${server.publicUrl}/api/auth/me`, { headers: { cookie } })).json();
+    const email = me.user.email as string;
+    const other = await fetch(`${server.publicUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'a long enough password' }),
+    });
+    const otherCookie = other.headers.get('set-cookie')!.split(';')[0]!;
+
+    const { context, page } = await openSignedIn(browser, server.publicUrl, cookie, '/settings');
+    await page.getByRole('button', { name: 'Change password…' }).click();
+    const form = page.getByRole('form', { name: 'Change password' });
+    await form.getByLabel('Current password').fill('not my password at all');
+    await form.getByLabel('New password').fill('my changed password');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await expect.poll(() => form.getByRole('alert').first().textContent()).toBe('That is not your current password; it was not changed.');
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    await form.getByLabel('Current password').fill('a long enough password');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('status').filter({ hasText: 'Password changed. You were signed out on 1 other device.' }).waitFor();
+    expect((await fetch(`${server.publicUrl}/api/auth/me`, { headers: { cookie: otherCookie } })).status).toBe(401);
+    expect(await page.evaluate(async () => (await fetch('/api/auth/me')).status)).toBe(200);
+    await context.close();
+  });
 });
