@@ -174,8 +174,13 @@ export function adaptPlan(input: AdaptInput): AdaptResult {
     const shaped = windowEnd > resumeDay ? calm(composeForRaceForm(frame, composeWith(firstDays, windowEnd), ctx, input.newId), back) : calm(next, back);
     // The short first days can leave a 7-day block too light for the one after it (the ramp is
     // measured on the plan's own blocks): then the weeks the engine sized stay, without intensity.
+    // A comeback lowers the first week and can shorten the build to race day on purpose: those
+    // findings stand in both candidates' reasons; the safety rules decide between them.
+    const AMBITION = new Set(['first_week', 'race_readiness']);
     const failing = (p: Plan) =>
-      checkPlan(withPast(plan, p, todayDay), ctx).filter((v) => !LOAD_RULES.has(v.rule) && !(v.workout_id && kept.some((k) => k.id === v.workout_id)));
+      checkPlan(withPast(plan, p, todayDay), ctx).filter(
+        (v) => !LOAD_RULES.has(v.rule) && !AMBITION.has(v.rule) && !(v.workout_id && kept.some((k) => k.id === v.workout_id)),
+      );
     if (failing(shaped).length <= failing(next).length) next = shaped;
     else {
       next = calm(next, { ...back, calmDays: Math.max(back.calmDays, 7) });
