@@ -1,5 +1,6 @@
 import { weekStartOf } from '#shared/training/week-grid.ts';
 import type { Goal } from '#shared/schema/goal.ts';
+import type { CompletedRun } from '#shared/schema/plan.ts';
 import type { PaceTable, PaceTarget, Step, WorkoutStructure } from '#shared/schema/workout.ts';
 import { dateInZone } from '#shared/time/zone.ts';
 import { addDays } from '#shared/training/dates.ts';
@@ -51,7 +52,9 @@ interface ProfileLike {
   injury_notes: string | null;
 }
 
-function runnerPacesFor(profile: ProfileLike | undefined | null, today: string, goal: Goal | null) {
+// `runs` are the runner's fitness runs (client/lib/data/fitness-runs.ts): with them the paces follow
+// their best recent run as the server's do; without them, the race or easy pace alone.
+function runnerPacesFor(profile: ProfileLike | undefined | null, today: string, goal: Goal | null, runs: readonly CompletedRun[]) {
   if (!profile || profile.easy_pace_per_mile_seconds === null || profile.current_weekly_mileage_miles === null || profile.days_available_per_week === null)
     return null;
   return runnerPaces(
@@ -63,6 +66,7 @@ function runnerPacesFor(profile: ProfileLike | undefined | null, today: string, 
       // The runner's recent race sets their paces when there is one (docs/TRAINING.md §Fitness).
       recent_race: runnerRecentRace(profile),
       ...runnerWeek(profile),
+      fitness_runs: [...runs],
     },
     goal,
     today,
@@ -70,13 +74,24 @@ function runnerPacesFor(profile: ProfileLike | undefined | null, today: string, 
 }
 
 /** The runner's pace table (`race` = the goal's race pace, see runnerPaces), or null until the profile has what it needs. */
-export function pacesFor(profile: ProfileLike | undefined | null, today: string, goal: Goal | null = null): PaceTable | null {
-  return runnerPacesFor(profile, today, goal)?.paces ?? null;
+export function pacesFor(
+  profile: ProfileLike | undefined | null,
+  today: string,
+  goal: Goal | null = null,
+  runs: readonly CompletedRun[] = [],
+): PaceTable | null {
+  return runnerPacesFor(profile, today, goal, runs)?.paces ?? null;
 }
 
 /** What race pace is and where it comes from (the goal, or the prediction when the goal is out of reach), or null without a race goal. */
-export function raceNoteFor(profile: ProfileLike | undefined | null, today: string, goal: Goal | null, unit: DistanceUnit): string | null {
-  const race = runnerPacesFor(profile, today, goal)?.race;
+export function raceNoteFor(
+  profile: ProfileLike | undefined | null,
+  today: string,
+  goal: Goal | null,
+  unit: DistanceUnit,
+  runs: readonly CompletedRun[] = [],
+): string | null {
+  const race = runnerPacesFor(profile, today, goal, runs)?.race;
   return race ? racePaceNote(race, unit) : null;
 }
 
@@ -158,10 +173,11 @@ export function targetsFor(
     | null,
   today: string,
   goal: Goal | null = null,
+  runs: readonly CompletedRun[] = [],
 ): TargetTable | null {
   const raceMeters = goal?.kind === 'race' ? goal.target_race_distance_meters : undefined;
   if (profile?.target_type === 'heart_rate') return { kind: 'heart_rate', table: heartRateTable(runnerHeartRate(profile, today), raceMeters) };
-  const paces = pacesFor(profile, today, goal);
+  const paces = pacesFor(profile, today, goal, runs);
   return paces ? { kind: 'pace', table: paces } : null;
 }
 

@@ -9,7 +9,7 @@ import { goals, stravaActivities, trainingPlans, workoutCompletions, workouts } 
 import { engineGoal, getGoal, type GoalRow } from '../goals/goals.ts';
 import { getProfile } from '../profile/profile.ts';
 import { applyFields, localDate, type WriteStamp } from '../lib/write-stamp.ts';
-import { engineProfile } from '../profile/training-context.ts';
+import { engineProfile, fitnessRuns } from '../profile/training-context.ts';
 import { AppError } from '../lib/errors.ts';
 import { notifyGoalUnrealistic } from '../notifications/create.ts';
 
@@ -37,7 +37,7 @@ export async function evaluateGoal(db: Executor, userId: string, goalId: string,
       ),
     );
   const feasibility = assessGoal({
-    profile: engineProfile(profileRow),
+    profile: engineProfile(profileRow, await fitnessRuns(db, userId, today)),
     goal: engineGoal(goal),
     today,
     efforts: efforts.filter((e) => e.time_seconds > 0),

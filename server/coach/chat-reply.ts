@@ -8,6 +8,7 @@ import { ClaudeError, toAppError } from './claude/errors.ts';
 import { checkClientMessage, conversationFor, insertUserMessage, publicMessage, storeReply, type ChatRow } from './chat-store.ts';
 import { chatMessages } from '../db/schema.ts';
 import { getProfile } from '../profile/profile.ts';
+import { fitnessRuns } from '../profile/training-context.ts';
 import type { AppDeps } from '../context.ts';
 import { AppError } from '../lib/errors.ts';
 import { buildCoachContext } from './context.ts';
@@ -86,7 +87,14 @@ export async function chatResponse(deps: AppDeps, claude: Claude, user: { id: st
     model,
     system: context.systemBlocks,
     messages: context.messages,
-    tools: { db: deps.db, userId, now, today: context.today, dataInAi, fmt: runnerFmt(profile, null, context.today) },
+    tools: {
+      db: deps.db,
+      userId,
+      now,
+      today: context.today,
+      dataInAi,
+      fmt: runnerFmt(profile, null, context.today, await fitnessRuns(deps.db, userId, context.today)),
+    },
     signal: abort.signal,
     emit: (event) => {
       sse.send(event.type, payload(event));

@@ -1,6 +1,6 @@
 import { describeStructure } from '#shared/calendar/describe.ts';
 import type { Feasibility, Goal } from '#shared/schema/goal.ts';
-import type { PlanWeek } from '#shared/schema/plan.ts';
+import type { CompletedRun, PlanWeek } from '#shared/schema/plan.ts';
 import type { PaceTable, WorkoutStructure } from '#shared/schema/workout.ts';
 import { addDays, weekday } from '#shared/training/dates.ts';
 import { runnerPaces } from '#shared/training/timeline.ts';
@@ -52,9 +52,9 @@ export class Fmt {
 type Profile = typeof userProfiles.$inferSelect;
 
 /** Formatting for this runner: their units, and their paces when the profile allows computing them. */
-export function runnerFmt(profile: Profile, goal: Goal | null, today: string): Fmt {
+export function runnerFmt(profile: Profile, goal: Goal | null, today: string, fitnessRuns: readonly CompletedRun[]): Fmt {
   try {
-    return new Fmt(profile.units, runnerPaces(engineProfile(profile), goal, today).paces);
+    return new Fmt(profile.units, runnerPaces(engineProfile(profile, fitnessRuns), goal, today).paces);
   } catch {
     // An incomplete profile has no paces yet: steps are then left out.
     return new Fmt(profile.units, null);

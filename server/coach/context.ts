@@ -11,7 +11,7 @@ import { engineGoal, listGoals } from '../goals/goals.ts';
 import { listMemories, type MemoryRow } from './memory-store.ts';
 import { getProfile } from '../profile/profile.ts';
 import { localDate } from '../lib/write-stamp.ts';
-import { engineProfile } from '../profile/training-context.ts';
+import { engineProfile, fitnessRuns } from '../profile/training-context.ts';
 import type { WorkoutRow } from '../workouts/workouts.ts';
 import { estimateTokens } from './claude/budget.ts';
 import {
@@ -168,17 +168,19 @@ async function runnerBlocks(db: Executor, userId: string, profile: ProfileRow, n
     : { rows: [], withheld: new Set<string>() };
   const near = planned.filter((w) => w.scheduled_date >= addDays(today, -1));
   const runs = runsOldestFirst.reverse();
+  // The runs fitness is read from, so the coach quotes the paces every screen shows.
+  const runnerRuns = await fitnessRuns(db, userId, today);
   const memories = allMemories.filter((m) => memoryAllowed(m, dataInAi));
 
   let feasibility: (g: (typeof goals)[number]) => Feasibility | null = () => null;
   try {
-    const training = engineProfile(profile);
+    const training = engineProfile(profile, runnerRuns);
     const recent = recentTraining(planned, today, completions);
     feasibility = (g) => assessGoal({ profile: training, goal: engineGoal(g), today, ...(recent ? { recent } : {}) });
   } catch {
     // An incomplete profile has no verdicts yet; the coach can still talk.
   }
-  const f = runnerFmt(profile, goals[0] ? engineGoal(goals[0]) : null, today);
+  const f = runnerFmt(profile, goals[0] ? engineGoal(goals[0]) : null, today, runnerRuns);
   return [
     profileBlock(name, profile, today, f),
     goalsBlock(

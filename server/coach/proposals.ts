@@ -9,7 +9,7 @@ import type { ChatRow } from './chat-store.ts';
 import { engineGoal } from '../goals/goals.ts';
 import { getProfile } from '../profile/profile.ts';
 import { serverStamp } from '../lib/write-stamp.ts';
-import { engineProfile, runHistory } from '../profile/training-context.ts';
+import { engineProfile, fitnessRuns, runHistory } from '../profile/training-context.ts';
 import { getWorkout, updateWorkout, type WorkoutRow } from '../workouts/workouts.ts';
 import { AppError } from '../lib/errors.ts';
 import { notifyProposalWaiting } from '../notifications/create.ts';
@@ -111,8 +111,9 @@ async function checkEdits(env: ProposalEnv, planId: string | null, before: Worko
     weeks: plan.weeks as never,
     workouts: list.map((w) => ({ id: w.id, scheduled_date: w.scheduled_date, workout_type: w.workout_type, structure: w.structure })),
   });
+  const profile = engineProfile(profileRow, await fitnessRuns(env.db, env.userId, env.today));
   const fresh = (history: CompletedRun[]) => {
-    const ctx = { profile: engineProfile(profileRow), goal: goal ? engineGoal(goal) : null, today: env.today, history };
+    const ctx = { profile, goal: goal ? engineGoal(goal) : null, today: env.today, history };
     return newFindings(checkPlan(asPlan(before), ctx), checkPlan(asPlan(after), ctx));
   };
   const full = fresh(await runHistory(env.db, env.userId, env.today));

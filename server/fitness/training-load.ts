@@ -6,6 +6,7 @@ import type { Executor } from '../db/database.ts';
 import { goals, stravaActivities, trainingPlans, userProfiles, workoutCompletions, workouts } from '../db/schema.ts';
 import { engineGoal } from '../goals/goals.ts';
 import { localDate } from '../lib/write-stamp.ts';
+import { fitnessRuns } from '../profile/training-context.ts';
 
 /**
  * The runner's fitness, fatigue and form for `from`..`to`: their own runs from every source (this
@@ -78,5 +79,5 @@ export async function trainingLoad(db: Executor, userId: string, query: Training
         )
     : null;
 
-  return trainingLoadReport({ query, today, profile: profile ?? null, goal, planWorkouts, runs });
+  return trainingLoadReport({ query, today, profile: profile ?? null, goal, planWorkouts, runs, fitnessRuns: await fitnessRuns(db, userId, today) });
 }

@@ -9,7 +9,7 @@ import { AppError } from '../lib/errors.ts';
 import { engineGoal } from '../goals/goals.ts';
 import { getProfile } from '../profile/profile.ts';
 import { applyFields, type WriteStamp } from '../lib/write-stamp.ts';
-import { engineProfile, runHistory } from '../profile/training-context.ts';
+import { engineProfile, fitnessRuns, runHistory } from '../profile/training-context.ts';
 import { updateWorkout } from '../workouts/workouts.ts';
 
 /**
@@ -78,7 +78,14 @@ export async function adaptActivePlan(
       edited_by_user: w.edited_by_user,
     })),
   };
-  const result = adaptPlan({ plan, profile: engineProfile(profileRow), today: stamp.today, history, ...(report ? { report } : {}), newId: randomUUID });
+  const result = adaptPlan({
+    plan,
+    profile: engineProfile(profileRow, await fitnessRuns(db, userId, stamp.today)),
+    today: stamp.today,
+    history,
+    ...(report ? { report } : {}),
+    newId: randomUUID,
+  });
   if (!result.changed) return { changed: false, reasons: [], violations: result.violations };
   // A preview writes nothing: the device shows what the re-plan does (its what-if) before the runner accepts.
   if (options.preview) {

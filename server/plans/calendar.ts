@@ -8,7 +8,7 @@ import { workoutTitle } from '#shared/training/title.ts';
 import type { Executor } from '../db/database.ts';
 import { trainingPlans, userProfiles, workouts } from '../db/schema.ts';
 import { goalFor, planGoals } from '../goals/plan-goal.ts';
-import { runnerTargets } from '../profile/training-context.ts';
+import { fitnessRuns, runnerTargets } from '../profile/training-context.ts';
 import { localDate } from '../lib/write-stamp.ts';
 
 /** The runner's plan as an iCalendar feed: one all-day event per workout of an active plan. */
@@ -25,11 +25,12 @@ export async function calendarFeed(db: Executor, userId: string, options: { now:
   // the race pace of the goal the workout's plan trains for.
   const today = profile ? localDate(options.now, profile.time_zone) : null;
   const goalsOf = await planGoals(db, userId);
+  const runs = today ? await fitnessRuns(db, userId, today) : [];
   const byGoal = new Map<Goal | null, TargetTable | null>();
   const targetsOf = (planId: string | null): TargetTable | null => {
     if (!profile || !today) return null;
     const goal = goalFor(goalsOf, planId);
-    if (!byGoal.has(goal)) byGoal.set(goal, runnerTargets(profile, today, goal));
+    if (!byGoal.has(goal)) byGoal.set(goal, runnerTargets(profile, today, goal, runs));
     return byGoal.get(goal) ?? null;
   };
   return buildCalendar({

@@ -10,7 +10,7 @@ import { AppError } from '../lib/errors.ts';
 import { engineGoal, getGoal, type GoalRow } from '../goals/goals.ts';
 import { getProfile } from '../profile/profile.ts';
 import { localDate } from '../lib/write-stamp.ts';
-import { engineProfile, runHistory } from '../profile/training-context.ts';
+import { engineProfile, fitnessRuns, runHistory } from '../profile/training-context.ts';
 import { publicWorkout } from '../workouts/workouts.ts';
 
 export type PlanRow = typeof trainingPlans.$inferSelect;
@@ -67,8 +67,8 @@ export type PlanPersonalizer = (input: PersonalizeInput) => Promise<{ plan: Plan
 export async function generatePlanForGoal(db: Database, userId: string, request: GenerateRequest, now: Date, personalize?: PlanPersonalizer) {
   const goal = await getGoal(db, userId, request.goal_id);
   const profileRow = await getProfile(db, userId);
-  const profile = engineProfile(profileRow);
   const today = localDate(now, profileRow.time_zone);
+  const profile = engineProfile(profileRow, await fitnessRuns(db, userId, today));
   const history = await runHistory(db, userId, today);
   const methodology = request.methodology ?? 'daniels';
   const startDate = request.start_date ?? today;
@@ -212,7 +212,7 @@ export async function saveDevicePlan(
   if (JSON.stringify(engineGoal(goal)) !== JSON.stringify(args.plan.goal)) {
     throw new AppError('plan_goal_changed', { message: 'The goal changed since this plan was made; make the plan again.' });
   }
-  const profile = engineProfile(await getProfile(tx, userId));
+  const profile = engineProfile(await getProfile(tx, userId), await fitnessRuns(tx, userId, stamp.today));
   const history = await runHistory(tx, userId, stamp.today);
   const violations = checkPlan(args.plan, { profile, goal: args.plan.goal, today: stamp.today, history });
   if (!isSavable(violations)) {

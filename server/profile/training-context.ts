@@ -6,7 +6,7 @@ import { addDays } from '#shared/training/dates.ts';
 import { heartRateTable } from '#shared/training/paces.ts';
 import type { TargetTable } from '#shared/training/target-text.ts';
 import { runnerPaces } from '#shared/training/timeline.ts';
-import { fitnessRunsOf, RUN_WINDOW_DAYS, runnerZones, type RunnerZones } from '#shared/training/zones.ts';
+import { recentFitnessRuns, RUN_WINDOW_DAYS, runnerZones, type RunnerZones } from '#shared/training/zones.ts';
 import type { Executor } from '../db/database.ts';
 import { stravaActivities, userProfiles } from '../db/schema.ts';
 import { AppError } from '../lib/errors.ts';
@@ -19,8 +19,12 @@ const REQUIRED = {
   easy_pace_per_mile_seconds: 'your easy pace',
 } as const;
 
-/** The engine's view of a profile; a profile missing what planning needs is a 400 naming the fields. */
-export function engineProfile(row: ProfileRow): TrainingProfile {
+/**
+ * The engine's view of a profile; a profile missing what planning needs is a 400 naming the fields.
+ * `fitnessRuns` (fitnessRuns below) is required so no path forgets them: paces follow the runner's
+ * best recent run everywhere (plans, adaptation, .FIT, calendar, reminders, the coach).
+ */
+export function engineProfile(row: ProfileRow, fitnessRuns: readonly CompletedRun[]): TrainingProfile {
   const missing = (Object.keys(REQUIRED) as (keyof typeof REQUIRED)[]).filter((key) => row[key] === null);
   if (missing.length > 0) {
     throw new AppError('profile_incomplete', {
@@ -36,7 +40,13 @@ export function engineProfile(row: ProfileRow): TrainingProfile {
     recent_race: runnerRecentRace(row),
     ...runnerWeek(row),
     load_constants: { ctl_days: row.ctl_days, atl_days: row.atl_days },
+    fitness_runs: [...fitnessRuns],
   };
+}
+
+/** engineProfile with the runner's own fitness runs read for `today`. */
+export async function runnerProfile(db: Executor, row: ProfileRow, today: string): Promise<TrainingProfile> {
+  return engineProfile(row, await fitnessRuns(db, row.user_id, today));
 }
 
 /**
@@ -58,10 +68,10 @@ export function runnerHeartRateTable(row: ProfileRow, today: string, goal: Goal 
  * by heart rate, paces for the others once the profile has what paces need, else null. `goal`
  * (the workout's plan's) is what `race` means: its race pace (runnerPaces).
  */
-export function runnerTargets(row: ProfileRow, today: string, goal: Goal | null = null): TargetTable | null {
+export function runnerTargets(row: ProfileRow, today: string, goal: Goal | null, fitnessRuns: readonly CompletedRun[]): TargetTable | null {
   if (row.target_type === 'heart_rate') return { kind: 'heart_rate', table: runnerHeartRateTable(row, today, goal) };
   if ((Object.keys(REQUIRED) as (keyof typeof REQUIRED)[]).some((key) => row[key] === null)) return null;
-  return { kind: 'pace', table: runnerPaces(engineProfile(row), goal, today).paces };
+  return { kind: 'pace', table: runnerPaces(engineProfile(row, fitnessRuns), goal, today).paces };
 }
 
 /** Runs of the last `days` days from every source, for the 30-day longest-run rule and ramps. */
@@ -85,5 +95,5 @@ export async function fitnessRuns(db: Executor, userId: string, today: string): 
     })
     .from(stravaActivities)
     .where(and(eq(stravaActivities.user_id, userId), gte(stravaActivities.local_date, addDays(today, -RUN_WINDOW_DAYS))));
-  return fitnessRunsOf(rows);
+  return recentFitnessRuns(rows, today);
 }

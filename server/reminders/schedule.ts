@@ -2,13 +2,14 @@ import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import { describeWithTargets } from '#shared/calendar/describe.ts';
 import { goalFromRow, type Goal } from '#shared/schema/goal.ts';
 import type { PreferenceFields } from '#shared/schema/notifications.ts';
+import type { CompletedRun } from '#shared/schema/plan.ts';
 import type { WorkoutStructure } from '#shared/schema/workout.ts';
 import { addDays, weekday } from '#shared/training/dates.ts';
 import type { TargetTable } from '#shared/training/target-text.ts';
 import { buildJournal } from '../coach/journal.ts';
 import { goals, notificationPreferences, notifications, trainingPlans, userProfiles, workouts } from '../db/schema.ts';
 import { localDate } from '../lib/write-stamp.ts';
-import { runnerTargets } from '../profile/training-context.ts';
+import { fitnessRuns, runnerTargets } from '../profile/training-context.ts';
 import type { AppDeps } from '../context.ts';
 import { createNotification } from '../notifications/create.ts';
 import type { JournalPayload, ReminderPayload, ReminderWorkout } from '../notifications/kinds.ts';
@@ -84,7 +85,9 @@ export async function planDue(deps: AppDeps, now: Date): Promise<{ reminders: nu
   const { byRunnerDate, goals: goalOf } = await workoutsOn(deps, reminders);
   let made = { reminders: 0, journals: 0 };
   for (const d of reminders) {
-    const payload = reminderPayload(d, byRunnerDate.get(`${d.runner.profile.user_id}:${d.date}`) ?? [], now, goalOf);
+    const { profile } = d.runner;
+    const runs = await fitnessRuns(deps.db, profile.user_id, localDate(now, profile.time_zone));
+    const payload = reminderPayload(d, byRunnerDate.get(`${profile.user_id}:${d.date}`) ?? [], now, goalOf, runs);
     if (payload && (await record(deps, d, payload))) made = { ...made, reminders: made.reminders + 1 };
   }
   for (const d of todo.filter((x) => x.kind === 'weekly_journal')) {
@@ -139,14 +142,21 @@ async function workoutsOn(deps: AppDeps, reminders: Due[]): Promise<{ byRunnerDa
  * The reminder for a runner's tomorrow, or null: a rest day they did not ask to hear about.
  * `goals` holds, by workout id, the goal its plan trains for: what its `race` pace means.
  */
-export function reminderPayload(d: Due, dayWorkouts: WorkoutRow[], now: Date, goals: Map<string, Goal> = new Map()): ReminderPayload | null {
+export function reminderPayload(
+  d: Due,
+  dayWorkouts: WorkoutRow[],
+  now: Date,
+  goals: Map<string, Goal> = new Map(),
+  // The runner's fitness runs (training-context fitnessRuns): the paces follow their recent best run.
+  fitnessRuns: readonly CompletedRun[] = [],
+): ReminderPayload | null {
   const { profile, prefs } = d.runner;
   const runs = dayWorkouts.filter((w) => w.workout_type !== 'rest' && w.status === 'scheduled').sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
   if (runs.length === 0 && !prefs.remind_rest_days) return null;
   // Paces (none for an incomplete profile: the reminder names the workout without them), or bpm
   // from the runner's own heart rate for one who trains by heart rate.
   const today = localDate(now, profile.time_zone);
-  const targetsOf = (w: WorkoutRow) => runnerTargets(profile, today, goals.get(w.id) ?? null);
+  const targetsOf = (w: WorkoutRow) => runnerTargets(profile, today, goals.get(w.id) ?? null, fitnessRuns);
   const describeIn = (w: WorkoutRow, targets: TargetTable | null) =>
     targets ? describeWithTargets(w.structure as WorkoutStructure, targets, profile.units) : [];
   const list: ReminderWorkout[] = runs.map((w) => ({

@@ -5,7 +5,7 @@ import { runnerPaces } from '#shared/training/timeline.ts';
 import { goalFor, planGoals } from '../goals/plan-goal.ts';
 import { getProfile } from '../profile/profile.ts';
 import { getWorkout, listEdits, listWorkouts, publicWorkout, updateWorkout } from './workouts.ts';
-import { engineProfile, runnerHeartRateTable } from '../profile/training-context.ts';
+import { engineProfile, fitnessRuns, runnerHeartRateTable } from '../profile/training-context.ts';
 import { localDate } from '../lib/write-stamp.ts';
 import { requireUser, type AppDeps, type AppEnv } from '../context.ts';
 import { AppError } from '../lib/errors.ts';
@@ -50,7 +50,7 @@ export function workoutRoutes(deps: AppDeps): Hono<AppEnv> {
     const today = localDate(deps.now(), profile.time_zone);
     // `race` is the race pace of the goal the workout's plan trains for (issue 18 §1).
     const goal = goalFor(await planGoals(deps.db, user.id), row.training_plan_id);
-    const { paces } = runnerPaces(engineProfile(profile), goal, today);
+    const { paces } = runnerPaces(engineProfile(profile, await fitnessRuns(deps.db, user.id, today)), goal, today);
     const file = workoutFitFile({
       workout,
       targetType: profile.target_type,

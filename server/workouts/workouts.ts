@@ -12,7 +12,7 @@ import { engineGoal } from '../goals/goals.ts';
 import { goalFor, planGoals } from '../goals/plan-goal.ts';
 import { getProfile } from '../profile/profile.ts';
 import { applyFields, type WriteStamp } from '../lib/write-stamp.ts';
-import { engineProfile, runHistory } from '../profile/training-context.ts';
+import { engineProfile, fitnessRuns, runHistory } from '../profile/training-context.ts';
 
 export type WorkoutRow = typeof workouts.$inferSelect;
 export type EditedBy = 'user' | 'coach' | 'system';
@@ -149,7 +149,7 @@ async function estimateFor(db: Executor, userId: string, planId: string | null, 
   const profile = await getProfile(db, userId);
   if (profile.easy_pace_per_mile_seconds === null) return null;
   // Race-pace steps are sized at the plan's goal pace, as the runner's targets show them.
-  const { paces } = runnerPaces(engineProfile(profile), goalFor(await planGoals(db, userId), planId), today);
+  const { paces } = runnerPaces(engineProfile(profile, await fitnessRuns(db, userId, today)), goalFor(await planGoals(db, userId), planId), today);
   const estimate = estimateWorkout(structure, paces);
   return { estimated_distance_meters: estimate.distance_meters, estimated_duration_minutes: Math.round(estimate.duration_seconds / 60) };
 }
@@ -174,7 +174,12 @@ async function guardrailsAfter(db: Executor, userId: string, row: WorkoutRow, se
     weeks: plan.weeks as never,
     workouts: list.map((w) => ({ id: w.id, scheduled_date: w.scheduled_date, workout_type: w.workout_type, structure: w.structure })),
   });
-  const ctx = { profile: engineProfile(profileRow), goal: goal ? engineGoal(goal) : null, today, history: await runHistory(db, userId, today) };
+  const ctx = {
+    profile: engineProfile(profileRow, await fitnessRuns(db, userId, today)),
+    goal: goal ? engineGoal(goal) : null,
+    today,
+    history: await runHistory(db, userId, today),
+  };
   const after = checkPlan(asPlan(siblings.map((w) => (w.id === row.id ? ({ ...w, ...set } as WorkoutRow) : w))), ctx);
   const fresh = newFindings(checkPlan(asPlan(siblings), ctx), after);
   const hard = fresh.filter((v) => v.severity === 'hard');

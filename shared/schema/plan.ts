@@ -8,6 +8,15 @@ export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as con
 export const WeekdaySchema = z.enum(WEEKDAYS);
 export type Weekday = z.infer<typeof WeekdaySchema>;
 
+/** A run the runner did (Strava, FIT upload or manual): history for spikes, ramps and adaptation. */
+export const CompletedRunSchema = z.object({
+  date: IsoDateSchema,
+  distance_meters: z.number().min(0),
+  duration_seconds: z.number().min(0).optional(),
+  workout_id: z.string().optional(),
+});
+export type CompletedRun = z.infer<typeof CompletedRunSchema>;
+
 /** What the engine needs to know about the runner (a subset of the profile row). */
 export const TrainingProfileSchema = z.object({
   current_weekly_mileage_miles: z.number().min(0).max(200),
@@ -33,6 +42,12 @@ export const TrainingProfileSchema = z.object({
   long_run_day: WeekdaySchema.nullable().optional(),
   /** The runner's fitness and fatigue time constants (profile ctl_days/atl_days), for the plan's load forecast; 42/7 without them. */
   load_constants: z.object({ ctl_days: z.number().min(21).max(60), atl_days: z.number().min(3).max(14) }).optional(),
+  /**
+   * The runs of the last 8 weeks fitness may be read from (zones.ts fitnessRunsOf: own road runs,
+   * not Strava's). Part of the runner so every pace (Workout, Today, .FIT, calendar, plans)
+   * follows their recent best effort, not only the profile's race or easy pace.
+   */
+  fitness_runs: z.array(CompletedRunSchema).max(1000).optional(),
 });
 export type TrainingProfile = z.infer<typeof TrainingProfileSchema>;
 
@@ -125,15 +140,6 @@ export const PlanLikeSchema = z.object({
   ),
 });
 export type PlanLike = z.infer<typeof PlanLikeSchema>;
-
-/** A run the runner did (Strava, FIT upload or manual): history for spikes, ramps and adaptation. */
-export const CompletedRunSchema = z.object({
-  date: IsoDateSchema,
-  distance_meters: z.number().min(0),
-  duration_seconds: z.number().min(0).optional(),
-  workout_id: z.string().optional(),
-});
-export type CompletedRun = z.infer<typeof CompletedRunSchema>;
 
 export const GUARDRAIL_RULES = [
   'structure_invalid',

@@ -7,7 +7,7 @@
 import type { Goal } from '../schema/goal.ts';
 import { runnerHeartRate, runnerLoadConstants, runnerRecentRace } from '../schema/profile.ts';
 import type { TrainingLoadQuery, TrainingLoadResponse } from '../schema/load.ts';
-import type { TrainingProfile, Weekday } from '../schema/plan.ts';
+import type { CompletedRun, TrainingProfile, Weekday } from '../schema/plan.ts';
 import type { WorkoutType } from '../schema/workout.ts';
 import { addDays } from './dates.ts';
 import { checkLoadForecast } from './load-check.ts';
@@ -64,6 +64,8 @@ export interface LoadReportInput {
   /** The active plan's workouts (any; open ones are picked here), or null without an active plan. */
   planWorkouts: readonly LoadPlanWorkout[] | null;
   runs: readonly LoadActivityRow[];
+  /** The runner's fitness runs (zones.ts recentFitnessRuns): the threshold runs are scored against follows their recent best run. */
+  fitnessRuns?: readonly CompletedRun[];
 }
 
 /** The first day of runs a report for `from` reads (earlier runs no longer move its numbers): further back for a runner with a longer fitness constant. */
@@ -92,6 +94,7 @@ export function trainingLoadReport(input: LoadReportInput): TrainingLoadResponse
           injury_notes: profile?.injury_notes ?? null,
           // Their race, when there is one, sets the threshold pace runs are scored against.
           recent_race: runnerRecentRace(profile),
+          fitness_runs: [...(input.fitnessRuns ?? [])],
         };
   const fitted = engineProfile ? runnerPaces(engineProfile, goal, today) : null;
   const zones = heartRateZones(runnerHeartRate(profile, today));

@@ -112,6 +112,18 @@ export function fitnessRunsOf(activities: readonly FitnessActivity[]): Completed
     .map((a) => ({ date: a.local_date, distance_meters: a.distance_meters, duration_seconds: a.moving_time_seconds }));
 }
 
+/**
+ * The engine's `fitness_runs` from stored activities of any age: fitnessRunsOf's runs of the 8
+ * weeks up to `today`, the only ones fitnessFromRuns reads. The server and the phone call this
+ * with the same rows, so they compute the same paces.
+ */
+export function recentFitnessRuns(activities: readonly FitnessActivity[], today: string): CompletedRun[] {
+  return fitnessRunsOf(activities).filter((run) => {
+    const age = daysBetween(run.date, today);
+    return age >= 0 && age <= RUN_WINDOW_DAYS;
+  });
+}
+
 export interface FitnessInput {
   recent_race?: TrainingProfile['recent_race'];
   easy_pace_per_mile_seconds?: number | null;

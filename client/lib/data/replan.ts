@@ -5,6 +5,7 @@ import type { WorkoutStructure, WorkoutType } from '#shared/schema/workout.ts';
 import { adaptPlan, type AdaptInput } from '#shared/training/adapt.ts';
 import { addDays } from '#shared/training/dates.ts';
 import { loadHistoryStart } from '#shared/training/load-report.ts';
+import { recentFitnessRuns } from '#shared/training/zones.ts';
 import { loadWhatIf, type LoadWhatIf, type WorkoutEdit } from '#shared/training/load-whatif.ts';
 import { todayIn } from '../workout-view.ts';
 import type { UserDb, ViewRow } from './db.ts';
@@ -79,7 +80,18 @@ export async function readAdaptInput(db: UserDb, now: Date = new Date(db.now()))
       edited_by_user: w.edited_by_user === true,
     })),
   };
-  return { planId: String(planRow.id), input: { plan, profile, today, history } };
+  // The runner's fitness runs, read as the server's fitnessRuns reads them: the re-planned paces follow their best recent run.
+  const fitness_runs = recentFitnessRuns(
+    runs.map((r) => ({
+      source: String(r.source),
+      activity_type: String(r.activity_type),
+      local_date: String(r.local_date),
+      distance_meters: Number(r.distance_meters),
+      moving_time_seconds: Number(r.moving_time_seconds),
+    })),
+    today,
+  );
+  return { planId: String(planRow.id), input: { plan, profile: { ...profile, fitness_runs }, today, history } };
 }
 
 /** The re-plan `report` would make, and its what-if, from this phone's rows alone (offline too). */

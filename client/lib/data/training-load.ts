@@ -1,11 +1,13 @@
 import { liveQuery, type Observable } from 'dexie';
 import type { TrainingLoadQuery, TrainingLoadResponse } from '#shared/schema/load.ts';
+import type { CompletedRun } from '#shared/schema/plan.ts';
 import type { WorkoutStructure } from '#shared/schema/workout.ts';
 import { goalFromRow, type Goal, type GoalRowFields } from '#shared/schema/goal.ts';
 import { loadHistoryStart, trainingLoadReport, type LoadActivityRow, type LoadPlanWorkout, type LoadProfile } from '#shared/training/load-report.ts';
 import { loadWhatIf, type LoadWhatIf, type WorkoutEdit } from '#shared/training/load-whatif.ts';
 import { todayIn } from '../workout-view.ts';
 import type { UserDb, ViewRow } from './db.ts';
+import { deviceFitnessRuns } from './fitness-runs.ts';
 
 // Fitness, fatigue and form on the device, offline: the rows GET /api/training-load reads, read
 // from Dexie instead, handed to the same shared trainingLoadReport (one function, two callers).
@@ -17,6 +19,8 @@ export interface DeviceLoadInputs {
   goal: Goal | null;
   planWorkouts: LoadPlanWorkout[] | null;
   runs: LoadActivityRow[];
+  /** The runs fitness is read from (deviceFitnessRuns), as the server reads them. */
+  fitnessRuns: CompletedRun[];
   /** The active plan's id, for callers that edit it (the what-if). */
   planId: string | null;
 }
@@ -38,7 +42,7 @@ export async function readLoadInputs(db: UserDb, historyFrom: (today: string, pr
   }
   const profile = profileRow ? (bare(profileRow) as unknown as LoadProfile) : null;
   const runs = (await db.view('strava_activities').where('local_date').aboveOrEqual(historyFrom(today, profile)).toArray()).map((row) => bare(row) as unknown as LoadActivityRow);
-  return { today, profile, goal, planWorkouts, runs, planId: plan ? String(plan.id) : null };
+  return { today, profile, goal, planWorkouts, runs, fitnessRuns: await deviceFitnessRuns(db, today), planId: plan ? String(plan.id) : null };
 }
 
 /** The device's answer to GET /api/training-load for `query`, from its own rows. */

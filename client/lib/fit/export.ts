@@ -1,4 +1,5 @@
 import type { Goal } from '#shared/schema/goal.ts';
+import type { CompletedRun } from '#shared/schema/plan.ts';
 import { runnerHeartRate, runnerRecentRace, runnerWeek, type Profile } from '#shared/schema/profile.ts';
 import type { WorkoutStructure } from '#shared/schema/workout.ts';
 import { heartRateTable } from '#shared/training/paces.ts';
@@ -46,13 +47,15 @@ export function exportBlocker(profile: ProfileForExport | null): string | null {
 }
 
 /**
- * Encodes a workout as a .FIT file on the device; `goal` (the workout's plan's) sets race pace. The FIT SDK is imported here, lazily, so it
+ * Encodes a workout as a .FIT file on the device; `goal` (the workout's plan's) sets race pace, `runs`
+ * (the runner's fitness runs, client/lib/data/fitness-runs.ts) the paces as the server's .FIT has them. The FIT SDK is imported here, lazily, so it
  * is not part of the app's first load; the service worker precaches its chunk for offline use.
  */
 export async function encodeOnDevice(
   workout: ExportableWorkout,
   profile: ProfileForExport,
   goal: Goal | null = null,
+  runs: readonly CompletedRun[] = [],
 ): Promise<{ bytes: Uint8Array; filename: string }> {
   const { workoutFitFile } = await import('#shared/fit/workout-file.ts');
   const today = todayIn(profile.time_zone);
@@ -65,6 +68,7 @@ export async function encodeOnDevice(
       // The runner's own zones: their recent race sets the paces when there is one (shared/training/zones.ts).
       recent_race: runnerRecentRace(profile),
       ...runnerWeek(profile),
+      fitness_runs: [...runs],
     },
     goal,
     today,
@@ -81,8 +85,9 @@ export async function encodeWeekOnDevice(
   profile: ProfileForExport,
   weekStart: string,
   goal: Goal | null = null,
+  runs: readonly CompletedRun[] = [],
 ): Promise<{ bytes: Uint8Array; filename: string }> {
-  const [{ zipFiles }, files] = await Promise.all([import('#shared/zip/zip.ts'), Promise.all(workouts.map((w) => encodeOnDevice(w, profile, goal)))]);
+  const [{ zipFiles }, files] = await Promise.all([import('#shared/zip/zip.ts'), Promise.all(workouts.map((w) => encodeOnDevice(w, profile, goal, runs)))]);
   const bytes = zipFiles(files.map((file, i) => ({ name: file.filename, bytes: file.bytes, date: new Date(workouts[i]!.updated_at) })));
   return { bytes, filename: `runcoach-week-${weekStart}.zip` };
 }
