@@ -106,6 +106,8 @@ function choose(w: WeekEnv, week: FrameWeek, slot: SlotKind, finalTaper: boolean
     if (week.phase === 'base') c = slot === 'q1' ? 'tempo' : odd ? 'threshold' : 'intervals';
     else c = slot === 'q1' ? (odd ? 'threshold' : 'intervals') : 'tempo';
   }
+  // Daniels' half-marathon M-pace long run is one of the week's two Q days too.
+  if (w.methodology === 'daniels' && w.bucket === 'half' && fastLong && slot === 'q2' && week.role === 'normal' && week.phase !== 'taper') c = 'strides';
   if (w.env.injured && (c === 'repetition' || c === 'strides')) c = c === 'repetition' ? 'threshold' : 'easy';
   return c;
 }
@@ -441,12 +443,17 @@ function buildSlot(
       );
     if (fastLong && week.role === 'normal' && week.phase !== 'taper') {
       // Marathon-pace long runs (Pfitzinger 8–14 mi, Daniels' M-pace long runs), or 80/20's fast finish.
+      if (w.bucket === 'half' && w.methodology !== '80/20') {
+        // Half-marathon plans put 3–6 mi at marathon pace into the long run every other week.
+        const m = Math.min(0.4 * meters, budget.M, (3 + 3 * prog.p) * MILE);
+        if (m >= 3000) return longRun(env, meters, m, `${phaseWhy}: the long run builds endurance; its marathon-pace miles teach a steady, strong rhythm`);
+      }
       if (w.bucket === 'marathon' && w.methodology !== '80/20') {
         const want = w.methodology === 'pfitzinger' ? (8 + 6 * prog.p) * MILE : (6 + 8 * prog.p) * MILE;
         const m = Math.min(0.6 * meters, budget.M, want);
         if (m >= 3000) return longRun(env, meters, m, `${phaseWhy}: the long run builds endurance; its marathon-pace miles rehearse race day`);
       } else if (w.methodology === '80/20') {
-        const t = Math.min(budget.T, ((10 + 10 * prog.p) * 60 * 1000) / midPace(env.paces.tempo));
+        const t = Math.min(budget.T, ((12 + 10 * prog.p) * 60 * 1000) / midPace(env.paces.tempo));
         if (t >= 2000)
           return longRun(env, meters, t, `${phaseWhy}: the long run builds endurance; the fast finish teaches you to run hard on tired legs`, 'tempo');
       }
