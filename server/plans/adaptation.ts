@@ -11,6 +11,7 @@ import { getProfile } from '../profile/profile.ts';
 import { applyFields, type WriteStamp } from '../lib/write-stamp.ts';
 import { engineProfile, fitnessRuns, runHistory } from '../profile/training-context.ts';
 import { updateWorkout } from '../workouts/workouts.ts';
+import { reevaluateActiveGoals } from '../activities/feasibility.ts';
 
 /**
  * Re-plans the coming weeks of an active plan after missed workouts, a "not feeling 100%"
@@ -158,5 +159,8 @@ export async function adaptActivePlan(
       .set({ ...set, field_hlc: fieldHlc, updated_at: stamp.now })
       .where(eq(userProfiles.user_id, userId));
   }
+  // After any comeback the goal is judged again (TRAINING.md §Adapting); race-pace targets follow
+  // from that judgement wherever they are shown (raceDayPace).
+  await reevaluateActiveGoals(db, userId, stamp.now);
   return { changed: true, reasons: result.reasons, violations: result.violations };
 }
