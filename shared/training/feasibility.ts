@@ -196,7 +196,8 @@ function currentFitness(input: FeasibilityInput): { vdot: number; source: Fitnes
   let best: { vdot: number; source: FitnessSource; reference?: RaceResult } =
     fitness.source === 'race' && profile.recent_race
       ? { vdot: fitness.vdot, source: 'race', reference: profile.recent_race }
-      : { vdot: fitness.vdot, source: 'easy_pace' };
+      : // The runner's own recent runs (fitness_runs on the profile) are named as such, never as a guess.
+        { vdot: fitness.vdot, source: fitness.source === 'runs' ? 'runs' : 'easy_pace' };
   for (const e of input.efforts ?? []) {
     const age = daysBetween(e.date, today);
     if (age < 0 || age > EFFORT_DAYS) continue;
