@@ -159,7 +159,7 @@ export async function adaptActivePlan(
       .set({ ...set, field_hlc: fieldHlc, updated_at: stamp.now })
       .where(eq(userProfiles.user_id, userId));
   }
-  // After any comeback the goal is judged again (TRAINING.md §Adapting); race-pace targets follow
+  // After any comeback the goal is judged again (docs/TRAINING.md §Adapting); race-pace targets follow
   // from that judgement wherever they are shown (raceDayPace).
   await reevaluateActiveGoals(db, userId, stamp.now);
   return { changed: true, reasons: result.reasons, violations: result.violations };
