@@ -61,7 +61,12 @@ describe('GET /api/training-load', () => {
     expect(feb26.tsb).toBeLessThan(0);
     expect(body.race).toMatchObject({ date: '2026-05-10' });
     expect(typeof body.race!.tsb).toBe('number');
-    expect(body.threshold).toMatchObject({ source: 'easy_pace' });
+    // Their own February runs (5:30/km against a 10:00/mi easy pace) are hard efforts: the threshold runs are scored against follows them, as the profile's zones do.
+    expect(body.threshold).toMatchObject({ source: 'runs' });
+    expect(body.threshold!.pace_seconds_per_km).toBeCloseTo(
+      (await call(t.app, 'GET', '/api/profile', { cookie: runner.cookie })).json.zones.pace.T.fast_seconds_per_km,
+      -1,
+    );
     expect(body.constants).toEqual({ ctl_days: 42, atl_days: 7 });
   });
 
