@@ -22,6 +22,8 @@ export interface AdaptInput {
   /** "Not feeling 100%". */
   report?: HealthReport;
   newId: () => string;
+  /** Keep the plan's recovery weeks after a comeback (set when skipping one would break a guardrail). */
+  keepRecoveryWeeks?: boolean;
 }
 
 export interface AdaptResult {
@@ -83,11 +85,14 @@ export function adaptPlan(input: AdaptInput): AdaptResult {
   const fromWeek = Math.max(0, weekOf(todayDay));
   const resumeDay = back ? Math.max(todayDay, back.resumeDay) : todayDay;
   // A missed week was rest enough: the recovery week due next is skipped (docs/TRAINING.md §Adapting);
-  // so is one due right after any other comeback, whose own first weeks are lighter still.
-  if (back) {
+  // so is one due right after a break or an injury, whose own first weeks are lighter still (a
+  // short illness is back on plan, recovery weeks included).
+  let skippedRecovery = false;
+  if (back && back.kind !== 'illness' && !input.keepRecoveryWeeks) {
     const span = back.kind === 'missed_week' ? 1 : Math.ceil((back.calmDays + back.easyDays) / 7) + 1;
     for (const due of frame.weeks.filter((w) => w.index >= weekOf(resumeDay) && w.index <= weekOf(resumeDay) + span && w.role === 'recovery')) {
       frame.weeks[due.index] = { ...due, role: 'normal' };
+      skippedRecovery = true;
       reasons.push(
         `the recovery week from ${due.start_date} is skipped: ${back.kind === 'missed_week' ? 'the missed week was rest enough' : 'the weeks back are lighter already'}`,
       );
@@ -176,7 +181,7 @@ export function adaptPlan(input: AdaptInput): AdaptResult {
     // measured on the plan's own blocks): then the weeks the engine sized stay, without intensity.
     // A comeback lowers the first week and can shorten the build to race day on purpose: those
     // findings stand in both candidates' reasons; the safety rules decide between them.
-    const AMBITION = new Set(['first_week', 'race_readiness']);
+    const AMBITION = ADVICE_RULES;
     const failing = (p: Plan) =>
       checkPlan(withPast(plan, p, todayDay), ctx).filter(
         (v) => !LOAD_RULES.has(v.rule) && !AMBITION.has(v.rule) && !(v.workout_id && kept.some((k) => k.id === v.workout_id)),
@@ -210,6 +215,10 @@ export function adaptPlan(input: AdaptInput): AdaptResult {
   const keptIds = new Set(kept.filter((w) => w.edited_by_user).map((w) => w.id));
   for (const v of violations) {
     if (v.workout_id && keptIds.has(v.workout_id)) reasons.push(`your own edit on ${v.date ?? 'a later day'} is kept as it is, though ${v.reason}`);
+  }
+  // Skipping the recovery week is a nicety, never worth a broken guardrail: the plan keeps it then.
+  if (skippedRecovery && violations.some((v) => !LOAD_RULES.has(v.rule) && !ADVICE_RULES.has(v.rule) && !(v.workout_id && keptIds.has(v.workout_id)))) {
+    return adaptPlan({ ...input, keepRecoveryWeeks: true });
   }
   return { plan: adapted, changed: true, reasons, removed_workout_ids: removed, profile, violations };
 }
