@@ -57,9 +57,10 @@ describe('workout view helpers', () => {
     expect(addDays('2025-02-28', 1)).toBe('2025-03-01');
   });
 
-  it("finds every day in the plan's own weeks, which begin on the race weekday, not the day the plan was made (issue 18 §3)", () => {
+  it("finds every day in the plan's own weeks, 7-day blocks from the plan's first day (issue 18 §3, docs/TRAINING.md)", () => {
     let n = 0;
-    // Made on a Monday for a Sunday half marathon: the weeks begin on Sundays.
+    // Made on a Monday for a Sunday half marathon: the weeks begin on Mondays, the plan's first
+    // day (issue 17: week 1 must not depend on the start weekday); the race ends the last block.
     const r = generatePlan({
       profile: { current_weekly_mileage_miles: 25, days_available_per_week: 5, easy_pace_per_mile_seconds: 560, injury_notes: null },
       goal: { kind: 'race', target_race_distance_meters: 21_097, target_race_date: '2027-03-07', target_time_seconds: 1.75 * 3600 },
@@ -70,16 +71,17 @@ describe('workout view helpers', () => {
     });
     if (!r.ok) throw new Error(JSON.stringify(r.issues));
     const plan = r.plan;
-    expect(plan.weeks[0]!.start_date).toBe('2026-12-06');
-    expect(planWeekOf(plan, '2026-12-07')).toBe('2026-12-06');
+    expect(plan.weeks[0]!.start_date).toBe('2026-12-07');
+    expect(planWeekOf(plan, '2026-12-07')).toBe('2026-12-07');
+    expect(planWeekOf(plan, '2026-12-13')).toBe('2026-12-07');
     expect(planWeekAt(plan, '2026-12-07')?.index).toBe(0);
     // Every workout is found in the week the engine put it in, the race in the race week.
     for (const w of plan.workouts) expect(planWeekAt(plan, w.scheduled_date)?.index).toBe(w.week_index);
     expect(planWeekAt(plan, '2027-03-07')?.is_taper).toBe(true);
     expect(plan.weeks.filter((w) => w.is_recovery).every((w) => planWeekAt(plan, addDays(w.start_date, 3)) === w)).toBe(true);
-    // Outside the plan: nothing, on the same Sunday grid.
+    // Outside the plan: nothing, on the same Monday grid.
     expect(planWeekAt(plan, '2026-11-30')).toBeUndefined();
-    expect(planWeekOf(plan, '2026-11-30')).toBe('2026-11-29');
+    expect(planWeekOf(plan, '2026-12-01')).toBe('2026-11-30');
     expect(planWeekAt(plan, '2027-03-14')).toBeUndefined();
   });
 });

@@ -18,6 +18,8 @@ function planOf(input: GenerateInput): Plan {
 // broken guardrails: engine.test.ts checks they are explained; here the guardrails must hold.
 // The load forecast's findings and the plan-shape advice (issue 17 §4) are shown, not a guardrail broken.
 const guardrails = (violations: readonly Violation[]) => violations.filter((v) => !LOAD_RULES.has(v.rule) && !ADVICE_RULES.has(v.rule));
+/** What no plan may carry, the engine's own standard (issue 17): a soft finding, e.g. a 2-day runner's long run over 65% of the week, is shown, not forbidden. */
+const hardGuardrails = (violations: readonly Violation[]) => guardrails(violations).filter((v) => v.severity === 'hard');
 const ids = (prefix: string) => {
   let n = 0;
   return () => `${prefix}${++n}`;
@@ -160,7 +162,7 @@ describe('adaptPlan', () => {
           newId: ids('a'),
           ...(report ? { report: { kind: report.kind, date: addDays(now, -report.back), days: report.days } } : {}),
         });
-        expect(guardrails(r.violations)).toEqual([]);
+        expect(hardGuardrails(r.violations)).toEqual([]);
         expect(r.plan.workouts.filter((w) => w.scheduled_date < now)).toEqual(p.workouts.filter((w) => w.scheduled_date < now));
         if (input.goal.kind === 'race')
           expect(r.plan.workouts.filter((w) => w.workout_type === 'race').map((w) => w.scheduled_date)).toEqual([input.goal.target_race_date]);
@@ -177,7 +179,9 @@ describe('adaptPlan', () => {
   });
 
   it('re-sizes the coming weeks when paces change under an untouched plan, and says why', () => {
-    const input = counterexample26();
+    // Issue 26's runner on `daniels`: the 150-min cap is Daniels' own since docs/TRAINING.md v2
+    // (80/20's marathon long run may run longer), so the race ageing out breaks it there.
+    const input: GenerateInput = { ...counterexample26(), methodology: 'daniels' };
     const p = planOf(input);
     const r = adaptPlan({ plan: p, profile: input.profile, today: '2026-07-15', history: [], newId: ids('a') });
     expect(r.changed).toBe(true);
