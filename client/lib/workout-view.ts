@@ -241,9 +241,9 @@ interface PlanWeeksLike<W extends { start_date: string }> {
 }
 
 /**
- * The start of the plan's own week holding `date`. Plan weeks begin on the race weekday, which is
- * usually not the weekday the plan was made on, so the grid is anchored on the first week, not on
- * the plan's start date (issue 18 §3). Dates before or after the plan stay on the same grid.
+ * The start of the plan's own week holding `date`. Plans are 7-day blocks from their first day;
+ * plans made before issue 17 began their weeks on the race weekday, so the grid is anchored on the
+ * first week, not on the plan's start date (issue 18 §3). Dates before or after the plan stay on the same grid.
  */
 export function planWeekOf(plan: PlanWeeksLike<{ start_date: string }>, date: string): string {
   return planWeekStart(plan.weeks[0]?.start_date ?? plan.start_date, date);

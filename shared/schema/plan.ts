@@ -66,7 +66,7 @@ export const PHASES = ['base', 'build', 'peak', 'taper', 'maintain'] as const;
 export const PhaseSchema = z.enum(PHASES);
 export type Phase = z.infer<typeof PhaseSchema>;
 
-/** One 7-day block of a plan. Weeks begin on the long-run (race) weekday. */
+/** One 7-day block of a plan, counted from the plan's first day (plans made before issue 17 began on the race weekday). */
 export const PlanWeekSchema = z.object({
   index: z.number().int().min(0),
   start_date: IsoDateSchema,
