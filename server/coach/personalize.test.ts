@@ -57,7 +57,7 @@ describe('plan personalisation', () => {
         outcome: 'personalized',
         model: 'claude-sonnet-5-5',
         summary: 'Shorter first runs for the calf.',
-        inputs: { injury_notes: true, history_sources: ['fit_upload', 'manual'] },
+        inputs: { injury_notes: true, history_sources: ['fit_upload', 'manual', 'strava_export', 'file_import'] },
       },
     });
     const before = engine.workouts.find(firstEasy);

@@ -161,7 +161,7 @@ const without = (row: Record<string, unknown> | undefined, ...keys: string[]) =>
 describe('Dexie version 3: the seed\'s names, upgraded in place', () => {
   it('renames every stored row, server state and screen rows alike, filling the new columns as the server migration does', async () => {
     const db = await upgraded();
-    expect(db.verno).toBe(4); // through 3 and on to 4 (readiness_checkins, a new table)
+    expect(db.verno).toBe(5); // through 3, 4 (readiness_checkins, a new table) and 5 (the profile's heart-rate names, issue 17)
     const server = (await db.server('workouts').get(WORKOUT))!;
     expect(server.row).toMatchObject({ training_plan_id: PLAN, workout_type: 'easy', description: null, estimated_distance_meters: 8000, estimated_duration_minutes: 46, status: 'scheduled', reason: 'Aerobic base' });
     expect(without(server.row, 'plan_id', 'type', 'planned_distance_meters', 'planned_duration_seconds')).toEqual([]);
