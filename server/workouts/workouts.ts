@@ -169,8 +169,11 @@ async function guardrailsAfter(db: Executor, userId: string, row: WorkoutRow, se
     .select()
     .from(workouts)
     .where(and(eq(workouts.training_plan_id, plan.id), eq(workouts.deleted, false)));
+  // The plan's methodology sets its long-run caps (docs/TRAINING.md): without it an edit to a
+  // Pfitzinger or 80/20 plan would be judged by Daniels' 30%/150-min cap.
   const asPlan = (list: WorkoutRow[]) => ({
     start_date: plan.start_date,
+    methodology: plan.methodology,
     weeks: plan.weeks as never,
     workouts: list.map((w) => ({ id: w.id, scheduled_date: w.scheduled_date, workout_type: w.workout_type, structure: w.structure })),
   });
