@@ -3,7 +3,7 @@ import type { Executor } from '../db/database.ts';
 import { workoutCompletions, workouts } from '../db/schema.ts';
 import type { WriteStamp } from '../lib/write-stamp.ts';
 import { getWorkout } from '../workouts/workouts.ts';
-import { reevaluateActiveGoals } from './feasibility.ts';
+import { reevaluateActiveGoals } from '../goals/feasibility.ts';
 
 export interface CompletionInput {
   completion_id: string;

@@ -2,7 +2,7 @@ import { and, asc, eq, gte, inArray, isNull, lt, notInArray, or } from 'drizzle-
 import { RUN_SPORT_TYPES } from '#shared/schema/activity.ts';
 import { addDays } from '#shared/training/dates.ts';
 import type { Executor } from '../db/database.ts';
-import { reevaluateActiveGoals } from './feasibility.ts';
+import { reevaluateActiveGoals } from '../goals/feasibility.ts';
 import { stravaActivities, trainingPlans, userProfiles, workoutCompletions, workouts } from '../db/schema.ts';
 import { stravaActivityUrl, type ActivityRow } from './store.ts';
 import { localDate } from '../lib/write-stamp.ts';

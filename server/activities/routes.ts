@@ -7,7 +7,7 @@ import { AppError } from '../lib/errors.ts';
 import { readQuery } from '../lib/http.ts';
 import { routeId } from '../lib/route-id.ts';
 import { publicGoal } from '../goals/goals.ts';
-import { evaluateGoal } from './feasibility.ts';
+import { evaluateGoal } from '../goals/feasibility.ts';
 import { userToday } from './matching.ts';
 import { getActivity, listActivities } from './store.ts';
 import { importUpload } from './imports.ts';

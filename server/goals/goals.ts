@@ -5,7 +5,7 @@ import type { Executor } from '../db/database.ts';
 import { goals, trainingPlans } from '../db/schema.ts';
 import { AppError, idTaken } from '../lib/errors.ts';
 import { applyFields, serverWriteHlc, type WriteStamp } from '../lib/write-stamp.ts';
-import { judgeSavedGoals } from '../activities/feasibility.ts';
+import { judgeSavedGoals } from './feasibility.ts';
 
 export type GoalRow = typeof goals.$inferSelect;
 

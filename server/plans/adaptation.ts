@@ -11,7 +11,7 @@ import { getProfile } from '../profile/profile.ts';
 import { applyFields, type WriteStamp } from '../lib/write-stamp.ts';
 import { engineProfile, fitnessRuns, runHistory } from '../profile/training-context.ts';
 import { updateWorkout } from '../workouts/workouts.ts';
-import { reevaluateActiveGoals } from '../activities/feasibility.ts';
+import { reevaluateActiveGoals } from '../goals/feasibility.ts';
 
 /**
  * Re-plans the coming weeks of an active plan after missed workouts, a "not feeling 100%"

@@ -6,7 +6,7 @@ import { HARD_TYPES } from '#shared/training/rules.ts';
 import type { WorkoutType } from '#shared/schema/workout.ts';
 import type { Executor } from '../db/database.ts';
 import { goals, stravaActivities, trainingPlans, workoutCompletions, workouts } from '../db/schema.ts';
-import { engineGoal, getGoal, type GoalRow } from '../goals/goals.ts';
+import { engineGoal, getGoal, type GoalRow } from './goals.ts';
 import { getProfile } from '../profile/profile.ts';
 import { applyFields, localDate, type WriteStamp } from '../lib/write-stamp.ts';
 import { engineProfile, fitnessRuns } from '../profile/training-context.ts';
