@@ -83,7 +83,9 @@ export const TrainingLoadResponseSchema = z.object({
   /** The runner's time constants (their profile's, else 42 and 7). */
   constants: z.object({ ctl_days: z.number(), atl_days: z.number() }),
   /** What heart-rate scored runs (method `hrtss`) were measured against: null without the runner's max and resting heart rate. */
-  heart_rate: z.object({ max_heart_rate: z.number(), resting_heart_rate: z.number(), threshold_heart_rate: z.number(), source: z.enum(['lthr', 'karvonen', 'age']) }).nullable(),
+  heart_rate: z
+    .object({ max_heart_rate: z.number(), resting_heart_rate: z.number(), threshold_heart_rate: z.number(), source: z.enum(['lthr', 'karvonen', 'age']) })
+    .nullable(),
   /** The pace a load of 100 per hour stands for, or null when the profile has no pace to go on. */
   threshold: z.object({ pace_seconds_per_km: z.number(), source: z.enum(['race', 'runs', 'easy_pace']) }).nullable(),
   race: z.object({ date: z.iso.date(), tsb: z.number().nullable(), band: FormBandSchema.nullable() }).nullable(),

@@ -124,7 +124,10 @@ describe('runLoad', () => {
 
 describe('heartRateZones', () => {
   it('takes a measured LTHR, else 87% of heart-rate reserve, else none', () => {
-    expect(heartRateZones({ max_heart_rate: 190, resting_heart_rate: 50, threshold_heart_rate: 170 })).toMatchObject({ threshold_heart_rate: 170, source: 'lthr' });
+    expect(heartRateZones({ max_heart_rate: 190, resting_heart_rate: 50, threshold_heart_rate: 170 })).toMatchObject({
+      threshold_heart_rate: 170,
+      source: 'lthr',
+    });
     expect(heartRateZones({ max_heart_rate: 190, resting_heart_rate: 50 })).toMatchObject({ threshold_heart_rate: 50 + 0.87 * 140, source: 'karvonen' });
     expect(heartRateZones({ age: 40, resting_heart_rate: 50 })).toMatchObject({ max_heart_rate: 180, source: 'age' });
     expect(heartRateZones({ max_heart_rate: 190 })).toBeNull();

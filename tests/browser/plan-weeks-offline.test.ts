@@ -29,7 +29,10 @@ describe.skipIf(!executable)('plan weeks and offline deep links (issue 18 ยง3, ย
       target_race_distance_meters: 21_097,
       target_race_date: raceDate,
     });
-    const { plan } = await call<{ plan: { weeks: { start_date: string; phase: string }[] } }>('POST', '/plans/generate', { goal_id: goal.id, start_date: start });
+    const { plan } = await call<{ plan: { weeks: { start_date: string; phase: string }[] } }>('POST', '/plans/generate', {
+      goal_id: goal.id,
+      start_date: start,
+    });
     expect(plan.weeks[0]!.start_date).toBe(start);
 
     const { context, page } = await openSignedIn(app.browser, app.server.publicUrl, cookie, '/plan');
