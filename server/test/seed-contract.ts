@@ -10,7 +10,7 @@ import { rowsOf } from '../sync/versions.ts';
 import { call, signUp, useTestApp } from './harness.ts';
 import { TestDevice } from './sync-device.ts';
 
-// Issue 16: the seed (../shared/seeds/000_*.txt) is the user's own description of the data. This
+// Issue 16: the seed (docs/seeds/000_*.txt) is the user's own description of the data. This
 // contract reads the document itself, not a copy: every column of its CREATE TABLE blocks must
 // exist under its name with a compatible type, its NOT NULLs and UNIQUEs must hold unless listed
 // below with the reason, its indexes must exist, and the workout structure it prints must be

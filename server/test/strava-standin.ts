@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 // rate-limit headers on every answer, Strava's error bodies. Tests read `state` to assert
 // what it received and change it to steer it (limits, faults, not-yet-ready activities).
 
-/** Fixtures live in ../shared beside the repository root, in CI as here. */
+/** Strava's recorded responses, in the repository (shared/testing/fixtures/strava). */
 export function stravaFixturePath(name: string): string {
-  return fileURLToPath(new URL(`../../../shared/fixtures/strava/${name}`, import.meta.url));
+  return fileURLToPath(new URL(`../../shared/testing/fixtures/strava/${name}`, import.meta.url));
 }
 
 /** A fixture's text, as recorded. */

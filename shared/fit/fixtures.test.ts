@@ -4,7 +4,7 @@ import { decodeWorkout, type DecodedStep } from './decode.ts';
 
 // In CI the repository is cloned beside `shared/`, so fixtures live at <repo>/../shared.
 const repoRoot = new URL('../../', import.meta.url);
-const fixtures = new URL('../shared/fixtures/fit/', repoRoot);
+const fixtures = new URL('shared/testing/fixtures/fit/', repoRoot);
 
 type Row = Map<string, string>;
 

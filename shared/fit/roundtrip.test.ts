@@ -151,7 +151,7 @@ describe('encode → decode with two independent decoders', () => {
   });
 
   it('the seed\'s structure as printed (nulls, "5K"): warm-up 600 s, 6 × (800 m + 400 m jog), cool-down 600 s', async () => {
-    // In CI the repository is cloned beside `shared/`, so the seed lives at <repo>/../shared.
+    // The user's seed document, kept in the repository (docs/seeds).
     const seed = seedStructure(readFileSync(new URL(SEED_DOCUMENT_FROM_REPO, new URL('../../', import.meta.url)), 'utf8'));
     await expectRoundTrip(
       seed as WorkoutStructure,

@@ -5,8 +5,8 @@ import { PACE_TARGETS, SIMPLE_SEGMENT_TYPES, WorkoutStructureSchema, type PaceTa
 // and any of them spelled the way other writers send it (the seed's printed structure, an LLM,
 // another tool): null for absent fields, pace targets in other cases and names.
 
-/** Where the seed document sits, from the repository's root (CI clones the repo beside shared/). */
-export const SEED_DOCUMENT_FROM_REPO = '../shared/seeds/000_97f6b78e24367d09.txt';
+/** Where the user's seed document sits, from the repository's root (a copy in docs/seeds, so a fresh clone needs nothing beside it). */
+export const SEED_DOCUMENT_FROM_REPO = 'docs/seeds/000_97f6b78e24367d09.txt';
 
 /** The JSON the seed prints under "## Workout Structure JSONB Schema", parsed as it stands. */
 export function seedStructure(document: string): unknown {
