@@ -23,12 +23,36 @@ const shape = (w: Record<string, unknown>) =>
 
 describe('the illness re-plan on the phone', () => {
   it('is the re-plan the server previews for the same rows: reasons, removed workouts, every new workout', async () => {
+    await illnessReplanMatches();
+  });
+
+  it("is the server's re-plan too for a runner with a recent race and their own days (issue 17's profile)", async () => {
+    await illnessReplanMatches(async (cookie, today) => {
+      const res = await call(world.server.app, 'PUT', '/api/profile', {
+        cookie,
+        body: {
+          available_days: ['mon', 'wed', 'thu', 'sat', 'sun'],
+          long_run_day: 'sat',
+          recent_race_distance_meters: 10_000,
+          recent_race_time_seconds: 44 * 60,
+          recent_race_date: addDays(today, -10),
+        },
+      });
+      expect(res.status).toBe(200);
+    });
+  });
+});
+
+/** Previews an illness re-plan on the server and, offline, on the phone, and expects the same plan. */
+async function illnessReplanMatches(profileChange?: (cookie: string, today: string) => Promise<void>): Promise<void> {
+  {
     const t = world.server;
     const signed = await runnerWithPlan(t);
     const userId = signed.user.id;
     // Three weeks into the plan: runs done so far, from two sources, and one workout logged done by hand.
     world.advance(21 * 86_400_000);
     const today = new Date(world.now()).toISOString().slice(0, 10);
+    if (profileChange) await profileChange(signed.cookie, today);
     const past = signed.workouts.filter((w) => w.scheduled_date < today);
     expect(past.length).toBeGreaterThan(2);
     for (const w of past.slice(0, -1))
@@ -67,5 +91,5 @@ describe('the illness re-plan on the phone', () => {
     // Not vacuous: the re-plan removed the sick days' workouts and made new ones.
     expect(server.preview.removed_workout_ids.length).toBeGreaterThan(0);
     expect(device.whatIf?.words).toMatch(/race-day form/);
-  });
-});
+  }
+}

@@ -1,5 +1,6 @@
 import { liveQuery, type Observable } from 'dexie';
 import { goalFromRow, type GoalRowFields } from '#shared/schema/goal.ts';
+import { runnerRecentRace, runnerWeek } from '#shared/schema/profile.ts';
 import type { CompletedRun, HealthReport, Plan, TrainingProfile } from '#shared/schema/plan.ts';
 import type { WorkoutStructure, WorkoutType } from '#shared/schema/workout.ts';
 import { adaptPlan, type AdaptInput } from '#shared/training/adapt.ts';
@@ -164,6 +165,10 @@ function engineProfile(row: ViewRow | undefined): TrainingProfile | null {
     days_available_per_week: Number(row.days_available_per_week),
     easy_pace_per_mile_seconds: Number(row.easy_pace_per_mile_seconds),
     injury_notes: typeof row.injury_notes === 'string' ? row.injury_notes : null,
+    // The recent race and the runner's week, as the server's engineProfile reads them, so the
+    // phone's before -> after is the re-plan the server makes (paces from the race, runs on the runner's days).
+    recent_race: runnerRecentRace(row),
+    ...runnerWeek(row),
     // Rows synced before the runner's constants existed read as the defaults (42/7).
     ...(typeof row.ctl_days === 'number' && typeof row.atl_days === 'number' ? { load_constants: { ctl_days: row.ctl_days, atl_days: row.atl_days } } : {}),
   };
