@@ -106,14 +106,16 @@ async function checkEdits(env: ProposalEnv, planId: string | null, before: Worko
         .from(goals)
         .where(and(eq(goals.id, plan.goal_id), eq(goals.user_id, env.userId)))
     : [];
+  // The plan's methodology sets its long-run caps, as in server/workouts/workouts.ts.
   const asPlan = (list: WorkoutRow[]) => ({
     start_date: plan.start_date,
+    methodology: plan.methodology,
     weeks: plan.weeks as never,
     workouts: list.map((w) => ({ id: w.id, scheduled_date: w.scheduled_date, workout_type: w.workout_type, structure: w.structure })),
   });
   const profile = engineProfile(profileRow, await fitnessRuns(env.db, env.userId, env.today));
   const fresh = (history: CompletedRun[]) => {
-    const ctx = { profile, goal: goal ? engineGoal(goal) : null, today: env.today, history };
+    const ctx = { profile, goal: goal ? engineGoal(goal) : null, today: env.today, history, units: profileRow.units };
     return newFindings(checkPlan(asPlan(before), ctx), checkPlan(asPlan(after), ctx));
   };
   const full = fresh(await runHistory(env.db, env.userId, env.today));

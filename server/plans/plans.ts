@@ -77,7 +77,7 @@ export async function generatePlanForGoal(db: Database, userId: string, request:
   if (fewDays) throw new AppError('plan_input_invalid', { message: fewDays, issues: [{ path: 'profile.days_available_per_week', message: fewDays }] });
   const result = generatePlan({ profile, goal: engineGoal(goal), start_date: startDate, today, methodology, newId: randomUUID, history });
   if (!result.ok) throw new AppError('plan_input_invalid', { message: 'A plan cannot be made from this goal and start date.', issues: result.issues });
-  const violations = checkPlan(result.plan, { profile, goal: engineGoal(goal), today, history });
+  const violations = checkPlan(result.plan, { profile, goal: engineGoal(goal), today, history, units: profileRow.units });
   // The engine's own plans pass by construction (property-tested); a hard violation here is a bug.
   if (!isSavable(violations)) throw new Error(`engine plan failed its guardrails: ${JSON.stringify(violations)}`);
   let plan = result.plan;
@@ -212,9 +212,10 @@ export async function saveDevicePlan(
   if (JSON.stringify(engineGoal(goal)) !== JSON.stringify(args.plan.goal)) {
     throw new AppError('plan_goal_changed', { message: 'The goal changed since this plan was made; make the plan again.' });
   }
-  const profile = engineProfile(await getProfile(tx, userId), await fitnessRuns(tx, userId, stamp.today));
+  const profileRow = await getProfile(tx, userId);
+  const profile = engineProfile(profileRow, await fitnessRuns(tx, userId, stamp.today));
   const history = await runHistory(tx, userId, stamp.today);
-  const violations = checkPlan(args.plan, { profile, goal: args.plan.goal, today: stamp.today, history });
+  const violations = checkPlan(args.plan, { profile, goal: args.plan.goal, today: stamp.today, history, units: profileRow.units });
   if (!isSavable(violations)) {
     const hard = violations.filter((v) => v.severity === 'hard');
     throw new AppError('guardrail_violation', {

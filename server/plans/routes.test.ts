@@ -139,6 +139,9 @@ describe('workouts', () => {
     expect(res.status).toBe(422);
     expect(res.json.error.code).toBe('guardrail_violation');
     expect(res.json.error.issues.map((i: { path: string }) => i.path)).toContain('single_run_spike');
+    // In the runner's unit (miles here), never km (issue 18 §7).
+    expect(res.json.error.message).toMatch(/\d mi\b/);
+    expect(res.json.error.message).not.toMatch(/\bkm\b/);
   });
 
   it('serves the workout as a .FIT file, the same bytes each time', async () => {

@@ -182,6 +182,7 @@ async function guardrailsAfter(db: Executor, userId: string, row: WorkoutRow, se
     goal: goal ? engineGoal(goal) : null,
     today,
     history: await runHistory(db, userId, today),
+    units: profileRow.units,
   };
   const after = checkPlan(asPlan(siblings.map((w) => (w.id === row.id ? ({ ...w, ...set } as WorkoutRow) : w))), ctx);
   const fresh = newFindings(checkPlan(asPlan(siblings), ctx), after);

@@ -7,7 +7,7 @@ import type { Violation } from '../schema/plan.ts';
 import { milesToMeters } from './units.ts';
 import { fromDayNumber } from './dates.ts';
 import { LIMITS, taperDays } from './rules.ts';
-import { blockIsOpen, blockVolumeOf, type Timeline } from './timeline.ts';
+import { blockIsOpen, blockVolumeOf, distanceText, type Timeline } from './timeline.ts';
 
 /**
  * Block over block: ≤ ~10% over the higher of the two blocks before (a finding to show), never
@@ -22,7 +22,6 @@ export const BLOCK_RAMP = {
   firstBlock: 0.2,
 } as const;
 
-const km = (m: number): string => `${(m / 1000).toFixed(1)} km`;
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 const EPS = 1; // one meter of rounding slack
 
@@ -51,7 +50,7 @@ export function checkBlockRamps(t: Timeline): Violation[] {
     const ref = blockRampReference(vol, k);
     if (v <= ref * (1 + soft) + EPS) continue;
     const date = fromDayNumber(t.startDay + 7 * k);
-    const against = k === 0 ? `the ${km(ref)} a week you run now` : `${km(ref)}, your biggest week of the two before`;
+    const against = k === 0 ? `the ${distanceText(t, ref)} a week you run now` : `${distanceText(t, ref)}, your biggest week of the two before`;
     const over = v > ref * (1 + hard) + EPS;
     out.push({
       rule: 'weekly_ramp',
@@ -59,8 +58,8 @@ export function checkBlockRamps(t: Timeline): Violation[] {
       date,
       severity: over ? 'hard' : 'soft',
       reason: over
-        ? `The 7 days from ${date} hold ${km(v)}, ${pct(v / ref - 1)} more than ${against}. A jump of more than ${pct(hard)} in a week is how injuries start${why}: spread the increase over more weeks.`
-        : `The 7 days from ${date} hold ${km(v)}, ${pct(v / ref - 1)} more than ${against}. Adding about ${pct(soft)} a week at most is safer${why}.`,
+        ? `The 7 days from ${date} hold ${distanceText(t, v)}, ${pct(v / ref - 1)} more than ${against}. A jump of more than ${pct(hard)} in a week is how injuries start${why}: spread the increase over more weeks.`
+        : `The 7 days from ${date} hold ${distanceText(t, v)}, ${pct(v / ref - 1)} more than ${against}. Adding about ${pct(soft)} a week at most is safer${why}.`,
     });
   }
   return out;
@@ -89,7 +88,7 @@ export function checkFirstBlock(t: Timeline, goal: Goal | null): Violation[] {
       week: 0,
       date: fromDayNumber(t.startDay),
       severity: 'soft',
-      reason: `Your first 7 days hold ${km(v)}, well below the ${km(t.currentWeekly)} a week you run now: start within about ${pct(BLOCK_RAMP.firstBlock)} of your current volume so the plan builds on the fitness you have.`,
+      reason: `Your first 7 days hold ${distanceText(t, v)}, well below the ${distanceText(t, t.currentWeekly)} a week you run now: start within about ${pct(BLOCK_RAMP.firstBlock)} of your current volume so the plan builds on the fitness you have.`,
     },
   ];
 }

@@ -2,9 +2,8 @@
 import type { Violation } from '../schema/plan.ts';
 import { fromDayNumber, weekday as weekdayOf } from './dates.ts';
 import { LIMITS, sessionCaps } from './rules.ts';
-import { volumeOf, weekIsOpen, weekStartDay, type Timeline, type TimelineWorkout } from './timeline.ts';
+import { volumeOf, weekIsOpen, weekStartDay, type Timeline, distanceText, type TimelineWorkout } from './timeline.ts';
 
-const km = (m: number): string => `${(m / 1000).toFixed(1)} km`;
 const idOf = (w: TimelineWorkout) => (w.id ? { workout_id: w.id } : {});
 
 /** Every structure must validate against the workout schema. */
@@ -38,25 +37,25 @@ export function checkSessions(t: Timeline): Violation[] {
       'session_limit',
       z.T.meters,
       caps.T,
-      `${km(z.T.meters)} at threshold pace on ${w.date} is more than 10% of that week's ${km(weekRef)}: shorten the threshold part.`,
+      `${distanceText(t, z.T.meters)} at threshold pace on ${w.date} is more than 10% of that week's ${distanceText(t, weekRef)}: shorten the threshold part.`,
     );
     over(
       'session_limit',
       z.I.meters,
       caps.I,
-      `${km(z.I.meters)} at interval pace on ${w.date} is more than one session should hold (10 km, and no more than 8% of the week): do fewer repeats.`,
+      `${distanceText(t, z.I.meters)} at interval pace on ${w.date} is more than one session should hold (${distanceText(t, LIMITS.intervalMaxMeters)}, and no more than 8% of the week): do fewer repeats.`,
     );
     over(
       'session_limit',
       z.R.meters,
       caps.R,
-      `${km(z.R.meters)} at repetition pace on ${w.date} is more than one session should hold (8 km, and no more than 5% of the week): do fewer repeats.`,
+      `${distanceText(t, z.R.meters)} at repetition pace on ${w.date} is more than one session should hold (${distanceText(t, LIMITS.repetitionMaxMeters)}, and no more than 5% of the week): do fewer repeats.`,
     );
     over(
       'session_limit',
       z.M.meters,
       caps.Mmeters,
-      `${km(z.M.meters)} at marathon pace on ${w.date} is more than the 29 km one session should hold: shorten the marathon-pace part.`,
+      `${distanceText(t, z.M.meters)} at marathon pace on ${w.date} is more than the ${distanceText(t, LIMITS.marathonPaceMaxMeters)} one session should hold: shorten the marathon-pace part.`,
     );
     over(
       'session_limit',

@@ -2,11 +2,10 @@
 import type { Violation } from '../schema/plan.ts';
 import { fromDayNumber } from './dates.ts';
 import { LIMITS, isDownWeek, raceBucket, longRunCapSeconds, longRunFloorMeters, longRunShareCap, taperDays, taperSecondWeekShare } from './rules.ts';
-import { volumeOf, weekIsOpen, weekStartDay, type Timeline } from './timeline.ts';
+import { volumeOf, weekIsOpen, weekStartDay, distanceText, type Timeline } from './timeline.ts';
 import type { Goal } from '../schema/goal.ts';
 import type { Methodology } from '../schema/plan.ts';
 
-const km = (m: number): string => `${(m / 1000).toFixed(1)} km`;
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 const EPS = 1; // one meter of rounding slack
 
@@ -31,7 +30,7 @@ export function checkSpikes(t: Timeline): Violation[] {
       date: w.date,
       ...(w.id ? { workout_id: w.id } : {}),
       severity: hard ? 'hard' : 'soft',
-      reason: `${km(w.meters)} on ${w.date} is more than 10% longer than your longest run of the 30 days before (${km(longest)}): single long jumps like that are what injures runners, so build up to it.`,
+      reason: `${distanceText(t, w.meters)} on ${w.date} is more than 10% longer than your longest run of the 30 days before (${distanceText(t, longest)}): single long jumps like that are what injures runners, so build up to it.`,
     });
   }
   return out;
@@ -64,7 +63,7 @@ export function checkLongRuns(t: Timeline, goal: Goal | null, methodology: Metho
         date: longest.date,
         ...id,
         severity: longest.meters > 1.25 * capMeters ? 'hard' : 'soft',
-        reason: `The ${km(longest.meters)} run on ${longest.date} is more than ${pct(share)} of that week's ${km(weekRef)}: shorten it or spread the distance over the week.`,
+        reason: `The ${distanceText(t, longest.meters)} run on ${longest.date} is more than ${pct(share)} of that week's ${distanceText(t, weekRef)}: shorten it or spread the distance over the week.`,
       });
     } else if (longest.seconds > capSeconds + 1) {
       out.push({
@@ -170,7 +169,7 @@ export function checkTaper(t: Timeline): Violation[] {
       rule: 'taper',
       date,
       severity: hard ? 'hard' : 'soft',
-      reason: `The last 7 days before the race hold ${km(final)}, ${pct(final / peak)} of your ${km(peak)} peak week: cut them to ${pct(share.soft)} or less (a taper of ${taperDays(t.raceMeters)}+ days) so you start the race fresh.`,
+      reason: `The last 7 days before the race hold ${distanceText(t, final)}, ${pct(final / peak)} of your ${distanceText(t, peak)} peak week: cut them to ${pct(share.soft)} or less (a taper of ${taperDays(t.raceMeters)}+ days) so you start the race fresh.`,
     });
   }
   const secondShare = taperSecondWeekShare(t.raceMeters);
@@ -180,7 +179,7 @@ export function checkTaper(t: Timeline): Violation[] {
       rule: 'taper',
       date: fromDayNumber(race - 14),
       severity: 'soft',
-      reason: `The taper should start ${taperDays(t.raceMeters)}+ days before the race: ${km(second)} in the second-to-last week is ${pct(second / peak)} of your peak week. Ease off sooner to arrive fresh.`,
+      reason: `The taper should start ${taperDays(t.raceMeters)}+ days before the race: ${distanceText(t, second)} in the second-to-last week is ${pct(second / peak)} of your peak week. Ease off sooner to arrive fresh.`,
     });
   }
   const ahead = t.workouts.filter((w) => !w.past && w.day >= race - 10 && w.day < race && w.meters > 0);

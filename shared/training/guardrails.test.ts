@@ -69,6 +69,15 @@ describe('checkPlan on hand-made plans', () => {
     expect(v[0]!.reason).toMatch(/15% more than 34\.0 km/);
   });
 
+  // Issue 18 §7: a miles runner's findings are in miles (34 km = 21.1 mi), a km runner's in km.
+  it('words a finding in the runner’s unit', () => {
+    const [inMiles] = find(checkPlan(plan([32, 34, 39, 27]), ctx({ units: 'mi' })), 'weekly_ramp');
+    expect(inMiles!.reason).toMatch(/15% more than 21\.1 mi/);
+    expect(inMiles!.reason).not.toMatch(/\bkm\b/);
+    const [inKm] = find(checkPlan(plan([32, 34, 39, 27]), ctx({ units: 'km' })), 'weekly_ramp');
+    expect(inKm!.reason).not.toMatch(/\bmi\b/);
+  });
+
   // Issue 17 §4: the hard limit is 20% over the two blocks before (it was 30% over two weeks).
   it('weekly_ramp: more than 20% over the higher of the two blocks before is hard', () => {
     const v = find(checkPlan(plan([32, 34, 42, 30]), ctx()), 'weekly_ramp');

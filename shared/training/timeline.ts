@@ -5,7 +5,7 @@ import { WorkoutStructureSchema, type PaceTable, type WorkoutStructure, type Wor
 import { toDayNumber } from './dates.ts';
 import { estimateWorkout, type WorkoutEstimate } from './estimate.ts';
 import { paceTable } from './paces.ts';
-import { milesToMeters } from './units.ts';
+import { formatDistance, milesToMeters, type DistanceUnit } from './units.ts';
 import { raceDayPace, type RaceDayPace } from './race-pace.ts';
 import { HARD_TYPES, baselineLongestRun, baselineWeeklyMeters, isInjured, runnerFitness, type RunnerFitness } from './rules.ts';
 
@@ -17,6 +17,8 @@ export interface GuardrailContext {
   today?: string;
   /** Runs done (any source). When given with `today`, they replace the plan's past days. */
   history?: CompletedRun[];
+  /** The runner's distance unit, for the findings' words (issue 18 §7); km without it. */
+  units?: DistanceUnit;
 }
 
 export interface TimelineWorkout {
@@ -41,6 +43,8 @@ export interface TimelineWorkout {
 }
 
 export interface Timeline {
+  /** The unit the findings speak in (GuardrailContext.units). */
+  units: DistanceUnit;
   anchorDay: number;
   startDay: number;
   weekCount: number;
@@ -176,6 +180,7 @@ export function buildTimeline(plan: PlanLike, ctx: GuardrailContext): Timeline {
   runs.push({ day: startDay - 1, meters: longestBaseline });
 
   return {
+    units: ctx.units ?? 'km',
     anchorDay,
     startDay,
     weekCount,
@@ -227,4 +232,9 @@ export function weekIsOpen(t: Timeline, k: number): boolean {
 /** The ISO date of the first day of week `k`. */
 export function weekStartDay(t: Timeline, k: number): number {
   return t.anchorDay + 7 * k;
+}
+
+/** A distance in a finding's words, in the runner's unit: `12.4 km`, `7.7 mi`. */
+export function distanceText(t: Pick<Timeline, 'units'>, meters: number): string {
+  return formatDistance(meters, t.units);
 }
