@@ -1,23 +1,12 @@
 import type { PlanWeek } from '#shared/schema/plan.ts';
 import { addDays } from '#shared/training/dates.ts';
 import { weekText } from './format.ts';
-import { weekProgress } from './workout-view.ts';
+import { weekProgress, type CompletionLike, type WorkoutLike } from './workout-view.ts';
 
-// The Plan screen's month view (issue 18 §3): the plan's own weeks (they begin on the race
-// weekday, so every row has the same weekday order) that touch one calendar month, each with its
+// The Plan screen's month view (issue 18 §3): the plan's own weeks (7-day blocks from its first
+// day, so every row has the same weekday order) that touch one calendar month, each with its
 // seven days, its planned and done totals (the Plan week view's and the chart's weekProgress, so
 // the totals agree across screens) and its phase, recovery, taper and race labels.
-
-interface WorkoutLike {
-  id: string;
-  scheduled_date: string;
-  estimated_distance_meters: number | null;
-  workout_type: string;
-}
-interface CompletionLike {
-  completion_status: string;
-  distance_meters: number | null;
-}
 
 /** One day of a month row. */
 export interface MonthDay {

@@ -195,13 +195,15 @@ export function targetsOf(structure: WorkoutStructure): PaceTarget[] {
   return [...seen];
 }
 
-interface WorkoutLike {
+/** What the week totals read of a workout row (the phone's rows and the plan's alike). */
+export interface WorkoutLike {
   id: string;
   scheduled_date: string;
   estimated_distance_meters: number | null;
   workout_type: string;
 }
-interface CompletionLike {
+/** What the week totals read of a completion row. */
+export interface CompletionLike {
   completion_status: string;
   distance_meters: number | null;
 }
