@@ -7,7 +7,8 @@
  *   npm run test:explore                     # one round, fresh seeds, properties ×10
  *   npm run test:explore -- --rounds 3 --runs x20
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
@@ -18,22 +19,12 @@ const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds takes a whole number from 1 up');
 
 // The suites with randomized inputs: fast-check properties (FC_*), the route fuzz (FUZZ_*), and
-// the randomized multi-device sync run (SYNC_*). PGlite only: a wide run on one machine.
-const PROPERTY_FILES = [
-  'shared/training/engine.test.ts',
-  'shared/training/adapt.test.ts',
-  'shared/fit/roundtrip.test.ts',
-  'shared/fit/activity.test.ts',
-  'shared/schema/workout.test.ts',
-  'shared/training/load.test.ts',
-  'shared/training/load-series.test.ts',
-  'shared/zip/zip.test.ts',
-  'shared/calendar/ics.test.ts',
-  'server/strava/api/rate-limit.test.ts',
-  'server/strava/api/json.test.ts',
-  'server/strava/token-crypto.test.ts',
-  'client/lib/data/goals.test.ts',
-];
+// the randomized multi-device sync run (SYNC_*). PGlite only: a wide run on one machine. The
+// property files are found, not listed, so a new property is explored from the day it lands.
+const PROPERTY_FILES = execFileSync('git', ['ls-files', '*.test.ts'], { encoding: 'utf8' })
+  .split('\n')
+  .filter((file) => file !== '' && !file.endsWith('.pg.test.ts') && !file.startsWith('tests/browser/') && file !== 'server/fuzz.test.ts')
+  .filter((file) => /\bfc\.(assert|property|asyncProperty)\(/.test(readFileSync(file, 'utf8')));
 
 interface Suite {
   name: string;
