@@ -85,6 +85,9 @@ function trackActivity(
   const moving = summary.moving_time_seconds > 0 ? summary.moving_time_seconds : lapSeconds;
   const elapsed = Math.max(summary.elapsed_time_seconds, lapSeconds);
   if (distance <= 0 && moving <= 0 && elapsed <= 0) return { reason: 'the recording is empty: no distance and no time' };
+  // Every point at one instant (GPSBabel writes its "no time", 1901-12-13T20:45:52Z, on each): a run
+  // with a distance but neither duration nor a real date.
+  if (moving <= 0 && elapsed <= 0) return { reason: 'every point of the recording has the same time, so its date and duration are unknown' };
   let activityType = options.activityType ?? sportFromWord(track.sport);
   // A file that does not say its sport was brought to a running coach: a run, unless it moved at
   // cycling speed.
