@@ -37,7 +37,10 @@ function gpxTrackLengths(xml: string): Map<string, number> {
   const lengths = new Map<string, number>();
   for (const [, body] of xml.matchAll(/<trk>([\s\S]*?)<\/trk>/g)) {
     const name = /<name>([^<]*)<\/name>/.exec(body!)?.[1] ?? '';
-    const points = [...body!.matchAll(/<trkpt lat="([-\d.]+)" lon="([-\d.]+)"/g)].map((m) => [Number(m[1]), Number(m[2])] as [number, number]);
+    // Attributes in either order: Garmin Connect writes lon before lat.
+    const points = [...body!.matchAll(/<trkpt\s([^>]*)>/g)].map(
+      (m) => [Number(/lat="([-\d.]+)"/.exec(m[1]!)![1]), Number(/lon="([-\d.]+)"/.exec(m[1]!)![1])] as [number, number],
+    );
     lengths.set(
       name,
       points.slice(1).reduce((sum, p, i) => sum + greatCircle(points[i]!, p), 0),
@@ -73,6 +76,21 @@ describe('real recordings through decodeRunFile', () => {
     expect(run!.activity.moving_time_seconds).toBeGreaterThan(1500);
     expect(run!.activity.moving_time_seconds).toBeLessThanOrEqual(run!.activity.elapsed_time_seconds);
     expect(run!.activity.max_heartrate).toBe(144);
+  });
+
+  it('reads a Garmin Connect GPX of a 5 km run (lon before lat): distance within 1% of the plain sum of its steps', async () => {
+    const file = read('garmin-connect-river-run.gpx');
+    const [run, ...others] = runsOf(await decodeRunFile('garmin_sample_file.gpx', file));
+    expect(others).toEqual([]);
+    const expected = gpxTrackLengths(text(file)).get('Run at  river side')!;
+    expect(expected).toBeGreaterThan(5000);
+    // Our summary drops steps under its jitter threshold; on this 260-point track that costs well under 1%.
+    expect(Math.abs(run!.activity.distance_meters - expected)).toBeLessThanOrEqual(expected * 0.01);
+    expect(run!.name).toBe('Run at  river side');
+    expect(run!.activity).toMatchObject({ activity_type: 'Run', start_time: '2015-01-20T13:26:30.000Z', elapsed_time_seconds: 2250 });
+    // Stopped from 13:56:21 to 13:58:11: moving time leaves the stop out.
+    expect(run!.activity.moving_time_seconds).toBeLessThan(2250 - 100);
+    expect(run!.activity.total_elevation_gain).toBeGreaterThan(0);
   });
 
   it('reads a Garmin handheld log exported by GPSBabel (GPX 1.0, eight tracks, no sport): slow tracks as runs, fast ones left out in words', async () => {
