@@ -45,6 +45,9 @@ export function sportFromWord(word: string | undefined): string | undefined {
   if (w === 'walking' || w === 'walk') return 'Walk';
   if (w === 'hiking' || w === 'hike') return 'Hike';
   if (w === 'swimming' || w === 'swim') return 'Swim';
+  // TCX has three sports; Garmin Connect files every swim, walk, hike or gym session as "Other",
+  // never a run (a run is "Running"), so the speed guess below must not make it one.
+  if (w === 'other') return 'Workout';
   return undefined;
 }
 

@@ -118,6 +118,14 @@ describe('real recordings through decodeRunFile', () => {
     expect(new Set(runs.map((r) => r.activity.external_id)).size).toBe(runs.length);
   });
 
+  it('refuses a Garmin vivoactive HR pool swim (TCX Sport="Other") in words, rather than taking a 1500 m swim for a run', async () => {
+    const file = read('garmin-vivoactive-pool-swim.tcx');
+    expect(text(file)).toContain('<Activity Sport="Other">');
+    const result = await decodeRunFile('pool_swim-activity_1.tcx', file);
+    expect(result).toEqual({ ok: false, reason: 'this is a workout, not a run; RunCoach keeps runs only' });
+    if (!result.ok) runnersSentence(result.reason);
+  });
+
   it('refuses, in words, a GPSBabel log whose points all carry the same placeholder time (1901-12-13)', async () => {
     const file = read('gpsbabel-mojstrovka-no-times.gpx');
     // The track itself is real (2.7 km on Mojstrovka); only its times are GPSBabel's "no time".
