@@ -7,7 +7,7 @@ import { ActivitySchema } from '../schema/activity.ts';
 import { readFit } from '../fit/read.ts';
 import { CHECKSUM_NOTE } from '../fit/records.ts';
 import { decodeRunFile, type DecodeRunFileResult } from './decode.ts';
-import { compressTimestamps, fitActivity, generateTrack, gpxFile, gzip, tcxFile } from './testing.ts';
+import { compressTimestamps, DEVELOPER_WORDS, fitActivity, generateTrack, gpxFile, gzip, tcxFile } from './testing.ts';
 
 const start = new Date('2026-05-02T07:15:00Z');
 const points = generateTrack(7, start, 45 * 60);
@@ -26,9 +26,6 @@ async function otherDecoder(bytes: Uint8Array) {
   const parsed = await new FitParser({ mode: 'list', force: true, lengthUnit: 'm' }).parseAsync(Buffer.from(bytes));
   return parsed as { sessions?: { total_distance?: number; sport?: string }[]; records?: { timestamp?: Date; distance?: number }[] };
 }
-
-// Reasons must read as a runner's sentence: none of the SDK's, zod's or JavaScript's words.
-const DEVELOPER_WORDS = /expected|too small|too big|runtime|undefined|NaN|null|error|exception|byte \d/i;
 
 describe('decodeRunFile: FIT', () => {
   const fit = fitActivity([{ sport: 'running', points }]);

@@ -5,12 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeRunFile, type DecodeRunFileResult } from './decode.ts';
+import { DEVELOPER_WORDS } from './testing.ts';
 
 const read = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./fixtures/real/${name}`, import.meta.url)));
-
-// The same words decode.test.ts refuses in a runner's sentence: none of the SDK's, zod's or
-// JavaScript's vocabulary.
-const DEVELOPER_WORDS = /expected|too small|too big|runtime|undefined|NaN|null|error|exception|byte \d/i;
 
 function runnersSentence(text: string): void {
   expect(text).not.toMatch(DEVELOPER_WORDS);

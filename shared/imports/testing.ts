@@ -5,6 +5,9 @@ import { CrcCalculator, Encoder, Utils, type Encodable, type Mesg } from '@garmi
 import { zipFiles, type ZipEntry } from '../zip/zip.ts';
 import { haversine } from './track.ts';
 
+/** Words no refusal may hold: a reason must read as a runner's sentence, none of the SDK's, zod's or JavaScript's vocabulary. */
+export const DEVELOPER_WORDS = /expected|too small|too big|runtime|undefined|NaN|null|error|exception|byte \d/i;
+
 /** One generated point: exact cumulative distance along the generated path. */
 export interface GeneratedPoint {
   time: number;
