@@ -173,6 +173,29 @@ describe('adaptPlan', () => {
           // Issue 26 (seed 1896698418): the race behind the paces aged out of the fitness estimate
           // days after the plan was made; the untouched plan's long runs broke the time cap.
           [{ input: counterexample26(), dayOffset: 1, factors: new Array<number>(200).fill(0), report: undefined }],
+          // test:explore seed 1753142253 (x2): every workout missed for 55 days; the week holding
+          // today counted its missed past workouts as running days and re-planned runs on top: 6 of 5.
+          [
+            {
+              input: {
+                profile: {
+                  current_weekly_mileage_miles: 43,
+                  days_available_per_week: 5,
+                  easy_pace_per_mile_seconds: 777,
+                  injury_notes: '',
+                  longest_recent_run_meters: 6920,
+                },
+                goal: { kind: 'race', target_race_distance_meters: 15_000, target_race_date: '2026-04-02', target_time_seconds: 5940 },
+                start_date: '2026-02-05',
+                today: '2026-02-04',
+                methodology: '80/20',
+                newId: ids('w'),
+              },
+              dayOffset: 55,
+              factors: new Array<number>(200).fill(0),
+              report: undefined,
+            },
+          ],
         ],
       },
     );

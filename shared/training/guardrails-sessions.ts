@@ -138,7 +138,12 @@ export function checkDays(t: Timeline): Violation[] {
   const out: Violation[] = [];
   for (let k = 0; k < t.weekCount; k++) {
     if (!weekIsOpen(t, k)) continue;
-    const days = new Set(t.workouts.filter((w) => w.week === k && w.meters > 0).map((w) => w.day));
+    // Days the week runs: its planned runs, and for the days before today, when the record
+    // stands for them, the days actually run (a missed workout is not a running day).
+    const planned = t.workouts.filter((w) => w.week === k && w.meters > 0 && !(t.pastIsRecorded && w.past));
+    const days = new Set(planned.map((w) => w.day));
+    if (t.pastIsRecorded && t.todayDay !== null)
+      for (const [day, meters] of t.dayVolume) if (meters > 0 && day < t.todayDay && Math.floor((day - t.anchorDay) / 7) === k) days.add(day);
     if (days.size > t.daysAvailable) {
       out.push({
         rule: 'days_available',

@@ -45,6 +45,8 @@ export interface TimelineWorkout {
 export interface Timeline {
   /** The unit the findings speak in (GuardrailContext.units). */
   units: DistanceUnit;
+  /** The runs done stand for the days before today (`history` given with `today`): past planned workouts are not what happened. */
+  pastIsRecorded: boolean;
   anchorDay: number;
   startDay: number;
   weekCount: number;
@@ -181,6 +183,7 @@ export function buildTimeline(plan: PlanLike, ctx: GuardrailContext): Timeline {
 
   return {
     units: ctx.units ?? 'km',
+    pastIsRecorded: useHistory,
     anchorDay,
     startDay,
     weekCount,
