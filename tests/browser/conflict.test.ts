@@ -149,15 +149,15 @@ describe.skipIf(!executable)('two devices edit the same workout, one offline', (
     expect(winner).toMatchObject({
       won: true,
       edit_reason: 'B: longer warm-up',
-      new_value: { segments: [expect.objectContaining({ duration_seconds: 15 * 60 })] },
+      new_value: { segments: expect.arrayContaining([expect.objectContaining({ duration_seconds: 15 * 60 })]) },
     });
     // The seed's whole-structure record of the same edit, beside the per-field one.
     expect(winner!.new_structure).toEqual(winner!.new_value);
     expect(loser).toMatchObject({
       won: false,
       edit_reason: 'A: short on time',
-      new_value: { segments: [expect.objectContaining({ duration_seconds: 12 * 60 })] },
-      previous_value: { segments: [expect.objectContaining({ duration_seconds: 15 * 60 })] },
+      new_value: { segments: expect.arrayContaining([expect.objectContaining({ duration_seconds: 12 * 60 })]) },
+      previous_value: { segments: expect.arrayContaining([expect.objectContaining({ duration_seconds: 15 * 60 })]) },
     });
 
     // Both screens, freshly opened, show the same steps (B's), and the losing edit in the history.

@@ -316,6 +316,8 @@ describe.skipIf(!executable)('progress indicators for slow work', () => {
     await page.getByText(/· your plan/).waitFor(); // the first goal's plan is on the phone: one goal left to plan
     await slow(page, '**/api/plans/generate');
     await page.getByRole('button', { name: 'Build a plan for it' }).click();
+    // The runner has a plan: building asks first (issue 18 §5).
+    await page.getByRole('button', { name: 'Replace my plan' }).click();
     await progressbar(page, 'plan-progress').waitFor();
     expect(await progressbar(page, 'plan-progress').getAttribute('aria-busy')).toBe('true');
     await page.getByTestId('plan-progress').getByText('Building your plan…').waitFor();

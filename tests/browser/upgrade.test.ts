@@ -73,7 +73,7 @@ describe.skipIf(!executable)("a phone updated from the build before the seed's n
     await page.goto(`${app.server.publicUrl}/workouts/${workout.id}`);
     await page.getByRole('heading', { name: title, level: 1 }).waitFor();
     await expect.poll(() => page.locator('article header').innerText()).toMatch(/tempo[\s\S]*saved on this phone/i);
-    expect(await page.evaluate(async () => (await indexedDB.databases()).map((d) => [d.name, d.version]))).toContainEqual([name, 40]); // Dexie 4 (readiness_checkins) × 10
+    expect(await page.evaluate(async () => (await indexedDB.databases()).map((d) => [d.name, d.version]))).toContainEqual([name, 50]); // Dexie 5 (the profile's heart-rate names, issue 17) × 10
     await page.screenshot({ path: `${SCREENSHOT_DIR}/upgraded-offline.png`, fullPage: true });
 
     // Online again: the change reaches the server under the seed's names, and the phone settles.
